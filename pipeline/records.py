@@ -1,0 +1,67 @@
+"""Typed records that cross stage boundaries.
+
+crawl  --(FetchedPage, read back from the WARC archive)-->  extract
+extract --(ExtractionResult / Article)-->  dedup + load
+
+All datetimes are timezone-aware and in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ExtractionStatus = Literal["ok", "not_article", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """One archived HTTP response handed from the crawler to extraction."""
+
+    url: str
+    """Canonical URL (see ``crawlers.canonical``)."""
+    source: str
+    body: bytes
+    """Raw response body as received (decompressed transfer encoding)."""
+    fetched_url: str | None = None
+    """The URL actually requested, before canonicalisation."""
+    http_charset: str | None = None
+    """Charset named in the Content-Type header, if any."""
+    discovered_at: datetime | None = None
+    """Date the sitemap/feed gave for this URL (lastmod or publication date), UTC."""
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One extracted article, ready for deduplication and loading."""
+
+    url: str
+    """Canonical URL of the article."""
+    title: str
+    body: str
+    """Body paragraphs joined by one blank line; no title, no byline."""
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    """Publication time, UTC. Date-only values are 00:00 UTC with ``published_date_only``."""
+    published_date_only: bool = False
+    language: str | None = None
+    """ISO 639-1 code, or None when unknown."""
+    description: str | None = None
+    extractor_version: str = ""
+    source: str = ""
+    fetched_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    """What extraction made of one input: an article, a non-article, or an error."""
+
+    status: ExtractionStatus
+    url: str | None = None
+    article: Article | None = None
+    message: str | None = None
+    """Why the page is ``not_article`` or ``error``."""
+    path: str | None = field(default=None)
+    """The input file, when extracting local files."""
