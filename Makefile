@@ -1,0 +1,43 @@
+# newsflow developer and user entry points. Everything runs from the project's own
+# virtualenv in .venv, which `make install` creates from pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast bench bench-extract airflow clean help
+
+help:
+	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
+	@echo "make test        run the whole test suite (what CI runs)"
+	@echo "make test-fast   the test suite without the slow end-to-end tests"
+	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make install     create .venv and install newsflow with its test extras"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/python -m pipeline.demo
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+bench-extract: install
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

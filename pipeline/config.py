@@ -1,0 +1,131 @@
+"""The one configuration object, built from the environment.
+
+Nothing else in newsflow reads ``os.environ``: code takes a ``Settings`` (or the
+values it needs) as an argument.
+
+Environment variables:
+
+``NEWSFLOW_DATABASE_URL``
+    PostgreSQL URL. Unset: an embedded PostgreSQL under ``$NEWSFLOW_HOME/postgres``.
+``NEWSFLOW_HOME``
+    State directory: embedded database, raw page archive, run files.
+    Default ``~/.local/share/newsflow``.
+``NEWSFLOW_SOURCES``
+    Default sources file. Default ``./sources.yaml``.
+``NEWSFLOW_USER_AGENT`` / ``NEWSFLOW_CONTACT_URL``
+    How the crawler identifies itself to publishers.
+``NEWSFLOW_NEAR_DUPLICATE_THRESHOLD``
+    Jaccard similarity (0-1) above which two bodies are near duplicates. Default 0.8.
+``NEWSFLOW_MIN_ARTICLE_CHARS``
+    Bodies shorter than this are reported as ``not_article``. Default 200.
+``NEWSFLOW_REVISIT_DAYS``
+    For sources whose discovery gives no dates: re-fetch a known page after this many days.
+``NEWSFLOW_EXTRACT_PROCESSES``
+    Extraction worker processes. Default: the number of CPU cores.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from pipeline.errors import ConfigError
+
+DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
+DEFAULT_SCHEDULE = "0 2 * * *"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityThresholds:
+    """Limits the per-source quality checks enforce after each run (shares are 0-1)."""
+
+    min_article_share: float = 0.5
+    """Share of fetched pages that must yield an article."""
+    min_title_share: float = 0.95
+    min_date_share: float = 0.8
+    min_author_share: float = 0.3
+    max_empty_body_share: float = 0.05
+    max_duplicate_share: float = 0.5
+    max_drop_vs_trailing: float = 0.5
+    """Fail when the article count falls below this fraction of the source's trailing
+    7-run average (catches a redesign that silently breaks extraction)."""
+    min_pages_for_checks: int = 5
+    """Runs that fetched fewer pages than this are too small to judge."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything newsflow needs to know about its environment."""
+
+    home: Path
+    database_url: str | None
+    """None means: use the embedded PostgreSQL under ``home / "postgres"``."""
+    sources_path: Path
+    user_agent: str
+    contact_url: str
+    near_duplicate_threshold: float = 0.8
+    min_article_chars: int = 200
+    revisit_days: float = 7.0
+    extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    schedule: str = DEFAULT_SCHEDULE
+    quality: QualityThresholds = field(default_factory=QualityThresholds)
+
+    @property
+    def embedded_dir(self) -> Path:
+        return self.home / "postgres"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.home / "runs"
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        """A copy with some fields replaced (used by tests and the CLI's options)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Build settings from environment variables (``os.environ`` by default)."""
+        env = os.environ if env is None else env
+        home = Path(env.get("NEWSFLOW_HOME") or "~/.local/share/newsflow").expanduser()
+        contact = env.get("NEWSFLOW_CONTACT_URL") or DEFAULT_CONTACT_URL
+        from pipeline import __version__
+
+        user_agent = env.get("NEWSFLOW_USER_AGENT") or f"newsflow/{__version__} (+{contact})"
+        return cls(
+            home=home,
+            database_url=env.get("NEWSFLOW_DATABASE_URL") or None,
+            sources_path=Path(env.get("NEWSFLOW_SOURCES") or "sources.yaml").expanduser(),
+            user_agent=user_agent,
+            contact_url=contact,
+            near_duplicate_threshold=_number(
+                env, "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", 0.8, low=0.0, high=1.0
+            ),
+            min_article_chars=int(_number(env, "NEWSFLOW_MIN_ARTICLE_CHARS", 200, low=0)),
+            revisit_days=_number(env, "NEWSFLOW_REVISIT_DAYS", 7.0, low=0.0),
+            extract_processes=int(
+                _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
+            ),
+            schedule=env.get("NEWSFLOW_SCHEDULE") or DEFAULT_SCHEDULE,
+        )
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, *, low: float, high: float | None = None
+) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        raise ConfigError(f"{name} must be {bounds}, got {raw!r}")
+    return value

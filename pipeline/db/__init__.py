@@ -1,0 +1,16 @@
+"""PostgreSQL access: which database to use, connecting, and migrations."""
+
+from pipeline.db.connection import connect, database_url, describe_url, mask_url
+from pipeline.db.migrations import MIGRATIONS_DIR, apply_migrations, pending_migrations
+from pipeline.db.prepare import prepare_database
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "apply_migrations",
+    "connect",
+    "database_url",
+    "describe_url",
+    "mask_url",
+    "pending_migrations",
+    "prepare_database",
+]

@@ -1,0 +1,116 @@
+"""Ordered SQL migrations, applied once each and recorded in ``warehouse.schema_migrations``.
+
+Migrations live in ``sql/migrations/NNNN_name.sql`` at the repository root
+(``MIGRATIONS_DIR``; newsflow is installed in editable mode from its checkout). Each is applied in its own transaction
+together with its bookkeeping row, so a failed migration leaves nothing behind. A
+transaction-level advisory lock serialises concurrent upgrades: the second process
+waits, then finds nothing left to apply. Applied migrations must never be edited: the
+runner stores each file's checksum and refuses to continue when one has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from pipeline.errors import MigrationError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "sql" / "migrations"
+_FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# An arbitrary constant shared by every newsflow process: "newsflow" in ASCII.
+_ADVISORY_LOCK_KEY = 0x6E657773666C6F77 & 0x7FFFFFFFFFFFFFFF
+
+_CREATE_TABLE = """
+CREATE SCHEMA IF NOT EXISTS warehouse;
+CREATE TABLE IF NOT EXISTS warehouse.schema_migrations (
+    version     integer PRIMARY KEY,
+    name        text NOT NULL,
+    checksum    text NOT NULL,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+)
+"""
+_APPLIED = "SELECT version, name, checksum FROM warehouse.schema_migrations ORDER BY version"
+_RECORD = "INSERT INTO warehouse.schema_migrations (version, name, checksum) VALUES (%s, %s, %s)"
+_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The migration files in ``directory``, ordered by version."""
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _FILE_PATTERN.match(path.name)
+        if not match:
+            raise MigrationError(
+                f"migration file {path.name} is not named NNNN_lowercase_name.sql; rename it"
+            )
+        version = int(match.group(1))
+        if version in found:
+            raise MigrationError(
+                f"migrations {found[version].path.name} and {path.name} share version {version}"
+            )
+        found[version] = Migration(version, match.group(2), path)
+    return [found[v] for v in sorted(found)]
+
+
+def pending_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR
+                       ) -> list[Migration]:
+    """Migrations in ``directory`` not yet recorded as applied in the database."""
+    with conn.transaction():
+        conn.execute(_LOCK, (_ADVISORY_LOCK_KEY,))
+        conn.execute(_CREATE_TABLE)
+        applied = {row[0]: row for row in conn.execute(_APPLIED)}
+    return [m for m in discover_migrations(directory) if m.version not in applied]
+
+
+def apply_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Apply every missing migration in order; return those applied by this call.
+
+    Safe to run repeatedly and from several processes at once.
+    """
+    migrations = discover_migrations(directory)
+    applied_now: list[Migration] = []
+    for migration in migrations:
+        with conn.transaction():
+            conn.execute(_LOCK, (_ADVISORY_LOCK_KEY,))
+            conn.execute(_CREATE_TABLE)
+            applied = {row[0]: row for row in conn.execute(_APPLIED)}
+            if migration.version in applied:
+                _, name, checksum = applied[migration.version]
+                if checksum != migration.checksum:
+                    raise MigrationError(
+                        f"migration {migration.path.name} changed after it was applied; "
+                        "never edit an applied migration: restore it and add a new one"
+                    )
+                continue
+            log.info("applying migration %s", migration.path.name)
+            try:
+                conn.execute(migration.sql)
+            except psycopg.Error as exc:
+                raise MigrationError(
+                    f"migration {migration.path.name} failed: {exc}".strip()
+                ) from exc
+            conn.execute(_RECORD, (migration.version, migration.name, migration.checksum))
+            applied_now.append(migration)
+    return applied_now

@@ -1,0 +1,236 @@
+"""The sources file: which news sites to crawl and how.
+
+The file is YAML with one top-level key, ``sources``, holding a list of sources::
+
+    sources:
+      - name: example-times
+        sitemaps: [https://example.com/sitemap.xml]   # or "robots"
+        feeds: [https://example.com/rss.xml]
+        start_urls: []
+        allow: ['/news/']
+        deny: ['/video/']
+        max_pages: 5000
+        language: en
+        download_delay: 0.5
+
+Validation errors name the source, the field and the line, e.g.
+``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import yaml
+
+from pipeline.errors import SourcesFileError, UnknownSourceError
+
+NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
+ROBOTS = "robots"
+DEFAULT_MAX_PAGES = 5000
+
+_LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
+_KNOWN_FIELDS = frozenset(
+    ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "hosts")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One news site to crawl."""
+
+    name: str
+    sitemaps: tuple[str, ...] = ()
+    """Sitemap (index, plain, news, gzipped) URLs; the entry ``"robots"`` means the
+    ``Sitemap:`` lines of each host's robots.txt."""
+    feeds: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    """Regexes; an article URL must match at least one (all URLs pass when empty)."""
+    deny: tuple[str, ...] = ()
+    max_pages: int = DEFAULT_MAX_PAGES
+    language: str | None = None
+    download_delay: float | None = None
+    """Seconds between requests to this source's hosts; None means the global default."""
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Lower-cased host names of every discovery URL, in order of first mention."""
+        seen: dict[str, None] = {}
+        for url in (*self.sitemaps, *self.feeds, *self.start_urls):
+            if url == ROBOTS:
+                continue
+            host = (urlsplit(url).hostname or "").lower()
+            if host:
+                seen.setdefault(host, None)
+        return tuple(seen)
+
+    @property
+    def uses_robots_sitemaps(self) -> bool:
+        """True when discovery should read the ``Sitemap:`` lines of robots.txt."""
+        return ROBOTS in self.sitemaps or not (self.sitemaps or self.feeds or self.start_urls)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file.
+
+    Raises ``SourcesFileError`` naming the file, line, source and field on any problem.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesFileError(
+            f"sources file {path} does not exist; create it or set NEWSFLOW_SOURCES"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesFileError(f"cannot read sources file {path}: {exc}") from None
+    return parse_sources(text, origin=str(path))
+
+
+def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
+    """Validate sources-file text; see ``load_sources``."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourcesFileError(f"{where}: invalid YAML: {problem}") from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise SourcesFileError(f"{origin}: expected a mapping with a 'sources' list")
+    top = _mapping(root)
+    if "sources" not in top:
+        raise SourcesFileError(f"{origin}:{_line(root)}: missing the top-level 'sources' list")
+    _, sources_node = top["sources"]
+    if not isinstance(sources_node, yaml.SequenceNode) or not sources_node.value:
+        raise SourcesFileError(
+            f"{origin}:{_line(sources_node)}: 'sources' must be a non-empty list"
+        )
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for node in sources_node.value:
+        source = _parse_source(node, origin)
+        if source.name in seen:
+            raise SourcesFileError(
+                f"{origin}:{_line(node)}: source name '{source.name}' is used twice "
+                f"(first at line {seen[source.name]}); names must be unique"
+            )
+        seen[source.name] = _line(node)
+        sources.append(source)
+    return sources
+
+
+def select_sources(sources: Iterable[Source], names: Iterable[str] | None) -> list[Source]:
+    """The sources called ``names`` (all when ``names`` is empty), in file order."""
+    sources = list(sources)
+    wanted = [n for n in (names or ()) if n]
+    if not wanted:
+        return sources
+    known = {s.name for s in sources}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise UnknownSourceError(
+            f"unknown source {', '.join(repr(n) for n in unknown)}; "
+            f"the sources file defines: {', '.join(sorted(known))}"
+        )
+    return [s for s in sources if s.name in set(wanted)]
+
+
+def _parse_source(node: yaml.Node, origin: str) -> Source:
+    if not isinstance(node, yaml.MappingNode):
+        raise SourcesFileError(f"{origin}:{_line(node)}: each source must be a mapping")
+    fields = _mapping(node)
+    name_entry = fields.get("name")
+    if name_entry is None:
+        raise SourcesFileError(f"{origin}:{_line(node)}: source is missing the field 'name'")
+    name = _scalar(name_entry[1])
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise SourcesFileError(
+            f"{origin}:{_line(name_entry[1])}: field 'name' must match [a-z0-9_-]+, got {name!r}"
+        )
+
+    def fail(field: str, message: str) -> SourcesFileError:
+        line = _line(fields[field][1]) if field in fields else _line(node)
+        return SourcesFileError(f"{origin}:{line}: source '{name}': field '{field}' {message}")
+
+    for key in fields:
+        if key not in _KNOWN_FIELDS:
+            raise fail(key, f"is not known; known fields: {', '.join(sorted(_KNOWN_FIELDS))}")
+
+    lists: dict[str, tuple[str, ...]] = {}
+    for field in _LIST_FIELDS:
+        if field not in fields:
+            lists[field] = ()
+            continue
+        value_node = fields[field][1]
+        if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
+            lists[field] = ()
+            continue
+        if not isinstance(value_node, yaml.SequenceNode):
+            raise fail(field, "must be a list")
+        items = [_scalar(item) for item in value_node.value]
+        if not all(isinstance(item, str) and item for item in items):
+            raise fail(field, "must be a list of non-empty strings")
+        lists[field] = tuple(items)  # type: ignore[arg-type]
+
+    for field in ("sitemaps", "feeds", "start_urls"):
+        for url in lists[field]:
+            if field == "sitemaps" and url == ROBOTS:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise fail(field, f"has {url!r}, which is not an http(s) URL")
+    for field in ("allow", "deny"):
+        for pattern in lists[field]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise fail(field, f"has an invalid regex {pattern!r}: {exc}") from None
+
+    max_pages = _scalar(fields["max_pages"][1]) if "max_pages" in fields else DEFAULT_MAX_PAGES
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages <= 0:
+        raise fail("max_pages", f"must be a positive integer, got {max_pages!r}")
+
+    language = _scalar(fields["language"][1]) if "language" in fields else None
+    if language is not None and (
+        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+    ):
+        raise fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
+
+    delay = _scalar(fields["download_delay"][1]) if "download_delay" in fields else None
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
+    ):
+        raise fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
+
+    return Source(
+        name=name,
+        sitemaps=lists["sitemaps"],
+        feeds=lists["feeds"],
+        start_urls=lists["start_urls"],
+        allow=lists["allow"],
+        deny=lists["deny"],
+        max_pages=max_pages,
+        language=language,
+        download_delay=float(delay) if delay is not None else None,
+    )
+
+
+def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    return {str(key.value): (key, value) for key, value in node.value}
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """The Python value of a scalar node (int, float, bool, str, None); other nodes as is."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node
+    return yaml.SafeLoader("").construct_object(node)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1

@@ -1,0 +1,122 @@
+"""Shared fixtures: a throw-away PostgreSQL database per test run, and settings.
+
+The database server is, in order: ``NEWSFLOW_TEST_DATABASE_URL``; the server at
+127.0.0.1:5432 (user postgres) when reachable; an embedded PostgreSQL in a temporary
+directory. A uniquely named database is created on it for the run and dropped at the
+end, so runs never collide or leave data behind.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from pipeline.config import Settings
+from pipeline.db import apply_migrations
+
+LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A URL for the maintenance database of the PostgreSQL server tests use."""
+    configured = os.environ.get("NEWSFLOW_TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    if _reachable(LOCAL_SERVER_URL):
+        yield LOCAL_SERVER_URL
+        return
+    from pipeline.db.embedded import embedded_url, stop_embedded
+
+    data_dir = Path(tempfile.mkdtemp(prefix="newsflow-test-pg-"))
+    yield embedded_url(data_dir / "postgres")
+    stop_embedded(data_dir / "postgres")
+
+
+@pytest.fixture(scope="session")
+def make_database(pg_server_url: str) -> Iterator[Callable[[], str]]:
+    """A factory of new empty databases on the test server, all dropped at the end."""
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"newsflow_test_{os.getpid()}_{secrets.token_hex(4)}"
+        with psycopg.connect(pg_server_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        created.append(name)
+        return _with_dbname(pg_server_url, name)
+
+    yield make
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        for name in created:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database: Callable[[], str]) -> str:
+    """The run's migrated database (shared by the tests of one run)."""
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        apply_migrations(conn)
+    return url
+
+
+_WAREHOUSE_TABLES = """
+SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+WHERE schemaname = 'warehouse' AND tablename <> 'schema_migrations'
+"""
+
+
+@pytest.fixture
+def clean_database_url(database_url: str) -> str:
+    """The run's database with every warehouse table emptied before the test."""
+    with psycopg.connect(database_url) as conn:
+        tables = [row[0] for row in conn.execute(_WAREHOUSE_TABLES)]
+        if tables:
+            conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    return database_url
+
+
+@pytest.fixture
+def db(clean_database_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to the emptied run database."""
+    with psycopg.connect(clean_database_url, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def settings(tmp_path: Path, clean_database_url: str) -> Settings:
+    """Settings with a temporary NEWSFLOW_HOME and the emptied test database."""
+    return Settings.from_env(
+        {
+            "NEWSFLOW_HOME": str(tmp_path / "home"),
+            "NEWSFLOW_DATABASE_URL": clean_database_url,
+            "NEWSFLOW_SOURCES": str(tmp_path / "sources.yaml"),
+        }
+    )

@@ -1,0 +1,41 @@
+"""Settings from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.errors import ConfigError
+
+
+def test_defaults_without_environment():
+    settings = Settings.from_env({})
+    assert settings.database_url is None
+    assert settings.home == Path("~/.local/share/newsflow").expanduser()
+    assert settings.embedded_dir == settings.home / "postgres"
+    assert settings.archive_dir == settings.home / "archive"
+    assert settings.near_duplicate_threshold == 0.8
+    assert "newsflow/" in settings.user_agent and settings.contact_url in settings.user_agent
+
+
+def test_environment_overrides():
+    settings = Settings.from_env({
+        "NEWSFLOW_HOME": "/srv/nf",
+        "NEWSFLOW_DATABASE_URL": "postgresql://u@h/db",
+        "NEWSFLOW_SOURCES": "/etc/nf/sources.yaml",
+        "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": "0.9",
+        "NEWSFLOW_CONTACT_URL": "https://example.org/bot",
+    })
+    assert settings.home == Path("/srv/nf")
+    assert settings.database_url == "postgresql://u@h/db"
+    assert settings.sources_path == Path("/etc/nf/sources.yaml")
+    assert settings.near_duplicate_threshold == 0.9
+    assert "https://example.org/bot" in settings.user_agent
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-0.1"])
+def test_bad_threshold_is_a_config_error(value):
+    with pytest.raises(ConfigError, match="NEWSFLOW_NEAR_DUPLICATE_THRESHOLD"):
+        Settings.from_env({"NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": value})

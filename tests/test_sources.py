@@ -1,0 +1,99 @@
+"""Validation of the sources file: good files parse, bad ones name field and line."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pipeline.errors import SourcesFileError, UnknownSourceError
+from pipeline.sources import load_sources, parse_sources, select_sources
+
+GOOD = textwrap.dedent("""\
+    sources:
+      - name: example-times
+        sitemaps: [https://example.com/sitemap.xml]
+        feeds: [https://example.com/rss.xml]
+        start_urls: []
+        allow: ['/news/']
+        deny: ['/video/']
+        max_pages: 5000
+        language: en
+        download_delay: 0.5
+      - name: other
+    """)
+
+
+def test_full_source_parses_every_field():
+    first, second = parse_sources(GOOD)
+    assert first.name == "example-times"
+    assert first.sitemaps == ("https://example.com/sitemap.xml",)
+    assert first.feeds == ("https://example.com/rss.xml",)
+    assert first.allow == ("/news/",) and first.deny == ("/video/",)
+    assert first.max_pages == 5000 and first.language == "en"
+    assert first.download_delay == 0.5
+    assert first.hosts == ("example.com",)
+    assert not first.uses_robots_sitemaps
+    assert second.uses_robots_sitemaps  # no discovery given -> robots.txt sitemaps
+
+
+def _error(text: str) -> str:
+    with pytest.raises(SourcesFileError) as info:
+        parse_sources(textwrap.dedent(text), origin="s.yaml")
+    return str(info.value)
+
+
+def test_bad_max_pages_names_source_field_and_line():
+    message = _error("""\
+        sources:
+          - name: a
+            max_pages: -3
+        """)
+    assert message == "s.yaml:3: source 'a': field 'max_pages' must be a positive integer, got -3"
+
+
+def test_unknown_field_is_rejected_with_its_line():
+    message = _error("""\
+        sources:
+          - name: a
+            sitemap: [https://x.org/s.xml]
+        """)
+    assert message.startswith("s.yaml:3: source 'a': field 'sitemap' is not known")
+
+
+def test_bad_name_is_rejected():
+    assert "must match [a-z0-9_-]+" in _error("sources:\n  - name: Bad Name\n")
+
+
+def test_duplicate_names_are_rejected():
+    assert "used twice" in _error("sources:\n  - name: a\n  - name: a\n")
+
+
+def test_non_http_url_is_rejected():
+    message = _error("sources:\n  - name: a\n    feeds: [ftp://x.org/f]\n")
+    assert message.startswith("s.yaml:3:") and "not an http(s) URL" in message
+
+
+def test_invalid_regex_is_rejected():
+    assert "invalid regex" in _error("sources:\n  - name: a\n    allow: ['(']\n")
+
+
+def test_invalid_yaml_reports_line():
+    assert _error("sources:\n  - name: a\n   bad: [\n").startswith("s.yaml:")
+
+
+def test_missing_sources_key_is_reported():
+    assert "missing the top-level 'sources'" in _error("other: 1\n")
+
+
+def test_missing_file_says_what_to_do(tmp_path):
+    with pytest.raises(SourcesFileError, match="does not exist.*NEWSFLOW_SOURCES"):
+        load_sources(tmp_path / "nope.yaml")
+
+
+def test_select_unknown_source_lists_known_names():
+    sources = parse_sources(GOOD)
+    with pytest.raises(UnknownSourceError, match="'nope'.*example-times, other"):
+        select_sources(sources, ["nope"])
+    assert [s.name for s in select_sources(sources, ["other"])] == ["other"]
+    assert len(select_sources(sources, [])) == 2
