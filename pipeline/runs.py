@@ -1,0 +1,170 @@
+"""Run bookkeeping in ``warehouse.crawl_runs`` and ``warehouse.crawl_run_sources``.
+
+A run is one execution of the pipeline (a ``newsflow run``, one Airflow DAG run, a
+reprocessing). Every article row carries the ``run_id`` of the run that last changed it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any, Literal, Sequence
+
+import psycopg
+
+Trigger = Literal["cli", "airflow", "reprocess", "test"]
+
+COUNTERS = (
+    "pages_discovered",
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "duplicates",
+    "not_article",
+    "failed",
+)
+
+
+@dataclass(slots=True)
+class RunCounts:
+    """Counters kept per run and per source; ``+`` adds two of them."""
+
+    pages_discovered: int = 0
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    duplicates: int = 0
+    not_article: int = 0
+    failed: int = 0
+
+    def __add__(self, other: "RunCounts") -> "RunCounts":
+        return RunCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                            for f in fields(self)})
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_CREATE_RUN = """
+INSERT INTO warehouse.crawl_runs (trigger, external_id, sources, window_since, window_until)
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (external_id) WHERE external_id IS NOT NULL
+DO UPDATE SET status = 'running', finished_at = NULL, error = NULL,
+              sources = EXCLUDED.sources, window_since = EXCLUDED.window_since,
+              window_until = EXCLUDED.window_until
+RETURNING run_id
+"""
+
+_START_SOURCE = """
+INSERT INTO warehouse.crawl_run_sources (run_id, source) VALUES (%s, %s)
+ON CONFLICT (run_id, source) DO UPDATE SET status = 'running', started_at = now(),
+    finished_at = NULL, error = NULL
+"""
+
+_ADD_SOURCE_COUNTS = """
+UPDATE warehouse.crawl_run_sources SET {assignments} WHERE run_id = %(run_id)s AND source = %(source)s
+""".format(assignments=", ".join(f"{c} = {c} + %({c})s" for c in COUNTERS))
+
+_FINISH_SOURCE = """
+UPDATE warehouse.crawl_run_sources
+SET status = %(status)s, finished_at = now(), error = %(error)s,
+    crawl_stats = crawl_stats || %(crawl_stats)s::jsonb, quality = quality || %(quality)s::jsonb
+WHERE run_id = %(run_id)s AND source = %(source)s
+"""
+
+_FINISH_RUN = """
+WITH totals AS (
+    SELECT {sums},
+           count(*) FILTER (WHERE status = 'failed') AS failed_sources,
+           count(*) AS all_sources
+    FROM warehouse.crawl_run_sources WHERE run_id = %(run_id)s
+)
+UPDATE warehouse.crawl_runs r SET
+    {copies},
+    finished_at = now(),
+    status = CASE
+        WHEN %(error)s::text IS NOT NULL THEN 'failed'
+        WHEN t.all_sources > 0 AND t.failed_sources = t.all_sources THEN 'failed'
+        WHEN t.failed_sources > 0 THEN 'partial'
+        ELSE 'success' END,
+    error = COALESCE(%(error)s::text, (
+        SELECT string_agg(source || ': ' || error, '; ' ORDER BY source)
+        FROM warehouse.crawl_run_sources
+        WHERE run_id = %(run_id)s AND status = 'failed'))
+FROM totals t
+WHERE r.run_id = %(run_id)s
+RETURNING r.status
+""".format(
+    sums=", ".join(f"COALESCE(sum({c}), 0) AS {c}" for c in COUNTERS),
+    copies=", ".join(f"{c} = t.{c}" for c in COUNTERS),
+)
+
+
+def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date | None,
+               until: date | None, trigger: Trigger = "cli",
+               external_id: str | None = None) -> int:
+    """Record the start of a run and return its ``run_id``.
+
+    With an ``external_id`` (an Airflow DAG run id) a retried run reuses its row.
+    """
+    with conn.transaction():
+        row = conn.execute(_CREATE_RUN, (trigger, external_id, list(sources), since, until)
+                           ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def start_source(conn: psycopg.Connection, run_id: int, source: str) -> None:
+    """Record that work on ``source`` began in run ``run_id``."""
+    with conn.transaction():
+        conn.execute(_START_SOURCE, (run_id, source))
+
+
+def add_source_counts(conn: psycopg.Connection, run_id: int, source: str,
+                      counts: RunCounts) -> None:
+    """Add ``counts`` to the source's counters (call inside the load transaction)."""
+    conn.execute(_ADD_SOURCE_COUNTS, {"run_id": run_id, "source": source, **counts.as_dict()})
+
+
+def finish_source(conn: psycopg.Connection, run_id: int, source: str, *, error: str | None = None,
+                  crawl_stats: dict[str, Any] | None = None,
+                  quality: dict[str, Any] | None = None) -> None:
+    """Mark the source done (``error`` set means it failed)."""
+    with conn.transaction():
+        conn.execute(_FINISH_SOURCE, {
+            "run_id": run_id, "source": source,
+            "status": "failed" if error else "success", "error": error,
+            "crawl_stats": json.dumps(crawl_stats or {}),
+            "quality": json.dumps(quality or {}, default=str),
+        })
+
+
+def finish_run(conn: psycopg.Connection, run_id: int, *, error: str | None = None) -> str:
+    """Total the per-source counters into the run, set its status and return it.
+
+    Status: ``success``; ``partial`` when some sources failed; ``failed`` when all did
+    or ``error`` (a failure of the run itself) is given.
+    """
+    with conn.transaction():
+        row = conn.execute(_FINISH_RUN, {"run_id": run_id, "error": error}).fetchone()
+    if row is None:
+        raise LookupError(f"run {run_id} does not exist")
+    return str(row[0])
+
+
+def run_counts(conn: psycopg.Connection, run_id: int, source: str | None = None) -> RunCounts:
+    """The counters of a run (or of one source in it)."""
+    if source is None:
+        row = conn.execute(
+            f"SELECT {', '.join(COUNTERS)} FROM warehouse.crawl_runs WHERE run_id = %s",
+            (run_id,)).fetchone()
+    else:
+        row = conn.execute(
+            f"SELECT {', '.join(COUNTERS)} FROM warehouse.crawl_run_sources "
+            "WHERE run_id = %s AND source = %s", (run_id, source)).fetchone()
+    if row is None:
+        raise LookupError(f"run {run_id} has no record" + (f" for {source}" if source else ""))
+    return RunCounts(*row)

@@ -1,0 +1,45 @@
+"""Run bookkeeping: counters per source add up into the run, status reflects failures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.runs import (RunCounts, add_source_counts, create_run, finish_run, finish_source,
+                           run_counts, start_source)
+
+
+def test_source_counts_total_into_the_run(db):
+    run_id = create_run(db, sources=["a", "b"], since=date(2026, 11, 1), until=date(2026, 11, 1))
+    for name, new in (("a", 3), ("b", 4)):
+        start_source(db, run_id, name)
+        add_source_counts(db, run_id, name, RunCounts(pages_fetched=new + 1, articles_new=new))
+        finish_source(db, run_id, name)
+    assert finish_run(db, run_id) == "success"
+    totals = run_counts(db, run_id)
+    assert totals.articles_new == 7 and totals.pages_fetched == 9
+    assert run_counts(db, run_id, "b").articles_new == 4
+
+
+def test_one_failed_source_makes_the_run_partial_and_names_it(db):
+    run_id = create_run(db, sources=["a", "b"], since=None, until=None)
+    start_source(db, run_id, "a")
+    finish_source(db, run_id, "a")
+    start_source(db, run_id, "b")
+    finish_source(db, run_id, "b", error="robots.txt unreachable")
+    assert finish_run(db, run_id) == "partial"
+    error = db.execute("SELECT error FROM warehouse.crawl_runs WHERE run_id = %s",
+                       (run_id,)).fetchone()[0]
+    assert error == "b: robots.txt unreachable"
+
+
+def test_external_id_reuses_the_run_row(db):
+    first = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
+                       external_id="scheduled__2026-11-01")
+    again = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
+                       external_id="scheduled__2026-11-01")
+    assert first == again
+
+
+def test_run_error_fails_the_run(db):
+    run_id = create_run(db, sources=[], since=None, until=None)
+    assert finish_run(db, run_id, error="database went away") == "failed"
