@@ -123,6 +123,29 @@ def start_source(conn: psycopg.Connection, run_id: int, source: str) -> None:
         conn.execute(_START_SOURCE, (run_id, source))
 
 
+_START_SOURCE_IF_MISSING = """
+INSERT INTO warehouse.crawl_run_sources (run_id, source) VALUES (%s, %s)
+ON CONFLICT (run_id, source) DO NOTHING
+"""
+
+_RECORD_CRAWL_STATS = """
+UPDATE warehouse.crawl_run_sources SET crawl_stats = crawl_stats || %s::jsonb
+WHERE run_id = %s AND source = %s
+"""
+
+
+def start_source_if_missing(conn: psycopg.Connection, run_id: int, source: str) -> None:
+    """Make sure the source has a row in the run (keeps an existing row as it is)."""
+    with conn.transaction():
+        conn.execute(_START_SOURCE_IF_MISSING, (run_id, source))
+
+
+def record_crawl_stats(conn: psycopg.Connection, run_id: int, source: str,
+                       stats: dict[str, Any]) -> None:
+    """Merge the crawler's summary into the source's ``crawl_stats``."""
+    conn.execute(_RECORD_CRAWL_STATS, (json.dumps(stats, default=str), run_id, source))
+
+
 def add_source_counts(conn: psycopg.Connection, run_id: int, source: str,
                       counts: RunCounts) -> None:
     """Add ``counts`` to the source's counters (call inside the load transaction)."""

@@ -1,0 +1,130 @@
+"""Per-source data-quality checks run after each source is loaded.
+
+The checks compare what one run produced for one source against thresholds from
+``Settings.quality`` and against the source's own recent history, so a site redesign
+that silently breaks extraction fails a task instead of quietly loading junk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import psycopg
+
+from pipeline.config import QualityThresholds
+
+TRAILING_RUNS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRunFigures:
+    """What one run did for one source (shares are computed from these)."""
+
+    pages_fetched: int
+    articles: int
+    """Pages that yielded an article (new, updated, unchanged or duplicate)."""
+    duplicates: int
+    loaded: int
+    """Article rows this run touched (for the title/date/author/empty shares)."""
+    with_title: int
+    with_date: int
+    with_author: int
+    empty_body: int
+    trailing_yield: float | None
+    """Mean article yield (articles / pages fetched) of the source's previous runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """The outcome of the checks: ``breaches`` empty means they passed."""
+
+    source: str
+    checked: bool
+    """False when the run was too small to judge."""
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    breaches: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.breaches
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
+    """Judge one source's run against ``limits`` (pure)."""
+    if figures.pages_fetched < limits.min_pages_for_checks:
+        return QualityReport(source, checked=False, metrics={"pages_fetched": figures.pages_fetched})
+    metrics = {
+        "article_share": _share(figures.articles, figures.pages_fetched),
+        "title_share": _share(figures.with_title, figures.loaded),
+        "date_share": _share(figures.with_date, figures.loaded),
+        "author_share": _share(figures.with_author, figures.loaded),
+        "empty_body_share": _share(figures.empty_body, figures.loaded),
+        "duplicate_share": _share(figures.duplicates, figures.articles),
+        "trailing_article_share": figures.trailing_yield,
+    }
+    breaches: list[str] = []
+
+    def at_least(name: str, low: float, what: str) -> None:
+        value = metrics[name]
+        if value is not None and value < low:
+            breaches.append(f"{what} {value:.0%} is below the minimum {low:.0%}")
+
+    def at_most(name: str, high: float, what: str) -> None:
+        value = metrics[name]
+        if value is not None and value > high:
+            breaches.append(f"{what} {value:.0%} is above the maximum {high:.0%}")
+
+    at_least("article_share", limits.min_article_share, "share of fetched pages with an article")
+    at_least("title_share", limits.min_title_share, "share of articles with a title")
+    at_least("date_share", limits.min_date_share, "share of articles with a date")
+    at_least("author_share", limits.min_author_share, "share of articles with an author")
+    at_most("empty_body_share", limits.max_empty_body_share, "share of empty bodies")
+    at_most("duplicate_share", limits.max_duplicate_share, "share of duplicates")
+    trailing, current = figures.trailing_yield, metrics["article_share"]
+    if trailing and current is not None and current < trailing * limits.max_drop_vs_trailing:
+        breaches.append(
+            f"article yield {current:.0%} dropped below {limits.max_drop_vs_trailing:.0%} of the "
+            f"trailing {TRAILING_RUNS}-run average {trailing:.0%} (site redesign?)"
+        )
+    return QualityReport(source, checked=True, metrics=metrics, breaches=tuple(breaches))
+
+
+_FIGURES = """
+SELECT s.pages_fetched,
+       s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates,
+       s.duplicates,
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source),
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
+            AND btrim(a.title) <> ''),
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
+            AND a.published_at IS NOT NULL),
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
+            AND cardinality(a.authors) > 0),
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
+            AND btrim(a.body) = ''),
+       (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged + p.duplicates)::float
+                   / p.pages_fetched)
+        FROM (SELECT * FROM warehouse.crawl_run_sources p
+              WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
+                AND p.pages_fetched >= %(min_pages)s
+              ORDER BY p.run_id DESC LIMIT %(trailing)s) p)
+FROM warehouse.crawl_run_sources s
+WHERE s.run_id = %(run_id)s AND s.source = %(source)s
+"""
+
+
+def source_run_figures(conn: psycopg.Connection, run_id: int, source: str,
+                       limits: QualityThresholds) -> SourceRunFigures:
+    """Read what run ``run_id`` did for ``source`` from the warehouse."""
+    row = conn.execute(_FIGURES, {"run_id": run_id, "source": source, "trailing": TRAILING_RUNS,
+                                  "min_pages": limits.min_pages_for_checks}).fetchone()
+    if row is None:
+        raise LookupError(f"run {run_id} has no record for source {source!r}")
+    return SourceRunFigures(*row[:8], trailing_yield=row[8])

@@ -1,0 +1,280 @@
+"""The steps of a pipeline run, each usable on its own.
+
+``newsflow run`` calls them in order for every source; the Airflow DAGs call each one
+from its own task. Every step takes the ``Settings`` and the small run plan that
+``start_run`` returns, and returns a small JSON-able dict, because Airflow passes these
+between tasks as XComs. Large data never travels that way: pages go through the WARC
+archive and ``warehouse.crawl_state``, extracted articles through a gzip JSON-lines file
+under ``settings.runs_dir``, and results into PostgreSQL.
+
+Per source:  crawl_source → extract_source → load_source → check_source
+Per run:     start_run → (the per-source chain for each source) → finish_run
+A failure in one source's chain is recorded with ``fail_source`` and does not stop the
+other sources; ``finish_run`` then marks the run ``partial`` and names the failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from pipeline import runs
+from pipeline.config import Settings
+from pipeline.db import connect, prepare_database
+from pipeline.errors import CrawlError, NewsflowError, QualityCheckError
+from pipeline.records import ExtractionResult
+from pipeline.results_file import read_results, write_results
+from pipeline.sources import Source, load_sources, select_sources
+
+log = logging.getLogger(__name__)
+
+LOAD_BATCH_SIZE = 500
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def settings_with_database(settings: Settings, database_url: str | None) -> Settings:
+    """``settings`` using ``database_url`` when one is given (e.g. an Airflow connection)."""
+    return replace(settings, database_url=database_url) if database_url else settings
+
+
+def window_for_interval(data_interval_start: datetime | None,
+                        data_interval_end: datetime | None,
+                        logical_date: datetime | None) -> tuple[date, date]:
+    """The inclusive date window a scheduled or backfill run covers.
+
+    With an interval timetable (the nightly DAG uses ``CronDataIntervalTimetable``) a
+    run's data interval is the day it covers: the scheduled run at 02:00 on the 2nd has
+    the interval [1st 02:00, 2nd 02:00) and covers the 1st, and a backfill run for the
+    1st has the same interval, so it covers its own day. When the interval is empty
+    (a trigger timetable, or no interval), the run covers the day before its logical date.
+    """
+    if data_interval_start and data_interval_end and data_interval_end > data_interval_start:
+        days = max(1, math.ceil((data_interval_end - data_interval_start) / timedelta(days=1)))
+        since = data_interval_start.date()
+        return since, since + timedelta(days=days - 1)
+    anchor = logical_date or data_interval_end or data_interval_start
+    if anchor is None:
+        raise ValueError("a run needs a data interval or a logical date to derive its window")
+    day = anchor.date() - timedelta(days=1)
+    return day, day
+
+
+# --- the run -------------------------------------------------------------------------
+
+def start_run(settings: Settings, *, sources_file: str | None, source_names: Sequence[str] = (),
+              since: date | None = None, until: date | None = None,
+              max_pages: int | None = None, trigger: runs.Trigger = "cli",
+              external_id: str | None = None) -> dict[str, Any]:
+    """Validate the sources, prepare the database and record a new run; return its plan."""
+    if since and until and since > until:
+        raise CrawlError(f"--since {since} is after --until {until}; swap them")
+    path = Path(sources_file) if sources_file else settings.sources_path
+    chosen = select_sources(load_sources(path), source_names)
+    url = prepare_database(settings)
+    with connect(url) as conn:
+        run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=since,
+                                 until=until, trigger=trigger, external_id=external_id)
+    return {
+        "run_id": run_id,
+        "sources": [s.name for s in chosen],
+        "sources_file": str(path),
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "max_pages": max_pages,
+    }
+
+
+def finish_run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
+    """Close the run: total the counters, set the status; return the run report."""
+    with connect(prepare_database(settings)) as conn:
+        status = runs.finish_run(conn, plan["run_id"])
+        return run_report(conn, plan["run_id"]) | {"status": status}
+
+
+_REPORT_SOURCES = """
+SELECT source, status, error, crawl_stats, quality, {counters}
+FROM warehouse.crawl_run_sources WHERE run_id = %s ORDER BY source
+""".format(counters=", ".join(runs.COUNTERS))
+
+
+def run_report(conn, run_id: int) -> dict[str, Any]:
+    """The report of run ``run_id``: status, totals and each source's outcome."""
+    row = conn.execute("SELECT status, error FROM warehouse.crawl_runs WHERE run_id = %s",
+                       (run_id,)).fetchone()
+    if row is None:
+        raise LookupError(f"run {run_id} does not exist")
+    sources = {}
+    for name, status, error, crawl_stats, quality, *counts in conn.execute(
+            _REPORT_SOURCES, (run_id,)):
+        sources[name] = {"status": status, "error": error, "crawl": crawl_stats,
+                         "quality": quality, **dict(zip(runs.COUNTERS, counts))}
+    return {"run_id": run_id, "status": row[0], "error": row[1],
+            "counts": runs.run_counts(conn, run_id).as_dict(), "sources": sources}
+
+
+# --- one source ------------------------------------------------------------------------
+
+def _source(plan: dict[str, Any], name: str) -> Source:
+    return select_sources(load_sources(plan["sources_file"]), [name])[0]
+
+
+def _window(plan: dict[str, Any]) -> tuple[date | None, date | None]:
+    since, until = plan.get("since"), plan.get("until")
+    return (date.fromisoformat(since) if since else None,
+            date.fromisoformat(until) if until else None)
+
+
+def fail_source(settings: Settings, plan: dict[str, Any], source: str, error: str) -> None:
+    """Record that ``source`` failed in this run, with a one-line reason."""
+    with connect(prepare_database(settings)) as conn:
+        runs.start_source_if_missing(conn, plan["run_id"], source)
+        runs.finish_source(conn, plan["run_id"], source, error=error.strip().splitlines()[0])
+
+
+def crawl_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[str, Any]:
+    """Crawl one source (in a child process) into the archive and crawl state."""
+    from crawlers.run import crawl_sources
+
+    url = prepare_database(settings)
+    with connect(url) as conn:
+        runs.start_source(conn, plan["run_id"], source)
+    since, until = _window(plan)
+    result = crawl_sources(settings, [_source(plan, source)], run_id=plan["run_id"],
+                           database_url=url, since=since, until=until,
+                           max_pages=plan.get("max_pages"))[0]
+    summary = result.as_dict()
+    with connect(url) as conn, conn.transaction():
+        runs.add_source_counts(conn, plan["run_id"], source, runs.RunCounts(
+            pages_discovered=result.discovered, pages_fetched=result.fetched,
+            failed=sum(result.failed_by_reason.values())))
+        runs.record_crawl_stats(conn, plan["run_id"], source, summary)
+    if result.error:
+        raise CrawlError(f"crawl of {source} failed: {result.error}")
+    return summary
+
+
+def extracted_path(settings: Settings, plan: dict[str, Any], source: str) -> Path:
+    """Where ``extract_source`` writes the source's results for this run."""
+    return settings.runs_dir / str(plan["run_id"]) / source / "extracted.jsonl.gz"
+
+
+def extract_source(settings: Settings, plan: dict[str, Any], source: str,
+                   progress: Progress = _quiet) -> dict[str, Any]:
+    """Extract every archived page of ``source`` waiting for extraction.
+
+    Pages wait (``crawl_state.pending_extract``) from the crawl that fetched them until
+    the load that stores their result, so pages left by an interrupted run are picked
+    up by the next one.
+    """
+    from pipeline.archive import iter_pending_pages
+    from pipeline.extract import iter_extract
+
+    path = extracted_path(settings, plan, source)
+    counts = {"ok": 0, "not_article": 0, "error": 0}
+
+    def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
+        for done, result in enumerate(results, 1):
+            counts[result.status] += 1
+            if done % 200 == 0:
+                progress(f"{source}: extracted {done} pages")
+            yield result
+
+    with connect(prepare_database(settings)) as conn:
+        pages = iter_pending_pages(conn, settings.archive_dir, source)
+        written = write_results(path, counted(iter_extract(
+            pages, processes=settings.extract_processes, min_chars=settings.min_article_chars)))
+    progress(f"{source}: extracted {written} pages")
+    return {"path": str(path), "pages": written, **counts}
+
+
+def load_source(settings: Settings, plan: dict[str, Any], source: str,
+                progress: Progress = _quiet) -> dict[str, Any]:
+    """Deduplicate and load the source's extracted results, batch by batch."""
+    from pipeline.load import load_batch
+
+    path = extracted_path(settings, plan, source)
+    total = runs.RunCounts()
+    if not path.exists():
+        return total.as_dict()
+    with connect(prepare_database(settings)) as conn:
+        for batch in _batches(read_results(path), LOAD_BATCH_SIZE):
+            total = total + load_batch(
+                conn, batch, run_id=plan["run_id"], source=source,
+                near_duplicate_threshold=settings.near_duplicate_threshold,
+                window=_window(plan))
+            progress(f"{source}: loaded {total.articles_new} new, "
+                     f"{total.articles_updated} updated, {total.duplicates} duplicates")
+    return total.as_dict()
+
+
+def check_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[str, Any]:
+    """Run the quality checks for ``source`` and close its part of the run.
+
+    Raises ``QualityCheckError`` naming every breached threshold.
+    """
+    from pipeline.quality import evaluate, source_run_figures
+
+    with connect(prepare_database(settings)) as conn:
+        figures = source_run_figures(conn, plan["run_id"], source, settings.quality)
+        report = evaluate(source, figures, settings.quality)
+        error = None
+        if report.breaches:
+            error = f"quality checks failed for {source}: " + "; ".join(report.breaches)
+        runs.finish_source(conn, plan["run_id"], source, error=error, quality=report.as_dict())
+    if error:
+        raise QualityCheckError(error)
+    return report.as_dict()
+
+
+def run_source(settings: Settings, plan: dict[str, Any], source: str,
+               progress: Progress = _quiet) -> dict[str, Any]:
+    """The whole per-source chain; a failure is recorded, never raised."""
+    try:
+        progress(f"{source}: crawling")
+        crawl = crawl_source(settings, plan, source)
+        progress(f"{source}: fetched {crawl.get('fetched', 0)} pages, extracting")
+        extract_source(settings, plan, source, progress)
+        load_source(settings, plan, source, progress)
+        return check_source(settings, plan, source)
+    except NewsflowError as exc:
+        log.error("source %s failed: %s", source, exc)
+        if not isinstance(exc, QualityCheckError):  # check_source already recorded it
+            fail_source(settings, plan, source, str(exc))
+        return {"source": source, "error": str(exc)}
+
+
+def run_pipeline(settings: Settings, *, sources_file: str | None,
+                 source_names: Sequence[str] = (), since: date | None = None,
+                 until: date | None = None, max_pages: int | None = None,
+                 trigger: runs.Trigger = "cli", progress: Progress = _quiet) -> dict[str, Any]:
+    """crawl → extract → dedup → load → checks for every chosen source; the run report."""
+    plan = start_run(settings, sources_file=sources_file, source_names=source_names,
+                     since=since, until=until, max_pages=max_pages, trigger=trigger)
+    progress(f"run {plan['run_id']}: {len(plan['sources'])} source(s)")
+    try:
+        for source in plan["sources"]:
+            run_source(settings, plan, source, progress)
+    except BaseException as exc:
+        with connect(prepare_database(settings)) as conn:
+            runs.finish_run(conn, plan["run_id"], error=f"interrupted: {type(exc).__name__}")
+        raise
+    return finish_run(settings, plan)
+
+
+def _batches(items: Iterable[ExtractionResult], size: int) -> Iterator[list[ExtractionResult]]:
+    batch: list[ExtractionResult] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

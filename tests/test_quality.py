@@ -1,0 +1,42 @@
+"""Quality checks: thresholds and the drop against a source's own history."""
+
+from __future__ import annotations
+
+from pipeline.config import QualityThresholds
+from pipeline.quality import SourceRunFigures, evaluate
+
+LIMITS = QualityThresholds()
+
+
+def figures(**changes) -> SourceRunFigures:
+    base = dict(pages_fetched=100, articles=90, duplicates=5, loaded=85, with_title=85,
+                with_date=80, with_author=70, empty_body=0, trailing_yield=0.9)
+    base.update(changes)
+    return SourceRunFigures(**base)
+
+
+def test_healthy_run_passes():
+    report = evaluate("s", figures(), LIMITS)
+    assert report.checked and report.passed
+    assert report.metrics["article_share"] == 0.9
+
+
+def test_low_article_yield_is_a_breach_with_a_readable_message():
+    report = evaluate("s", figures(articles=20, trailing_yield=None), LIMITS)
+    assert report.breaches == ("share of fetched pages with an article 20% is below the minimum 50%",)
+
+
+def test_drop_against_trailing_average_is_caught():
+    report = evaluate("s", figures(articles=60, trailing_yield=0.95, duplicates=0,
+                                   ), QualityThresholds(max_drop_vs_trailing=0.7))
+    assert any("trailing 7-run average" in b for b in report.breaches)
+
+
+def test_missing_dates_and_titles_are_breaches():
+    report = evaluate("s", figures(with_date=10, with_title=50), LIMITS)
+    assert len(report.breaches) == 2
+
+
+def test_tiny_runs_are_not_judged():
+    report = evaluate("s", figures(pages_fetched=2, articles=0), LIMITS)
+    assert not report.checked and report.passed
