@@ -1,0 +1,35 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()
+
+sources_option = click.option(
+    "--sources", "sources_file", type=click.Path(dir_okay=False),
+    help="Sources file (YAML). Default: $NEWSFLOW_SOURCES, else ./sources.yaml.")
+source_option = click.option(
+    "--source", "source_names", multiple=True, metavar="NAME",
+    help="Only this source (repeatable). Default: every source in the file.")
+since_option = click.option("--since", type=DATE, help="First publication day to take (inclusive).")
+until_option = click.option("--until", type=DATE, help="Last publication day to take (inclusive).")
+max_pages_option = click.option(
+    "--max-pages", type=click.IntRange(min=1), help="At most this many pages per source.")
