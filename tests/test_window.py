@@ -32,3 +32,10 @@ def test_empty_interval_covers_the_day_before_the_logical_date():
 def test_no_dates_at_all_is_an_error():
     with pytest.raises(ValueError):
         window_for_interval(None, None, None)
+
+
+def test_extractor_versions_compare_numerically():
+    from pipeline.steps import version_key
+
+    assert version_key("2026.11.9") < version_key("2026.11.10")
+    assert version_key("2026.11.1") < version_key("2026.12.0")
