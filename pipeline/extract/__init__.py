@@ -1,0 +1,28 @@
+"""Extraction: archived HTML pages to article records.
+
+Public API::
+
+    extract_page(page, *, min_chars=150) -> ExtractionResult
+    extract_html(html, url=None, *, http_charset=None, discovered_at=None, ...) -> ExtractionResult
+    iter_extract(pages, processes=None, *, min_chars=150) -> Iterator[ExtractionResult]
+    EXTRACTOR_VERSION
+
+Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and meta
+tags), ``body`` (trafilatura plus clean-up), ``furniture`` (non-article lines),
+``dates`` (publication date vote), ``authors`` (name cleaning), ``language``,
+``classify`` (not-article pages), ``core`` (one page), ``pool`` (many pages).
+"""
+
+from pipeline.extract.classify import DEFAULT_MIN_CHARS
+from pipeline.extract.core import extract_html, extract_page
+from pipeline.extract.pool import iter_extract, ordered_map
+from pipeline.extract.version import EXTRACTOR_VERSION
+
+__all__ = [
+    "DEFAULT_MIN_CHARS",
+    "EXTRACTOR_VERSION",
+    "extract_html",
+    "extract_page",
+    "iter_extract",
+    "ordered_map",
+]

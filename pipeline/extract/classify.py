@@ -1,0 +1,59 @@
+"""Recognising pages that are not articles: error pages, index pages, empty galleries."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+DEFAULT_MIN_CHARS = 150
+"""Bodies shorter than this many characters are not articles (CJK text counts double)."""
+
+_ERROR_TITLE = re.compile(
+    r"\b(?:404|410|500|page not found|not found|seite nicht gefunden|page introuvable|"
+    r"página no encontrada|pagina non trovata|error|fehler)\b",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LINK_SHARE_INDEX = 0.5
+_INDEX_MAX_BODY = 2000
+
+
+def weighted_length(text: str) -> int:
+    """Length of ``text`` with CJK characters counted twice (they carry about two Latin
+    characters of content each)."""
+    return len(text) + len(_CJK.findall(text))
+
+
+def link_share(tree: HtmlElement) -> float:
+    """Share of the page's visible text that sits inside links."""
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0
+    total = sum(len(t.strip()) for t in body.itertext())
+    linked = sum(len(t.strip()) for a in body.iter("a") for t in a.itertext())
+    return linked / total if total else 0.0
+
+
+def not_article_reason(
+    body: str, title: str | None, tree: HtmlElement, *, min_chars: int = DEFAULT_MIN_CHARS,
+    is_article_declared: bool = False,
+) -> str | None:
+    """Why the page is not an article, or None if it is one.
+
+    - no body text at all (gallery without text, script-only page, empty page);
+    - body shorter than ``min_chars``;
+    - an error page: error wording in the title and a short body;
+    - an index page: most of the page's text is link text and the body is short, unless
+      the page declares itself an article in JSON-LD.
+    """
+    size = weighted_length(body)
+    if size == 0:
+        return "no article text found"
+    if size < min_chars:
+        return f"body has {size} characters, below the minimum of {min_chars}"
+    if title and _ERROR_TITLE.search(title) and size < 1000 and not is_article_declared:
+        return f"error page (title {title!r})"
+    if not is_article_declared and size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
+        return "index page: mostly links and little text"
+    return None

@@ -1,0 +1,130 @@
+"""One page in, one ExtractionResult out: decoding, parsing, body, metadata, checks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from pipeline.extract.authors import clean_authors, jsonld_author_names
+from pipeline.extract.body import clean_paragraphs, run_trafilatura
+from pipeline.extract.classify import DEFAULT_MIN_CHARS, not_article_reason
+from pipeline.extract.dates import date_candidates, vote
+from pipeline.extract.decode import decode_html
+from pipeline.extract.language import choose_language
+from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
+from pipeline.extract.version import EXTRACTOR_VERSION
+from pipeline.records import Article, ExtractionResult, FetchedPage
+
+log = logging.getLogger(__name__)
+
+
+def parse_html(html: bytes | str, http_charset: str | None = None) -> HtmlElement | None:
+    """Decode and parse a document; None when it is not HTML at all."""
+    text = decode_html(html, http_charset)
+    if not text.strip() or "\x00" in text[:2048]:
+        return None
+    return load_html(text)
+
+
+def _first_str(values: list[object]) -> str | None:
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            return " ".join(v.split())
+    return None
+
+
+def choose_title(meta: PageMetadata, trafilatura_title: str | None) -> str:
+    """JSON-LD headline, else og:title, else trafilatura's title (from <title>/<h1>)."""
+    return (
+        _first_str(jsonld_values(meta.jsonld, "headline"))
+        or meta.first_meta("og:title", "twitter:title")
+        or " ".join((trafilatura_title or "").split())
+    )
+
+
+def choose_authors(meta: PageMetadata, trafilatura_author: str | None) -> tuple[str, ...]:
+    """Authors from JSON-LD, else author meta tags, else trafilatura's byline."""
+    names = clean_authors(jsonld_author_names(jsonld_values(meta.jsonld, "author")))
+    if names:
+        return names
+    tag = meta.first_meta("author", "article:author", "dc.creator", "sailthru.author", "byl")
+    if tag and not tag.startswith("http"):
+        names = clean_authors([tag])
+        if names:
+            return names
+    return clean_authors((trafilatura_author or "").split(";"))
+
+
+def extract_html(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    http_charset: str | None = None,
+    discovered_at: datetime | None = None,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    source: str = "",
+    fetched_url: str | None = None,
+    path: str | None = None,
+    now: datetime | None = None,
+) -> ExtractionResult:
+    """Extract the article of one HTML document.
+
+    Returns status ``ok`` with an :class:`Article`, ``not_article`` with the reason
+    (see :func:`pipeline.extract.classify.not_article_reason`), or ``error`` when the
+    input is not HTML. Never raises for bad input.
+    """
+    try:
+        tree = parse_html(html, http_charset)
+    except Exception as exc:  # lxml raises a variety of types on garbage
+        log.debug("parse failed for %s: %s", url or path, exc)
+        tree = None
+    if tree is None:
+        return ExtractionResult("error", url=url, message="input is empty or not HTML", path=path)
+    meta = read_metadata(tree)
+    core = run_trafilatura(tree, url)
+    title = choose_title(meta, core.title if core else None)
+    authors = choose_authors(meta, core.author if core else None)
+    paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
+    body = "\n\n".join(paragraphs)
+    reason = not_article_reason(body, title, tree, min_chars=min_chars,
+                                is_article_declared=bool(meta.jsonld))
+    if reason:
+        return ExtractionResult("not_article", url=url, message=reason, path=path)
+    published = vote(
+        date_candidates(jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree, url,
+                        core.date if core else None, discovered_at),
+        now=now,
+    )
+    language = choose_language(
+        [_first_str(jsonld_values(meta.jsonld, "inLanguage")), meta.html_lang,
+         meta.first_meta("content-language", "og:locale", "language", "dc.language")],
+        body,
+    )
+    description = (_first_str(jsonld_values(meta.jsonld, "description"))
+                   or meta.first_meta("og:description", "description")
+                   or (core.description if core else None))
+    article = Article(
+        url=url or meta.canonical or "",
+        title=title,
+        body=body,
+        authors=authors,
+        published_at=published.value if published else None,
+        published_date_only=published.date_only if published else False,
+        language=language,
+        description=description,
+        extractor_version=EXTRACTOR_VERSION,
+        source=source,
+        fetched_url=fetched_url,
+    )
+    return ExtractionResult("ok", url=article.url or None, article=article, path=path)
+
+
+def extract_page(page: FetchedPage, *, min_chars: int = DEFAULT_MIN_CHARS) -> ExtractionResult:
+    """Extract one archived page (see :func:`extract_html`)."""
+    return extract_html(
+        page.body, page.url, http_charset=page.http_charset, discovered_at=page.discovered_at,
+        min_chars=min_chars, source=page.source, fetched_url=page.fetched_url,
+    )

@@ -1,0 +1,175 @@
+"""Publication date: a weighted vote across every source a page offers."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+from lxml.html import HtmlElement
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
+
+# Weights: structured sources first. A calendar date wins by its summed weight.
+WEIGHTS = {
+    "jsonld": 4.0,
+    "meta-published": 3.0,
+    "meta-other": 1.5,
+    "time-element": 1.5,
+    "htmldate": 1.0,
+    "url": 1.0,
+    "discovery": 0.5,
+}
+
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "published_time",
+    "article.published", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
+    "publish-date", "date.published", "dc.date.issued", "dcterms.issued", "dc.date",
+    "dcterms.created", "date", "cxenseparse:recs:publishtime", "article_date_original",
+    "originalpublicationdate", "og:article:published_time",
+)
+
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
+_URL_DATE_SEP = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """One source's claim about the publication time."""
+
+    value: datetime
+    """Timezone-aware, UTC."""
+    date_only: bool
+    source: str
+
+
+def parse_datetime(text: str) -> tuple[datetime, bool] | None:
+    """Parse an ISO 8601 or RFC 2822 timestamp to (UTC datetime, date_only).
+
+    Date-only values become 00:00 UTC; naive timestamps are taken as UTC.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return datetime.combine(date.fromisoformat(text), time(), timezone.utc), True
+        except ValueError:
+            return None
+    candidates = [text, text.replace(" ", "T", 1)]
+    if re.search(r"[+-]\d{2}$", text):
+        candidates.append(text + ":00")
+    for cand in candidates:
+        try:
+            value = datetime.fromisoformat(cand.replace("Z", "+00:00"))
+            break
+        except ValueError:
+            continue
+    else:
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc), False
+
+
+def _candidate(text: str | None, source: str) -> DateCandidate | None:
+    parsed = parse_datetime(text) if isinstance(text, str) else None
+    if parsed is None:
+        return None
+    return DateCandidate(parsed[0], parsed[1], source)
+
+
+def url_date(url: str | None) -> DateCandidate | None:
+    """A date written in the URL path (``/2024/05/03/``, ``/20240503``, ``-2024-05-03``)."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0]
+    match = _URL_DATE_SEP.search(path) or _URL_DATE.search(path)
+    if not match:
+        return None
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    return DateCandidate(datetime.combine(day, time(), timezone.utc), True, "url")
+
+
+def time_element_dates(tree: HtmlElement) -> list[DateCandidate]:
+    """Dates of ``<time datetime>`` elements, the ones marked as publication time first."""
+    marked, other = [], []
+    for el in tree.iterfind(".//time[@datetime]"):
+        cand = _candidate(el.get("datetime"), "time-element")
+        if cand is None:
+            continue
+        attrs = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate"))))
+        (marked if re.search(r"publish|pubdate|created", attrs, re.I) or "pubdate" in el.attrib
+         else other).append(cand)
+    return (marked + other)[:1]
+
+
+def is_plausible(value: datetime, now: datetime) -> bool:
+    """Not before 1990 and not more than a day in the future."""
+    return EARLIEST <= value <= now + FUTURE_SLACK
+
+
+def vote(candidates: list[DateCandidate], now: datetime | None = None) -> DateCandidate | None:
+    """The publication date most sources agree on, weighted by source.
+
+    Implausible candidates (future, before 1990) are dropped. Candidates are grouped by
+    calendar date (UTC); the date with the highest summed weight wins (ties: the
+    earliest date, as updates only move dates forward). Within the winning date the
+    candidate with a time of day from the heaviest source is returned.
+    """
+    now = now or datetime.now(timezone.utc)
+    valid = [c for c in candidates if is_plausible(c.value, now)]
+    if not valid:
+        return None
+    score: dict[date, float] = defaultdict(float)
+    for c in valid:
+        score[c.value.date()] += WEIGHTS.get(c.source, 1.0)
+    best_day = min(score, key=lambda d: (-score[d], d))
+    on_day = [c for c in valid if c.value.date() == best_day]
+    on_day.sort(key=lambda c: (c.date_only, -WEIGHTS.get(c.source, 1.0)))
+    return on_day[0]
+
+
+def date_candidates(
+    jsonld_published: list[object],
+    meta: dict[str, str],
+    tree: HtmlElement,
+    url: str | None,
+    htmldate_value: str | None,
+    discovered_at: datetime | None,
+) -> list[DateCandidate]:
+    """Every candidate the page and its discovery offer, each tagged with its source."""
+    out: list[DateCandidate] = []
+    for value in jsonld_published[:1]:
+        cand = _candidate(value if isinstance(value, str) else None, "jsonld")
+        if cand:
+            out.append(cand)
+    for i, key in enumerate(PUBLISHED_META):
+        cand = _candidate(meta.get(key), "meta-published" if i < 5 else "meta-other")
+        if cand:
+            out.append(cand)
+            break
+    out.extend(time_element_dates(tree))
+    cand = _candidate(htmldate_value, "htmldate")
+    if cand:
+        out.append(cand)
+    cand = url_date(url)
+    if cand:
+        out.append(cand)
+    if discovered_at is not None:
+        value = discovered_at if discovered_at.tzinfo else discovered_at.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        # Sitemaps often give a bare date, which arrives here as midnight.
+        out.append(DateCandidate(value, value.time() == time(), "discovery"))
+    return out

@@ -1,0 +1,74 @@
+"""Bytes to text: which character encoding an archived page is in."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+
+from trafilatura.utils import detect_encoding
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
+)
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _codec(name: str | None) -> str | None:
+    """The Python codec name for a charset label, or None if Python does not know it."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    # Browsers treat ISO-8859-1/ASCII labels as windows-1252 (WHATWG encoding spec).
+    return "cp1252" if codec in {"latin-1", "iso8859-1", "ascii"} else codec
+
+
+def meta_charset(head: bytes) -> str | None:
+    """The charset a ``<meta charset>`` or ``http-equiv`` tag in ``head`` declares."""
+    match = _META_CHARSET.search(head)
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+def gunzip_if_needed(data: bytes) -> bytes:
+    """``data`` decompressed when it is a gzip stream, else unchanged."""
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError):
+            return data
+    return data
+
+
+def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
+    """Decode an HTML document.
+
+    Tries, in order: the HTTP ``Content-Type`` charset, the document's ``<meta>``
+    charset, strict UTF-8, then detection (charset_normalizer via trafilatura). A label
+    that does not decode the bytes cleanly is skipped. As a last resort the bytes are
+    decoded as UTF-8 with replacement characters, so this never raises.
+    """
+    if isinstance(data, str):
+        return data
+    data = gunzip_if_needed(data)
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
+    candidates = [_codec(http_charset), _codec(meta_charset(data[:4096])), "utf-8"]
+    for codec in candidates:
+        if codec is None:
+            continue
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    for guess in detect_encoding(data):
+        codec = _codec(guess)
+        if codec is None:
+            continue
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("utf-8", "replace")

@@ -1,0 +1,60 @@
+"""Page furniture: lines in an extracted body that belong to the page, not the article."""
+
+from __future__ import annotations
+
+import re
+
+# Whole-line furniture, several languages. Matched against a stripped, lower-cased line.
+_FURNITURE = re.compile(
+    r"^(?:"
+    r"share(?: this (?:article|story))?(?: on \w+)?|share this|teilen|artikel teilen|"
+    r"advertisement|anzeige|werbung|publicité|publicidad|pubblicità|reklame|annonse|reklam|"
+    r"story continues below(?: advertisement)?|article continues below|"
+    r"read more|read more:?|mehr lesen|mehr zum thema|lesen sie auch|auch interessant|"
+    r"czytaj (?:więcej|też|także)|leia (?:mais|também)|lee también|lire aussi|leggi anche|"
+    r"related(?: articles| stories| content)?|more from .{1,40}|recommended|popular|most read|"
+    r"sign up(?: for .{0,60})?|subscribe(?: to .{0,60})?|newsletter|"
+    r"(?:get|join) (?:our|the) .{0,40}newsletter.*|"
+    r"click here to .{0,60}|"
+    r"our standards: the thomson reuters trust principles\.?|"
+    r"externer inhalt nicht verfügbar|ein klick für den datenschutz|"
+    r"article content|lesedauer:? ?\d+ ?min(?:uten?|\.)?|reading time:? ?\d+ ?min(?:utes?)?|"
+    r"_{3,}|-{3,}|\*{3,}|•"
+    r")[.!:]?$",
+    re.IGNORECASE,
+)
+# Cookie/consent notices and photo credits standing alone on a line.
+_CONSENT = re.compile(
+    r"(?:cookie|privatsphäre-einstellungen|datenschutz-einstellungen|consent|"
+    r"einwilligung|privacy settings).{0,200}(?:accept|zustimm|aktivier|einstellungen|settings|"
+    r"enable|akzeptier)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^(?:(?:photo|image|picture|foto|bild|credit|quelle|source|crédit|фото|foto:)\s*"
+    r"(?:credit)?s?\s*[:©]|©|\(c\)|copyright\b)|"
+    r"(?:getty images|shutterstock|imago(?: images)?|picture alliance|dpa|afp|reuters|ap photo|"
+    r"epa|keystone|alamy)(?:/[\w .-]+)?\)?$",
+    re.IGNORECASE,
+)
+_MAX_CREDIT_WORDS = 14
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a body line, on its own, is page furniture rather than article text."""
+    s = line.strip().lstrip("-•*· ").strip()
+    if not s:
+        return True
+    if _FURNITURE.match(s):
+        return True
+    words = len(s.split())
+    if words <= 40 and _CONSENT.search(s):
+        return True
+    if words <= _MAX_CREDIT_WORDS and _CREDIT.search(s) and not s.endswith((".", "?", "!", "\"", "”")):
+        return True
+    return False
+
+
+def remove_furniture(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without furniture lines, order kept."""
+    return [p for p in paragraphs if not is_furniture(p)]

@@ -1,0 +1,106 @@
+"""Structured metadata of a page: JSON-LD article objects and <meta> tags."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+log = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report",
+    "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "TechArticle", "ScholarlyArticle",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What a page declares about itself, before any voting or cleaning."""
+
+    jsonld: tuple[dict[str, Any], ...] = ()
+    """JSON-LD objects whose @type is an article type, in page order."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """First ``content`` of each ``<meta name|property|itemprop>``, keys lower-cased."""
+    html_lang: str | None = None
+    canonical: str | None = None
+
+    def first_meta(self, *keys: str) -> str | None:
+        """The first non-empty meta value among ``keys``."""
+        for key in keys:
+            value = self.meta.get(key)
+            if value and value.strip():
+                return value.strip()
+        return None
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every dict in a JSON-LD document, including inside @graph and lists."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in node:
+                yield from _walk(node[key])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
+
+
+def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects of an article type, in page order; malformed blocks are skipped."""
+    found = []
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            doc = json.loads(raw, strict=False)
+        except ValueError:
+            log.debug("skipping malformed JSON-LD block")
+            continue
+        found.extend(o for o in _walk(doc) if _types(o) & ARTICLE_TYPES)
+    return found
+
+
+def read_metadata(tree: HtmlElement) -> PageMetadata:
+    """Collect JSON-LD article objects, meta tags, the html lang and the canonical link."""
+    meta: dict[str, str] = {}
+    for el in tree.iterfind(".//meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        content = el.get("content")
+        if key and content is not None:
+            meta.setdefault(key.strip().lower(), content)
+    canonical = None
+    for link in tree.iterfind(".//link[@rel]"):
+        if link.get("rel", "").lower() == "canonical" and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    return PageMetadata(
+        jsonld=tuple(jsonld_articles(tree)),
+        meta=meta,
+        html_lang=(tree.get("lang") or tree.get("xml:lang") or None) if tree.tag == "html" else None,
+        canonical=canonical,
+    )
+
+
+def jsonld_values(objects: tuple[dict[str, Any], ...], key: str) -> list[Any]:
+    """Values of ``key`` across ``objects``, in order, lists flattened."""
+    out: list[Any] = []
+    for obj in objects:
+        value = obj.get(key)
+        if isinstance(value, list):
+            out.extend(value)
+        elif value is not None:
+            out.append(value)
+    return out
