@@ -16,6 +16,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.context import CliContext
 from pipeline.cli.db import db
+from pipeline.cli.extract import extract
 from pipeline.errors import NewsflowError
 
 
@@ -40,6 +41,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 
 cli.add_command(db)
+cli.add_command(extract)
 
 
 def main(argv: list[str] | None = None) -> None:

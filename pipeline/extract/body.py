@@ -22,32 +22,26 @@ TRAFILATURA_OPTIONS = {
 
 @dataclass(frozen=True, slots=True)
 class CoreOutput:
-    """What trafilatura made of a page: body paragraphs and its metadata guesses."""
+    """What trafilatura made of a page's main text."""
 
     paragraphs: list[str]
-    title: str | None
-    author: str | None
-    date: str | None
-    description: str | None
-    sitename: str | None
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
-    """trafilatura's body and metadata for ``tree`` (not modified), or None if it found nothing."""
+    """trafilatura's body for ``tree`` (not modified), or None if it found nothing.
+
+    trafilatura's own metadata pass is skipped: it re-parses JSON-LD (slowly, on
+    malformed blocks) and runs htmldate on every page, costing ~40 % of the time;
+    :mod:`pipeline.extract.core` reads metadata itself and calls the expensive
+    fallbacks only when the structured sources are missing.
+    """
     doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, output_format="python", **TRAFILATURA_OPTIONS
+        tree, url=url, with_metadata=False, output_format="python", **TRAFILATURA_OPTIONS
     )
     if doc is None:
         return None
     text = normalize_unicode(xmltotxt(doc.body, False)) if doc.body is not None else ""
-    return CoreOutput(
-        paragraphs=split_paragraphs(text),
-        title=doc.title,
-        author=doc.author,
-        date=doc.date,
-        description=doc.description,
-        sitename=doc.sitename,
-    )
+    return CoreOutput(paragraphs=split_paragraphs(text))
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
+import re
 from datetime import datetime
 
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author, extract_title
 from trafilatura.utils import load_html
 
 from pipeline.extract.authors import clean_authors, jsonld_author_names
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
 from pipeline.extract.classify import DEFAULT_MIN_CHARS, not_article_reason
-from pipeline.extract.dates import date_candidates, vote
+from pipeline.extract.dates import STRUCTURED_SOURCES, date_candidates, htmldate_guess, vote
 from pipeline.extract.decode import decode_html
 from pipeline.extract.language import choose_language
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
@@ -32,21 +35,46 @@ def parse_html(html: bytes | str, http_charset: str | None = None) -> HtmlElemen
 def _first_str(values: list[object]) -> str | None:
     for v in values:
         if isinstance(v, str) and v.strip():
-            return " ".join(v.split())
+            return " ".join(html_lib.unescape(v).split())
     return None
 
 
-def choose_title(meta: PageMetadata, trafilatura_title: str | None) -> str:
-    """JSON-LD headline, else og:title, else trafilatura's title (from <title>/<h1>)."""
-    return (
-        _first_str(jsonld_values(meta.jsonld, "headline"))
-        or meta.first_meta("og:title", "twitter:title")
-        or " ".join((trafilatura_title or "").split())
-    )
+_SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+(?:\||-|–|—|::)\s+([^|–—]{2,60})$")
 
 
-def choose_authors(meta: PageMetadata, trafilatura_author: str | None) -> tuple[str, ...]:
-    """Authors from JSON-LD, else author meta tags, else trafilatura's byline."""
+def strip_site_suffix(title: str, others: list[str | None], site: str | None) -> str:
+    """``title`` without a trailing " | Site name" when the rest is confirmed: it equals
+    another title source (h1, JSON-LD headline, <title>) or the suffix is the site name."""
+    match = _SITE_SUFFIX.match(title)
+    if not match:
+        return title
+    head, tail = match.group(1).strip(), match.group(2).strip()
+    known = {" ".join(o.split()).casefold() for o in others if o}
+    if head.casefold() in known or (site and tail.casefold() == site.casefold()):
+        return head
+    return title
+
+
+def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
+    """og:title (site-name suffix removed), else the JSON-LD headline, else trafilatura's
+    title from <title>/<h1>.
+
+    og:title comes first because it is the headline the publisher shows when the page is
+    shared; JSON-LD headlines are more often SEO variants (dev set: og:title with suffix
+    stripping matches the ground truth more often).
+    """
+    headline = _first_str(jsonld_values(meta.jsonld, "headline"))
+    og = _first_str([meta.first_meta("og:title", "twitter:title")])
+    h1 = tree.find(".//h1")
+    h1_text = " ".join(h1.text_content().split()) if h1 is not None else None
+    if og:
+        site = meta.first_meta("og:site_name", "application-name")
+        return strip_site_suffix(og, [headline, h1_text], site)
+    return headline or " ".join((extract_title(tree) or "").split())
+
+
+def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
+    """Authors from JSON-LD, else author meta tags, else trafilatura's byline search."""
     names = clean_authors(jsonld_author_names(jsonld_values(meta.jsonld, "author")))
     if names:
         return names
@@ -55,7 +83,7 @@ def choose_authors(meta: PageMetadata, trafilatura_author: str | None) -> tuple[
         names = clean_authors([tag])
         if names:
             return names
-    return clean_authors((trafilatura_author or "").split(";"))
+    return clean_authors((extract_author(tree) or "").split(";"))
 
 
 def extract_html(
@@ -85,27 +113,27 @@ def extract_html(
         return ExtractionResult("error", url=url, message="input is empty or not HTML", path=path)
     meta = read_metadata(tree)
     core = run_trafilatura(tree, url)
-    title = choose_title(meta, core.title if core else None)
-    authors = choose_authors(meta, core.author if core else None)
+    title = choose_title(meta, tree)
+    authors = choose_authors(meta, tree)
     paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
     body = "\n\n".join(paragraphs)
     reason = not_article_reason(body, title, tree, min_chars=min_chars,
-                                is_article_declared=bool(meta.jsonld))
+                                is_article_declared=meta.declares_article)
     if reason:
         return ExtractionResult("not_article", url=url, message=reason, path=path)
-    published = vote(
-        date_candidates(jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree, url,
-                        core.date if core else None, discovered_at),
-        now=now,
-    )
+    candidates = date_candidates(jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree,
+                                 url, None, discovered_at)
+    if not any(c.source in STRUCTURED_SOURCES for c in candidates):
+        # htmldate's heuristics are slow; ask them only when the page declares no date.
+        candidates += date_candidates([], {}, tree, None, htmldate_guess(tree, url), None)
+    published = vote(candidates, now=now)
     language = choose_language(
         [_first_str(jsonld_values(meta.jsonld, "inLanguage")), meta.html_lang,
          meta.first_meta("content-language", "og:locale", "language", "dc.language")],
         body,
     )
     description = (_first_str(jsonld_values(meta.jsonld, "description"))
-                   or meta.first_meta("og:description", "description")
-                   or (core.description if core else None))
+                   or meta.first_meta("og:description", "description"))
     article = Article(
         url=url or meta.canonical or "",
         title=title,

@@ -24,6 +24,8 @@ WEIGHTS = {
     "discovery": 0.5,
 }
 
+STRUCTURED_SOURCES = frozenset({"jsonld", "meta-published", "meta-other"})
+
 PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "published_time",
     "article.published", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
@@ -173,3 +175,13 @@ def date_candidates(
         # Sitemaps often give a bare date, which arrives here as midnight.
         out.append(DateCandidate(value, value.time() == time(), "discovery"))
     return out
+
+
+def htmldate_guess(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate's original-publication date for ``tree`` (YYYY-MM-DD), or None."""
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, url=url, original_date=True, extensive_search=True)
+    except Exception:  # htmldate is heuristic; a failure only means no candidate
+        return None

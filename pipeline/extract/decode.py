@@ -45,8 +45,8 @@ def gunzip_if_needed(data: bytes) -> bytes:
 def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     """Decode an HTML document.
 
-    Tries, in order: the HTTP ``Content-Type`` charset, the document's ``<meta>``
-    charset, strict UTF-8, then detection (charset_normalizer via trafilatura). A label
+    Tries, in order: the HTTP ``Content-Type`` charset, strict UTF-8, the document's
+    ``<meta>`` charset, then detection (charset_normalizer via trafilatura). A label
     that does not decode the bytes cleanly is skipped. As a last resort the bytes are
     decoded as UTF-8 with replacement characters, so this never raises.
     """
@@ -55,7 +55,10 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     data = gunzip_if_needed(data)
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
-    candidates = [_codec(http_charset), _codec(meta_charset(data[:4096])), "utf-8"]
+    # Valid UTF-8 beats a <meta> declaration: multi-byte UTF-8 sequences almost never
+    # occur by chance in legacy-encoded text, while stale <meta> charsets are common
+    # (re-encoded copies, CMS templates). The HTTP header still comes first.
+    candidates = [_codec(http_charset), "utf-8", _codec(meta_charset(data[:4096]))]
     for codec in candidates:
         if codec is None:
             continue

@@ -30,6 +30,11 @@ class PageMetadata:
     html_lang: str | None = None
     canonical: str | None = None
 
+    @property
+    def declares_article(self) -> bool:
+        """Whether JSON-LD or ``og:type`` says the page is an article."""
+        return bool(self.jsonld) or (self.meta.get("og:type") or "").strip().lower() == "article"
+
     def first_meta(self, *keys: str) -> str | None:
         """The first non-empty meta value among ``keys``."""
         for key in keys:
