@@ -211,6 +211,8 @@ def render(reports: list[SetReport], processes: int) -> str:
             meta.append(f"date accuracy {r.date:.3f}")
         meta.append(f"pages reported not_article/error: {r.not_article}")
         lines += ["", "newsflow metadata: " + ", ".join(meta) + "."]
+        lines += ["", f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.1f} points "
+                  f"(target +1.5); throughput ratio {r.newsflow_dps / r.bare_dps:.2f} (target >= 0.8)."]
         worse = [g for g in r.groups if g[3] < g[2] - 0.005]
         lines += ["", "| class | pages | bare F1 | newsflow F1 | Δ |", "|---|---|---|---|---|"]
         for g, n, b, o in r.groups:
