@@ -1,0 +1,338 @@
+"""Wiring shared by the newsflow DAGs: settings, error mapping, retries, callbacks.
+
+Nothing here runs when a DAG file is parsed except building constants: the database,
+the sources file and ``pipeline.steps`` are only touched inside running tasks, so the
+dag-processor stays fast and never needs the database or the network.
+
+How a step's error becomes a task outcome:
+
+* ``NewsflowError`` with ``transient = True`` (database restarting, host busy) is
+  re-raised, so Airflow retries the task with exponential backoff;
+* any other ``NewsflowError`` (bad sources file, breached quality check) becomes
+  ``AirflowFailException`` with the same one-line message: retrying would fail the
+  same way, so the task fails at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+
+from airflow.sdk import Param
+
+from pipeline.config import DEFAULT_SCHEDULE
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
+
+log = logging.getLogger("newsflow.dags")
+
+CONNECTION_ID = "newsflow_db"
+"""Airflow connection that, when defined, names the newsflow database."""
+
+CRAWL_POOL = "newsflow_crawl"
+"""Airflow pool every crawl task runs in: bounds concurrent crawls across all runs.
+
+Airflow cannot give each index of a mapped task its own pool (apache/airflow#33657), so
+per-host exclusivity is a PostgreSQL advisory lock per source host (``host_locks``).
+"""
+CRAWL_POOL_SLOTS = 4
+
+START_DATE = datetime(2026, 1, 1)
+TAGS = ["newsflow"]
+
+# Timeouts: generous bounds that still catch a hung task.
+TIMEOUT_START = timedelta(minutes=10)
+TIMEOUT_CRAWL = timedelta(hours=3)
+TIMEOUT_EXTRACT = timedelta(hours=2)
+TIMEOUT_LOAD = timedelta(hours=1)
+TIMEOUT_CHECK = timedelta(minutes=10)
+TIMEOUT_REPORT = timedelta(minutes=10)
+TIMEOUT_REPROCESS = timedelta(hours=6)
+
+HOST_BUSY_RETRY = timedelta(minutes=2)
+
+DB_RETRIES: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=15),
+}
+"""Retries of tasks that touch the network or the database: 30 s, 1 min, 2 min."""
+
+NO_RETRIES: dict[str, Any] = {"retries": 0}
+
+
+def schedule_from_config() -> str:
+    """The nightly cron expression: NEWSFLOW_SCHEDULE, default ``0 2 * * *`` (UTC)."""
+    from pipeline.config import Settings
+
+    try:
+        return Settings.from_env().schedule
+    except Exception:  # a broken environment must not break DAG parsing
+        log.exception("cannot read the newsflow settings; using the default schedule")
+        return DEFAULT_SCHEDULE
+
+
+# --- params --------------------------------------------------------------------------
+
+def date_param(description: str) -> Param:
+    """An optional ISO date shown as a date picker in the trigger form."""
+    return Param(None, type=["null", "string"], format="date", description=description)
+
+
+def sources_param() -> Param:
+    return Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9_-]+$"},
+                 title="Sources",
+                 description="Names of sources to process; empty means every source "
+                             "in the sources file.")
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    """``value`` (an ISO date or empty) as a date; AirflowFailException when malformed."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise AirflowFailException(
+            f"param {name} must be a date like 2026-03-01, got {value!r}") from None
+
+
+# --- settings and database -------------------------------------------------------------
+
+def settings() -> "Settings":
+    """newsflow settings of this worker, using the ``newsflow_db`` connection if defined.
+
+    Order: the Airflow connection ``newsflow_db`` (e.g. AIRFLOW_CONN_NEWSFLOW_DB), then
+    NEWSFLOW_DATABASE_URL, then the embedded PostgreSQL under NEWSFLOW_HOME.
+    """
+    from pipeline.config import Settings
+    from pipeline.steps import settings_with_database
+
+    return settings_with_database(Settings.from_env(), connection_url(CONNECTION_ID))
+
+
+def connection_url(conn_id: str) -> str | None:
+    """The PostgreSQL URL of Airflow connection ``conn_id``; None when it is not defined."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        conn = Connection.get(conn_id)
+    except AirflowNotFoundException:
+        return None
+    url = conn.get_uri()
+    # Airflow writes postgres connections as postgres://; libpq wants postgresql://.
+    for prefix in ("postgres://", "postgresql+psycopg://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix):]
+    return url
+
+
+# --- the run ---------------------------------------------------------------------------
+
+MAP_INDEX_KEY = "newsflow_source"
+MAP_INDEX_TEMPLATE = "{{ newsflow_source }}"
+"""Shows each mapped task instance under its source name instead of a number."""
+
+
+def external_id(context: Mapping[str, Any]) -> str:
+    """The crawl run's key for this DAG run: re-running the DAG run reuses the row."""
+    return f"{context['dag'].dag_id}:{context['run_id']}"
+
+
+def run_window(context: Mapping[str, Any]) -> tuple[date, date]:
+    """The run's [since, until] days: the params when given, else its data interval.
+
+    See ``pipeline.steps.window_for_interval``: with the nightly DAG's
+    ``CronDataIntervalTimetable`` a scheduled run covers the day before it runs and a
+    backfill run covers its own day. One param given alone is completed from the other
+    end of the interval window.
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipeline.steps import window_for_interval
+
+    params = context["params"]
+    since = parse_date(params.get("since"), "since")
+    until = parse_date(params.get("until"), "until")
+    if since is None or until is None:
+        default_since, default_until = window_for_interval(
+            context.get("data_interval_start"), context.get("data_interval_end"),
+            context.get("logical_date"))
+        since = since or default_since
+        until = until or max(default_until, since)
+    if since > until:
+        raise AirflowFailException(f"param since ({since}) is after until ({until}); swap them")
+    return since, until
+
+
+def start_run(context: Mapping[str, Any]) -> dict[str, Any]:
+    """``pipeline.steps.start_run`` for this DAG run, from its params and window."""
+    from pipeline import steps
+
+    params = context["params"]
+    since, until = run_window(context)
+    plan = call_step(steps.start_run, settings(), sources_file=params.get("sources_file") or None,
+                     source_names=list(params.get("source") or ()), since=since, until=until,
+                     max_pages=params.get("max_pages"), trigger="airflow",
+                     external_id=external_id(context))
+    log.info("run %s covers %s..%s for %d source(s): %s", plan["run_id"], since, until,
+             len(plan["sources"]), ", ".join(plan["sources"]))
+    return plan
+
+
+def finish_run(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Close the run; log one line per source; return the report."""
+    from pipeline import steps
+
+    report = call_step(steps.finish_run, settings(), dict(plan))
+    log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
+    for name, outcome in sorted(report.get("sources", {}).items()):
+        log.info("  %s: %s%s", name, outcome.get("status"),
+                 f" ({outcome['error']})" if outcome.get("error") else "")
+    return report
+
+
+def verdict(report: Mapping[str, Any]) -> str:
+    """The run's status when it succeeded; AirflowFailException naming failed sources."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    failed = {name: outcome.get("error") or outcome.get("status")
+              for name, outcome in sorted(report.get("sources", {}).items())
+              if outcome.get("status") != "success"}
+    if report.get("status") == "success" and not failed:
+        return "success"
+    total = len(report.get("sources", {}))
+    detail = "; ".join(f"{name}: {why}" for name, why in failed.items()) or report.get("error")
+    raise AirflowFailException(
+        f"run {report.get('run_id')} is {report.get('status')}: {len(failed)} of {total} "
+        f"source(s) failed: {detail}")
+
+
+def reprocess(context: Mapping[str, Any]) -> dict[str, Any]:
+    """``pipeline.steps.reprocess`` from the reprocess DAG's params; the run report."""
+    from pipeline import steps
+
+    params = context["params"]
+    since = parse_date(params.get("since"), "since")
+    until = parse_date(params.get("until"), "until")
+    report = call_step(steps.reprocess, settings(),
+                       extractor_version_below=params.get("extractor_version_below") or None,
+                       since=since, until=until,
+                       source_names=list(params.get("source") or ()),
+                       external_id=external_id(context))
+    log.info("reprocess run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
+    return report
+
+
+# --- running steps ---------------------------------------------------------------------
+
+def call_step(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a ``pipeline.steps`` function, mapping its errors to task outcomes (see top)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipeline.errors import NewsflowError
+
+    try:
+        return step(*args, **kwargs)
+    except NewsflowError as exc:
+        if exc.transient:
+            raise
+        raise AirflowFailException(first_line(exc)) from exc
+
+
+def first_line(error: BaseException | str) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Run one per-source step; on failure record it in the run, then fail the task.
+
+    The failure is recorded before re-raising so ``finish_run`` names the source and
+    why even when Airflow then marks the source's later tasks ``upstream_failed``.
+    A retry that succeeds overwrites the record.
+    """
+    from airflow.sdk import get_current_context
+    from airflow.sdk.exceptions import AirflowRescheduleException
+
+    from pipeline import steps
+    from pipeline.errors import QualityCheckError
+
+    get_current_context()[MAP_INDEX_KEY] = source  # names the map index in the UI
+    current = settings()
+    try:
+        if step_name == "crawl_source":
+            with host_locks(current, plan, source):
+                return call_step(steps.crawl_source, current, dict(plan), source)
+        return call_step(getattr(steps, step_name), current, dict(plan), source)
+    except AirflowRescheduleException:  # host busy: not a failure
+        raise
+    except BaseException as exc:
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        if not isinstance(cause, QualityCheckError):  # check_source recorded it already
+            try:
+                steps.fail_source(current, dict(plan), source,
+                                  f"{step_name.removesuffix('_source')}: {first_line(cause)}")
+            except Exception:
+                log.exception("could not record the failure of source %s", source)
+        raise
+
+
+# --- one crawl per host across runs --------------------------------------------------------
+
+_TRY_HOST_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('newsflow-crawl-host:' || %s, 0))"
+
+
+@contextmanager
+def host_locks(current: "Settings", plan: Mapping[str, Any], source: str) -> Iterator[None]:
+    """Hold a session advisory lock per host of ``source`` while the crawl runs.
+
+    When another run (a backfill next to the nightly run, say) holds one of them, the
+    task is rescheduled a little later instead of crawling the site twice at once. The
+    locks go with the connection, so a killed worker never leaves a host locked.
+    """
+    from airflow.sdk.exceptions import AirflowRescheduleException
+
+    from pipeline.db import connect, prepare_database
+    from pipeline.sources import load_sources, select_sources
+
+    hosts = sorted(select_sources(load_sources(plan["sources_file"]), [source])[0].hosts)
+    with connect(prepare_database(current), autocommit=True) as conn:
+        for host in hosts:
+            if not conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()[0]:
+                log.info("host %s is being crawled by another run; trying again in %s",
+                         host, HOST_BUSY_RETRY)
+                raise AirflowRescheduleException(datetime.now().astimezone() + HOST_BUSY_RETRY)
+        yield
+
+
+# --- callbacks -----------------------------------------------------------------------------
+
+def failure_summary(context: Mapping[str, Any]) -> str:
+    """One line describing a failed task: DAG, run, task (with map index), try, error."""
+    ti = context.get("ti") or context.get("task_instance")
+    dag_id = getattr(ti, "dag_id", "?")
+    task_id = getattr(ti, "task_id", "?")
+    map_index = getattr(ti, "map_index", -1)
+    run_id = getattr(ti, "run_id", None) or getattr(context.get("dag_run"), "run_id", "?")
+    attempt = getattr(ti, "try_number", "?")
+    where = f"{task_id}[{map_index}]" if map_index is not None and map_index >= 0 else task_id
+    error = context.get("exception")
+    reason = first_line(error) if error is not None else "no error recorded"
+    return f"newsflow task failed: dag={dag_id} run={run_id} task={where} try={attempt}: {reason}"
+
+
+def on_task_failure(context: Mapping[str, Any]) -> None:
+    """Failure callback of every newsflow task: one summary line in the task log.
+
+    This is the hook point for alerting (Slack, e-mail, a pager): replace or extend it;
+    the line never contains the database URL or other secrets.
+    """
+    log.error(failure_summary(context))
