@@ -142,8 +142,15 @@ MAP_INDEX_TEMPLATE = "{{ newsflow_source }}"
 
 
 def external_id(context: Mapping[str, Any]) -> str:
-    """The crawl run's key for this DAG run: re-running the DAG run reuses the row."""
-    return f"{context['dag'].dag_id}:{context['run_id']}"
+    """The crawl run's key for this DAG run: re-running it reuses the same run row.
+
+    Keyed on the logical date when there is one (a DAG has at most one run per logical
+    date, and ``airflow dags test`` gives each retry of a date a new run id), else on
+    the run id (manual runs triggered without a logical date).
+    """
+    logical_date = context.get("logical_date")
+    key = logical_date.isoformat() if logical_date else context["run_id"]
+    return f"{context['dag'].dag_id}:{key}"
 
 
 def run_window(context: Mapping[str, Any]) -> tuple[date, date]:
@@ -163,13 +170,21 @@ def run_window(context: Mapping[str, Any]) -> tuple[date, date]:
     until = parse_date(params.get("until"), "until")
     if since is None or until is None:
         default_since, default_until = window_for_interval(
-            context.get("data_interval_start"), context.get("data_interval_end"),
-            context.get("logical_date"))
+            _plain(context.get("data_interval_start")), _plain(context.get("data_interval_end")),
+            _plain(context.get("logical_date")))
         since = since or default_since
         until = until or max(default_until, since)
     if since > until:
         raise AirflowFailException(f"param since ({since}) is after until ({until}); swap them")
     return since, until
+
+
+def _plain(moment: datetime | None) -> datetime | None:
+    """A standard-library datetime (Airflow hands out pendulum ones, whose arithmetic
+    returns types the pipeline's pure functions do not expect)."""
+    if moment is None:
+        return None
+    return datetime.fromisoformat(moment.isoformat())
 
 
 def start_run(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,10 +202,14 @@ def start_run(context: Mapping[str, Any]) -> dict[str, Any]:
     return plan
 
 
-def finish_run(plan: Mapping[str, Any]) -> dict[str, Any]:
+def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
     """Close the run; log one line per source; return the report."""
+    from airflow.sdk.exceptions import AirflowFailException
+
     from pipeline import steps
 
+    if not plan:
+        raise AirflowFailException("start_run did not produce a run plan; see its log")
     report = call_step(steps.finish_run, settings(), dict(plan))
     log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     for name, outcome in sorted(report.get("sources", {}).items()):

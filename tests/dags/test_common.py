@@ -110,3 +110,31 @@ def test_the_failure_summary_is_one_line_naming_task_map_index_try_and_error():
 def test_the_failure_summary_of_an_unmapped_task_has_no_index():
     line = nf.failure_summary({"ti": _TaskInstance(task_id="report", map_index=-1)})
     assert "task=report try=4: no error recorded" in line
+
+
+def test_windows_work_with_the_pendulum_datetimes_airflow_hands_out():
+    import pendulum
+
+    start = pendulum.datetime(2026, 3, 1, 2, tz="UTC")
+    context = _context(start=start, end=start.add(days=1), logical=start)
+    assert nf.run_window(context) == (date(2026, 3, 1), date(2026, 3, 1))
+
+
+def test_a_report_without_a_plan_fails_without_retry():
+    with pytest.raises(AirflowFailException, match="start_run did not produce a run plan"):
+        nf.finish_run(None)
+
+
+@dataclass
+class _Dag:
+    dag_id: str = "newsflow_nightly"
+
+
+def test_the_crawl_run_key_is_the_logical_date_so_reruns_reuse_the_run():
+    context = {"dag": _Dag(), "run_id": "manual__x", "logical_date": _at(1)}
+    assert nf.external_id(context) == "newsflow_nightly:2026-03-01T02:00:00+00:00"
+
+
+def test_runs_without_a_logical_date_are_keyed_by_run_id():
+    context = {"dag": _Dag(), "run_id": "manual__2026-03-04T10:00:00", "logical_date": None}
+    assert nf.external_id(context) == "newsflow_nightly:manual__2026-03-04T10:00:00"
