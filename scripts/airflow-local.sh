@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# A local Airflow 3 for newsflow: AIRFLOW_HOME under the project, DAGs from dags/,
+# no example DAGs, the crawl pool created. See docs/airflow.md.
+#
+#   scripts/airflow-local.sh [standalone]   set up, then run `airflow standalone`
+#                                           (api-server + scheduler + dag-processor +
+#                                           triggerer, SQLite metadata, LocalExecutor)
+#   scripts/airflow-local.sh init           only set up: migrate metadata, pools, DAGs
+#   scripts/airflow-local.sh celery         set up for CeleryExecutor (Redis broker,
+#                                           PostgreSQL metadata) and run api-server,
+#                                           scheduler, dag-processor and a Celery worker
+#   eval "$(scripts/airflow-local.sh env)"  use the `airflow` CLI on this Airflow
+#
+# Settings (environment): AIRFLOW_HOME (default .airflow), AIRFLOW_PORT (8080),
+# NEWSFLOW_CRAWL_POOL_SLOTS (4), and for `celery`: AIRFLOW_METADATA_URL
+# (postgresql+psycopg://postgres@127.0.0.1:5432/newsflow_airflow) and
+# AIRFLOW_BROKER_URL (redis://127.0.0.1:6379/0). NEWSFLOW_* variables reach the tasks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODE="${1:-standalone}"
+
+export AIRFLOW_HOME="${AIRFLOW_HOME:-$ROOT/.airflow}"
+export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+# Local use only: every visitor of the UI is an admin, no password to look up.
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS:-True}"
+PORT="${AIRFLOW_PORT:-8080}"
+export AIRFLOW__API__PORT="$PORT"
+export AIRFLOW__API__BASE_URL="http://localhost:$PORT"
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://localhost:$PORT/execution/"
+export PATH="$ROOT/.venv/bin:$PATH"
+POOL_SLOTS="${NEWSFLOW_CRAWL_POOL_SLOTS:-4}"
+
+mkdir -p "$AIRFLOW_HOME"
+# Every process of this Airflow must sign and accept the same task tokens.
+if [[ ! -s "$AIRFLOW_HOME/.jwt_secret" ]]; then
+    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$AIRFLOW_HOME/.jwt_secret")
+fi
+export AIRFLOW__API_AUTH__JWT_SECRET="$(cat "$AIRFLOW_HOME/.jwt_secret")"
+
+if [[ "$MODE" == celery ]]; then
+    export AIRFLOW__CORE__EXECUTOR=CeleryExecutor
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW_METADATA_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/newsflow_airflow}"
+    export AIRFLOW__CELERY__BROKER_URL="${AIRFLOW_BROKER_URL:-redis://127.0.0.1:6379/0}"
+    export AIRFLOW__CELERY__RESULT_BACKEND="db+${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN}"
+fi
+
+setup() {
+    airflow db migrate >/dev/null
+    airflow pools set newsflow_crawl "$POOL_SLOTS" \
+        "newsflow crawls running at once, across all runs (one crawl per host is enforced separately)" >/dev/null
+    airflow dags reserialize >/dev/null
+    echo "Airflow home: $AIRFLOW_HOME; DAGs: $AIRFLOW__CORE__DAGS_FOLDER; pool newsflow_crawl: $POOL_SLOTS slots" >&2
+}
+
+case "$MODE" in
+    env)
+        for name in AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__LOAD_EXAMPLES \
+                    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS AIRFLOW__API__PORT \
+                    AIRFLOW__API__BASE_URL AIRFLOW__CORE__EXECUTION_API_SERVER_URL \
+                    AIRFLOW__API_AUTH__JWT_SECRET PATH; do
+            printf 'export %s=%q\n' "$name" "${!name}"
+        done
+        ;;
+    init)
+        setup
+        ;;
+    standalone)
+        setup
+        echo "Open http://localhost:$PORT and trigger newsflow_nightly (Ctrl-C stops Airflow)." >&2
+        exec airflow standalone
+        ;;
+    celery)
+        if [[ "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" == *127.0.0.1:5432/newsflow_airflow ]]; then
+            psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'newsflow_airflow'" \
+                | grep -q 1 || createdb -h 127.0.0.1 -U postgres newsflow_airflow
+        fi
+        setup
+        pids=()
+        trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+        airflow api-server --port "$PORT" & pids+=($!)
+        airflow dag-processor & pids+=($!)
+        airflow scheduler & pids+=($!)
+        airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}" & pids+=($!)
+        echo "CeleryExecutor Airflow on http://localhost:$PORT (Ctrl-C stops every process)." >&2
+        wait -n
+        ;;
+    *)
+        echo "usage: $0 [standalone|init|celery|env]" >&2
+        exit 2
+        ;;
+esac
