@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.cli.context import CliContext
 from pipeline.cli.db import db
 from pipeline.cli.extract import extract
+from pipeline.cli.run import run
 from pipeline.errors import NewsflowError
 
 
@@ -42,6 +43,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 cli.add_command(db)
 cli.add_command(extract)
+cli.add_command(run)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,61 @@
+"""``newsflow run``: the whole pipeline for the chosen sources, in one command."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.cli.context import CliContext, pass_cli
+from pipeline.cli.options import (max_pages_option, since_option, source_option,
+                                  sources_option, until_option)
+from pipeline.runs import COUNTERS
+from pipeline.steps import run_pipeline
+
+JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
+               "duplicates", "not_article", "failed")
+
+
+@click.command()
+@sources_option
+@source_option
+@since_option
+@until_option
+@max_pages_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print exactly one JSON object with the run's counts on stdout.")
+@pass_cli
+def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as_json) -> None:
+    """Crawl, extract, deduplicate, load and check the chosen sources.
+
+    Uses the same steps as the Airflow DAG. Exits 0 when the run succeeded, even if
+    some pages failed; 1 when a source failed or the run itself failed.
+    """
+    console = Console(stderr=True)
+    ctx.database()
+    with console.status("starting") as status:
+        report = run_pipeline(
+            ctx.settings, sources_file=sources_file, source_names=source_names, since=since,
+            until=until, max_pages=max_pages, trigger="cli",
+            progress=lambda message: status.update(message))
+    if as_json:
+        click.echo(json.dumps({"run_id": report["run_id"],
+                               **{k: report["counts"][k] for k in JSON_FIELDS},
+                               "status": report["status"]}))
+    else:
+        _print_report(report)
+    if report["status"] != "success":
+        sys.exit(1)
+
+
+def _print_report(report: dict) -> None:
+    console = Console()
+    console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
+    table = Table("source", "status", *COUNTERS[1:], "error")
+    for name, data in report["sources"].items():
+        table.add_row(name, data["status"], *(str(data[c]) for c in COUNTERS[1:]),
+                      data["error"] or "")
+    console.print(table)
