@@ -54,6 +54,9 @@ def test_db_upgrade_without_url_uses_embedded_postgres(tmp_path):
         again = run_newsflow("db", "url", env=env)  # a second process reuses the server
         assert again.returncode == 0
         assert str(tmp_path / "home" / "postgres") in again.stdout
+        stopped = run_newsflow("db", "stop", env=env)
+        assert stopped.returncode == 0 and "stopped the embedded PostgreSQL" in stopped.stdout
+        assert not (tmp_path / "home" / "postgres" / "postmaster.pid").exists()
     finally:
         from pipeline.db.embedded import stop_embedded
         stop_embedded(tmp_path / "home" / "postgres")

@@ -6,6 +6,7 @@ import click
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.db import apply_migrations, connect, database_url, mask_url, pending_migrations
+from pipeline.db.embedded import stop_embedded
 
 
 @click.group()
@@ -49,3 +50,20 @@ def url(ctx: CliContext) -> None:
     Starts the embedded PostgreSQL when NEWSFLOW_DATABASE_URL is unset.
     """
     click.echo(mask_url(database_url(ctx.settings)))
+
+
+@db.command()
+@pass_cli
+def stop(ctx: CliContext) -> None:
+    """Stop the embedded PostgreSQL under NEWSFLOW_HOME (the next command restarts it).
+
+    Does nothing when NEWSFLOW_DATABASE_URL points at a server of your own.
+    """
+    settings = ctx.settings
+    if settings.database_url:
+        click.echo("NEWSFLOW_DATABASE_URL is set: no embedded PostgreSQL to stop")
+        return
+    if stop_embedded(settings.embedded_dir):
+        click.echo(f"stopped the embedded PostgreSQL in {settings.embedded_dir}")
+    else:
+        click.echo(f"no embedded PostgreSQL runs in {settings.embedded_dir}")
