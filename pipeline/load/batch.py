@@ -1,0 +1,126 @@
+"""``load_batch``: one batch of extraction results into the warehouse, atomically.
+
+The CPU-heavy part (cleaning, hashing, shingling, MinHash) runs first, outside any
+transaction (``prepare``). Then, in one transaction:
+
+1. a transaction-level advisory lock serialises loads, so overlapping batches from
+   concurrent tasks never deadlock or insert the same URL twice;
+2. the near-duplicate index is checked against the parameters in use (``index``);
+3. the rows are staged with COPY and upserted (``upsert``), the new and revised ones
+   indexed (``index``) and linked to their originals (``linking``);
+4. every page of the batch is marked extracted (``crawl_state.pending_extract``) and
+   the source's counters in the run are increased.
+
+A failure anywhere rolls all of it back; a lost connection is raised as
+``DatabaseUnavailableError`` (transient: load the batch again).
+
+Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title or
+body changed) / ``articles_unchanged`` (including rows whose other fields were
+refreshed), or ``duplicates`` when a new or revised article is linked to an original
+(or its URL came twice in the batch); ``not_article`` also counts articles published
+outside the run window, which are not loaded; ``failed`` counts extraction errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Sequence
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from pipeline.dedup.minhash import lsh_params
+from pipeline.errors import DatabaseUnavailableError
+from pipeline.load.index import ensure_index, write_index
+from pipeline.load.linking import Linker, write_links
+from pipeline.load.prepare import PreparedBatch, prepare_batch
+from pipeline.load.upsert import Upserted, stage, upsert_staged
+from pipeline.records import ExtractionResult
+from pipeline.runs import RunCounts, add_source_counts, start_source_if_missing
+
+log = logging.getLogger(__name__)
+
+LOAD_LOCK_KEY = 0x6E66_6C6F_6164  # "nfload" in ASCII; differs from the migration lock
+_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+_MARK_EXTRACTED = """
+UPDATE warehouse.crawl_state SET pending_extract = false
+WHERE url = ANY(%s) AND pending_extract
+"""
+
+
+def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, run_id: int,
+               source: str, near_duplicate_threshold: float = 0.8,
+               window: tuple[date | None, date | None] = (None, None)) -> RunCounts:
+    """Deduplicate and load ``batch`` for ``source`` in run ``run_id``; commit; return
+    the batch's counts (see module docstring).
+
+    ``window`` holds the inclusive first and last publication days to load (None: open).
+    Work the caller left uncommitted on ``conn`` is committed first, so the batch is a
+    transaction of its own. Loading the same batch again changes nothing but
+    ``last_seen_at``.
+    """
+    params = lsh_params(near_duplicate_threshold)
+    prepared = prepare_batch(batch, source=source, params=params, window=window)
+    if prepared.skipped_by_date:
+        log.info("%s: %d article(s) published outside the window %s..%s not loaded",
+                 source, prepared.skipped_by_date, window[0] or "", window[1] or "")
+    try:
+        if conn.info.transaction_status == TransactionStatus.INTRANS:
+            conn.commit()
+        with conn.transaction():
+            conn.execute(_LOCK, (LOAD_LOCK_KEY,))
+            ensure_index(conn, params)
+            upserted = _write(conn, prepared, run_id=run_id,
+                              threshold=near_duplicate_threshold)
+            counts = _count(prepared, upserted)
+            conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
+            start_source_if_missing(conn, run_id, source)
+            add_source_counts(conn, run_id, source, counts)
+    except psycopg.OperationalError as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DatabaseUnavailableError(
+            f"lost the database while loading {len(batch)} result(s) of {source}: {first_line}; "
+            "nothing of the batch was stored, load it again when the database is back"
+        ) from exc
+    return counts
+
+
+def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
+           threshold: float) -> dict[int, tuple[Upserted, bool]]:
+    """Stage, upsert, index and link; {article_id: (what was done, is a duplicate)}."""
+    if not prepared.rows:
+        return {}
+    stage(conn, prepared.rows)
+    upserted = upsert_staged(conn, run_id)
+    write_index(conn)
+    shingles_by_url = {row.url: row.shingles for row in prepared.rows}
+    changed = [u for u in upserted if u.action in ("new", "revised")]
+    linker = Linker(conn, threshold, {u.article_id: shingles_by_url[u.url] for u in changed})
+    to_link = [u.article_id for u in changed]
+    for u in changed:
+        if u.action == "revised":
+            to_link.extend(linker.unlink(u.article_id))
+    linker.link(list(dict.fromkeys(to_link)))
+    for u in upserted:
+        if u.date_changed:
+            linker.reroot(u.article_id)
+    write_links(conn, linker.changes(), run_id)
+    return {u.article_id: (u, u.article_id in linker.nodes
+                           and linker.nodes[u.article_id].duplicate_of is not None)
+            for u in upserted}
+
+
+def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) -> RunCounts:
+    counts = RunCounts(not_article=prepared.not_article + prepared.skipped_by_date,
+                       failed=prepared.failed, duplicates=prepared.repeated)
+    for done, is_duplicate in upserted.values():
+        if done.action in ("new", "revised") and is_duplicate:
+            counts.duplicates += 1
+        elif done.action == "new":
+            counts.articles_new += 1
+        elif done.action == "revised":
+            counts.articles_updated += 1
+        else:
+            counts.articles_unchanged += 1
+    return counts

@@ -1,0 +1,134 @@
+"""The persisted near-duplicate index: signatures and LSH bands in PostgreSQL.
+
+``ensure_index`` makes the stored bands match the parameters in use: when the
+threshold (and so the bands/rows split) changed since the index was built, the bands
+are rebuilt from the stored signatures, and the signatures themselves from the bodies
+when the number of permutations or the shingle size changed; an index that was never
+built over existing articles is built from their bodies. Call it with the load lock
+held. ``write_index`` stores the signatures and bands of the articles a load added or
+revised, from the load's staging tables.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import psycopg
+
+from pipeline.dedup.minhash import (LshParams, band_keys, signature_bytes, signature_from_bytes,
+                                    signatures)
+from pipeline.dedup.shingles import shingle_hashes
+
+log = logging.getLogger(__name__)
+
+REBUILD_CHUNK = 2000
+
+_GET_PARAMS = "SELECT num_perm, bands, rows_per_band, shingle_words FROM warehouse.dedup_index"
+_SET_PARAMS = """
+INSERT INTO warehouse.dedup_index (num_perm, bands, rows_per_band, shingle_words)
+VALUES (%(num_perm)s, %(bands)s, %(rows)s, %(shingle_words)s)
+ON CONFLICT (singleton) DO UPDATE SET num_perm = EXCLUDED.num_perm, bands = EXCLUDED.bands,
+    rows_per_band = EXCLUDED.rows_per_band, shingle_words = EXCLUDED.shingle_words,
+    built_at = now()
+"""
+_SIGNATURES = "SELECT article_id, minhash FROM warehouse.article_signatures ORDER BY article_id"
+_BODIES = "SELECT article_id, body FROM warehouse.articles ORDER BY article_id"
+_ANY_ARTICLE = "SELECT 1 FROM warehouse.articles LIMIT 1"
+_CLEAR_BANDS = "TRUNCATE warehouse.article_lsh_bands"
+_CLEAR_SIGNATURES = "TRUNCATE warehouse.article_signatures"
+COPY_BANDS = "COPY warehouse.article_lsh_bands (band, bucket, article_id) FROM STDIN"
+COPY_SIGNATURES = "COPY warehouse.article_signatures (article_id, minhash) FROM STDIN"
+
+
+def ensure_index(conn: psycopg.Connection, params: LshParams) -> None:
+    """Record ``params`` for the index, rebuilding what they invalidate (see module)."""
+    row = conn.execute(_GET_PARAMS).fetchone()
+    stored = LshParams(*row) if row else None
+    if stored == params:
+        return
+    if stored is None:
+        if conn.execute(_ANY_ARTICLE).fetchone():
+            log.warning("near-duplicate index: indexing the articles already loaded")
+            _rebuild_signatures(conn, params)
+    else:
+        if (stored.num_perm, stored.shingle_words) == (params.num_perm, params.shingle_words):
+            log.warning("near-duplicate index: rebuilding LSH bands for %d bands x %d rows",
+                        params.bands, params.rows)
+            _rebuild_bands(conn, params)
+        else:
+            log.warning("near-duplicate index: recomputing every signature (%d permutations, "
+                        "%d-word shingles)", params.num_perm, params.shingle_words)
+            _rebuild_signatures(conn, params)
+    conn.execute(_SET_PARAMS, {"num_perm": params.num_perm, "bands": params.bands,
+                               "rows": params.rows, "shingle_words": params.shingle_words})
+
+
+def _chunks(cursor: psycopg.Cursor, size: int):
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+def _write_bands(conn: psycopg.Connection, ids: list[int], keys: np.ndarray) -> None:
+    with conn.cursor().copy(COPY_BANDS) as copy:
+        for article_id, row in zip(ids, keys.tolist()):
+            for band, bucket in enumerate(row):
+                copy.write_row((band, bucket, article_id))
+
+
+def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
+    conn.execute(_CLEAR_BANDS)
+    with conn.cursor(name="newsflow_signatures") as cursor:
+        cursor.execute(_SIGNATURES)
+        for rows in _chunks(cursor, REBUILD_CHUNK):
+            ids = [r[0] for r in rows]
+            sigs = np.vstack([signature_from_bytes(bytes(r[1])) for r in rows])
+            _write_bands(conn, ids, band_keys(sigs, params))
+
+
+def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
+    conn.execute(_CLEAR_BANDS)
+    conn.execute(_CLEAR_SIGNATURES)
+    with conn.cursor(name="newsflow_bodies") as cursor:
+        cursor.execute(_BODIES)
+        for rows in _chunks(cursor, REBUILD_CHUNK):
+            shingle_sets = [shingle_hashes(body, params.shingle_words) for _, body in rows]
+            keep = [i for i, s in enumerate(shingle_sets) if s.size]
+            ids = [rows[i][0] for i in keep]
+            sigs = signatures([shingle_sets[i] for i in keep], params.num_perm)
+            with conn.cursor().copy(COPY_SIGNATURES) as copy:
+                for article_id, sig in zip(ids, sigs):
+                    copy.write_row((article_id, signature_bytes(sig)))
+            _write_bands(conn, ids, band_keys(sigs, params))
+
+
+_WRITE_SIGNATURES = """
+INSERT INTO warehouse.article_signatures (article_id, minhash)
+SELECT x.article_id, s.minhash
+FROM load_actions x JOIN load_staging s USING (url)
+WHERE x.action IN ('new', 'revised') AND s.minhash IS NOT NULL
+ON CONFLICT (article_id) DO UPDATE SET minhash = EXCLUDED.minhash
+"""
+_DROP_EMPTIED_SIGNATURES = """
+DELETE FROM warehouse.article_signatures g
+USING load_actions x JOIN load_staging s USING (url)
+WHERE g.article_id = x.article_id AND x.action = 'revised' AND s.minhash IS NULL
+"""
+_DROP_REVISED_BANDS = """
+DELETE FROM warehouse.article_lsh_bands b USING load_actions x
+WHERE b.article_id = x.article_id AND x.action = 'revised'
+"""
+_WRITE_BANDS = """
+INSERT INTO warehouse.article_lsh_bands (band, bucket, article_id)
+SELECT sb.band, sb.bucket, x.article_id
+FROM load_staging_bands sb JOIN load_actions x USING (url)
+WHERE x.action IN ('new', 'revised')
+"""
+
+
+def write_index(conn: psycopg.Connection) -> None:
+    """Index the new and revised articles of the staged batch (replacing old entries)."""
+    conn.execute(_WRITE_SIGNATURES)
+    conn.execute(_DROP_EMPTIED_SIGNATURES)
+    conn.execute(_DROP_REVISED_BANDS)
+    conn.execute(_WRITE_BANDS)

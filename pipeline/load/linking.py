@@ -1,0 +1,209 @@
+"""Linking new and revised articles to their originals (runs inside the load transaction).
+
+Every duplicate cluster has one original, the row whose ``duplicate_of`` is NULL; all
+other members point straight at it (no chains) with ``similarity`` = the exact
+Jaccard of their shingles with the original's (1.0 for exact duplicates). The
+original is the earliest published member; an unknown date counts as later than any
+known one; ties go to the member seen first, then to the lower ``article_id``.
+
+A revised article is first unlinked (``unlink``): it leaves its cluster, or, when it
+was the original, its members are set free and linked again. For each changed
+article, in the order above, its candidates (same content hash, or
+any equal LSH band) are verified with the exact Jaccard; if the best one reaches the
+threshold, the article's cluster and the candidate's cluster are merged under the
+earlier of their two originals. Bodies without words are never linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+import numpy as np
+import psycopg
+
+from pipeline.dedup.shingles import jaccard, shingle_hashes
+
+_NODES = """
+SELECT article_id, published_at, first_seen_at, duplicate_of, similarity, content_hash
+FROM warehouse.articles WHERE article_id = ANY(%s)
+"""
+_MEMBERS = """
+SELECT article_id, published_at, first_seen_at, duplicate_of, similarity, content_hash
+FROM warehouse.articles WHERE duplicate_of = ANY(%s)
+"""
+_BODIES = "SELECT article_id, body FROM warehouse.articles WHERE article_id = ANY(%s)"
+_CANDIDATES = """
+SELECT DISTINCT mine.article_id, other.article_id
+FROM warehouse.article_lsh_bands mine
+JOIN warehouse.article_lsh_bands other
+  ON other.band = mine.band AND other.bucket = mine.bucket AND other.article_id <> mine.article_id
+WHERE mine.article_id = ANY(%(ids)s)
+UNION
+SELECT mine.article_id, other.article_id
+FROM warehouse.articles mine
+JOIN warehouse.articles other
+  ON other.content_hash = mine.content_hash AND other.article_id <> mine.article_id
+WHERE mine.article_id = ANY(%(ids)s) AND btrim(mine.body) <> ''
+"""
+
+
+@dataclass(slots=True)
+class Node:
+    article_id: int
+    published_at: datetime | None
+    first_seen_at: datetime
+    duplicate_of: int | None
+    similarity: float | None
+    content_hash: str
+    original: tuple[int | None, float | None] = (None, None)
+    """(duplicate_of, similarity) as read from the database."""
+
+    @property
+    def order(self) -> tuple:
+        """Sort key: earliest published first, unknown dates last, then first seen."""
+        return (self.published_at is None, self.published_at or self.first_seen_at,
+                self.first_seen_at, self.article_id)
+
+    @property
+    def changed(self) -> bool:
+        return (self.duplicate_of, self.similarity) != self.original
+
+
+class Linker:
+    """Cluster state for one load; reads rows on demand, writes nothing itself."""
+
+    def __init__(self, conn: psycopg.Connection, threshold: float,
+                 shingles: dict[int, np.ndarray]):
+        self.conn = conn
+        self.threshold = threshold
+        self.nodes: dict[int, Node] = {}
+        self.shingles = dict(shingles)
+        self._members_loaded: set[int] = set()
+
+    # --- reading ---------------------------------------------------------------
+    def _add(self, rows: Iterable[tuple]) -> None:
+        for article_id, published, first_seen, dup, sim, chash in rows:
+            if article_id not in self.nodes:
+                self.nodes[article_id] = Node(article_id, published, first_seen, dup, sim, chash,
+                                              original=(dup, sim))
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.nodes]
+        if missing:
+            self._add(self.conn.execute(_NODES, (missing,)))
+
+    def _shingles(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.shingles]
+        if missing:
+            for article_id, body in self.conn.execute(_BODIES, (missing,)):
+                self.shingles[article_id] = shingle_hashes(body)
+
+    def members(self, root: int) -> list[Node]:
+        """Every node pointing at ``root`` (loading them from the database once)."""
+        if root not in self._members_loaded:
+            self._add(self.conn.execute(_MEMBERS, ([root],)))
+            self._members_loaded.add(root)
+        return [n for n in self.nodes.values() if n.duplicate_of == root]
+
+    def root(self, node: Node) -> Node:
+        if node.duplicate_of is None:
+            return node
+        self.load([node.duplicate_of])
+        return self.nodes[node.duplicate_of]
+
+    # --- changing ----------------------------------------------------------------
+    def _point(self, members: list[Node], root: Node) -> None:
+        self._shingles([m.article_id for m in members] + [root.article_id])
+        root.duplicate_of, root.similarity = None, None
+        for member in members:
+            if member is root:
+                continue
+            member.duplicate_of = root.article_id
+            # Rounded to float4 as stored, so an unchanged link reads back equal.
+            member.similarity = float(np.float32(jaccard(self.shingles[member.article_id],
+                                                         self.shingles[root.article_id])))
+
+    def unlink(self, article_id: int) -> list[int]:
+        """Undo the links a revision of ``article_id`` may have invalidated.
+
+        A revised duplicate becomes its own original again; a revised original's
+        members all become originals again. Returns the members, which must be linked
+        again (``link``) together with the revised article.
+        """
+        self.load([article_id])
+        node = self.nodes[article_id]
+        if node.duplicate_of is not None:
+            node.duplicate_of, node.similarity = None, None
+            return []
+        members = self.members(article_id)
+        for member in members:
+            member.duplicate_of, member.similarity = None, None
+        return [m.article_id for m in members]
+
+    def reroot(self, article_id: int) -> None:
+        """Make the earliest member of ``article_id``'s cluster its original again
+        (after a publication date changed)."""
+        self.load([article_id])
+        root = self.root(self.nodes[article_id])
+        everyone = [root, *self.members(root.article_id)]
+        earliest = min(everyone, key=lambda n: n.order)
+        if earliest is not root:
+            self._point(everyone, earliest)
+
+    def merge(self, first: Node, second: Node) -> None:
+        """One cluster of the clusters of originals ``first`` and ``second``."""
+        everyone = [first, second, *self.members(first.article_id),
+                    *self.members(second.article_id)]
+        self._point(everyone, min((first, second), key=lambda n: n.order))
+
+    def link(self, changed: list[int]) -> None:
+        """Link every article in ``changed`` (ids of new or revised rows), see module."""
+        self.load(changed)
+        pairs: dict[int, set[int]] = {i: set() for i in changed}
+        for mine, other in self.conn.execute(_CANDIDATES, {"ids": changed}):
+            pairs[mine].add(other)
+        self.load(c for cands in pairs.values() for c in cands)
+        self._shingles(c for cands in pairs.values() for c in cands)
+        self._shingles(changed)
+        for article_id in sorted(changed, key=lambda i: self.nodes[i].order):
+            node = self.nodes[article_id]
+            mine = self.shingles[article_id]
+            if mine.size == 0:
+                continue
+            verified = []
+            for other_id in pairs[article_id]:
+                other, theirs = self.nodes[other_id], self.shingles[other_id]
+                if theirs.size == 0:
+                    continue
+                same = other.content_hash == node.content_hash
+                similarity = 1.0 if same else jaccard(mine, theirs)
+                if similarity >= self.threshold:
+                    verified.append((-similarity, other.order, other))
+            if not verified:
+                continue
+            best = min(verified, key=lambda v: v[:2])
+            mine_root, their_root = self.root(node), self.root(best[2])
+            if mine_root.article_id != their_root.article_id:
+                self.merge(mine_root, their_root)
+
+    def changes(self) -> list[tuple[int, int | None, float | None]]:
+        """(article_id, duplicate_of, similarity) of every row whose link changed."""
+        return [(n.article_id, n.duplicate_of, n.similarity)
+                for n in self.nodes.values() if n.changed]
+
+
+_SET_LINK = """
+UPDATE warehouse.articles SET duplicate_of = %s, similarity = %s, updated_at = now(), run_id = %s
+WHERE article_id = %s
+"""
+
+
+def write_links(conn: psycopg.Connection, changes: list[tuple[int, int | None, float | None]],
+                run_id: int) -> None:
+    """Store the changed links from ``Linker.changes``; the rows get ``run_id``."""
+    if changes:
+        with conn.cursor() as cur:
+            cur.executemany(_SET_LINK, [(dup, sim, run_id, article_id)
+                                        for article_id, dup, sim in changes])

@@ -1,0 +1,130 @@
+"""Turning a batch of extraction results into rows ready to load (pure).
+
+``prepare_batch`` cleans the text of every article, computes its content hash,
+shingles, MinHash signature and LSH band keys, and sorts the batch's results into
+what will be loaded and what is only counted: ``not_article`` and ``error`` results,
+and articles published outside the run window (``skipped_by_date``). Nothing here
+touches the database, so the CPU-heavy part of a load runs before its transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from pipeline.dedup.minhash import LshParams, band_keys, signature_bytes, signatures
+from pipeline.dedup.normalize import content_hash
+from pipeline.dedup.shingles import shingle_hashes
+from pipeline.load.text import clean_authors, clean_optional, clean_text, clean_title
+from pipeline.records import Article, ExtractionResult
+
+Window = tuple[date | None, date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One article as it will be stored, with its dedup fingerprints."""
+
+    url: str
+    page_url: str | None
+    """The page it was extracted from (the ``crawl_state`` key); may differ from ``url``."""
+    fetched_url: str | None
+    source: str
+    title: str
+    authors: list[str]
+    published_at: datetime | None
+    published_date_only: bool
+    language: str | None
+    description: str | None
+    body: str
+    content_hash: str
+    extractor_version: str
+    shingles: np.ndarray = field(repr=False, compare=False)
+    minhash: bytes = field(repr=False, compare=False)
+    bands: np.ndarray = field(repr=False, compare=False)
+    """int64 bucket per band."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """A batch split into rows to load and results only to count."""
+
+    rows: list[ArticleRow]
+    """One per article URL, sorted by URL (the last result wins for a repeated URL)."""
+    page_urls: list[str]
+    """Every input page URL of the batch (``crawl_state`` keys), sorted, unique."""
+    not_article: int = 0
+    failed: int = 0
+    skipped_by_date: int = 0
+    repeated: int = 0
+    """Articles dropped because a later result in the batch had the same URL."""
+
+
+def in_window(published_at: datetime | None, window: Window | None) -> bool:
+    """False only for a known publication date outside the inclusive window."""
+    if published_at is None or window is None:
+        return True
+    since, until = window
+    day = published_at.date()
+    return not ((since is not None and day < since) or (until is not None and day > until))
+
+
+def _clean_url(url: str) -> str:
+    return clean_text(url).strip()
+
+
+def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: LshParams,
+                  window: Window | None = None, page_urls: Iterable[str] = ()) -> PreparedBatch:
+    """Split and fingerprint ``results`` (see module docstring)."""
+    pages = {_clean_url(u) for u in page_urls if u}
+    by_url: dict[str, tuple[Article, str | None]] = {}
+    not_article = failed = skipped = repeated = 0
+    for result in results:
+        if result.url:
+            pages.add(_clean_url(result.url))
+        article = result.article
+        if result.status == "error":
+            failed += 1
+        elif result.status != "ok" or article is None:
+            not_article += 1
+        elif not in_window(article.published_at, window):
+            skipped += 1
+        else:
+            url = _clean_url(article.url or result.url or "")
+            if not url:
+                failed += 1
+                continue
+            if url in by_url:
+                repeated += 1
+            by_url[url] = (article, _clean_url(result.url) if result.url else None)
+    urls = sorted(by_url)
+    bodies = [clean_text(by_url[u][0].body) for u in urls]
+    shingle_sets = [shingle_hashes(body, params.shingle_words) for body in bodies]
+    sigs = signatures(shingle_sets, params.num_perm)
+    keys = band_keys(sigs, params)
+    rows = []
+    for i, url in enumerate(urls):
+        article, page_url = by_url[url]
+        rows.append(ArticleRow(
+            url=url,
+            page_url=page_url,
+            fetched_url=clean_optional(article.fetched_url),
+            source=source,
+            title=clean_title(article.title or ""),
+            authors=clean_authors(article.authors),
+            published_at=article.published_at,
+            published_date_only=article.published_date_only,
+            language=clean_optional(article.language),
+            description=clean_optional(article.description),
+            body=bodies[i],
+            content_hash=content_hash(bodies[i]),
+            extractor_version=clean_text(article.extractor_version or ""),
+            shingles=shingle_sets[i],
+            minhash=signature_bytes(sigs[i]),
+            bands=keys[i],
+        ))
+    return PreparedBatch(rows=rows, page_urls=sorted(pages), not_article=not_article,
+                         failed=failed, skipped_by_date=skipped, repeated=repeated)

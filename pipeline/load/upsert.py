@@ -1,0 +1,166 @@
+"""Writing a prepared batch into ``warehouse.articles`` (runs inside the load transaction).
+
+The rows are COPied into temporary staging tables (dropped at commit or rollback),
+each is classified against the row already stored under its URL, earlier versions
+of revised articles are archived in ``warehouse.article_versions``, and one
+``INSERT ... ON CONFLICT (url) DO UPDATE`` writes them all. What each row was:
+
+- ``new``: no row had its URL;
+- ``revised``: title or body differ: the row is updated in place, ``version`` + 1,
+  the previous title/body/hash archived with the time range it was current;
+- ``refreshed``: same title and body, other stored fields differ (authors, dates,
+  description, language, fetched URL, extractor version): updated in place without a
+  new version, so a re-extraction with a newer extractor is recorded;
+- ``unchanged``: only ``last_seen_at`` moves.
+
+``updated_at`` and ``run_id`` change whenever anything but ``last_seen_at`` does. The
+row's ``source`` is the one that first loaded it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import psycopg
+
+from pipeline.load.prepare import ArticleRow
+
+Action = Literal["new", "revised", "refreshed", "unchanged"]
+
+_CREATE_STAGING = """
+CREATE TEMP TABLE load_staging (
+    url                 text PRIMARY KEY,
+    fetched_url         text,
+    source              text NOT NULL,
+    title               text NOT NULL,
+    authors             text[] NOT NULL,
+    published_at        timestamptz,
+    published_date_only boolean NOT NULL,
+    language            text,
+    description         text,
+    body                text NOT NULL,
+    content_hash        text NOT NULL,
+    extractor_version   text NOT NULL,
+    minhash             bytea
+) ON COMMIT DROP;
+CREATE TEMP TABLE load_staging_bands (
+    url                 text NOT NULL,
+    band                smallint NOT NULL,
+    bucket              bigint NOT NULL
+) ON COMMIT DROP
+"""
+_COPY_STAGING = """
+COPY load_staging (url, fetched_url, source, title, authors, published_at, published_date_only,
+                   language, description, body, content_hash, extractor_version, minhash)
+FROM STDIN (FORMAT BINARY)
+"""
+_STAGING_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
+                  "text", "text", "text", "bytea"]
+_COPY_BANDS = "COPY load_staging_bands (url, band, bucket) FROM STDIN (FORMAT BINARY)"
+_BAND_TYPES = ["text", "int2", "int8"]
+
+# Change tests shared by the classification and the upsert; {old} and {new} are the
+# aliases of the stored and the incoming row.
+_CONTENT_CHANGED = "({old}.title, {old}.body) IS DISTINCT FROM ({new}.title, {new}.body)"
+_FIELDS_CHANGED = """(
+    {old}.fetched_url, {old}.authors, {old}.published_at, {old}.published_date_only,
+    {old}.language, {old}.description, {old}.extractor_version
+) IS DISTINCT FROM (
+    {new}.fetched_url, {new}.authors, {new}.published_at, {new}.published_date_only,
+    {new}.language, {new}.description, {new}.extractor_version
+)"""
+
+_CLASSIFY = """
+CREATE TEMP TABLE load_actions ON COMMIT DROP AS
+SELECT s.url, a.article_id,
+       CASE WHEN a.article_id IS NULL THEN 'new'
+            WHEN {content} THEN 'revised'
+            WHEN {fields} THEN 'refreshed'
+            ELSE 'unchanged' END AS action,
+       a.article_id IS NOT NULL AND a.published_at IS DISTINCT FROM s.published_at
+           AS date_changed
+FROM load_staging s LEFT JOIN warehouse.articles a ON a.url = s.url
+""".format(content=_CONTENT_CHANGED.format(old="a", new="s"),
+           fields=_FIELDS_CHANGED.format(old="a", new="s"))
+
+_ARCHIVE_VERSIONS = """
+INSERT INTO warehouse.article_versions
+    (article_id, version, title, body, content_hash, valid_from, valid_to, run_id)
+SELECT a.article_id, a.version, a.title, a.body, a.content_hash,
+       COALESCE((SELECT max(v.valid_to) FROM warehouse.article_versions v
+                 WHERE v.article_id = a.article_id), a.first_seen_at),
+       now(), a.run_id
+FROM warehouse.articles a JOIN load_actions x ON x.article_id = a.article_id
+WHERE x.action = 'revised'
+"""
+
+_UPSERT = """
+INSERT INTO warehouse.articles AS a
+    (url, fetched_url, source, title, authors, published_at, published_date_only, language,
+     description, body, content_hash, extractor_version, run_id)
+SELECT url, fetched_url, source, title, authors, published_at, published_date_only, language,
+       description, body, content_hash, extractor_version, %(run_id)s
+FROM load_staging ORDER BY url
+ON CONFLICT (url) DO UPDATE SET
+    fetched_url = EXCLUDED.fetched_url,
+    title = EXCLUDED.title,
+    authors = EXCLUDED.authors,
+    published_at = EXCLUDED.published_at,
+    published_date_only = EXCLUDED.published_date_only,
+    language = EXCLUDED.language,
+    description = EXCLUDED.description,
+    body = EXCLUDED.body,
+    content_hash = EXCLUDED.content_hash,
+    extractor_version = EXCLUDED.extractor_version,
+    version = a.version + CASE WHEN {content} THEN 1 ELSE 0 END,
+    last_seen_at = now(),
+    updated_at = CASE WHEN {content} OR {fields} THEN now() ELSE a.updated_at END,
+    run_id = CASE WHEN {content} OR {fields} THEN EXCLUDED.run_id ELSE a.run_id END
+""".format(content=_CONTENT_CHANGED.format(old="a", new="EXCLUDED"),
+           fields=_FIELDS_CHANGED.format(old="a", new="EXCLUDED"))
+
+_RESOLVE_NEW_IDS = """
+UPDATE load_actions x SET article_id = a.article_id
+FROM warehouse.articles a WHERE x.article_id IS NULL AND a.url = x.url
+"""
+_ACTIONS = "SELECT url, article_id, action, date_changed FROM load_actions ORDER BY url"
+
+
+@dataclass(frozen=True, slots=True)
+class Upserted:
+    """What the upsert did with one staged row."""
+
+    url: str
+    article_id: int
+    action: Action
+    date_changed: bool
+    """An already stored row whose ``published_at`` changed (its cluster may re-order)."""
+
+
+def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
+    """COPY ``rows`` and their LSH bands into this transaction's staging tables."""
+    conn.execute(_CREATE_STAGING)
+    with conn.cursor() as cur:
+        with cur.copy(_COPY_STAGING) as copy:
+            copy.set_types(_STAGING_TYPES)
+            for r in rows:
+                copy.write_row((
+                    r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
+                    r.published_date_only, r.language, r.description, r.body, r.content_hash,
+                    r.extractor_version, r.minhash if r.shingles.size else None))
+        with cur.copy(_COPY_BANDS) as copy:
+            copy.set_types(_BAND_TYPES)
+            for r in rows:
+                if r.shingles.size:
+                    for band, bucket in enumerate(r.bands.tolist()):
+                        copy.write_row((r.url, band, bucket))
+
+
+def upsert_staged(conn: psycopg.Connection, run_id: int) -> list[Upserted]:
+    """Classify, archive revised versions and upsert the staged rows (see module)."""
+    conn.execute(_CLASSIFY)
+    conn.execute(_ARCHIVE_VERSIONS)
+    conn.execute(_UPSERT, {"run_id": run_id})
+    conn.execute(_RESOLVE_NEW_IDS)
+    return [Upserted(*row) for row in conn.execute(_ACTIONS)]
