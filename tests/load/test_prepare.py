@@ -1,0 +1,54 @@
+"""Sorting a batch into rows to load and results only to count (no database)."""
+
+from datetime import date
+
+from pipeline.dedup.minhash import lsh_params
+from pipeline.load.prepare import in_window, prepare_batch
+from pipeline.records import ExtractionResult
+from tests.load.conftest import day, ok, story
+
+PARAMS = lsh_params(0.8)
+
+
+def test_not_articles_and_errors_are_counted_not_loaded():
+    batch = [ok("http://x/1", story(1)), ExtractionResult("not_article", url="http://x/i"),
+             ExtractionResult("error", url="http://x/e", message="boom")]
+    prepared = prepare_batch(batch, source="alpha", params=PARAMS)
+    assert [r.url for r in prepared.rows] == ["http://x/1"]
+    assert (prepared.not_article, prepared.failed) == (1, 1)
+
+
+def test_every_page_url_of_the_batch_is_listed_for_crawl_state():
+    batch = [ok("http://x/canonical", story(1), page_url="http://x/page?ref=rss"),
+             ExtractionResult("not_article", url="http://x/index")]
+    prepared = prepare_batch(batch, source="alpha", params=PARAMS)
+    assert prepared.page_urls == ["http://x/index", "http://x/page?ref=rss"]
+    assert prepared.rows[0].page_url == "http://x/page?ref=rss"
+
+
+def test_a_url_repeated_in_a_batch_keeps_the_last_result():
+    batch = [ok("http://x/1", story(1)), ok("http://x/1", story(2))]
+    prepared = prepare_batch(batch, source="alpha", params=PARAMS)
+    assert len(prepared.rows) == 1 and prepared.rows[0].body == story(2)
+    assert prepared.repeated == 1
+
+
+def test_articles_published_outside_the_window_are_skipped():
+    batch = [ok("http://x/early", story(1), published=day(1)),
+             ok("http://x/in", story(2), published=day(2)),
+             ok("http://x/undated", story(3))]
+    prepared = prepare_batch(batch, source="alpha", params=PARAMS,
+                             window=(date(2025, 3, 2), date(2025, 3, 2)))
+    assert [r.url for r in prepared.rows] == ["http://x/in", "http://x/undated"]
+    assert prepared.skipped_by_date == 1
+
+
+def test_window_bounds_are_inclusive_and_open_when_none():
+    assert in_window(day(5), (date(2025, 3, 5), None))
+    assert in_window(day(5), (None, date(2025, 3, 5)))
+    assert not in_window(day(6), (None, date(2025, 3, 5)))
+
+
+def test_an_empty_body_has_no_shingles_and_is_still_loaded():
+    prepared = prepare_batch([ok("http://x/1", "")], source="alpha", params=PARAMS)
+    assert prepared.rows[0].shingles.size == 0
