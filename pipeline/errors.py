@@ -47,6 +47,10 @@ class DatabaseUnavailableError(TransientError):
     exit_code = 2
 
 
+class DatabasePermissionError(PermanentError):
+    """The database role newsflow connects as lacks a privilege the command needs."""
+
+
 class MigrationError(PermanentError):
     """A migration file is malformed or failed to apply."""
 

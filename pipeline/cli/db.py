@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.db import apply_migrations, connect, database_url, mask_url, pending_migrations
 from pipeline.db.embedded import stop_embedded
+from pipeline.db.roles import DEFAULT_READER, grant_reader
+from pipeline.db.schema_docs import SCHEMA_DOC, is_up_to_date, schema_docs
 
 
 @click.group()
@@ -67,3 +71,50 @@ def stop(ctx: CliContext) -> None:
         click.echo(f"stopped the embedded PostgreSQL in {settings.embedded_dir}")
     else:
         click.echo(f"no embedded PostgreSQL runs in {settings.embedded_dir}")
+
+
+@db.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=SCHEMA_DOC,
+              show_default="docs/schema.md of this checkout", help="Markdown file to write.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit with code 1 when the file is not up to date.")
+@pass_cli
+def docs(ctx: CliContext, out: Path, check: bool) -> None:
+    """Write the schema documentation (tables, views, columns, types, comments, indexes)
+    generated from the catalog of the migrated database.
+    """
+    with connect(ctx.database()) as conn:
+        markdown = schema_docs(conn)
+    if check:
+        if not is_up_to_date(out, markdown):
+            click.echo(f"{out} is out of date with the migrations; run 'newsflow db docs' "
+                       "and commit the result", err=True)
+            raise click.exceptions.Exit(1)
+        click.echo(f"{out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    click.echo(f"wrote {out}")
+
+
+@db.command("grant-reader")
+@click.argument("name", default=DEFAULT_READER)
+@click.option("--login/--no-login", default=None,
+              help="Let the role log in (set its password with \\password NAME in psql), or "
+                   "make it a group role to GRANT to people. Default: NOLOGIN for a new role, "
+                   "unchanged for an existing one.")
+@pass_cli
+def grant_reader_command(ctx: CliContext, name: str, login: bool | None) -> None:
+    """Create or update the read-only role NAME (default newsflow_reader): it can read
+    the views in schema analytics, and nothing else, in the database in use.
+
+    Run it again after adding databases; views added by later migrations are covered
+    when migrations run as the same role as this command.
+    """
+    with connect(ctx.database()) as conn:
+        grant = grant_reader(conn, name, login)
+    verb = "created" if grant.created else "updated"
+    click.echo(f"{verb} role {grant.role}: read-only access to schema analytics in database "
+               f"{grant.database} ({'LOGIN' if grant.can_login else 'NOLOGIN'})")
+    if not grant.can_login:
+        click.echo(f"give it to an analyst with: GRANT {grant.role} TO analyst_login;")
