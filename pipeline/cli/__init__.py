@@ -16,8 +16,10 @@ import click
 from pipeline import __version__
 from pipeline.cli.context import CliContext
 from pipeline.cli.db import db
+from pipeline.cli.export import export
 from pipeline.cli.extract import extract
 from pipeline.cli.run import run
+from pipeline.cli.stats import stats
 from pipeline.errors import NewsflowError
 
 
@@ -42,8 +44,10 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 
 cli.add_command(db)
+cli.add_command(export)
 cli.add_command(extract)
 cli.add_command(run)
+cli.add_command(stats)
 
 
 def main(argv: list[str] | None = None) -> None:
