@@ -143,7 +143,7 @@ def test_full_text_search_uses_the_gin_index(newsroom):
 def test_source_and_date_range_filters_use_an_index(newsroom):
     plan = _plan(newsroom, "SELECT article_id FROM analytics.articles WHERE source = 'x' "
                            "AND published_at >= '2026-11-01' AND published_at < '2026-12-01'")
-    assert "Seq Scan" not in plan and "Index Cond: ((source = 'x'::text)" in plan
+    assert "Seq Scan" not in plan and "Index Cond: (source = 'x'::text)" in plan
 
 
 def test_daily_counts_of_one_source_use_an_index(newsroom):
