@@ -30,6 +30,8 @@ def normalize_body(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def content_hash(text: str) -> str:
-    """Hex SHA-256 of ``normalize_body(text)``: equal for exact duplicates."""
-    return hashlib.sha256(normalize_body(text).encode("utf-8")).hexdigest()
+def content_hash(text: str, *, normalized: bool = False) -> str:
+    """Hex SHA-256 of ``normalize_body(text)``: equal for exact duplicates
+    (``normalized``: ``text`` is already that form)."""
+    form = text if normalized else normalize_body(text)
+    return hashlib.sha256(form.encode("utf-8")).hexdigest()

@@ -26,9 +26,10 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text`` after normalisation, in order."""
-    return _WORD.findall(normalize_body(text))
+def words(text: str, *, normalized: bool = False) -> list[str]:
+    """The words of ``text`` after normalisation, in order (``normalized``: ``text`` is
+    already ``normalize_body``'s output)."""
+    return _WORD.findall(text if normalized else normalize_body(text))
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:
@@ -40,13 +41,14 @@ def _mix64(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
+def shingle_hashes(text: str, size: int = SHINGLE_WORDS, *, normalized: bool = False
+                   ) -> np.ndarray:
     """Sorted unique 64-bit hashes of the ``size``-word shingles of ``text``.
 
     A text shorter than ``size`` words has one shingle (all its words); an empty text
-    has none.
+    has none. ``normalized`` skips normalisation for text from ``normalize_body``.
     """
-    tokens = words(text)
+    tokens = words(text, normalized=normalized)
     if not tokens:
         return _EMPTY
     ids = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64,

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from pipeline.dedup.minhash import LshParams, band_keys, signature_bytes, signatures
-from pipeline.dedup.normalize import content_hash
+from pipeline.dedup.normalize import content_hash, normalize_body
 from pipeline.dedup.shingles import shingle_hashes
 from pipeline.load.text import clean_authors, clean_optional, clean_text, clean_title
 from pipeline.records import Article, ExtractionResult
@@ -102,7 +102,8 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
             by_url[url] = (article, _clean_url(result.url) if result.url else None)
     urls = sorted(by_url)
     bodies = [clean_text(by_url[u][0].body) for u in urls]
-    shingle_sets = [shingle_hashes(body, params.shingle_words) for body in bodies]
+    forms = [normalize_body(body) for body in bodies]
+    shingle_sets = [shingle_hashes(form, params.shingle_words, normalized=True) for form in forms]
     sigs = signatures(shingle_sets, params.num_perm)
     keys = band_keys(sigs, params)
     rows = []
@@ -120,7 +121,7 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
             language=clean_optional(article.language),
             description=clean_optional(article.description),
             body=bodies[i],
-            content_hash=content_hash(bodies[i]),
+            content_hash=content_hash(forms[i], normalized=True),
             extractor_version=clean_text(article.extractor_version or ""),
             shingles=shingle_sets[i],
             minhash=signature_bytes(sigs[i]),

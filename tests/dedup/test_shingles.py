@@ -44,3 +44,11 @@ def test_one_added_sentence_keeps_jaccard_high():
 def test_two_empty_sets_are_identical():
     empty = shingle_hashes("")
     assert jaccard(empty, empty) == 1.0
+
+
+def test_already_normalised_text_gives_the_same_shingles():
+    from pipeline.dedup.normalize import normalize_body
+
+    text = "\u201cQuoted\u201d  Text, with CAPITALS and more words here"
+    assert np.array_equal(shingle_hashes(normalize_body(text), normalized=True),
+                          shingle_hashes(text))
