@@ -51,6 +51,12 @@ class DatabasePermissionError(PermanentError):
     """The database role newsflow connects as lacks a privilege the command needs."""
 
 
+class SchemaDocsOutOfDateError(PermanentError):
+    """docs/schema.md does not match the migrations (``newsflow db docs --check``)."""
+
+    exit_code = 1
+
+
 class MigrationError(PermanentError):
     """A migration file is malformed or failed to apply."""
 

@@ -11,6 +11,7 @@ from pipeline.db import apply_migrations, connect, database_url, mask_url, pendi
 from pipeline.db.embedded import stop_embedded
 from pipeline.db.roles import DEFAULT_READER, grant_reader
 from pipeline.db.schema_docs import SCHEMA_DOC, is_up_to_date, schema_docs
+from pipeline.errors import SchemaDocsOutOfDateError
 
 
 @click.group()
@@ -87,9 +88,8 @@ def docs(ctx: CliContext, out: Path, check: bool) -> None:
         markdown = schema_docs(conn)
     if check:
         if not is_up_to_date(out, markdown):
-            click.echo(f"{out} is out of date with the migrations; run 'newsflow db docs' "
-                       "and commit the result", err=True)
-            raise click.exceptions.Exit(1)
+            raise SchemaDocsOutOfDateError(
+                f"{out} is out of date with the migrations; run 'newsflow db docs' and commit it")
         click.echo(f"{out} is up to date")
         return
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -146,7 +146,8 @@ SELECT a.article_id,
        a.title,
        a.body,
        a.word_count,
-       a.updated_at,
+       coalesce((SELECT max(p.valid_to) FROM warehouse.article_versions p
+                 WHERE p.article_id = a.article_id), a.first_seen_at),
        NULL::timestamptz,
        true
 FROM warehouse.articles a
@@ -236,7 +237,7 @@ COMMENT ON COLUMN analytics.articles.word_count IS 'Number of words in body (run
 COMMENT ON COLUMN analytics.articles.version IS 'Revision number: 1 when first loaded, +1 each time the title or body changed. Earlier versions are in analytics.article_versions.';
 COMMENT ON COLUMN analytics.articles.first_seen_at IS 'When newsflow first loaded this article (UTC).';
 COMMENT ON COLUMN analytics.articles.last_seen_at IS 'When newsflow last fetched this article (UTC), changed or not.';
-COMMENT ON COLUMN analytics.articles.updated_at IS 'When the stored title, body or metadata last changed (UTC).';
+COMMENT ON COLUMN analytics.articles.updated_at IS 'When the title, body or metadata (authors, dates, language, description) last changed (UTC).';
 COMMENT ON COLUMN analytics.articles.syndication_count IS 'Number of other articles (on this or other sources) that are exact or near copies of this one; 0 when none.';
 COMMENT ON COLUMN analytics.articles.search_vector IS 'Full-text search index of title (weight A) and body (weight B), stemmed in the article''s language (simple, i.e. unstemmed, when the language is unknown). Match it with websearch_to_tsquery(''english'', ''...'') or analytics.search_config(language).';
 
@@ -273,7 +274,7 @@ COMMENT ON COLUMN analytics.article_versions.version IS 'Revision number, 1 for 
 COMMENT ON COLUMN analytics.article_versions.title IS 'Headline of this version.';
 COMMENT ON COLUMN analytics.article_versions.body IS 'Article text of this version.';
 COMMENT ON COLUMN analytics.article_versions.word_count IS 'Number of words in the body of this version.';
-COMMENT ON COLUMN analytics.article_versions.valid_from IS 'When newsflow first stored this version (UTC).';
+COMMENT ON COLUMN analytics.article_versions.valid_from IS 'When newsflow first stored this version (UTC): when the previous version was replaced, or when the article was first loaded.';
 COMMENT ON COLUMN analytics.article_versions.valid_to IS 'When newsflow found a newer version (UTC); NULL for the current version.';
 COMMENT ON COLUMN analytics.article_versions.is_current IS 'True for the version shown in analytics.articles.';
 
@@ -390,7 +391,7 @@ COMMENT ON COLUMN warehouse.articles.version IS 'Revision number: 1 when first l
 COMMENT ON COLUMN warehouse.articles.extractor_version IS 'Version of the newsflow extractor that produced title, body and metadata; articles from older extractors can be re-extracted from the archive.';
 COMMENT ON COLUMN warehouse.articles.first_seen_at IS 'When the article was first loaded (UTC).';
 COMMENT ON COLUMN warehouse.articles.last_seen_at IS 'When the article was last fetched, changed or not (UTC).';
-COMMENT ON COLUMN warehouse.articles.updated_at IS 'When the stored row last changed (UTC).';
+COMMENT ON COLUMN warehouse.articles.updated_at IS 'When anything but last_seen_at last changed (UTC).';
 COMMENT ON COLUMN warehouse.articles.run_id IS 'The run that last changed this row.';
 COMMENT ON COLUMN warehouse.articles.published_date IS 'Publication day in UTC (computed from published_at).';
 COMMENT ON COLUMN warehouse.articles.word_count IS 'Number of words in body (computed).';
@@ -404,7 +405,7 @@ COMMENT ON COLUMN warehouse.article_versions.body IS 'Article text of this versi
 COMMENT ON COLUMN warehouse.article_versions.content_hash IS 'Hash of the normalised body of this version.';
 COMMENT ON COLUMN warehouse.article_versions.valid_from IS 'When this version was first stored (UTC).';
 COMMENT ON COLUMN warehouse.article_versions.valid_to IS 'When it was replaced by a newer version (UTC).';
-COMMENT ON COLUMN warehouse.article_versions.run_id IS 'The run that replaced this version.';
+COMMENT ON COLUMN warehouse.article_versions.run_id IS 'The run that last changed the article while this version was current.';
 
 COMMENT ON TABLE warehouse.crawl_state IS 'Per-URL crawl bookkeeping for incremental crawls: when each URL was discovered and fetched, the HTTP validators for conditional requests, and where the raw response is archived.';
 COMMENT ON COLUMN warehouse.crawl_state.url IS 'Article URL as discovered.';
@@ -425,3 +426,20 @@ COMMENT ON COLUMN warehouse.crawl_state.warc_offset IS 'Byte offset of the respo
 COMMENT ON COLUMN warehouse.crawl_state.warc_length IS 'Length in bytes of the response record in the WARC file.';
 COMMENT ON COLUMN warehouse.crawl_state.pending_extract IS 'True while the fetched page still waits for extraction and loading.';
 COMMENT ON COLUMN warehouse.crawl_state.run_id IS 'The run that last fetched the URL.';
+
+COMMENT ON TABLE warehouse.article_signatures IS 'Near-duplicate index: the MinHash signature of every article body (except pure unchanged re-loads), used to find copies of new articles across runs and sources.';
+COMMENT ON COLUMN warehouse.article_signatures.article_id IS 'The article (warehouse.articles).';
+COMMENT ON COLUMN warehouse.article_signatures.minhash IS 'MinHash signature of the body''s word shingles: num_perm little-endian unsigned 32-bit values (datasketch affine32 scheme; parameters in warehouse.dedup_index).';
+
+COMMENT ON TABLE warehouse.article_lsh_bands IS 'Near-duplicate index: one row per LSH band of each signature. Articles sharing a (band, bucket) are candidate duplicates, checked against their bodies before they are linked.';
+COMMENT ON COLUMN warehouse.article_lsh_bands.band IS 'Band number, 0 to bands - 1 (see warehouse.dedup_index).';
+COMMENT ON COLUMN warehouse.article_lsh_bands.bucket IS 'Hash of the signature values in this band.';
+COMMENT ON COLUMN warehouse.article_lsh_bands.article_id IS 'The article (warehouse.articles).';
+
+COMMENT ON TABLE warehouse.dedup_index IS 'How the near-duplicate index was built (a single row). When the configured threshold or the signature parameters change, the loader rebuilds the bands (and, if needed, the signatures) before using the index.';
+COMMENT ON COLUMN warehouse.dedup_index.singleton IS 'Always true: keeps this table to one row.';
+COMMENT ON COLUMN warehouse.dedup_index.num_perm IS 'Number of MinHash permutations (values per signature).';
+COMMENT ON COLUMN warehouse.dedup_index.bands IS 'Number of LSH bands per signature.';
+COMMENT ON COLUMN warehouse.dedup_index.rows_per_band IS 'Signature values per band (bands x rows_per_band <= num_perm).';
+COMMENT ON COLUMN warehouse.dedup_index.shingle_words IS 'Words per shingle used for the signatures.';
+COMMENT ON COLUMN warehouse.dedup_index.built_at IS 'When the index parameters were last set (UTC).';
