@@ -80,8 +80,9 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
     except psycopg.OperationalError as exc:
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise DatabaseUnavailableError(
-            f"lost the database while loading {len(batch)} result(s) of {source}: {first_line}; "
-            "nothing of the batch was stored, load it again when the database is back"
+            f"the database connection failed while loading {len(batch)} result(s) of {source}: "
+            f"{first_line}; nothing of the batch was stored, load it again when the database "
+            "is back"
         ) from exc
     return counts
 
