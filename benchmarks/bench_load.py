@@ -52,8 +52,8 @@ from pipeline.records import Article, ExtractionResult  # noqa: E402
 from pipeline.steps import LOAD_BATCH_SIZE  # noqa: E402
 
 THRESHOLD = 0.8
-FINGERPRINT_SAMPLE = 5000
-SHAPED_SAMPLE = 10_000
+FINGERPRINT_SAMPLE = 2000
+SHAPED_SAMPLE = 5000
 """Rows of the warehouse-shaped COPY baseline (its rate is steady; keeps the run short)."""
 TARGET_RATIO = 0.5
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
