@@ -16,7 +16,7 @@ from pipeline.errors import SchemaDocsOutOfDateError
 
 @click.group()
 def db() -> None:
-    """Manage the newsflow database (migrations, connection)."""
+    """Manage the newsflow database (migrations, connection, schema docs, reader role)."""
 
 
 @db.command()
