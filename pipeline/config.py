@@ -22,6 +22,10 @@ Environment variables:
     For sources whose discovery gives no dates: re-fetch a known page after this many days.
 ``NEWSFLOW_EXTRACT_PROCESSES``
     Extraction worker processes. Default: the number of CPU cores.
+``NEWSFLOW_DOWNLOAD_DELAY``
+    Seconds between two requests to one host, for sources that set no ``download_delay``.
+``NEWSFLOW_CRAWL_TIMEOUT``
+    Seconds one source's crawl may take before it is stopped. Default 14400 (4 hours).
 """
 
 from __future__ import annotations
@@ -56,6 +60,33 @@ class QualityThresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class CrawlLimits:
+    """Politeness and safety limits of the crawler (times in seconds, sizes in bytes)."""
+
+    download_delay_s: float = 0.5
+    """Delay between requests to one host when the source sets no ``download_delay``."""
+    autothrottle_start_delay_s: float = 1.0
+    autothrottle_max_delay_s: float = 30.0
+    concurrency_per_host: int = 2
+    concurrency_total: int = 16
+    download_timeout_s: float = 30.0
+    max_response_bytes: int = 10 * 1024 * 1024
+    warn_response_bytes: int = 2 * 1024 * 1024
+    max_redirects: int = 5
+    retry_times: int = 2
+    retry_after_max_s: float = 120.0
+    """Longest ``Retry-After`` honoured; longer ones are capped to this."""
+    backoff_base_s: float = 2.0
+    """First retry delay for other retryable errors, doubled on each further retry."""
+    backoff_max_s: float = 60.0
+    follow_depth: int = 2
+    """How many links deep link-following goes from the start URLs."""
+    warc_roll_bytes: int = 100 * 1024 * 1024
+    crawl_timeout_s: float = 4 * 3600.0
+    """Wall-clock limit of one source's crawl (the child process is stopped after it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything newsflow needs to know about its environment."""
 
@@ -71,6 +102,7 @@ class Settings:
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
     schedule: str = DEFAULT_SCHEDULE
     quality: QualityThresholds = field(default_factory=QualityThresholds)
+    crawl: CrawlLimits = field(default_factory=CrawlLimits)
 
     @property
     def embedded_dir(self) -> Path:
@@ -112,6 +144,10 @@ class Settings:
                 _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
             ),
             schedule=env.get("NEWSFLOW_SCHEDULE") or DEFAULT_SCHEDULE,
+            crawl=CrawlLimits(
+                download_delay_s=_number(env, "NEWSFLOW_DOWNLOAD_DELAY", 0.5, low=0.0),
+                crawl_timeout_s=_number(env, "NEWSFLOW_CRAWL_TIMEOUT", 4 * 3600.0, low=1.0),
+            ),
         )
 
 

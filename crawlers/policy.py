@@ -1,0 +1,90 @@
+"""Whether a discovered URL is downloaded in this run: pure decisions.
+
+Rules, in order:
+
+1. **Date window**: a URL whose sitemap/feed date (publication date, else lastmod) is
+   known and falls outside the run's inclusive ``[since, until]`` window is not
+   downloaded (``skip_by_date``). URLs without a date are fetched and filtered after
+   extraction.
+2. **Unchanged**: a URL fetched before (successfully, or answered 304) is downloaded
+   again only when discovery reports a *different* lastmod than the one recorded at
+   that fetch, or, when discovery gives no date at all, once the last fetch is older
+   than the revisit interval. Otherwise it is ``skip_unchanged``.
+3. Everything else is fetched; a known URL with conditional headers
+   (``If-None-Match`` / ``If-Modified-Since``) so an unchanged page costs a 304.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from crawlers.discovery import Discovered
+
+DONE_OUTCOMES = frozenset({"fetched", "not_modified", "not_html", "canonical_elsewhere"})
+"""Outcomes after which a page counts as having been fetched (no need to retry it)."""
+
+
+class Decision(str, Enum):
+    FETCH = "fetch"
+    SKIP_UNCHANGED = "skipped_unchanged"
+    SKIP_BY_DATE = "skipped_by_date"
+
+
+@dataclass(frozen=True, slots=True)
+class KnownState:
+    """What ``warehouse.crawl_state`` remembers of a URL from earlier runs."""
+
+    discovered_lastmod: datetime | None
+    """The discovery date recorded when the page was last fetched."""
+    last_fetched_at: datetime | None
+    outcome: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+    """The ``Last-Modified`` header of the last fetch, verbatim."""
+
+    @property
+    def fetched_before(self) -> bool:
+        return self.last_fetched_at is not None and self.outcome in DONE_OUTCOMES
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The run's inclusive date window (None: open on that side)."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def contains(self, day: date | None) -> bool:
+        """True for an unknown day or a day inside the window."""
+        if day is None:
+            return True
+        return not ((self.since and day < self.since) or (self.until and day > self.until))
+
+
+def decide(found: Discovered, known: KnownState | None, *, window: Window, now: datetime,
+           revisit: timedelta) -> Decision:
+    """Fetch or skip ``found`` (see the module docstring for the rules)."""
+    if not window.contains(found.window_date):
+        return Decision.SKIP_BY_DATE
+    if known is None or not known.fetched_before:
+        return Decision.FETCH
+    if found.version_date is not None:
+        if known.discovered_lastmod is not None and found.version_date == known.discovered_lastmod:
+            return Decision.SKIP_UNCHANGED
+        return Decision.FETCH
+    assert known.last_fetched_at is not None
+    return Decision.FETCH if now - known.last_fetched_at >= revisit else Decision.SKIP_UNCHANGED
+
+
+def conditional_headers(known: KnownState | None) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` for a page fetched before, else nothing."""
+    if known is None or not known.fetched_before:
+        return {}
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers

@@ -1,0 +1,171 @@
+"""``warehouse.crawl_state``: what the crawler remembers per canonical URL.
+
+The only module of ``crawlers`` that talks to PostgreSQL. Writes are buffered and sent
+in batches (one transaction each) so a crawl of tens of thousands of pages costs a few
+hundred round trips, not tens of thousands.
+
+Columns written (see ``sql/migrations/0001_warehouse.sql``): discovery dates on
+discovery; on a fetch attempt ``outcome`` (``fetched``, ``not_modified``, ``not_html``,
+``canonical_elsewhere``, ``failed``, ``skipped_by_robots``, ``skipped_by_date``),
+``failure_reason``, HTTP status, validators, the WARC record location and
+``pending_extract`` (true for every newly fetched HTML page).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Sequence
+
+import psycopg
+
+from crawlers.policy import KnownState
+
+log = logging.getLogger(__name__)
+
+FLUSH_EVERY = 200
+
+_KNOWN = """
+SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified
+FROM warehouse.crawl_state WHERE url = ANY(%s)
+"""
+
+# A URL skipped before it was ever fetched keeps its row up to date; a URL fetched
+# before keeps the lastmod of that fetch, which is what "unchanged" compares against.
+_DISCOVERED = """
+INSERT INTO warehouse.crawl_state (url, source, discovered_lastmod, outcome, run_id)
+VALUES (%(url)s, %(source)s, %(lastmod)s, %(outcome)s, %(run_id)s)
+ON CONFLICT (url) DO UPDATE SET
+    last_discovered_at = now(),
+    source = EXCLUDED.source,
+    discovered_lastmod = CASE WHEN crawl_state.last_fetched_at IS NULL
+        THEN EXCLUDED.discovered_lastmod ELSE crawl_state.discovered_lastmod END,
+    outcome = CASE WHEN crawl_state.last_fetched_at IS NULL AND EXCLUDED.outcome IS NOT NULL
+        THEN EXCLUDED.outcome ELSE crawl_state.outcome END
+"""
+
+# A failed or skipped attempt never erases the archive location of an earlier good fetch.
+_FETCHED = """
+INSERT INTO warehouse.crawl_state (
+    url, source, discovered_lastmod, last_fetched_at, http_status, outcome, failure_reason,
+    etag, last_modified, fetched_url, content_type, warc_path, warc_offset, warc_length,
+    pending_extract, run_id)
+VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
+    %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
+    %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s)
+ON CONFLICT (url) DO UPDATE SET
+    source = EXCLUDED.source,
+    last_discovered_at = now(),
+    run_id = EXCLUDED.run_id,
+    http_status = EXCLUDED.http_status,
+    outcome = EXCLUDED.outcome,
+    failure_reason = EXCLUDED.failure_reason,
+    discovered_lastmod = CASE WHEN EXCLUDED.outcome IN ('fetched', 'not_modified', 'not_html',
+        'canonical_elsewhere') THEN EXCLUDED.discovered_lastmod
+        ELSE crawl_state.discovered_lastmod END,
+    last_fetched_at = COALESCE(EXCLUDED.last_fetched_at, crawl_state.last_fetched_at),
+    etag = COALESCE(EXCLUDED.etag, crawl_state.etag),
+    last_modified = COALESCE(EXCLUDED.last_modified, crawl_state.last_modified),
+    fetched_url = COALESCE(EXCLUDED.fetched_url, crawl_state.fetched_url),
+    content_type = COALESCE(EXCLUDED.content_type, crawl_state.content_type),
+    warc_path = COALESCE(EXCLUDED.warc_path, crawl_state.warc_path),
+    warc_offset = CASE WHEN EXCLUDED.warc_path IS NULL THEN crawl_state.warc_offset
+        ELSE EXCLUDED.warc_offset END,
+    warc_length = CASE WHEN EXCLUDED.warc_path IS NULL THEN crawl_state.warc_length
+        ELSE EXCLUDED.warc_length END,
+    pending_extract = crawl_state.pending_extract OR EXCLUDED.pending_extract
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The outcome of one attempt to fetch an article page."""
+
+    url: str
+    """Canonical URL (the ``crawl_state`` key)."""
+    outcome: str
+    fetched_at: datetime | None = None
+    """When a response arrived (None when none did), UTC."""
+    lastmod: datetime | None = None
+    """The discovery date this fetch corresponds to."""
+    http_status: int | None = None
+    failure_reason: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_url: str | None = None
+    content_type: str | None = None
+    warc_path: str | None = None
+    """Relative to the archive directory."""
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    pending_extract: bool = False
+
+
+class CrawlStateStore:
+    """Reads and buffered writes of ``warehouse.crawl_state`` for one source in one run."""
+
+    def __init__(self, conn: psycopg.Connection, *, source: str, run_id: int) -> None:
+        self.conn = conn
+        self.source = source
+        self.run_id = run_id
+        self._discovered: list[dict] = []
+        self._fetched: list[dict] = []
+
+    @classmethod
+    def connect(cls, database_url: str, *, source: str, run_id: int) -> "CrawlStateStore":
+        conn = psycopg.connect(database_url, autocommit=True, application_name="newsflow-crawl")
+        return cls(conn, source=source, run_id=run_id)
+
+    def known(self, urls: Sequence[str]) -> dict[str, KnownState]:
+        """The remembered state of those of ``urls`` seen in earlier runs."""
+        if not urls:
+            return {}
+        rows = self.conn.execute(_KNOWN, (list(urls),)).fetchall()
+        return {url: KnownState(*rest) for url, *rest in rows}
+
+    def discovered(self, url: str, lastmod: datetime | None, outcome: str | None = None) -> None:
+        """Remember that discovery listed ``url`` (``outcome`` for a skipped, never-fetched URL)."""
+        self._discovered.append({"url": url, "source": self.source, "lastmod": lastmod,
+                                 "outcome": outcome, "run_id": self.run_id})
+        if len(self._discovered) >= FLUSH_EVERY:
+            self.flush()
+
+    def fetched(self, record: FetchRecord) -> None:
+        """Remember a fetch attempt (written at the next flush)."""
+        self._fetched.append({
+            "url": record.url, "source": self.source, "lastmod": record.lastmod,
+            "fetched_at": record.fetched_at, "http_status": record.http_status,
+            "outcome": record.outcome, "failure_reason": record.failure_reason,
+            "etag": record.etag, "last_modified": record.last_modified,
+            "fetched_url": record.fetched_url, "content_type": record.content_type,
+            "warc_path": record.warc_path, "warc_offset": record.warc_offset,
+            "warc_length": record.warc_length, "pending": record.pending_extract,
+            "run_id": self.run_id})
+        if len(self._fetched) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered, discoveries before fetches, in one transaction."""
+        if not (self._discovered or self._fetched):
+            return
+        discovered, fetched = self._discovered, self._fetched
+        self._discovered, self._fetched = [], []
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            for statement, rows in ((_DISCOVERED, discovered), (_FETCHED, fetched)):
+                if rows:
+                    cur.executemany(statement, _sorted(rows))
+
+    def close(self) -> None:
+        """Flush and close the connection."""
+        try:
+            self.flush()
+        finally:
+            self.conn.close()
+
+
+def _sorted(rows: Iterable[dict]) -> list[dict]:
+    # One row per URL per batch (the last wins), in key order: no deadlock with a
+    # concurrent crawl touching the same URLs.
+    by_url = {row["url"]: row for row in rows}
+    return [by_url[url] for url in sorted(by_url)]

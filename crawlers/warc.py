@@ -1,0 +1,133 @@
+"""Writing the raw archive: every fetched response and its request, as gzip WARC.
+
+Files live under ``<archive_dir>/<source>/<run_id>/`` and are rolled at about
+``roll_bytes`` (100 MB by default). Each record is its own gzip member, so a page can
+be read back from its (file, offset) alone (``pipeline.archive.read_record``). Bodies
+are stored as the spider received them: transfer and content encodings removed (the
+``Content-Encoding`` header is dropped and ``Content-Length`` rewritten to match).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO, Sequence
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.errors import ArchiveError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ROLL_BYTES = 100 * 1024 * 1024
+_DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+@dataclass(frozen=True, slots=True)
+class WarcLocation:
+    """Where one response record is: file relative to the archive directory, byte range."""
+
+    path: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, as archived."""
+
+    url: str
+    status: int
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    method: str = "GET"
+    request_headers: Sequence[tuple[str, str]] = ()
+    protocol: str = "HTTP/1.1"
+
+
+def warc_date(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RollingWarcWriter:
+    """Appends exchanges to gzip WARC files of one source and run, rolling by size."""
+
+    def __init__(self, archive_dir: Path, source: str, run_id: int, *,
+                 roll_bytes: int = DEFAULT_ROLL_BYTES, software: str = "newsflow") -> None:
+        self.archive_dir = Path(archive_dir)
+        self.directory = self.archive_dir / source / str(run_id)
+        self.roll_bytes = roll_bytes
+        self.software = software
+        self._stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}"
+        self._sequence = 0
+        self._file: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+        self._relative: str = ""
+        self.files: list[str] = []
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(
+                f"cannot create the archive directory {self.directory}: {exc.strerror or exc}; "
+                "check NEWSFLOW_HOME and its permissions") from None
+
+    def write(self, exchange: Exchange) -> WarcLocation:
+        """Append the response and request records; return the response's location."""
+        if self._file is None or self._file.tell() >= self.roll_bytes:
+            self._roll()
+        assert self._file is not None and self._writer is not None
+        writer = self._writer
+        date = warc_date(exchange.fetched_at)
+        headers = [(k, v) for k, v in exchange.headers if k.lower() not in _DROPPED_HEADERS]
+        headers.append(("Content-Length", str(len(exchange.body))))
+        http_headers = StatusAndHeaders(f"{exchange.status}", headers, protocol=exchange.protocol)
+        response = writer.create_warc_record(
+            exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
+            http_headers=http_headers, warc_headers_dict={"WARC-Date": date})
+        target = exchange.url.split("://", 1)[-1]
+        path = "/" + target.split("/", 1)[1] if "/" in target else "/"
+        request = writer.create_warc_record(
+            exchange.url, "request", payload=BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(f"{exchange.method} {path} {exchange.protocol}",
+                                          list(exchange.request_headers), is_http_request=True),
+            warc_headers_dict={"WARC-Date": date})
+        try:
+            offset = self._file.tell()
+            writer.write_record(response)
+            length = self._file.tell() - offset
+            request.rec_headers.add_header(
+                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+            writer.write_record(request)
+            self._file.flush()
+        except OSError as exc:
+            raise ArchiveError(f"cannot write to the archive file {self._relative}: "
+                               f"{exc.strerror or exc}; is the disk full?") from None
+        return WarcLocation(self._relative, offset, length)
+
+    def _roll(self) -> None:
+        self.close()
+        self._sequence += 1
+        name = f"{self._stamp}-{self._sequence:05d}.warc.gz"
+        path = self.directory / name
+        try:
+            self._file = path.open("xb")
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the archive file {path}: {exc.strerror or exc}; "
+                               "check NEWSFLOW_HOME and its permissions") from None
+        self._writer = WARCWriter(self._file, gzip=True)
+        self._relative = path.relative_to(self.archive_dir).as_posix()
+        self.files.append(self._relative)
+        info = self._writer.create_warcinfo_record(name, {"software": self.software,
+                                                          "format": "WARC File Format 1.1"})
+        self._writer.write_record(info)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = self._writer = None

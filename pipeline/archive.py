@@ -1,0 +1,144 @@
+"""Reading pages back from the raw WARC archive (the crawl → extract hand-off).
+
+The crawler (``crawlers.warc``) writes every fetched response as its own gzip member
+and records its file and offset in ``warehouse.crawl_state``; this module reads single
+records by that location and streams the pages waiting for extraction. Pages are read
+in archive order through a server-side cursor, so memory stays flat however large a
+source is.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+import psycopg
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from pipeline.errors import ArchiveError
+from pipeline.records import FetchedPage
+
+log = logging.getLogger(__name__)
+
+CURSOR_ROWS = 500
+
+_PENDING = """
+SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
+       warc_path, warc_offset
+FROM warehouse.crawl_state
+WHERE source = %s AND pending_extract AND warc_path IS NOT NULL
+ORDER BY warc_path, warc_offset
+"""
+
+_BY_URL = """
+SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
+       warc_path, warc_offset
+FROM warehouse.crawl_state
+WHERE source = %s AND url = ANY(%s) AND warc_path IS NOT NULL
+ORDER BY warc_path, warc_offset
+"""
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, if any."""
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def read_record(archive_dir: Path, warc_path: str, offset: int) -> tuple[dict[str, str], bytes]:
+    """The HTTP headers (lower-cased names) and body of the response record at
+    ``offset`` of ``archive_dir / warc_path``.
+
+    Raises ``ArchiveError`` when the file is missing or holds no response there.
+    """
+    path = _resolve(archive_dir, warc_path)
+    try:
+        with path.open("rb") as handle:
+            return _read_at(handle, offset, warc_path)
+    except FileNotFoundError:
+        raise ArchiveError(f"archive file {path} is missing; was NEWSFLOW_HOME moved? "
+                           "the page must be crawled again") from None
+
+
+def _resolve(archive_dir: Path, warc_path: str) -> Path:
+    base = Path(archive_dir).resolve()
+    path = (base / warc_path).resolve()
+    if base not in path.parents:
+        raise ArchiveError(f"archive path {warc_path!r} points outside {base}")
+    return path
+
+
+def _read_at(handle: BinaryIO, offset: int, warc_path: str) -> tuple[dict[str, str], bytes]:
+    handle.seek(offset)
+    try:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response":
+                break
+            headers = {}
+            if record.http_headers is not None:
+                headers = {k.lower(): v for k, v in record.http_headers.headers}
+            return headers, record.content_stream().read()
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise ArchiveError(f"cannot read the WARC record at {warc_path}:{offset}: {exc}") from None
+    raise ArchiveError(f"no response record at {warc_path}:{offset}")
+
+
+def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str
+                       ) -> Iterator[FetchedPage]:
+    """Every page of ``source`` waiting for extraction, read from the archive.
+
+    A page whose record cannot be read is logged and skipped (it stays pending).
+    """
+    yield from _pages(conn, archive_dir, _PENDING, (source,))
+
+
+def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: str,
+                        urls: Sequence[str]) -> Iterator[FetchedPage]:
+    """The archived pages of ``source`` with these canonical ``urls`` (re-processing)."""
+    if urls:
+        yield from _pages(conn, archive_dir, _BY_URL, (source, list(urls)))
+
+
+def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple
+           ) -> Iterator[FetchedPage]:
+    archive_dir = Path(archive_dir)
+    open_path: str | None = None
+    handle: BinaryIO | None = None
+    try:
+        with conn.transaction(), conn.cursor(name="newsflow_archived_pages") as cursor:
+            cursor.itersize = CURSOR_ROWS
+            cursor.execute(query, params)
+            for (url, source, fetched_url, content_type, discovered, fetched_at,
+                 warc_path, offset) in cursor:
+                try:
+                    if warc_path != open_path:
+                        if handle is not None:
+                            handle.close()
+                            handle = None
+                        open_path = None
+                        handle = _resolve(archive_dir, warc_path).open("rb")
+                        open_path = warc_path
+                    assert handle is not None
+                    headers, body = _read_at(handle, offset, warc_path)
+                except (ArchiveError, OSError) as exc:
+                    log.error("skipping %s: %s", url, exc)
+                    continue
+                yield FetchedPage(
+                    url=url, source=source, body=body, fetched_url=fetched_url,
+                    http_charset=charset_of(headers.get("content-type") or content_type),
+                    discovered_at=_utc(discovered), fetched_at=_utc(fetched_at))
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value is not None else None
