@@ -1,0 +1,126 @@
+"""The frontier: which discovered URLs of one source this run downloads.
+
+It applies, in order: the source's hosts and ``allow``/``deny`` patterns, one visit per
+canonical URL per run, the fetch policy (``crawlers.policy``: date window, unchanged
+pages, revisit interval) against ``warehouse.crawl_state``, and ``max_pages``. It keeps
+the counts the run reports. Skipped URLs are remembered in crawl state as discovered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from crawlers.canonical import host_of
+from crawlers.discovery import Discovered
+from crawlers.policy import Decision, KnownState, Window, conditional_headers, decide
+from crawlers.state import CrawlStateStore
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """A URL to download, with the conditional headers of its earlier fetch."""
+
+    found: Discovered
+    headers: dict[str, str]
+    known: KnownState | None
+
+
+@dataclass(slots=True)
+class FrontierCounts:
+    discovered: int = 0
+    skipped_unchanged: int = 0
+    skipped_by_date: int = 0
+    over_limit: int = 0
+    """Would have been fetched, but the run's ``max_pages`` was reached."""
+
+
+class UrlFilter:
+    """The source's hosts and its ``allow``/``deny`` regexes (searched in the URL)."""
+
+    def __init__(self, hosts: Iterable[str], allow: Iterable[str], deny: Iterable[str]) -> None:
+        self.hosts = frozenset(h.lower() for h in hosts)
+        self.allow = [re.compile(p) for p in allow]
+        self.deny = [re.compile(p) for p in deny]
+
+    def on_hosts(self, url: str) -> bool:
+        return not self.hosts or host_of(url) in self.hosts
+
+    def denied(self, url: str) -> bool:
+        return any(p.search(url) for p in self.deny)
+
+    def is_article(self, url: str) -> bool:
+        """On the source's hosts, not denied, and allowed (everything is when no allow)."""
+        return (self.on_hosts(url) and not self.denied(url)
+                and (not self.allow or any(p.search(url) for p in self.allow)))
+
+
+class Frontier:
+    """Admission of discovered URLs for one source in one run."""
+
+    def __init__(self, store: CrawlStateStore, *, url_filter: UrlFilter, window: Window,
+                 revisit: timedelta, max_pages: int,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.store = store
+        self.filter = url_filter
+        self.window = window
+        self.revisit = revisit
+        self.max_pages = max_pages
+        self.clock = clock
+        self.counts = FrontierCounts()
+        self.admitted = 0
+        self._seen: set[str] = set()
+        self._navigation: set[str] = set()
+
+    @property
+    def full(self) -> bool:
+        return self.admitted >= self.max_pages
+
+    def admit(self, found: Iterable[Discovered]) -> list[Admitted]:
+        """The URLs of ``found`` to download now (each canonical URL at most once a run)."""
+        fresh: dict[str, Discovered] = {}
+        for item in found:
+            if item.url in self._seen or item.url in fresh or not self.filter.is_article(item.url):
+                continue
+            fresh[item.url] = item
+        if not fresh:
+            return []
+        self._seen.update(fresh)
+        self.counts.discovered += len(fresh)
+        known = self.store.known(list(fresh))
+        now = self.clock()
+        admitted = []
+        for url, item in fresh.items():
+            state = known.get(url)
+            decision = decide(item, state, window=self.window, now=now, revisit=self.revisit)
+            if decision is Decision.SKIP_BY_DATE:
+                self.counts.skipped_by_date += 1
+                self.store.discovered(url, item.version_date, outcome="skipped_by_date")
+            elif decision is Decision.SKIP_UNCHANGED:
+                self.counts.skipped_unchanged += 1
+                self.store.discovered(url, item.version_date)
+            elif self.full:
+                self.counts.over_limit += 1
+            else:
+                self.admitted += 1
+                admitted.append(Admitted(item, conditional_headers(state), state))
+        return admitted
+
+    def claim(self, url: str) -> bool:
+        """Mark ``url`` as handled this run (e.g. reached through rel=canonical);
+        False when it already was."""
+        if url in self._seen:
+            return False
+        self._seen.add(url)
+        return True
+
+    def follow_navigation(self, url: str) -> bool:
+        """True once per run for a same-host, not denied page to visit only for its links
+        (at most ``max_pages`` such pages a run)."""
+        if url in self._navigation or url in self._seen or not self.filter.on_hosts(url) \
+                or self.filter.denied(url) or len(self._navigation) >= self.max_pages:
+            return False
+        self._navigation.add(url)
+        return True

@@ -1,0 +1,69 @@
+"""What one source's crawl needs to know, passed from the parent to the child process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import CrawlLimits
+from pipeline.sources import Source
+
+ROBOTS_AGENT = "newsflow"
+"""The product token matched against robots.txt ``User-agent`` lines."""
+
+# Request.meta keys shared by the spider and the components.
+KIND = "newsflow_kind"
+"""What a request fetches: ``robots``, ``robots_sitemaps``, ``sitemap``, ``feed``,
+``nav`` (a page followed only for its links) or ``article``."""
+FOUND = "newsflow_found"
+"""The ``Discovered`` record of an article request."""
+DEPTH = "newsflow_depth"
+"""Link depth from a start URL (absent for sitemap/feed discoveries)."""
+WARC = "newsflow_warc"
+"""The ``WarcLocation`` of the archived response."""
+FETCHED_AT = "newsflow_fetched_at"
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlJob:
+    """One source's crawl in one run."""
+
+    source: Source
+    run_id: int
+    database_url: str
+    archive_dir: Path
+    user_agent: str
+    since: date | None = None
+    until: date | None = None
+    max_pages: int | None = None
+    """Overrides the source's ``max_pages`` when smaller."""
+    revisit_days: float = 7.0
+    limits: CrawlLimits = field(default_factory=CrawlLimits)
+    log_level: str = "INFO"
+
+    @property
+    def page_limit(self) -> int:
+        return min(self.source.max_pages, self.max_pages or self.source.max_pages)
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = asdict(self)
+        data["archive_dir"] = str(self.archive_dir)
+        data["since"] = self.since.isoformat() if self.since else None
+        data["until"] = self.until.isoformat() if self.until else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CrawlJob":
+        data = json.loads(text)
+        source = data.pop("source")
+        source = Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in source.items()})
+        return cls(
+            **{**data,
+               "source": source,
+               "archive_dir": Path(data["archive_dir"]),
+               "since": date.fromisoformat(data["since"]) if data["since"] else None,
+               "until": date.fromisoformat(data["until"]) if data["until"] else None,
+               "limits": CrawlLimits(**data["limits"])})

@@ -1,0 +1,1 @@
+"""Downloader middlewares: robots.txt, polite retries, the WARC archive."""

@@ -1,0 +1,78 @@
+"""What happened to a page request, as a crawl-state record and a reason: pure functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from crawlers.discovery import Discovered
+from crawlers.extensions.content_type import is_html_type
+from crawlers.state import FetchRecord
+from crawlers.warc import WarcLocation
+
+_REASONS_BY_NAME = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadCancelledError": "too_large",
+    "CancelledError": "too_large",
+    "DNSLookupError": "dns",
+    "CannotResolveHostError": "dns",
+    "ConnectionRefusedError": "connection_refused",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "ResponseDataLossError": "connection_lost",
+    "DownloadFailedError": "connection_lost",
+    "ForbiddenByRobots": "robots",
+}
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A short, stable reason for a failed request (``timeout``, ``http_404``, ...)."""
+    response = getattr(exc, "response", None)
+    if response is not None and hasattr(response, "status"):  # HttpError
+        return f"http_{response.status}"
+    name = type(exc).__name__
+    if name in _REASONS_BY_NAME:
+        return _REASONS_BY_NAME[name]
+    message = str(exc)
+    if "max redirections" in message:
+        return "redirect_loop"
+    if "offsite" in message.lower():
+        return "offsite_redirect"
+    return f"error_{name}"
+
+
+def looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head
+
+
+def response_record(found: Discovered, *, status: int, content_type: str | None,
+                    etag: str | None, last_modified: str | None, body_start: bytes,
+                    fetched_url: str, fetched_at: datetime, warc: WarcLocation | None,
+                    stopped: bool) -> FetchRecord:
+    """The crawl-state record of a response to an article request."""
+    common = dict(url=found.url, fetched_at=fetched_at, lastmod=found.version_date,
+                  http_status=status, fetched_url=fetched_url, content_type=content_type)
+    if status == 304:
+        return FetchRecord(outcome="not_modified", **common)
+    html = is_html_type(content_type) and not stopped and (
+        bool(content_type) or looks_like_html(body_start))
+    if not html:
+        return FetchRecord(outcome="not_html", failure_reason="not_html", **common)
+    if warc is None:
+        return FetchRecord(outcome="failed", failure_reason="not_archived", **common)
+    return FetchRecord(outcome="fetched", etag=etag, last_modified=last_modified,
+                       warc_path=warc.path, warc_offset=warc.offset, warc_length=warc.length,
+                       pending_extract=True, **common)
+
+
+def failure_record(found: Discovered, reason: str, *, status: int | None = None,
+                   fetched_at: datetime | None = None) -> FetchRecord:
+    """The crawl-state record of a request that got no usable response."""
+    outcome = "skipped_by_robots" if reason == "robots" else "failed"
+    return FetchRecord(url=found.url, outcome=outcome, failure_reason=reason,
+                       http_status=status, fetched_at=fetched_at, lastmod=found.version_date)

@@ -1,0 +1,65 @@
+"""The typed result of one source's crawl, built from the crawl's Scrapy stats."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+FAILED_PREFIX = "newsflow/failed/"
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    """What one source's crawl did. Page failures are counted, never raised."""
+
+    source: str
+    discovered: int = 0
+    """Distinct canonical article URLs found by discovery (after hosts/allow/deny)."""
+    skipped_unchanged: int = 0
+    skipped_by_date: int = 0
+    skipped_by_robots: int = 0
+    fetched: int = 0
+    """Article pages downloaded (HTML, archived, waiting for extraction)."""
+    not_modified: int = 0
+    """Conditional requests answered 304."""
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    """Failed requests by reason: ``http_404``, ``timeout``, ``too_large``, ``not_html``,
+    ``redirect_loop``, ``sitemap_malformed``, ..."""
+    error: str | None = None
+    """Set when the crawl itself failed (child died, archive not writable, timeout)."""
+    over_limit: int = 0
+    """URLs left for a later run because ``max_pages`` was reached."""
+    requests: int = 0
+    """HTTP requests sent, robots.txt, sitemaps and retries included."""
+    archived_bytes: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failed_by_reason.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able dict of every field."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "CrawlResult":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @classmethod
+    def from_stats(cls, source: str, stats: Mapping[str, Any], *, error: str | None = None,
+                   elapsed_s: float = 0.0) -> "CrawlResult":
+        """Read the ``newsflow/*`` counters a crawl left in its Scrapy stats."""
+        def count(key: str) -> int:
+            return int(stats.get(f"newsflow/{key}", 0) or 0)
+
+        failed = {key[len(FAILED_PREFIX):]: int(value) for key, value in stats.items()
+                  if key.startswith(FAILED_PREFIX) and value}
+        return cls(
+            source=source, discovered=count("discovered"),
+            skipped_unchanged=count("skipped_unchanged"), skipped_by_date=count("skipped_by_date"),
+            skipped_by_robots=count("skipped_by_robots"), fetched=count("fetched"),
+            not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
+            error=error, over_limit=count("over_limit"),
+            requests=int(stats.get("downloader/request_count", 0) or 0),
+            archived_bytes=count("archived_bytes"), elapsed_s=round(elapsed_s, 3))

@@ -1,0 +1,132 @@
+"""``crawl_sources``: crawl each source in its own child process; one result per source.
+
+Scrapy's Twisted reactor cannot be restarted inside a process, so every source's crawl
+runs in ``python -m crawlers.worker`` (see there). The parent never hangs on a child:
+it waits at most the crawl time limit plus a grace period, then kills it. A child that
+dies or times out yields a ``CrawlResult`` with ``error`` set; the child's log is kept
+in ``<NEWSFLOW_HOME>/runs/<run_id>/<source>/crawl.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from crawlers.job import CrawlJob
+from crawlers.result import CrawlResult
+from pipeline.config import Settings
+from pipeline.errors import ArchiveError, CrawlError
+from pipeline.sources import Source
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CrawlResult", "crawl_sources"]
+
+GRACE_S = 60.0
+"""Extra time the child gets beyond its own time limit to close cleanly."""
+LOG_TAIL_LINES = 5
+
+
+def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
+                  database_url: str, since: date | None = None, until: date | None = None,
+                  max_pages: int | None = None) -> list[CrawlResult]:
+    """Crawl ``sources`` one after the other, each in a child process.
+
+    Raises ``CrawlError`` for unusable input (a window that ends before it starts, a
+    source with nothing to crawl) and ``ArchiveError`` when the archive directory cannot
+    be created; everything that goes wrong during a crawl is in the results.
+    """
+    if since and until and since > until:
+        raise CrawlError(f"--since {since} is after --until {until}; swap them")
+    if max_pages is not None and max_pages < 1:
+        raise CrawlError(f"max_pages must be at least 1, got {max_pages}")
+    for source in sources:
+        if not source.hosts:
+            raise CrawlError(
+                f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
+                "add at least one URL of the site to the sources file")
+    try:
+        settings.archive_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot create the archive directory {settings.archive_dir}: "
+                           f"{exc.strerror or exc}; check NEWSFLOW_HOME") from None
+    results = []
+    for source in sources:
+        job = CrawlJob(source=source, run_id=run_id, database_url=database_url,
+                       archive_dir=settings.archive_dir.resolve(), user_agent=settings.user_agent,
+                       since=since, until=until, max_pages=max_pages,
+                       revisit_days=settings.revisit_days, limits=settings.crawl)
+        log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
+        results.append(run_child(job, log_path))
+    return results
+
+
+def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
+    """Run one job in ``python -m crawlers.worker``; its result, never an exception."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    timeout = job.limits.crawl_timeout_s + GRACE_S
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="newsflow-crawl-") as tmp:
+        job_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        job_file.write_text(job.to_json(), encoding="utf-8")
+        with log_path.open("ab") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                env=_child_env(), start_new_session=True)
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+                return CrawlResult(job.source.name, error=(
+                    f"crawl did not finish within {timeout:.0f} s and was killed; "
+                    f"see {log_path}"), elapsed_s=round(time.monotonic() - started, 3))
+        elapsed = round(time.monotonic() - started, 3)
+        if result_file.exists():
+            try:
+                return CrawlResult.from_dict(json.loads(result_file.read_text("utf-8")))
+            except (ValueError, TypeError) as exc:
+                log.error("unreadable crawl result of %s: %s", job.source.name, exc)
+    tail = _tail(log_path)
+    return CrawlResult(job.source.name, elapsed_s=elapsed, error=(
+        f"crawl process exited with code {code} without a result; see {log_path}"
+        + (f": {tail}" if tail else "")))
+
+
+def _child_env() -> dict[str, str]:
+    """The parent's environment with this checkout first on the import path."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Stop the child and anything it started (it leads its own process group)."""
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _tail(path: Path) -> str:
+    try:
+        lines = path.read_text("utf-8", "replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(line.strip() for line in lines[-LOG_TAIL_LINES:])[-500:]

@@ -1,0 +1,56 @@
+"""The Scrapy settings of a crawl: our components switched on, limits from the job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawlers.job import CrawlJob
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.retry.PoliteRetryMiddleware": 550,
+    # Below retry (sees final responses only), above decompression (sees decoded bodies).
+    "crawlers.middlewares.archive.WarcArchiveMiddleware": 545,
+}
+
+
+def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
+    """Settings for ``CrawlerProcess`` running ``job``."""
+    limits = job.limits
+    delay = job.source.download_delay
+    delay = limits.download_delay_s if delay is None else delay
+    return {
+        "NEWSFLOW_JOB": job,
+        "BOT_NAME": "newsflow",
+        "USER_AGENT": job.user_agent,
+        "ROBOTSTXT_OBEY": False,  # our RobotsFirstMiddleware does it, for every request
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": job.log_level,
+        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        "ITEM_PIPELINES": {"crawlers.pipelines.CrawlStatePipeline": 100},
+        "EXTENSIONS": {"crawlers.extensions.content_type.HtmlOnlyExtension": 100},
+        "CONCURRENT_REQUESTS": limits.concurrency_total,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrency_per_host,
+        "DOWNLOAD_DELAY": delay,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(delay, min(limits.autothrottle_start_delay_s,
+                                                   limits.autothrottle_max_delay_s)),
+        "AUTOTHROTTLE_MAX_DELAY": limits.autothrottle_max_delay_s,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(limits.concurrency_per_host),
+        "DOWNLOAD_TIMEOUT": limits.download_timeout_s,
+        "DOWNLOAD_MAXSIZE": limits.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": limits.warn_response_bytes,
+        "REDIRECT_MAX_TIMES": limits.max_redirects,
+        "RETRY_TIMES": limits.retry_times,
+        "NEWSFLOW_RETRY_AFTER_MAX": limits.retry_after_max_s,
+        "NEWSFLOW_BACKOFF_BASE": limits.backoff_base_s,
+        "NEWSFLOW_BACKOFF_MAX": limits.backoff_max_s,
+        "CLOSESPIDER_TIMEOUT": max(1, int(limits.crawl_timeout_s * 0.95)),
+        "DEPTH_LIMIT": 0,
+        "MEMUSAGE_ENABLED": False,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+    }

@@ -1,0 +1,1 @@
+"""The spider: decides what to request and what to yield, nothing else."""

@@ -1,0 +1,206 @@
+"""The one spider: discovery from sitemaps, feeds, robots.txt and links; article pages.
+
+It only decides what to follow and what to yield. Robots, politeness, limits, the
+archive and crawl state are Scrapy components (``crawlers.scrapy_settings``); which
+URLs are downloaded is the frontier's decision (``crawlers.frontier``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Any, AsyncIterator, Iterable, Iterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+
+from crawlers.canonical import declared_canonical, try_canonical
+from crawlers.discovery import (Discovered, MalformedDocument, parse_feed, parse_sitemap,
+                                robots_sitemaps)
+from crawlers.frontier import Admitted, Frontier, UrlFilter
+from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
+from crawlers.outcomes import failure_reason, failure_record, response_record
+from crawlers.policy import Window
+from crawlers.state import CrawlStateStore, FetchRecord
+
+log = logging.getLogger(__name__)
+
+
+def origins(urls: Iterable[str]) -> list[str]:
+    """``scheme://host[:port]`` of each URL, in order of first mention."""
+    seen: dict[str, None] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            seen.setdefault(f"{parts.scheme}://{parts.netloc.lower()}", None)
+    return list(seen)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "newsflow"
+
+    def __init__(self, job: CrawlJob, store: CrawlStateStore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job = job
+        source = job.source
+        self.allowed_domains = list(source.hosts)
+        self.frontier = Frontier(
+            store, url_filter=UrlFilter(source.hosts, source.allow, source.deny),
+            window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
+            max_pages=job.page_limit)
+        self.links = LinkExtractor(allow_domains=source.hosts)
+
+    # --- discovery -------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        source = self.job.source
+        for url in source.sitemaps:
+            if url != "robots":
+                yield self._document(url, "sitemap")
+        for url in source.feeds:
+            yield self._document(url, "feed")
+        if source.uses_robots_sitemaps:
+            for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls)):
+                yield self._document(f"{origin}/robots.txt", "robots_sitemaps")
+        for url in source.start_urls:
+            canonical = try_canonical(url)
+            if canonical and self.frontier.filter.is_article(canonical):
+                for request in self._requests(self.frontier.admit(
+                        [Discovered(canonical, url, via="link")]), depth=0):
+                    yield request
+            elif canonical and self.frontier.follow_navigation(canonical):
+                yield scrapy.Request(url, callback=self.parse_navigation,
+                                     errback=self.document_failed,
+                                     meta={KIND: "nav", DEPTH: 0})
+
+    def _document(self, url: str, kind: str) -> scrapy.Request:
+        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
+                    "robots_sitemaps": self.parse_robots}[kind]
+        return scrapy.Request(url, callback=callback, errback=self.document_failed,
+                              meta={KIND: kind}, priority=10)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        for url in robots_sitemaps(response.text if response.body else ""):
+            yield self._document(url, "sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except MalformedDocument as exc:
+            self._discovery_failed("sitemap", "malformed", response.url, exc)
+            return
+        for child in sitemap.children:
+            yield self._document(child, "sitemap")
+        yield from self._requests(self.frontier.admit(sitemap.pages))
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            items = parse_feed(response.body, response.url)
+        except MalformedDocument as exc:
+            self._discovery_failed("feed", "malformed", response.url, exc)
+            return
+        yield from self._requests(self.frontier.admit(items))
+
+    def parse_navigation(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self._follow(response)
+
+    def document_failed(self, failure) -> None:
+        request = failure.request
+        self._discovery_failed(request.meta.get(KIND, "document"),
+                               failure_reason(failure.value), request.url, failure.value)
+
+    def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
+        kind = "sitemap" if kind == "robots_sitemaps" else kind
+        log.error("%s %s failed (%s): %s; the rest of the source is still crawled",
+                  kind, url, reason, error)
+        self.crawler.stats.inc_value(f"newsflow/failed/{kind}_{reason}")
+
+    # --- pages -------------------------------------------------------------------------
+
+    def _requests(self, admitted: Iterable[Admitted], depth: int | None = None
+                  ) -> Iterator[scrapy.Request]:
+        for item in admitted:
+            meta: dict[str, Any] = {KIND: "article", FOUND: item.found}
+            if depth is not None:
+                meta[DEPTH] = depth
+            if item.headers:
+                meta["handle_httpstatus_list"] = [304]
+            yield scrapy.Request(item.found.fetch_url, headers=item.headers, meta=meta,
+                                 callback=self.parse_article, errback=self.article_failed)
+
+    def parse_article(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
+        found: Discovered = response.meta[FOUND]
+        record = response_record(
+            found, status=response.status,
+            content_type=_header(response, b"Content-Type"),
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            body_start=response.body[:1024], fetched_url=response.url,
+            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc),
+            warc=response.meta.get(WARC), stopped="download_stopped" in response.flags)
+        if record.outcome == "fetched":
+            canonical = declared_canonical(response.url, _canonical_href(response))
+            if canonical and canonical != found.url:
+                yield FetchRecord(url=found.url, outcome="canonical_elsewhere",
+                                  fetched_at=record.fetched_at, lastmod=record.lastmod,
+                                  http_status=record.http_status, fetched_url=response.url,
+                                  failure_reason=f"canonical: {canonical}")
+                self.frontier.claim(canonical)
+                record = _moved(record, canonical)
+            yield record
+            yield from self._follow(response)
+        else:
+            yield record
+
+    def article_failed(self, failure) -> Iterator[FetchRecord]:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        yield failure_record(request.meta[FOUND], failure_reason(failure.value),
+                             status=getattr(response, "status", None),
+                             fetched_at=request.meta.get(FETCHED_AT))
+
+    def _follow(self, response: Response) -> Iterator[scrapy.Request]:
+        depth = response.meta.get(DEPTH)
+        if depth is None or depth >= self.job.limits.follow_depth \
+                or not isinstance(response, scrapy.http.HtmlResponse):
+            return
+        articles, navigation = [], []
+        for link in self.links.extract_links(response):
+            canonical = try_canonical(link.url)
+            if canonical is None:
+                continue
+            if self.frontier.filter.is_article(canonical):
+                articles.append(Discovered(canonical, link.url, via="link"))
+            elif self.frontier.follow_navigation(canonical):
+                navigation.append(link.url)
+        yield from self._requests(self.frontier.admit(articles), depth=depth + 1)
+        for url in navigation:
+            yield scrapy.Request(url, callback=self.parse_navigation,
+                                 errback=self.document_failed,
+                                 meta={KIND: "nav", DEPTH: depth + 1})
+
+    def closed(self, reason: str) -> None:
+        stats = self.crawler.stats
+        counts = self.frontier.counts
+        stats.set_value("newsflow/discovered", counts.discovered)
+        stats.set_value("newsflow/skipped_unchanged", counts.skipped_unchanged)
+        stats.set_value("newsflow/skipped_by_date", counts.skipped_by_date)
+        stats.set_value("newsflow/over_limit", counts.over_limit)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _canonical_href(response: Response) -> str | None:
+    try:
+        return response.xpath("//head/link[@rel='canonical']/@href").get()
+    except (AttributeError, ValueError):
+        return None
+
+
+def _moved(record: FetchRecord, url: str) -> FetchRecord:
+    from dataclasses import replace
+    return replace(record, url=url)

@@ -1,0 +1,78 @@
+"""The child process of one source's crawl: ``python -m crawlers.worker JOB RESULT``.
+
+Reads the ``CrawlJob`` JSON from the file JOB, runs the spider in a ``CrawlerProcess``
+(a fresh Twisted reactor), writes the ``CrawlResult`` JSON to the file RESULT and exits
+0. A crawl that could not run writes a result with ``error`` set and exits 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger("crawlers.worker")
+
+
+def run_job(job_path: Path, result_path: Path) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawlers.job import CrawlJob
+    from crawlers.result import CrawlResult
+    from crawlers.scrapy_settings import scrapy_settings
+    from crawlers.spiders.news import NewsSpider
+    from crawlers.state import CrawlStateStore
+
+    job = CrawlJob.from_json(job_path.read_text(encoding="utf-8"))
+    started = time.monotonic()
+    error = None
+    stats: dict = {}
+    store = None
+    try:
+        store = CrawlStateStore.connect(job.database_url, source=job.source.name,
+                                        run_id=job.run_id)
+        process = CrawlerProcess(scrapy_settings(job), install_root_handler=True)
+        crawler = process.create_crawler(NewsSpider)
+        startup_errors: list[str] = []
+        process.crawl(crawler, job=job, store=store).addErrback(
+            lambda failure: startup_errors.append(
+                f"{type(failure.value).__name__}: {failure.value}"))
+        process.start()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason")
+        if startup_errors:
+            error = startup_errors[0]
+        elif reason == "closespider_timeout":
+            error = (f"crawl stopped after its time limit of {job.limits.crawl_timeout_s:.0f} s "
+                     "(NEWSFLOW_CRAWL_TIMEOUT); pages fetched so far are kept")
+        elif reason is None:
+            error = "the crawl did not run; see the crawl log"
+        elif str(reason).startswith("archive_error: "):
+            error = str(reason)[len("archive_error: "):]
+        elif reason != "finished":
+            error = f"crawl ended early: {reason}"
+        store.close()
+    except Exception as exc:  # the crawl could not run: report it, do not hide it
+        log.exception("crawl of %s failed", job.source.name)
+        error = f"{type(exc).__name__}: {exc}"
+    finally:
+        if store is not None and not store.conn.closed:
+            store.conn.close()
+    result = CrawlResult.from_stats(job.source.name, stats, error=error,
+                                    elapsed_s=time.monotonic() - started)
+    result_path.write_text(json.dumps(result.as_dict()), encoding="utf-8")
+    return 0 if error is None else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m crawlers.worker JOB.json RESULT.json", file=sys.stderr)
+        return 2
+    return run_job(Path(args[0]), Path(args[1]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
