@@ -1,0 +1,98 @@
+import gzip
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from crawlers.discovery import (MalformedDocument, parse_date, parse_feed, parse_sitemap,
+                                robots_sitemaps)
+
+DATA = Path(__file__).parent / "data"
+
+
+def read(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def test_sitemap_index_lists_its_children_resolved_against_its_url():
+    sitemap = parse_sitemap(read("sitemap_index.xml"), "https://news.example.com/sitemap.xml")
+    assert sitemap.children == ("https://news.example.com/sitemap-2024-05.xml",
+                                "https://news.example.com/sitemap-news.xml.gz")
+    assert sitemap.pages == ()
+
+
+def test_sitemap_pages_are_canonical_with_lastmod_in_utc():
+    pages = parse_sitemap(read("sitemap.xml")).pages
+    assert [p.url for p in pages] == ["https://news.example.com/2024/05/01/story",
+                                      "https://news.example.com/2024/05/02/other"]
+    assert pages[0].fetch_url == "https://News.Example.com/2024/05/01/story?utm_source=sm"
+    assert pages[0].lastmod == datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+    assert pages[1].lastmod is None
+
+
+def test_news_sitemap_gives_publication_date_and_title():
+    (page,) = parse_sitemap(read("news_sitemap.xml")).pages
+    assert page.published == datetime(2024, 5, 3, 8, 30, tzinfo=timezone.utc)
+    assert page.title == "Breaking: something happened"
+    assert page.via == "news"
+    assert page.window_date == date(2024, 5, 3)
+
+
+def test_gzipped_sitemap_is_read_like_a_plain_one():
+    assert parse_sitemap(gzip.compress(read("sitemap.xml"))) == parse_sitemap(read("sitemap.xml"))
+
+
+def test_malformed_sitemap_raises_malformed_document():
+    with pytest.raises(MalformedDocument):
+        parse_sitemap(read("broken.xml"))
+
+
+def test_html_instead_of_a_sitemap_raises_malformed_document():
+    with pytest.raises(MalformedDocument):
+        parse_sitemap(b"<html><body>oops</body></html>")
+
+
+def test_xml_entities_are_not_expanded():
+    evil = (b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<urlset><url><loc>http://a.com/&x;</loc></url></urlset>')
+    pages = parse_sitemap(evil).pages
+    assert all("root:" not in p.url for p in pages)
+
+
+def test_rss_items_give_links_dates_and_permalink_guids():
+    items = parse_feed(read("feed.rss"))
+    assert [i.url for i in items] == ["https://news.example.com/first",
+                                      "https://news.example.com/guid"]
+    assert items[0].published == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
+    assert items[0].title == "First"
+
+
+def test_atom_entries_give_the_alternate_link_and_both_dates():
+    (entry,) = parse_feed(read("feed.atom"))
+    assert entry.url == "https://news.example.com/atom-one"
+    assert entry.published == datetime(2024, 5, 2, 11, 0, tzinfo=timezone.utc)
+    assert entry.lastmod == datetime(2024, 5, 4, tzinfo=timezone.utc)
+    assert entry.window_date == date(2024, 5, 2)
+
+
+def test_malformed_feed_raises_malformed_document():
+    with pytest.raises(MalformedDocument):
+        parse_feed(b"<rss><channel><item><link>http://a.com/x</link></channel>")
+
+
+def test_robots_sitemap_lines_are_listed_once_each():
+    text = ("User-agent: *\nDisallow: /x\nSitemap: http://a.com/s1.xml\n"
+            "sitemap:http://a.com/s2.xml # news\nSITEMAP: http://a.com/s1.xml\nSitemap: /rel\n")
+    assert robots_sitemaps(text) == ["http://a.com/s1.xml", "http://a.com/s2.xml"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-05-01", datetime(2024, 5, 1, tzinfo=timezone.utc)),
+    ("2024-05-01T10:00:00Z", datetime(2024, 5, 1, 10, tzinfo=timezone.utc)),
+    ("2024-05-01T10:00:00-05:00", datetime(2024, 5, 1, 15, tzinfo=timezone.utc)),
+    ("Wed, 01 May 2024 10:00:00 +0200", datetime(2024, 5, 1, 8, tzinfo=timezone.utc)),
+    ("yesterday", None),
+    ("", None),
+])
+def test_dates_parse_to_utc(text, expected):
+    assert parse_date(text) == expected

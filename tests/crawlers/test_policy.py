@@ -1,0 +1,76 @@
+from datetime import date, datetime, timedelta, timezone
+
+from crawlers.discovery import Discovered
+from crawlers.policy import Decision, KnownState, Window, conditional_headers, decide
+
+NOW = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+REVISIT = timedelta(days=7)
+MAY_2 = datetime(2024, 5, 2, 9, tzinfo=timezone.utc)
+WINDOW = Window(date(2024, 5, 2), date(2024, 5, 3))
+
+
+def found(lastmod=None, published=None):
+    return Discovered("http://a.com/x", "http://a.com/x", lastmod=lastmod, published=published)
+
+
+def fetched(lastmod=None, days_ago=1.0, outcome="fetched", etag=None, last_modified=None):
+    return KnownState(lastmod, NOW - timedelta(days=days_ago), outcome, etag, last_modified)
+
+
+def test_new_url_in_the_window_is_fetched():
+    assert decide(found(MAY_2), None, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.FETCH
+
+
+def test_url_dated_before_the_window_is_skipped_by_date():
+    d = found(published=MAY_2 - timedelta(days=1))
+    assert decide(d, None, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.SKIP_BY_DATE
+
+
+def test_url_dated_after_the_window_is_skipped_by_date():
+    d = found(lastmod=MAY_2 + timedelta(days=3))
+    assert decide(d, None, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.SKIP_BY_DATE
+
+
+def test_publication_date_decides_the_window_over_lastmod():
+    d = found(lastmod=MAY_2 + timedelta(days=10), published=MAY_2)
+    assert decide(d, None, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.FETCH
+
+
+def test_undated_url_is_fetched_whatever_the_window():
+    assert decide(found(), None, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.FETCH
+
+
+def test_same_lastmod_as_the_last_fetch_is_unchanged():
+    decision = decide(found(MAY_2), fetched(MAY_2), window=Window(), now=NOW, revisit=REVISIT)
+    assert decision is Decision.SKIP_UNCHANGED
+
+
+def test_different_lastmod_is_fetched_again():
+    decision = decide(found(MAY_2 + timedelta(hours=1)), fetched(MAY_2), window=Window(),
+                      now=NOW, revisit=REVISIT)
+    assert decision is Decision.FETCH
+
+
+def test_undated_url_is_revisited_only_after_the_revisit_interval():
+    assert decide(found(), fetched(days_ago=6), window=Window(), now=NOW,
+                  revisit=REVISIT) is Decision.SKIP_UNCHANGED
+    assert decide(found(), fetched(days_ago=8), window=Window(), now=NOW,
+                  revisit=REVISIT) is Decision.FETCH
+
+
+def test_failed_fetch_is_tried_again():
+    decision = decide(found(MAY_2), fetched(MAY_2, outcome="failed"), window=Window(), now=NOW,
+                      revisit=REVISIT)
+    assert decision is Decision.FETCH
+
+
+def test_url_skipped_by_date_before_is_fetched_when_its_window_comes():
+    never = KnownState(MAY_2, None, "skipped_by_date")
+    assert decide(found(MAY_2), never, window=WINDOW, now=NOW, revisit=REVISIT) is Decision.FETCH
+
+
+def test_conditional_headers_come_from_the_last_fetch():
+    known = fetched(etag='"v1"', last_modified="Wed, 01 May 2024 10:00:00 GMT")
+    assert conditional_headers(known) == {"If-None-Match": '"v1"',
+                                          "If-Modified-Since": "Wed, 01 May 2024 10:00:00 GMT"}
+    assert conditional_headers(None) == {}

@@ -1,0 +1,106 @@
+"""Crawl state in PostgreSQL and the frontier's admission, against the test database."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crawlers.discovery import Discovered
+from crawlers.frontier import Frontier, UrlFilter
+from crawlers.policy import Window
+from crawlers.state import CrawlStateStore, FetchRecord
+from pipeline import runs
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+MAY_2 = datetime(2024, 5, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(db):
+    run_id = runs.create_run(db, sources=["s"], since=None, until=None, trigger="test")
+    return CrawlStateStore(db, source="s", run_id=run_id)
+
+
+def frontier(store, max_pages=100, allow=(), deny=()):
+    return Frontier(store, url_filter=UrlFilter(["a.com"], allow, deny), window=Window(),
+                    revisit=timedelta(days=7), max_pages=max_pages, clock=lambda: NOW)
+
+
+def found(path, lastmod=MAY_2):
+    return Discovered(f"http://a.com{path}", f"http://a.com{path}", lastmod=lastmod)
+
+
+def fetch(store, path, lastmod=MAY_2, **changes):
+    record = dict(url=f"http://a.com{path}", outcome="fetched", fetched_at=NOW, lastmod=lastmod,
+                  http_status=200, etag='"1"', warc_path="s/1/f.warc.gz", warc_offset=0,
+                  warc_length=10, pending_extract=True)
+    record.update(changes)
+    store.fetched(FetchRecord(**record))
+    store.flush()
+
+
+def test_fetched_page_is_remembered_with_its_archive_location_and_pending(store, db):
+    fetch(store, "/x")
+    row = db.execute("SELECT outcome, warc_path, pending_extract, discovered_lastmod, etag "
+                     "FROM warehouse.crawl_state WHERE url = 'http://a.com/x'").fetchone()
+    assert row == ("fetched", "s/1/f.warc.gz", True, MAY_2, '"1"')
+
+
+def test_failed_refetch_keeps_the_earlier_archive_location(store, db):
+    fetch(store, "/x")
+    fetch(store, "/x", outcome="failed", failure_reason="timeout", warc_path=None,
+          warc_offset=None, warc_length=None, pending_extract=False, http_status=None)
+    row = db.execute("SELECT outcome, failure_reason, warc_path, warc_offset "
+                     "FROM warehouse.crawl_state").fetchone()
+    assert row == ("failed", "timeout", "s/1/f.warc.gz", 0)
+
+
+def test_known_page_with_the_same_lastmod_is_not_admitted(store):
+    fetch(store, "/x")
+    f = frontier(store)
+    assert f.admit([found("/x")]) == []
+    assert f.counts.skipped_unchanged == 1
+
+
+def test_known_page_gets_conditional_headers_when_its_lastmod_changed(store):
+    fetch(store, "/x")
+    (admitted,) = frontier(store).admit([found("/x", MAY_2 + timedelta(hours=1))])
+    assert admitted.headers == {"If-None-Match": '"1"'}
+
+
+def test_each_url_is_admitted_once_per_run(store):
+    f = frontier(store)
+    assert len(f.admit([found("/x"), found("/x")])) == 1
+    assert f.admit([found("/x")]) == []
+    assert f.counts.discovered == 1
+
+
+def test_allow_deny_and_other_hosts_filter_before_counting(store):
+    f = frontier(store, allow=[r"/news/"], deny=[r"/news/video/"])
+    admitted = f.admit([found("/news/1"), found("/news/video/2"), found("/about"),
+                        Discovered("http://b.com/news/3", "http://b.com/news/3")])
+    assert [a.found.url for a in admitted] == ["http://a.com/news/1"]
+    assert f.counts.discovered == 1
+
+
+def test_max_pages_caps_admissions(store):
+    f = frontier(store, max_pages=2)
+    assert len(f.admit([found(f"/{i}") for i in range(5)])) == 2
+    assert f.counts.over_limit == 3
+
+
+def test_skipped_by_date_never_fetched_url_is_recorded_as_such(store, db):
+    f = Frontier(store, url_filter=UrlFilter(["a.com"], (), ()),
+                 window=Window(MAY_2.date() + timedelta(days=1), None),
+                 revisit=timedelta(days=7), max_pages=10, clock=lambda: NOW)
+    assert f.admit([found("/old")]) == []
+    store.flush()
+    assert db.execute("SELECT outcome, last_fetched_at FROM warehouse.crawl_state"
+                      ).fetchone() == ("skipped_by_date", None)
+
+
+def test_rediscovery_of_a_fetched_page_keeps_the_lastmod_of_its_fetch(store, db):
+    fetch(store, "/x")
+    store.discovered("http://a.com/x", MAY_2 + timedelta(days=9), outcome="skipped_by_date")
+    store.flush()
+    assert db.execute("SELECT outcome, discovered_lastmod FROM warehouse.crawl_state"
+                      ).fetchone() == ("fetched", MAY_2)
