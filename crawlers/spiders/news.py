@@ -50,7 +50,7 @@ class NewsSpider(scrapy.Spider):
             store, url_filter=UrlFilter(source.hosts, source.allow, source.deny),
             window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
             max_pages=job.page_limit)
-        self.links = LinkExtractor(allow_domains=source.hosts)
+        self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
 
     # --- discovery -------------------------------------------------------------------
 
@@ -127,8 +127,11 @@ class NewsSpider(scrapy.Spider):
                 meta[DEPTH] = depth
             if item.headers:
                 meta["handle_httpstatus_list"] = [304]
+            # The frontier already keeps one request per URL; Scrapy's duplicate filter
+            # would silently drop redirect loops, which must be recorded instead.
             yield scrapy.Request(item.found.fetch_url, headers=item.headers, meta=meta,
-                                 callback=self.parse_article, errback=self.article_failed)
+                                 callback=self.parse_article, errback=self.article_failed,
+                                 dont_filter=True)
 
     def parse_article(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
         found: Discovered = response.meta[FOUND]
