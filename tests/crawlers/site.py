@@ -92,6 +92,7 @@ class TestSite:
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
+        server.handle_error = lambda request, address: None  # clients hanging up on purpose
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         self.base_url = f"http://127.0.0.1:{server.server_address[1]}"
