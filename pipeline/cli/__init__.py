@@ -15,6 +15,7 @@ import click
 
 from pipeline import __version__
 from pipeline.cli.context import CliContext
+from pipeline.cli.crawl import crawl
 from pipeline.cli.db import db
 from pipeline.cli.export import export
 from pipeline.cli.extract import extract
@@ -43,6 +44,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj = CliContext()
 
 
+cli.add_command(crawl)
 cli.add_command(db)
 cli.add_command(export)
 cli.add_command(extract)
