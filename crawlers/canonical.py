@@ -6,6 +6,7 @@ canonical_url(u)`` for every URL it accepts (a property test checks it).
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -94,3 +95,27 @@ def declared_canonical(page_url: str, href: str | None) -> str | None:
     if target is None or host_of(target) != host_of(page_url):
         return None
     return target
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+HEAD_BYTES = 65536
+
+
+def canonical_link_href(page: bytes) -> str | None:
+    """The ``href`` of the first ``<link rel="canonical">`` in the page's head.
+
+    A light scan of the first 64 KiB (up to ``</head>``) instead of an HTML parse: the
+    crawler runs it on every page, and the full parse happens later, in extraction.
+    """
+    head = page[:HEAD_BYTES]
+    end = head.lower().find(b"</head")
+    if end >= 0:
+        head = head[:end]
+    for tag in _LINK_TAG.finditer(head):
+        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or b""
+                      for m in _ATTRIBUTE.finditer(tag.group(0))}
+        rel = attributes.get(b"rel", b"").lower().split()
+        if b"canonical" in rel and attributes.get(b"href"):
+            return html.unescape(attributes[b"href"].decode("utf-8", "replace")).strip()
+    return None

@@ -33,6 +33,8 @@ class CrawlResult:
     """HTTP requests sent, robots.txt, sitemaps and retries included."""
     archived_bytes: int = 0
     elapsed_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    """Peak resident memory of the crawl's child process."""
 
     @property
     def failed(self) -> int:
@@ -48,7 +50,7 @@ class CrawlResult:
 
     @classmethod
     def from_stats(cls, source: str, stats: Mapping[str, Any], *, error: str | None = None,
-                   elapsed_s: float = 0.0) -> "CrawlResult":
+                   elapsed_s: float = 0.0, peak_rss_mb: float = 0.0) -> "CrawlResult":
         """Read the ``newsflow/*`` counters a crawl left in its Scrapy stats."""
         def count(key: str) -> int:
             return int(stats.get(f"newsflow/{key}", 0) or 0)
@@ -62,4 +64,5 @@ class CrawlResult:
             not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
             error=error, over_limit=count("over_limit"),
             requests=int(stats.get("downloader/request_count", 0) or 0),
-            archived_bytes=count("archived_bytes"), elapsed_s=round(elapsed_s, 3))
+            archived_bytes=count("archived_bytes"), elapsed_s=round(elapsed_s, 3),
+            peak_rss_mb=round(peak_rss_mb, 1))

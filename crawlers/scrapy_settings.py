@@ -32,6 +32,9 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "ITEM_PIPELINES": {"crawlers.pipelines.CrawlStatePipeline": 100},
         "EXTENSIONS": {"crawlers.extensions.content_type.HtmlOnlyExtension": 100},
+        # Scrapy starts this many tasks for every callback's output; ours yield a few
+        # items each, and the default 100 costs more than the download of a page.
+        "CONCURRENT_ITEMS": 4,
         "CONCURRENT_REQUESTS": limits.concurrency_total,
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrency_per_host,
         "DOWNLOAD_DELAY": delay,

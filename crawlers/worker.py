@@ -16,6 +16,13 @@ from pathlib import Path
 log = logging.getLogger("crawlers.worker")
 
 
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_job(job_path: Path, result_path: Path) -> int:
     from scrapy.crawler import CrawlerProcess
 
@@ -61,7 +68,8 @@ def run_job(job_path: Path, result_path: Path) -> int:
         if store is not None and not store.conn.closed:
             store.conn.close()
     result = CrawlResult.from_stats(job.source.name, stats, error=error,
-                                    elapsed_s=time.monotonic() - started)
+                                    elapsed_s=time.monotonic() - started,
+                                    peak_rss_mb=peak_rss_mb())
     result_path.write_text(json.dumps(result.as_dict()), encoding="utf-8")
     return 0 if error is None else 1
 

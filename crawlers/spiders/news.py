@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 
-from crawlers.canonical import declared_canonical, try_canonical
+from crawlers.canonical import canonical_link_href, declared_canonical, try_canonical
 from crawlers.discovery import (Discovered, MalformedDocument, parse_feed, parse_sitemap,
                                 robots_sitemaps)
 from crawlers.frontier import Admitted, Frontier, UrlFilter
@@ -143,7 +143,7 @@ class NewsSpider(scrapy.Spider):
             fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc),
             warc=response.meta.get(WARC), stopped="download_stopped" in response.flags)
         if record.outcome == "fetched":
-            canonical = declared_canonical(response.url, _canonical_href(response))
+            canonical = declared_canonical(response.url, canonical_link_href(response.body))
             if canonical and canonical != found.url:
                 yield FetchRecord(url=found.url, outcome="canonical_elsewhere",
                                   fetched_at=record.fetched_at, lastmod=record.lastmod,
@@ -195,13 +195,6 @@ class NewsSpider(scrapy.Spider):
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _canonical_href(response: Response) -> str | None:
-    try:
-        return response.xpath("//head/link[@rel='canonical']/@href").get()
-    except (AttributeError, ValueError):
-        return None
 
 
 def _moved(record: FetchRecord, url: str) -> FetchRecord:

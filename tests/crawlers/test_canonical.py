@@ -70,3 +70,13 @@ def test_canonicalisation_is_idempotent(scheme, host, port, path, params, fragme
         f"#{fragment}" if fragment else "")
     once = canonical_url(url)
     assert canonical_url(once) == once
+
+
+def test_canonical_link_is_found_whatever_the_attribute_order():
+    from crawlers.canonical import canonical_link_href
+
+    page = (b"<html><head><link rel=stylesheet href=/s.css>"
+            b"<LINK href='/story?a=1&amp;b=2' REL='canonical'></head><body>"
+            b"<link rel=canonical href=/body-one></body></html>")
+    assert canonical_link_href(page) == "/story?a=1&b=2"
+    assert canonical_link_href(b"<html><head></head><body>x</body></html>") is None
