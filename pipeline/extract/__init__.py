@@ -8,9 +8,12 @@ Public API::
     EXTRACTOR_VERSION
 
 Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and meta
-tags), ``body`` (trafilatura plus clean-up), ``furniture`` (non-article lines),
-``dates`` (publication date vote), ``authors`` (name cleaning), ``language``,
-``classify`` (not-article pages), ``core`` (one page), ``pool`` (many pages).
+tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
+``furniture`` (non-article lines), ``lead`` (header lines at the start of a body),
+``endmatter`` (lines after the article), ``fallback`` (JSON-LD ``articleBody`` when
+trafilatura missed part of the text), ``dates`` (publication date vote), ``authors``
+(name cleaning, byline lines), ``language``, ``classify`` (not-article pages), ``core``
+(one page), ``pool`` (many pages).
 """
 
 from pipeline.extract.classify import DEFAULT_MIN_CHARS

@@ -77,3 +77,34 @@ def jsonld_author_names(values: Iterable[Any]) -> list[str]:
             elif isinstance(name, str):
                 names.append(name)
     return names
+
+
+_BYLINE_START = re.compile(
+    r"^(?:[-–•]\s*)?(?:by|von|por|par|di|door|av|af|od|text|texte|autor|autorin|author|written by|"
+    r"ein (?:kommentar|gastbeitrag) von|eine analyse von)\b[:\s]",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+_BYLINE_MAX_WORDS = 14
+
+
+def is_byline(line: str, authors: tuple[str, ...] | list[str]) -> bool:
+    """Whether a body line is a byline rather than article text.
+
+    True for a short line (at most 14 words) that starts with "By"/"Von"/"Por"/... and
+    names one of ``authors`` (or is at most six words long), and for a short line made of
+    the author names and at most two other words ("Jane Doe and AP", "JANE DOE").
+    """
+    text = line.strip()
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if not words or len(words) > _BYLINE_MAX_WORDS:
+        return False
+    names = [[w.casefold() for w in _WORD.findall(a)] for a in authors if a.strip()]
+    names = [n for n in names if n]
+    named = any(all(w in words for w in name) for name in names)
+    if _BYLINE_START.match(text) and (named or len(words) <= 6):
+        return True
+    if named:
+        other = [w for w in words if not any(w in name for name in names)]
+        return len(other) <= 2
+    return False

@@ -1,4 +1,12 @@
-"""Main text: trafilatura on a parsed tree, then newsflow's clean-up of its output."""
+"""Main text: trafilatura on a parsed tree, then newsflow's clean-up of its output.
+
+Each step was kept because it raises body F1 on the extraction dev set (see
+``benchmarks/RESULTS.md``): link-dense blocks are pruned from trafilatura's XML
+(:mod:`~pipeline.extract.links`), then the text lines lose page furniture
+(:mod:`~pipeline.extract.furniture`), header lines at the start
+(:mod:`~pipeline.extract.lead`), end matter at the end
+(:mod:`~pipeline.extract.endmatter`) and exact repeats.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +17,33 @@ from lxml.html import HtmlElement
 from trafilatura.utils import normalize_unicode
 from trafilatura.xml import xmltotxt
 
+from pipeline.extract.authors import is_byline
+from pipeline.extract.endmatter import strip_endmatter
 from pipeline.extract.furniture import remove_furniture
+from pipeline.extract.lead import strip_lead
+from pipeline.extract.links import prune_link_blocks, unwrap_links
 
-# trafilatura settings, chosen on the dev set (see benchmarks/RESULTS.md).
+# trafilatura settings, chosen on the dev set (see benchmarks/RESULTS.md). Links are kept
+# in its XML only so that link-dense blocks can be recognised; they are unwrapped to text.
 TRAFILATURA_OPTIONS = {
     "include_comments": False,
     "include_tables": True,
+    "include_links": True,
     "favor_precision": False,
     "favor_recall": False,
 }
+BYLINE_HEAD = 5
+"""Byline lines are removed among the first this many lines ..."""
+BYLINE_TAIL = 3
+"""... and among the last this many."""
 
 
 @dataclass(frozen=True, slots=True)
 class CoreOutput:
-    """What trafilatura made of a page's main text."""
+    """What trafilatura made of a page's main text, link-dense blocks removed."""
 
     paragraphs: list[str]
+    link_blocks_removed: int = 0
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
@@ -40,8 +59,12 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
     )
     if doc is None:
         return None
-    text = normalize_unicode(xmltotxt(doc.body, False)) if doc.body is not None else ""
-    return CoreOutput(paragraphs=split_paragraphs(text))
+    if doc.body is None:
+        return CoreOutput(paragraphs=[])
+    removed = prune_link_blocks(doc.body)
+    unwrap_links(doc.body)
+    text = normalize_unicode(xmltotxt(doc.body, False))
+    return CoreOutput(paragraphs=split_paragraphs(text), link_blocks_removed=removed)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -53,12 +76,22 @@ def _same(a: str, b: str | None) -> bool:
     return bool(b) and a.casefold().strip(" .") == b.casefold().strip(" .")
 
 
+def _without_bylines(paragraphs: list[str], authors: tuple[str, ...]) -> list[str]:
+    n = len(paragraphs)
+    return [p for i, p in enumerate(paragraphs)
+            if not ((i < BYLINE_HEAD or i >= n - BYLINE_TAIL) and is_byline(p, authors))]
+
+
 def clean_paragraphs(paragraphs: list[str], title: str | None, authors: tuple[str, ...]) -> list[str]:
-    """Body paragraphs without furniture, a leading copy of the title, a byline line, or
-    exact repeats of an earlier paragraph."""
+    """Body paragraphs without furniture, a leading copy of the title or other header
+    lines, byline lines near either end, end matter, or exact repeats of an earlier
+    paragraph (longer than 30 characters)."""
     out = remove_furniture(paragraphs)
     if out and _same(out[0], title):
         out = out[1:]
+    out = strip_lead(out, title, authors)
+    out = _without_bylines(out, authors)
+    out = strip_endmatter(out, authors)
     seen: set[str] = set()
     deduped = []
     for p in out:

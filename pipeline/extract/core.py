@@ -16,6 +16,7 @@ from pipeline.extract.body import clean_paragraphs, run_trafilatura
 from pipeline.extract.classify import DEFAULT_MIN_CHARS, not_article_reason
 from pipeline.extract.dates import STRUCTURED_SOURCES, date_candidates, htmldate_guess, vote
 from pipeline.extract.decode import decode_html
+from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.language import choose_language
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.version import EXTRACTOR_VERSION
@@ -86,6 +87,18 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
     return clean_authors((extract_author(tree) or "").split(";"))
 
 
+def _maybe_declared_body(paragraphs: list[str], meta: PageMetadata, title: str,
+                         authors: tuple[str, ...]) -> list[str]:
+    """The JSON-LD ``articleBody`` paragraphs instead of ``paragraphs`` when trafilatura
+    missed part of the article (see :mod:`pipeline.extract.fallback`)."""
+    declared = next((v for v in jsonld_values(meta.jsonld, "articleBody")
+                     if isinstance(v, str) and v.strip()), None)
+    if not declared or not paragraphs:
+        return paragraphs
+    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors)
+    return candidate if prefer_declared(paragraphs, candidate) else paragraphs
+
+
 def extract_html(
     html: bytes | str,
     url: str | None = None,
@@ -116,6 +129,7 @@ def extract_html(
     title = choose_title(meta, tree)
     authors = choose_authors(meta, tree)
     paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
+    paragraphs = _maybe_declared_body(paragraphs, meta, title, authors)
     body = "\n\n".join(paragraphs)
     reason = not_article_reason(body, title, tree, min_chars=min_chars,
                                 is_article_declared=meta.declares_article)

@@ -1,4 +1,10 @@
-"""Page furniture: lines in an extracted body that belong to the page, not the article."""
+"""Page furniture: lines in an extracted body that belong to the page, not the article.
+
+Whole-line furniture ("Share", "Advertisement", "Read more", ...), cookie/consent notices,
+photo credits standing alone, captions ending in their credit, and "Read more: <other
+headline>" pointers. Lines at the start and end of a body are handled by
+:mod:`pipeline.extract.lead` and :mod:`pipeline.extract.endmatter`.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +44,25 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _MAX_CREDIT_WORDS = 14
+# A caption: a line that ends with its photo credit ("... Foto: NTB", "(Photo by X/Getty)").
+_CAPTION = re.compile(
+    r"(?:\b(?:foto|photo|photograph|bild|image|picture|credit|kuva|billede|zdjęcie|imagen|immagine)s?"
+    r"\s*(?:credit)?\s*[:©]\s*[^.!?]{1,80}$|"
+    r"\((?:photo|foto|image|picture)s?(?: by| credit:?)? [^()]{1,80}\)$|"
+    r"[/|]\s*(?:getty images|afp|reuters|dpa|ap|epa|imago|shutterstock|picture alliance|keystone|ntb|"
+    r"anp|tt|scanpix|alamy)\)?$)",
+    re.IGNORECASE,
+)
+_MAX_CAPTION_WORDS = 60
+# A pointer to another article: "Read more: <headline>", "Les også: ...", "ALSO READ | ...".
+_READ_ALSO = re.compile(
+    r"^(?:read (?:more|also|next)|also read|see also|more|related|watch|listen|les også|les mer|"
+    r"lesen sie (?:auch|hier|mehr)|mehr zum thema|auch interessant|lire aussi|à lire aussi|"
+    r"leia também|lee también|leggi anche|czytaj (?:też|także|więcej)|läs också|læs også|lees ook)"
+    r"\s*[:|]\s*\S",
+    re.IGNORECASE,
+)
+_MAX_READ_ALSO_WORDS = 30
 
 
 def is_furniture(line: str) -> bool:
@@ -51,6 +76,10 @@ def is_furniture(line: str) -> bool:
     if words <= 40 and _CONSENT.search(s):
         return True
     if words <= _MAX_CREDIT_WORDS and _CREDIT.search(s) and not s.endswith((".", "?", "!", "\"", "”")):
+        return True
+    if words <= _MAX_CAPTION_WORDS and _CAPTION.search(s):
+        return True
+    if words <= _MAX_READ_ALSO_WORDS and _READ_ALSO.match(s):
         return True
     return False
 

@@ -1,0 +1,107 @@
+"""The end of an extracted body: lines after the article's last paragraph.
+
+Below an article, pages carry calls to action (newsletter, subscription, "follow us",
+"get in touch"), paywall and comment-box notices, copyright lines, "first published in"
+notes, agency/editor initials ("(dmk)", "SDA/sep") and the author's biography ("Jane Doe
+is a reporter for ..."). :func:`strip_endmatter` removes such lines from the last
+:data:`TAIL_SCAN` lines of a body. A short one (a heading such as "Quellen:" or
+"Kommentar abgeben") that starts a final block of at most :data:`TRUNCATE_SHARE` of the
+body's words ends the article: everything from it on is dropped.
+
+Contributor credits ("Reporting by ...", "... contributed to this report") are kept: the
+hand-annotated dev set counts them as article text.
+"""
+
+from __future__ import annotations
+
+import re
+
+TAIL_SCAN = 10
+"""How many final lines are examined."""
+TRUNCATE_MAX_WORDS = 8
+"""An end-matter line this short, near the end, cuts off everything after it."""
+TRUNCATE_SHARE = 0.15
+"""... provided what it cuts off is at most this share of the body's words."""
+_MAX_NOTICE_WORDS = 40
+_MAX_BIO_WORDS = 80
+
+_NOTICE = re.compile(
+    r"(?:"
+    # subscriptions, newsletters, accounts
+    r"\bsubscri(?:be|ption|ber)|\babonn(?:ier|ement|ent|e[rz]\b)|\bsuscri(?:pción|ptor|be)|"
+    r"\bnewsletter|\bsign (?:up|in)\b|\blog ?in\b|\bcreate an account|"
+    # comment boxes
+    r"\bcomment(?:ing| policy| section)\b|\bcomment on this\b|\bleave a comment|"
+    r"\bkommentar abgeben|\bjoin the conversation|"
+    # calls to action
+    r"\bbookmark|\bfollow (?:us|\w+(?:\.\w+)? on)\b|\bfolg(?:e|t|st) (?:uns|du)\b|"
+    r"\bget in touch\b|\bstory to tell\b|\bsend (?:us )?(?:tips|your feedback)|\bihr feedback\b|"
+    r"\bmore stories like this|\bfor (?:more|the latest) .{0,40}(?:news|stories)|"
+    r"\blatest (?:news|stories) from|"
+    r"\bfehler gefunden|\bjetzt melden\b|\bihre meinung ist uns wichtig|"
+    r"\bwie hat ihnen (?:dieser|der) artikel gefallen|\bunabhängigen? journalismus|"
+    r"\bkostenlos testen|\bin unserem liveblog|"
+    # rights and provenance
+    r"\bcopyright\b|©|ⓒ|\ball rights reserved|\balle rechte vorbehalten|"
+    r"\bdieses thema im programm|^sendung:|\bzuerst (?:bei|in|im) .{1,40} erschienen|"
+    r"\bfirst published (?:in|by|on)\b|\boriginally (?:published|appeared)|"
+    # section headings of what follows the article
+    r"^mehr (?:themen|zum thema)\b|^ähnliche(?: artikel)?:?$|^weiterführende links|"
+    r"^quellen:?$|^sources?:$|^schlagw(?:ö|o)rter|^[-–•]?\s*etiketler|^tags?:|"
+    # paywalls in other languages
+    r"\bil vous reste \d|\bréservée? aux abonnés|\bdécouvrez nos offres|\bsólo para suscriptores|"
+    r"会員|有料記事|無断転載|무단 전재|재배포|기사 url|分享让|^[-–•]?\s*(?:评论|关注)$"
+    r")",
+    re.IGNORECASE,
+)
+_INITIALS = re.compile(r"^(?:\([a-z]{2,5}(?:/[a-z]{2,5})*\)|[A-Za-z]{2,5}/[a-z]{2,5})\.?$")
+_BIO = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w.'’-]+\s){1,4}(?:is|ist|est|es|è|är|er|was|war|covers|writes|schreibt)\s"
+    r".{0,120}?\b(?:writer|reporter|editor|journalist|correspondent|columnist|contributor|author|"
+    r"professor|researcher|lecturer|redakteur(?:in)?|korrespondent(?:in)?|reporter(?:in)?|"
+    r"autor(?:in)?|journalistin?|kolumnist(?:in)?|journaliste|rédact(?:eur|rice)|periodista|"
+    r"giornalista)",
+)
+_BIO_VERB = re.compile(r"\s(?:is|ist|est|es|war|was|covers|writes|schreibt)\b")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def is_endmatter(line: str, authors: tuple[str, ...] = ()) -> bool:
+    """Whether ``line`` is end matter (see module docstring) rather than article text."""
+    text = line.strip()
+    words = _words(text)
+    if words <= _MAX_NOTICE_WORDS and _NOTICE.search(text):
+        return True
+    if _INITIALS.match(text):
+        return True
+    if words <= _MAX_BIO_WORDS:
+        if _BIO.search(text):
+            return True
+        for name in authors:
+            if name and text.startswith(name + " ") and _BIO_VERB.match(text[len(name):]):
+                return True
+    return False
+
+
+def strip_endmatter(paragraphs: list[str], authors: tuple[str, ...] = ()) -> list[str]:
+    """``paragraphs`` without the end matter among their last :data:`TAIL_SCAN` lines.
+
+    The first line is never removed.
+    """
+    if len(paragraphs) < 2:
+        return paragraphs
+    start = max(1, len(paragraphs) - TAIL_SCAN)
+    total = sum(_words(p) for p in paragraphs)
+    kept = paragraphs[:start]
+    for i in range(start, len(paragraphs)):
+        line = paragraphs[i]
+        if not is_endmatter(line, authors):
+            kept.append(line)
+            continue
+        rest = sum(_words(p) for p in paragraphs[i:])
+        if _words(line) <= TRUNCATE_MAX_WORDS and rest <= TRUNCATE_SHARE * total:
+            break
+    return kept

@@ -1,0 +1,87 @@
+"""Link-dense blocks in trafilatura's output: related-article lists, teaser headlines,
+tag lists, "more on this" boxes.
+
+trafilatura runs with ``include_links=True`` so that its XML keeps ``<ref>`` elements;
+this module removes the blocks that are (almost) all link text and then unwraps the
+remaining links into plain text. On the dev set, blocks with at least 90 % of their words
+inside links are non-article text ~95 % of the time; between 70 % and 90 % that holds for
+short blocks, headings and list items, but not for long paragraphs with many inline links.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+LINK_SHARE_ALWAYS = 0.9
+"""A block with at least this share of its words inside links is dropped."""
+LINK_SHARE_SHORT = 0.7
+"""A short block, heading or list item with at least this share is dropped."""
+SHORT_BLOCK_WORDS = 15
+"""Blocks with fewer words than this count as short."""
+
+_BLOCK_CONTAINERS = frozenset({"list"})
+_SHORT_KINDS = frozenset({"head", "item"})
+
+
+def _words(element: etree._Element) -> int:
+    return len(" ".join(element.itertext()).split())
+
+
+def link_share(block: etree._Element) -> float:
+    """Share of the words of ``block`` that sit inside ``<ref>`` elements (0 when empty)."""
+    total = _words(block)
+    if not total:
+        return 0.0
+    linked = sum(_words(ref) for ref in block.iter("ref"))
+    return min(1.0, linked / total)
+
+
+def is_link_block(block: etree._Element) -> bool:
+    """Whether a block of trafilatura's output is link furniture (see module docstring)."""
+    total = _words(block)
+    if not total:
+        return False
+    share = link_share(block)
+    if share >= LINK_SHARE_ALWAYS:
+        return True
+    return share >= LINK_SHARE_SHORT and (total < SHORT_BLOCK_WORDS or block.tag in _SHORT_KINDS)
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    """Remove ``element`` but keep its tail text (trafilatura leaves loose text in tails)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def prune_link_blocks(body: etree._Element) -> int:
+    """Remove link-dense blocks (and list items) from trafilatura's ``body`` in place.
+
+    Returns how many blocks were removed. Lists left without items are removed too.
+    """
+    removed = 0
+    for block in list(body):
+        if block.tag in _BLOCK_CONTAINERS:
+            for item in list(block):
+                if is_link_block(item):
+                    _remove_keeping_tail(item)
+                    removed += 1
+            if not len(block) and not (block.text or "").strip():
+                _remove_keeping_tail(block)
+        elif is_link_block(block):
+            _remove_keeping_tail(block)
+            removed += 1
+    return removed
+
+
+def unwrap_links(body: etree._Element) -> None:
+    """Replace every ``<ref>`` in ``body`` by its text, in place."""
+    etree.strip_tags(body, "ref")
