@@ -8,6 +8,7 @@ URLs are downloaded is the frontier's decision (``crawlers.frontier``).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -133,7 +134,9 @@ class NewsSpider(scrapy.Spider):
                                  callback=self.parse_article, errback=self.article_failed,
                                  dont_filter=True)
 
-    def parse_article(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
+    # Page callbacks return lists, not generators: for every generator callback Scrapy
+    # re-inspects the function's source (is_generator_with_return_value), per response.
+    def parse_article(self, response: Response) -> list[FetchRecord | scrapy.Request]:
         found: Discovered = response.meta[FOUND]
         record = response_record(
             found, status=response.status,
@@ -142,26 +145,27 @@ class NewsSpider(scrapy.Spider):
             body_start=response.body[:1024], fetched_url=response.url,
             fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc),
             warc=response.meta.get(WARC), stopped="download_stopped" in response.flags)
-        if record.outcome == "fetched":
-            canonical = declared_canonical(response.url, canonical_link_href(response.body))
-            if canonical and canonical != found.url:
-                yield FetchRecord(url=found.url, outcome="canonical_elsewhere",
-                                  fetched_at=record.fetched_at, lastmod=record.lastmod,
-                                  http_status=record.http_status, fetched_url=response.url,
-                                  failure_reason=f"canonical: {canonical}")
-                self.frontier.claim(canonical)
-                record = _moved(record, canonical)
-            yield record
-            yield from self._follow(response)
-        else:
-            yield record
+        if record.outcome != "fetched":
+            return [record]
+        output: list[FetchRecord | scrapy.Request] = []
+        canonical = declared_canonical(response.url, canonical_link_href(response.body))
+        if canonical and canonical != found.url:
+            output.append(FetchRecord(url=found.url, outcome="canonical_elsewhere",
+                                      fetched_at=record.fetched_at, lastmod=record.lastmod,
+                                      http_status=record.http_status, fetched_url=response.url,
+                                      failure_reason=f"canonical: {canonical}"))
+            self.frontier.claim(canonical)
+            record = replace(record, url=canonical)
+        output.append(record)
+        output.extend(self._follow(response))
+        return output
 
-    def article_failed(self, failure) -> Iterator[FetchRecord]:
+    def article_failed(self, failure) -> list[FetchRecord]:
         request = failure.request
         response = getattr(failure.value, "response", None)
-        yield failure_record(request.meta[FOUND], failure_reason(failure.value),
-                             status=getattr(response, "status", None),
-                             fetched_at=request.meta.get(FETCHED_AT))
+        return [failure_record(request.meta[FOUND], failure_reason(failure.value),
+                               status=getattr(response, "status", None),
+                               fetched_at=request.meta.get(FETCHED_AT))]
 
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
         depth = response.meta.get(DEPTH)
@@ -195,8 +199,3 @@ class NewsSpider(scrapy.Spider):
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _moved(record: FetchRecord, url: str) -> FetchRecord:
-    from dataclasses import replace
-    return replace(record, url=url)
