@@ -1,0 +1,36 @@
+"""A deterministic sample news site with three publications, served on 127.0.0.1.
+
+Used by ``make demo``, the end-to-end tests and the benchmarks::
+
+    from pipeline.sample_site import SampleSite, SiteConfig
+
+    with SampleSite(SiteConfig(seed=7, today=date(2026, 11, 25))).serve() as site:
+        site.write_sources_file("sources.yaml")
+        expected = site.expected_articles()
+
+One server, three publications under path prefixes, each with its own page template and
+discovery method:
+
+- ``daily-planet`` (``/planet/``): JSON-LD pages; a sitemap index, a Google News sitemap
+  and gzipped per-day sitemaps; the trap pages under ``/planet/traps/``.
+- ``metro-herald`` (``/herald/``): OpenGraph/meta pages; RSS 2.0 (links with ``utm_*``
+  tracking parameters) and Atom feeds; some articles are exact copies of planet articles.
+- ``valley-gazette`` (``/gazette/``): pages with visible-only dates; the ``Sitemap:``
+  lines of /robots.txt and paginated section pages; some articles are near copies.
+
+Everything is generated from the seed (no copyrighted text), lazily per article, and
+known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.
+``advance_day`` publishes a new day and revises one article. Every request is kept in
+``request_log`` (and appended to ``SiteConfig.log_file``); ``/_control/requests``,
+``/_control/expected``, ``/_control/traps`` (GET) and ``/_control/advance-day`` (POST)
+let another process drive a running site. Run one with ``python -m pipeline.sample_site``.
+"""
+
+from pipeline.sample_site.site import (
+    ExpectedArticle,
+    RequestRecord,
+    SampleSite,
+    SiteConfig,
+)
+
+__all__ = ["ExpectedArticle", "RequestRecord", "SampleSite", "SiteConfig"]
