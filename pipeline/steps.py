@@ -17,22 +17,30 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
-from pipeline.errors import CrawlError, NewsflowError, QualityCheckError
+from pipeline.errors import (CrawlError, DatabaseUnavailableError, NewsflowError,
+                             QualityCheckError)
 from pipeline.records import ExtractionResult
 from pipeline.results_file import read_results, write_results
 from pipeline.sources import Source, load_sources, select_sources
 
+if TYPE_CHECKING:
+    import psycopg
+
 log = logging.getLogger(__name__)
 
 LOAD_BATCH_SIZE = 500
+LOAD_RETRY_DELAYS_S = (1.0, 5.0, 15.0)
+"""Waits before loading a batch again on a new connection after the connection was lost
+(each load is one transaction, so a lost one left nothing behind); then it fails."""
 Progress = Callable[[str], None]
 
 
@@ -197,22 +205,51 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
 
 def load_source(settings: Settings, plan: dict[str, Any], source: str,
                 progress: Progress = _quiet) -> dict[str, Any]:
-    """Deduplicate and load the source's extracted results, batch by batch."""
-    from pipeline.load import load_batch
+    """Deduplicate and load the source's extracted results, batch by batch.
 
+    A batch whose connection is lost is loaded again on a new connection after each
+    wait of ``LOAD_RETRY_DELAYS_S``; ``DatabaseUnavailableError`` when all of them fail.
+    """
     path = extracted_path(settings, plan, source)
     total = runs.RunCounts()
     if not path.exists():
         return total.as_dict()
-    with connect(prepare_database(settings)) as conn:
+    url = prepare_database(settings)
+    conn = None
+    try:
         for batch in _batches(read_results(path), LOAD_BATCH_SIZE):
-            total = total + load_batch(
-                conn, batch, run_id=plan["run_id"], source=source,
+            counts, conn = _load_retrying(
+                url, conn, batch, run_id=plan["run_id"], source=source,
                 near_duplicate_threshold=settings.near_duplicate_threshold,
                 window=_window(plan))
+            total = total + counts
             progress(f"{source}: loaded {total.articles_new} new, "
                      f"{total.articles_updated} updated, {total.duplicates} duplicates")
+    finally:
+        if conn is not None:
+            conn.close()
     return total.as_dict()
+
+
+def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult],
+                   **load_args: Any) -> tuple[runs.RunCounts, psycopg.Connection]:
+    """``load_batch`` on ``conn`` (a new connection when None), again on a new connection
+    after each wait of ``LOAD_RETRY_DELAYS_S`` when the connection is lost; returns the
+    counts and the connection to go on with."""
+    from pipeline.load import load_batch
+
+    for delay in (*LOAD_RETRY_DELAYS_S, None):
+        try:
+            conn = conn if conn is not None and not conn.closed else connect(url)
+            return load_batch(conn, batch, **load_args), conn
+        except DatabaseUnavailableError as exc:
+            if delay is None:
+                raise
+            log.warning("%s; trying again in %g s", exc, delay)
+            if conn is not None:
+                conn.close()
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def check_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[str, Any]:

@@ -1,0 +1,88 @@
+"""A database connection lost in the middle of a load: the batch is rolled back and
+loaded again on a new connection (``pipeline.steps.load_source``).
+
+The connection is really lost: PostgreSQL terminates the loading backend
+(``pg_terminate_backend``) after the batch's rows were upserted and before its commit.
+``tests/load/test_crash_and_concurrency.py`` shows that ``load_batch`` itself rolls back;
+these tests cover the step that retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+import pytest
+
+from pipeline import runs, steps
+from pipeline.errors import DatabaseUnavailableError
+from pipeline.load import batch as batch_module
+from pipeline.records import Article, ExtractionResult
+from pipeline.results_file import write_results
+
+SOURCE = "alpha"
+PAGES = 30
+
+
+def results(count: int = PAGES) -> list[ExtractionResult]:
+    def body(n: int) -> str:
+        return " ".join(f"story{n}word{i}" for i in range(150))
+
+    return [ExtractionResult("ok", url=f"http://a.test/{n}", article=Article(
+        url=f"http://a.test/{n}", title=f"Story {n}", body=body(n), source=SOURCE,
+        extractor_version="test")) for n in range(count)]
+
+
+@pytest.fixture
+def plan(settings, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - name: {SOURCE}\n    sitemaps: [http://a.test/s.xml]\n")
+    plan = steps.start_run(settings, sources_file=str(sources))
+    write_results(steps.extracted_path(settings, plan, SOURCE), results())
+    return plan
+
+
+def terminate_backend_after_upsert(monkeypatch, database_url: str, times: int) -> list[int]:
+    """Make the next ``times`` loads lose their connection after the upsert."""
+    real = batch_module.upsert_staged
+    killed: list[int] = []
+
+    def upsert_then_lose_connection(conn, *args, **kwargs):
+        upserted = real(conn, *args, **kwargs)
+        if len(killed) < times:
+            killed.append(conn.info.backend_pid)
+            with psycopg.connect(database_url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+        return upserted
+
+    monkeypatch.setattr(batch_module, "upsert_staged", upsert_then_lose_connection)
+    monkeypatch.setattr(steps, "LOAD_RETRY_DELAYS_S", (0.01, 0.01))
+    return killed
+
+
+def article_count(db) -> int:
+    return db.execute("SELECT count(*) FROM warehouse.articles").fetchone()[0]
+
+
+def test_batch_whose_connection_is_lost_is_loaded_again_once(settings, plan, db,
+                                                             clean_database_url, monkeypatch,
+                                                             caplog):
+    killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=1)
+    with caplog.at_level(logging.WARNING, logger="pipeline.steps"):
+        counts = steps.load_source(settings, plan, SOURCE)
+    assert len(killed) == 1
+    assert counts["articles_new"] == PAGES
+    assert article_count(db) == PAGES
+    assert runs.run_counts(db, plan["run_id"], SOURCE).articles_new == PAGES
+    assert "nothing of the batch was stored" in caplog.text and "trying again" in caplog.text
+
+
+def test_connection_lost_on_every_attempt_fails_the_load_and_stores_nothing(
+        settings, plan, db, clean_database_url, monkeypatch):
+    killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=99)
+    with pytest.raises(DatabaseUnavailableError, match="load it again"):
+        steps.load_source(settings, plan, SOURCE)
+    assert len(killed) == 3  # the first attempt and one per retry delay
+    assert article_count(db) == 0
+    assert db.execute("SELECT count(*) FROM warehouse.crawl_run_sources WHERE run_id = %s",
+                      (plan["run_id"],)).fetchone() == (0,)
