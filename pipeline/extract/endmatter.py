@@ -35,6 +35,8 @@ _NOTICE = re.compile(
     r"\bkommentar abgeben|\bjoin the conversation|"
     # calls to action
     r"\bbookmark|\bfollow (?:us|\w+(?:\.\w+)? on)\b|\bfolg(?:e|t|st) (?:uns|du)\b|"
+    r"\bsupport (?:us|our (?:work|journalism)|independent journalism|\w+(?: \w+){0,3} directly)\b|"
+    r"\bunterstützen sie (?:uns|unsere)\b|"
     r"\bget in touch\b|\bstory to tell\b|\bsend (?:us )?(?:tips|your feedback)|\bihr feedback\b|"
     r"\bmore stories like this|\bfor (?:more|the latest) .{0,40}(?:news|stories)|"
     r"\blatest (?:news|stories) from|"

@@ -1,6 +1,6 @@
 """Author name cleaning."""
 
-from pipeline.extract.authors import clean_authors, jsonld_author_names
+from pipeline.extract.authors import clean_authors, is_byline, jsonld_author_names
 
 
 def test_by_prefix_and_and_are_removed():
@@ -27,3 +27,20 @@ def test_jsonld_organisations_and_urls_are_skipped():
     values = [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Example"},
               "https://example.com/authors/jane"]
     assert jsonld_author_names(values) == ["Jane Doe"]
+
+
+def test_von_line_naming_the_author_is_a_byline():
+    assert is_byline("Von Anna Fink", ("Anna Fink",))
+
+
+def test_line_of_author_names_is_a_byline():
+    assert is_byline("Jane Doe and AP", ("Jane Doe",))
+
+
+def test_sentence_mentioning_the_author_is_not_a_byline():
+    assert not is_byline("Jane Doe spoke to the mayor about the tram plan on Monday morning.", ("Jane Doe",))
+
+
+def test_by_prefix_alone_is_a_byline_only_when_short():
+    assert is_byline("By the editors", ())
+    assert not is_byline("By the end of the year the tram network will reach the airport terminal.", ())

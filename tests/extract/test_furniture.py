@@ -27,3 +27,18 @@ def test_article_sentences_are_kept(line):
 
 def test_remove_furniture_keeps_order():
     assert remove_furniture(["One.", "Share", "Two.", "Advertisement"]) == ["One.", "Two."]
+
+
+@pytest.mark.parametrize("line", [
+    "Los geht’s: Von Montag an für 49 Euro im Nahverkehr. Bild: Maximilian von Lachner",
+    "The mayor opens the new line on Monday. (Photo by Jane Doe/Getty Images)",
+    "Read more: Council approves budget for 2025",
+    "ALSO READ: Brace for very bad weather this weekend",
+    "Les også: Tone Damli ofret musikkarrieren for barna",
+])
+def test_captions_and_read_also_pointers(line):
+    assert is_furniture(line)
+
+
+def test_a_sentence_mentioning_a_photo_is_kept():
+    assert not is_furniture("The photo: a crowd of commuters waiting in the rain, was shared widely.")

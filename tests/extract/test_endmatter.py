@@ -1,0 +1,59 @@
+"""End matter after the last paragraph of an article."""
+
+import pytest
+
+from pipeline.extract.endmatter import is_endmatter, strip_endmatter
+
+ARTICLE = [f"Paragraph {i} of the article, with enough words to count as real text here." for i in range(8)]
+
+
+@pytest.mark.parametrize("line", [
+    "Sign up for our free weekly newsletter",
+    "Copyright © 2023 The Example Times, LLC.",
+    "Get in touch with our news team by emailing us at news@example.com.",
+    "Would you like to comment on this article?",
+    "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+    "Fehler gefunden? Jetzt melden.",
+    "Dieser Artikel ist zuerst bei \"Capital\" erschienen.",
+    "(dmk)",
+    "SDA/sep",
+    "Quellen:",
+    "Jane Doe is a senior reporter covering transport for the Example Times.",
+])
+def test_end_matter_lines(line):
+    assert is_endmatter(line, ("Jane Doe",))
+
+
+@pytest.mark.parametrize("line", [
+    "The mayor did not respond to a request for comment.",
+    "Reporting by Jane Doe; Editing by John Smith",
+    "Fox News' Jane Doe contributed to this report.",
+    "The plan will be published on the council's website next week.",
+    "Das registrieren auch die nationalen Verbände.",
+])
+def test_article_lines_and_credits_are_not_end_matter(line):
+    assert not is_endmatter(line, ("Jane Doe",))
+
+
+def test_author_bio_starting_with_the_author_name():
+    assert is_endmatter("Jane Doe covers city hall and transport.", ("Jane Doe",))
+
+
+def test_strip_endmatter_removes_notices_at_the_end():
+    body = ARTICLE + ["Copyright © 2024 Example Times. All rights reserved."]
+    assert strip_endmatter(body) == ARTICLE
+
+
+def test_short_heading_cuts_off_the_block_after_it():
+    body = ARTICLE + ["Quellen:", "- Landtag NRW", "- Eigene Recherche"]
+    assert strip_endmatter(body) == ARTICLE
+
+
+def test_a_heading_does_not_cut_off_a_large_part_of_the_article():
+    body = ARTICLE[:2] + ["Quellen:"] + ARTICLE[2:]
+    assert strip_endmatter(body) == ARTICLE
+
+
+def test_end_matter_early_in_a_long_body_is_kept():
+    body = ["Sign up for our newsletter to get this every week."] + ARTICLE * 2
+    assert strip_endmatter(body) == body
