@@ -23,7 +23,7 @@ def test_run_with_unreachable_database_fails_at_once_with_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsflow: error:")]
     assert len(errors) == 1
-    assert "cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/newsflow" in errors[0]
+    assert f"cannot connect to PostgreSQL at {UNREACHABLE}" in errors[0]
     assert "NEWSFLOW_DATABASE_URL" in errors[0]
     assert result.stdout == ""  # no half report
     assert site.paths() == []  # nothing crawled
