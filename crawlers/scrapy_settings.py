@@ -55,5 +55,4 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "DEPTH_LIMIT": 0,
         "MEMUSAGE_ENABLED": False,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
-        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
     }
