@@ -65,6 +65,10 @@ class ArchiveError(PermanentError):
     """The raw page archive cannot be written or read."""
 
 
+class InputFileError(PermanentError):
+    """A file given on the command line (e.g. a WARC file) cannot be read as that kind of file."""
+
+
 class CrawlError(NewsflowError):
     """A crawl could not run at all (individual page failures are not errors)."""
 

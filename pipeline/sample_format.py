@@ -7,6 +7,8 @@ authors the byline block is left out.
 
 from __future__ import annotations
 
+import hashlib
+
 SEPARATOR = "\n\n"
 
 
@@ -33,3 +35,9 @@ def parse_sample(text: str) -> tuple[str, str, tuple[str, ...]]:
         return title, SEPARATOR.join(blocks[1:]), ()
     authors = tuple(a.strip() for a in blocks[-1].split(",") if a.strip())
     return title, SEPARATOR.join(blocks[1:-1]), authors
+
+
+def sample_file_name(index: int, key: str) -> str:
+    """``NNN_<first 16 hex digits of sha256(key)>.txt``, the sample files' naming; ``key``
+    is the article's URL (or, without one, its input path)."""
+    return f"{index:03d}_{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.txt"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline.sample_format import format_article, parse_sample
+from pipeline.sample_format import format_article, parse_sample, sample_file_name
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample-format" / "000_0f7b4c98e858c67a.txt"
 
@@ -32,3 +32,10 @@ def test_no_authors_leaves_out_the_byline():
 
 def test_title_whitespace_is_collapsed_to_one_line():
     assert format_article("A\n  title ", "x", ()).splitlines()[0] == "A title"
+
+
+def test_sample_file_name_is_index_and_16_hex_of_the_url_hash():
+    import hashlib
+
+    url = "https://example.com/news/tram"
+    assert sample_file_name(7, url) == f"007_{hashlib.sha256(url.encode()).hexdigest()[:16]}.txt"
