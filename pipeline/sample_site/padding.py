@@ -15,6 +15,9 @@ from pipeline.sample_site import textgen
 
 _CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border-bottom",
               "background", "display", "max-width", "letter-spacing")
+STATIC_PAGES = ("about", "contact", "cookies", "subscribe", "newsletter", "login")
+"""Small pages every publication serves under its prefix (``/planet/about/``, ...)."""
+SECTIONS = ("news", "business", "sport", "culture")
 _MENU = ("News", "Local", "Business", "Sport", "Culture", "Opinion", "Weather", "Travel",
          "Food", "Property", "Motoring", "Puzzles", "Obituaries", "Jobs", "Events")
 
@@ -59,16 +62,24 @@ def _script(rng: random.Random, budget: int) -> str:
             "s.src='/static/ads.js';document.head.appendChild(s);})();</script>\n")
 
 
+def live_paths(prefix: str) -> tuple[str, ...]:
+    """Pages of a publication that exist: its home, section and static pages. Menus link
+    only to these, as on a real site (a link-following crawler meets no dead links)."""
+    return (f"{prefix}/", *(f"{prefix}/section/{s}/" for s in SECTIONS),
+            *(f"{prefix}/{name}/" for name in STATIC_PAGES))
+
+
 def _menu(rng: random.Random, budget: int, prefix: str) -> str:
     items: list[str] = []
     size = 0
+    links = live_paths(prefix)
     while size < budget:
         top = rng.choice(_MENU)
         subs = "".join(
-            f'<li><a href="{prefix}/section/{top.lower()}/{rng.randrange(1000)}/">'
+            f'<li><a href="{rng.choice(links)}">'
             f'{escape(rng.choice(textgen.PLACES))} {top.lower()}</a></li>'
             for _ in range(6))
-        item = f'<li class="menu-item"><a href="{prefix}/section/{top.lower()}/">{top}</a><ul class="sub-menu">{subs}</ul></li>'
+        item = f'<li class="menu-item"><a href="{rng.choice(links)}">{top}</a><ul class="sub-menu">{subs}</ul></li>'
         items.append(item)
         size += len(item)
     return '<nav class="mega-menu" aria-label="All sections"><ul>' + "".join(items) + "</ul></nav>\n"
@@ -98,9 +109,10 @@ def _comments(rng: random.Random, budget: int) -> str:
 def _footer(rng: random.Random, budget: int, prefix: str) -> str:
     cols: list[str] = []
     size = 0
+    paths = live_paths(prefix)
     while size < budget:
         title = rng.choice(_MENU)
-        links = "".join(f'<li><a href="{prefix}/{title.lower()}/{rng.randrange(10_000)}/">'
+        links = "".join(f'<li><a href="{rng.choice(paths)}">'
                         f'{escape(rng.choice(textgen.PLACES))} {title.lower()} guide</a></li>'
                         for _ in range(8))
         col = f'<div class="footer-col"><h4>{title}</h4><ul>{links}</ul></div>'

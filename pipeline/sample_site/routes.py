@@ -22,6 +22,7 @@ from pipeline.sample_site import feeds, templates
 from pipeline.sample_site.catalog import (
     GAZETTE, HERALD, PLANET, PREFIXES, TITLES, ArticleKey, ArticleSpec,
 )
+from pipeline.sample_site.padding import SECTIONS, STATIC_PAGES
 from pipeline.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
 
 if TYPE_CHECKING:
@@ -31,7 +32,10 @@ HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 SECTION_PAGE_SIZE = 20
 NEWS_SITEMAP_DAYS = 2
-_SECTION = re.compile(r"^/gazette/section/([a-z]+)/(?:page/(\d+)/)?$")
+_SECTION = re.compile(r"^/(planet|herald|gazette)/section/([a-z]+)/(?:page/(\d+)/)?$")
+_STATIC = re.compile(r"^/(planet|herald|gazette)/([a-z]+)/$")
+_AUTHOR = re.compile(r"^/planet/authors/([a-z-]+)/$")
+_BY_PREFIX = {prefix.strip("/"): publication for publication, prefix in PREFIXES.items()}
 _DAY_SITEMAP = re.compile(r"^/planet/sitemaps/(\d{4}-\d{2}-\d{2})\.xml\.gz$")
 _PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
         b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -125,9 +129,12 @@ def respond(site: SampleSite, request: Request) -> Response:
         return _day_sitemap(site, request, match.group(1))
     match = _SECTION.match(path)
     if match:
-        return _section(site, match.group(1), int(match.group(2) or 1))
+        return _section(site, _BY_PREFIX[match.group(1)], match.group(2), int(match.group(3) or 1))
     if path in ("/", "/planet/", "/herald/", "/gazette/"):
         return _home(site, path)
+    match = _STATIC.match(path) or _AUTHOR.match(path)
+    if match and (match.re is _AUTHOR or match.group(2) in STATIC_PAGES):
+        return _static(match)
     key = site.catalog.lookup(path)
     if key is not None and site.is_published(key):
         return _article(site, request, key)
@@ -343,29 +350,44 @@ def _teaser(site: SampleSite, key: ArticleKey) -> tuple[str, str, str]:
     return spec.title, spec.path, site.catalog.paragraphs(key)[0].split(". ")[0] + "."
 
 
-def _section(site: SampleSite, name: str, page: int) -> Response:
-    if name not in templates.SECTIONS or page < 1:
+def _section(site: SampleSite, publication: str, name: str, page: int) -> Response:
+    """A paginated section page, newest first ("news" lists every article)."""
+    if name not in SECTIONS or page < 1:
         return _not_found()
-    keys = (k for k in _newest_first(site, GAZETTE)
+    keys = (k for k in _newest_first(site, publication)
             if name == "news" or site.catalog.spec(k).section == name)
     chunk = list(islice(keys, (page - 1) * SECTION_PAGE_SIZE, page * SECTION_PAGE_SIZE + 1))
     if not chunk and page > 1:
         return _not_found()
     more = len(chunk) > SECTION_PAGE_SIZE
-    base = f"/gazette/section/{name}/"
-    extra = [(f"From our partners: {kind}", path) for path, kind in TRAP_PATHS.items()]
-    extra += [("Subscriber archive",
-               f"/private/gazette/{site.today:%Y/%m}/subscriber-special-1"),
-              ("Editor preview", "/herald/admin/news/draft-preview-2.html")]
+    prefix = PREFIXES[publication]
+    base = f"{prefix}/section/{name}/"
+    extra: list[tuple[str, str]] = []
+    if publication == GAZETTE:
+        extra = [(f"From our partners: {kind}", path) for path, kind in TRAP_PATHS.items()]
+        extra += [("Subscriber archive",
+                   f"/private/gazette/{site.today:%Y/%m}/subscriber-special-1"),
+                  ("Editor preview", "/herald/admin/news/draft-preview-2.html")]
     text = templates.listing_page(
-        f"{name.title()} - {TITLES[GAZETTE]}",
+        f"{name.title()} - {TITLES[publication]}",
         [_teaser(site, k) for k in chunk[:SECTION_PAGE_SIZE]],
-        nav=[(s.title(), f"/gazette/section/{s}/") for s in templates.SECTIONS],
+        nav=[(s.title(), f"{prefix}/section/{s}/") for s in SECTIONS],
         extra_links=extra,
         next_path=f"{base}page/{page + 1}/" if more else None,
         prev_path=(base if page == 2 else f"{base}page/{page - 1}/") if page > 1 else None,
     )
     return _html(200, text)
+
+
+def _static(match: re.Match[str]) -> Response:
+    """About, contact, cookies... and author pages: short pages that exist."""
+    if match.re is _AUTHOR:
+        name = match.group(1).replace("-", " ").title()
+        return _html(200, templates.small_page(f"{name} - {TITLES[PLANET]}",
+                                               f"{name} writes for {TITLES[PLANET]}."))
+    publication = _BY_PREFIX[match.group(1)]
+    title = f"{match.group(2).title()} - {TITLES[publication]}"
+    return _html(200, templates.small_page(title, f"{TITLES[publication]}: {match.group(2)}."))
 
 
 def _home(site: SampleSite, path: str) -> Response:

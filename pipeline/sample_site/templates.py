@@ -20,9 +20,7 @@ from datetime import datetime
 from html import escape
 
 from pipeline.sample_site.catalog import GAZETTE, HERALD, PLANET, PREFIXES, TITLES, ArticleSpec
-from pipeline.sample_site.padding import Padding, make_padding
-
-SECTIONS = ("news", "business", "sport", "culture")
+from pipeline.sample_site.padding import SECTIONS, Padding, make_padding
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +165,7 @@ def herald_article(page: ArticlePage, pad: Padding) -> str:
     box = (f'<aside class="related-links"><h3>Related</h3><ul>{related}</ul></aside>'
            if related else "")
     paragraphs.insert(min(4, len(paragraphs)), box)
-    nav = "".join(f'<li><a href="/herald/{s}/">{s.title()}</a></li>' for s in SECTIONS)
+    nav = "".join(f'<li><a href="/herald/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>

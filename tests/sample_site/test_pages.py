@@ -83,3 +83,17 @@ def test_head_requests_get_headers_only(site) -> None:
     response = fetch(article.url, method="HEAD")
     assert response.status == 200 and response.body == b""
     assert int(response.header("Content-Length")) == len(fetch(article.url).body)
+
+
+def test_every_link_on_the_site_leads_to_a_live_page_except_traps_and_disallowed(site) -> None:
+    pages = [a.url for a in site.expected_articles() if "/traps/" not in a.url][::5]
+    pages += [site.base_url + f"/{p}/section/news/" for p in ("planet", "herald", "gazette")]
+    links: set[str] = set()
+    for url in pages:
+        tree = etree.HTML(fetch(url).body)
+        links |= {h.split("#")[0] for h in tree.xpath("//a/@href") if h.startswith("/")}
+    links = {link for link in links if not link.startswith(
+        ("/planet/traps/", *site.disallowed_paths()))}
+    assert len(links) > 20
+    dead = [link for link in sorted(links) if fetch(site.base_url + link).status != 200]
+    assert dead == []
