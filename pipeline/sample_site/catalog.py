@@ -2,7 +2,8 @@
 
 Everything is a pure function of the seed and an article's key (publication, day,
 index), computed lazily and cached, so a site with 50,000 articles starts at once.
-Copies (syndication) point at an original published earlier the same day.
+Copies (syndication) point at an original published earlier: herald exact copies the
+same day, gazette near copies the day before.
 """
 
 from __future__ import annotations
@@ -92,8 +93,9 @@ LATIN1_PARAGRAPHS = (
 class Catalog:
     """The articles of one seed; cheap to create, every lookup lazy and cached."""
 
-    def __init__(self, seed: int, articles_per_day: int, trap_day: date) -> None:
+    def __init__(self, seed: int, articles_per_day: int, first_day: date, trap_day: date) -> None:
         self.seed = seed
+        self.first_day = first_day
         self.articles_per_day = articles_per_day
         self.trap_day = trap_day
         self.spec = lru_cache(maxsize=65_536)(self._spec)
@@ -149,18 +151,27 @@ class Catalog:
         return textgen.story(rng)
 
     def _plan(self, key: ArticleKey) -> _CopyPlan:
-        if key.publication == PLANET or key.index < 1:
+        """Herald copies (exact) take a planet article published earlier the same day;
+        gazette copies (near) a planet or herald original of the day before, as a regional
+        paper republishes the next day (and shows only a date, so an original of the same
+        day could not be told apart by time)."""
+        if key.publication == PLANET or key.index < 0:
+            return _CopyPlan("original")
+        if key.publication == HERALD and key.index < 1:
+            return _CopyPlan("original")
+        if key.publication == GAZETTE and key.day <= self.first_day:
             return _CopyPlan("original")
         rng = self._rng("copy", key.publication, key.day.isoformat(), key.index)
         if rng.random() >= COPY_SHARE:
             return _CopyPlan("original")
-        j = rng.randrange(key.index)
         if key.publication == HERALD:
-            return _CopyPlan("exact_copy", ArticleKey(PLANET, key.day, j))
+            return _CopyPlan("exact_copy", ArticleKey(PLANET, key.day, rng.randrange(key.index)))
+        day = key.day - timedelta(days=1)
+        j = rng.randrange(self.articles_per_day)
         source = rng.choice((PLANET, HERALD))
-        if source == HERALD and self._copy_plan(ArticleKey(HERALD, key.day, j)).kind != "original":
+        if source == HERALD and self._copy_plan(ArticleKey(HERALD, day, j)).kind != "original":
             source = PLANET
-        return _CopyPlan("near_copy", ArticleKey(source, key.day, j),
+        return _CopyPlan("near_copy", ArticleKey(source, day, j),
                          rng.choice(("sentence", "boilerplate")))
 
     def published_at(self, key: ArticleKey) -> datetime:
@@ -280,7 +291,7 @@ class Catalog:
         rng = self._rng("revise", number, new_today.isoformat())
         order = (PLANET, GAZETTE, HERALD) if number % 2 else (GAZETTE, PLANET, HERALD)
         copied = {self._copy_plan(k).original for pub in PUBLICATIONS
-                  for k in self.keys(pub, day)} - {None}
+                  for d in (day, day + timedelta(days=1)) for k in self.keys(pub, d)} - {None}
         for publication in order:
             eligible = [k for k in self.keys(publication, day)
                         if k not in taken and k not in copied

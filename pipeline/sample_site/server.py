@@ -52,28 +52,24 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(method, parts.path or "/", parts.query, headers)
-        status = 500
         try:
             response = respond(site, request)
-            status = response.status
-            if response.delay_seconds:
-                time.sleep(response.delay_seconds)
+        except Exception:
+            log.exception("sample site failed on %s %s", method, self.path)
+            response = Response(500, (("Content-Type", "text/plain"),), b"sample site error\n")
+        if response.delay_seconds:
+            time.sleep(response.delay_seconds)
+        if not request.path.startswith("/_control/"):
+            # Recorded before the response is sent, so a client that has its answer
+            # always finds the request in the log.
+            site.record(RequestRecord(
+                method=method, path=self.path, status=response.status,
+                headers={h: headers[h] for h in LOGGED_HEADERS if h in headers},
+                timestamp=datetime.now(timezone.utc)))
+        try:
             self._send(method, response)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except Exception:
-            log.exception("sample site failed on %s %s", method, self.path)
-            self.close_connection = True
-            try:
-                self.send_error(500)
-            except OSError:
-                pass
-        finally:
-            if not request.path.startswith("/_control/"):
-                site.record(RequestRecord(
-                    method=method, path=self.path, status=status,
-                    headers={h: headers[h] for h in LOGGED_HEADERS if h in headers},
-                    timestamp=datetime.now(timezone.utc)))
 
     def _send(self, method: str, response: Response) -> None:
         self.send_response(response.status)

@@ -112,7 +112,7 @@ class RequestRecord:
     """The request headers of interest (lower-case names): user-agent, if-none-match,
     if-modified-since, accept-encoding, referer; only those sent."""
     timestamp: datetime
-    """When the response was finished, UTC."""
+    """When the response started (after the slow trap's wait), UTC."""
 
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "status": self.status,
@@ -126,7 +126,8 @@ class SampleSite:
         self.config = config or SiteConfig()
         self.first_day = self.config.today - timedelta(days=self.config.days - 1)
         self.trap_day = max(self.first_day, self.config.today - timedelta(days=1))
-        self.catalog = Catalog(self.config.seed, self.config.articles_per_day, self.trap_day)
+        self.catalog = Catalog(self.config.seed, self.config.articles_per_day, self.first_day,
+                               self.trap_day)
         self._lock = threading.RLock()
         self._today = self.config.today
         self._revisions: dict[ArticleKey, datetime] = {}
@@ -191,7 +192,7 @@ class SampleSite:
 
     @property
     def request_log(self) -> list[RequestRecord]:
-        """A copy of every request answered so far, in order of completion."""
+        """A copy of every request answered so far, in the order answered."""
         with self._lock:
             return list(self._log)
 
