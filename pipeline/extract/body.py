@@ -43,7 +43,6 @@ class CoreOutput:
     """What trafilatura made of a page's main text, link-dense blocks removed."""
 
     paragraphs: list[str]
-    link_blocks_removed: int = 0
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
@@ -61,10 +60,10 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
         return None
     if doc.body is None:
         return CoreOutput(paragraphs=[])
-    removed = prune_link_blocks(doc.body)
+    prune_link_blocks(doc.body)
     unwrap_links(doc.body)
     text = normalize_unicode(xmltotxt(doc.body, False))
-    return CoreOutput(paragraphs=split_paragraphs(text), link_blocks_removed=removed)
+    return CoreOutput(paragraphs=split_paragraphs(text))
 
 
 def split_paragraphs(text: str) -> list[str]:
