@@ -99,7 +99,8 @@ class Catalog:
         self.articles_per_day = articles_per_day
         self.trap_day = trap_day
         self.spec = lru_cache(maxsize=65_536)(self._spec)
-        self.story = lru_cache(maxsize=4_096)(self._story)
+        self.story = lru_cache(maxsize=65_536)(self._story)
+        self.body = lru_cache(maxsize=4_096)(self._body)
         self.day_specs = lru_cache(maxsize=1_024)(self._day_specs)
         self._copy_plan = lru_cache(maxsize=65_536)(self._plan)
 
@@ -146,9 +147,14 @@ class Catalog:
     def _rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(str(p) for p in (self.seed, *parts)))
 
-    def _story(self, key: ArticleKey) -> textgen.Story:
-        rng = self._rng("story", key.publication, key.day.isoformat(), key.index)
-        return textgen.story(rng)
+    def _story(self, key: ArticleKey) -> textgen.StoryHead:
+        return textgen.story_head(self._rng("story", key.publication, key.day.isoformat(),
+                                            key.index))
+
+    def _body(self, key: ArticleKey) -> tuple[str, ...]:
+        """The generated body of the story of ``key`` (no copy or revision changes)."""
+        rng = self._rng("body", key.publication, key.day.isoformat(), key.index)
+        return textgen.story_body(rng, self.story(key))
 
     def _plan(self, key: ArticleKey) -> _CopyPlan:
         """Herald copies (exact) take a planet article published earlier the same day;
@@ -185,7 +191,7 @@ class Catalog:
         minute = int(key.index * slot + jitter.random() * max(slot - 1, 0))
         return start + timedelta(minutes=minute)
 
-    def _base(self, key: ArticleKey) -> tuple[str, tuple[str, ...], textgen.Story, _CopyPlan]:
+    def _base(self, key: ArticleKey) -> tuple[str, tuple[str, ...], textgen.StoryHead, _CopyPlan]:
         """Title, authors, underlying story and copy plan of ``key``."""
         plan = self._copy_plan(key)
         if plan.original is None:
@@ -215,7 +221,7 @@ class Catalog:
         return self._make_spec(key, self._path(key, base[0]), base)
 
     def _make_spec(self, key: ArticleKey, path: str,
-                   base: tuple[str, tuple[str, ...], textgen.Story, _CopyPlan]) -> ArticleSpec:
+                   base: tuple[str, tuple[str, ...], textgen.StoryHead, _CopyPlan]) -> ArticleSpec:
         title, authors, story, plan = base
         section = story.topic.section
         return ArticleSpec(key=key, path=path, title=title, authors=authors,
@@ -250,14 +256,20 @@ class Catalog:
 
     # --- bodies ----------------------------------------------------------------------
 
+    def summary(self, key: ArticleKey) -> str:
+        """A one-sentence standfirst of ``key`` for feeds and section pages."""
+        original = self._copy_plan(key).original or key
+        rng = self._rng("summary", key.publication, key.day.isoformat(), key.index)
+        return textgen.standfirst(rng, self.story(original))
+
     def paragraphs(self, key: ArticleKey, revised_on: date | None = None) -> tuple[str, ...]:
         """The article's body paragraphs; ``revised_on`` gives the revised version
         (an update paragraph added at the end)."""
         if key.index == LATIN1_INDEX:
-            body = LATIN1_PARAGRAPHS + self.story(key).paragraphs[:2]
+            body = LATIN1_PARAGRAPHS + self.body(key)[:2]
         else:
             plan = self._copy_plan(key)
-            body = self.story(plan.original or key).paragraphs
+            body = self.body(plan.original or key)
             if plan.kind == "near_copy":
                 body = self._near_copy_body(key, plan, body)
         if revised_on is not None:

@@ -88,7 +88,7 @@ def _menu(rng: random.Random, budget: int, prefix: str) -> str:
 def _comments(rng: random.Random, budget: int) -> str:
     topic = rng.choice(textgen.TOPICS)
     ctx = {"place": rng.choice(textgen.PLACES), "thing": rng.choice(topic.things),
-           "year_prev": "2019"}
+           "year_prev": str(rng.randint(2015, 2024))}
     parts: list[str] = []
     size = 0
     used: set[str] = set()

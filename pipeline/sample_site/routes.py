@@ -247,13 +247,14 @@ def _xml(request: Request, site: SampleSite, text: str, content_type: str = XML)
     return _cached(request, site, 200, content_type, text.encode("utf-8"), None)
 
 
-def _entry(site: SampleSite, key: ArticleKey, query: str = "") -> feeds.FeedEntry:
+def _entry(site: SampleSite, key: ArticleKey, query: str = "", *,
+           summary: bool = False) -> feeds.FeedEntry:
+    """``key`` as discovery documents list it (feeds ask for a ``summary``)."""
     spec = site.catalog.spec(key)
     url = site.base_url + spec.path + (f"?{query}" if query else "")
-    paragraphs = site.catalog.paragraphs(key)
     return feeds.FeedEntry(url=url, lastmod=site.modified_at(key), published_at=spec.published_at,
                            title=spec.title, authors=spec.authors,
-                           summary=paragraphs[0].split(". ")[0] + ".",
+                           summary=site.catalog.summary(key) if summary else "",
                            entry_id=f"{key.publication}-{key.day:%Y%m%d}-{key.index}")
 
 
@@ -269,8 +270,9 @@ def _sitemap_index(site: SampleSite, request: Request) -> Response:
     entries = [(site.base_url + "/planet/news-sitemap.xml",
                 max(site.modified_at(k) for k in islice(_newest_first(site, PLANET), 1)))]
     for day in site.days():
-        entries.append((f"{site.base_url}/planet/sitemaps/{day.isoformat()}.xml.gz",
-                        max(e.lastmod for e in _day_entries(site, day))))
+        keys = site.catalog.keys(PLANET, day)
+        lastmod = max([site.modified_at(k) for k in keys] + [_noon(day)])
+        entries.append((f"{site.base_url}/planet/sitemaps/{day.isoformat()}.xml.gz", lastmod))
     return _xml(request, site, feeds.sitemap_index(entries))
 
 
@@ -281,10 +283,15 @@ def _news_sitemap(site: SampleSite, request: Request) -> Response:
     return _xml(request, site, feeds.news_sitemap(entries, TITLES[PLANET]))
 
 
+def _noon(day: date) -> datetime:
+    """The lastmod of the traps and the disallowed URL a day's sitemap lists."""
+    return datetime.combine(day, datetime.min.time(), timezone.utc) + timedelta(hours=12)
+
+
 def _day_entries(site: SampleSite, day: date) -> list[feeds.FeedEntry]:
     keys = site.catalog.keys(PLANET, day)
     entries = [_entry(site, k) for k in keys]
-    stamp = datetime.combine(day, datetime.min.time(), timezone.utc) + timedelta(hours=12)
+    stamp = _noon(day)
     if day == site.trap_day:
         entries += [feeds.FeedEntry(site.base_url + p, stamp) for p in TRAP_PATHS
                     if p not in ("/planet/traps/rate-limited/", "/planet/traps/latin1/")]
@@ -314,7 +321,7 @@ FEED_TRACKING = "utm_source=rss&utm_medium=feed"
 
 
 def _rss(site: SampleSite, request: Request) -> Response:
-    entries = [_entry(site, k, FEED_TRACKING) for k in _newest_first(site, HERALD)]
+    entries = [_entry(site, k, FEED_TRACKING, summary=True) for k in _newest_first(site, HERALD)]
     draft_time = datetime.combine(site.today, datetime.min.time(), timezone.utc)
     entries.insert(0, feeds.FeedEntry(
         f"{site.base_url}/herald/admin/news/draft-preview-1.html?{FEED_TRACKING}", draft_time,
@@ -327,7 +334,8 @@ def _rss(site: SampleSite, request: Request) -> Response:
 
 
 def _atom(site: SampleSite, request: Request) -> Response:
-    entries = [_entry(site, k, "utm_source=atom&utm_medium=feed") for k in _newest_first(site, HERALD)]
+    entries = [_entry(site, k, "utm_source=atom&utm_medium=feed", summary=True)
+               for k in _newest_first(site, HERALD)]
     return _xml(request, site, feeds.atom(
         entries, title=TITLES[HERALD], link=site.base_url + "/herald/",
         feed_url=site.base_url + "/herald/atom.xml", feed_id="tag:metro-herald.example,2026:feed",
@@ -347,7 +355,7 @@ _DOCUMENTS = {
 
 def _teaser(site: SampleSite, key: ArticleKey) -> tuple[str, str, str]:
     spec = site.catalog.spec(key)
-    return spec.title, spec.path, site.catalog.paragraphs(key)[0].split(". ")[0] + "."
+    return spec.title, spec.path, site.catalog.summary(key)
 
 
 def _section(site: SampleSite, publication: str, name: str, page: int) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -25,6 +26,15 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     site: SampleSite
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """Clients that hang up (a crawler aborting the oversized trap, a closed
+        keep-alive connection) are normal here: log them at debug level only."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.debug("client %s went away: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

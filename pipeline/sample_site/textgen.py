@@ -271,14 +271,19 @@ _SLOT = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True, slots=True)
-class Story:
-    """The plan of one generated article (headline and body, no page furniture)."""
+class StoryHead:
+    """What a story is about and who wrote it; cheap to make (no body text)."""
 
     topic: Topic
     place: str
     title: str
-    paragraphs: tuple[str, ...]
     authors: tuple[str, ...]
+    thing: str
+    year_prev: str
+
+    @property
+    def context(self) -> dict[str, str]:
+        return {"place": self.place, "thing": self.thing, "year_prev": self.year_prev}
 
 
 def person(rng: random.Random) -> str:
@@ -426,17 +431,27 @@ def paragraph(rng: random.Random, topic: Topic, ctx: dict[str, str], used: set[s
     return " ".join(sentences)
 
 
-def story(rng: random.Random, *, min_paragraphs: int = 4, max_paragraphs: int = 12) -> Story:
-    """A whole article: topic, place, headline, body paragraphs and 1-3 authors."""
+def story_head(rng: random.Random) -> StoryHead:
+    """Topic, place, headline and 1-3 authors of a story."""
     topic = rng.choice(TOPICS)
     place = rng.choice(PLACES)
-    ctx = {"place": place, "thing": rng.choice(topic.things), "year_prev": str(rng.randint(2015, 2024))}
-    title = headline(rng, topic, place, ctx)
+    head = StoryHead(topic, place, "", (), rng.choice(topic.things), str(rng.randint(2015, 2024)))
+    title = headline(rng, topic, place, head.context)
+    authors = tuple(dict.fromkeys(person(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))))
+    return StoryHead(topic, place, title, authors, head.thing, head.year_prev)
+
+
+def story_body(rng: random.Random, head: StoryHead, *, min_paragraphs: int = 4,
+               max_paragraphs: int = 12) -> tuple[str, ...]:
+    """The body paragraphs of the story ``head`` announces."""
     used: set[str] = set()
     count = rng.randint(min_paragraphs, max_paragraphs)
-    paragraphs = tuple(paragraph(rng, topic, ctx, used) for _ in range(count))
-    authors = tuple(dict.fromkeys(person(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))))
-    return Story(topic, place, title, paragraphs, authors)
+    return tuple(paragraph(rng, head.topic, head.context, used) for _ in range(count))
+
+
+def standfirst(rng: random.Random, head: StoryHead) -> str:
+    """A one-sentence summary for feeds and teasers (cheap: no body is generated)."""
+    return _fill(rng.choice(head.topic.sentences), rng, head.context)
 
 
 def headline(rng: random.Random, topic: Topic, place: str,
