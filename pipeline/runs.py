@@ -61,8 +61,10 @@ RETURNING run_id
 _START_SOURCE = """
 INSERT INTO warehouse.crawl_run_sources (run_id, source) VALUES (%s, %s)
 ON CONFLICT (run_id, source) DO UPDATE SET status = 'running', started_at = now(),
-    finished_at = NULL, error = NULL
-"""
+    finished_at = NULL, error = NULL, crawl_stats = '{{}}', quality = '{{}}', {zeroes}
+""".format(zeroes=", ".join(f"{c} = 0" for c in COUNTERS))
+
+_FORGET_SOURCES = "DELETE FROM warehouse.crawl_run_sources WHERE run_id = %s"
 
 _ADD_SOURCE_COUNTS = """
 UPDATE warehouse.crawl_run_sources SET {assignments} WHERE run_id = %(run_id)s AND source = %(source)s
@@ -108,17 +110,23 @@ def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date 
                external_id: str | None = None) -> int:
     """Record the start of a run and return its ``run_id``.
 
-    With an ``external_id`` (an Airflow DAG run id) a retried run reuses its row.
+    With an ``external_id`` (an Airflow DAG run id) a re-run reuses its row and starts
+    its per-source counters afresh, so the run reports what the re-run did (a re-run
+    over unchanged pages reports 0 new articles), not the sum of both executions.
     """
     with conn.transaction():
         row = conn.execute(_CREATE_RUN, (trigger, external_id, list(sources), since, until)
                            ).fetchone()
-    assert row is not None
+        assert row is not None
+        conn.execute(_FORGET_SOURCES, (row[0],))
     return int(row[0])
 
 
 def start_source(conn: psycopg.Connection, run_id: int, source: str) -> None:
-    """Record that work on ``source`` began in run ``run_id``."""
+    """Record that work on ``source`` began in run ``run_id``.
+
+    Starting a source again (a retried crawl) zeroes its counters: its chain counts anew.
+    """
     with conn.transaction():
         conn.execute(_START_SOURCE, (run_id, source))
 

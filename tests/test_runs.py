@@ -43,3 +43,29 @@ def test_external_id_reuses_the_run_row(db):
 def test_run_error_fails_the_run(db):
     run_id = create_run(db, sources=[], since=None, until=None)
     assert finish_run(db, run_id, error="database went away") == "failed"
+
+
+def test_a_rerun_with_the_same_external_id_counts_afresh(db):
+    first = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
+                       external_id="newsflow_nightly:2026-11-01")
+    start_source(db, first, "a")
+    add_source_counts(db, first, "a", RunCounts(articles_new=5))
+    finish_source(db, first, "a")
+    finish_run(db, first)
+    again = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
+                       external_id="newsflow_nightly:2026-11-01")
+    start_source(db, again, "a")
+    add_source_counts(db, again, "a", RunCounts(articles_unchanged=5))
+    finish_source(db, again, "a")
+    finish_run(db, again)
+    totals = run_counts(db, again)
+    assert (totals.articles_new, totals.articles_unchanged) == (0, 5)
+
+
+def test_a_retried_source_counts_afresh(db):
+    run_id = create_run(db, sources=["a"], since=None, until=None)
+    start_source(db, run_id, "a")
+    add_source_counts(db, run_id, "a", RunCounts(pages_fetched=3))
+    start_source(db, run_id, "a")  # the crawl task is retried
+    add_source_counts(db, run_id, "a", RunCounts(pages_fetched=3))
+    assert run_counts(db, run_id, "a").pages_fetched == 3
