@@ -171,7 +171,12 @@ class SampleSite:
 
     def advance_day(self) -> date:
         """Move ``today`` forward one day: that day's articles appear, and one earlier
-        original (without copies) is revised. Returns the new ``today``."""
+        original (without copies) is revised. Returns the new ``today``.
+
+        Extractors reject publication dates more than about a day ahead of the wall
+        clock, so a site that will be advanced should start with ``today`` in the past
+        (e.g. yesterday) rather than run ahead of the real date.
+        """
         with self._lock:
             self._today += timedelta(days=1)
             self._advances += 1

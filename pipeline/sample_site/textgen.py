@@ -30,7 +30,7 @@ LAST_NAMES = (
     "Lindqvist", "Costa", "Morgan", "Reyes", "Sato", "Price", "Hale", "Banerjee", "Keller",
 )
 ROLES = (
-    "a spokeswoman for the city", "a spokesman for the county", "the deputy mayor",
+    "a spokesperson for the city", "a spokesperson for the county", "the deputy mayor",
     "a member of the city council", "chair of the local residents' association",
     "a professor of economics at {place} University", "the head teacher at {place} Primary",
     "director of the {place} Chamber of Commerce", "a senior engineer with the water board",
@@ -371,7 +371,7 @@ OPENERS = (
 )
 TAILS = (
     ", according to {source}", ", a spokesperson confirmed", " despite the cold weather",
-    ", the first such move in {n3} years", " after months of debate", " in {place}",
+    ", the first such move in {n3} years", " after months of debate", " last week",
     ", local media reported", " without giving further details", " as expected", "", "", "",
 )
 SOURCES = (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from pipeline.dedup.shingles import jaccard, shingle_hashes
 from pipeline.sample_site import SampleSite, SiteConfig
@@ -165,8 +167,6 @@ def test_a_large_site_is_created_lazily_in_well_under_two_seconds() -> None:
 
 
 def test_config_rejects_impossible_sizes() -> None:
-    import pytest
-
     with pytest.raises(ValueError, match="days"):
         SiteConfig(days=0)
     with pytest.raises(ValueError, match="articles_per_day"):
@@ -174,7 +174,5 @@ def test_config_rejects_impossible_sizes() -> None:
 
 
 def test_today_defaults_to_the_current_utc_day() -> None:
-    from datetime import datetime, timezone
-
     assert SiteConfig().today == datetime.now(timezone.utc).date()
     assert isinstance(SiteConfig().today, date)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline.sample_site import SampleSite
 from tests.sample_site.conftest import fetch, small_config
 
@@ -48,8 +50,6 @@ def test_request_log_is_a_snapshot(fresh_site) -> None:
 
 
 def test_base_url_is_only_available_while_serving() -> None:
-    import pytest
-
     site = SampleSite(small_config())
     with pytest.raises(RuntimeError, match="not serving"):
         site.base_url
