@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -32,7 +32,7 @@ from pipeline.sample_site.site import SampleSite, SiteConfig, _utc_today
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Append every request to this JSONL file.")
 def main(host: str, port: int, port_file: Path | None, sources_file: Path | None, seed: int,
-         today, days: int, articles_per_day: int, page_kb: int, slow_seconds: float,
+         today: datetime | None, days: int, articles_per_day: int, page_kb: int, slow_seconds: float,
          oversized_mb: int, log_file: Path | None) -> None:
     """Serve the deterministic sample news site (three publications) on HOST:PORT."""
     try:

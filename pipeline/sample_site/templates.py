@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from pipeline.sample_site.catalog import GAZETTE, HERALD, PLANET, PREFIXES, TITLES, ArticleSpec
+from pipeline.sample_site.catalog import GAZETTE, HERALD, PLANET, TITLES, ArticleSpec
 from pipeline.sample_site.padding import SECTIONS, Padding, make_padding
 
 

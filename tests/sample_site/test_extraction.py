@@ -6,7 +6,6 @@ metric, and checks title, authors and date on each page.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timezone
 
 import pytest
