@@ -423,15 +423,8 @@ def _control(site: SampleSite, request: Request) -> Response:
         today = site.advance_day()
         return _json({"today": today.isoformat()})
     if path == "/_control/expected" and request.method == "GET":
-        return _json([_expected_json(a) for a in site.expected_articles()])
+        return _json([a.to_json() for a in site.expected_articles()])
     if path == "/_control/traps" and request.method == "GET":
         return _json(site.trap_urls())
     return _not_found()
 
-
-def _expected_json(article) -> dict[str, object]:
-    return {"url": article.url, "source": article.source, "title": article.title,
-            "body": article.body, "authors": list(article.authors),
-            "published_at": article.published_at.isoformat(),
-            "date_only_visible": article.date_only_visible, "kind": article.kind,
-            "original_url": article.original_url, "version": article.version}

@@ -99,6 +99,13 @@ class ExpectedArticle:
     version: int
     """1, or 2 once ``advance_day`` revised the article."""
 
+    def to_json(self) -> dict[str, Any]:
+        """The article as JSON values (``published_at`` in ISO 8601)."""
+        return {"url": self.url, "source": self.source, "title": self.title, "body": self.body,
+                "authors": list(self.authors), "published_at": self.published_at.isoformat(),
+                "date_only_visible": self.date_only_visible, "kind": self.kind,
+                "original_url": self.original_url, "version": self.version}
+
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:

@@ -57,3 +57,8 @@ def test_base_url_is_only_available_while_serving() -> None:
         assert served.base_url.startswith("http://127.0.0.1:")
     with pytest.raises(RuntimeError):
         site.base_url
+
+
+def test_control_expected_lists_the_expected_articles_as_json(fresh_site) -> None:
+    listed = json.loads(fetch(fresh_site.base_url + "/_control/expected").body)
+    assert listed == [a.to_json() for a in fresh_site.expected_articles()]
