@@ -1,0 +1,438 @@
+"""End to end: pages/s of a whole ``newsflow run`` against bare trafilatura, memory of
+the whole process tree, the cost of an incremental run, and where the time goes.
+
+Usage::
+
+    python benchmarks/bench_e2e.py [--pages N] [--small N] [--page-kb KB] [--full]
+                                   [--no-profile] [--results FILE]
+
+The bundled sample site (``pipeline.sample_site``: three publications, their sitemaps,
+feed and section pages, copies and trap pages) serves about N article pages of
+``--page-kb`` KB on loopback (default 5,000 of 100 KB). Against a fresh database,
+``benchmarks/pipeline_run.py`` runs the pipeline in a child process exactly as
+``newsflow run`` does (``pipeline.steps.run_pipeline``: discovery, polite fetching,
+WARC archive, extraction, dedup, load, quality checks; the sources file the site
+writes, default settings); ``benchmarks/procmem.py`` samples the child's process tree
+(the run, its crawler child, its extraction workers) for peak memory and CPU by role.
+
+* **throughput**: pages fetched / wall time of the first run, against the physical
+  limit: bare ``trafilatura.extract`` over the very same HTML (read back from the run's
+  archive beforehand, untimed) in one process per core; target ratio >= 0.7;
+* **incremental**: the second run over the unchanged site as a fraction of the first
+  (target < 5 %; it must download and extract nothing);
+* **memory**: peak RSS and PSS of the tree for ``--small`` and N pages, the growth per
+  10,000 articles; ``--full`` adds a 50,000-page run (20 KB pages) — about 20 minutes,
+  so not part of ``make bench``;
+* **profile**: one more run of ``--small`` pages under pyinstrument (the run's own
+  process; the crawler and the extraction workers are covered by CPU seconds per role).
+
+The database server is ``NEWSFLOW_BENCH_DATABASE_URL``, else 127.0.0.1:5432 when
+reachable, else an embedded one; every run gets its own scratch database, dropped at
+the end. Results are printed and written to the ``bench-e2e`` section of
+``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
+
+from benchmarks.procmem import ProcSample, TreeSampler, TreeUsage  # noqa: E402
+from benchmarks.results import RESULTS, machine_line, write_section  # noqa: E402
+
+LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+RUNNER = Path(__file__).resolve().parent / "pipeline_run.py"
+TARGET_RATIO = 0.7
+TARGET_INCREMENTAL = 0.05
+SITE_DAYS = 14
+SITE_TODAY = date(2026, 11, 20)
+SITE_SEED = 11
+PUBLICATIONS = 3
+FULL_PAGES, FULL_PAGE_KB = 50_000, 20
+
+ROLES = {
+    "run": "the run's own process (orchestration, archive reading, dedup, load)",
+    "crawler": "crawler child process (Scrapy, robots, discovery, crawl state, WARC)",
+    "extract": "extraction worker processes",
+    "postgres": "PostgreSQL backends of the run's database",
+    "other": "other",
+}
+
+
+# --- the database server --------------------------------------------------------------------
+
+@contextmanager
+def database_server() -> Iterator[str]:
+    """The maintenance URL of the server to create scratch databases on."""
+    configured = os.environ.get("NEWSFLOW_BENCH_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    try:
+        psycopg.connect(LOCAL_SERVER_URL, connect_timeout=2).close()
+        yield LOCAL_SERVER_URL
+        return
+    except psycopg.Error:
+        pass
+    from pipeline.db.embedded import embedded_url, stop_embedded
+
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-e2e-pg-") as tmp:
+        try:
+            yield embedded_url(Path(tmp) / "postgres")
+        finally:
+            stop_embedded(Path(tmp) / "postgres")
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    name = f"newsflow_bench_e2e_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    params = conninfo_to_dict(server_url)
+    params["dbname"] = name
+    try:
+        yield make_conninfo(**params)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
+# --- one run ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class RunMeasure:
+    """One pipeline run as the benchmark saw it."""
+
+    wall_s: float
+    """Wall time of the whole child process (interpreter start included)."""
+    result: dict[str, Any]
+    """What ``pipeline_run.py`` reported (counts, stage times, ...)."""
+    usage: TreeUsage
+    site_cpu_s: float
+    """CPU seconds of this process during the run: the sample site's server threads
+    (and the sampler)."""
+    profile_text: str = ""
+    pages_fetched: int = field(init=False)
+    articles: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        counts = self.result["counts"]
+        self.pages_fetched = counts["pages_fetched"]
+        self.articles = counts["articles_new"] + counts["duplicates"]
+
+    @property
+    def rate(self) -> float:
+        return self.pages_fetched / self.wall_s
+
+
+def role_of(root: int, dbname: str):
+    def role(sample: ProcSample, line: str) -> str:
+        if sample.pid == root:
+            return "run"
+        if "crawlers.worker" in line:
+            return "crawler"
+        if "multiprocessing.spawn" in line or "multiprocessing.forkserver" in line:
+            return "extract"
+        if line.startswith("postgres:") and f" {dbname} " in line:
+            return "postgres"
+        return "other"
+    return role
+
+
+def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool = False
+                       ) -> RunMeasure:
+    """Run ``pipeline_run.py`` once in a child process and measure its process tree."""
+    home.mkdir(parents=True, exist_ok=True)
+    result_file = home / f"result-{secrets.token_hex(3)}.json"
+    profile_file = home / "profile.txt"
+    env = dict(os.environ, NEWSFLOW_HOME=str(home), NEWSFLOW_DATABASE_URL=db_url,
+               NEWSFLOW_SOURCES=str(sources))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    command = [sys.executable, str(RUNNER), str(result_file)]
+    if profile:
+        command += ["--profile", str(profile_file)]
+    dbname = conninfo_to_dict(db_url)["dbname"]
+    cpu_before = time.process_time()
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    sampler = TreeSampler(process.pid, role_of(process.pid, dbname),
+                          also=lambda line: line.startswith("postgres:") and f" {dbname} " in line)
+    with sampler:
+        code = process.wait()
+    wall = time.monotonic() - started
+    site_cpu = time.process_time() - cpu_before
+    if not result_file.exists():
+        raise SystemExit(f"the pipeline run failed (exit code {code}) without a result")
+    result = json.loads(result_file.read_text("utf-8"))
+    if result["status"] != "success":
+        print(f"warning: run status {result['status']}: {result.get('errors')}", flush=True)
+    return RunMeasure(wall_s=wall, result=result, usage=sampler.usage, site_cpu_s=site_cpu,
+                      profile_text=profile_file.read_text("utf-8") if profile else "")
+
+
+# --- the sample site -------------------------------------------------------------------------
+
+def site_config(pages: int, page_kb: int):
+    from pipeline.sample_site.site import SiteConfig
+
+    per_day = max(1, round(pages / (PUBLICATIONS * SITE_DAYS)))
+    return SiteConfig(seed=SITE_SEED, today=SITE_TODAY, days=SITE_DAYS,
+                      articles_per_day=per_day, page_kb=page_kb)
+
+
+@contextmanager
+def serving(pages: int, page_kb: int, folder: Path) -> Iterator[Path]:
+    """Serve a sample site of about ``pages`` article pages; yields its sources file."""
+    from pipeline.sample_site.site import SampleSite
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with SampleSite(site_config(pages, page_kb)).serve() as site:
+        yield site.write_sources_file(folder / "sources.yaml")
+
+
+def measure_size(server_url: str, pages: int, page_kb: int, folder: Path, *,
+                 incremental: bool = False, baseline: bool = False, profile: bool = False
+                 ) -> dict[str, Any]:
+    """Runs over one site size in one scratch database: the first run, and optionally
+    the incremental second run and the baseline over the archived pages."""
+    out: dict[str, Any] = {"pages_requested": pages, "page_kb": page_kb}
+    home = folder / "home"
+    with serving(pages, page_kb, folder) as sources, scratch_database(server_url) as db_url:
+        first = run_pipeline_child(home, db_url, sources, profile=profile)
+        out["first"] = first
+        print(f"{pages} pages{' (profiled)' if profile else ''}: {first.pages_fetched} fetched, "
+              f"{first.articles} articles in {first.wall_s:.1f} s; peak PSS "
+              f"{first.usage.peak_pss_mib:.0f} MiB", flush=True)
+        if incremental:
+            second = run_pipeline_child(home, db_url, sources)
+            out["second"] = second
+            print(f"second run: {second.pages_fetched} fetched in {second.wall_s:.1f} s",
+                  flush=True)
+        if baseline:
+            out["baseline"] = run_baseline(db_url, home / "archive")
+    return out
+
+
+# --- the baseline ----------------------------------------------------------------------------
+
+_ARCHIVED = """
+SELECT warc_path, warc_offset FROM warehouse.crawl_state
+WHERE warc_path IS NOT NULL ORDER BY warc_path, warc_offset
+"""
+_PAGES: list[bytes] = []
+
+
+def archived_pages(db_url: str, archive_dir: Path) -> list[bytes]:
+    """The body of every page the run archived (what it extracted)."""
+    from pipeline.archive import read_record
+
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(_ARCHIVED).fetchall()
+    return [read_record(archive_dir, path, offset)[1] for path, offset in rows]
+
+
+def _bare_extract(index: int) -> int:
+    import trafilatura
+
+    return len(trafilatura.extract(_PAGES[index]) or "")
+
+
+def run_baseline(db_url: str, archive_dir: Path) -> dict[str, Any]:
+    """Bare ``trafilatura.extract`` over the archived pages, one process per core.
+
+    The pages are read into memory first (untimed) and the workers are forked with them,
+    so the timed part is extraction alone: the physical limit of this machine.
+    """
+    import trafilatura  # noqa: F401  (imported before the fork, like a warm worker)
+
+    _PAGES[:] = archived_pages(db_url, archive_dir)
+    processes = os.cpu_count() or 1
+    context = multiprocessing.get_context("fork")
+    started = time.monotonic()
+    with context.Pool(processes) as pool:
+        chars = sum(pool.imap_unordered(_bare_extract, range(len(_PAGES)), chunksize=4))
+    elapsed = time.monotonic() - started
+    pages, mb = len(_PAGES), sum(map(len, _PAGES)) / 2**20
+    _PAGES.clear()
+    print(f"baseline: {pages} pages ({mb:.0f} MiB) in {elapsed:.1f} s with {processes} "
+          f"processes", flush=True)
+    return {"pages": pages, "mib": mb, "elapsed_s": elapsed, "rate": pages / elapsed,
+            "processes": processes, "chars": chars}
+
+
+# --- the report ------------------------------------------------------------------------------
+
+def _stage_totals(run: RunMeasure) -> dict[str, float]:
+    totals = {"crawl": 0.0, "extract": 0.0, "load": 0.0}
+    for stages in run.result["stages"].values():
+        for stage, seconds in stages.items():
+            totals[stage] = totals.get(stage, 0.0) + seconds
+    return totals
+
+
+def _per_10k(small: RunMeasure, large: RunMeasure, attr: str) -> float:
+    grown = getattr(large.usage, attr) - getattr(small.usage, attr)
+    return grown / max(1, large.articles - small.articles) * 10_000
+
+
+def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any] | None,
+           full: dict[str, Any] | None) -> str:
+    first: RunMeasure = main["first"]
+    second: RunMeasure = main["second"]
+    base = main["baseline"]
+    little: RunMeasure = small["first"]
+    ratio = first.rate / base["rate"]
+    share = second.wall_s / first.wall_s
+    lines = [
+        "## End to end (`python benchmarks/bench_e2e.py`)",
+        "",
+        f"{machine_line()}. The bundled sample site (three publications: sitemap index, "
+        "RSS feed, section pages with link following, ~10 % copies, trap pages) served "
+        f"from this process on loopback, {main['page_kb']} KB article pages; each run is "
+        "`pipeline.steps.run_pipeline` (what `newsflow run` calls) in its own process "
+        "against a fresh database, default settings and the site's sources file "
+        "(`download_delay: 0`, the default 2 requests per host).",
+        "",
+        "| benchmark | newsflow | baseline | ratio | target |",
+        "|---|---:|---:|---:|---|",
+        f"| end-to-end pages/s, {first.pages_fetched} pages | {first.rate:.1f} | "
+        f"{base['rate']:.1f} (bare `trafilatura.extract`, {base['processes']} processes) | "
+        f"{ratio:.2f} | >= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else '**not met**'} |",
+        f"| second run over the unchanged site (s) | {second.wall_s:.1f} | "
+        f"{first.wall_s:.1f} (first run) | {share:.1%} | < {TARGET_INCREMENTAL:.0%} "
+        f"{'met' if share < TARGET_INCREMENTAL else '**not met**'} |",
+        f"| peak memory of the run's process tree, PSS (MiB) | "
+        f"{first.usage.peak_pss_mib:.0f} at {first.articles} articles | "
+        f"{little.usage.peak_pss_mib:.0f} at {little.articles} articles | "
+        f"{_per_10k(little, first, 'peak_pss_mib'):+.0f} MiB per 10k articles | flat |",
+        "",
+    ]
+    lines += _runs_table(main, small, full)
+    lines += [""] + _time_table(first, base)
+    if profiled is not None:
+        lines += [""] + _profile_lines(profiled["first"])
+    lines += [""] + _notes(main, first, second, full)
+    return "\n".join(lines)
+
+
+def _runs_table(main, small, full) -> list[str]:
+    rows = ["| run | pages fetched | articles loaded | seconds | pages/s | peak RSS sum (MiB) "
+            "| peak PSS (MiB) | processes |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    runs = [(f"first, ~{small['pages_requested']} pages", small["first"]),
+            (f"first, ~{main['pages_requested']} pages", main["first"]),
+            (f"second (unchanged site), ~{main['pages_requested']} pages", main["second"])]
+    if full is not None:
+        runs.append((f"first, ~{full['pages_requested']} pages of {full['page_kb']} KB",
+                     full["first"]))
+    for name, run in runs:
+        rows.append(f"| {name} | {run.pages_fetched} | {run.articles} | {run.wall_s:.1f} | "
+                    f"{run.rate:.1f} | {run.usage.peak_rss_mib:.0f} | "
+                    f"{run.usage.peak_pss_mib:.0f} | {run.usage.peak_processes} |")
+    return rows
+
+
+def _time_table(first: RunMeasure, base: dict[str, Any]) -> list[str]:
+    stages = _stage_totals(first)
+    rows = ["Where the time of the first run goes: wall time by stage (stages run one after "
+            "the other, source by source) and CPU seconds by process.",
+            "",
+            "| stage (wall) | seconds | share |", "|---|---:|---:|"]
+    for stage, seconds in stages.items():
+        rows.append(f"| {stage} | {seconds:.1f} | {seconds / first.wall_s:.0%} |")
+    other = first.wall_s - sum(stages.values())
+    rows.append(f"| start-up, run bookkeeping, between stages | {other:.1f} | "
+                f"{other / first.wall_s:.0%} |")
+    rows += ["", "| process (CPU) | CPU seconds | per page (ms) |", "|---|---:|---:|"]
+    cpu = dict(first.usage.cpu_s_by_role)
+    cpu["site"] = first.site_cpu_s
+    names = dict(ROLES, site="sample site server threads (the benchmark's process)")
+    for role, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        rows.append(f"| {names.get(role, role)} | {seconds:.1f} | "
+                    f"{seconds / max(1, first.pages_fetched) * 1000:.1f} |")
+    rows.append(f"| baseline: bare `trafilatura.extract` (all processes) | "
+                f"{base['elapsed_s'] * base['processes']:.1f} (wall x processes) | "
+                f"{base['elapsed_s'] * base['processes'] / base['pages'] * 1000:.1f} |")
+    return rows
+
+
+def _profile_lines(run: RunMeasure) -> list[str]:
+    rows = [f"Profile of the run's own process (pyinstrument, {run.pages_fetched} pages, "
+            f"{run.wall_s:.0f} s; the crawler and extraction workers are separate "
+            "processes, see the CPU table): functions with the most own time.",
+            "", "| function | where | seconds | share |", "|---|---|---:|---:|"]
+    for hot in run.result.get("hot_functions", [])[:12]:
+        rows.append(f"| `{hot['function']}` | `{hot['where']}` | {hot['seconds']:.1f} | "
+                    f"{hot['share']:.0%} |")
+    return rows
+
+
+def _notes(main, first: RunMeasure, second: RunMeasure, full) -> list[str]:
+    notes = [f"Second run: {second.pages_fetched} pages downloaded, "
+             f"{second.result['counts'].get('articles_new', 0)} new articles "
+             "(nothing is downloaded or extracted again)."]
+    if full is None:
+        notes.append(f"The {FULL_PAGES:,}-page run of the issue takes about 20 minutes and "
+                     "does not fit the 15-minute budget of `make bench`; run it with "
+                     "`python benchmarks/bench_e2e.py --full`.")
+    errors = first.result.get("errors") or {}
+    if errors:
+        notes.append("Source errors in the first run: " + "; ".join(
+            f"{k}: {v}" for k, v in errors.items()))
+    return notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--page-kb", type=int, default=100)
+    parser.add_argument("--full", action="store_true",
+                        help=f"also run {FULL_PAGES:,} pages of {FULL_PAGE_KB} KB (slow)")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    with database_server() as server_url, \
+            tempfile.TemporaryDirectory(prefix="newsflow-bench-e2e-") as tmp:
+        root = Path(tmp)
+        small = measure_size(server_url, args.small, args.page_kb, root / "small")
+        main_size = measure_size(server_url, args.pages, args.page_kb, root / "main",
+                                 incremental=True, baseline=True)
+        profiled = None
+        if not args.no_profile:
+            profiled = measure_size(server_url, args.small, args.page_kb, root / "profile",
+                                    profile=True)
+            (root / "profile.txt").write_text(profiled["first"].profile_text, "utf-8")
+        full = None
+        if args.full:
+            full = measure_size(server_url, FULL_PAGES, FULL_PAGE_KB, root / "full")
+        text = report(main_size, small, profiled, full)
+    print(text)
+    write_section("e2e", text, args.results)
+    print(f"bench_e2e: {time.monotonic() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
