@@ -1,0 +1,60 @@
+"""``make demo``: the nightly DAG through Airflow on the sample site, then idempotent."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+
+from pipeline.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo
+
+
+def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
+    plan = plan_demo({})
+    assert plan.port == DEFAULT_PORT
+    assert plan.until == plan.today - timedelta(days=1)
+    assert (plan.until - plan.since).days == DEFAULT_DAYS - 1
+    assert plan.env["NEWSFLOW_HOME"] == str(ROOT / ".newsflow")
+    assert plan.env["AIRFLOW_HOME"] == str(ROOT / ".airflow")
+    assert plan.env["NEWSFLOW_SOURCES"].startswith(plan.env["NEWSFLOW_HOME"])
+
+
+def test_the_demo_respects_the_users_home_port_and_days():
+    plan = plan_demo({"NEWSFLOW_HOME": "/srv/nf", "NEWSFLOW_DEMO_PORT": "9000",
+                      "NEWSFLOW_DEMO_DAYS": "2"})
+    assert plan.env["NEWSFLOW_HOME"] == "/srv/nf" and plan.port == 9000
+    assert plan.since == plan.today - timedelta(days=2)
+    assert plan.logical_date.startswith(plan.until.isoformat() + "T02:00")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, database_url):
+    env = {**os.environ, "NEWSFLOW_HOME": str(tmp_path / "home"),
+           "AIRFLOW_HOME": str(tmp_path / "airflow"), "NEWSFLOW_DATABASE_URL": database_url,
+           "NEWSFLOW_DEMO_PORT": str(_free_port()), "NEWSFLOW_DEMO_DAYS": "2",
+           "COLUMNS": "200"}
+    first = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "✓ airflow dags test newsflow_nightly" in first.stdout
+    assert ": success" in first.stdout
+    new = int(first.stdout.split("articles new ")[1].split(",")[0])
+    assert new > 20
+    assert "SELECT source, published_date" in first.stdout and "daily-planet" in first.stdout
+    assert "psql " in first.stdout and "http://localhost:8080" in first.stdout
+
+    second = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "articles new 0," in second.stdout
+    assert "0 new articles" in second.stdout
