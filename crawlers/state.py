@@ -74,7 +74,9 @@ ON CONFLICT (url) DO UPDATE SET
         ELSE EXCLUDED.warc_offset END,
     warc_length = CASE WHEN EXCLUDED.warc_path IS NULL THEN crawl_state.warc_length
         ELSE EXCLUDED.warc_length END,
-    pending_extract = crawl_state.pending_extract OR EXCLUDED.pending_extract
+    pending_extract = crawl_state.pending_extract OR EXCLUDED.pending_extract,
+    held_published_at = CASE WHEN EXCLUDED.pending_extract THEN NULL
+        ELSE crawl_state.held_published_at END
 """
 
 

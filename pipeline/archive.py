@@ -10,7 +10,7 @@ source is.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
@@ -29,7 +29,10 @@ _PENDING = """
 SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
        warc_path, warc_offset
 FROM warehouse.crawl_state
-WHERE source = %s AND pending_extract AND warc_path IS NOT NULL
+WHERE source = %(source)s AND pending_extract AND warc_path IS NOT NULL
+  AND (held_published_at IS NULL
+       OR ((%(since)s::date IS NULL OR held_published_at >= %(since)s::date)
+           AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))
 ORDER BY warc_path, warc_offset
 """
 
@@ -91,13 +94,17 @@ def _read_at(handle: BinaryIO, offset: int, warc_path: str) -> tuple[dict[str, s
     raise ArchiveError(f"no response record at {warc_path}:{offset}")
 
 
-def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str
+def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str,
+                       window: tuple[date | None, date | None] = (None, None)
                        ) -> Iterator[FetchedPage]:
     """Every page of ``source`` waiting for extraction, read from the archive.
 
+    Pages held back by an earlier run's date window (``held_published_at``) come only
+    when ``window`` (inclusive days, None = open) holds their publication date.
     A page whose record cannot be read is logged and skipped (it stays pending).
     """
-    yield from _pages(conn, archive_dir, _PENDING, (source,))
+    yield from _pages(conn, archive_dir, _PENDING,
+                      {"source": source, "since": window[0], "until": window[1]})
 
 
 def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: str,
@@ -107,7 +114,7 @@ def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: 
         yield from _pages(conn, archive_dir, _BY_URL, (source, list(urls)))
 
 
-def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple
+def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple | dict
            ) -> Iterator[FetchedPage]:
     archive_dir = Path(archive_dir)
     open_path: str | None = None

@@ -196,7 +196,7 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
             yield result
 
     with connect(prepare_database(settings)) as conn:
-        pages = iter_pending_pages(conn, settings.archive_dir, source)
+        pages = iter_pending_pages(conn, settings.archive_dir, source, _window(plan))
         written = write_results(path, counted(iter_extract(
             pages, processes=settings.extract_processes, min_chars=settings.min_article_chars)))
     progress(f"{source}: extracted {written} pages")

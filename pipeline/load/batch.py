@@ -18,7 +18,9 @@ Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title
 body changed) / ``articles_unchanged`` (including rows whose other fields were
 refreshed), or ``duplicates`` when a new or revised article is linked to an original
 (or its URL came twice in the batch); ``not_article`` also counts articles published
-outside the run window, which are not loaded; ``failed`` counts extraction errors.
+outside the run window, which are not loaded: their pages stay pending, with the date
+found (``crawl_state.held_published_at``), for the run whose window holds that date
+(a backfill), so holding a page back never loses it; ``failed`` counts extraction errors.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ _MARK_EXTRACTED = """
 UPDATE warehouse.crawl_state SET pending_extract = false
 WHERE url = ANY(%s) AND pending_extract
 """
+_HOLD = "UPDATE warehouse.crawl_state SET held_published_at = %s WHERE url = %s"
 
 
 def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, run_id: int,
@@ -75,6 +78,10 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
                               threshold=near_duplicate_threshold)
             counts = _count(prepared, upserted)
             conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
+            if prepared.held:
+                with conn.cursor() as cursor:
+                    cursor.executemany(_HOLD, [(published, url) for url, published
+                                               in sorted(prepared.held.items())])
             start_source_if_missing(conn, run_id, source)
             add_source_counts(conn, run_id, source, counts)
     except psycopg.OperationalError as exc:

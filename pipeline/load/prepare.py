@@ -61,6 +61,9 @@ class PreparedBatch:
     skipped_by_date: int = 0
     repeated: int = 0
     """Articles dropped because a later result in the batch had the same URL."""
+    held: dict[str, datetime] = field(default_factory=dict)
+    """Page URL -> publication time of the articles outside the window (``skipped_by_date``):
+    their pages stay pending until a run whose window holds that date."""
 
 
 def in_window(published_at: datetime | None, window: Window | None) -> bool:
@@ -82,6 +85,7 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
     pages = {_clean_url(u) for u in page_urls if u}
     by_url: dict[str, tuple[Article, str | None]] = {}
     not_article = failed = skipped = repeated = 0
+    held: dict[str, datetime] = {}
     for result in results:
         if result.url:
             pages.add(_clean_url(result.url))
@@ -92,6 +96,8 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
             not_article += 1
         elif not in_window(article.published_at, window):
             skipped += 1
+            if result.url and article.published_at is not None:
+                held[_clean_url(result.url)] = article.published_at
         else:
             url = _clean_url(article.url or result.url or "")
             if not url:
@@ -127,5 +133,6 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
             minhash=signature_bytes(sigs[i]),
             bands=keys[i],
         ))
-    return PreparedBatch(rows=rows, page_urls=sorted(pages), not_article=not_article,
-                         failed=failed, skipped_by_date=skipped, repeated=repeated)
+    return PreparedBatch(rows=rows, page_urls=sorted(pages - held.keys()),
+                         not_article=not_article, failed=failed, skipped_by_date=skipped,
+                         repeated=repeated, held=held)

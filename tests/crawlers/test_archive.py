@@ -1,6 +1,6 @@
 """The WARC archive: written by crawlers.warc, read back by pipeline.archive."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -100,3 +100,15 @@ def test_archived_pages_are_found_by_url(db, archived):
 def test_unreadable_page_is_skipped_and_the_rest_still_read(db, archived):
     db.execute("UPDATE warehouse.crawl_state SET warc_offset = 3 WHERE url = 'http://a.com/0'")
     assert [p.url for p in iter_pending_pages(db, archived, "s")] == ["http://a.com/2"]
+
+
+def test_a_page_held_for_its_date_comes_only_with_a_window_holding_that_date(db, archived):
+    db.execute("UPDATE warehouse.crawl_state SET held_published_at = '2026-03-01 09:00+00' "
+               "WHERE url = 'http://a.com/0'")
+    outside = [p.url for p in iter_pending_pages(db, archived, "s",
+                                                 (date(2026, 3, 2), date(2026, 3, 2)))]
+    inside = [p.url for p in iter_pending_pages(db, archived, "s",
+                                                (date(2026, 3, 1), date(2026, 3, 1)))]
+    assert outside == ["http://a.com/2"]
+    assert inside == ["http://a.com/0", "http://a.com/2"]
+    assert len(list(iter_pending_pages(db, archived, "s"))) == 2  # no window: everything

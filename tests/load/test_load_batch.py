@@ -122,6 +122,26 @@ def test_every_page_of_the_batch_leaves_the_extraction_queue(conn, run_id):
     assert pending == [(pages[3],)]
 
 
+def test_a_page_outside_the_window_stays_pending_with_its_date_for_a_later_run(conn, run_id):
+    pages = ["http://alpha.test/old", "http://alpha.test/new"]
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO warehouse.crawl_state (url, source, pending_extract) "
+                        "VALUES (%s, 'alpha', true)", [(p,) for p in pages])
+    conn.commit()
+    batch = [ok(pages[0], story(1), published=day(1)), ok(pages[1], story(2), published=day(4))]
+    load_batch(conn, batch, run_id=run_id, source="alpha",
+               window=(date(2025, 3, 3), date(2025, 3, 5)))
+    held = conn.execute("SELECT url, held_published_at FROM warehouse.crawl_state "
+                        "WHERE pending_extract").fetchall()
+    assert held == [(pages[0], day(1))]
+    # the backfill whose window holds the date loads it and releases the page
+    load_batch(conn, batch[:1], run_id=run_id, source="alpha",
+               window=(date(2025, 3, 1), date(2025, 3, 1)))
+    assert sorted(rows(conn)) == sorted(pages)
+    assert conn.execute("SELECT count(*) FROM warehouse.crawl_state WHERE pending_extract"
+                        ).fetchone()[0] == 0
+
+
 def test_the_source_counters_of_the_run_add_up_over_batches(conn, run_id):
     runs.start_source(conn, run_id, "alpha")
     load_batch(conn, _batch()[:10], run_id=run_id, source="alpha")
