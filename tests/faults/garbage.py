@@ -49,7 +49,8 @@ def single_line_page(megabytes: int = 10) -> bytes:
     """An HTML page of ``megabytes`` MB without a single line break."""
     head = b"<!doctype html><html><head><title>One line</title></head><body><p>"
     tail = b"</p></body></html>"
-    words = b"lorem ipsum dolor sit amet " * ((megabytes * 1_000_000 - len(head) - len(tail)) // 27)
+    repeat = (megabytes * 1_000_000 - len(head) - len(tail)) // 27
+    words = b"lorem ipsum dolor sit amet " * repeat
     return head + words + tail
 
 
