@@ -74,11 +74,38 @@ def run_job(job_path: Path, result_path: Path) -> int:
     return 0 if error is None else 1
 
 
+def stop_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies.
+
+    The crawl runs in its own session (so a timeout can kill its whole group), which
+    also shields it from signals sent to the parent's group: without this, a run process
+    killed with SIGKILL would leave its crawl going on, to overlap the next run.
+    SIGKILL, not SIGTERM: nobody is left to read the result, and Scrapy's graceful
+    shutdown would wait for slow downloads; the next run recovers from what was written
+    (the same as when the whole process group is killed). Elsewhere than Linux this
+    does nothing.
+    """
+    import ctypes
+    import os
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print("usage: python -m crawlers.worker JOB.json RESULT.json", file=sys.stderr)
         return 2
+    stop_with_parent()
     return run_job(Path(args[0]), Path(args[1]))
 
 

@@ -180,11 +180,6 @@ def test_run_killed_while_loading_is_completed_by_the_next_run(reference, new_en
     assert snapshot(env.database_url) == reference
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the crawl child runs in its own session and is not told when its parent dies: "
-    "killed alone, the run process leaves its crawl running (up to NEWSFLOW_CRAWL_TIMEOUT) "
-    "where it can overlap the next run; PR_SET_PDEATHSIG or a parent watchdog in "
-    "crawlers/worker.py would stop it"))
 def test_crawl_child_stops_when_only_the_run_process_is_killed(new_env, tmp_path):
     from tests.crawlers.site import TestSite, article_html
     from tests.faults.site_helpers import small_site, write_sources
