@@ -354,15 +354,14 @@ def _runs_table(main, small, full) -> list[str]:
 
 def _time_table(first: RunMeasure, base: dict[str, Any]) -> list[str]:
     stages = _stage_totals(first)
-    rows = ["Where the time of the first run goes: wall time by stage (stages run one after "
-            "the other, source by source) and CPU seconds by process.",
+    rows = ["Where the time of the first run goes: wall time by stage, summed over the "
+            "sources (a source's crawl runs while the previous source is extracted and "
+            "loaded, so stages overlap), and CPU seconds by process.",
             "",
-            "| stage (wall) | seconds | share |", "|---|---:|---:|"]
+            "| stage (wall) | seconds | share of the run |", "|---|---:|---:|"]
     for stage, seconds in stages.items():
         rows.append(f"| {stage} | {seconds:.1f} | {seconds / first.wall_s:.0%} |")
-    other = first.wall_s - sum(stages.values())
-    rows.append(f"| start-up, run bookkeeping, between stages | {other:.1f} | "
-                f"{other / first.wall_s:.0%} |")
+    rows.append(f"| whole run | {first.wall_s:.1f} | 100% |")
     rows += ["", "| process (CPU) | CPU seconds | per page (ms) |", "|---|---:|---:|"]
     cpu = dict(first.usage.cpu_s_by_role)
     cpu["site"] = first.site_cpu_s
@@ -377,14 +376,23 @@ def _time_table(first: RunMeasure, base: dict[str, Any]) -> list[str]:
 
 
 def _profile_lines(run: RunMeasure) -> list[str]:
+    hot = run.result.get("hot_functions", {})
     rows = [f"Profile of the run's own process (pyinstrument, {run.pages_fetched} pages, "
-            f"{run.wall_s:.0f} s; the crawler and extraction workers are separate "
-            "processes, see the CPU table): functions with the most own time.",
+            f"{run.wall_s:.0f} s; the crawler and the extraction workers are other processes, "
+            "see the CPU table). newsflow functions by total time (callees included):",
             "", "| function | where | seconds | share |", "|---|---|---:|---:|"]
-    for hot in run.result.get("hot_functions", [])[:12]:
-        rows.append(f"| `{hot['function']}` | `{hot['where']}` | {hot['seconds']:.1f} | "
-                    f"{hot['share']:.0%} |")
+    for entry in hot.get("ours", [])[:10]:
+        rows.append(_hot_row(entry))
+    rows += ["", "Functions by own time (time blocked in a call counts as its own):", "",
+             "| function | where | seconds | share |", "|---|---|---:|---:|"]
+    for entry in hot.get("own", [])[:8]:
+        rows.append(_hot_row(entry))
     return rows
+
+
+def _hot_row(entry: dict[str, Any]) -> str:
+    return (f"| `{entry['function']}` | `{entry['where']}` | {entry['seconds']:.1f} | "
+            f"{entry['share']:.0%} |")
 
 
 def _notes(main, first: RunMeasure, second: RunMeasure, full) -> list[str]:

@@ -31,51 +31,62 @@ from pipeline.steps import run_pipeline  # noqa: E402
 HOT_FUNCTIONS = 15
 
 
-def stage_times(events: list[tuple[float, str]], end: float) -> dict[str, dict[str, float]]:
-    """Seconds per source and stage (crawl, extract, load) from timed progress messages.
+def stage_times(events: list[tuple[float, str]]) -> dict[str, dict[str, float]]:
+    """Seconds per source and stage from the timed progress messages of a run.
 
-    A source's crawl starts with "SOURCE: crawling", its extraction with "SOURCE:
-    fetched N pages, extracting", its load (and quality checks) with the last "SOURCE:
-    extracted N pages" message; each stage ends where the next one starts (the last at
-    ``end``, or at the next source's crawl).
+    crawl: "S: crawling" to "S: fetched N pages"; extract: "S: extracting" to the last
+    "S: extracted N pages"; load: from there to the last "S: loaded ..." message.
+    Stages of different sources may overlap (the next crawl runs during a load).
     """
-    marks: list[tuple[float, str, str]] = []  # (time, source, stage)
-    last_extracted: dict[str, float] = {}
+    first: dict[tuple[str, str], float] = {}
+    last: dict[tuple[str, str], float] = {}
     for at, message in events:
         source, _, rest = message.partition(": ")
-        if rest == "crawling":
-            marks.append((at, source, "crawl"))
-        elif rest.endswith(" pages, extracting"):
-            marks.append((at, source, "extract"))
-        elif rest.startswith("extracted "):
-            last_extracted[source] = at
-    for source, at in last_extracted.items():
-        marks.append((at, source, "load"))
-    marks.sort()
+        word = rest.split(" ", 1)[0]
+        if word in ("crawling", "fetched", "extracting", "extracted", "loaded"):
+            first.setdefault((source, word), at)
+            last[(source, word)] = at
     result: dict[str, dict[str, float]] = {}
-    for i, (at, source, stage) in enumerate(marks):
-        stop = marks[i + 1][0] if i + 1 < len(marks) else end
-        result.setdefault(source, {})[stage] = round(stop - at, 3)
-    return result
+    for (source, word), at in first.items():
+        if word == "crawling" and (source, "fetched") in first:
+            result.setdefault(source, {})["crawl"] = first[(source, "fetched")] - at
+        elif word == "extracting" and (source, "extracted") in last:
+            result.setdefault(source, {})["extract"] = last[(source, "extracted")] - at
+        elif word == "extracted" and (source, "loaded") in last:
+            result.setdefault(source, {})["load"] = last[(source, "loaded")] - last[(source, word)]
+    return {source: {k: round(v, 3) for k, v in stages.items()}
+            for source, stages in result.items()}
 
 
-def hot_functions(session, limit: int = HOT_FUNCTIONS) -> list[dict[str, object]]:
-    """The functions with the most own (self) time in a pyinstrument session."""
+def _key(frame) -> tuple[str, str]:
+    return frame.function or "?", f"{frame.file_path_short or '?'}:{frame.line_no or 0}"
+
+
+def hot_functions(session, limit: int = HOT_FUNCTIONS) -> dict[str, list[dict[str, object]]]:
+    """From a pyinstrument session: the functions with the most own time ("own"; time
+    blocked in a call such as waiting for a child process counts as own time of that
+    call), and newsflow's own functions by total time including callees ("ours")."""
     own: dict[tuple[str, str], float] = {}
-    stack = [session.root_frame()]
+    ours: dict[tuple[str, str], float] = {}
+    stack = [(session.root_frame(), frozenset())]
     while stack:
-        frame = stack.pop()
-        if frame is None:
+        frame, above = stack.pop()
+        if frame is None or frame.is_synthetic:
             continue
-        children = list(frame.children)
-        self_time = frame.time - sum(child.time for child in children)
-        key = (frame.function or "?", f"{frame.file_path_short or '?'}:{frame.line_no or 0}")
-        own[key] = own.get(key, 0.0) + max(0.0, self_time)
-        stack.extend(children)
+        key = _key(frame)
+        own[key] = own.get(key, 0.0) + max(0.0, frame.total_self_time)
+        path = frame.file_path or ""
+        if key not in above and ("/pipeline/" in path or "/crawlers/" in path):
+            ours[key] = ours.get(key, 0.0) + frame.time
+        stack.extend((child, above | {key}) for child in frame.children)
     total = session.duration or 1.0
-    ranked = sorted(own.items(), key=lambda kv: -kv[1])[:limit]
-    return [{"function": f, "where": w, "seconds": round(s, 3), "share": round(s / total, 4)}
-            for (f, w), s in ranked]
+
+    def top(table: dict[tuple[str, str], float]) -> list[dict[str, object]]:
+        ranked = sorted(table.items(), key=lambda kv: -kv[1])[:limit]
+        return [{"function": f, "where": w, "seconds": round(s, 3),
+                 "share": round(s / total, 4)} for (f, w), s in ranked]
+
+    return {"own": top(own), "ours": top(ours)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "crawl": {name: data["crawl"] for name, data in report["sources"].items()},
         "errors": {name: data["error"] for name, data in report["sources"].items()
                    if data["error"]},
-        "stages": stage_times([(at - started, m) for at, m in events], ended - started),
+        "stages": stage_times(events),
         "parent_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "largest_child_peak_rss_mib": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),

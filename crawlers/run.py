@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -29,11 +30,28 @@ from pipeline.sources import Source
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CrawlResult", "crawl_sources"]
+__all__ = ["CrawlResult", "crawl_sources", "stop_crawls"]
 
 GRACE_S = 60.0
 """Extra time the child gets beyond its own time limit to close cleanly."""
 LOG_TAIL_LINES = 5
+
+_RUNNING: set[subprocess.Popen] = set()
+"""Crawl children of this process that are still running (see ``stop_crawls``)."""
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_crawls() -> None:
+    """Stop every crawl child this process started that is still running.
+
+    Children lead their own session, so Ctrl-C in a terminal never reaches them; a run
+    that is interrupted while a crawl runs in another thread calls this so that no
+    crawler is left behind.
+    """
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        _kill(process)
 
 
 def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
@@ -83,6 +101,8 @@ def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
                 [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
                 stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                 env=_child_env(), start_new_session=True)
+            with _RUNNING_LOCK:
+                _RUNNING.add(process)
             try:
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -90,6 +110,12 @@ def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
                 return CrawlResult(job.source.name, error=(
                     f"crawl did not finish within {timeout:.0f} s and was killed; "
                     f"see {log_path}"), elapsed_s=round(time.monotonic() - started, 3))
+            except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child along
+                _kill(process)
+                raise
+            finally:
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(process)
         elapsed = round(time.monotonic() - started, 3)
         if result_file.exists():
             try:

@@ -1,0 +1,74 @@
+"""``run_sources``: the next source's crawl overlaps this source's extraction and load;
+crawls stay one at a time and in order; failures are recorded per source.
+
+The step functions are replaced by recorders (the steps themselves are tested with
+real PostgreSQL and Scrapy in their own modules and in the end-to-end tests).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from pipeline import steps
+from pipeline.errors import CrawlError
+
+STEP_S = 0.2
+
+
+@pytest.fixture
+def events(monkeypatch) -> list[tuple[str, str, str]]:
+    """(what, source, "start"/"end") in the order they happened, from every thread."""
+    recorded: list[tuple[str, str, str]] = []
+    lock = threading.Lock()
+
+    def step(name: str, result=None, fail_for: str | None = None):
+        def run(settings, plan, source, *args, **kwargs):
+            with lock:
+                recorded.append((name, source, "start"))
+            time.sleep(STEP_S)
+            with lock:
+                recorded.append((name, source, "end"))
+            if source == fail_for:
+                raise CrawlError(f"crawl of {source} failed: boom")
+            return result if result is not None else {}
+        return run
+
+    monkeypatch.setattr(steps, "crawl_source", step("crawl", {"fetched": 1}, fail_for="bad"))
+    monkeypatch.setattr(steps, "extract_source", step("extract"))
+    monkeypatch.setattr(steps, "load_source", step("load"))
+    monkeypatch.setattr(steps, "check_source", step("check"))
+    monkeypatch.setattr(steps, "fail_source", lambda settings, plan, source, error:
+                        recorded.append(("fail", source, error)))
+    return recorded
+
+
+def _index(events, *event) -> int:
+    return events.index(event)
+
+
+def test_next_crawl_runs_while_the_previous_source_is_extracted(events) -> None:
+    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
+    assert _index(events, "crawl", "b", "start") < _index(events, "extract", "a", "end")
+
+
+def test_crawls_run_one_at_a_time_in_source_order(events) -> None:
+    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b", "c"]})
+    crawls = [(source, edge) for what, source, edge in events if what == "crawl"]
+    assert crawls == [("a", "start"), ("a", "end"), ("b", "start"), ("b", "end"),
+                      ("c", "start"), ("c", "end")]
+
+
+def test_a_source_is_processed_only_after_its_own_crawl(events) -> None:
+    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
+    for source in ("a", "b"):
+        assert _index(events, "crawl", source, "end") < _index(events, "extract", source, "start")
+
+
+def test_a_failed_crawl_is_recorded_and_the_other_sources_go_on(events) -> None:
+    steps.run_sources(None, {"run_id": 1, "sources": ["bad", "b"]})
+    assert ("fail", "bad", "crawl of bad failed: boom") in events
+    assert ("extract", "bad", "start") not in events
+    assert ("check", "b", "end") in events
