@@ -192,7 +192,8 @@ WHERE run_id = %s ORDER BY source
 
 _SHORT = {"pages_discovered": "discovered", "pages_fetched": "fetched", "articles_new": "new",
           "articles_updated": "updated", "articles_unchanged": "unchanged",
-          "duplicates": "dupl.", "not_article": "not art.", "failed": "failed"}
+          "duplicates": "dupl.", "not_article": "not art.", "failed": "failed",
+          "held_by_date": "held"}
 
 _WAREHOUSE_TOTALS = """
 SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of IS NOT NULL)

@@ -21,6 +21,7 @@ class SourceRunFigures:
     """What one run did for one source (shares are computed from these)."""
 
     pages_fetched: int
+    """Pages fetched for this run's window (pages held for another day left out)."""
     articles: int
     """Pages that yielded an article (new, updated, unchanged or duplicate)."""
     duplicates: int
@@ -97,7 +98,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
 
 
 _FIGURES = """
-SELECT s.pages_fetched,
+SELECT s.pages_fetched - s.held_by_date,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates,
        s.duplicates,
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source),
@@ -110,10 +111,10 @@ SELECT s.pages_fetched,
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
             AND btrim(a.body) = ''),
        (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged + p.duplicates)::float
-                   / p.pages_fetched)
+                   / (p.pages_fetched - p.held_by_date))
         FROM (SELECT * FROM warehouse.crawl_run_sources p
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
-                AND p.pages_fetched >= %(min_pages)s
+                AND p.pages_fetched - p.held_by_date >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p)
 FROM warehouse.crawl_run_sources s
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s

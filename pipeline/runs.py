@@ -24,6 +24,7 @@ COUNTERS = (
     "duplicates",
     "not_article",
     "failed",
+    "held_by_date",
 )
 
 
@@ -39,6 +40,8 @@ class RunCounts:
     duplicates: int = 0
     not_article: int = 0
     failed: int = 0
+    held_by_date: int = 0
+    """Articles published outside the run's window, left pending for the run covering them."""
 
     def __add__(self, other: "RunCounts") -> "RunCounts":
         return RunCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)

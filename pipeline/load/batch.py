@@ -17,10 +17,11 @@ A failure anywhere rolls all of it back; a lost connection is raised as
 Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title or
 body changed) / ``articles_unchanged`` (including rows whose other fields were
 refreshed), or ``duplicates`` when a new or revised article is linked to an original
-(or its URL came twice in the batch); ``not_article`` also counts articles published
-outside the run window, which are not loaded: their pages stay pending, with the date
-found (``crawl_state.held_published_at``), for the run whose window holds that date
-(a backfill), so holding a page back never loses it; ``failed`` counts extraction errors.
+(or its URL came twice in the batch); ``not_article``; ``held_by_date`` counts articles
+published outside the run window, which are not loaded: their pages stay pending, with
+the date found (``crawl_state.held_published_at``), for the run whose window holds that
+date (a backfill), so holding a page back never loses it; ``failed`` counts extraction
+errors.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
 
 
 def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) -> RunCounts:
-    counts = RunCounts(not_article=prepared.not_article + prepared.skipped_by_date,
+    counts = RunCounts(not_article=prepared.not_article, held_by_date=prepared.skipped_by_date,
                        failed=prepared.failed, duplicates=prepared.repeated)
     for done, is_duplicate in upserted.values():
         if done.action in ("new", "revised") and is_duplicate:

@@ -97,13 +97,13 @@ def test_the_first_source_keeps_the_row(conn, run_id):
     assert rows(conn)[url]["source"] == "alpha"
 
 
-def test_articles_outside_the_window_are_not_loaded_and_count_as_not_article(conn, run_id):
+def test_articles_outside_the_window_are_not_loaded_and_count_as_held_by_date(conn, run_id):
     batch = [ok("http://alpha.test/old", story(1), published=day(1)),
              ok("http://alpha.test/new", story(2), published=day(4))]
     counts = load_batch(conn, batch, run_id=run_id, source="alpha",
                         window=(date(2025, 3, 3), date(2025, 3, 5)))
     assert list(rows(conn)) == ["http://alpha.test/new"]
-    assert (counts.articles_new, counts.not_article) == (1, 1)
+    assert (counts.articles_new, counts.held_by_date, counts.not_article) == (1, 1, 0)
 
 
 def test_every_page_of_the_batch_leaves_the_extraction_queue(conn, run_id):
