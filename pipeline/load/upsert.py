@@ -98,9 +98,13 @@ WHERE x.action = 'revised'
 _UPSERT = """
 INSERT INTO warehouse.articles AS a
     (url, fetched_url, source, title, authors, published_at, published_date_only, language,
-     description, body, content_hash, extractor_version, run_id)
+     description, body, content_hash, extractor_version, run_id, first_seen_at)
 SELECT url, fetched_url, source, title, authors, published_at, published_date_only, language,
-       description, body, content_hash, extractor_version, %(run_id)s
+       description, body, content_hash, extractor_version, %(run_id)s,
+       -- not now(): a transaction starts before it waits for the load lock, and "first
+       -- seen" must follow the order in which loads commit, or a copy loaded earlier
+       -- could turn out to be seen after the original loaded later.
+       statement_timestamp()
 FROM load_staging ORDER BY url
 ON CONFLICT (url) DO UPDATE SET
     fetched_url = EXCLUDED.fetched_url,
