@@ -14,6 +14,7 @@ help:
 	@echo "make test        run the whole test suite (what CI runs)"
 	@echo "make test-fast   the test suite without the slow end-to-end tests"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 
 install: $(STAMP)
@@ -32,6 +33,9 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+airflow: install
+	scripts/airflow-local.sh standalone
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
