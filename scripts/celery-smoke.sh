@@ -6,4 +6,5 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+export NEWSFLOW_CELERY_SMOKE=1  # opts in to the celery-marked test
 exec .venv/bin/python -m pytest tests/dags/test_celery_e2e.py -v -p no:cacheprovider "$@"
