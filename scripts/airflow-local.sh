@@ -10,6 +10,7 @@
 #                                           PostgreSQL metadata) and run api-server,
 #                                           scheduler, dag-processor and a Celery worker
 #   eval "$(scripts/airflow-local.sh env)"  use the `airflow` CLI on this Airflow
+#   eval "$(scripts/airflow-local.sh env celery)"   ... on the `celery` one
 #
 # Settings (environment): AIRFLOW_HOME (default .airflow), AIRFLOW_PORT (8080),
 # NEWSFLOW_CRAWL_POOL_SLOTS (4), and for `celery`: AIRFLOW_METADATA_URL
@@ -39,7 +40,13 @@ if [[ ! -s "$AIRFLOW_HOME/.jwt_secret" ]]; then
 fi
 export AIRFLOW__API_AUTH__JWT_SECRET="$(cat "$AIRFLOW_HOME/.jwt_secret")"
 
-if [[ "$MODE" == celery ]]; then
+# `env celery` prints the settings of the `celery` mode.
+FLAVOUR="$MODE"
+if [[ "$MODE" == env ]]; then
+    FLAVOUR="${2:-standalone}"
+fi
+
+if [[ "$FLAVOUR" == celery ]]; then
     export AIRFLOW__CORE__EXECUTOR=CeleryExecutor
     export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW_METADATA_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/newsflow_airflow}"
     export AIRFLOW__CELERY__BROKER_URL="${AIRFLOW_BROKER_URL:-redis://127.0.0.1:6379/0}"
@@ -59,8 +66,12 @@ case "$MODE" in
         for name in AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__LOAD_EXAMPLES \
                     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS AIRFLOW__API__PORT \
                     AIRFLOW__API__BASE_URL AIRFLOW__CORE__EXECUTION_API_SERVER_URL \
-                    AIRFLOW__API_AUTH__JWT_SECRET PATH; do
-            printf 'export %s=%q\n' "$name" "${!name}"
+                    AIRFLOW__API_AUTH__JWT_SECRET PATH AIRFLOW__CORE__EXECUTOR \
+                    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN AIRFLOW__CELERY__BROKER_URL \
+                    AIRFLOW__CELERY__RESULT_BACKEND; do
+            if [[ -n "${!name:-}" ]]; then
+                printf 'export %s=%q\n' "$name" "${!name}"
+            fi
         done
         ;;
     init)
@@ -87,7 +98,7 @@ case "$MODE" in
         wait -n
         ;;
     *)
-        echo "usage: $0 [standalone|init|celery|env]" >&2
+        echo "usage: $0 [standalone|init|celery|env [celery]]" >&2
         exit 2
         ;;
 esac

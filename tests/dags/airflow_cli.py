@@ -41,10 +41,11 @@ def free_port() -> int:
             return port
 
 
-def airflow_env(base: Mapping[str, str]) -> dict[str, str]:
-    """``base`` plus what ``scripts/airflow-local.sh env`` exports (AIRFLOW_HOME, the DAGs
-    folder, the API port and URLs, the shared JWT secret, PATH with .venv/bin)."""
-    shown = subprocess.run(["bash", "-c", f'eval "$("{SCRIPT}" env)" && env -0'],
+def airflow_env(base: Mapping[str, str], flavour: str = "standalone") -> dict[str, str]:
+    """``base`` plus what ``scripts/airflow-local.sh env FLAVOUR`` exports (AIRFLOW_HOME,
+    the DAGs folder, the API port and URLs, the shared JWT secret, PATH with .venv/bin;
+    for ``celery`` also the executor, metadata database and broker)."""
+    shown = subprocess.run(["bash", "-c", f'eval "$("{SCRIPT}" env {flavour})" && env -0'],
                            env=dict(base), cwd=REPO_ROOT, capture_output=True, check=True)
     return dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
 

@@ -97,11 +97,8 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
             "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
             "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
             "NEWSFLOW_EXTRACT_PROCESSES": "1",
-        })
+        }, "celery")
         env.pop("NEWSFLOW_DATABASE_URL", None)  # the connection alone names the database
-        # The CLI of this Airflow (trigger, list-runs) must use the same metadata DB.
-        env["AIRFLOW__CORE__EXECUTOR"] = "CeleryExecutor"
-        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata_url
 
         services = stack.enter_context(Services(env, tmp_path / "services"))
         airflow_stack = services.start("airflow-local.sh celery", [str(SCRIPT), "celery"])
