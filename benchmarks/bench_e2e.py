@@ -308,6 +308,31 @@ def _pipeline_cpu(run: RunMeasure) -> float:
     return sum(run.usage.cpu_s_by_role.values())
 
 
+def _utilisation(run: RunMeasure) -> str:
+    """One sentence: how busy the machine's cores were during the run, and why not more."""
+    cores = os.cpu_count() or 1
+    used = _pipeline_cpu(run) + run.site_cpu_s
+    stages = _stage_totals(run)
+    crawler_busy = run.usage.cpu_s_by_role.get("crawler", 0.0) / max(stages["crawl"], 1e-9)
+    bound = ("bound by the round trips of 2 requests at a time per host, not by CPU: the "
+             f"crawler process used {crawler_busy:.0%} of a core" if crawler_busy < 0.8 else
+             f"the crawler process using {crawler_busy:.0%} of a core")
+    return (f"During the first run the {cores} cores were {used / (run.wall_s * cores):.0%} "
+            f"busy with it ({used:.0f} CPU seconds in {run.wall_s:.0f} s, the sample site "
+            f"included): extraction ({stages['extract']:.0f} s) and the crawls "
+            f"({stages['crawl']:.0f} s, {bound}) overlap only across sources; within one "
+            "source the crawl finishes before its extraction starts.")
+
+
+BLOCKING = ("lock.acquire", "wait", "epoll.poll", "select", "poll", "sleep", "waitpid")
+
+
+def _blocked_share(run: RunMeasure) -> float:
+    """Share of the profiled run's time its main thread spent blocked in a call."""
+    own = run.result.get("hot_functions", {}).get("own", [])
+    return sum(float(e["share"]) for e in own if str(e["function"]) in BLOCKING)
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
@@ -326,7 +351,7 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
         "## End to end (`python benchmarks/bench_e2e.py`)",
         "",
         f"{machine_line()}; load average {load[0]:.1f} before, {load[1]:.1f} after (the "
-        "machine is shared: wall-clock figures are noisy, CPU figures are not). The bundled "
+        "machine is shared: wall-clock figures are noisy, CPU figures much less). The bundled "
         "sample site (three publications: sitemap index, RSS feed, section pages with link "
         "following, ~10 % copies, the trap pages) is served from the benchmark's process on "
         f"loopback with {main['page_kb']} KB article pages. Each run is "
@@ -351,6 +376,17 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
         f"{first.usage.peak_pss_mib:.0f} at {first.articles} articles | "
         f"{little.usage.peak_pss_mib:.0f} at {little.articles} articles | "
         f"{_per_10k(little, first, 'peak_pss_mib'):+.0f} MiB per 10k articles | flat |",
+    ]
+    if full is not None:
+        big: RunMeasure = full["first"]
+        lines.append(
+            f"| peak memory, PSS (MiB), {full['page_kb']} KB pages | {big.usage.peak_pss_mib:.0f} "
+            f"at {big.articles} articles | {first.usage.peak_pss_mib:.0f} at {first.articles} "
+            f"articles ({main['page_kb']} KB pages) | "
+            f"{_per_10k(first, big, 'peak_pss_mib'):+.0f} MiB per 10k articles | flat |")
+    lines += [
+        "",
+        _utilisation(first),
         "",
     ]
     lines += _runs_table(main, small, full)
@@ -426,7 +462,9 @@ def _profile_lines(run: RunMeasure) -> list[str]:
             "", "| function | where | seconds | share |", "|---|---|---:|---:|"]
     for entry in hot.get("ours", [])[:10]:
         rows.append(_hot_row(entry))
-    rows += ["", "Functions by own time (time blocked in a call counts as its own):", "",
+    rows += ["", f"Its main thread is blocked {_blocked_share(run):.0%} of the time (waiting "
+             "for extraction results and for the crawl); functions by own time (time "
+             "blocked in a call counts as its own):", "",
              "| function | where | seconds | share |", "|---|---|---:|---:|"]
     for entry in hot.get("own", [])[:8]:
         rows.append(_hot_row(entry))
@@ -461,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="pages (an even sample of the run's) for the baseline")
     parser.add_argument("--full", action="store_true",
                         help=f"also run {FULL_PAGES:,} pages of {FULL_PAGE_KB} KB (slow)")
+    parser.add_argument("--full-pages", type=int, default=FULL_PAGES, help=argparse.SUPPRESS)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -478,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
                                     profile=True)
         full = None
         if args.full:
-            full = measure_size(server_url, FULL_PAGES, FULL_PAGE_KB, root / "full")
+            full = measure_size(server_url, args.full_pages, FULL_PAGE_KB, root / "full")
         text = report(main_size, small, profiled, full, (load_before, os.getloadavg()[0]))
     print(text)
     write_section("e2e", text, args.results)

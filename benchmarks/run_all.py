@@ -20,7 +20,7 @@ BENCHMARKS: list[tuple[str, list[str], int]] = [
     ("bench_crawl.py", [], 180),
     ("bench_load.py", [], 180),
     ("bench_analytics.py", [], 300),
-    ("bench_e2e.py", [], 240),
+    ("bench_e2e.py", [], 420),
 ]
 
 
