@@ -41,6 +41,14 @@ def free_port() -> int:
             return port
 
 
+def outside_environ() -> dict[str, str]:
+    """This process's environment without any AIRFLOW* or NEWSFLOW_* variable, so a
+    developer's own Airflow or newsflow settings (a metadata DB, a ``newsflow_db``
+    connection) never reach the test's Airflow."""
+    return {name: value for name, value in os.environ.items()
+            if not name.startswith(("AIRFLOW", "NEWSFLOW_"))}
+
+
 def airflow_env(base: Mapping[str, str], flavour: str = "standalone") -> dict[str, str]:
     """``base`` plus what ``scripts/airflow-local.sh env FLAVOUR`` exports (AIRFLOW_HOME,
     the DAGs folder, the API port and URLs, the shared JWT secret, PATH with .venv/bin;

@@ -16,7 +16,6 @@ NEWSFLOW_CELERY_SMOKE=1; without it the ``celery`` marker skips the test.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import socket
 from contextlib import ExitStack
@@ -31,7 +30,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from pipeline.sample_site import SampleSite, SiteConfig
 from tests.dags.airflow_cli import (SCRIPT, Services, airflow, airflow_env, free_port,
-                                    wait_for_http, wait_for_runs)
+                                    outside_environ, wait_for_http, wait_for_runs)
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -82,7 +81,7 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
         sites = {name: stack.enter_context(SampleSite(SITE).serve(host=host))
                  for name, host in HOSTS.items()}
         env = airflow_env({
-            **os.environ,
+            **outside_environ(),
             "AIRFLOW_HOME": str(tmp_path / "airflow"),
             "AIRFLOW_PORT": str(free_port()),
             "AIRFLOW_METADATA_URL": metadata_url,
@@ -93,12 +92,12 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
             "AIRFLOW__API__WORKERS": "1",
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            # No NEWSFLOW_DATABASE_URL: the connection alone names the database.
             "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
             "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
             "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
             "NEWSFLOW_EXTRACT_PROCESSES": "1",
         }, "celery")
-        env.pop("NEWSFLOW_DATABASE_URL", None)  # the connection alone names the database
 
         services = stack.enter_context(Services(env, tmp_path / "services"))
         airflow_stack = services.start("airflow-local.sh celery", [str(SCRIPT), "celery"])

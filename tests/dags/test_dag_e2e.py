@@ -16,7 +16,6 @@ sequence as an operator would:
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.runs import COUNTERS
 from pipeline.sample_site import SampleSite, SiteConfig
 from tests.dags.airflow_cli import (Services, airflow, airflow_env, free_port, init_airflow,
-                                    wait_for_http, wait_for_runs)
+                                    outside_environ, wait_for_http, wait_for_runs)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -114,7 +113,7 @@ def stack(make_database, tmp_path_factory) -> Stack:
     with site.serve() as serving:
         sources = serving.write_sources_file(root / "sources.yaml")
         base = {
-            **os.environ,
+            **outside_environ(),
             "AIRFLOW_HOME": str(root / "airflow"),
             "AIRFLOW_PORT": str(free_port()),
             # Runs are made by the test (dags test, backfill) only: no scheduled run of
