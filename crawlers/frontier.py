@@ -16,7 +16,11 @@ from typing import Callable, Iterable
 from crawlers.canonical import host_of
 from crawlers.discovery import Discovered
 from crawlers.policy import Decision, KnownState, Window, conditional_headers, decide
-from crawlers.state import CrawlStateStore
+from crawlers.state import CrawlStateStore, FetchRecord
+
+MAX_URL_LENGTH = 2083
+"""Longer URLs are recorded as failed (``url_too_long``) and never requested; Scrapy's
+``URLLENGTH_LIMIT`` (the same number) would otherwise drop them without a trace."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class FrontierCounts:
     skipped_by_date: int = 0
     over_limit: int = 0
     """Would have been fetched, but the run's ``max_pages`` was reached."""
+    url_too_long: int = 0
 
 
 class UrlFilter:
@@ -93,6 +98,12 @@ class Frontier:
         now = self.clock()
         admitted = []
         for url, item in fresh.items():
+            if len(url) > MAX_URL_LENGTH:
+                self.counts.url_too_long += 1
+                self.store.fetched(FetchRecord(url=url, outcome="failed",
+                                               lastmod=item.version_date,
+                                               failure_reason="url_too_long"))
+                continue
             state = known.get(url)
             decision = decide(item, state, window=self.window, now=now, revisit=self.revisit)
             if decision is Decision.SKIP_BY_DATE:

@@ -194,6 +194,8 @@ class NewsSpider(scrapy.Spider):
         stats.set_value("newsflow/skipped_unchanged", counts.skipped_unchanged)
         stats.set_value("newsflow/skipped_by_date", counts.skipped_by_date)
         stats.set_value("newsflow/over_limit", counts.over_limit)
+        if counts.url_too_long:
+            stats.set_value("newsflow/failed/url_too_long", counts.url_too_long)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -172,9 +172,10 @@ def test_redirect_to_another_host_is_recorded_as_offsite_redirect(hostile_crawl,
     assert reason == "offsite_redirect"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Scrapy's UrlLengthMiddleware drops requests longer than URLLENGTH_LIMIT (2083) "
-    "silently: the URL is counted as discovered but gets no crawl_state row or reason"))
-def test_very_long_url_is_recorded_with_a_reason(hostile_crawl):
+def test_very_long_url_is_recorded_with_a_reason(hostile_crawl, crawl_env):
     site, _, _, state, _ = hostile_crawl
-    assert site.base_url + LONG_PATH in state
+    assert state[site.base_url + LONG_PATH] == "failed"
+    with crawl_env.connect() as conn:
+        (reason,) = conn.execute("SELECT failure_reason FROM warehouse.crawl_state WHERE url = %s",
+                                 (site.base_url + LONG_PATH,)).fetchone()
+    assert reason == "url_too_long"
