@@ -264,7 +264,10 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
                   "scripts/airflow-local.sh   then open http://localhost:8080")
     console.print(f"  Serve the site again: .venv/bin/python -m pipeline.sample_site --port "
                   f"{plan.port} --days {(plan.today - plan.since).days + 1}")
-    console.print("  Stop the embedded database: .venv/bin/newsflow db stop")
+    home = shlex.quote(plan.env["NEWSFLOW_HOME"])
+    console.print(f"  Use the demo's data:  NEWSFLOW_HOME={home} .venv/bin/newsflow stats "
+                  "(or export, run, ...)")
+    console.print(f"  Stop the database:    NEWSFLOW_HOME={home} .venv/bin/newsflow db stop")
 
 
 if __name__ == "__main__":

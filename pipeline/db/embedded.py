@@ -45,10 +45,12 @@ def embedded_url(data_dir: Path) -> str:
 
 def stop_embedded(data_dir: Path) -> bool:
     """Stop the embedded server in ``data_dir`` if one runs; True when one was stopped."""
-    import pgserver
-
     if not (data_dir / "postmaster.pid").exists():
         return False
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    server.cleanup()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs without XDG_RUNTIME_DIR, as above
+        import pgserver
+
+        server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        server.cleanup()
     return True
