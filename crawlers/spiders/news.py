@@ -14,6 +14,8 @@ from typing import Any, AsyncIterator, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 
@@ -52,6 +54,16 @@ class NewsSpider(scrapy.Spider):
             window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
             max_pages=job.page_limit)
         self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
+        # Link following waits until the sitemaps and feeds are read: a page they date
+        # outside the window must not be fetched first, undated, through a link.
+        self._documents_pending = 0
+        self._held_start: list[scrapy.Request] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._release_on_idle, signal=signals.spider_idle)
+        return spider
 
     # --- discovery -------------------------------------------------------------------
 
@@ -65,12 +77,18 @@ class NewsSpider(scrapy.Spider):
         if source.uses_robots_sitemaps:
             for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls)):
                 yield self._document(f"{origin}/robots.txt", "robots_sitemaps")
-        for url in source.start_urls:
+        for request in self._start_links(source.start_urls):
+            if self._documents_pending:
+                self._held_start.append(request)
+            else:
+                yield request
+
+    def _start_links(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
             canonical = try_canonical(url)
             if canonical and self.frontier.filter.is_article(canonical):
-                for request in self._requests(self.frontier.admit(
-                        [Discovered(canonical, url, via="link")]), depth=0):
-                    yield request
+                yield from self._requests(self.frontier.admit(
+                    [Discovered(canonical, url, via="link")]), depth=0)
             elif canonical and self.frontier.follow_navigation(canonical):
                 yield scrapy.Request(url, callback=self.parse_navigation,
                                      errback=self.document_failed,
@@ -79,38 +97,65 @@ class NewsSpider(scrapy.Spider):
     def _document(self, url: str, kind: str) -> scrapy.Request:
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
                     "robots_sitemaps": self.parse_robots}[kind]
+        self._documents_pending += 1
         return scrapy.Request(url, callback=callback, errback=self.document_failed,
                               meta={KIND: kind}, priority=10)
+
+    def _document_done(self) -> list[scrapy.Request]:
+        """The held link-following requests, once the last sitemap or feed is read."""
+        self._documents_pending -= 1
+        if self._documents_pending > 0 or not self._held_start:
+            return []
+        held, self._held_start = self._held_start, []
+        return held
+
+    def _release_on_idle(self) -> None:
+        # A document request dropped without a callback (filtered) would hold the links
+        # forever; when nothing else is left to do, release them.
+        if self._held_start:
+            self._documents_pending = 0
+            held, self._held_start = self._held_start, []
+            for request in held:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.text if response.body else ""):
             yield self._document(url, "sitemap")
+        yield from self._document_done()
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except MalformedDocument as exc:
             self._discovery_failed("sitemap", "malformed", response.url, exc)
+            yield from self._document_done()
             return
         for child in sitemap.children:
             yield self._document(child, "sitemap")
         yield from self._requests(self.frontier.admit(sitemap.pages))
+        yield from self._document_done()
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         try:
             items = parse_feed(response.body, response.url)
         except MalformedDocument as exc:
             self._discovery_failed("feed", "malformed", response.url, exc)
+            yield from self._document_done()
             return
         yield from self._requests(self.frontier.admit(items))
+        yield from self._document_done()
 
     def parse_navigation(self, response: Response) -> Iterator[scrapy.Request]:
         yield from self._follow(response)
 
-    def document_failed(self, failure) -> None:
+    def document_failed(self, failure) -> list[scrapy.Request]:
         request = failure.request
         self._discovery_failed(request.meta.get(KIND, "document"),
                                failure_reason(failure.value), request.url, failure.value)
+        if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps"):
+            return self._document_done()
+        return []
 
     def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
         kind = "sitemap" if kind == "robots_sitemaps" else kind
