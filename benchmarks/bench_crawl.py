@@ -27,11 +27,9 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,9 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
 
 import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
+from benchmarks.scratch_db import create_scratch_database, drop_scratch_database  # noqa: E402
 from benchmarks.results import RESULTS, machine_line, write_section  # noqa: E402
 from pipeline import runs  # noqa: E402
 from pipeline.config import CrawlLimits, Settings  # noqa: E402
@@ -146,7 +143,7 @@ def run_baseline(base: str, pages: int) -> dict:
 def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
     from crawlers.run import crawl_sources
 
-    scratch = _scratch_database(server_url)
+    scratch = create_scratch_database(server_url, "newsflow_bench_crawl")
     try:
         with psycopg.connect(scratch) as conn:
             apply_migrations(conn)
@@ -158,28 +155,12 @@ def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
         source = Source("bench", sitemaps=(f"{base}/sitemap.xml",), max_pages=pages)
         (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=scratch)
     finally:
-        _drop_database(server_url, scratch)
+        drop_scratch_database(server_url, scratch)
     if result.error or result.fetched != pages:
         raise SystemExit(f"newsflow crawl of {pages} pages failed: {result}")
     return {"pages": result.fetched, "elapsed_s": result.elapsed_s,
             "rate": result.fetched / result.elapsed_s, "peak_rss_mb": result.peak_rss_mb,
             "archived_mb": result.archived_bytes / 2**20}
-
-
-def _scratch_database(server_url: str) -> str:
-    name = f"newsflow_bench_crawl_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = conninfo_to_dict(server_url)
-    params["dbname"] = name
-    return make_conninfo(**params)
-
-
-def _drop_database(server_url: str, url: str) -> None:
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
 
 
 def report(small: dict, large: dict, baseline: dict) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import secrets
 import sys
 import time
 from collections import defaultdict
@@ -37,9 +36,8 @@ sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
 
 import numpy as np  # noqa: E402
 import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
+from benchmarks.scratch_db import create_scratch_database, drop_scratch_database  # noqa: E402
 from benchmarks.results import RESULTS, machine_line, write_section  # noqa: E402
 from pipeline import runs  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
@@ -167,14 +165,14 @@ def bench_load(server_url: str, count: int) -> dict[str, object]:
         prepare_batch(sample[start:start + LOAD_BATCH_SIZE], source="bench",
                       params=lsh_params(THRESHOLD))
     fingerprint_rate = len(sample) / (time.perf_counter() - started)
-    scratch = _scratch_database(server_url)
+    scratch = create_scratch_database(server_url, "newsflow_bench")
     try:
         bare_s = _bare_copy(scratch, results)
         shaped = results[:SHAPED_SAMPLE]
         shaped_rate = len(shaped) / _bare_copy(scratch, shaped, shaped=True)
         load_s, counts = _load(scratch, results)
     finally:
-        _drop_database(server_url, scratch)
+        drop_scratch_database(server_url, scratch)
     return {"articles": count, "megabytes": megabytes, "planted": len(copies),
             "bare_s": bare_s, "shaped_rate": shaped_rate, "load_s": load_s, "counts": counts,
             "fingerprint_rate": fingerprint_rate}
@@ -224,24 +222,6 @@ def _detect(count: int, chunk: int = 2000) -> dict[str, object]:
 def bench_detect(count: int) -> dict[str, object]:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(_detect, (count,))
-
-
-# --- database scratch space --------------------------------------------------------------
-
-def _scratch_database(server_url: str) -> str:
-    name = f"newsflow_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = conninfo_to_dict(server_url)
-    params["dbname"] = name
-    return make_conninfo(**params)
-
-
-def _drop_database(server_url: str, url: str) -> None:
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
 
 
 # --- report ------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ carries on with the other documents.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
