@@ -11,8 +11,7 @@ from rich.table import Table
 
 from pipeline import runs
 from pipeline.cli.context import CliContext, pass_cli
-from pipeline.cli.options import (max_pages_option, since_option, source_option,
-                                  sources_option, until_option)
+from pipeline.cli.options import crawl_options
 from pipeline.db import connect
 
 COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_by_robots",
@@ -20,11 +19,7 @@ COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_by_rob
 
 
 @click.command()
-@sources_option
-@source_option
-@since_option
-@until_option
-@max_pages_option
+@crawl_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object with the run id and each source's result on stdout.")
 @pass_cli

@@ -33,3 +33,10 @@ since_option = click.option("--since", type=DATE, help="First publication day to
 until_option = click.option("--until", type=DATE, help="Last publication day to take (inclusive).")
 max_pages_option = click.option(
     "--max-pages", type=click.IntRange(min=1), help="At most this many pages per source.")
+
+
+def crawl_options(command):
+    """--sources, --source, --since, --until and --max-pages: what to crawl, in one go."""
+    for option in (max_pages_option, until_option, since_option, source_option, sources_option):
+        command = option(command)
+    return command

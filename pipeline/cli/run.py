@@ -10,8 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
-from pipeline.cli.options import (max_pages_option, since_option, source_option,
-                                  sources_option, until_option)
+from pipeline.cli.options import crawl_options
 from pipeline.runs import COUNTERS
 from pipeline.steps import run_pipeline
 
@@ -20,11 +19,7 @@ JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_un
 
 
 @click.command()
-@sources_option
-@source_option
-@since_option
-@until_option
-@max_pages_option
+@crawl_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print exactly one JSON object with the run's counts on stdout.")
 @pass_cli
