@@ -8,6 +8,7 @@ from crawlers.job import CrawlJob
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.offsite.OffsiteRedirectMiddleware": 50,
     "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.PoliteRetryMiddleware": 550,

@@ -159,11 +159,6 @@ def test_redirect_to_another_host_or_scheme_is_recorded_with_a_reason(hostile_cr
     assert state[b + "/news/to-file"] == "failed"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "article requests carry dont_filter=True, which Scrapy's OffsiteMiddleware honours, "
-    "so a redirect to another host passes it; the request is stopped only because the "
-    "robots.txt fetch for the new host is offsite-filtered, and is recorded as "
-    "skipped_by_robots instead of offsite_redirect"))
 def test_redirect_to_another_host_is_recorded_as_offsite_redirect(hostile_crawl, crawl_env):
     site, _, _, _, _ = hostile_crawl
     with crawl_env.connect() as conn:
