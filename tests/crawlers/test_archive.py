@@ -98,7 +98,8 @@ def test_archived_pages_are_found_by_url(db, archived):
 
 
 def test_unreadable_page_is_skipped_and_the_rest_still_read(db, archived):
-    db.execute("UPDATE warehouse.crawl_state SET warc_offset = 3 WHERE url = 'http://a.com/0'")
+    db.execute("UPDATE warehouse.crawl_state SET warc_offset = 10000000 "  # past the end
+               "WHERE url = 'http://a.com/0'")
     assert [p.url for p in iter_pending_pages(db, archived, "s")] == ["http://a.com/2"]
 
 
