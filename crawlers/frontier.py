@@ -1,9 +1,10 @@
 """The frontier: which discovered URLs of one source this run downloads.
 
 It applies, in order: the source's hosts and ``allow``/``deny`` patterns, one visit per
-canonical URL per run, the fetch policy (``crawlers.policy``: date window, unchanged
-pages, revisit interval) against ``warehouse.crawl_state``, and ``max_pages``. It keeps
-the counts the run reports. Skipped URLs are remembered in crawl state as discovered.
+canonical URL per run, the fetch policy (``crawlers.policy``: date window, pages that
+failed recently, unchanged pages, revisit interval) against ``warehouse.crawl_state``,
+and ``max_pages``. It keeps the counts the run reports. Skipped URLs are remembered in
+crawl state as discovered.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class FrontierCounts:
     discovered: int = 0
     skipped_unchanged: int = 0
     skipped_by_date: int = 0
+    skipped_failed_recently: int = 0
     over_limit: int = 0
     """Would have been fetched, but the run's ``max_pages`` was reached."""
     url_too_long: int = 0
@@ -66,12 +68,13 @@ class Frontier:
     """Admission of discovered URLs for one source in one run."""
 
     def __init__(self, store: CrawlStateStore, *, url_filter: UrlFilter, window: Window,
-                 revisit: timedelta, max_pages: int,
+                 revisit: timedelta, max_pages: int, retry_failed: timedelta = timedelta(0),
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.store = store
         self.filter = url_filter
         self.window = window
         self.revisit = revisit
+        self.retry_failed = retry_failed
         self.max_pages = max_pages
         self.clock = clock
         self.counts = FrontierCounts()
@@ -105,12 +108,16 @@ class Frontier:
                                                failure_reason="url_too_long"))
                 continue
             state = known.get(url)
-            decision = decide(item, state, window=self.window, now=now, revisit=self.revisit)
+            decision = decide(item, state, window=self.window, now=now, revisit=self.revisit,
+                              retry_failed=self.retry_failed)
             if decision is Decision.SKIP_BY_DATE:
                 self.counts.skipped_by_date += 1
                 self.store.discovered(url, item.version_date, outcome="skipped_by_date")
             elif decision is Decision.SKIP_UNCHANGED:
                 self.counts.skipped_unchanged += 1
+                self.store.discovered(url, item.version_date)
+            elif decision is Decision.SKIP_FAILED_RECENTLY:
+                self.counts.skipped_failed_recently += 1
                 self.store.discovered(url, item.version_date)
             elif self.full:
                 self.counts.over_limit += 1

@@ -41,6 +41,8 @@ class CrawlJob:
     max_pages: int | None = None
     """Overrides the source's ``max_pages`` when smaller."""
     revisit_days: float = 7.0
+    retry_failed_hours: float = 20.0
+    """Wait after a page's first failure before it is tried again (doubles per failure)."""
     limits: CrawlLimits = field(default_factory=CrawlLimits)
     log_level: str = "INFO"
 

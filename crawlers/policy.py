@@ -6,11 +6,16 @@ Rules, in order:
    known and falls outside the run's inclusive ``[since, until]`` window is not
    downloaded (``skip_by_date``). URLs without a date are fetched and filtered after
    extraction.
-2. **Unchanged**: a URL fetched before (successfully, or answered 304) is downloaded
+2. **Failed recently**: a URL whose last attempts failed (5xx, 404, timeout, too large,
+   ...) waits before it is tried again: ``retry_failed`` after the first failure, doubled
+   with every further consecutive failure, never longer than the revisit interval
+   (``skipped_failed_recently``). A nightly schedule thus retries a page that failed
+   once on the next night, and a page that keeps failing ever more rarely.
+3. **Unchanged**: a URL fetched before (successfully, or answered 304) is downloaded
    again only when discovery reports a *different* lastmod than the one recorded at
    that fetch, or, when discovery gives no date at all, once the last fetch is older
    than the revisit interval. Otherwise it is ``skip_unchanged``.
-3. Everything else is fetched; a known URL with conditional headers
+4. Everything else is fetched; a known URL with conditional headers
    (``If-None-Match`` / ``If-Modified-Since``) so an unchanged page costs a 304.
 """
 
@@ -30,6 +35,7 @@ class Decision(str, Enum):
     FETCH = "fetch"
     SKIP_UNCHANGED = "skipped_unchanged"
     SKIP_BY_DATE = "skipped_by_date"
+    SKIP_FAILED_RECENTLY = "skipped_failed_recently"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,10 @@ class KnownState:
     etag: str | None = None
     last_modified: str | None = None
     """The ``Last-Modified`` header of the last fetch, verbatim."""
+    failed_attempts: int = 0
+    """Consecutive failed attempts up to the last one (0 after a success)."""
+    last_attempt_at: datetime | None = None
+    """When the URL was last requested, whatever came of it."""
 
     @property
     def fetched_before(self) -> bool:
@@ -63,11 +73,23 @@ class Window:
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
 
+def failure_wait(failed_attempts: int, *, retry_failed: timedelta,
+                 revisit: timedelta) -> timedelta:
+    """How long a URL waits after its ``failed_attempts``-th consecutive failure."""
+    # 2**16 times any sensible first wait is beyond any revisit interval.
+    return min(revisit, retry_failed * 2 ** max(0, min(failed_attempts, 16) - 1))
+
+
 def decide(found: Discovered, known: KnownState | None, *, window: Window, now: datetime,
-           revisit: timedelta) -> Decision:
+           revisit: timedelta, retry_failed: timedelta = timedelta(0)) -> Decision:
     """Fetch or skip ``found`` (see the module docstring for the rules)."""
     if not window.contains(found.window_date):
         return Decision.SKIP_BY_DATE
+    if (known is not None and known.outcome == "failed" and known.failed_attempts > 0
+            and known.last_attempt_at is not None
+            and now - known.last_attempt_at < failure_wait(
+                known.failed_attempts, retry_failed=retry_failed, revisit=revisit)):
+        return Decision.SKIP_FAILED_RECENTLY
     if known is None or not known.fetched_before:
         return Decision.FETCH
     if found.version_date is not None:

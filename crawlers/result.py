@@ -17,6 +17,8 @@ class CrawlResult:
     """Distinct canonical article URLs found by discovery (after hosts/allow/deny)."""
     skipped_unchanged: int = 0
     skipped_by_date: int = 0
+    skipped_failed_recently: int = 0
+    """Known URLs whose last attempt failed and whose wait before a new try is not over."""
     skipped_by_robots: int = 0
     fetched: int = 0
     """Article pages downloaded (HTML, archived, waiting for extraction)."""
@@ -60,6 +62,7 @@ class CrawlResult:
         return cls(
             source=source, discovered=count("discovered"),
             skipped_unchanged=count("skipped_unchanged"), skipped_by_date=count("skipped_by_date"),
+            skipped_failed_recently=count("skipped_failed_recently"),
             skipped_by_robots=count("skipped_by_robots"), fetched=count("fetched"),
             not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
             error=error, over_limit=count("over_limit"),

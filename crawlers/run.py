@@ -82,7 +82,8 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
         job = CrawlJob(source=source, run_id=run_id, database_url=database_url,
                        archive_dir=settings.archive_dir.resolve(), user_agent=settings.user_agent,
                        since=since, until=until, max_pages=max_pages,
-                       revisit_days=settings.revisit_days, limits=settings.crawl)
+                       revisit_days=settings.revisit_days,
+                       retry_failed_hours=settings.retry_failed_hours, limits=settings.crawl)
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
         results.append(run_child(job, log_path))
     return results

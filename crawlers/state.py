@@ -7,15 +7,16 @@ hundred round trips, not tens of thousands.
 Columns written (see ``sql/migrations/0001_warehouse.sql``): discovery dates on
 discovery; on a fetch attempt ``outcome`` (``fetched``, ``not_modified``, ``not_html``,
 ``canonical_elsewhere``, ``failed``, ``skipped_by_robots``, ``skipped_by_date``),
-``failure_reason``, HTTP status, validators, the WARC record location and
-``pending_extract`` (true for every newly fetched HTML page).
+``failure_reason``, HTTP status, validators, the WARC record location,
+``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at`` and
+``failed_attempts`` (consecutive failures, for the wait before the next try).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import psycopg
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY = 200
 
 _KNOWN = """
-SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified
+SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified,
+       failed_attempts, last_attempt_at
 FROM warehouse.crawl_state WHERE url = ANY(%s)
 """
 
@@ -50,10 +52,11 @@ _FETCHED = """
 INSERT INTO warehouse.crawl_state (
     url, source, discovered_lastmod, last_fetched_at, http_status, outcome, failure_reason,
     etag, last_modified, fetched_url, content_type, warc_path, warc_offset, warc_length,
-    pending_extract, run_id)
+    pending_extract, run_id, failed_attempts, last_attempt_at)
 VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
     %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
-    %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s)
+    %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s,
+    CASE WHEN %(outcome)s = 'failed' THEN 1 ELSE 0 END, %(attempted_at)s)
 ON CONFLICT (url) DO UPDATE SET
     source = EXCLUDED.source,
     last_discovered_at = now(),
@@ -76,7 +79,10 @@ ON CONFLICT (url) DO UPDATE SET
         ELSE EXCLUDED.warc_length END,
     pending_extract = crawl_state.pending_extract OR EXCLUDED.pending_extract,
     held_published_at = CASE WHEN EXCLUDED.pending_extract THEN NULL
-        ELSE crawl_state.held_published_at END
+        ELSE crawl_state.held_published_at END,
+    failed_attempts = CASE WHEN EXCLUDED.outcome = 'failed'
+        THEN crawl_state.failed_attempts + 1 ELSE 0 END,
+    last_attempt_at = EXCLUDED.last_attempt_at
 """
 
 
@@ -102,6 +108,8 @@ class FetchRecord:
     warc_offset: int | None = None
     warc_length: int | None = None
     pending_extract: bool = False
+    attempted_at: datetime | None = None
+    """When the request was made or refused (None: when the record is written), UTC."""
 
 
 class CrawlStateStore:
@@ -143,7 +151,8 @@ class CrawlStateStore:
             "fetched_url": record.fetched_url, "content_type": record.content_type,
             "warc_path": record.warc_path, "warc_offset": record.warc_offset,
             "warc_length": record.warc_length, "pending": record.pending_extract,
-            "run_id": self.run_id})
+            "run_id": self.run_id,
+            "attempted_at": record.attempted_at or datetime.now(timezone.utc)})
         if len(self._fetched) >= FLUSH_EVERY:
             self.flush()
 

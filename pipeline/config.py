@@ -99,6 +99,9 @@ class Settings:
     near_duplicate_threshold: float = 0.8
     min_article_chars: int = 200
     revisit_days: float = 7.0
+    retry_failed_hours: float = 20.0
+    """A page that failed is tried again after this wait, doubled for every further
+    consecutive failure and capped at ``revisit_days``."""
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
     schedule: str = DEFAULT_SCHEDULE
     quality: QualityThresholds = field(default_factory=QualityThresholds)
@@ -140,6 +143,7 @@ class Settings:
             ),
             min_article_chars=int(_number(env, "NEWSFLOW_MIN_ARTICLE_CHARS", 200, low=0)),
             revisit_days=_number(env, "NEWSFLOW_REVISIT_DAYS", 7.0, low=0.0),
+            retry_failed_hours=_number(env, "NEWSFLOW_RETRY_FAILED_HOURS", 20.0, low=0.0),
             extract_processes=int(
                 _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
             ),

@@ -52,7 +52,7 @@ class NewsSpider(scrapy.Spider):
         self.frontier = Frontier(
             store, url_filter=UrlFilter(source.hosts, source.allow, source.deny),
             window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
-            max_pages=job.page_limit)
+            retry_failed=timedelta(hours=job.retry_failed_hours), max_pages=job.page_limit)
         self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
         # Link following waits until the sitemaps and feeds are read: a page they date
         # outside the window must not be fetched first, undated, through a link.
@@ -238,6 +238,7 @@ class NewsSpider(scrapy.Spider):
         stats.set_value("newsflow/discovered", counts.discovered)
         stats.set_value("newsflow/skipped_unchanged", counts.skipped_unchanged)
         stats.set_value("newsflow/skipped_by_date", counts.skipped_by_date)
+        stats.set_value("newsflow/skipped_failed_recently", counts.skipped_failed_recently)
         stats.set_value("newsflow/over_limit", counts.over_limit)
         if counts.url_too_long:
             stats.set_value("newsflow/failed/url_too_long", counts.url_too_long)

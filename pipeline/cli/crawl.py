@@ -14,8 +14,8 @@ from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
 from pipeline.db import connect
 
-COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_by_robots",
-           "fetched", "not_modified")
+COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_failed_recently",
+           "skipped_by_robots", "fetched", "not_modified")
 
 
 @click.command()

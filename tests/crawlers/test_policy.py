@@ -1,7 +1,8 @@
 from datetime import date, datetime, timedelta, timezone
 
 from crawlers.discovery import Discovered
-from crawlers.policy import Decision, KnownState, Window, conditional_headers, decide
+from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
+                             failure_wait)
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
 REVISIT = timedelta(days=7)
@@ -58,10 +59,38 @@ def test_undated_url_is_revisited_only_after_the_revisit_interval():
                   revisit=REVISIT) is Decision.FETCH
 
 
-def test_failed_fetch_is_tried_again():
-    decision = decide(found(MAY_2), fetched(MAY_2, outcome="failed"), window=Window(), now=NOW,
-                      revisit=REVISIT)
+RETRY = timedelta(hours=20)
+
+
+def failed(attempts, hours_ago):
+    return KnownState(MAY_2, None, "failed", failed_attempts=attempts,
+                      last_attempt_at=NOW - timedelta(hours=hours_ago))
+
+
+def test_failed_fetch_is_tried_again_once_its_wait_is_over():
+    decision = decide(found(MAY_2), failed(1, hours_ago=21), window=Window(), now=NOW,
+                      revisit=REVISIT, retry_failed=RETRY)
     assert decision is Decision.FETCH
+
+
+def test_failed_fetch_waits_before_it_is_tried_again():
+    decision = decide(found(MAY_2), failed(1, hours_ago=2), window=Window(), now=NOW,
+                      revisit=REVISIT, retry_failed=RETRY)
+    assert decision is Decision.SKIP_FAILED_RECENTLY
+
+
+def test_the_wait_doubles_with_each_consecutive_failure_up_to_the_revisit_interval():
+    waits = [failure_wait(n, retry_failed=RETRY, revisit=REVISIT) for n in (1, 2, 3, 4, 5, 60)]
+    assert waits == [timedelta(hours=20), timedelta(hours=40), timedelta(hours=80),
+                     timedelta(hours=160), REVISIT, REVISIT]
+    assert decide(found(MAY_2), failed(3, hours_ago=50), window=Window(), now=NOW,
+                  revisit=REVISIT, retry_failed=RETRY) is Decision.SKIP_FAILED_RECENTLY
+
+
+def test_a_failed_url_outside_the_window_is_skipped_by_date_first():
+    decision = decide(found(published=MAY_2), failed(1, hours_ago=1), window=Window(
+        since=date(2024, 5, 10)), now=NOW, revisit=REVISIT, retry_failed=RETRY)
+    assert decision is Decision.SKIP_BY_DATE
 
 
 def test_url_skipped_by_date_before_is_fetched_when_its_window_comes():

@@ -104,3 +104,33 @@ def test_rediscovery_of_a_fetched_page_keeps_the_lastmod_of_its_fetch(store, db)
     store.flush()
     assert db.execute("SELECT outcome, discovered_lastmod FROM warehouse.crawl_state"
                       ).fetchone() == ("fetched", MAY_2)
+
+
+def test_consecutive_failures_are_counted_and_a_success_resets_them(store, db):
+    def attempts():
+        return db.execute("SELECT failed_attempts, last_attempt_at IS NOT NULL "
+                          "FROM warehouse.crawl_state").fetchone()
+
+    for expected in (1, 2):
+        fetch(store, "/x", outcome="failed", failure_reason="http_500", http_status=500,
+              warc_path=None, warc_offset=None, warc_length=None, pending_extract=False)
+        assert attempts() == (expected, True)
+    fetch(store, "/x")
+    assert attempts() == (0, True)
+
+
+def test_a_page_that_just_failed_waits_and_is_admitted_after_its_wait(store):
+    fetch(store, "/x", outcome="failed", failure_reason="http_500", http_status=500,
+          warc_path=None, warc_offset=None, warc_length=None, pending_extract=False,
+          attempted_at=NOW - timedelta(hours=1))
+
+    def admitted_at(now):
+        f = Frontier(store, url_filter=UrlFilter(["a.com"], (), ()), window=Window(),
+                     revisit=timedelta(days=7), retry_failed=timedelta(hours=20),
+                     max_pages=100, clock=lambda: now)
+        return f.admit([found("/x")]), f.counts
+
+    admitted, counts = admitted_at(NOW)
+    assert admitted == [] and counts.skipped_failed_recently == 1
+    admitted, counts = admitted_at(NOW + timedelta(hours=20))
+    assert [a.found.url for a in admitted] == ["http://a.com/x"]

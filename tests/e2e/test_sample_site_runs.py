@@ -160,6 +160,15 @@ def test_second_run_downloads_no_article_again(sequence):
     assert article_requests(sequence.second, sequence.second.expected) == []
 
 
+
+def test_second_run_does_not_retry_the_pages_that_just_failed(sequence):
+    failing = {path_of(url) for url, kind in sequence.site.trap_urls().items()
+               if TRAP_REASONS[kind][0] == "failed"}
+    assert failing
+    assert [r.path for r in sequence.second.requests if path_of(r.path) in failing] == []
+    crawl = sequence.second.report["sources"]["daily-planet"]["crawl"]
+    assert crawl["skipped_failed_recently"] == len(failing), crawl
+
 # --- after advance_day ------------------------------------------------------------------
 
 def test_after_a_new_day_only_new_and_revised_pages_are_downloaded(sequence):
