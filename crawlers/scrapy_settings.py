@@ -21,6 +21,12 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
     """Settings for ``CrawlerProcess`` running ``job``."""
     limits = job.limits
     delay = job.source.download_delay
+    # AutoThrottle starts at the larger of the delay and its start delay, unless the
+    # source sets its own delay: the operator decided for this site, AutoThrottle still
+    # slows down when the site does.
+    start_delay = delay if delay is not None else max(
+        limits.download_delay_s, min(limits.autothrottle_start_delay_s,
+                                     limits.autothrottle_max_delay_s))
     delay = limits.download_delay_s if delay is None else delay
     return {
         "NEWSFLOW_JOB": job,
@@ -40,8 +46,7 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrency_per_host,
         "DOWNLOAD_DELAY": delay,
         "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": max(delay, min(limits.autothrottle_start_delay_s,
-                                                   limits.autothrottle_max_delay_s)),
+        "AUTOTHROTTLE_START_DELAY": start_delay,
         "AUTOTHROTTLE_MAX_DELAY": limits.autothrottle_max_delay_s,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(limits.concurrency_per_host),
         "DOWNLOAD_TIMEOUT": limits.download_timeout_s,

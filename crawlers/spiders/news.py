@@ -227,10 +227,13 @@ class NewsSpider(scrapy.Spider):
             elif self.frontier.follow_navigation(canonical):
                 navigation.append(link.url)
         yield from self._requests(self.frontier.admit(articles), depth=depth + 1)
+        # A page reached through links is fetched again on every run (that is how new
+        # links are found), so one that fails is not retried within the run: retries
+        # would only hold the crawl open. The start URLs keep their retries.
         for url in navigation:
             yield scrapy.Request(url, callback=self.parse_navigation,
                                  errback=self.document_failed,
-                                 meta={KIND: "nav", DEPTH: depth + 1})
+                                 meta={KIND: "nav", DEPTH: depth + 1, "dont_retry": True})
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats
