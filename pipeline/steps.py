@@ -16,6 +16,7 @@ other sources; ``finish_run`` then marks the run ``partial`` and names the failu
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -31,7 +32,7 @@ from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import (CrawlError, DatabaseUnavailableError, NewsflowError,
                              QualityCheckError)
-from pipeline.records import ExtractionResult
+from pipeline.records import ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.sources import Source, load_sources, select_sources
 
@@ -186,10 +187,19 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
     up by the next one.
     """
     from pipeline.archive import iter_pending_pages
-    from pipeline.extract import iter_extract
 
     path = extracted_path(settings, plan, source)
     counts = {"ok": 0, "not_article": 0, "error": 0}
+
+    def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
+        first = next(pages, None)
+        if first is None:  # nothing waits: no need to load the extractor (about 2 s)
+            return iter(())
+        from pipeline.extract import iter_extract
+
+        return iter_extract(itertools.chain([first], pages),
+                            processes=settings.extract_processes,
+                            min_chars=settings.min_article_chars)
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):
@@ -200,8 +210,7 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
 
     with connect(prepare_database(settings)) as conn:
         pages = iter_pending_pages(conn, settings.archive_dir, source, _window(plan))
-        written = write_results(path, counted(iter_extract(
-            pages, processes=settings.extract_processes, min_chars=settings.min_article_chars)))
+        written = write_results(path, counted(extracted(pages)))
     progress(f"{source}: extracted {written} pages")
     return {"path": str(path), "pages": written, **counts}
 
