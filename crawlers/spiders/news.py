@@ -3,11 +3,17 @@
 It only decides what to follow and what to yield. Robots, politeness, limits, the
 archive and crawl state are Scrapy components (``crawlers.scrapy_settings``); which
 URLs are downloaded is the frontier's decision (``crawlers.frontier``).
+
+Admitted article URLs wait in the spider's own compact queue and are handed to Scrapy
+a few at a time (``feed_ahead`` requests in flight), not all at once: a sitemap of
+50,000 URLs would otherwise sit in Scrapy's scheduler as 50,000 request objects, and
+the crawl's memory would grow with the size of the site.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator, Iterable, Iterator
@@ -29,6 +35,10 @@ from crawlers.policy import Window
 from crawlers.state import CrawlStateStore, FetchRecord
 
 log = logging.getLogger(__name__)
+
+FEED_AHEAD_MIN = 32
+"""Article requests handed to Scrapy ahead of their responses (at least; twice the total
+concurrency when that is more), enough to keep every downloader slot busy."""
 
 
 def origins(urls: Iterable[str]) -> list[str]:
@@ -58,6 +68,11 @@ class NewsSpider(scrapy.Spider):
         # outside the window must not be fetched first, undated, through a link.
         self._documents_pending = 0
         self._held_start: list[scrapy.Request] = []
+        # Admitted pages not yet handed to Scrapy, and article requests handed over whose
+        # callback or errback has not run yet.
+        self._waiting: deque[tuple[Admitted, int | None]] = deque()
+        self._in_flight = 0
+        self.feed_ahead = max(FEED_AHEAD_MIN, 2 * job.limits.concurrency_total)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -110,13 +125,19 @@ class NewsSpider(scrapy.Spider):
         return held
 
     def _release_on_idle(self) -> None:
-        # A document request dropped without a callback (filtered) would hold the links
-        # forever; when nothing else is left to do, release them.
-        if self._held_start:
+        # A request dropped without a callback or errback (filtered) would hold the
+        # links, or the queued pages, forever; when nothing else is left to do, release
+        # them.
+        held, self._held_start = self._held_start, []
+        if held:
             self._documents_pending = 0
-            held, self._held_start = self._held_start, []
-            for request in held:
-                self.crawler.engine.crawl(request)
+        fed: list[scrapy.Request] = []
+        if self._waiting:
+            self._in_flight = 0  # idle: nothing is in flight, whatever was counted
+            fed = self._feed()
+        for request in [*held, *fed]:
+            self.crawler.engine.crawl(request)
+        if held or fed:
             raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -166,22 +187,43 @@ class NewsSpider(scrapy.Spider):
     # --- pages -------------------------------------------------------------------------
 
     def _requests(self, admitted: Iterable[Admitted], depth: int | None = None
-                  ) -> Iterator[scrapy.Request]:
-        for item in admitted:
-            meta: dict[str, Any] = {KIND: "article", FOUND: item.found}
-            if depth is not None:
-                meta[DEPTH] = depth
-            if item.headers:
-                meta["handle_httpstatus_list"] = [304]
-            # The frontier already keeps one request per URL; Scrapy's duplicate filter
-            # would silently drop redirect loops, which must be recorded instead.
-            yield scrapy.Request(item.found.fetch_url, headers=item.headers, meta=meta,
-                                 callback=self.parse_article, errback=self.article_failed,
-                                 dont_filter=True)
+                  ) -> list[scrapy.Request]:
+        """Queue ``admitted`` pages; the requests that may be handed to Scrapy now."""
+        self._waiting.extend((item, depth) for item in admitted)
+        return self._feed()
+
+    def _feed(self) -> list[scrapy.Request]:
+        """Requests for queued pages, up to ``feed_ahead`` in flight."""
+        requests = []
+        while self._waiting and self._in_flight < self.feed_ahead:
+            item, depth = self._waiting.popleft()
+            self._in_flight += 1
+            requests.append(self._article_request(item, depth))
+        return requests
+
+    def _article_done(self) -> list[scrapy.Request]:
+        """An article request came back: the next queued ones to hand over."""
+        self._in_flight = max(0, self._in_flight - 1)
+        return self._feed()
+
+    def _article_request(self, item: Admitted, depth: int | None) -> scrapy.Request:
+        meta: dict[str, Any] = {KIND: "article", FOUND: item.found}
+        if depth is not None:
+            meta[DEPTH] = depth
+        if item.headers:
+            meta["handle_httpstatus_list"] = [304]
+        # The frontier already keeps one request per URL; Scrapy's duplicate filter
+        # would silently drop redirect loops, which must be recorded instead.
+        return scrapy.Request(item.found.fetch_url, headers=item.headers, meta=meta,
+                              callback=self.parse_article, errback=self.article_failed,
+                              dont_filter=True)
 
     # Page callbacks return lists, not generators: for every generator callback Scrapy
     # re-inspects the function's source (is_generator_with_return_value), per response.
     def parse_article(self, response: Response) -> list[FetchRecord | scrapy.Request]:
+        return [*self._article_output(response), *self._article_done()]
+
+    def _article_output(self, response: Response) -> list[FetchRecord | scrapy.Request]:
         found: Discovered = response.meta[FOUND]
         record = response_record(
             found, status=response.status,
@@ -205,12 +247,13 @@ class NewsSpider(scrapy.Spider):
         output.extend(self._follow(response))
         return output
 
-    def article_failed(self, failure) -> list[FetchRecord]:
+    def article_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
         request = failure.request
         response = getattr(failure.value, "response", None)
         return [failure_record(request.meta[FOUND], failure_reason(failure.value),
                                status=getattr(response, "status", None),
-                               fetched_at=request.meta.get(FETCHED_AT))]
+                               fetched_at=request.meta.get(FETCHED_AT)),
+                *self._article_done()]
 
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
         depth = response.meta.get(DEPTH)
