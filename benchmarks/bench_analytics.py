@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
 
 from benchmarks.analytics_fixture import SOURCES, load_articles  # noqa: E402
-from benchmarks.results import machine_line, write_section  # noqa: E402
+from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
 from pipeline.db import apply_migrations  # noqa: E402
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -147,8 +147,8 @@ def _size(conn: psycopg.Connection, expression: str) -> str:
     return conn.execute(f"SELECT pg_size_pretty({expression})").fetchone()[0]
 
 
-def run(url: str, articles: int, repeat: int) -> str:
-    """Load, measure and return the markdown section."""
+def run(url: str, articles: int, repeat: int) -> tuple[str, list[Figure]]:
+    """Load, measure and return the markdown section and the summary lines."""
     with psycopg.connect(url, autocommit=True) as conn:
         apply_migrations(conn)
         started = time.monotonic()
@@ -162,7 +162,7 @@ def run(url: str, articles: int, repeat: int) -> str:
             "SELECT url FROM warehouse.articles WHERE duplicate_of IS NULL "
             "ORDER BY article_id OFFSET %s LIMIT 1", (articles // 2,)).fetchone()
         params = {"url": lookup_url}
-        rows = []
+        rows, figures = [], []
         for query in QUERIES:
             fast = explain(conn, query, params, repeat)
             slow = without_indexes(conn, query, params, max(1, repeat // 2))
@@ -172,6 +172,12 @@ def run(url: str, articles: int, repeat: int) -> str:
                 f"| {slow.median_ms:.0f} | {slow.median_ms / fast.median_ms:.0f}x "
                 f"| {', '.join(f'`{i}`' for i in fast.indexes) or 'none'} |")
             print(rows[-1], flush=True)
+            if query.budgeted:
+                figures.append(Figure(
+                    f"analyst query: {query.name}, {articles:,} articles (ms)",
+                    f"{fast.median_ms:.1f}", f"{slow.median_ms:.0f} (sequential scans)",
+                    f"{slow.median_ms / fast.median_ms:.0f}x faster",
+                    f"< {BUDGET_MS:.0f} ms {'met' if fast.median_ms < BUDGET_MS else 'not met'}"))
     return "\n".join([
         "## Analyst queries (`python benchmarks/bench_analytics.py`)",
         "",
@@ -191,7 +197,7 @@ def run(url: str, articles: int, repeat: int) -> str:
         "| query | rows | time (ms) | < 100 ms | baseline (ms) | speed-up | indexes used |",
         "|---|---|---|---|---|---|---|",
         *rows,
-    ])
+    ]), figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     params = conninfo_to_dict(maintenance)
     params["dbname"] = name
     try:
-        markdown = run(make_conninfo(**params), args.articles, args.repeat)
+        markdown, figures = run(make_conninfo(**params), args.articles, args.repeat)
     finally:
         with psycopg.connect(maintenance, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
@@ -218,10 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline.db.embedded import stop_embedded
 
             stop_embedded(embedded_dir)
-    if args.results:
-        write_section("analytics", markdown, args.results)
-    else:
-        write_section("analytics", markdown)
+    write_section("analytics", markdown, args.results or RESULTS, figures)
     print(markdown)
     return 0
 

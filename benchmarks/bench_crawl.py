@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
 import psycopg  # noqa: E402
 
 from benchmarks.scratch_db import create_scratch_database, drop_scratch_database  # noqa: E402
-from benchmarks.results import RESULTS, machine_line, write_section  # noqa: E402
+from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
 from pipeline import runs  # noqa: E402
 from pipeline.config import CrawlLimits, Settings  # noqa: E402
 from pipeline.db import apply_migrations, database_url  # noqa: E402
@@ -189,6 +189,20 @@ def report(small: dict, large: dict, baseline: dict) -> str:
     ])
 
 
+def figures(small: dict, large: dict, baseline: dict) -> list[Figure]:
+    """The summary lines: throughput against bare Scrapy, memory growth with pages."""
+    ratio = large["rate"] / baseline["rate"]
+    growth = large["peak_rss_mb"] - small["peak_rss_mb"]
+    return [
+        Figure(f"crawl pages/s, {large['pages']} pages of ~{PAGE_BYTES // 1024} KB",
+               f"{large['rate']:.0f}", f"{baseline['rate']:.0f} (bare Scrapy spider)",
+               f"{ratio:.2f}", f">= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else 'not met'}"),
+        Figure(f"crawler peak RSS, {small['pages']} -> {large['pages']} pages (MiB)",
+               f"{large['peak_rss_mb']:.0f}", f"{small['peak_rss_mb']:.0f}",
+               f"{growth:+.0f} MiB", "flat"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20_000)
@@ -214,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         server.join(5)
     text = report(small, large, baseline)
     print(text)
-    write_section("crawl", text, args.results)
+    write_section("crawl", text, args.results, figures(small, large, baseline))
     return 0
 
 

@@ -1,0 +1,41 @@
+"""benchmarks/RESULTS.md: each benchmark rewrites its own section, and the summary table
+at the top is rebuilt from the figures of every section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.results import Figure, write_section
+
+
+def summary_rows(text: str) -> list[list[str]]:
+    summary = text.split("<!-- bench-summary:start -->")[1].split("<!-- bench-summary:end -->")[0]
+    rows = [line.strip("|").split(" | ") for line in summary.splitlines()
+            if line.startswith("| ") and not line.startswith("| benchmark")]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def test_summary_collects_every_sections_figures_and_stays_first(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    write_section("a", "## A\n\ndetails of a", results,
+                  [Figure("a pages/s", "90", "100 (bare)", "0.90", ">= 0.7 met")])
+    write_section("b", "## B", results, [Figure("b ms", "5", "50", "10x", "< 100 ms met")])
+    text = results.read_text()
+    assert text.startswith("# Benchmark results")
+    assert text.index("bench-summary:start") < text.index("bench-a:start") < text.index(
+        "bench-b:start")
+    rows = summary_rows(text)
+    assert [row[:5] for row in rows] == [["a pages/s", "90", "100 (bare)", "0.90", ">= 0.7 met"],
+                                        ["b ms", "5", "50", "10x", "< 100 ms met"]]
+    assert all("cores" in row[5] and row[6].count("-") == 2 for row in rows)  # machine, date
+
+
+def test_rewriting_one_section_replaces_only_its_own_summary_lines(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    write_section("a", "## A", results, [Figure("a", "1", "2", "0.50", "x")])
+    write_section("b", "## B", results, [Figure("b", "3", "4", "0.75", "y")])
+    write_section("a", "## A again", results, [Figure("a", "2", "2", "1.00", "x")])
+    text = results.read_text()
+    assert [row[:4] for row in summary_rows(text)] == [["a", "2", "2", "1.00"],
+                                                       ["b", "3", "4", "0.75"]]
+    assert "## A again" in text and text.count("bench-a:start") == 1
