@@ -172,8 +172,14 @@ class NewsSpider(scrapy.Spider):
 
     def document_failed(self, failure) -> list[scrapy.Request]:
         request = failure.request
-        self._discovery_failed(request.meta.get(KIND, "document"),
-                               failure_reason(failure.value), request.url, failure.value)
+        reason = failure_reason(failure.value)
+        if reason == "robots" and request.meta.get(KIND) == "nav":
+            # A link into a disallowed section is not a failure: it is not followed.
+            log.debug("link %s not followed: disallowed by robots.txt", request.url)
+            self.crawler.stats.inc_value("newsflow/nav_skipped_by_robots")
+            return []
+        self._discovery_failed(request.meta.get(KIND, "document"), reason, request.url,
+                               failure.value)
         if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps"):
             return self._document_done()
         return []

@@ -33,7 +33,8 @@ class Crawled:
 
 def build_site(site: TestSite) -> None:
     b = site.base_url
-    site.add("/robots.txt", f"User-agent: *\nDisallow: /private/\nSitemap: {b}/sitemap_index.xml\n",
+    site.add("/robots.txt", f"User-agent: *\nDisallow: /private/\nDisallow: /members/\n"
+             f"Sitemap: {b}/sitemap_index.xml\n",
              headers={"Content-Type": "text/plain"}, delay_s=0.4)
     xml = {"Content-Type": "application/xml"}
     site.add("/sitemap_index.xml", f"""<?xml version="1.0"?>
@@ -68,7 +69,7 @@ def build_site(site: TestSite) -> None:
 </feed>""", headers={"Content-Type": "application/atom+xml"})
     site.add("/feed-broken.xml", "<rss><channel><item><link>x</link></channel>",
              headers={"Content-Type": "application/rss+xml"})
-    site.add("/start", article_html("Start", links=("/news/linked-1", "/section",
+    site.add("/start", article_html("Start", links=("/news/linked-1", "/section", "/members/",
                                                     "http://elsewhere.invalid/news/x")))
     site.add("/section", article_html("Section", links=("/news/linked-2",)))
 
@@ -132,6 +133,11 @@ def test_disallowed_urls_are_never_requested_even_in_the_first_burst(crawled):
     assert not [p for p in crawled.site.paths() if p.startswith("/private/")]
     assert crawled.result.skipped_by_robots == len(PRIVATE)
     assert state(crawled, PRIVATE[0])[0] == "skipped_by_robots"
+
+
+def test_a_link_into_a_disallowed_section_is_not_followed_and_not_a_failure(crawled):
+    assert "/members/" not in crawled.site.paths()
+    assert not [r for r in crawled.result.failed_by_reason if "robots" in r]
 
 
 def test_every_discovery_kind_finds_its_articles(crawled):
