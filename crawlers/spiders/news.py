@@ -142,6 +142,11 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.text if response.body else ""):
+            # A host may list the sitemaps of sections (or publications) the source
+            # denies: their pages would all be dropped, so they are not read at all.
+            if self.frontier.filter.denied(url):
+                log.debug("sitemap %s from robots.txt not read: the source denies it", url)
+                continue
             yield self._document(url, "sitemap")
         yield from self._document_done()
 

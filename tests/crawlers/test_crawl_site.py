@@ -34,7 +34,7 @@ class Crawled:
 def build_site(site: TestSite) -> None:
     b = site.base_url
     site.add("/robots.txt", f"User-agent: *\nDisallow: /private/\nDisallow: /members/\n"
-             f"Sitemap: {b}/sitemap_index.xml\n",
+             f"Sitemap: {b}/sitemap_index.xml\nSitemap: {b}/news/video/sitemap.xml\n",
              headers={"Content-Type": "text/plain"}, delay_s=0.4)
     xml = {"Content-Type": "application/xml"}
     site.add("/sitemap_index.xml", f"""<?xml version="1.0"?>
@@ -58,6 +58,9 @@ def build_site(site: TestSite) -> None:
 </urlset>"""
     site.add("/sitemap_news.xml.gz", gzip.compress(news.encode()),
              headers={"Content-Type": "application/x-gzip"})
+    site.add("/news/video/sitemap.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.'
+             f'sitemaps.org/schemas/sitemap/0.9"><url><loc>{b}/news/video/clip</loc></url></urlset>',
+             headers=xml)
     site.add("/sitemap_broken.xml", "<?xml version='1.0'?><urlset><url><loc>" + b
              + "/news/never</loc>", headers=xml)
     site.add("/feed.rss", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
@@ -133,6 +136,10 @@ def test_disallowed_urls_are_never_requested_even_in_the_first_burst(crawled):
     assert not [p for p in crawled.site.paths() if p.startswith("/private/")]
     assert crawled.result.skipped_by_robots == len(PRIVATE)
     assert state(crawled, PRIVATE[0])[0] == "skipped_by_robots"
+
+
+def test_a_sitemap_listed_in_robots_txt_that_the_source_denies_is_not_read(crawled):
+    assert "/news/video/sitemap.xml" not in crawled.site.paths()
 
 
 def test_a_link_into_a_disallowed_section_is_not_followed_and_not_a_failure(crawled):
