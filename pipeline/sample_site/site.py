@@ -280,6 +280,9 @@ sources:
     sitemaps: [robots]
     start_urls: [{base}/gazette/section/news/]
     allow: ['/gazette/\\d{{4}}/\\d{{2}}/[a-z0-9-]+$']
+    # The three publications share this one host; on their own hosts this would not be
+    # needed. It keeps the gazette's link following out of the other two.
+    deny: ['/planet/', '/herald/']
     language: en
     download_delay: 0
 """

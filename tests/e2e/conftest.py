@@ -23,19 +23,10 @@ E2E_LIMITS = CrawlLimits(download_delay_s=0.0, download_timeout_s=2.0, retry_tim
 """Production limits except: no delay (a local server), a 2 s timeout so the 3 s slow
 trap times out, short backoffs."""
 
-NAV_SCOPE = {"valley-gazette": "['/planet/', '/herald/']"}
-"""The three publications share one host; the gazette's link following would otherwise
-walk into the other two publications' pages and their menus' hundreds of dead links
-(see docs/reliability.md)."""
-
 
 def sources_file(site: SampleSite, path: Path) -> Path:
-    """The site's own sources file, with the gazette's navigation kept on its section."""
-    text = site.sources_yaml()
-    for name, deny in NAV_SCOPE.items():
-        text = text.replace(f"  - name: {name}\n", f"  - name: {name}\n    deny: {deny}\n")
-    path.write_text(text, encoding="utf-8")
-    return path
+    """The site's own sources file."""
+    return site.write_sources_file(path)
 
 
 def e2e_settings(home: Path, database_url: str) -> Settings:
