@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: list[tuple[str, list[str], int]] = [
     ("bench_extract.py", [], 240),
     ("bench_crawl.py", [], 180),
-    ("bench_load.py", [], 180),
+    ("bench_load.py", [], 240),
     ("bench_analytics.py", [], 300),
     ("bench_e2e.py", [], 420),
 ]
