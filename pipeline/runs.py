@@ -125,6 +125,52 @@ def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date 
     return int(row[0])
 
 
+LEASE_LOCK_CLASS = 0x6E66_6C77
+"""First key of the two-key advisory locks that lease runs (``lease_run``)."""
+ABANDONED = ("abandoned: the process carrying out the run ended without finishing it "
+             "(killed, or its machine was lost); the next run picks up its pages")
+_LEASE = "SELECT pg_advisory_lock(%s, %s::integer)"
+_TRY_LEASE = "SELECT pg_try_advisory_lock(%s, %s::integer)"
+_RELEASE = "SELECT pg_advisory_unlock(%s, %s::integer)"
+_ABANDON_SOURCES = """
+UPDATE warehouse.crawl_run_sources SET status = 'failed', finished_at = now(),
+    error = COALESCE(error, %(error)s)
+WHERE run_id = %(run_id)s AND status = 'running'
+"""
+
+
+def lease_run(conn: psycopg.Connection, run_id: int) -> None:
+    """Hold ``run_id``'s lease for as long as ``conn`` stays open, and mark the run leased.
+
+    The process carrying out the run keeps ``conn`` open until the run is finished; if
+    the process dies, PostgreSQL ends its session and frees the lease, and
+    ``close_abandoned_runs`` (called when a run starts) marks the run failed.
+    """
+    conn.execute(_LEASE, (LEASE_LOCK_CLASS, run_id))
+    conn.execute("UPDATE warehouse.crawl_runs SET leased = true WHERE run_id = %s", (run_id,))
+    conn.commit()
+
+
+def close_abandoned_runs(conn: psycopg.Connection) -> list[int]:
+    """Mark failed every leased run still ``running`` whose lease nobody holds; their ids."""
+    candidates = [row[0] for row in conn.execute(
+        "SELECT run_id FROM warehouse.crawl_runs WHERE status = 'running' AND leased "
+        "ORDER BY run_id")]
+    closed = []
+    for run_id in candidates:
+        if not conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()[0]:
+            continue  # its process is alive and working
+        try:
+            with conn.transaction():
+                conn.execute(_ABANDON_SOURCES, {"run_id": run_id, "error": ABANDONED})
+                conn.execute(_FINISH_RUN, {"run_id": run_id, "error": ABANDONED})
+            closed.append(run_id)
+        finally:
+            conn.execute(_RELEASE, (LEASE_LOCK_CLASS, run_id))
+    conn.commit()
+    return closed
+
+
 def start_source(conn: psycopg.Connection, run_id: int, source: str) -> None:
     """Record that work on ``source`` began in run ``run_id``.
 

@@ -85,13 +85,18 @@ def start_run(settings: Settings, *, sources_file: str | None, source_names: Seq
               since: date | None = None, until: date | None = None,
               max_pages: int | None = None, trigger: runs.Trigger = "cli",
               external_id: str | None = None) -> dict[str, Any]:
-    """Validate the sources, prepare the database and record a new run; return its plan."""
+    """Validate the sources, prepare the database and record a new run; return its plan.
+
+    Runs that were abandoned (see ``runs.lease_run``) are marked failed first.
+    """
     if since and until and since > until:
         raise CrawlError(f"--since {since} is after --until {until}; swap them")
     path = Path(sources_file) if sources_file else settings.sources_path
     chosen = select_sources(load_sources(path), source_names)
     url = prepare_database(settings)
     with connect(url) as conn:
+        for abandoned in runs.close_abandoned_runs(conn):
+            log.warning("run %s was abandoned by its process; marked failed", abandoned)
         run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=since,
                                  until=until, trigger=trigger, external_id=external_id)
     return {
@@ -367,17 +372,23 @@ def run_pipeline(settings: Settings, *, sources_file: str | None,
                  source_names: Sequence[str] = (), since: date | None = None,
                  until: date | None = None, max_pages: int | None = None,
                  trigger: runs.Trigger = "cli", progress: Progress = _quiet) -> dict[str, Any]:
-    """crawl → extract → dedup → load → checks for every chosen source; the run report."""
+    """crawl → extract → dedup → load → checks for every chosen source; the run report.
+
+    The run is leased (``runs.lease_run``) for its whole duration: if this process is
+    killed, the next run to start marks it failed.
+    """
     plan = start_run(settings, sources_file=sources_file, source_names=source_names,
                      since=since, until=until, max_pages=max_pages, trigger=trigger)
-    progress(f"run {plan['run_id']}: {len(plan['sources'])} source(s)")
-    try:
-        run_sources(settings, plan, progress)
-    except BaseException as exc:
-        with connect(prepare_database(settings)) as conn:
-            runs.finish_run(conn, plan["run_id"], error=f"interrupted: {type(exc).__name__}")
-        raise
-    return finish_run(settings, plan)
+    with connect(prepare_database(settings)) as lease:
+        runs.lease_run(lease, plan["run_id"])
+        progress(f"run {plan['run_id']}: {len(plan['sources'])} source(s)")
+        try:
+            run_sources(settings, plan, progress)
+        except BaseException as exc:
+            with connect(prepare_database(settings)) as conn:
+                runs.finish_run(conn, plan["run_id"], error=f"interrupted: {type(exc).__name__}")
+            raise
+        return finish_run(settings, plan)
 
 
 # --- re-processing ------------------------------------------------------------------------

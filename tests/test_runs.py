@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.runs import (RunCounts, add_source_counts, create_run, finish_run, finish_source,
-                           run_counts, start_source)
+import psycopg
+
+from pipeline.runs import (ABANDONED, RunCounts, add_source_counts, close_abandoned_runs,
+                           create_run, finish_run, finish_source, lease_run, run_counts,
+                           start_source)
 
 
 def test_source_counts_total_into_the_run(db):
@@ -69,3 +72,42 @@ def test_a_retried_source_counts_afresh(db):
     start_source(db, run_id, "a")  # the crawl task is retried
     add_source_counts(db, run_id, "a", RunCounts(pages_fetched=3))
     assert run_counts(db, run_id, "a").pages_fetched == 3
+
+
+def run_row(db, run_id: int) -> tuple:
+    return db.execute("SELECT status, error, finished_at IS NOT NULL FROM warehouse.crawl_runs "
+                      "WHERE run_id = %s", (run_id,)).fetchone()
+
+
+def test_a_leased_run_is_left_alone_while_its_process_holds_the_lease(db, clean_database_url):
+    run_id = create_run(db, sources=["a"], since=None, until=None)
+    with psycopg.connect(clean_database_url) as lease:
+        lease_run(lease, run_id)
+        assert close_abandoned_runs(db) == []
+        assert run_row(db, run_id) == ("running", None, False)
+
+
+def test_a_leased_run_whose_process_died_is_marked_failed_with_its_running_sources(
+        db, clean_database_url):
+    run_id = create_run(db, sources=["a", "b"], since=None, until=None)
+    with psycopg.connect(clean_database_url) as lease:
+        lease_run(lease, run_id)
+        start_source(db, run_id, "a")
+        add_source_counts(db, run_id, "a", RunCounts(pages_fetched=5, articles_new=4))
+        finish_source(db, run_id, "a")
+        start_source(db, run_id, "b")
+    # the connection is gone, as when PostgreSQL ends the session of a killed process
+    assert close_abandoned_runs(db) == [run_id]
+    assert run_row(db, run_id) == ("failed", ABANDONED, True)
+    assert run_counts(db, run_id).articles_new == 4  # what it did is still counted
+    sources = dict(db.execute("SELECT source, status FROM warehouse.crawl_run_sources "
+                              "WHERE run_id = %s", (run_id,)).fetchall())
+    assert sources == {"a": "success", "b": "failed"}
+    assert close_abandoned_runs(db) == []
+
+
+def test_runs_that_are_not_leased_are_never_marked_abandoned(db):
+    run_id = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
+                        external_id="scheduled__2026-11-02")
+    assert close_abandoned_runs(db) == []
+    assert run_row(db, run_id) == ("running", None, False)

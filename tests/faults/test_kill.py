@@ -152,6 +152,11 @@ def test_run_killed_while_crawling_is_completed_by_the_next_run(reference, new_e
     report = finish_run(env)
     assert report["status"] == "success"
     assert snapshot(env.database_url) == reference
+    with psycopg.connect(env.database_url) as conn:  # the killed run does not stay 'running'
+        runs = conn.execute("SELECT status, error FROM warehouse.crawl_runs ORDER BY run_id"
+                            ).fetchall()
+    assert [status for status, _ in runs] == ["failed", "success"]
+    assert runs[0][1].startswith("abandoned: ")
 
 
 def test_run_killed_while_loading_is_completed_by_the_next_run(reference, new_env):
