@@ -58,7 +58,8 @@ from psycopg import sql  # noqa: E402
 from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
 
 from benchmarks.procmem import ProcSample, TreeSampler, TreeUsage  # noqa: E402
-from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
+from benchmarks.results import (RESULTS, Figure, machine_line, section_figures,  # noqa: E402
+                                write_section)
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RUNNER = Path(__file__).resolve().parent / "pipeline_run.py"
@@ -69,6 +70,8 @@ SITE_TODAY = date(2026, 11, 20)
 SITE_SEED = 11
 PUBLICATIONS = 3
 FULL_PAGES, FULL_PAGE_KB = 50_000, 20
+FULL_FIGURE = "peak memory, PSS (MiB)"
+"""How the ``--full`` run's figure starts (kept in the summary by runs without ``--full``)."""
 
 ROLES = {
     "run": "the run's own process (orchestration, archive reading, dedup, load)",
@@ -376,7 +379,7 @@ def figures(main: dict[str, Any], small: dict[str, Any],
     if full is not None:
         big: RunMeasure = full["first"]
         rows.append(Figure(
-            f"peak memory, PSS (MiB), {full['page_kb']} KB pages",
+            f"{FULL_FIGURE}, {full['page_kb']} KB pages",
             f"{big.usage.peak_pss_mib:.0f} at {big.articles} articles",
             f"{first.usage.peak_pss_mib:.0f} at {first.articles} articles "
             f"({main['page_kb']} KB pages)",
@@ -384,8 +387,15 @@ def figures(main: dict[str, Any], small: dict[str, Any],
     return rows
 
 
+def full_run_figures(previous: list[Figure]) -> list[Figure]:
+    """The figures of the last ``--full`` run among a section's ``previous`` figures."""
+    return [f for f in previous if f.benchmark.startswith(FULL_FIGURE)]
+
+
 def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any] | None,
-           full: dict[str, Any] | None, load: tuple[float, float]) -> str:
+           full: dict[str, Any] | None, load: tuple[float, float],
+           kept: list[Figure]) -> str:
+    """The section; ``kept`` are the last ``--full`` run's figures when this run has none."""
     first: RunMeasure = main["first"]
     second: RunMeasure = main["second"]
     base = main["baseline"]
@@ -416,7 +426,7 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
     lines += [""] + _second_run_lines(second)
     if profiled is not None:
         lines += [""] + _profile_lines(profiled["first"])
-    lines += [""] + _notes(first, second, full)
+    lines += [""] + _notes(first, second, full, kept)
     return "\n".join(lines)
 
 
@@ -498,12 +508,14 @@ def _hot_row(entry: dict[str, Any]) -> str:
             f"{entry['share']:.0%} |")
 
 
-def _notes(first: RunMeasure, second: RunMeasure, full) -> list[str]:
+def _notes(first: RunMeasure, second: RunMeasure, full, kept: list[Figure]) -> list[str]:
     notes = []
     if full is None:
         notes.append(f"The {FULL_PAGES:,}-page run of the issue (with {FULL_PAGE_KB} KB pages) "
                      "takes about half an hour and does not fit the 15-minute budget of "
-                     "`make bench`; run it with `python benchmarks/bench_e2e.py --full`.")
+                     "`make bench`; run it with `python benchmarks/bench_e2e.py --full`."
+                     + "".join(f" Its last figure, kept in the summary: {f.benchmark} "
+                               f"{f.newsflow} against {f.baseline} ({f.date})." for f in kept))
     for name, run in (("first", first), ("second", second)):
         errors = run.result.get("errors") or {}
         if errors:
@@ -540,9 +552,11 @@ def main(argv: list[str] | None = None) -> int:
         full = None
         if args.full:
             full = measure_size(server_url, args.full_pages, FULL_PAGE_KB, root / "full")
-        text = report(main_size, small, profiled, full, (load_before, os.getloadavg()[0]))
+        kept = [] if full else full_run_figures(section_figures("e2e", args.results))
+        text = report(main_size, small, profiled, full, (load_before, os.getloadavg()[0]),
+                      kept)
     print(text)
-    write_section("e2e", text, args.results, figures(main_size, small, full))
+    write_section("e2e", text, args.results, figures(main_size, small, full) + kept)
     print(f"bench_e2e: {time.monotonic() - started:.0f} s", flush=True)
     return 0
 

@@ -79,6 +79,15 @@ def write_section(name: str, markdown: str, path: Path = RESULTS,
     path.write_text(_replace_block(text, SUMMARY, summary(text), first=True), encoding="utf-8")
 
 
+def section_figures(name: str, path: Path = RESULTS) -> list[Figure]:
+    """The figures the section ``name`` of the results file holds now (none if absent)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = f"<!-- bench-{name}:start -->", f"<!-- bench-{name}:end -->"
+    section = text.partition(start)[2].partition(end)[0]
+    return [Figure(**item) for match in FIGURES.finditer(section)
+            for item in json.loads(match.group(1))]
+
+
 def summary(text: str) -> str:
     """The summary table built from the figures of every section of ``text``."""
     rows = [Figure(**item) for match in FIGURES.finditer(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.results import Figure, write_section
+from benchmarks.results import Figure, section_figures, write_section
 
 
 def summary_rows(text: str) -> list[list[str]]:
@@ -39,3 +39,13 @@ def test_rewriting_one_section_replaces_only_its_own_summary_lines(tmp_path: Pat
     assert [row[:4] for row in summary_rows(text)] == [["a", "2", "2", "1.00"],
                                                        ["b", "3", "4", "0.75"]]
     assert "## A again" in text and text.count("bench-a:start") == 1
+
+
+def test_a_sections_figures_can_be_read_back_with_their_date(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    write_section("e2e", "## E2E", results,
+                  [Figure("full run", "376", "376", "0", "flat", date="2026-11-30")])
+    write_section("other", "## O", results, [Figure("o", "1", "1", "1", "x")])
+    (kept,) = section_figures("e2e", results)
+    assert (kept.benchmark, kept.newsflow, kept.date) == ("full run", "376", "2026-11-30")
+    assert section_figures("missing", results) == []
