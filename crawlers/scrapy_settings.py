@@ -38,7 +38,10 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "LOG_LEVEL": job.log_level,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "ITEM_PIPELINES": {"crawlers.pipelines.CrawlStatePipeline": 100},
-        "EXTENSIONS": {"crawlers.extensions.content_type.HtmlOnlyExtension": 100},
+        "EXTENSIONS": {"crawlers.extensions.content_type.HtmlOnlyExtension": 100,
+                       # robots.txt Crawl-delay as AutoThrottle's floor, per host
+                       "scrapy.extensions.throttle.AutoThrottle": None,
+                       "crawlers.extensions.throttle.RobotsAwareAutoThrottle": 0},
         # Scrapy starts this many tasks for every callback's output; ours yield a few
         # items each, and the default 100 costs more than the download of a page.
         "CONCURRENT_ITEMS": 4,

@@ -8,7 +8,10 @@ Deferred, fired with the host's rules, so no request of a host is sent before it
 robots.txt has been fetched and checked.
 
 Rules (RFC 9309): a 2xx robots.txt is obeyed; 4xx means no restrictions; a 5xx or an
-unreachable robots.txt disallows the whole host for this run. A request with meta
+unreachable robots.txt disallows the whole host for this run. A ``Crawl-delay`` for our
+agent (or ``*``) becomes the least delay between two requests to the host (at most
+``AUTOTHROTTLE_MAX_DELAY``), without random jitter; ``RobotsAwareAutoThrottle`` keeps it
+there. A request with meta
 ``newsflow_kind == "robots_sitemaps"`` is answered from the cached robots.txt (so the
 spider reads the ``Sitemap:`` lines without a second download).
 """
@@ -53,6 +56,25 @@ class HostRules:
         if self.parser is None:
             return self.allow_all
         return self.parser.can_fetch(url, agent)
+
+    def crawl_delay(self, agent: str) -> float | None:
+        """Seconds the host asks between two requests (``Crawl-delay``); None if unset."""
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(agent)
+        return float(delay) if delay and delay > 0 else None
+
+
+def crawl_delay_floors(crawler) -> dict[str, float]:
+    """Download slot (host name) -> least delay between its requests, from robots.txt.
+
+    One dict per crawler: ``RobotsFirstMiddleware`` fills it, ``RobotsAwareAutoThrottle``
+    reads it.
+    """
+    floors = getattr(crawler, "newsflow_crawl_delay_floors", None)
+    if floors is None:
+        floors = crawler.newsflow_crawl_delay_floors = {}
+    return floors
 
 
 def rules_from_response(status: int, body: bytes) -> HostRules:
@@ -105,9 +127,31 @@ class RobotsFirstMiddleware:
         self._waiting[origin] = []
         rules = await self._fetch(origin)
         self._rules[origin] = rules
+        self._apply_crawl_delay(parts.hostname or "", origin, rules)
         for waiter in self._waiting.pop(origin):
             waiter.callback(rules)
         return rules
+
+    def _apply_crawl_delay(self, host: str, origin: str, rules: HostRules) -> None:
+        """Make the host's ``Crawl-delay`` the least delay of its download slot."""
+        asked = rules.crawl_delay(self.agent)
+        if asked is None:
+            return
+        cap = self.crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY")
+        floor = min(asked, cap)
+        if asked > cap:
+            log.warning("robots.txt of %s asks for a Crawl-delay of %.0f s; using the "
+                        "maximum delay of %.0f s", origin, asked, cap)
+        else:
+            log.info("robots.txt of %s asks for a Crawl-delay of %g s: honoured", origin, floor)
+        crawl_delay_floors(self.crawler)[host] = floor
+        self.crawler.stats.set_value("robotstxt/crawl_delay", floor)
+        downloader = self.crawler.engine.downloader
+        # Slots created later (after an idle slot is collected) start at the floor too.
+        downloader.per_slot_settings.setdefault(host, {}).update(delay=floor, jitter=0.0)
+        slot = downloader.slots.get(host)
+        if slot is not None:
+            slot.delay, slot.jitter = max(slot.delay, floor), 0.0
 
     async def _fetch(self, origin: str) -> HostRules:
         robots = Request(f"{origin}/robots.txt", priority=1000, callback=NO_CALLBACK,
