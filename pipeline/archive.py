@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 import psycopg
 from warcio.archiveiterator import ArchiveIterator
@@ -24,6 +24,8 @@ from pipeline.records import FetchedPage
 log = logging.getLogger(__name__)
 
 CURSOR_ROWS = 500
+POLL_S = 0.5
+"""How often ``iter_pages_while_crawling`` looks for new pages while none are waiting."""
 
 _PENDING = """
 SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
@@ -33,6 +35,15 @@ WHERE source = %(source)s AND pending_extract AND warc_path IS NOT NULL
   AND (held_published_at IS NULL
        OR ((%(since)s::date IS NULL OR held_published_at >= %(since)s::date)
            AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))
+ORDER BY warc_path, warc_offset
+"""
+
+_PENDING_OF_RUN_AFTER = """
+SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
+       warc_path, warc_offset
+FROM warehouse.crawl_state
+WHERE source = %(source)s AND pending_extract AND warc_path IS NOT NULL
+  AND run_id = %(run_id)s AND (warc_path, warc_offset) > (%(path)s, %(offset)s)
 ORDER BY warc_path, warc_offset
 """
 
@@ -107,6 +118,35 @@ def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str,
                       {"source": source, "since": window[0], "until": window[1]})
 
 
+def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, source: str,
+                              window: tuple[date | None, date | None], *, run_id: int,
+                              wait_for_crawl: Callable[[float], bool],
+                              poll_s: float = POLL_S) -> Iterator[FetchedPage]:
+    """The pages of ``source`` waiting for extraction, as the running crawl stores them.
+
+    ``wait_for_crawl(seconds)`` waits at most that long for the source's crawl to end
+    and says whether it has. Until it has, pages this run's crawl fetched are read as
+    soon as their crawl state is committed (in archive order, after the last one read);
+    then one last pass reads every pending page not read yet (``iter_pending_pages``:
+    pages of earlier runs, and any page committed out of archive order). Each page
+    comes once.
+    """
+    seen: set[str] = set()
+    after = ("", -1)
+    finished = wait_for_crawl(0)  # always before a query: nothing committed later is missed
+    while not finished:
+        found = False
+        for page, position in _pages(conn, archive_dir, _PENDING_OF_RUN_AFTER,
+                                     {"source": source, "run_id": run_id, "path": after[0],
+                                      "offset": after[1]}, skip=seen, positions=True):
+            seen.add(page.url)
+            after, found = max(after, position), True
+            yield page
+        finished = wait_for_crawl(0 if found else poll_s)
+    yield from _pages(conn, archive_dir, _PENDING,
+                      {"source": source, "since": window[0], "until": window[1]}, skip=seen)
+
+
 def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: str,
                         urls: Sequence[str]) -> Iterator[FetchedPage]:
     """The archived pages of ``source`` with these canonical ``urls`` (re-processing)."""
@@ -114,8 +154,11 @@ def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: 
         yield from _pages(conn, archive_dir, _BY_URL, (source, list(urls)))
 
 
-def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple | dict
-           ) -> Iterator[FetchedPage]:
+def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple | dict,
+           *, skip: set[str] | frozenset[str] = frozenset(), positions: bool = False
+           ) -> Iterator[Any]:
+    """Pages of the rows ``query`` selects, except URLs in ``skip``; with ``positions``,
+    (page, (warc_path, offset)) pairs."""
     archive_dir = Path(archive_dir)
     open_path: str | None = None
     handle: BinaryIO | None = None
@@ -125,6 +168,8 @@ def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tupl
             cursor.execute(query, params)
             for (url, source, fetched_url, content_type, discovered, fetched_at,
                  warc_path, offset) in cursor:
+                if url in skip:
+                    continue
                 try:
                     if warc_path != open_path:
                         if handle is not None:
@@ -138,10 +183,11 @@ def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tupl
                 except (ArchiveError, OSError) as exc:
                     log.error("skipping %s: %s", url, exc)
                     continue
-                yield FetchedPage(
+                page = FetchedPage(
                     url=url, source=source, body=body, fetched_url=fetched_url,
                     http_charset=charset_of(headers.get("content-type") or content_type),
                     discovered_at=_utc(discovered), fetched_at=_utc(fetched_at))
+                yield (page, (warc_path, offset)) if positions else page
     finally:
         if handle is not None:
             handle.close()

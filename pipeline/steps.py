@@ -21,7 +21,7 @@ import logging
 import math
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -184,14 +184,17 @@ def extracted_path(settings: Settings, plan: dict[str, Any], source: str) -> Pat
 
 
 def extract_source(settings: Settings, plan: dict[str, Any], source: str,
-                   progress: Progress = _quiet) -> dict[str, Any]:
+                   progress: Progress = _quiet,
+                   wait_for_crawl: Callable[[float], bool] | None = None) -> dict[str, Any]:
     """Extract every archived page of ``source`` waiting for extraction.
 
     Pages wait (``crawl_state.pending_extract``) from the crawl that fetched them until
     the load that stores their result, so pages left by an interrupted run are picked
-    up by the next one.
+    up by the next one. With ``wait_for_crawl`` (wait at most so many seconds for the
+    source's crawl to end; whether it has), the crawl is still running: pages are
+    extracted as it stores them, until it has ended and every page is read.
     """
-    from pipeline.archive import iter_pending_pages
+    from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
 
     path = extracted_path(settings, plan, source)
     counts = {"ok": 0, "not_article": 0, "error": 0}
@@ -214,7 +217,12 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
             yield result
 
     with connect(prepare_database(settings)) as conn:
-        pages = iter_pending_pages(conn, settings.archive_dir, source, _window(plan))
+        if wait_for_crawl is None:
+            pages = iter_pending_pages(conn, settings.archive_dir, source, _window(plan))
+        else:
+            pages = iter_pages_while_crawling(conn, settings.archive_dir, source, _window(plan),
+                                              run_id=plan["run_id"],
+                                              wait_for_crawl=wait_for_crawl)
         written = write_results(path, counted(extracted(pages)))
     progress(f"{source}: extracted {written} pages")
     return {"path": str(path), "pages": written, **counts}
@@ -308,13 +316,20 @@ def _crawl_outcome(settings: Settings, plan: dict[str, Any], source: str,
 
 
 def _process_source(settings: Settings, plan: dict[str, Any], source: str,
-                    crawl_error: NewsflowError | None, progress: Progress) -> dict[str, Any]:
-    """Extract, load and check a crawled source; a failure is recorded, never raised."""
+                    crawl_error: NewsflowError | None, progress: Progress, *,
+                    extracted: bool = False,
+                    extract_error: NewsflowError | None = None) -> dict[str, Any]:
+    """Extract (unless ``extracted`` during the crawl), load and check a crawled source;
+    a failure is recorded, never raised. A source whose crawl failed is not loaded: its
+    pages stay pending for the next run."""
     try:
         if crawl_error is not None:
             raise crawl_error
-        progress(f"{source}: extracting")
-        extract_source(settings, plan, source, progress)
+        if extract_error is not None:
+            raise extract_error
+        if not extracted:
+            progress(f"{source}: extracting")
+            extract_source(settings, plan, source, progress)
         load_source(settings, plan, source, progress)
         return check_source(settings, plan, source)
     except NewsflowError as exc:
@@ -324,44 +339,71 @@ def _process_source(settings: Settings, plan: dict[str, Any], source: str,
         return {"source": source, "error": str(exc)}
 
 
-def _in_background(work: Callable[[], Any]) -> Future:
-    """Run ``work`` in a daemon thread (an interrupted run never waits for it)."""
-    future: Future = Future()
+def _extract_while_crawling(settings: Settings, plan: dict[str, Any], source: str,
+                            crawling: Future, progress: Progress) -> NewsflowError | None:
+    """Extract ``source``'s pages while its crawl runs; the error that failed it, or None.
+
+    A crawl that fails leaves its pages pending (they are not loaded; the next run takes
+    them), so extraction goes on until the crawl ends whatever it found.
+    """
+    def wait_for_crawl(seconds: float) -> bool:
+        wait([crawling], timeout=seconds)
+        return crawling.done()
+
+    progress(f"{source}: extracting")
+    try:
+        extract_source(settings, plan, source, progress, wait_for_crawl=wait_for_crawl)
+    except NewsflowError as exc:
+        return exc
+    return None
+
+
+def _crawl_in_order(settings: Settings, plan: dict[str, Any], names: Sequence[str],
+                    progress: Progress, stop: threading.Event) -> list[Future]:
+    """Crawl ``names`` one after the other in a daemon thread; one future per source.
+
+    Each crawl starts as soon as the one before it ends. After ``stop`` is set no new
+    crawl starts (its future and the later ones are cancelled).
+    """
+    futures: list[Future] = [Future() for _ in names]
 
     def run() -> None:
-        if future.set_running_or_notify_cancel():
+        for name, future in zip(names, futures):
+            if stop.is_set() or not future.set_running_or_notify_cancel():
+                break
             try:
-                future.set_result(work())
+                future.set_result(_crawl_outcome(settings, plan, name, progress))
             except BaseException as exc:  # handed to whoever takes the result
                 future.set_exception(exc)
+        for future in futures:
+            future.cancel()  # a no-op on those that ran
 
     threading.Thread(target=run, name="newsflow-crawl", daemon=True).start()
-    return future
+    return futures
 
 
 def run_sources(settings: Settings, plan: dict[str, Any], progress: Progress = _quiet) -> None:
-    """Every source's chain, the next source's crawl running while this one is extracted
-    and loaded.
+    """Every source's chain: a source's pages are extracted while its crawl fetches
+    them, and the crawls follow one another while earlier sources are loaded.
 
     A crawl mostly waits on the network and the publisher's politeness limits, while
     extraction keeps every core busy, so the two overlap instead of adding up. Crawls
     stay one at a time, in order, so sources sharing a host are never crawled at once.
-    When the run is interrupted, a crawl still running is stopped.
+    A source is loaded only after its crawl ended. When the run is interrupted, no new
+    crawl starts and a crawl still running is stopped.
     """
     names = list(plan["sources"])
-
-    def crawl(name: str) -> Future:
-        return _in_background(lambda: _crawl_outcome(settings, plan, name, progress))
-
-    pending = crawl(names[0]) if names else None
+    stop = threading.Event()
+    crawls = _crawl_in_order(settings, plan, names, progress, stop)
     try:
-        for i, source in enumerate(names):
-            assert pending is not None
-            crawl_error = pending.result()
-            pending = crawl(names[i + 1]) if i + 1 < len(names) else None
-            _process_source(settings, plan, source, crawl_error, progress)
+        for source, crawling in zip(names, crawls):
+            extract_error = _extract_while_crawling(settings, plan, source, crawling, progress)
+            crawl_error = crawling.result()
+            _process_source(settings, plan, source, crawl_error, progress, extracted=True,
+                            extract_error=extract_error)
     except BaseException:
-        if pending is not None and not pending.done():
+        stop.set()
+        if not all(crawl.done() for crawl in crawls):
             from crawlers.run import stop_crawls
 
             stop_crawls()

@@ -1,5 +1,6 @@
-"""``run_sources``: the next source's crawl overlaps this source's extraction and load;
-crawls stay one at a time and in order; failures are recorded per source.
+"""``run_sources``: a source is extracted while its crawl runs and loaded after it; the
+next source's crawl overlaps this source's load; crawls stay one at a time and in order;
+failures are recorded per source.
 
 The step functions are replaced by recorders (the steps themselves are tested with
 real PostgreSQL and Scrapy in their own modules and in the end-to-end tests).
@@ -49,9 +50,17 @@ def _index(events, *event) -> int:
     return events.index(event)
 
 
-def test_next_crawl_runs_while_the_previous_source_is_extracted(events) -> None:
+def test_a_source_is_extracted_while_its_crawl_runs_and_loaded_after_it(events) -> None:
     steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
-    assert _index(events, "crawl", "b", "start") < _index(events, "extract", "a", "end")
+    # (b's extraction starts once a is loaded and checked, here after b's short crawl)
+    assert _index(events, "extract", "a", "start") < _index(events, "crawl", "a", "end")
+    for source in ("a", "b"):
+        assert _index(events, "crawl", source, "end") < _index(events, "load", source, "start")
+
+
+def test_next_crawl_runs_while_the_previous_source_is_loaded(events) -> None:
+    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
+    assert _index(events, "crawl", "b", "start") < _index(events, "load", "a", "end")
 
 
 def test_crawls_run_one_at_a_time_in_source_order(events) -> None:
@@ -61,14 +70,8 @@ def test_crawls_run_one_at_a_time_in_source_order(events) -> None:
                       ("c", "start"), ("c", "end")]
 
 
-def test_a_source_is_processed_only_after_its_own_crawl(events) -> None:
-    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
-    for source in ("a", "b"):
-        assert _index(events, "crawl", source, "end") < _index(events, "extract", source, "start")
-
-
 def test_a_failed_crawl_is_recorded_and_the_other_sources_go_on(events) -> None:
     steps.run_sources(None, {"run_id": 1, "sources": ["bad", "b"]})
     assert ("fail", "bad", "crawl of bad failed: boom") in events
-    assert ("extract", "bad", "start") not in events
+    assert ("load", "bad", "start") not in events  # its pages stay pending
     assert ("check", "b", "end") in events

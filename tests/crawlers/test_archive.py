@@ -1,13 +1,17 @@
 """The WARC archive: written by crawlers.warc, read back by pipeline.archive."""
 
+import threading
+import time
 from datetime import date, datetime, timezone
 
+import psycopg
 import pytest
 
 from crawlers.state import CrawlStateStore, FetchRecord
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline import runs
-from pipeline.archive import iter_archived_pages, iter_pending_pages, read_record
+from pipeline.archive import (iter_archived_pages, iter_pages_while_crawling,
+                              iter_pending_pages, read_record)
 from pipeline.errors import ArchiveError
 
 NOW = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
@@ -113,3 +117,47 @@ def test_a_page_held_for_its_date_comes_only_with_a_window_holding_that_date(db,
     assert outside == ["http://a.com/2"]
     assert inside == ["http://a.com/0", "http://a.com/2"]
     assert len(list(iter_pending_pages(db, archived, "s"))) == 2  # no window: everything
+
+
+def _record(path: str, location) -> FetchRecord:
+    return FetchRecord(url=f"http://a.com{path}", outcome="fetched", fetched_at=NOW,
+                       warc_path=location.path, warc_offset=location.offset,
+                       warc_length=location.length, pending_extract=True)
+
+
+def test_pages_are_read_while_the_crawl_stores_them_and_each_comes_once(
+        db, clean_database_url, tmp_path):
+    earlier = runs.create_run(db, sources=["s"], since=None, until=None, trigger="test")
+    old_store = CrawlStateStore(db, source="s", run_id=earlier)
+    old_writer = RollingWarcWriter(tmp_path, "s", earlier)
+    old_store.fetched(_record("/old", old_writer.write(exchange("/old", b"<p>old</p>"))))
+    old_writer.close()
+    old_store.flush()
+    run_id = runs.create_run(db, sources=["s"], since=None, until=None, trigger="test")
+    crawled = threading.Event()
+
+    def crawl() -> None:  # commits 0-1, 3-4, then 2 (out of archive order) with 5
+        with psycopg.connect(clean_database_url, autocommit=True) as conn:
+            store = CrawlStateStore(conn, source="s", run_id=run_id)
+            writer = RollingWarcWriter(tmp_path, "s", run_id)
+            locations = [writer.write(exchange(f"/{i}", f"<p>{i}</p>".encode()))
+                         for i in range(6)]
+            writer.close()
+            for batch in ([0, 1], [3, 4], [2, 5]):
+                for i in batch:
+                    store.fetched(_record(f"/{i}", locations[i]))
+                store.flush()
+                time.sleep(0.3)
+        crawled.set()
+
+    thread = threading.Thread(target=crawl)
+    thread.start()
+    read = [(page.url, crawled.is_set()) for page in iter_pages_while_crawling(
+        db, tmp_path, "s", (None, None), run_id=run_id, wait_for_crawl=crawled.wait,
+        poll_s=0.05)]
+    thread.join()
+    urls = [url for url, _ in read]
+    assert sorted(urls) == sorted(["http://a.com/old", *(f"http://a.com/{i}" for i in range(6))])
+    assert len(set(urls)) == len(urls)
+    during = [url for url, after_crawl in read if not after_crawl]
+    assert {"http://a.com/0", "http://a.com/1", "http://a.com/3"} <= set(during)
