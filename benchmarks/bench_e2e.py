@@ -70,7 +70,7 @@ SITE_TODAY = date(2026, 11, 20)
 SITE_SEED = 11
 PUBLICATIONS = 3
 FULL_PAGES, FULL_PAGE_KB = 50_000, 20
-FULL_FIGURE = "peak memory, PSS (MiB)"
+FULL_FIGURE = "peak memory by process role, summed, PSS (MiB)"
 """How the ``--full`` run's figure starts (kept in the summary by runs without ``--full``)."""
 
 ROLES = {
@@ -80,6 +80,7 @@ ROLES = {
     "postgres": "PostgreSQL backends of the run's database",
     "other": "other",
 }
+ROLE_SHORT = {"run": "run", "crawler": "crawler", "extract": "extraction", "other": "other"}
 
 
 # --- the database server --------------------------------------------------------------------
@@ -308,9 +309,20 @@ def _stage_totals(run: RunMeasure) -> dict[str, float]:
     return totals
 
 
-def _per_10k(small: RunMeasure, large: RunMeasure, attr: str) -> float:
-    grown = getattr(large.usage, attr) - getattr(small.usage, attr)
+def role_peaks(run: RunMeasure) -> float:
+    """The sum of each process role's own peak PSS (MiB): what the run can need at once,
+    whether or not those peaks happened to coincide while it was sampled."""
+    return sum(run.usage.peak_pss_mib_by_role.values())
+
+
+def _per_10k(small: RunMeasure, large: RunMeasure) -> float:
+    grown = role_peaks(large) - role_peaks(small)
     return grown / max(1, large.articles - small.articles) * 10_000
+
+
+def _roles_text(run: RunMeasure) -> str:
+    return ", ".join(f"{ROLE_SHORT.get(role, role)} {mib:.0f}"
+                     for role, mib in run.usage.peak_pss_mib_by_role.items() if mib >= 1)
 
 
 def _pipeline_cpu(run: RunMeasure) -> float:
@@ -330,8 +342,8 @@ def _utilisation(run: RunMeasure) -> str:
     return (f"During the first run the {cores} cores were {used / (run.wall_s * cores):.0%} "
             f"busy with it ({used:.0f} CPU seconds in {run.wall_s:.0f} s, the sample site "
             f"included): extraction ({stages['extract']:.0f} s) and the crawls "
-            f"({stages['crawl']:.0f} s, {bound}) overlap only across sources; within one "
-            "source the crawl finishes before its extraction starts.")
+            f"({stages['crawl']:.0f} s, {bound}) overlap: a source's pages are extracted "
+            "while its crawl fetches them, and the next crawl starts while it is loaded.")
 
 
 BLOCKING = ("lock.acquire", "wait", "epoll.poll", "select", "poll", "sleep", "waitpid")
@@ -371,19 +383,19 @@ def figures(main: dict[str, Any], small: dict[str, Any],
         Figure("second run over the unchanged site (s)", f"{second.wall_s:.1f}",
                f"{first.wall_s:.1f} (first run)", f"{share:.1%}",
                f"< {TARGET_INCREMENTAL:.0%} {_verdict(share < TARGET_INCREMENTAL)}"),
-        Figure("peak memory of the run's process tree, PSS (MiB)",
-               f"{first.usage.peak_pss_mib:.0f} at {first.articles} articles",
-               f"{little.usage.peak_pss_mib:.0f} at {little.articles} articles",
-               f"{_per_10k(little, first, 'peak_pss_mib'):+.0f} MiB per 10k articles", "flat"),
+        Figure("peak memory by process role, PSS summed over the roles (MiB)",
+               f"{role_peaks(first):.0f} at {first.articles} articles ({_roles_text(first)})",
+               f"{role_peaks(little):.0f} at {little.articles} articles ({_roles_text(little)})",
+               f"{_per_10k(little, first):+.0f} MiB per 10k articles", "flat"),
     ]
     if full is not None:
         big: RunMeasure = full["first"]
         rows.append(Figure(
             f"{FULL_FIGURE}, {full['page_kb']} KB pages",
-            f"{big.usage.peak_pss_mib:.0f} at {big.articles} articles",
-            f"{first.usage.peak_pss_mib:.0f} at {first.articles} articles "
+            f"{role_peaks(big):.0f} at {big.articles} articles ({_roles_text(big)})",
+            f"{role_peaks(first):.0f} at {first.articles} articles "
             f"({main['page_kb']} KB pages)",
-            f"{_per_10k(first, big, 'peak_pss_mib'):+.0f} MiB per 10k articles", "flat"))
+            f"{_per_10k(first, big):+.0f} MiB per 10k articles", "flat"))
     return rows
 
 
@@ -446,15 +458,19 @@ def _runs_table(main, small, full) -> list[str]:
                     f"{run.usage.peak_pss_mib:.0f} | {run.usage.peak_processes} |")
     rows += ["", "RSS sum counts pages shared between processes once per process; PSS "
              "splits them, so it is the memory the tree really holds. PostgreSQL's own "
-             "memory is not included."]
+             "memory is not included. Whether the tree's peak catches the crawler, the "
+             "extraction workers and the run at their largest together is chance (a small "
+             "run's crawls can end before its extraction peaks); the memory figures above "
+             "therefore add up each role's own peak: "
+             + "; ".join(f"{name} run: {_roles_text(run)}" for name, run in runs) + "."]
     return rows
 
 
 def _time_table(first: RunMeasure, base: dict[str, Any]) -> list[str]:
     stages = _stage_totals(first)
     rows = ["Where the time of the first run goes: wall time by stage, summed over the "
-            "sources (a source's crawl runs while the previous source is extracted and "
-            "loaded, so stages overlap), and CPU seconds by process.",
+            "sources (a source is extracted while it is crawled, and the next crawl runs "
+            "while it is loaded, so stages overlap), and CPU seconds by process.",
             "",
             "| stage (wall) | seconds | share of the run |", "|---|---:|---:|"]
     for stage, seconds in stages.items():

@@ -48,6 +48,10 @@ class TreeUsage:
     peak_pss_mib: float = 0.0
     peak_processes: int = 0
     cpu_s_by_role: dict[str, float] = field(default_factory=dict)
+    pss_mib_by_role_at_peak: dict[str, float] = field(default_factory=dict)
+    """The PSS of each role's processes at the moment the tree's PSS peaked."""
+    peak_pss_mib_by_role: dict[str, float] = field(default_factory=dict)
+    """The highest PSS each role's processes reached together, whenever that was."""
     samples: int = 0
 
 
@@ -160,7 +164,9 @@ class TreeSampler:
         rss = sum(samples[pid].rss_bytes for pid in tree)
         usage.peak_rss_mib = max(usage.peak_rss_mib, rss / MIB)
         usage.peak_processes = max(usage.peak_processes, len(tree))
-        pss = sum(read_pss_bytes(pid) for pid in tree)
+        pss_of = {pid: read_pss_bytes(pid) for pid in tree}
+        pss = sum(pss_of.values())
+        peaked = pss / MIB > usage.peak_pss_mib
         usage.peak_pss_mib = max(usage.peak_pss_mib, pss / MIB)
         in_tree = set(tree)
         for pid, sample in samples.items():
@@ -177,6 +183,14 @@ class TreeSampler:
             role = self._roles[pid]
             if role is not None and (pid in in_tree or self.also is not None):
                 self._cpu[pid] = (role, sample.cpu_s - self._cpu_before.get(pid, 0.0))
+        by_role: dict[str, float] = {}
+        for pid, size in pss_of.items():
+            role = self._roles.get(pid) or "other"
+            by_role[role] = by_role.get(role, 0.0) + size / MIB
+        for role, size in by_role.items():
+            usage.peak_pss_mib_by_role[role] = max(usage.peak_pss_mib_by_role.get(role, 0.0), size)
+        if peaked:
+            usage.pss_mib_by_role_at_peak = dict(sorted(by_role.items(), key=lambda kv: -kv[1]))
 
     def _loop(self) -> None:
         while not self._stop.is_set():
