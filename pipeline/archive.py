@@ -27,33 +27,23 @@ CURSOR_ROWS = 500
 POLL_S = 0.5
 """How often ``iter_pages_while_crawling`` looks for new pages while none are waiting."""
 
-_PENDING = """
+_ARCHIVED = """
 SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
        warc_path, warc_offset
 FROM warehouse.crawl_state
-WHERE source = %(source)s AND pending_extract AND warc_path IS NOT NULL
+WHERE source = %(source)s AND warc_path IS NOT NULL AND {condition}
+ORDER BY warc_path, warc_offset
+"""
+
+_PENDING = _ARCHIVED.format(condition="""pending_extract
   AND (held_published_at IS NULL
        OR ((%(since)s::date IS NULL OR held_published_at >= %(since)s::date)
-           AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))
-ORDER BY warc_path, warc_offset
-"""
+           AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))""")
 
-_PENDING_OF_RUN_AFTER = """
-SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
-       warc_path, warc_offset
-FROM warehouse.crawl_state
-WHERE source = %(source)s AND pending_extract AND warc_path IS NOT NULL
-  AND run_id = %(run_id)s AND (warc_path, warc_offset) > (%(path)s, %(offset)s)
-ORDER BY warc_path, warc_offset
-"""
+_PENDING_OF_RUN_AFTER = _ARCHIVED.format(condition="""pending_extract
+  AND run_id = %(run_id)s AND (warc_path, warc_offset) > (%(path)s, %(offset)s)""")
 
-_BY_URL = """
-SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
-       warc_path, warc_offset
-FROM warehouse.crawl_state
-WHERE source = %s AND url = ANY(%s) AND warc_path IS NOT NULL
-ORDER BY warc_path, warc_offset
-"""
+_BY_URL = _ARCHIVED.format(condition="url = ANY(%(urls)s)")
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -136,9 +126,9 @@ def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, sourc
     finished = wait_for_crawl(0)  # always before a query: nothing committed later is missed
     while not finished:
         found = False
-        for page, position in _pages(conn, archive_dir, _PENDING_OF_RUN_AFTER,
-                                     {"source": source, "run_id": run_id, "path": after[0],
-                                      "offset": after[1]}, skip=seen, positions=True):
+        for page, position in _pages_at(conn, archive_dir, _PENDING_OF_RUN_AFTER,
+                                        {"source": source, "run_id": run_id,
+                                         "path": after[0], "offset": after[1]}, skip=seen):
             seen.add(page.url)
             after, found = max(after, position), True
             yield page
@@ -151,14 +141,21 @@ def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: 
                         urls: Sequence[str]) -> Iterator[FetchedPage]:
     """The archived pages of ``source`` with these canonical ``urls`` (re-processing)."""
     if urls:
-        yield from _pages(conn, archive_dir, _BY_URL, (source, list(urls)))
+        yield from _pages(conn, archive_dir, _BY_URL, {"source": source, "urls": list(urls)})
 
 
-def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tuple | dict,
-           *, skip: set[str] | frozenset[str] = frozenset(), positions: bool = False
-           ) -> Iterator[Any]:
-    """Pages of the rows ``query`` selects, except URLs in ``skip``; with ``positions``,
-    (page, (warc_path, offset)) pairs."""
+def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: dict[str, Any],
+           *, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[FetchedPage]:
+    """The pages of the rows ``query`` selects, except URLs in ``skip``."""
+    for page, _ in _pages_at(conn, archive_dir, query, params, skip=skip):
+        yield page
+
+
+def _pages_at(conn: psycopg.Connection, archive_dir: Path, query: str, params: dict[str, Any],
+              *, skip: set[str] | frozenset[str] = frozenset()
+              ) -> Iterator[tuple[FetchedPage, tuple[str, int]]]:
+    """(page, (warc_path, offset)) for the rows ``query`` selects, except URLs in ``skip``;
+    a record that cannot be read is logged and skipped."""
     archive_dir = Path(archive_dir)
     open_path: str | None = None
     handle: BinaryIO | None = None
@@ -183,11 +180,11 @@ def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: tupl
                 except (ArchiveError, OSError) as exc:
                     log.error("skipping %s: %s", url, exc)
                     continue
-                page = FetchedPage(
+                yield FetchedPage(
                     url=url, source=source, body=body, fetched_url=fetched_url,
                     http_charset=charset_of(headers.get("content-type") or content_type),
-                    discovered_at=_utc(discovered), fetched_at=_utc(fetched_at))
-                yield (page, (warc_path, offset)) if positions else page
+                    discovered_at=_utc(discovered), fetched_at=_utc(fetched_at)
+                ), (warc_path, offset)
     finally:
         if handle is not None:
             handle.close()
