@@ -27,8 +27,9 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     """Crawl the chosen sources: discover, fetch politely, archive, remember.
 
     Pages whose sitemap/feed date is outside --since/--until are not downloaded;
-    pages unchanged since the last crawl are not downloaded again. Fetched pages wait
-    in the archive for `newsflow run` (or the DAG) to extract them. Exits 0 when every
+    pages unchanged since the last crawl are not downloaded again, and pages whose
+    last fetch failed wait $NEWSFLOW_RETRY_FAILED_HOURS (doubled per further failure)
+    before they are tried again. Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them. Exits 0 when every
     source was crawled (page failures are counted, not fatal), 1 when a crawl failed.
     """
     from crawlers.run import crawl_sources
