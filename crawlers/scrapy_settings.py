@@ -8,6 +8,8 @@ from crawlers.job import CrawlJob
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # COOKIES_ENABLED is off; leaving the middleware out also skips importing tldextract.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawlers.middlewares.offsite.OffsiteRedirectMiddleware": 50,
     "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -35,6 +37,10 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": False,  # our RobotsFirstMiddleware does it, for every request
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        # Scrapy 2.19's remote control runs Python code sent to a local HTTP port and
+        # writes its token under ~/.local/state/scrapy: no place in an unattended
+        # pipeline (and starting it costs each crawl a third of a second).
+        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": job.log_level,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "ITEM_PIPELINES": {"crawlers.pipelines.CrawlStatePipeline": 100},
