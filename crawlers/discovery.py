@@ -8,6 +8,7 @@ carries on with the other documents.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -21,6 +22,8 @@ from crawlers.canonical import try_canonical
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 """A gzipped sitemap may not expand beyond this (the sitemap protocol allows 50 MB)."""
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
+"""Links that need no joining with the document's URL (nearly all sitemap entries)."""
 
 Via = Literal["sitemap", "news", "rss", "atom", "link"]
 
@@ -123,7 +126,9 @@ def _parse_xml(body: bytes) -> etree._Element:
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+    """The lower-case local name of an element's tag (``{namespace}name``); "" for
+    comments and processing instructions."""
+    return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
@@ -136,7 +141,8 @@ def _resolve(link: str | None, base_url: str | None) -> tuple[str, str] | None:
     """(absolute URL as written, canonical URL) of a link; None unless it is http(s)."""
     if not link:
         return None
-    absolute = urljoin(base_url, link.strip()) if base_url else link.strip()
+    link = link.strip()
+    absolute = urljoin(base_url, link) if base_url and not _ABSOLUTE.match(link) else link
     url = try_canonical(absolute)
     return (absolute, url) if url else None
 
