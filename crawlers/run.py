@@ -5,6 +5,11 @@ runs in ``python -m crawlers.worker`` (see there). The parent never hangs on a c
 it waits at most the crawl time limit plus a grace period, then kills it. A child that
 dies or times out yields a ``CrawlResult`` with ``error`` set; the child's log is kept
 in ``<NEWSFLOW_HOME>/runs/<run_id>/<source>/crawl.log``.
+
+Starting a child costs about a second of CPU (importing Scrapy and its components), as
+much as a whole crawl of an unchanged site. When more crawls follow, the process of the
+next one is therefore started while the current one runs (``prepare_next``): a spare
+that imports everything and then waits for its job on stdin.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -41,23 +47,40 @@ _RUNNING: set[subprocess.Popen] = set()
 _RUNNING_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class _Spare:
+    process: subprocess.Popen
+    env: dict[str, str]
+    """The environment it was started with."""
+
+
+_SPARE: list[_Spare] = []
+"""At most one spare crawl child, waiting for its job (guarded by ``_RUNNING_LOCK``)."""
+
+
 def stop_crawls() -> None:
-    """Stop every crawl child this process started that is still running.
+    """Stop every crawl child this process started that is still running, the spare
+    included.
 
     Children lead their own session, so Ctrl-C in a terminal never reaches them; a run
     that is interrupted while a crawl runs in another thread calls this so that no
     crawler is left behind.
     """
     with _RUNNING_LOCK:
-        running = list(_RUNNING)
+        running = list(_RUNNING) + [spare.process for spare in _SPARE]
+        _SPARE.clear()
     for process in running:
         _kill(process)
 
 
 def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
                   database_url: str, since: date | None = None, until: date | None = None,
-                  max_pages: int | None = None) -> list[CrawlResult]:
+                  max_pages: int | None = None, prepare_next: bool = False
+                  ) -> list[CrawlResult]:
     """Crawl ``sources`` one after the other, each in a child process.
+
+    The process of each next source starts while the crawl before it runs; with
+    ``prepare_next``, so does one for a crawl the caller starts after this call.
 
     Raises ``CrawlError`` for unusable input (a window that ends before it starts, a
     source with nothing to crawl) and ``ArchiveError`` when the archive directory cannot
@@ -78,19 +101,22 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
         raise ArchiveError(f"cannot create the archive directory {settings.archive_dir}: "
                            f"{exc.strerror or exc}; check NEWSFLOW_HOME") from None
     results = []
-    for source in sources:
+    for position, source in enumerate(sources, start=1):
         job = CrawlJob(source=source, run_id=run_id, database_url=database_url,
                        archive_dir=settings.archive_dir.resolve(), user_agent=settings.user_agent,
                        since=since, until=until, max_pages=max_pages,
                        revisit_days=settings.revisit_days,
                        retry_failed_hours=settings.retry_failed_hours, limits=settings.crawl)
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
-        results.append(run_child(job, log_path))
+        results.append(run_child(job, log_path,
+                                 prepare_next=prepare_next or position < len(sources)))
     return results
 
 
-def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
-    """Run one job in ``python -m crawlers.worker``; its result, never an exception."""
+def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> CrawlResult:
+    """Run one job in ``python -m crawlers.worker`` (the spare when one is waiting); its
+    result, never an exception. With ``prepare_next``, a spare for the next crawl starts
+    once this one has."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     timeout = job.limits.crawl_timeout_s + GRACE_S
     started = time.monotonic()
@@ -98,12 +124,16 @@ def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
         job_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
         job_file.write_text(job.to_json(), encoding="utf-8")
         with log_path.open("ab") as log_file:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
-                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                env=_child_env(), start_new_session=True)
+            process = _hand_to_spare(job_file, result_file, log_path)
+            if process is None:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
+                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                    env=_child_env(), start_new_session=True)
             with _RUNNING_LOCK:
                 _RUNNING.add(process)
+            if prepare_next:
+                _start_spare()
             try:
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -127,6 +157,41 @@ def run_child(job: CrawlJob, log_path: Path) -> CrawlResult:
     return CrawlResult(job.source.name, elapsed_s=elapsed, error=(
         f"crawl process exited with code {code} without a result; see {log_path}"
         + (f": {tail}" if tail else "")))
+
+
+def _start_spare() -> None:
+    """Start ``python -m crawlers.worker --wait`` unless a spare is already waiting."""
+    with _RUNNING_LOCK:
+        if any(spare.process.poll() is None for spare in _SPARE):
+            return
+        _SPARE.clear()
+        env = _child_env()
+        _SPARE.append(_Spare(subprocess.Popen(
+            [sys.executable, "-m", "crawlers.worker", "--wait"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, start_new_session=True), env))
+
+
+def _hand_to_spare(job_file: Path, result_file: Path, log_path: Path
+                   ) -> subprocess.Popen | None:
+    """Give the job to the waiting spare; None when there is none, or it died, or the
+    environment changed since it started (a proxy setting, say)."""
+    with _RUNNING_LOCK:
+        spare = _SPARE.pop() if _SPARE else None
+    if spare is None:
+        return None
+    process = spare.process
+    if spare.env != _child_env() or process.stdin is None:
+        _kill(process)
+        return None
+    request = {"job": str(job_file), "result": str(result_file), "log": str(log_path)}
+    try:
+        process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+        process.stdin.close()
+    except OSError:  # it exited (stdin closed): start a fresh child instead
+        _kill(process)
+        return None
+    return process
 
 
 def _child_env() -> dict[str, str]:

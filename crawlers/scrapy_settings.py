@@ -8,8 +8,7 @@ from crawlers.job import CrawlJob
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    # COOKIES_ENABLED is off; leaving the middleware out also skips importing tldextract.
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # COOKIES_ENABLED is off
     "crawlers.middlewares.offsite.OffsiteRedirectMiddleware": 50,
     "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -17,6 +16,33 @@ DOWNLOADER_MIDDLEWARES = {
     # Below retry (sees final responses only), above decompression (sees decoded bodies).
     "crawlers.middlewares.archive.WarcArchiveMiddleware": 545,
 }
+
+ITEM_PIPELINES = {"crawlers.pipelines.CrawlStatePipeline": 100}
+EXTENSIONS = {
+    # Neither console belongs in an unattended pipeline. Scrapy 2.19's remote control
+    # runs Python code sent to a local HTTP port and writes its token under
+    # ~/.local/state/scrapy.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawlers.extensions.content_type.HtmlOnlyExtension": 100,
+    # robots.txt Crawl-delay as AutoThrottle's floor, per host
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawlers.extensions.throttle.RobotsAwareAutoThrottle": 0,
+}
+
+
+def component_paths() -> list[str]:
+    """Import paths of every component a crawl imports (see ``crawlers.worker.preload``):
+    Scrapy's defaults and ours. Those switched off count too: Scrapy imports every
+    component it is told about to compare the names."""
+    from scrapy.settings import default_settings as defaults
+
+    paths = list(defaults.DOWNLOAD_HANDLERS_BASE.values())
+    for components in (defaults.DOWNLOADER_MIDDLEWARES_BASE, DOWNLOADER_MIDDLEWARES,
+                       defaults.SPIDER_MIDDLEWARES_BASE, defaults.EXTENSIONS_BASE,
+                       EXTENSIONS, ITEM_PIPELINES):
+        paths += [path for path in components if path not in paths]
+    return paths
 
 
 def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
@@ -36,18 +62,10 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "USER_AGENT": job.user_agent,
         "ROBOTSTXT_OBEY": False,  # our RobotsFirstMiddleware does it, for every request
         "COOKIES_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False,
-        # Scrapy 2.19's remote control runs Python code sent to a local HTTP port and
-        # writes its token under ~/.local/state/scrapy: no place in an unattended
-        # pipeline (and starting it costs each crawl a third of a second).
-        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": job.log_level,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
-        "ITEM_PIPELINES": {"crawlers.pipelines.CrawlStatePipeline": 100},
-        "EXTENSIONS": {"crawlers.extensions.content_type.HtmlOnlyExtension": 100,
-                       # robots.txt Crawl-delay as AutoThrottle's floor, per host
-                       "scrapy.extensions.throttle.AutoThrottle": None,
-                       "crawlers.extensions.throttle.RobotsAwareAutoThrottle": 0},
+        "ITEM_PIPELINES": ITEM_PIPELINES,
+        "EXTENSIONS": EXTENSIONS,
         # Scrapy starts this many tasks for every callback's output; ours yield a few
         # items each, and the default 100 costs more than the download of a page.
         "CONCURRENT_ITEMS": 4,

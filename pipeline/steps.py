@@ -156,8 +156,10 @@ def fail_source(settings: Settings, plan: dict[str, Any], source: str, error: st
         runs.finish_source(conn, plan["run_id"], source, error=error.strip().splitlines()[0])
 
 
-def crawl_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[str, Any]:
-    """Crawl one source (in a child process) into the archive and crawl state."""
+def crawl_source(settings: Settings, plan: dict[str, Any], source: str, *,
+                 prepare_next: bool = False) -> dict[str, Any]:
+    """Crawl one source (in a child process) into the archive and crawl state; with
+    ``prepare_next``, the process of the next crawl starts while this one runs."""
     from crawlers.run import crawl_sources
 
     url = prepare_database(settings)
@@ -166,7 +168,7 @@ def crawl_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[
     since, until = _window(plan)
     result = crawl_sources(settings, [_source(plan, source)], run_id=plan["run_id"],
                            database_url=url, since=since, until=until,
-                           max_pages=plan.get("max_pages"))[0]
+                           max_pages=plan.get("max_pages"), prepare_next=prepare_next)[0]
     summary = result.as_dict()
     with connect(url) as conn, conn.transaction():
         runs.add_source_counts(conn, plan["run_id"], source, runs.RunCounts(
@@ -304,11 +306,11 @@ def run_source(settings: Settings, plan: dict[str, Any], source: str,
 
 
 def _crawl_outcome(settings: Settings, plan: dict[str, Any], source: str,
-                   progress: Progress) -> NewsflowError | None:
+                   progress: Progress, *, prepare_next: bool) -> NewsflowError | None:
     """Crawl ``source``; the error that failed it (recorded later), or None."""
     progress(f"{source}: crawling")
     try:
-        crawl = crawl_source(settings, plan, source)
+        crawl = crawl_source(settings, plan, source, prepare_next=prepare_next)
     except NewsflowError as exc:
         return exc
     progress(f"{source}: fetched {crawl.get('fetched', 0)} pages")
@@ -368,11 +370,12 @@ def _crawl_in_order(settings: Settings, plan: dict[str, Any], names: Sequence[st
     futures: list[Future] = [Future() for _ in names]
 
     def run() -> None:
-        for name, future in zip(names, futures):
+        for position, (name, future) in enumerate(zip(names, futures), start=1):
             if stop.is_set() or not future.set_running_or_notify_cancel():
                 break
             try:
-                future.set_result(_crawl_outcome(settings, plan, name, progress))
+                future.set_result(_crawl_outcome(settings, plan, name, progress,
+                                                 prepare_next=position < len(names)))
             except BaseException as exc:  # handed to whoever takes the result
                 future.set_exception(exc)
         for future in futures:

@@ -48,10 +48,11 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     results = []
     console = Console(stderr=True)
     try:
-        for source in chosen:
+        for position, source in enumerate(chosen, start=1):
             with console.status(f"crawling {source.name}"):
                 (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=url,
-                                          since=since, until=until, max_pages=max_pages)
+                                          since=since, until=until, max_pages=max_pages,
+                                          prepare_next=position < len(chosen))
             results.append(result)
             with connect(url) as conn, conn.transaction():
                 runs.add_source_counts(conn, run_id, source.name, runs.RunCounts(
