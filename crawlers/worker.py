@@ -129,7 +129,10 @@ def preload() -> None:
 
 def wait_for_job() -> int:
     """The spare's life: preload, then run the job named on stdin (see the module)."""
-    preload()
+    try:
+        preload()
+    except Exception:  # noqa: BLE001 - run_job imports again, with its output in the log
+        pass
     line = sys.stdin.readline()
     if not line.strip():
         return 0
