@@ -75,7 +75,7 @@ FULL_FIGURE = "peak memory by process role, summed, PSS (MiB)"
 
 ROLES = {
     "run": "the run's own process (orchestration, archive reading, dedup, load)",
-    "crawler": "crawler child process (Scrapy, robots, discovery, crawl state, WARC)",
+    "crawler": "crawler child processes (Scrapy, robots, discovery, crawl state, WARC)",
     "extract": "extraction worker processes",
     "postgres": "PostgreSQL backends of the run's database",
     "other": "other",
@@ -462,7 +462,9 @@ def _runs_table(main, small, full) -> list[str]:
              "extraction workers and the run at their largest together is chance (a small "
              "run's crawls can end before its extraction peaks); the memory figures above "
              "therefore add up each role's own peak: "
-             + "; ".join(f"{name} run: {_roles_text(run)}" for name, run in runs) + "."]
+             + "; ".join(f"{name} run: {_roles_text(run)}" for name, run in runs) + ". "
+             "The crawler role holds two processes while a crawl runs: the crawl and the "
+             "next source's, started early with Scrapy imported (see the second run)."]
     return rows
 
 
@@ -498,8 +500,11 @@ def _second_run_lines(second: RunMeasure) -> list[str]:
             + ", ".join(f"{s} {t:.1f} s" for s, t in crawls.items())
             + ". Nothing is downloaded or extracted again, and the trap pages that failed "
             "in the first run wait (`NEWSFLOW_RETRY_FAILED_HOURS`) instead of being retried; "
-            "what remains is starting one crawler process per source and reading robots.txt, "
-            "the sitemaps, the feed and the section pages."]
+            "what remains is reading robots.txt, the sitemaps, the feed and the section "
+            "pages, in one crawler process per source. Only the first of them starts cold "
+            "(importing Scrapy and its components takes about a second of CPU): each next "
+            "source's process is started while the crawl before it runs, and waits for its "
+            "job with everything imported."]
 
 
 def _profile_lines(run: RunMeasure) -> list[str]:
