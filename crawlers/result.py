@@ -6,6 +6,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
 FAILED_PREFIX = "newsflow/failed/"
+DISCOVERY_KINDS = ("sitemap", "feed", "nav", "document")
+"""Failure reasons of discovery requests start with one of these and ``_``
+(``sitemap_malformed``, ``nav_http_500``); article reasons never do."""
+
+
+def is_discovery_reason(reason: str) -> bool:
+    """True for the failure of a sitemap, feed or section page, not of an article."""
+    return reason.partition("_")[0] in DISCOVERY_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +33,9 @@ class CrawlResult:
     not_modified: int = 0
     """Conditional requests answered 304."""
     failed_by_reason: dict[str, int] = field(default_factory=dict)
-    """Failed requests by reason: ``http_404``, ``timeout``, ``too_large``, ``not_html``,
-    ``redirect_loop``, ``sitemap_malformed``, ..."""
+    """Failed requests by reason: articles (``http_404``, ``timeout``, ``too_large``,
+    ``not_html``, ``redirect_loop``, ...) and discovery documents, whose reasons name
+    their kind (``sitemap_malformed``, ``feed_http_404``, ``nav_timeout``, ...)."""
     error: str | None = None
     """Set when the crawl itself failed (child died, archive not writable, timeout)."""
     over_limit: int = 0
@@ -40,7 +49,15 @@ class CrawlResult:
 
     @property
     def failed(self) -> int:
-        return sum(self.failed_by_reason.values())
+        """Article pages that could not be fetched."""
+        return sum(n for reason, n in self.failed_by_reason.items()
+                   if not is_discovery_reason(reason))
+
+    @property
+    def discovery_failed(self) -> int:
+        """Sitemaps, feeds and section pages that could not be fetched or parsed."""
+        return sum(n for reason, n in self.failed_by_reason.items()
+                   if is_discovery_reason(reason))
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field."""

@@ -183,8 +183,9 @@ WHERE url = 'https://global-wire.example/2026/11/02/climate-summit-deal';
 
 
 -- name: recent_runs
--- The last 10 pipeline runs, newest first: how they ended and what they loaded.
+-- The last 10 pipeline runs, newest first: how they ended and what they loaded
+-- (failed: article pages; discovery_failed: sitemaps, feeds and section pages).
 SELECT run_id, trigger, status, started_at, duration, articles_new, articles_updated,
-       duplicates, failed, error
+       duplicates, failed, discovery_failed, error
 FROM analytics.crawl_runs
 LIMIT 10;

@@ -25,6 +25,7 @@ COUNTERS = (
     "not_article",
     "failed",
     "held_by_date",
+    "discovery_failed",
 )
 
 
@@ -42,6 +43,8 @@ class RunCounts:
     failed: int = 0
     held_by_date: int = 0
     """Articles published outside the run's window, left pending for the run covering them."""
+    discovery_failed: int = 0
+    """Sitemaps, feeds and section pages that could not be fetched or parsed."""
 
     def __add__(self, other: "RunCounts") -> "RunCounts":
         return RunCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)

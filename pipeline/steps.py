@@ -173,7 +173,7 @@ def crawl_source(settings: Settings, plan: dict[str, Any], source: str, *,
     with connect(url) as conn, conn.transaction():
         runs.add_source_counts(conn, plan["run_id"], source, runs.RunCounts(
             pages_discovered=result.discovered, pages_fetched=result.fetched,
-            failed=sum(result.failed_by_reason.values())))
+            failed=result.failed, discovery_failed=result.discovery_failed))
         runs.record_crawl_stats(conn, plan["run_id"], source, summary)
     if result.error:
         raise CrawlError(f"crawl of {source} failed: {result.error}")

@@ -57,7 +57,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
             with connect(url) as conn, conn.transaction():
                 runs.add_source_counts(conn, run_id, source.name, runs.RunCounts(
                     pages_discovered=result.discovered, pages_fetched=result.fetched,
-                    failed=result.failed))
+                    failed=result.failed, discovery_failed=result.discovery_failed))
                 runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
             with connect(url) as conn:
                 runs.finish_source(conn, run_id, source.name, error=result.error)

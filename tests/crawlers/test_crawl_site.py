@@ -169,6 +169,14 @@ def test_malformed_sitemap_and_feed_are_counted_and_the_rest_still_crawled(crawl
     assert "/news/never" not in crawled.site.paths()
 
 
+def test_discovery_failures_are_counted_apart_from_article_failures(crawled):
+    reasons = crawled.result.failed_by_reason
+    discovery = {r: n for r, n in reasons.items() if r.startswith(("sitemap_", "feed_", "nav_"))}
+    assert crawled.result.discovery_failed == sum(discovery.values()) >= 2
+    assert crawled.result.failed == sum(reasons.values()) - sum(discovery.values())
+    assert crawled.result.failed >= 3  # the PDF, the 404 and the redirect loop at least
+
+
 def test_pdf_is_recorded_as_not_html_and_not_archived(crawled):
     outcome, reason, status, warc_path, _, pending = state(crawled, "/news/report.pdf")
     assert (outcome, status, warc_path, pending) == ("not_html", 200, None, False)

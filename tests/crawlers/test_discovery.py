@@ -96,3 +96,14 @@ def test_robots_sitemap_lines_are_listed_once_each():
 ])
 def test_dates_parse_to_utc(text, expected):
     assert parse_date(text) == expected
+
+
+def test_failure_reasons_of_discovery_documents_are_told_from_article_reasons():
+    from crawlers.result import CrawlResult, is_discovery_reason
+
+    assert all(map(is_discovery_reason, ["sitemap_malformed", "feed_http_404", "nav_timeout",
+                                         "document_error_ValueError"]))
+    assert not any(map(is_discovery_reason, ["http_404", "timeout", "not_html", "too_large",
+                                             "redirect_loop", "url_too_long", "error_OSError"]))
+    result = CrawlResult("s", failed_by_reason={"sitemap_malformed": 2, "http_500": 3})
+    assert (result.failed, result.discovery_failed) == (3, 2)

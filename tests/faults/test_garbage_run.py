@@ -93,6 +93,14 @@ def test_every_bad_sitemap_is_counted_as_malformed(garbage_run):
     assert failed.get("sitemap_malformed") == len(BAD_SITEMAPS), failed
 
 
+def test_bad_sitemaps_count_as_discovery_failures_not_as_failed_articles(garbage_run):
+    _, report, results, _ = garbage_run
+    junk = report["sources"]["junk"]
+    assert junk["discovery_failed"] == report["counts"]["discovery_failed"] == len(BAD_SITEMAPS)
+    # failed: the article pages that failed, here only in extraction (none in the crawl)
+    assert junk["failed"] == sum(1 for r in results.values() if r.status == "error") > 0
+
+
 def test_every_bad_page_has_a_recorded_extraction_reason(garbage_run):
     site, _, results, _ = garbage_run
     outcomes = {p: (results[site.base_url + p].status, results[site.base_url + p].message)
