@@ -137,6 +137,10 @@ def test_traps_are_recorded_as_failures_with_their_reasons(sequence):
     failed = sequence.first.report["sources"]["daily-planet"]["crawl"]["failed_by_reason"]
     for reason in ("http_500", "http_404", "timeout", "too_large", "not_html", "redirect_loop"):
         assert failed.get(reason) == 1, failed
+    # The run's failed counter is exactly those trap pages; no sitemap or feed failed.
+    counts = sequence.first.report["counts"]
+    assert counts["failed"] == sum(1 for kind in traps.values() if TRAP_REASONS[kind][1])
+    assert counts["discovery_failed"] == 0
 
 
 def test_trap_articles_behind_429_and_latin1_are_loaded_correctly(sequence):
