@@ -48,8 +48,6 @@ class TreeUsage:
     peak_pss_mib: float = 0.0
     peak_processes: int = 0
     cpu_s_by_role: dict[str, float] = field(default_factory=dict)
-    pss_mib_by_role_at_peak: dict[str, float] = field(default_factory=dict)
-    """The PSS of each role's processes at the moment the tree's PSS peaked."""
     peak_pss_mib_by_role: dict[str, float] = field(default_factory=dict)
     """The highest PSS each role's processes reached together, whenever that was."""
     samples: int = 0
@@ -166,7 +164,6 @@ class TreeSampler:
         usage.peak_processes = max(usage.peak_processes, len(tree))
         pss_of = {pid: read_pss_bytes(pid) for pid in tree}
         pss = sum(pss_of.values())
-        peaked = pss / MIB > usage.peak_pss_mib
         usage.peak_pss_mib = max(usage.peak_pss_mib, pss / MIB)
         in_tree = set(tree)
         for pid, sample in samples.items():
@@ -189,8 +186,6 @@ class TreeSampler:
             by_role[role] = by_role.get(role, 0.0) + size / MIB
         for role, size in by_role.items():
             usage.peak_pss_mib_by_role[role] = max(usage.peak_pss_mib_by_role.get(role, 0.0), size)
-        if peaked:
-            usage.pss_mib_by_role_at_peak = dict(sorted(by_role.items(), key=lambda kv: -kv[1]))
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from pipeline.runs import RunCounts
+
 FAILED_PREFIX = "newsflow/failed/"
 DISCOVERY_KINDS = ("sitemap", "feed", "nav", "document")
 """Failure reasons of discovery requests start with one of these and ``_``
@@ -58,6 +60,11 @@ class CrawlResult:
         """Sitemaps, feeds and section pages that could not be fetched or parsed."""
         return sum(n for reason, n in self.failed_by_reason.items()
                    if is_discovery_reason(reason))
+
+    def run_counts(self) -> RunCounts:
+        """The run counters this crawl adds to its source."""
+        return RunCounts(pages_discovered=self.discovered, pages_fetched=self.fetched,
+                         failed=self.failed, discovery_failed=self.discovery_failed)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field."""

@@ -54,8 +54,8 @@ class _Spare:
     """The environment it was started with."""
 
 
-_SPARE: list[_Spare] = []
-"""At most one spare crawl child, waiting for its job (guarded by ``_RUNNING_LOCK``)."""
+_spare: _Spare | None = None
+"""The spare crawl child waiting for its job, if any (guarded by ``_RUNNING_LOCK``)."""
 
 
 def stop_crawls() -> None:
@@ -66,9 +66,10 @@ def stop_crawls() -> None:
     that is interrupted while a crawl runs in another thread calls this so that no
     crawler is left behind.
     """
+    global _spare
     with _RUNNING_LOCK:
-        running = list(_RUNNING) + [spare.process for spare in _SPARE]
-        _SPARE.clear()
+        running = list(_RUNNING) + ([_spare.process] if _spare else [])
+        _spare = None
     for process in running:
         _kill(process)
 
@@ -161,23 +162,24 @@ def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> C
 
 def _start_spare() -> None:
     """Start ``python -m crawlers.worker --wait`` unless a spare is already waiting."""
+    global _spare
     with _RUNNING_LOCK:
-        if any(spare.process.poll() is None for spare in _SPARE):
+        if _spare is not None and _spare.process.poll() is None:
             return
-        _SPARE.clear()
         env = _child_env()
-        _SPARE.append(_Spare(subprocess.Popen(
+        _spare = _Spare(subprocess.Popen(
             [sys.executable, "-m", "crawlers.worker", "--wait"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=env, start_new_session=True), env))
+            env=env, start_new_session=True), env)
 
 
 def _hand_to_spare(job_file: Path, result_file: Path, log_path: Path
                    ) -> subprocess.Popen | None:
     """Give the job to the waiting spare; None when there is none, or it died, or the
     environment changed since it started (a proxy setting, say)."""
+    global _spare
     with _RUNNING_LOCK:
-        spare = _SPARE.pop() if _SPARE else None
+        spare, _spare = _spare, None
     if spare is None:
         return None
     process = spare.process

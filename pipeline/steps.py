@@ -171,9 +171,7 @@ def crawl_source(settings: Settings, plan: dict[str, Any], source: str, *,
                            max_pages=plan.get("max_pages"), prepare_next=prepare_next)[0]
     summary = result.as_dict()
     with connect(url) as conn, conn.transaction():
-        runs.add_source_counts(conn, plan["run_id"], source, runs.RunCounts(
-            pages_discovered=result.discovered, pages_fetched=result.fetched,
-            failed=result.failed, discovery_failed=result.discovery_failed))
+        runs.add_source_counts(conn, plan["run_id"], source, result.run_counts())
         runs.record_crawl_stats(conn, plan["run_id"], source, summary)
     if result.error:
         raise CrawlError(f"crawl of {source} failed: {result.error}")
@@ -298,13 +296,6 @@ def check_source(settings: Settings, plan: dict[str, Any], source: str) -> dict[
     return report.as_dict()
 
 
-def run_source(settings: Settings, plan: dict[str, Any], source: str,
-               progress: Progress = _quiet) -> dict[str, Any]:
-    """The whole per-source chain; a failure is recorded, never raised."""
-    return _process_source(settings, plan, source, _crawl_outcome(settings, plan, source,
-                                                                   progress), progress)
-
-
 def _crawl_outcome(settings: Settings, plan: dict[str, Any], source: str,
                    progress: Progress, *, prepare_next: bool) -> NewsflowError | None:
     """Crawl ``source``; the error that failed it (recorded later), or None."""
@@ -319,19 +310,15 @@ def _crawl_outcome(settings: Settings, plan: dict[str, Any], source: str,
 
 def _process_source(settings: Settings, plan: dict[str, Any], source: str,
                     crawl_error: NewsflowError | None, progress: Progress, *,
-                    extracted: bool = False,
                     extract_error: NewsflowError | None = None) -> dict[str, Any]:
-    """Extract (unless ``extracted`` during the crawl), load and check a crawled source;
-    a failure is recorded, never raised. A source whose crawl failed is not loaded: its
-    pages stay pending for the next run."""
+    """Load and check a source crawled and extracted; a failure is recorded, never
+    raised. A source whose crawl failed is not loaded: its pages stay pending for the
+    next run."""
     try:
         if crawl_error is not None:
             raise crawl_error
         if extract_error is not None:
             raise extract_error
-        if not extracted:
-            progress(f"{source}: extracting")
-            extract_source(settings, plan, source, progress)
         load_source(settings, plan, source, progress)
         return check_source(settings, plan, source)
     except NewsflowError as exc:
@@ -402,7 +389,7 @@ def run_sources(settings: Settings, plan: dict[str, Any], progress: Progress = _
         for source, crawling in zip(names, crawls):
             extract_error = _extract_while_crawling(settings, plan, source, crawling, progress)
             crawl_error = crawling.result()
-            _process_source(settings, plan, source, crawl_error, progress, extracted=True,
+            _process_source(settings, plan, source, crawl_error, progress,
                             extract_error=extract_error)
     except BaseException:
         stop.set()

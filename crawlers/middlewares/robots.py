@@ -11,9 +11,8 @@ Rules (RFC 9309): a 2xx robots.txt is obeyed; 4xx means no restrictions; a 5xx o
 unreachable robots.txt disallows the whole host for this run. A ``Crawl-delay`` for our
 agent (or ``*``) becomes the least delay between two requests to the host (at most
 ``AUTOTHROTTLE_MAX_DELAY``), without random jitter; ``RobotsAwareAutoThrottle`` keeps it
-there. A request with meta
-``newsflow_kind == "robots_sitemaps"`` is answered from the cached robots.txt (so the
-spider reads the ``Sitemap:`` lines without a second download).
+there. A request with meta ``newsflow_kind == "robots_sitemaps"`` is answered from the
+cached robots.txt (so the spider reads the ``Sitemap:`` lines without a second download).
 """
 
 from __future__ import annotations

@@ -29,8 +29,9 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     Pages whose sitemap/feed date is outside --since/--until are not downloaded;
     pages unchanged since the last crawl are not downloaded again, and pages whose
     last fetch failed wait $NEWSFLOW_RETRY_FAILED_HOURS (doubled per further failure)
-    before they are tried again. Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them. Exits 0 when every
-    source was crawled (page failures are counted, not fatal), 1 when a crawl failed.
+    before they are tried again. Fetched pages wait in the archive for `newsflow run`
+    (or the DAG) to extract them. Exits 0 when every source was crawled (page failures
+    are counted, not fatal), 1 when a crawl failed.
     """
     from crawlers.run import crawl_sources
     from pipeline.errors import CrawlError
@@ -55,9 +56,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
                                           prepare_next=position < len(chosen))
             results.append(result)
             with connect(url) as conn, conn.transaction():
-                runs.add_source_counts(conn, run_id, source.name, runs.RunCounts(
-                    pages_discovered=result.discovered, pages_fetched=result.fetched,
-                    failed=result.failed, discovery_failed=result.discovery_failed))
+                runs.add_source_counts(conn, run_id, source.name, result.run_counts())
                 runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
             with connect(url) as conn:
                 runs.finish_source(conn, run_id, source.name, error=result.error)

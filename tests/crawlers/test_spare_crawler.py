@@ -40,8 +40,8 @@ def _crawl(crawl_env, source: Source, **kwargs):
 
 
 def _waiting_spare() -> subprocess.Popen:
-    (spare,) = crawl_run._SPARE
-    assert spare.process.poll() is None
+    spare = crawl_run._spare
+    assert spare is not None and spare.process.poll() is None
     return spare.process
 
 
@@ -53,7 +53,7 @@ def test_the_next_crawl_runs_in_the_spare_and_logs_to_its_own_file(crawl_env, si
     assert first.error is None and first.fetched == 2
     assert second.error is None and second.fetched == 2
     assert spare.returncode == 0  # it ran the second crawl, and was waited for
-    assert not crawl_run._SPARE  # nothing more was asked for
+    assert crawl_run._spare is None  # nothing more was asked for
     logs = sorted(crawl_env.settings.runs_dir.glob("*/second/crawl.log"))
     assert "Spider closed (finished)" in logs[-1].read_text("utf-8")
 
@@ -63,7 +63,7 @@ def test_several_sources_in_one_call_leave_no_spare_behind(crawl_env, site):
                             run_id=crawl_env.new_run(), database_url=crawl_env.database_url)
     assert [r.error for r in results] == [None, None]
     assert [r.discovered for r in results] == [2, 2]
-    assert not crawl_run._SPARE
+    assert crawl_run._spare is None
 
 
 def test_a_spare_that_died_is_replaced_by_a_fresh_process(crawl_env, site):
@@ -89,7 +89,7 @@ def test_stop_crawls_stops_the_waiting_spare(crawl_env, site):
     spare = _waiting_spare()
     stop_crawls()
     assert spare.wait(timeout=10) != 0
-    assert not crawl_run._SPARE
+    assert crawl_run._spare is None
 
 
 def test_a_spare_whose_stdin_closes_exits_without_crawling():
