@@ -23,6 +23,8 @@ from typing import Iterator
 import numpy as np
 import psycopg
 
+from pipeline.load.derive import derive_pending
+
 SOURCES = tuple(f"source-{i:02d}" for i in range(25))
 PERIOD_END = datetime(2026, 11, 1, tzinfo=timezone.utc)
 PERIOD_DAYS = 730
@@ -153,13 +155,15 @@ _RESET_IDENTITY = (
 
 
 def load_articles(conn: psycopg.Connection, count: int, seed: int = 20261101) -> int:
-    """COPY ``count`` generated articles into ``warehouse.articles`` (one transaction)."""
+    """COPY ``count`` generated articles into ``warehouse.articles`` (one transaction),
+    then fill their search vectors and word counts as a run's derive step would."""
     with conn.transaction(), conn.cursor() as cur:
         with cur.copy(COPY_ARTICLES) as copy:
             for row in generate_articles(count, seed):
                 seen = row[-1]
                 copy.write_row((*row[:-1], seen, seen, seen, "bench"))
         cur.execute(_RESET_IDENTITY)
+    derive_pending(conn, chunk=10_000)
     return count
 
 

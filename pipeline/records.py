@@ -1,7 +1,7 @@
 """Typed records that cross stage boundaries.
 
 crawl  --(FetchedPage, read back from the WARC archive)-->  extract
-extract --(ExtractionResult / Article)-->  dedup + load
+extract --(ExtractionResult / Article, with the body's Fingerprint)-->  dedup + load
 
 All datetimes are timezone-aware and in UTC.
 """
@@ -55,6 +55,25 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What deduplication needs of an article's (cleaned) body.
+
+    Computed in the extraction workers (``pipeline.dedup.fingerprint``), in parallel and
+    off the load's critical path; the loader recomputes it when it is missing or was
+    made with other parameters.
+    """
+
+    content_hash: str
+    """SHA-256 (hex) of the normalised body: equal hashes are exact duplicates."""
+    minhash: bytes
+    """MinHash signature of the body's word shingles (``minhash.signature_bytes``)."""
+    num_perm: int
+    shingle_words: int
+    has_words: bool
+    """False for a body without words (no shingles): it is never linked."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractionResult:
     """What extraction made of one input: an article, a non-article, or an error."""
 
@@ -65,3 +84,5 @@ class ExtractionResult:
     """Why the page is ``not_article`` or ``error``."""
     path: str | None = field(default=None)
     """The input file, when extracting local files."""
+    fingerprint: Fingerprint | None = None
+    """The article body's dedup fingerprint, when extraction computed it."""

@@ -1,11 +1,13 @@
 """The hand-off file between extraction and loading: gzip JSON lines of results.
 
-One line per ``ExtractionResult``. Files are written to a temporary name and renamed
+One line per ``ExtractionResult``; an article's dedup fingerprint travels with it (its
+MinHash signature in base64). Files are written to a temporary name and renamed
 when complete, so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -13,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from pipeline.records import Article, ExtractionResult
+from pipeline.records import Article, ExtractionResult, Fingerprint
 
 
 def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
@@ -37,7 +39,24 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
             "source": article.source,
             "fetched_url": article.fetched_url,
         },
+        "fingerprint": None if result.fingerprint is None else _fingerprint_to_dict(
+            result.fingerprint),
     }
+
+
+def _fingerprint_to_dict(fingerprint: Fingerprint) -> dict[str, Any]:
+    return {"content_hash": fingerprint.content_hash,
+            "minhash": base64.b64encode(fingerprint.minhash).decode("ascii"),
+            "num_perm": fingerprint.num_perm, "shingle_words": fingerprint.shingle_words,
+            "has_words": fingerprint.has_words}
+
+
+def _fingerprint_from_dict(raw: dict[str, Any] | None) -> Fingerprint | None:
+    if not raw:
+        return None
+    return Fingerprint(content_hash=raw["content_hash"], minhash=base64.b64decode(raw["minhash"]),
+                       num_perm=int(raw["num_perm"]), shingle_words=int(raw["shingle_words"]),
+                       has_words=bool(raw["has_words"]))
 
 
 def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
@@ -60,7 +79,8 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
             fetched_url=raw.get("fetched_url"),
         )
     return ExtractionResult(status=data["status"], url=data.get("url"), article=article,
-                            message=data.get("message"), path=data.get("path"))
+                            message=data.get("message"), path=data.get("path"),
+                            fingerprint=_fingerprint_from_dict(data.get("fingerprint")))
 
 
 def write_results(path: Path, results: Iterable[ExtractionResult]) -> int:

@@ -7,7 +7,8 @@ between tasks as XComs. Large data never travels that way: pages go through the 
 archive and ``warehouse.crawl_state``, extracted articles through a gzip JSON-lines file
 under ``settings.runs_dir``, and results into PostgreSQL.
 
-Per source:  crawl_source → extract_source → load_source → check_source
+Per source:  crawl_source → extract_source → load_source (then its derive step:
+             search vectors and word counts) → check_source
 Per run:     start_run → (the per-source chain for each source) → finish_run
 ``newsflow run`` (``run_sources``) crawls the next source while the current one is
 extracted and loaded. A failure in one source's chain is recorded with ``fail_source`` and does not stop the
@@ -25,7 +26,9 @@ from concurrent.futures import Future, wait
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import psycopg
 
 from pipeline import runs
 from pipeline.config import Settings
@@ -35,9 +38,6 @@ from pipeline.errors import (CrawlError, DatabaseUnavailableError, NewsflowError
 from pipeline.records import ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.sources import Source, load_sources, select_sources
-
-if TYPE_CHECKING:
-    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
 
         return iter_extract(itertools.chain([first], pages),
                             processes=settings.extract_processes,
-                            min_chars=settings.min_article_chars)
+                            min_chars=settings.min_article_chars, fingerprint=True)
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):
@@ -230,30 +230,49 @@ def extract_source(settings: Settings, plan: dict[str, Any], source: str,
 
 def load_source(settings: Settings, plan: dict[str, Any], source: str,
                 progress: Progress = _quiet) -> dict[str, Any]:
-    """Deduplicate and load the source's extracted results, batch by batch.
+    """Deduplicate and load the source's extracted results, batch by batch, then run
+    the derive step (``derive_articles``) for whatever waits for it.
 
     A batch whose connection is lost is loaded again on a new connection after each
     wait of ``LOAD_RETRY_DELAYS_S``; ``DatabaseUnavailableError`` when all of them fail.
     """
     path = extracted_path(settings, plan, source)
     total = runs.RunCounts()
-    if not path.exists():
-        return total.as_dict()
     url = prepare_database(settings)
     conn = None
     try:
-        for batch in _batches(read_results(path), LOAD_BATCH_SIZE):
-            counts, conn = _load_retrying(
-                url, conn, batch, run_id=plan["run_id"], source=source,
-                near_duplicate_threshold=settings.near_duplicate_threshold,
-                window=_window(plan))
-            total = total + counts
-            progress(f"{source}: loaded {total.articles_new} new, "
-                     f"{total.articles_updated} updated, {total.duplicates} duplicates")
+        if path.exists():
+            for batch in _batches(read_results(path), LOAD_BATCH_SIZE):
+                counts, conn = _load_retrying(
+                    url, conn, batch, run_id=plan["run_id"], source=source,
+                    near_duplicate_threshold=settings.near_duplicate_threshold,
+                    window=_window(plan))
+                total = total + counts
+                progress(f"{source}: loaded {total.articles_new} new, "
+                         f"{total.articles_updated} updated, {total.duplicates} duplicates")
+        conn = conn if conn is not None and not conn.closed else connect(url)
+        derive_articles(conn, source, progress)
     finally:
         if conn is not None:
             conn.close()
     return total.as_dict()
+
+
+def derive_articles(conn: psycopg.Connection, source: str, progress: Progress = _quiet) -> int:
+    """The derive step after a source's load: search vectors and word counts of every
+    article waiting for them (``pipeline.load.derive``); how many were filled."""
+    from pipeline.load.derive import derive_pending
+
+    def report(done: int) -> None:
+        progress(f"{source}: indexed {done} articles for search")
+
+    try:
+        return derive_pending(conn, progress=report)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError(
+            f"the database connection failed while indexing the articles of {source} for "
+            f"search: {exc}; the articles are stored, and the next load indexes them"
+        ) from exc
 
 
 def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult],
@@ -477,10 +496,11 @@ def reprocess(settings: Settings, *, extractor_version_below: str | None = None,
                 pages = iter_archived_pages(reader, settings.archive_dir, source=source,
                                             urls=urls)
                 results = iter_extract(pages, processes=settings.extract_processes,
-                                       min_chars=settings.min_article_chars)
+                                       min_chars=settings.min_article_chars, fingerprint=True)
                 for batch in _batches(results, LOAD_BATCH_SIZE):
                     load_batch(conn, batch, run_id=run_id, source=source,
                                near_duplicate_threshold=settings.near_duplicate_threshold)
+            derive_articles(conn, source, progress)
             runs.finish_source(conn, run_id, source)
         runs.finish_run(conn, run_id)
         return run_report(conn, run_id)

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.records import Article, ExtractionResult
 from pipeline.results_file import read_results, write_results
 
 
 def test_results_round_trip(tmp_path):
     results = [
-        ExtractionResult(status="ok", url="https://a.example/x", article=Article(
+        with_fingerprint(ExtractionResult(status="ok", url="https://a.example/x", article=Article(
             url="https://a.example/x", title="Tïtle", body="One.\n\nTwo.",
             authors=("Ann Lee", "Bo Chen"),
             published_at=datetime(2026, 11, 3, 0, 0, tzinfo=timezone.utc),
             published_date_only=True, language="en", description="d",
-            extractor_version="v1", source="s", fetched_url="https://a.example/x?utm_source=f")),
+            extractor_version="v1", source="s", fetched_url="https://a.example/x?utm_source=f"))),
+        ExtractionResult(status="ok", url="https://a.example/y", article=Article(
+            url="https://a.example/y", title="No fingerprint", body="Three.")),
         ExtractionResult(status="not_article", url="https://a.example/", message="index page"),
         ExtractionResult(status="error", url="https://a.example/bad", message="not HTML"),
     ]
     path = tmp_path / "r" / "extracted.jsonl.gz"
-    assert write_results(path, results) == 3
+    assert write_results(path, results) == 4
     assert list(read_results(path)) == results
+    assert results[0].fingerprint is not None and len(results[0].fingerprint.minhash) == 512
     assert not (tmp_path / "r" / "extracted.jsonl.gz.tmp").exists()

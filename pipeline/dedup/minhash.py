@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SEED = 20251
@@ -44,8 +46,13 @@ class LshParams:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    # datasketch's affine32 permutations (MinHash._init_permutations), drawn the same
+    # way without importing datasketch, whose package import takes half a second in
+    # every extraction worker; a test holds the two equal.
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -64,6 +71,8 @@ def fold32(shingles: np.ndarray) -> np.ndarray:
 
 def datasketch_minhash(shingles: np.ndarray, num_perm: int = NUM_PERM) -> MinHash:
     """The reference datasketch MinHash of one shingle set (slow; used by tests)."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=int)
     minhash.update_batch(fold32(shingles).tolist())
     return minhash

@@ -4,7 +4,8 @@ Public API::
 
     extract_page(page, *, min_chars=150) -> ExtractionResult
     extract_html(html, url=None, *, http_charset=None, discovered_at=None, ...) -> ExtractionResult
-    iter_extract(pages, processes=None, *, min_chars=150) -> Iterator[ExtractionResult]
+    iter_extract(pages, processes=None, *, min_chars=150, fingerprint=False)
+        -> Iterator[ExtractionResult]
     EXTRACTOR_VERSION
 
 Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and meta

@@ -29,9 +29,15 @@ INFLIGHT_PER_PROCESS = 8
 """Submitted but unfinished tasks per process; bounds memory when inputs are large."""
 
 
-def _safe_extract_page(page: FetchedPage, min_chars: int) -> ExtractionResult:
+def _safe_extract_page(page: FetchedPage, min_chars: int,
+                       fingerprint: bool = False) -> ExtractionResult:
     try:
-        return extract_page(page, min_chars=min_chars)
+        result = extract_page(page, min_chars=min_chars)
+        if fingerprint:
+            from pipeline.dedup.fingerprint import with_fingerprint
+
+            result = with_fingerprint(result)
+        return result
     except Exception as exc:  # one bad page must never stop a batch
         log.exception("extraction failed for %s", page.url)
         return ExtractionResult("error", url=page.url, message=f"{type(exc).__name__}: {exc}")
@@ -64,10 +70,14 @@ def ordered_map(
 
 def iter_extract(
     pages: Iterable[FetchedPage], processes: int | None = None, *,
-    min_chars: int = DEFAULT_MIN_CHARS,
+    min_chars: int = DEFAULT_MIN_CHARS, fingerprint: bool = False,
 ) -> Iterator[ExtractionResult]:
     """Extract ``pages`` in a process pool, yielding results in input order.
 
     Errors in single pages become ``error`` results; the stream never aborts on them.
+    With ``fingerprint``, each article also gets its dedup fingerprint
+    (``ExtractionResult.fingerprint``), computed in the pool, so that loading does
+    not have to.
     """
-    yield from ordered_map(_safe_extract_page, pages, min_chars, processes=processes)
+    yield from ordered_map(_safe_extract_page, pages, min_chars, fingerprint,
+                           processes=processes)

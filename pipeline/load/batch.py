@@ -1,15 +1,19 @@
 """``load_batch``: one batch of extraction results into the warehouse, atomically.
 
-The CPU-heavy part (cleaning, hashing, shingling, MinHash) runs first, outside any
-transaction (``prepare``). Then, in one transaction:
+The CPU-heavy part (cleaning, and the fingerprints the extraction workers did not
+compute) runs first, outside any transaction (``prepare``). Then, in one transaction:
 
 1. a transaction-level advisory lock serialises loads, so overlapping batches from
    concurrent tasks never deadlock or insert the same URL twice;
 2. the near-duplicate index is checked against the parameters in use (``index``);
-3. the rows are staged with COPY and upserted (``upsert``), the new and revised ones
-   indexed (``index``) and linked to their originals (``linking``);
+3. the rows are written with their index entries (``upsert``: new URLs by COPY, known
+   ones through staging and an upsert) and the new and revised ones linked to their
+   originals (``linking``);
 4. every page of the batch is marked extracted (``crawl_state.pending_extract``) and
    the source's counters in the run are increased.
+
+The search vector and word count of the rows written are left to the derive step
+(``derive``), which the loading steps run after their batches.
 
 A failure anywhere rolls all of it back; a lost connection is raised as
 ``DatabaseUnavailableError`` (transient: load the batch again).
@@ -35,10 +39,10 @@ from psycopg.pq import TransactionStatus
 
 from pipeline.dedup.minhash import lsh_params
 from pipeline.errors import DatabaseUnavailableError
-from pipeline.load.index import ensure_index, write_index
+from pipeline.load.index import ensure_index
 from pipeline.load.linking import Linker, write_links
 from pipeline.load.prepare import PreparedBatch, prepare_batch
-from pipeline.load.upsert import Upserted, stage, upsert_staged
+from pipeline.load.upsert import Upserted, write_rows
 from pipeline.records import ExtractionResult
 from pipeline.runs import RunCounts, add_source_counts, start_source_if_missing
 
@@ -97,15 +101,13 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
 
 def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
            threshold: float) -> dict[int, tuple[Upserted, bool]]:
-    """Stage, upsert, index and link; {article_id: (what was done, is a duplicate)}."""
+    """Write, index and link; {article_id: (what was done, is a duplicate)}."""
     if not prepared.rows:
         return {}
-    stage(conn, prepared.rows)
-    upserted = upsert_staged(conn, run_id)
-    write_index(conn)
-    shingles_by_url = {row.url: row.shingles for row in prepared.rows}
+    upserted = write_rows(conn, prepared.rows, run_id)
+    body_by_url = {row.url: row.body for row in prepared.rows}
     changed = [u for u in upserted if u.action in ("new", "revised")]
-    linker = Linker(conn, threshold, {u.article_id: shingles_by_url[u.url] for u in changed})
+    linker = Linker(conn, threshold, {u.article_id: body_by_url[u.url] for u in changed})
     to_link = [u.article_id for u in changed]
     for u in changed:
         if u.action == "revised":

@@ -77,12 +77,14 @@ class Node:
 class Linker:
     """Cluster state for one load; reads rows on demand, writes nothing itself."""
 
-    def __init__(self, conn: psycopg.Connection, threshold: float,
-                 shingles: dict[int, np.ndarray]):
+    def __init__(self, conn: psycopg.Connection, threshold: float, bodies: dict[int, str]):
+        """``bodies``: the bodies of the batch's changed articles, by id (shingled only
+        when an article has candidates; other bodies are read when needed)."""
         self.conn = conn
         self.threshold = threshold
         self.nodes: dict[int, Node] = {}
-        self.shingles = dict(shingles)
+        self.bodies = bodies
+        self.shingles: dict[int, np.ndarray] = {}
         self._members_loaded: set[int] = set()
 
     # --- reading ---------------------------------------------------------------
@@ -99,8 +101,11 @@ class Linker:
 
     def _shingles(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.shingles]
-        if missing:
-            for article_id, body in self.conn.execute(_BODIES, (missing,)):
+        for article_id in [i for i in missing if i in self.bodies]:
+            self.shingles[article_id] = shingle_hashes(self.bodies[article_id])
+        unread = [i for i in missing if i not in self.shingles]
+        if unread:
+            for article_id, body in self.conn.execute(_BODIES, (unread,)):
                 self.shingles[article_id] = shingle_hashes(body)
 
     def members(self, root: int) -> list[Node]:
@@ -168,9 +173,9 @@ class Linker:
         for mine, other in self.conn.execute(_CANDIDATES, {"ids": changed}):
             pairs[mine].add(other)
         self.load(c for cands in pairs.values() for c in cands)
-        self._shingles(c for cands in pairs.values() for c in cands)
-        self._shingles(changed)
-        for article_id in sorted(changed, key=lambda i: self.nodes[i].order):
+        with_candidates = [i for i in changed if pairs[i]]
+        self._shingles([c for i in with_candidates for c in pairs[i]] + with_candidates)
+        for article_id in sorted(with_candidates, key=lambda i: self.nodes[i].order):
             node = self.nodes[article_id]
             mine = self.shingles[article_id]
             if mine.size == 0:

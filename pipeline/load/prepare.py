@@ -1,10 +1,11 @@
 """Turning a batch of extraction results into rows ready to load (pure).
 
-``prepare_batch`` cleans the text of every article, computes its content hash,
-shingles, MinHash signature and LSH band keys, and sorts the batch's results into
-what will be loaded and what is only counted: ``not_article`` and ``error`` results,
-and articles published outside the run window (``skipped_by_date``). Nothing here
-touches the database, so the CPU-heavy part of a load runs before its transaction.
+``prepare_batch`` cleans the text of every article, takes its dedup fingerprint
+(content hash, MinHash signature; computed by the extraction workers, or here when a
+result has none), derives the LSH band keys, and sorts the batch's results into what
+will be loaded and what is only counted: ``not_article`` and ``error`` results, and
+articles published outside the run window (``skipped_by_date``). Nothing here touches
+the database, so the CPU-heavy part of a load runs before its transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from pipeline.dedup.minhash import LshParams, band_keys, signature_bytes, signatures
-from pipeline.dedup.normalize import content_hash, normalize_body
-from pipeline.dedup.shingles import shingle_hashes
-from pipeline.load.text import clean_authors, clean_optional, clean_text, clean_title
-from pipeline.records import Article, ExtractionResult
+from pipeline.dedup.fingerprint import fingerprints, usable
+from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
+from pipeline.records import ExtractionResult, Fingerprint
+from pipeline.text import clean_authors, clean_optional, clean_text, clean_title
 
 Window = tuple[date | None, date | None]
 
@@ -42,7 +42,8 @@ class ArticleRow:
     body: str
     content_hash: str
     extractor_version: str
-    shingles: np.ndarray = field(repr=False, compare=False)
+    has_words: bool
+    """False for a body without words: no signature, never linked."""
     minhash: bytes = field(repr=False, compare=False)
     bands: np.ndarray = field(repr=False, compare=False)
     """int64 bucket per band."""
@@ -83,7 +84,7 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
                   window: Window | None = None, page_urls: Iterable[str] = ()) -> PreparedBatch:
     """Split and fingerprint ``results`` (see module docstring)."""
     pages = {_clean_url(u) for u in page_urls if u}
-    by_url: dict[str, tuple[Article, str | None]] = {}
+    by_url: dict[str, tuple[ExtractionResult, str | None]] = {}
     not_article = failed = skipped = repeated = 0
     held: dict[str, datetime] = {}
     for result in results:
@@ -105,16 +106,17 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
                 continue
             if url in by_url:
                 repeated += 1
-            by_url[url] = (article, _clean_url(result.url) if result.url else None)
+            by_url[url] = (result, _clean_url(result.url) if result.url else None)
     urls = sorted(by_url)
-    bodies = [clean_text(by_url[u][0].body) for u in urls]
-    forms = [normalize_body(body) for body in bodies]
-    shingle_sets = [shingle_hashes(form, params.shingle_words, normalized=True) for form in forms]
-    sigs = signatures(shingle_sets, params.num_perm)
-    keys = band_keys(sigs, params)
+    bodies = [clean_text(by_url[u][0].article.body) for u in urls]  # type: ignore[union-attr]
+    prints = _fingerprints([by_url[u][0] for u in urls], bodies, params)
+    keys = band_keys(np.vstack([signature_from_bytes(p.minhash) for p in prints])
+                     if prints else np.zeros((0, params.num_perm), dtype=np.uint32), params)
     rows = []
     for i, url in enumerate(urls):
-        article, page_url = by_url[url]
+        result, page_url = by_url[url]
+        article = result.article
+        assert article is not None
         rows.append(ArticleRow(
             url=url,
             page_url=page_url,
@@ -127,12 +129,28 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
             language=clean_optional(article.language),
             description=clean_optional(article.description),
             body=bodies[i],
-            content_hash=content_hash(forms[i], normalized=True),
+            content_hash=prints[i].content_hash,
             extractor_version=clean_text(article.extractor_version or ""),
-            shingles=shingle_sets[i],
-            minhash=signature_bytes(sigs[i]),
+            has_words=prints[i].has_words,
+            minhash=prints[i].minhash,
             bands=keys[i],
         ))
     return PreparedBatch(rows=rows, page_urls=sorted(pages - held.keys()),
                          not_article=not_article, failed=failed, skipped_by_date=skipped,
                          repeated=repeated, held=held)
+
+
+def _fingerprints(results: Sequence[ExtractionResult], bodies: Sequence[str],
+                  params: LshParams) -> list[Fingerprint]:
+    """Each result's own fingerprint when made with ``params``, else one made here."""
+    prints: list[Fingerprint | None] = [
+        r.fingerprint if usable(r.fingerprint, num_perm=params.num_perm,
+                                shingle_words=params.shingle_words) else None
+        for r in results]
+    missing = [i for i, p in enumerate(prints) if p is None]
+    if missing:
+        made = fingerprints([bodies[i] for i in missing], num_perm=params.num_perm,
+                            shingle_words=params.shingle_words)
+        for i, fingerprint in zip(missing, made):
+            prints[i] = fingerprint
+    return prints  # type: ignore[return-value]

@@ -1,9 +1,13 @@
 """Writing a prepared batch into ``warehouse.articles`` (runs inside the load transaction).
 
-The rows are COPied into temporary staging tables (dropped at commit or rollback),
-each is classified against the row already stored under its URL, earlier versions
-of revised articles are archived in ``warehouse.article_versions``, and one
-``INSERT ... ON CONFLICT (url) DO UPDATE`` writes them all. What each row was:
+``write_rows`` first asks which of the batch's URLs are stored already. Rows with a
+new URL, usually nearly all of a batch, are COPied straight into
+``warehouse.articles`` (``insert_new``; the load lock guarantees no other load adds
+the same URL meanwhile). Rows with a known URL are COPied into temporary staging
+tables (dropped at commit or rollback), each is classified against the row stored
+under its URL, earlier versions of revised articles are archived in
+``warehouse.article_versions``, and one ``INSERT ... ON CONFLICT (url) DO UPDATE``
+writes them all (``stage``, ``upsert_staged``). What each row was:
 
 - ``new``: no row had its URL;
 - ``revised``: title or body differ: the row is updated in place, ``version`` + 1,
@@ -14,7 +18,8 @@ of revised articles are archived in ``warehouse.article_versions``, and one
 - ``unchanged``: only ``last_seen_at`` moves.
 
 ``updated_at`` and ``run_id`` change whenever anything but ``last_seen_at`` does. The
-row's ``source`` is the one that first loaded it.
+row's ``source`` is the one that first loaded it. New and revised rows have NULL
+``search_vector`` and ``word_count`` until the derive step (``derive``) fills them.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Literal, Sequence
 
 import psycopg
 
+from pipeline.load.index import write_index
 from pipeline.load.prepare import ArticleRow
 
 Action = Literal["new", "revised", "refreshed", "unchanged"]
@@ -118,6 +124,8 @@ ON CONFLICT (url) DO UPDATE SET
     content_hash = EXCLUDED.content_hash,
     extractor_version = EXCLUDED.extractor_version,
     version = a.version + CASE WHEN {content} THEN 1 ELSE 0 END,
+    search_vector = CASE WHEN {content} THEN NULL ELSE a.search_vector END,
+    word_count = CASE WHEN {content} THEN NULL ELSE a.word_count END,
     last_seen_at = now(),
     updated_at = CASE WHEN {content} OR {fields} THEN now() ELSE a.updated_at END,
     run_id = CASE WHEN {content} OR {fields} THEN EXCLUDED.run_id ELSE a.run_id END
@@ -142,6 +150,75 @@ class Upserted:
     """An already stored row whose ``published_at`` changed (its cluster may re-order)."""
 
 
+_KNOWN = "SELECT url FROM warehouse.articles WHERE url = ANY(%s)"
+_NOW = "SELECT clock_timestamp()"
+_COPY_NEW = """
+COPY warehouse.articles (url, fetched_url, source, title, authors, published_at,
+                         published_date_only, language, description, body, content_hash,
+                         extractor_version, run_id, first_seen_at, last_seen_at, updated_at)
+FROM STDIN (FORMAT BINARY)
+"""
+_NEW_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
+              "text", "text", "text", "int8", "timestamptz", "timestamptz", "timestamptz"]
+_NEW_IDS = "SELECT url, article_id FROM warehouse.articles WHERE url = ANY(%s)"
+_COPY_SIGNATURES = """
+COPY warehouse.article_signatures (article_id, minhash) FROM STDIN (FORMAT BINARY)
+"""
+_COPY_INDEX_BANDS = """
+COPY warehouse.article_lsh_bands (band, bucket, article_id) FROM STDIN (FORMAT BINARY)
+"""
+
+
+def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
+               ) -> list[Upserted]:
+    """Write ``rows`` (see module) with their near-duplicate index entries; what was done
+    with each, by URL. Call it with the load lock held."""
+    urls = [r.url for r in rows]
+    known = {url for (url,) in conn.execute(_KNOWN, (urls,))}
+    done: list[Upserted] = []
+    stored = [r for r in rows if r.url in known]
+    if stored:
+        stage(conn, stored)
+        done.extend(upsert_staged(conn, run_id))
+        write_index(conn)
+    fresh = [r for r in rows if r.url not in known]
+    if fresh:
+        done.extend(insert_new(conn, fresh, run_id))
+    return sorted(done, key=lambda u: u.url)
+
+
+def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
+               ) -> list[Upserted]:
+    """COPY rows whose URLs are not stored yet, and their signatures and LSH bands.
+
+    "First seen" is the time this runs, after the load lock was taken, so it follows
+    the order in which loads commit (not ``now()``, the transaction's start: a copy
+    loaded earlier could otherwise turn out to be seen after its original).
+    """
+    (seen,) = conn.execute(_NOW).fetchone()  # type: ignore[misc]
+    with conn.cursor() as cur:
+        with cur.copy(_COPY_NEW) as copy:
+            copy.set_types(_NEW_TYPES)
+            for r in rows:
+                copy.write_row((
+                    r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
+                    r.published_date_only, r.language, r.description, r.body, r.content_hash,
+                    r.extractor_version, run_id, seen, seen, seen))
+        ids = dict(cur.execute(_NEW_IDS, ([r.url for r in rows],)).fetchall())
+        indexed = [r for r in rows if r.has_words]
+        with cur.copy(_COPY_SIGNATURES) as copy:
+            copy.set_types(["int8", "bytea"])
+            for r in indexed:
+                copy.write_row((ids[r.url], r.minhash))
+        with cur.copy(_COPY_INDEX_BANDS) as copy:
+            copy.set_types(["int2", "int8", "int8"])
+            for r in indexed:
+                article_id = ids[r.url]
+                for band, bucket in enumerate(r.bands.tolist()):
+                    copy.write_row((band, bucket, article_id))
+    return [Upserted(r.url, ids[r.url], "new", False) for r in rows]
+
+
 def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
     """COPY ``rows`` and their LSH bands into this transaction's staging tables."""
     conn.execute(_CREATE_STAGING)
@@ -152,11 +229,11 @@ def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
                 copy.write_row((
                     r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
                     r.published_date_only, r.language, r.description, r.body, r.content_hash,
-                    r.extractor_version, r.minhash if r.shingles.size else None))
+                    r.extractor_version, r.minhash if r.has_words else None))
         with cur.copy(_COPY_BANDS) as copy:
             copy.set_types(_BAND_TYPES)
             for r in rows:
-                if r.shingles.size:
+                if r.has_words:
                     for band, bucket in enumerate(r.bands.tolist()):
                         copy.write_row((r.url, band, bucket))
 

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from pipeline.db import apply_migrations
+from pipeline.load.derive import derive_pending
 
 HERE = Path(__file__).resolve().parent
 NEWSROOM_SQL = HERE / "fixtures" / "newsroom.sql"
@@ -48,6 +49,7 @@ def newsroom_url(make_database: Callable[[], str]) -> str:
     with psycopg.connect(url) as conn:
         apply_migrations(conn)
         conn.execute(NEWSROOM_SQL.read_text(encoding="utf-8"))
+        derive_pending(conn)
         conn.execute("ANALYZE")
     return url
 

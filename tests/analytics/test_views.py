@@ -7,6 +7,8 @@ from datetime import date
 import psycopg
 import pytest
 
+from pipeline.load.derive import derive_chunk
+
 
 def _one(conn: psycopg.Connection, query: str, params: tuple = ()) -> object:
     row = conn.execute(query, params).fetchone()
@@ -55,6 +57,7 @@ def test_word_count_counts_whitespace_separated_words(newsroom):
         INSERT INTO warehouse.articles (url, source, title, body, content_hash, extractor_version)
         VALUES ('https://x.example/words', 'x', 't', E'One two,  three.\n\nFour', 'h', '1'),
                ('https://x.example/empty', 'x', 't', '', 'h2', '1')""")
+    assert derive_chunk(newsroom) == 2  # what a run's derive step does after a load
     counts = dict(newsroom.execute(
         "SELECT url, word_count FROM analytics.articles WHERE source = 'x'"))
     assert counts == {"https://x.example/words": 4, "https://x.example/empty": 0}

@@ -2,7 +2,7 @@
 loaded again on a new connection (``pipeline.steps.load_source``).
 
 The connection is really lost: PostgreSQL terminates the loading backend
-(``pg_terminate_backend``) after the batch's rows were upserted and before its commit.
+(``pg_terminate_backend``) after the batch's rows were written and before its commit.
 ``tests/load/test_crash_and_concurrency.py`` shows that ``load_batch`` itself rolls back;
 these tests cover the step that retries it.
 """
@@ -44,7 +44,7 @@ def plan(settings, tmp_path):
 
 def terminate_backend_after_upsert(monkeypatch, database_url: str, times: int) -> list[int]:
     """Make the next ``times`` loads lose their connection after the upsert."""
-    real = batch_module.upsert_staged
+    real = batch_module.write_rows
     killed: list[int] = []
 
     def upsert_then_lose_connection(conn, *args, **kwargs):
@@ -55,7 +55,7 @@ def terminate_backend_after_upsert(monkeypatch, database_url: str, times: int) -
                 admin.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
         return upserted
 
-    monkeypatch.setattr(batch_module, "upsert_staged", upsert_then_lose_connection)
+    monkeypatch.setattr(batch_module, "write_rows", upsert_then_lose_connection)
     monkeypatch.setattr(steps, "LOAD_RETRY_DELAYS_S", (0.01, 0.01))
     return killed
 

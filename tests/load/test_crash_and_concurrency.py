@@ -33,8 +33,10 @@ def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged
     second = new_run(conn)
     batch = [ok("http://a.test/0", story(0) + " revised"),
              *(ok(f"http://a.test/{i}", story(i)) for i in range(1, 30))]
-    monkeypatch.setattr(batch_module, "upsert_staged",
-                        _kill_after(batch_module.upsert_staged, clean_database_url))
+    # Both paths of the write ran (the revision staged and upserted, the new rows
+    # COPied) when the connection dies.
+    monkeypatch.setattr(batch_module, "write_rows",
+                        _kill_after(batch_module.write_rows, clean_database_url))
     with pytest.raises(DatabaseUnavailableError, match="load it again"):
         load_batch(conn, batch, run_id=second, source="alpha")
     assert snapshot(clean_database_url) == before
@@ -47,8 +49,8 @@ def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged
 
 
 def test_a_killed_connection_is_a_transient_error(conn, run_id, clean_database_url, monkeypatch):
-    monkeypatch.setattr(batch_module, "write_index",
-                        _kill_after(batch_module.write_index, clean_database_url))
+    monkeypatch.setattr(batch_module, "write_links",
+                        _kill_after(batch_module.write_links, clean_database_url))
     with pytest.raises(DatabaseUnavailableError) as caught:
         load_batch(conn, [ok("http://a.test/1", story(1))], run_id=run_id, source="alpha")
     assert caught.value.transient

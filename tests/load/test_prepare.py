@@ -1,7 +1,11 @@
 """Sorting a batch into rows to load and results only to count (no database)."""
 
+from dataclasses import replace
 from datetime import date
 
+import numpy as np
+
+from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.dedup.minhash import lsh_params
 from pipeline.load.prepare import in_window, prepare_batch
 from pipeline.records import ExtractionResult
@@ -51,4 +55,28 @@ def test_window_bounds_are_inclusive_and_open_when_none():
 
 def test_an_empty_body_has_no_shingles_and_is_still_loaded():
     prepared = prepare_batch([ok("http://x/1", "")], source="alpha", params=PARAMS)
-    assert prepared.rows[0].shingles.size == 0
+    assert not prepared.rows[0].has_words
+
+
+def _index_fields(prepared):
+    return [(r.url, r.body, r.content_hash, r.has_words, r.minhash, r.bands.tolist())
+            for r in prepared.rows]
+
+
+def test_fingerprints_from_the_extraction_workers_are_used_as_made_here():
+    batch = [ok("http://x/1", story(1)), ok("http://x/2", "Caf\u00e9 \x00news\ud800 here."),
+             ok("http://x/3", "")]
+    fingerprinted = [with_fingerprint(r) for r in batch]
+    assert all(r.fingerprint is not None for r in fingerprinted)
+    made_here = prepare_batch(batch, source="alpha", params=PARAMS)
+    given = prepare_batch(fingerprinted, source="alpha", params=PARAMS)
+    assert _index_fields(given) == _index_fields(made_here)
+
+
+def test_a_fingerprint_made_with_other_parameters_is_made_again():
+    good = with_fingerprint(ok("http://x/1", story(1)))
+    stale = replace(good, fingerprint=replace(good.fingerprint, shingle_words=3,
+                                              minhash=bytes(512)))
+    prepared = prepare_batch([stale], source="alpha", params=PARAMS)
+    assert prepared.rows[0].minhash == good.fingerprint.minhash
+    assert np.any(prepared.rows[0].bands != 0)

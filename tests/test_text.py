@@ -1,6 +1,6 @@
 """Text safety: nothing a page contains may crash a load, nothing is cut."""
 
-from pipeline.load.text import clean_authors, clean_optional, clean_text, clean_title
+from pipeline.text import clean_authors, clean_optional, clean_text, clean_title
 
 
 def test_nul_characters_are_removed():

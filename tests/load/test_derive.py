@@ -1,0 +1,81 @@
+"""The derive step: search vectors and word counts filled after the load."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import psycopg
+
+from pipeline.load import load_batch
+from pipeline.load.derive import derive_pending, pending_count
+from tests.load.conftest import new_run, ok, prose
+
+def english(url: str, body: str):
+    result = ok(url, body)
+    return replace(result, article=replace(result.article, language="en"))
+
+
+_ROW = "SELECT search_vector, word_count FROM warehouse.articles WHERE url = %s"
+_MATCHES = """
+SELECT url FROM warehouse.articles
+WHERE search_vector @@ websearch_to_tsquery('english', %s) ORDER BY url
+"""
+
+
+def test_a_load_leaves_the_derived_columns_to_the_derive_step(conn, run_id):
+    load_batch(conn, [english("http://a.test/1", "Councils debated budgets.\n\nThey  voted."),
+                      ok("http://a.test/2", prose(3))], run_id=run_id, source="alpha")
+    assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == (None, None)
+    assert pending_count(conn) == 2
+
+    progress: list[int] = []
+    assert derive_pending(conn, chunk=1, progress=progress.append) == 2
+    assert progress == [1, 2]
+    vector, words = conn.execute(_ROW, ("http://a.test/1",)).fetchone()
+    assert words == 5
+    assert "'council':3B" in vector and "'titl':2A" in vector  # stemmed in English
+    assert conn.execute(_MATCHES, ("budgets",)).fetchall() == [("http://a.test/1",),
+                                                              ("http://a.test/2",)]
+    # No language: unstemmed ('simple'), as the generated column was.
+    assert "'budget':" in conn.execute(_ROW, ("http://a.test/2",)).fetchone()[0]
+    assert pending_count(conn) == 0
+    assert derive_pending(conn) == 0
+
+
+def test_a_revision_is_derived_again_and_an_unchanged_reload_keeps_its_values(conn, run_id):
+    load_batch(conn, [english("http://a.test/1", "The harbour reopened today.")],
+               run_id=run_id, source="alpha")
+    derive_pending(conn)
+    before = conn.execute(_ROW, ("http://a.test/1",)).fetchone()
+    load_batch(conn, [english("http://a.test/1", "The harbour reopened today.")],
+               run_id=run_id, source="alpha")
+    assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == before
+
+    second = new_run(conn)
+    load_batch(conn, [english("http://a.test/1",
+                              "The airport closed for two days after storms.")],
+               run_id=second, source="alpha")
+    assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == (None, None)
+    derive_pending(conn)
+    assert conn.execute(_MATCHES, ("airport",)).fetchall() == [("http://a.test/1",)]
+    assert conn.execute(_MATCHES, ("harbour",)).fetchall() == []
+    assert conn.execute(_ROW, ("http://a.test/1",)).fetchone()[1] == 8
+
+
+def test_concurrent_derive_steps_share_the_work(conn, run_id, clean_database_url):
+    batch = [ok(f"http://a.test/{i}", prose(2, seed=f"s{i} ")) for i in range(60)]
+    load_batch(conn, batch, run_id=run_id, source="alpha")
+    done: list[int] = []
+
+    def derive() -> None:
+        with psycopg.connect(clean_database_url) as own:
+            done.append(derive_pending(own, chunk=5))
+
+    threads = [threading.Thread(target=derive) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(done) == 60
+    assert pending_count(conn) == 0
