@@ -78,6 +78,9 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
             conn.commit()
         with conn.transaction():
             conn.execute(_LOCK, (LOAD_LOCK_KEY,))
+            # Short index lookups only: compiling them (JIT, chosen when statistics of
+            # tables growing during a run are stale) cost more than running them.
+            conn.execute("SET LOCAL jit = off")
             ensure_index(conn, params)
             upserted = _write(conn, prepared, run_id=run_id,
                               threshold=near_duplicate_threshold)
@@ -107,7 +110,8 @@ def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
     upserted = write_rows(conn, prepared.rows, run_id)
     body_by_url = {row.url: row.body for row in prepared.rows}
     changed = [u for u in upserted if u.action in ("new", "revised")]
-    linker = Linker(conn, threshold, {u.article_id: body_by_url[u.url] for u in changed})
+    linker = Linker(conn, threshold, {u.article_id: body_by_url[u.url] for u in changed},
+                    new=[u.article_id for u in upserted if u.action == "new"])
     to_link = [u.article_id for u in changed]
     for u in changed:
         if u.action == "revised":

@@ -42,6 +42,7 @@ SELECT DISTINCT mine.article_id, other.article_id
 FROM warehouse.article_lsh_bands mine
 JOIN warehouse.article_lsh_bands other
   ON other.band = mine.band AND other.bucket = mine.bucket AND other.article_id <> mine.article_id
+JOIN warehouse.articles a ON a.article_id = other.article_id  -- bands have no foreign key
 WHERE mine.article_id = ANY(%(ids)s)
 UNION
 SELECT mine.article_id, other.article_id
@@ -77,15 +78,17 @@ class Node:
 class Linker:
     """Cluster state for one load; reads rows on demand, writes nothing itself."""
 
-    def __init__(self, conn: psycopg.Connection, threshold: float, bodies: dict[int, str]):
+    def __init__(self, conn: psycopg.Connection, threshold: float, bodies: dict[int, str],
+                 new: Iterable[int] = ()):
         """``bodies``: the bodies of the batch's changed articles, by id (shingled only
-        when an article has candidates; other bodies are read when needed)."""
+        when an article has candidates; other bodies are read when needed). ``new``:
+        the ids of rows this load inserted, which no stored row can point at yet."""
         self.conn = conn
         self.threshold = threshold
         self.nodes: dict[int, Node] = {}
         self.bodies = bodies
         self.shingles: dict[int, np.ndarray] = {}
-        self._members_loaded: set[int] = set()
+        self._members_loaded: set[int] = set(new)
 
     # --- reading ---------------------------------------------------------------
     def _add(self, rows: Iterable[tuple]) -> None:
@@ -108,11 +111,16 @@ class Linker:
             for article_id, body in self.conn.execute(_BODIES, (unread,)):
                 self.shingles[article_id] = shingle_hashes(body)
 
+    def load_members(self, roots: Iterable[int]) -> None:
+        """Read the stored members of ``roots`` (one query for all not read yet)."""
+        missing = [r for r in set(roots) if r not in self._members_loaded]
+        if missing:
+            self._add(self.conn.execute(_MEMBERS, (missing,)))
+            self._members_loaded.update(missing)
+
     def members(self, root: int) -> list[Node]:
         """Every node pointing at ``root`` (loading them from the database once)."""
-        if root not in self._members_loaded:
-            self._add(self.conn.execute(_MEMBERS, ([root],)))
-            self._members_loaded.add(root)
+        self.load_members([root])
         return [n for n in self.nodes.values() if n.duplicate_of == root]
 
     def root(self, node: Node) -> Node:
@@ -173,6 +181,10 @@ class Linker:
         for mine, other in self.conn.execute(_CANDIDATES, {"ids": changed}):
             pairs[mine].add(other)
         self.load(c for cands in pairs.values() for c in cands)
+        # The clusters a merge may touch, read in a few queries instead of one each.
+        candidates = [self.nodes[c] for cands in pairs.values() for c in cands]
+        self.load(n.duplicate_of for n in candidates if n.duplicate_of is not None)
+        self.load_members(n.duplicate_of or n.article_id for n in candidates)
         with_candidates = [i for i in changed if pairs[i]]
         self._shingles([c for i in with_candidates for c in pairs[i]] + with_candidates)
         for article_id in sorted(with_candidates, key=lambda i: self.nodes[i].order):

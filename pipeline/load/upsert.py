@@ -169,6 +169,13 @@ COPY warehouse.article_lsh_bands (band, bucket, article_id) FROM STDIN (FORMAT B
 """
 
 
+def _article_fields(r: ArticleRow) -> tuple:
+    """The stored article columns of ``r``, in the order both COPY statements list them."""
+    return (r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
+            r.published_date_only, r.language, r.description, r.body, r.content_hash,
+            r.extractor_version)
+
+
 def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
                ) -> list[Upserted]:
     """Write ``rows`` (see module) with their near-duplicate index entries; what was done
@@ -200,10 +207,7 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
         with cur.copy(_COPY_NEW) as copy:
             copy.set_types(_NEW_TYPES)
             for r in rows:
-                copy.write_row((
-                    r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
-                    r.published_date_only, r.language, r.description, r.body, r.content_hash,
-                    r.extractor_version, run_id, seen, seen, seen))
+                copy.write_row((*_article_fields(r), run_id, seen, seen, seen))
         ids = dict(cur.execute(_NEW_IDS, ([r.url for r in rows],)).fetchall())
         indexed = [r for r in rows if r.has_words]
         with cur.copy(_COPY_SIGNATURES) as copy:
@@ -226,10 +230,7 @@ def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
         with cur.copy(_COPY_STAGING) as copy:
             copy.set_types(_STAGING_TYPES)
             for r in rows:
-                copy.write_row((
-                    r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
-                    r.published_date_only, r.language, r.description, r.body, r.content_hash,
-                    r.extractor_version, r.minhash if r.has_words else None))
+                copy.write_row((*_article_fields(r), r.minhash if r.has_words else None))
         with cur.copy(_COPY_BANDS) as copy:
             copy.set_types(_BAND_TYPES)
             for r in rows:

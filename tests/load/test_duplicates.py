@@ -153,3 +153,17 @@ def test_a_changed_threshold_rebuilds_the_index_and_still_finds_duplicates(conn,
     bands_per_article = conn.execute(
         "SELECT count(*) FROM warehouse.article_lsh_bands WHERE article_id = 1").fetchone()[0]
     assert bands_per_article == stored[0]
+
+
+def test_an_article_deleted_by_hand_is_no_candidate_any_more(conn, run_id):
+    # Band rows have no foreign key (migration 0012): those of a deleted article stay
+    # until the next rebuild, and the candidate query must not return them.
+    load_batch(conn, [ok("http://a.test/1", ORIGINAL, published=day(1))], run_id=run_id,
+               source="alpha")
+    conn.execute("DELETE FROM warehouse.articles WHERE url = 'http://a.test/1'")
+    conn.commit()
+    assert conn.execute("SELECT count(*) FROM warehouse.article_lsh_bands").fetchone()[0] > 0
+    counts = load_batch(conn, [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
+                        run_id=run_id, source="alpha")
+    assert (counts.articles_new, counts.duplicates) == (1, 0)
+    assert _link(conn, "http://b.test/1") == (None, None)
