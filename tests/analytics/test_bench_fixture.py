@@ -26,6 +26,8 @@ def test_generated_articles_load_and_the_views_see_them(make_database):
                              "WHERE published_at IS NOT NULL").fetchone()[0]
         matches = conn.execute("SELECT count(*) FROM analytics.articles WHERE search_vector @@ "
                                "websearch_to_tsquery('english', 'climate')").fetchone()[0]
+        underived = conn.execute("SELECT count(*) FROM warehouse.articles WHERE "
+                                 "search_vector IS NULL OR word_count < 20").fetchone()[0]
         # The identity continues after the copied ids, so the loader can insert next.
         conn.execute("INSERT INTO warehouse.articles (url, source, title, body, content_hash, "
                      "extractor_version) VALUES ('https://x.example/next', 'x', 't', 'b', 'h', '1')")
@@ -34,3 +36,4 @@ def test_generated_articles_load_and_the_views_see_them(make_database):
     assert originals == total - duplicates
     assert counted == dated
     assert 0 < matches < originals
+    assert underived == 0  # as the derive step leaves them
