@@ -18,7 +18,7 @@ def clean_text(text: str) -> str:
     """``text`` without NUL characters and with every surrogate resolved (see module)."""
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if _SURROGATE.search(text):
+    if not text.isascii() and _SURROGATE.search(text):  # isascii() is O(1)
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
 
