@@ -13,7 +13,9 @@
 -- "quoted phrases", OR and -exclusions like a search engine. Stems are language
 -- specific (an English query may still match a French word with the same stem, and
 -- articles of unknown language are indexed unstemmed, as 'simple'), so filter on
--- language when you count one language's articles.
+-- language when you count one language's articles. An article loaded moments ago is
+-- not searchable (search_vector and word_count NULL) until its run has indexed it,
+-- right after its source's load.
 
 
 -- name: daily_counts_per_source
