@@ -10,8 +10,8 @@ Locality-sensitive hashing splits a signature into ``bands`` bands of ``rows`` v
 two documents become candidates when any band is equal. ``lsh_params`` derives
 ``bands``/``rows`` from the Jaccard threshold, weighting missed near duplicates far
 above false candidates, since every candidate is verified with the exact Jaccard
-before it is linked. ``band_keys`` turns each band into a signed 64-bit bucket number,
-which is what ``warehouse.article_lsh_bands`` stores.
+before it is linked. ``band_keys`` turns each band, with its number, into a signed
+64-bit bucket number, which is what ``warehouse.article_lsh_bands`` stores.
 """
 
 from __future__ import annotations
@@ -134,8 +134,10 @@ def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> LshParams:
 
 
 def band_keys(signature_matrix: np.ndarray, params: LshParams) -> np.ndarray:
-    """An ``n x bands`` int64 matrix: the bucket of each band of each signature."""
-    keys = np.zeros((signature_matrix.shape[0], params.bands), dtype=np.uint64)
+    """An ``n x bands`` int64 matrix: the bucket of each band of each signature. The band
+    number is hashed in, so equal values in two different bands make different buckets."""
+    keys = np.tile(np.arange(1, params.bands + 1, dtype=np.uint64),
+                   (signature_matrix.shape[0], 1))
     wide = signature_matrix.astype(np.uint64)
     for row in range(params.rows):
         columns = wide[:, row: params.bands * params.rows: params.rows]

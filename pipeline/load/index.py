@@ -37,7 +37,7 @@ _BODIES = "SELECT article_id, body FROM warehouse.articles ORDER BY article_id"
 _ANY_ARTICLE = "SELECT 1 FROM warehouse.articles LIMIT 1"
 _CLEAR_BANDS = "TRUNCATE warehouse.article_lsh_bands"
 _CLEAR_SIGNATURES = "TRUNCATE warehouse.article_signatures"
-COPY_BANDS = "COPY warehouse.article_lsh_bands (band, bucket, article_id) FROM STDIN"
+COPY_BANDS = "COPY warehouse.article_lsh_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)"
 COPY_SIGNATURES = "COPY warehouse.article_signatures (article_id, minhash) FROM STDIN"
 
 
@@ -71,9 +71,10 @@ def _chunks(cursor: psycopg.Cursor, size: int):
 
 def _write_bands(conn: psycopg.Connection, ids: list[int], keys: np.ndarray) -> None:
     with conn.cursor().copy(COPY_BANDS) as copy:
+        copy.set_types(["int8", "int8"])
         for article_id, row in zip(ids, keys.tolist()):
-            for band, bucket in enumerate(row):
-                copy.write_row((band, bucket, article_id))
+            for bucket in row:
+                copy.write_row((bucket, article_id))
 
 
 def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
@@ -119,8 +120,8 @@ DELETE FROM warehouse.article_lsh_bands b USING load_actions x
 WHERE b.article_id = x.article_id AND x.action = 'revised'
 """
 _WRITE_BANDS = """
-INSERT INTO warehouse.article_lsh_bands (band, bucket, article_id)
-SELECT sb.band, sb.bucket, x.article_id
+INSERT INTO warehouse.article_lsh_bands (bucket, article_id)
+SELECT sb.bucket, x.article_id
 FROM load_staging_bands sb JOIN load_actions x USING (url)
 WHERE x.action IN ('new', 'revised')
 """

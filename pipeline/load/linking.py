@@ -46,11 +46,11 @@ SELECT mine.article_id, other.article_id
 FROM warehouse.article_lsh_bands mine
 CROSS JOIN LATERAL (
     SELECT o.article_id FROM warehouse.article_lsh_bands o
-    WHERE o.band = mine.band AND o.bucket = mine.bucket AND o.article_id <> mine.article_id
+    WHERE o.bucket = mine.bucket AND o.article_id <> mine.article_id
     OFFSET 0
 ) other
 WHERE mine.article_id = ANY(%(ids)s::bigint[])
-  -- bands have no foreign key (migration 0012): only articles that exist
+  -- band rows have no foreign key (migration 0012): only articles that exist
   AND EXISTS (SELECT FROM warehouse.articles a WHERE a.article_id = other.article_id)
 UNION
 SELECT mine.article_id, other.article_id

@@ -52,7 +52,6 @@ CREATE TEMP TABLE load_staging (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE load_staging_bands (
     url                 text NOT NULL,
-    band                smallint NOT NULL,
     bucket              bigint NOT NULL
 ) ON COMMIT DROP
 """
@@ -63,8 +62,8 @@ FROM STDIN (FORMAT BINARY)
 """
 _STAGING_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
                   "text", "text", "text", "bytea"]
-_COPY_BANDS = "COPY load_staging_bands (url, band, bucket) FROM STDIN (FORMAT BINARY)"
-_BAND_TYPES = ["text", "int2", "int8"]
+_COPY_BANDS = "COPY load_staging_bands (url, bucket) FROM STDIN (FORMAT BINARY)"
+_BAND_TYPES = ["text", "int8"]
 
 # Change tests shared by the classification and the upsert; {old} and {new} are the
 # aliases of the stored and the incoming row.
@@ -165,7 +164,7 @@ _COPY_SIGNATURES = """
 COPY warehouse.article_signatures (article_id, minhash) FROM STDIN (FORMAT BINARY)
 """
 _COPY_INDEX_BANDS = """
-COPY warehouse.article_lsh_bands (band, bucket, article_id) FROM STDIN (FORMAT BINARY)
+COPY warehouse.article_lsh_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)
 """
 
 
@@ -215,11 +214,11 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
             for r in indexed:
                 copy.write_row((ids[r.url], r.minhash))
         with cur.copy(_COPY_INDEX_BANDS) as copy:
-            copy.set_types(["int2", "int8", "int8"])
+            copy.set_types(["int8", "int8"])
             for r in indexed:
                 article_id = ids[r.url]
-                for band, bucket in enumerate(r.bands.tolist()):
-                    copy.write_row((band, bucket, article_id))
+                for bucket in r.bands.tolist():
+                    copy.write_row((bucket, article_id))
     return [Upserted(r.url, ids[r.url], "new", False) for r in rows]
 
 
@@ -235,8 +234,8 @@ def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
             copy.set_types(_BAND_TYPES)
             for r in rows:
                 if r.has_words:
-                    for band, bucket in enumerate(r.bands.tolist()):
-                        copy.write_row((r.url, band, bucket))
+                    for bucket in r.bands.tolist():
+                        copy.write_row((r.url, bucket))
 
 
 def upsert_staged(conn: psycopg.Connection, run_id: int) -> list[Upserted]:

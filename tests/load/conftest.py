@@ -73,7 +73,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
             "signatures": c.execute("SELECT * FROM warehouse.article_signatures "
                                     "ORDER BY article_id").fetchall(),
             "bands": c.execute("SELECT * FROM warehouse.article_lsh_bands "
-                               "ORDER BY band, bucket, article_id").fetchall(),
+                               "ORDER BY bucket, article_id").fetchall(),
             "run_sources": c.execute("SELECT run_id, source, articles_new, articles_updated, "
                                      "articles_unchanged, duplicates FROM "
                                      "warehouse.crawl_run_sources ORDER BY 1, 2").fetchall(),

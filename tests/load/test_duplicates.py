@@ -155,6 +155,23 @@ def test_a_changed_threshold_rebuilds_the_index_and_still_finds_duplicates(conn,
     assert bands_per_article == stored[0]
 
 
+def test_bands_marked_for_rebuilding_are_rebuilt_from_the_signatures(conn, run_id):
+    # What migration 0012 leaves: an empty band table and 0 recorded bands.
+    load_batch(conn, [ok("http://a.test/1", ORIGINAL, published=day(1))], run_id=run_id,
+               source="alpha")
+    before = conn.execute("SELECT * FROM warehouse.article_lsh_bands ORDER BY 1").fetchall()
+    conn.execute("TRUNCATE warehouse.article_lsh_bands")
+    conn.execute("UPDATE warehouse.dedup_index SET bands = 0")
+    conn.commit()
+    load_batch(conn, [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
+               run_id=run_id, source="alpha")
+    assert _link(conn, "http://b.test/1")[0] == "http://a.test/1"
+    rebuilt = conn.execute("SELECT * FROM warehouse.article_lsh_bands WHERE article_id = 1 "
+                           "ORDER BY 1").fetchall()
+    assert rebuilt == before
+    assert conn.execute("SELECT bands FROM warehouse.dedup_index").fetchone()[0] == 16
+
+
 def test_an_article_deleted_by_hand_is_no_candidate_any_more(conn, run_id):
     # Band rows have no foreign key (migration 0012): those of a deleted article stay
     # until the next rebuild, and the candidate query must not return them.
