@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from airflow.sdk import Param
 
 from pipeline.config import DEFAULT_SCHEDULE
+from pipeline.errors import first_line
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -264,11 +265,6 @@ def call_step(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if exc.transient:
             raise
         raise AirflowFailException(first_line(exc)) from exc
-
-
-def first_line(error: BaseException | str) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dict[str, Any]:

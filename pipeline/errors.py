@@ -75,3 +75,10 @@ class CrawlError(NewsflowError):
 
 class QualityCheckError(PermanentError):
     """A data-quality threshold was breached."""
+
+
+def first_line(error: BaseException | str) -> str:
+    """The first line of an error's message (its type's name when it has none), for
+    one-line reports."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -34,7 +34,7 @@ from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import (CrawlError, DatabaseUnavailableError, NewsflowError,
-                             QualityCheckError)
+                             QualityCheckError, first_line)
 from pipeline.records import ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.sources import Source, load_sources, select_sources
@@ -271,7 +271,8 @@ def derive_articles(conn: psycopg.Connection, source: str, progress: Progress = 
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailableError(
             f"the database connection failed while indexing the articles of {source} for "
-            f"search: {exc}; the articles are stored, and the next load indexes them"
+            f"search: {first_line(exc)}; the articles are stored, and the next load "
+            "indexes them"
         ) from exc
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from pipeline.config import Settings
-from pipeline.errors import DatabaseUnavailableError
+from pipeline.errors import DatabaseUnavailableError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,8 @@ def connect(url: str, *, autocommit: bool = False, application_name: str = "news
             application_name=application_name,
         )
     except psycopg.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailableError(
-            f"cannot connect to PostgreSQL at {mask_url(url)}: {first_line}; "
+            f"cannot connect to PostgreSQL at {mask_url(url)}: {first_line(exc)}; "
             "check that the server is running and NEWSFLOW_DATABASE_URL is right"
         ) from None
     except psycopg.ProgrammingError as exc:

@@ -38,7 +38,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from pipeline.dedup.minhash import lsh_params
-from pipeline.errors import DatabaseUnavailableError
+from pipeline.errors import DatabaseUnavailableError, first_line
 from pipeline.load.index import ensure_index
 from pipeline.load.linking import Linker, write_links
 from pipeline.load.prepare import PreparedBatch, prepare_batch
@@ -93,10 +93,9 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
             start_source_if_missing(conn, run_id, source)
             add_source_counts(conn, run_id, source, counts)
     except psycopg.OperationalError as exc:
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise DatabaseUnavailableError(
             f"the database connection failed while loading {len(batch)} result(s) of {source}: "
-            f"{first_line}; nothing of the batch was stored, load it again when the database "
+            f"{first_line(exc)}; nothing of the batch was stored, load it again when the database "
             "is back"
         ) from exc
     return counts
