@@ -12,13 +12,13 @@ revised, from the load's staging tables.
 from __future__ import annotations
 
 import logging
+from typing import Iterable, Sequence
 
 import numpy as np
 import psycopg
 
-from pipeline.dedup.minhash import (LshParams, band_keys, signature_bytes, signature_from_bytes,
-                                    signatures)
-from pipeline.dedup.shingles import shingle_hashes
+from pipeline.dedup.fingerprint import fingerprints
+from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,9 @@ _ANY_ARTICLE = "SELECT 1 FROM warehouse.articles LIMIT 1"
 _CLEAR_BANDS = "TRUNCATE warehouse.article_lsh_bands"
 _CLEAR_SIGNATURES = "TRUNCATE warehouse.article_signatures"
 COPY_BANDS = "COPY warehouse.article_lsh_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)"
-COPY_SIGNATURES = "COPY warehouse.article_signatures (article_id, minhash) FROM STDIN"
+COPY_SIGNATURES = """
+COPY warehouse.article_signatures (article_id, minhash) FROM STDIN (FORMAT BINARY)
+"""
 
 
 def ensure_index(conn: psycopg.Connection, params: LshParams) -> None:
@@ -69,12 +71,24 @@ def _chunks(cursor: psycopg.Cursor, size: int):
         yield rows
 
 
-def _write_bands(conn: psycopg.Connection, ids: list[int], keys: np.ndarray) -> None:
+def _write_bands(conn: psycopg.Connection, ids: Sequence[int],
+                 buckets: Iterable[Sequence[int]]) -> None:
     with conn.cursor().copy(COPY_BANDS) as copy:
         copy.set_types(["int8", "int8"])
-        for article_id, row in zip(ids, keys.tolist()):
+        for article_id, row in zip(ids, buckets):
             for bucket in row:
                 copy.write_row((bucket, article_id))
+
+
+def write_entries(conn: psycopg.Connection, ids: Sequence[int], minhashes: Sequence[bytes],
+                  buckets: Iterable[Sequence[int]]) -> None:
+    """COPY the signatures and band rows of articles that have none yet: ``ids[i]`` has
+    the signature ``minhashes[i]`` (``signature_bytes``) and the buckets ``buckets[i]``."""
+    with conn.cursor().copy(COPY_SIGNATURES) as copy:
+        copy.set_types(["int8", "bytea"])
+        for article_id, minhash in zip(ids, minhashes):
+            copy.write_row((article_id, minhash))
+    _write_bands(conn, ids, buckets)
 
 
 def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
@@ -84,7 +98,7 @@ def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
         for rows in _chunks(cursor, REBUILD_CHUNK):
             ids = [r[0] for r in rows]
             sigs = np.vstack([signature_from_bytes(bytes(r[1])) for r in rows])
-            _write_bands(conn, ids, band_keys(sigs, params))
+            _write_bands(conn, ids, band_keys(sigs, params).tolist())
 
 
 def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
@@ -93,14 +107,14 @@ def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
     with conn.cursor(name="newsflow_bodies") as cursor:
         cursor.execute(_BODIES)
         for rows in _chunks(cursor, REBUILD_CHUNK):
-            shingle_sets = [shingle_hashes(body, params.shingle_words) for _, body in rows]
-            keep = [i for i, s in enumerate(shingle_sets) if s.size]
-            ids = [rows[i][0] for i in keep]
-            sigs = signatures([shingle_sets[i] for i in keep], params.num_perm)
-            with conn.cursor().copy(COPY_SIGNATURES) as copy:
-                for article_id, sig in zip(ids, sigs):
-                    copy.write_row((article_id, signature_bytes(sig)))
-            _write_bands(conn, ids, band_keys(sigs, params))
+            made = fingerprints([body for _, body in rows], num_perm=params.num_perm,
+                                shingle_words=params.shingle_words)
+            kept = [(row[0], f.minhash) for row, f in zip(rows, made) if f.has_words]
+            if not kept:
+                continue
+            ids, minhashes = [k[0] for k in kept], [k[1] for k in kept]
+            sigs = np.vstack([signature_from_bytes(m) for m in minhashes])
+            write_entries(conn, ids, minhashes, band_keys(sigs, params).tolist())
 
 
 _WRITE_SIGNATURES = """

@@ -29,7 +29,7 @@ from typing import Literal, Sequence
 
 import psycopg
 
-from pipeline.load.index import write_index
+from pipeline.load.index import write_entries, write_index
 from pipeline.load.prepare import ArticleRow
 
 Action = Literal["new", "revised", "refreshed", "unchanged"]
@@ -149,7 +149,7 @@ class Upserted:
     """An already stored row whose ``published_at`` changed (its cluster may re-order)."""
 
 
-_KNOWN = "SELECT url FROM warehouse.articles WHERE url = ANY(%s)"
+_IDS = "SELECT url, article_id FROM warehouse.articles WHERE url = ANY(%s)"
 _NOW = "SELECT clock_timestamp()"
 _COPY_NEW = """
 COPY warehouse.articles (url, fetched_url, source, title, authors, published_at,
@@ -159,13 +159,6 @@ FROM STDIN (FORMAT BINARY)
 """
 _NEW_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
               "text", "text", "text", "int8", "timestamptz", "timestamptz", "timestamptz"]
-_NEW_IDS = "SELECT url, article_id FROM warehouse.articles WHERE url = ANY(%s)"
-_COPY_SIGNATURES = """
-COPY warehouse.article_signatures (article_id, minhash) FROM STDIN (FORMAT BINARY)
-"""
-_COPY_INDEX_BANDS = """
-COPY warehouse.article_lsh_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)
-"""
 
 
 def _article_fields(r: ArticleRow) -> tuple:
@@ -179,8 +172,7 @@ def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
                ) -> list[Upserted]:
     """Write ``rows`` (see module) with their near-duplicate index entries; what was done
     with each, by URL. Call it with the load lock held."""
-    urls = [r.url for r in rows]
-    known = {url for (url,) in conn.execute(_KNOWN, (urls,))}
+    known = dict(conn.execute(_IDS, ([r.url for r in rows],)).fetchall())
     done: list[Upserted] = []
     stored = [r for r in rows if r.url in known]
     if stored:
@@ -207,18 +199,10 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
             copy.set_types(_NEW_TYPES)
             for r in rows:
                 copy.write_row((*_article_fields(r), run_id, seen, seen, seen))
-        ids = dict(cur.execute(_NEW_IDS, ([r.url for r in rows],)).fetchall())
-        indexed = [r for r in rows if r.has_words]
-        with cur.copy(_COPY_SIGNATURES) as copy:
-            copy.set_types(["int8", "bytea"])
-            for r in indexed:
-                copy.write_row((ids[r.url], r.minhash))
-        with cur.copy(_COPY_INDEX_BANDS) as copy:
-            copy.set_types(["int8", "int8"])
-            for r in indexed:
-                article_id = ids[r.url]
-                for bucket in r.bands.tolist():
-                    copy.write_row((bucket, article_id))
+        ids = dict(cur.execute(_IDS, ([r.url for r in rows],)).fetchall())
+    indexed = [r for r in rows if r.has_words]
+    write_entries(conn, [ids[r.url] for r in indexed], [r.minhash for r in indexed],
+                  [r.bands.tolist() for r in indexed])
     return [Upserted(r.url, ids[r.url], "new", False) for r in rows]
 
 

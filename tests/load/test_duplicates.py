@@ -172,6 +172,29 @@ def test_bands_marked_for_rebuilding_are_rebuilt_from_the_signatures(conn, run_i
     assert conn.execute("SELECT bands FROM warehouse.dedup_index").fetchone()[0] == 16
 
 
+def _index_of(conn: psycopg.Connection, article_ids: list[int]) -> tuple[list, list]:
+    return (conn.execute("SELECT article_id, minhash FROM warehouse.article_signatures "
+                         "WHERE article_id = ANY(%s) ORDER BY 1, 2", (article_ids,)).fetchall(),
+            conn.execute("SELECT article_id, bucket FROM warehouse.article_lsh_bands "
+                         "WHERE article_id = ANY(%s) ORDER BY 1, 2", (article_ids,)).fetchall())
+
+
+def test_an_index_never_built_is_built_from_the_bodies_as_a_load_builds_it(conn, run_id):
+    # Articles stored without an index (loaded by hand, or before the index existed):
+    # the next load computes every signature from the stored bodies.
+    load_batch(conn, [ok("http://a.test/1", ORIGINAL, published=day(1)),
+                      ok("http://a.test/2", "")], run_id=run_id, source="alpha")
+    before = _index_of(conn, [1, 2])
+    assert len(before[0]) == 1  # the empty body has no signature
+    conn.execute("TRUNCATE warehouse.article_signatures, warehouse.article_lsh_bands, "
+                 "warehouse.dedup_index")
+    conn.commit()
+    load_batch(conn, [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
+               run_id=run_id, source="alpha")
+    assert _link(conn, "http://b.test/1")[0] == "http://a.test/1"
+    assert _index_of(conn, [1, 2]) == before
+
+
 def test_an_article_deleted_by_hand_is_no_candidate_any_more(conn, run_id):
     # Band rows have no foreign key (migration 0012): those of a deleted article stay
     # until the next rebuild, and the candidate query must not return them.
