@@ -250,7 +250,7 @@ def load_source(settings: Settings, plan: dict[str, Any], source: str,
                 total = total + counts
                 progress(f"{source}: loaded {total.articles_new} new, "
                          f"{total.articles_updated} updated, {total.duplicates} duplicates")
-        conn = conn if conn is not None and not conn.closed else connect(url)
+        conn = _open(url, conn)
         derive_articles(conn, source, progress)
     finally:
         if conn is not None:
@@ -276,6 +276,11 @@ def derive_articles(conn: psycopg.Connection, source: str, progress: Progress = 
         ) from exc
 
 
+def _open(url: str, conn: psycopg.Connection | None) -> psycopg.Connection:
+    """``conn`` while it is open, else a new connection to ``url``."""
+    return conn if conn is not None and not conn.closed else connect(url)
+
+
 def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult],
                    **load_args: Any) -> tuple[runs.RunCounts, psycopg.Connection]:
     """``load_batch`` on ``conn`` (a new connection when None), again on a new connection
@@ -285,7 +290,7 @@ def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[Extrac
 
     for delay in (*LOAD_RETRY_DELAYS_S, None):
         try:
-            conn = conn if conn is not None and not conn.closed else connect(url)
+            conn = _open(url, conn)
             return load_batch(conn, batch, **load_args), conn
         except DatabaseUnavailableError as exc:
             if delay is None:

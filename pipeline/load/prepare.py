@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.dedup.fingerprint import fingerprints, usable
 from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
-from pipeline.records import ExtractionResult, Fingerprint
+from pipeline.records import Article, ExtractionResult, Fingerprint
 from pipeline.text import clean_authors, clean_optional, clean_text, clean_title
 
 Window = tuple[date | None, date | None]
@@ -84,7 +84,7 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
                   window: Window | None = None, page_urls: Iterable[str] = ()) -> PreparedBatch:
     """Split and fingerprint ``results`` (see module docstring)."""
     pages = {_clean_url(u) for u in page_urls if u}
-    by_url: dict[str, tuple[ExtractionResult, str | None]] = {}
+    by_url: dict[str, tuple[ExtractionResult, Article, str | None]] = {}
     not_article = failed = skipped = repeated = 0
     held: dict[str, datetime] = {}
     for result in results:
@@ -106,17 +106,15 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
                 continue
             if url in by_url:
                 repeated += 1
-            by_url[url] = (result, _clean_url(result.url) if result.url else None)
+            by_url[url] = (result, article, _clean_url(result.url) if result.url else None)
     urls = sorted(by_url)
-    bodies = [clean_text(by_url[u][0].article.body) for u in urls]  # type: ignore[union-attr]
+    bodies = [clean_text(by_url[u][1].body) for u in urls]
     prints = _fingerprints([by_url[u][0] for u in urls], bodies, params)
     keys = band_keys(np.vstack([signature_from_bytes(p.minhash) for p in prints])
                      if prints else np.zeros((0, params.num_perm), dtype=np.uint32), params)
     rows = []
     for i, url in enumerate(urls):
-        result, page_url = by_url[url]
-        article = result.article
-        assert article is not None
+        _, article, page_url = by_url[url]
         rows.append(ArticleRow(
             url=url,
             page_url=page_url,
