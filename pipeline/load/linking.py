@@ -8,8 +8,8 @@ known one; ties go to the member seen first, then to the lower ``article_id``.
 
 A revised article is first unlinked (``unlink``): it leaves its cluster, or, when it
 was the original, its members are set free and linked again. For each changed
-article, in the order above, its candidates (same content hash, or any equal LSH
-band) are verified with the exact Jaccard; if the best one reaches the threshold, the
+article, in the order above, its candidates (any equal LSH band, which exact
+duplicates share in all of them) are verified with the exact Jaccard; if the best one reaches the threshold, the
 article's cluster and the candidate's cluster are merged under the earlier of their
 two originals. A member joined through another member may be less similar to the
 original than the threshold; its ``similarity`` shows it. When a stored article's
@@ -37,14 +37,16 @@ SELECT article_id, published_at, first_seen_at, duplicate_of, similarity, conten
 FROM warehouse.articles WHERE duplicate_of = ANY(%s)
 """
 _BODIES = "SELECT article_id, body FROM warehouse.articles WHERE article_id = ANY(%s)"
-# Candidates: articles sharing an LSH bucket, or the content hash, with one of the ids.
-# Every step is an index lookup: the ids' own bucket rows and hash, then the other
-# articles under each. LATERAL ... OFFSET 0 keeps it so: with the statistics of tables
-# that grew during the run stale, the planner scanned or joined whole tables instead,
-# a cost growing with the warehouse (66 ms per batch of 500 at 50k articles, and more
-# with every article loaded; ~25 ms per batch this way, whatever the size).
+# Candidates: articles sharing an LSH bucket with one of the ids. Every step is an
+# index lookup: the ids' own bucket rows, then the other articles under each bucket.
+# LATERAL ... OFFSET 0 keeps it so: with the statistics of tables that grew during the
+# run stale, the planner scanned or joined whole tables instead, a cost growing with the
+# warehouse (66 ms per batch of 500 at 50k articles, and more with every article
+# loaded). Exact duplicates need no lookup of their own: equal content hashes mean equal
+# normalised bodies, so equal shingles, signatures and buckets (a body without words has
+# no buckets, and is never linked).
 _CANDIDATES = """
-SELECT m.id, other.article_id
+SELECT DISTINCT m.id, other.article_id
 FROM unnest(%(ids)s::bigint[]) AS m (id)
 CROSS JOIN LATERAL (
     SELECT b.bucket FROM warehouse.article_lsh_bands b WHERE b.article_id = m.id OFFSET 0
@@ -52,18 +54,6 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     SELECT o.article_id FROM warehouse.article_lsh_bands o
     WHERE o.bucket = mine.bucket AND o.article_id <> m.id
-    OFFSET 0
-) other
-UNION
-SELECT m.id, other.article_id
-FROM unnest(%(ids)s::bigint[]) AS m (id)
-CROSS JOIN LATERAL (
-    SELECT a.content_hash FROM warehouse.articles a
-    WHERE a.article_id = m.id AND btrim(a.body) <> '' OFFSET 0
-) mine
-CROSS JOIN LATERAL (
-    SELECT o.article_id FROM warehouse.articles o
-    WHERE o.content_hash = mine.content_hash AND o.article_id <> m.id
     OFFSET 0
 ) other
 """

@@ -30,6 +30,17 @@ def test_an_exact_copy_under_another_url_points_to_the_original(conn, run_id):
     assert (counts.articles_new, counts.duplicates) == (1, 1)
 
 
+def test_an_exact_copy_of_a_body_shorter_than_a_shingle_is_found_in_a_later_batch(conn, run_id):
+    # Exact duplicates are found through the LSH index like near ones: an equal content
+    # hash means equal shingles, even for a body of fewer words than a shingle.
+    load_batch(conn, [ok("http://a.test/1", "Markets \u201cclosed\u201d early.", published=day(1))],
+               run_id=run_id, source="alpha")
+    counts = load_batch(conn, [ok("http://b.test/1", 'MARKETS  "closed" EARLY.', published=day(2))],
+                        run_id=run_id, source="beta")
+    assert _link(conn, "http://b.test/1") == ("http://a.test/1", 1.0)
+    assert counts.duplicates == 1
+
+
 def test_a_copy_with_an_added_sentence_is_a_near_duplicate_with_its_similarity(conn, run_id):
     load_batch(conn, [ok("http://a.test/1", ORIGINAL, published=day(1)),
                       ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
