@@ -13,7 +13,8 @@ Usage::
    same server, is a bare ``COPY`` of the same rows into an unindexed table with the
    same columns. Target: at least 0.5x the bare COPY's rows/s. Then the derive step
    (search vectors and word counts, ``pipeline.load.derive``), which a run does after
-   each source's load, is timed and reported beside it.
+   each source's load on ``NEWSFLOW_DERIVE_CONNECTIONS`` connections, is timed and
+   reported beside it.
 2. **Near-duplicate detection**: ``--documents`` (default 100,000) ~1.5 KB documents,
    10% of them edited copies, through shingling, MinHash and LSH bucketing with exact
    Jaccard verification of every candidate, in a child process whose peak memory is
@@ -50,7 +51,7 @@ from pipeline.dedup.fingerprint import with_fingerprint  # noqa: E402
 from pipeline.dedup.minhash import band_keys, lsh_params, signatures  # noqa: E402
 from pipeline.dedup.shingles import jaccard, shingle_hashes  # noqa: E402
 from pipeline.load import load_batch  # noqa: E402
-from pipeline.load.derive import derive_pending  # noqa: E402
+from pipeline.load.derive import derive_concurrently  # noqa: E402
 from pipeline.records import Article, ExtractionResult  # noqa: E402
 from pipeline.steps import LOAD_BATCH_SIZE  # noqa: E402
 
@@ -145,9 +146,10 @@ def _bare_copy(url: str, results: list[ExtractionResult], *, shaped: bool = Fals
         return time.perf_counter() - started
 
 
-def _load(url: str, results: list[ExtractionResult]
+def _load(url: str, results: list[ExtractionResult], derive_connections: int
           ) -> tuple[float, float, int, dict[str, int]]:
-    """Seconds of the loads, seconds and rows of the derive step after them, counts."""
+    """Seconds of the loads, seconds and rows of the derive step after them (on
+    ``derive_connections`` connections, as a run does it), counts."""
     with psycopg.connect(url) as conn:
         apply_migrations(conn)
         run_id = runs.create_run(conn, sources=["bench"], since=None, until=None, trigger="test")
@@ -160,11 +162,11 @@ def _load(url: str, results: list[ExtractionResult]
                                        near_duplicate_threshold=THRESHOLD)
         load_s = time.perf_counter() - started
         started = time.perf_counter()
-        derived = derive_pending(conn)
+        derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
         return load_s, time.perf_counter() - started, derived, total.as_dict()
 
 
-def bench_load(server_url: str, count: int) -> dict[str, object]:
+def bench_load(server_url: str, count: int, derive_connections: int) -> dict[str, object]:
     bodies, copies = synthetic_bodies(count, words=450, copy_share=0.05, seed=1)
     results = _results(bodies)
     megabytes = sum(len(b.encode()) for b in bodies) / 2**20
@@ -177,12 +179,13 @@ def bench_load(server_url: str, count: int) -> dict[str, object]:
         bare_s = _bare_copy(scratch, results)
         shaped = results[:SHAPED_SAMPLE]
         shaped_rate = len(shaped) / _bare_copy(scratch, shaped, shaped=True)
-        load_s, derive_s, derived, counts = _load(scratch, fingerprinted)
+        load_s, derive_s, derived, counts = _load(scratch, fingerprinted, derive_connections)
     finally:
         drop_scratch_database(server_url, scratch)
     return {"articles": count, "megabytes": megabytes, "planted": len(copies),
             "bare_s": bare_s, "shaped_rate": shaped_rate, "load_s": load_s, "counts": counts,
-            "derive_s": derive_s, "derived": derived, "fingerprint_rate": fingerprint_rate}
+            "derive_s": derive_s, "derived": derived, "fingerprint_rate": fingerprint_rate,
+            "derive_connections": derive_connections}
 
 
 # --- 2. near-duplicate detection --------------------------------------------------------------
@@ -258,7 +261,7 @@ def report(load: dict[str, object], detect: dict[str, object]) -> str:
 | bare `COPY` into an unindexed table (baseline) | {n} | {load['megabytes']:.0f} | {load['bare_s']:.1f} | {rate['bare']:,.0f} | 1.00 |
 | bare `COPY` into a table like `warehouse.articles` (its indexes; first {min(n, SHAPED_SAMPLE):,} rows) | {min(n, SHAPED_SAMPLE)} | | {min(n, SHAPED_SAMPLE) / shaped_rate:.1f} | {shaped_rate:,.0f} | {shaped_rate / rate['bare']:.2f} |
 | `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | {n} | {load['megabytes']:.0f} | {load['load_s']:.1f} | {rate['load']:,.0f} | {ratio:.2f} |
-| derive step after the load (full-text `search_vector` with its GIN index, `word_count`) | {load['derived']} | | {load['derive_s']:.1f} | {rate['derive']:,.0f} | {rate['derive'] / rate['bare']:.2f} |
+| derive step after the load (full-text `search_vector` with its GIN index, `word_count`; {load['derive_connections']} connection(s)) | {load['derived']} | | {load['derive_s']:.1f} | {rate['derive']:,.0f} | {rate['derive'] / rate['bare']:.2f} |
 | `load_batch` and the derive step together | {n} | | {both_s:.1f} | {rate['both']:,.0f} | {rate['both'] / rate['bare']:.2f} |
 
 The articles come with the dedup fingerprints (content hash, MinHash signature) that the extraction workers compute beside each page's extraction, on every core: {fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU per article, against some 30 ms for extracting a page). A result without one is fingerprinted by the loader.
@@ -295,10 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    server = database_url(Settings.from_env())
+    settings = Settings.from_env()
+    server = database_url(settings)
     detect = bench_detect(args.documents)
     print(f"near-duplicate detection: {detect}", flush=True)
-    load = bench_load(server, args.articles)
+    load = bench_load(server, args.articles, settings.derive_connections)
     print(f"load: {load}", flush=True)
     text = report(load, detect)
     print(text)

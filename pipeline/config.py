@@ -22,6 +22,10 @@ Environment variables:
     For sources whose discovery gives no dates: re-fetch a known page after this many days.
 ``NEWSFLOW_EXTRACT_PROCESSES``
     Extraction worker processes. Default: the number of CPU cores.
+``NEWSFLOW_DERIVE_CONNECTIONS``
+    Database connections that compute search vectors and word counts at once after a
+    load (the derive step; each keeps one server core busy). Default: the number of
+    CPU cores, at most 4.
 ``NEWSFLOW_DOWNLOAD_DELAY``
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``
@@ -39,6 +43,10 @@ from pipeline.errors import ConfigError
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
+
+
+def _default_derive_connections() -> int:
+    return min(os.cpu_count() or 1, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +111,7 @@ class Settings:
     """A page that failed is tried again after this wait, doubled for every further
     consecutive failure and capped at ``revisit_days``."""
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    derive_connections: int = field(default_factory=_default_derive_connections)
     schedule: str = DEFAULT_SCHEDULE
     quality: QualityThresholds = field(default_factory=QualityThresholds)
     crawl: CrawlLimits = field(default_factory=CrawlLimits)
@@ -147,6 +156,8 @@ class Settings:
             extract_processes=int(
                 _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
             ),
+            derive_connections=int(_number(env, "NEWSFLOW_DERIVE_CONNECTIONS",
+                                           _default_derive_connections(), low=1)),
             schedule=env.get("NEWSFLOW_SCHEDULE") or DEFAULT_SCHEDULE,
             crawl=CrawlLimits(
                 download_delay_s=_number(env, "NEWSFLOW_DOWNLOAD_DELAY", 0.5, low=0.0),

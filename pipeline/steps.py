@@ -250,24 +250,25 @@ def load_source(settings: Settings, plan: dict[str, Any], source: str,
                 total = total + counts
                 progress(f"{source}: loaded {total.articles_new} new, "
                          f"{total.articles_updated} updated, {total.duplicates} duplicates")
-        conn = _open(url, conn)
-        derive_articles(conn, source, progress)
     finally:
         if conn is not None:
             conn.close()
+    derive_articles(url, source, settings.derive_connections, progress)
     return total.as_dict()
 
 
-def derive_articles(conn: psycopg.Connection, source: str, progress: Progress = _quiet) -> int:
+def derive_articles(url: str, source: str, connections: int = 1,
+                    progress: Progress = _quiet) -> int:
     """The derive step after a source's load: search vectors and word counts of every
-    article waiting for them (``pipeline.load.derive``); how many were filled."""
-    from pipeline.load.derive import derive_pending
+    article waiting for them, on ``connections`` connections to ``url`` at once
+    (``pipeline.load.derive``); how many were filled."""
+    from pipeline.load.derive import derive_concurrently
 
     def report(done: int) -> None:
         progress(f"{source}: indexed {done} articles for search")
 
     try:
-        return derive_pending(conn, progress=report)
+        return derive_concurrently(lambda: connect(url), connections, progress=report)
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailableError(
             f"the database connection failed while indexing the articles of {source} for "
@@ -506,7 +507,7 @@ def reprocess(settings: Settings, *, extractor_version_below: str | None = None,
                 for batch in _batches(results, LOAD_BATCH_SIZE):
                     load_batch(conn, batch, run_id=run_id, source=source,
                                near_duplicate_threshold=settings.near_duplicate_threshold)
-            derive_articles(conn, source, progress)
+            derive_articles(url, source, settings.derive_connections, progress)
             runs.finish_source(conn, run_id, source)
         runs.finish_run(conn, run_id)
         return run_report(conn, run_id)

@@ -17,6 +17,7 @@ def test_defaults_without_environment():
     assert settings.embedded_dir == settings.home / "postgres"
     assert settings.archive_dir == settings.home / "archive"
     assert settings.near_duplicate_threshold == 0.8
+    assert 1 <= settings.derive_connections <= 4
     assert "newsflow/" in settings.user_agent and settings.contact_url in settings.user_agent
 
 
@@ -27,15 +28,22 @@ def test_environment_overrides():
         "NEWSFLOW_SOURCES": "/etc/nf/sources.yaml",
         "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": "0.9",
         "NEWSFLOW_CONTACT_URL": "https://example.org/bot",
+        "NEWSFLOW_DERIVE_CONNECTIONS": "6",
     })
     assert settings.home == Path("/srv/nf")
     assert settings.database_url == "postgresql://u@h/db"
     assert settings.sources_path == Path("/etc/nf/sources.yaml")
     assert settings.near_duplicate_threshold == 0.9
     assert "https://example.org/bot" in settings.user_agent
+    assert settings.derive_connections == 6
 
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "-0.1"])
 def test_bad_threshold_is_a_config_error(value):
     with pytest.raises(ConfigError, match="NEWSFLOW_NEAR_DUPLICATE_THRESHOLD"):
         Settings.from_env({"NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": value})
+
+
+def test_the_derive_step_needs_a_connection():
+    with pytest.raises(ConfigError, match="NEWSFLOW_DERIVE_CONNECTIONS must be >= 1"):
+        Settings.from_env({"NEWSFLOW_DERIVE_CONNECTIONS": "0"})

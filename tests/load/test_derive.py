@@ -6,10 +6,12 @@ import threading
 from dataclasses import replace
 
 import psycopg
+import pytest
 
 from pipeline.load import load_batch
-from pipeline.load.derive import derive_pending, pending_count
+from pipeline.load.derive import derive_concurrently, derive_pending, pending_count
 from tests.load.conftest import new_run, ok, prose
+
 
 def english(url: str, body: str):
     result = ok(url, body)
@@ -79,3 +81,47 @@ def test_concurrent_derive_steps_share_the_work(conn, run_id, clean_database_url
         thread.join()
     assert sum(done) == 60
     assert pending_count(conn) == 0
+
+
+def test_the_derive_step_on_several_connections_fills_every_article_once(
+        conn, run_id, clean_database_url):
+    batch = [ok(f"http://a.test/{i}", prose(2, seed=f"s{i} ")) for i in range(60)]
+    load_batch(conn, batch, run_id=run_id, source="alpha")
+    opened: list[psycopg.Connection] = []
+
+    def connect() -> psycopg.Connection:
+        opened.append(psycopg.connect(clean_database_url))
+        return opened[-1]
+
+    progress: list[int] = []
+    assert derive_concurrently(connect, 3, chunk=5, progress=progress.append) == 60
+    assert progress == sorted(progress) and progress[-1] == 60
+    assert len(opened) == 3 and all(c.closed for c in opened)
+    assert pending_count(conn) == 0
+    (derived,) = conn.execute("SELECT count(*) FROM warehouse.articles "
+                              "WHERE search_vector IS NOT NULL AND word_count > 0").fetchone()
+    assert derived == 60
+
+
+def test_a_failed_connection_fails_the_derive_step_and_the_next_one_finishes(
+        conn, run_id, clean_database_url):
+    batch = [ok(f"http://a.test/{i}", prose(2, seed=f"s{i} ")) for i in range(60)]
+    load_batch(conn, batch, run_id=run_id, source="alpha")
+    attempts: list[int] = []
+
+    def connect() -> psycopg.Connection:
+        attempts.append(1)
+        if len(attempts) == 2:
+            raise psycopg.OperationalError("connection refused")
+        return psycopg.connect(clean_database_url)
+
+    with pytest.raises(psycopg.OperationalError, match="connection refused"):
+        derive_concurrently(connect, 2, chunk=5)
+    left = pending_count(conn)
+    assert derive_pending(conn) == left  # what the failed step did not fill waits, no more
+    assert pending_count(conn) == 0
+
+
+def test_the_derive_step_refuses_zero_connections(clean_database_url):
+    with pytest.raises(ValueError, match="at least one connection"):
+        derive_concurrently(lambda: psycopg.connect(clean_database_url), 0)
