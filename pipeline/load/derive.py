@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Callable, Iterator
 
 import psycopg
@@ -94,13 +94,13 @@ def derive_concurrently(connect: Callable[[], psycopg.Connection], connections: 
     """``derive_pending`` on ``connections`` connections at once, each opened with
     ``connect`` (in a thread of its own; they wait on the server, not on Python) and
     closed after; return how many articles were filled in all, of which ``progress``
-    gets the running total. When one connection fails, the others stop after their
-    current chunk and its error is raised: what was committed stays, the rest waits for
-    the next derive step."""
+    gets the running total. When one connection fails (or the caller is interrupted),
+    the others stop after their current chunk and the error is raised: what was
+    committed stays, the rest waits for the next derive step."""
     if connections < 1:
         raise ValueError(f"the derive step needs at least one connection, not {connections}")
     lock = threading.Lock()
-    failed = threading.Event()
+    stop = threading.Event()
     done = 0
 
     def work() -> None:
@@ -112,14 +112,21 @@ def derive_concurrently(connect: Callable[[], psycopg.Connection], connections: 
                         done += filled
                         if progress is not None:
                             progress(done)
-                    if failed.is_set():
+                    if stop.is_set():
                         return
         except BaseException:
-            failed.set()
+            stop.set()
             raise
 
-    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="derive") as pool:
+    pool = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="derive")
+    try:
         futures = [pool.submit(work) for _ in range(connections)]
+        wait(futures)
+    except BaseException:  # Ctrl-C: the connections stop after their current chunk
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True)
     for future in futures:
         error = future.exception()
         if error is not None:
