@@ -11,8 +11,9 @@ Per source:  crawl_source → extract_source → load_source (then its derive st
              search vectors and word counts) → check_source
 Per run:     start_run → (the per-source chain for each source) → finish_run
 ``newsflow run`` (``run_sources``) crawls the next source while the current one is
-extracted and loaded. A failure in one source's chain is recorded with ``fail_source`` and does not stop the
-other sources; ``finish_run`` then marks the run ``partial`` and names the failure.
+extracted and loaded. A failure in one source's chain is recorded with ``fail_source``
+and does not stop the other sources; ``finish_run`` then marks the run ``partial`` and
+names the failure.
 """
 
 from __future__ import annotations
@@ -277,11 +278,6 @@ def derive_articles(url: str, source: str, connections: int = 1,
         ) from exc
 
 
-def _open(url: str, conn: psycopg.Connection | None) -> psycopg.Connection:
-    """``conn`` while it is open, else a new connection to ``url``."""
-    return conn if conn is not None and not conn.closed else connect(url)
-
-
 def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult],
                    **load_args: Any) -> tuple[runs.RunCounts, psycopg.Connection]:
     """``load_batch`` on ``conn`` (a new connection when None), again on a new connection
@@ -291,7 +287,7 @@ def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[Extrac
 
     for delay in (*LOAD_RETRY_DELAYS_S, None):
         try:
-            conn = _open(url, conn)
+            conn = conn if conn is not None and not conn.closed else connect(url)
             return load_batch(conn, batch, **load_args), conn
         except DatabaseUnavailableError as exc:
             if delay is None:

@@ -9,11 +9,12 @@ known one; ties go to the member seen first, then to the lower ``article_id``.
 A revised article is first unlinked (``unlink``): it leaves its cluster, or, when it
 was the original, its members are set free and linked again. For each changed
 article, in the order above, its candidates (any equal LSH band, which exact
-duplicates share in all of them) are verified with the exact Jaccard; if the best one reaches the threshold, the
-article's cluster and the candidate's cluster are merged under the earlier of their
-two originals. A member joined through another member may be less similar to the
-original than the threshold; its ``similarity`` shows it. When a stored article's
-publication date changes, its cluster's original is chosen again (``reroot``).
+duplicates share in all of them) are verified with the exact Jaccard; if the best one
+reaches the threshold, the article's cluster and the candidate's cluster are merged
+under the earlier of their two originals. A member joined through another member may
+be less similar to the original than the threshold; its ``similarity`` shows it. When
+a stored article's publication date changes, its cluster's original is chosen again
+(``reroot``).
 Bodies without words are never linked.
 """
 
