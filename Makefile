@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast bench bench-extract airflow clean help
+.PHONY: install demo test test-fast lint bench bench-extract airflow clean help
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
 	@echo "make test        run the whole test suite (what CI runs)"
 	@echo "make test-fast   the test suite without the slow end-to-end tests"
+	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
@@ -30,6 +31,11 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
