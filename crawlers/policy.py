@@ -8,8 +8,10 @@ Rules, in order:
    extraction.
 2. **Disallowed by robots.txt, unchanged**: a URL that its host's robots.txt disallowed
    last time is not queued again while the host serves the same robots.txt (same
-   SHA-256); once robots.txt changes, it is requested and decided again
-   (``skipped_by_robots``).
+   SHA-256), so it takes no place under ``max_pages`` and no request slot; once
+   robots.txt changes, it is queued and robots.txt decides again
+   (``skipped_by_robots``). Until this run has read the host's robots.txt, the URL is
+   queued and the robots middleware decides, as for a new URL.
 3. **Failed recently**: a URL whose last attempts failed (5xx, 404, timeout, too large,
    ...) waits before it is tried again: ``retry_failed`` after the first failure, doubled
    with every further consecutive failure, never longer than the revisit interval
