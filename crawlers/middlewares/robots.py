@@ -48,9 +48,10 @@ class ForbiddenByRobots(IgnoreRequest):
 
     def __init__(self, message: str, robots_sha256: str | None = None) -> None:
         super().__init__(message)
+        # The robots.txt that disallows it; None when the host is off limits because its
+        # robots.txt could not be read (5xx, unreachable): a passing condition, not
+        # remembered.
         self.robots_sha256 = robots_sha256
-        """The robots.txt that disallows it; None when the host is off limits because
-        its robots.txt could not be read (5xx, unreachable): a passing condition."""
 
 
 @dataclass(frozen=True, slots=True)
