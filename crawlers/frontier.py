@@ -1,10 +1,12 @@
 """The frontier: which discovered URLs of one source this run downloads.
 
 It applies, in order: the source's hosts and ``allow``/``deny`` patterns, one visit per
-canonical URL per run, the fetch policy (``crawlers.policy``: date window, pages that
-failed recently, unchanged pages, revisit interval) against ``warehouse.crawl_state``,
-and ``max_pages``. It keeps the counts the run reports. Skipped URLs are remembered in
-crawl state as discovered.
+canonical URL per run, the fetch policy (``crawlers.policy``: date window, robots.txt
+refusals under an unchanged robots.txt, pages that failed recently, unchanged pages,
+revisit interval) against ``warehouse.crawl_state``, and ``max_pages``. Section pages
+followed for their links pass the same robots.txt and failure rules
+(``admit_navigation``). It keeps the counts the run reports. Skipped URLs are
+remembered in crawl state as discovered.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Callable, Iterable
 
 from crawlers.canonical import host_of
 from crawlers.discovery import Discovered
-from crawlers.policy import Decision, KnownState, Window, conditional_headers, decide
+from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
+                             decide_navigation)
 from crawlers.state import CrawlStateStore, FetchRecord
 
 MAX_URL_LENGTH = 2083
@@ -39,6 +42,12 @@ class FrontierCounts:
     skipped_unchanged: int = 0
     skipped_by_date: int = 0
     skipped_failed_recently: int = 0
+    skipped_by_robots: int = 0
+    """Refused by the same robots.txt in an earlier run: not queued, not requested."""
+    nav_skipped_failed_recently: int = 0
+    """Section pages not requested: they failed recently (``crawlers.policy``)."""
+    nav_skipped_by_robots: int = 0
+    """Section pages refused by the same robots.txt in an earlier run."""
     over_limit: int = 0
     """Would have been fetched, but the run's ``max_pages`` was reached."""
     url_too_long: int = 0
@@ -69,7 +78,10 @@ class Frontier:
 
     def __init__(self, store: CrawlStateStore, *, url_filter: UrlFilter, window: Window,
                  revisit: timedelta, max_pages: int, retry_failed: timedelta = timedelta(0),
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 robots_sha256: Callable[[str], str | None] = lambda url: None) -> None:
+        """``robots_sha256(url)``: the SHA-256 of the robots.txt that ``url``'s host
+        serves in this run, None while it has not been read."""
         self.store = store
         self.filter = url_filter
         self.window = window
@@ -77,6 +89,7 @@ class Frontier:
         self.retry_failed = retry_failed
         self.max_pages = max_pages
         self.clock = clock
+        self.robots_sha256 = robots_sha256
         self.counts = FrontierCounts()
         self.admitted = 0
         self._seen: set[str] = set()
@@ -109,7 +122,8 @@ class Frontier:
                 continue
             state = known.get(url)
             decision = decide(item, state, window=self.window, now=now, revisit=self.revisit,
-                              retry_failed=self.retry_failed)
+                              retry_failed=self.retry_failed,
+                              robots_sha256=self.robots_sha256(item.fetch_url))
             if decision is Decision.SKIP_BY_DATE:
                 self.counts.skipped_by_date += 1
                 self.store.discovered(url, item.version_date, outcome="skipped_by_date")
@@ -118,6 +132,9 @@ class Frontier:
                 self.store.discovered(url, item.version_date)
             elif decision is Decision.SKIP_FAILED_RECENTLY:
                 self.counts.skipped_failed_recently += 1
+                self.store.discovered(url, item.version_date)
+            elif decision is Decision.SKIP_BY_ROBOTS:
+                self.counts.skipped_by_robots += 1
                 self.store.discovered(url, item.version_date)
             elif self.full:
                 self.counts.over_limit += 1
@@ -142,3 +159,26 @@ class Frontier:
             return False
         self._navigation.add(url)
         return True
+
+    def admit_navigation(self, found: list[Discovered]) -> list[Discovered]:
+        """The section pages of ``found`` (passed by ``follow_navigation``) to request
+        now: not those refused by an unchanged robots.txt, nor those that failed
+        recently."""
+        if not found:
+            return []
+        known = self.store.known([item.url for item in found])
+        now = self.clock()
+        admitted = []
+        for item in found:
+            decision = decide_navigation(known.get(item.url), now=now, revisit=self.revisit,
+                                         retry_failed=self.retry_failed,
+                                         robots_sha256=self.robots_sha256(item.fetch_url))
+            if decision is Decision.FETCH:
+                admitted.append(item)
+                continue
+            if decision is Decision.SKIP_BY_ROBOTS:
+                self.counts.nav_skipped_by_robots += 1
+            else:
+                self.counts.nav_skipped_failed_recently += 1
+            self.store.discovered(item.url, None, kind="navigation")
+        return admitted

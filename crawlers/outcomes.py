@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from crawlers.discovery import Discovered
@@ -71,8 +72,32 @@ def response_record(found: Discovered, *, status: int, content_type: str | None,
 
 
 def failure_record(found: Discovered, reason: str, *, status: int | None = None,
-                   fetched_at: datetime | None = None) -> FetchRecord:
-    """The crawl-state record of a request that got no usable response."""
-    outcome = "skipped_by_robots" if reason == "robots" else "failed"
-    return FetchRecord(url=found.url, outcome=outcome, failure_reason=reason,
-                       http_status=status, fetched_at=fetched_at, lastmod=found.version_date)
+                   fetched_at: datetime | None = None,
+                   robots_sha256: str | None = None) -> FetchRecord:
+    """The crawl-state record of a request that got no usable response
+    (``robots_sha256``: the robots.txt that refused it, when it was refused)."""
+    robots = reason == "robots"
+    return FetchRecord(url=found.url, outcome="skipped_by_robots" if robots else "failed",
+                       failure_reason=reason, http_status=status, fetched_at=fetched_at,
+                       lastmod=found.version_date, robots_sha256=robots_sha256 if robots else None)
+
+
+def navigation_record(found: Discovered, *, status: int, content_type: str | None,
+                      fetched_url: str, fetched_at: datetime) -> FetchRecord:
+    """The crawl-state record of a section page read for its links (never archived
+    for extraction: its links are what it is for)."""
+    return FetchRecord(url=found.url, outcome="followed", kind="navigation",
+                       http_status=status, content_type=content_type,
+                       fetched_url=fetched_url, fetched_at=fetched_at)
+
+
+def navigation_failure_record(found: Discovered, reason: str, *, status: int | None = None,
+                              fetched_at: datetime | None = None,
+                              robots_sha256: str | None = None) -> FetchRecord:
+    """The crawl-state record of a section page that could not be read; its reason is
+    ``nav_<reason>``, the key it has in the crawl's ``failed_by_reason``."""
+    record = failure_record(found, reason, status=status, fetched_at=fetched_at,
+                            robots_sha256=robots_sha256)
+    if record.outcome == "failed":
+        record = replace(record, failure_reason=f"nav_{reason}")
+    return replace(record, kind="navigation", lastmod=None)

@@ -30,6 +30,13 @@ class CrawlResult:
     skipped_failed_recently: int = 0
     """Known URLs whose last attempt failed and whose wait before a new try is not over."""
     skipped_by_robots: int = 0
+    """Article URLs disallowed by robots.txt, refused in this crawl or remembered."""
+    skipped_by_robots_remembered: int = 0
+    """Of ``skipped_by_robots``: refused by the same robots.txt in an earlier run, so
+    neither queued nor requested nor counted against ``max_pages``."""
+    discovery_skipped_failed_recently: int = 0
+    """Section pages not requested because their last request failed and the wait
+    before a new try is not over (``skipped_failed_recently`` counts articles)."""
     fetched: int = 0
     """Article pages downloaded (HTML, archived, waiting for extraction)."""
     not_modified: int = 0
@@ -67,8 +74,8 @@ class CrawlResult:
                          failed=self.failed, discovery_failed=self.discovery_failed)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-able dict of every field."""
-        return asdict(self)
+        """A JSON-able dict of every field, and of ``failed`` and ``discovery_failed``."""
+        return {**asdict(self), "failed": self.failed, "discovery_failed": self.discovery_failed}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CrawlResult":
@@ -87,7 +94,10 @@ class CrawlResult:
             source=source, discovered=count("discovered"),
             skipped_unchanged=count("skipped_unchanged"), skipped_by_date=count("skipped_by_date"),
             skipped_failed_recently=count("skipped_failed_recently"),
-            skipped_by_robots=count("skipped_by_robots"), fetched=count("fetched"),
+            skipped_by_robots=count("skipped_by_robots"),
+            skipped_by_robots_remembered=count("skipped_by_robots_remembered"),
+            discovery_skipped_failed_recently=count("discovery_skipped_failed_recently"),
+            fetched=count("fetched"),
             not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
             error=error, over_limit=count("over_limit"),
             requests=int(stats.get("downloader/request_count", 0) or 0),

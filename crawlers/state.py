@@ -8,8 +8,11 @@ Columns written (see ``sql/migrations/0001_warehouse.sql``): discovery dates on
 discovery; on a fetch attempt ``outcome`` (``fetched``, ``not_modified``, ``not_html``,
 ``canonical_elsewhere``, ``failed``, ``skipped_by_robots``, ``skipped_by_date``),
 ``failure_reason``, HTTP status, validators, the WARC record location,
-``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at`` and
-``failed_attempts`` (consecutive failures, for the wait before the next try).
+``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at``,
+``failed_attempts`` (consecutive failures, for the wait before the next try) and
+``robots_sha256`` (the robots.txt that disallowed the URL). Section pages followed for
+their links are rows of ``kind`` ``navigation`` (outcome ``followed`` when read;
+``sql/migrations/0013_navigation_and_robots_state.sql``).
 """
 
 from __future__ import annotations
@@ -29,18 +32,19 @@ FLUSH_EVERY = 200
 
 _KNOWN = """
 SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified,
-       failed_attempts, last_attempt_at
+       failed_attempts, last_attempt_at, robots_sha256
 FROM warehouse.crawl_state WHERE url = ANY(%s)
 """
 
 # A URL skipped before it was ever fetched keeps its row up to date; a URL fetched
 # before keeps the lastmod of that fetch, which is what "unchanged" compares against.
 _DISCOVERED = """
-INSERT INTO warehouse.crawl_state (url, source, discovered_lastmod, outcome, run_id)
-VALUES (%(url)s, %(source)s, %(lastmod)s, %(outcome)s, %(run_id)s)
+INSERT INTO warehouse.crawl_state (url, source, discovered_lastmod, outcome, run_id, kind)
+VALUES (%(url)s, %(source)s, %(lastmod)s, %(outcome)s, %(run_id)s, %(kind)s)
 ON CONFLICT (url) DO UPDATE SET
     last_discovered_at = now(),
     source = EXCLUDED.source,
+    kind = EXCLUDED.kind,
     discovered_lastmod = CASE WHEN crawl_state.last_fetched_at IS NULL
         THEN EXCLUDED.discovered_lastmod ELSE crawl_state.discovered_lastmod END,
     outcome = CASE WHEN crawl_state.last_fetched_at IS NULL AND EXCLUDED.outcome IS NOT NULL
@@ -52,13 +56,16 @@ _FETCHED = """
 INSERT INTO warehouse.crawl_state (
     url, source, discovered_lastmod, last_fetched_at, http_status, outcome, failure_reason,
     etag, last_modified, fetched_url, content_type, warc_path, warc_offset, warc_length,
-    pending_extract, run_id, failed_attempts, last_attempt_at)
+    pending_extract, run_id, failed_attempts, last_attempt_at, kind, robots_sha256)
 VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
     %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
     %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s,
-    CASE WHEN %(outcome)s = 'failed' THEN 1 ELSE 0 END, %(attempted_at)s)
+    CASE WHEN %(outcome)s = 'failed' THEN 1 ELSE 0 END, %(attempted_at)s, %(kind)s,
+    %(robots_sha256)s)
 ON CONFLICT (url) DO UPDATE SET
     source = EXCLUDED.source,
+    kind = EXCLUDED.kind,
+    robots_sha256 = EXCLUDED.robots_sha256,
     last_discovered_at = now(),
     run_id = EXCLUDED.run_id,
     http_status = EXCLUDED.http_status,
@@ -88,7 +95,7 @@ ON CONFLICT (url) DO UPDATE SET
 
 @dataclass(frozen=True, slots=True)
 class FetchRecord:
-    """The outcome of one attempt to fetch an article page."""
+    """The outcome of one attempt to fetch an article or a section page."""
 
     url: str
     """Canonical URL (the ``crawl_state`` key)."""
@@ -110,6 +117,10 @@ class FetchRecord:
     pending_extract: bool = False
     attempted_at: datetime | None = None
     """When the request was made or refused (None: when the record is written), UTC."""
+    kind: str = "article"
+    """``article``, or ``navigation`` for a section page followed only for its links."""
+    robots_sha256: str | None = None
+    """SHA-256 of the robots.txt that disallowed the URL (outcome ``skipped_by_robots``)."""
 
 
 class CrawlStateStore:
@@ -134,10 +145,11 @@ class CrawlStateStore:
         rows = self.conn.execute(_KNOWN, (list(urls),)).fetchall()
         return {url: KnownState(*rest) for url, *rest in rows}
 
-    def discovered(self, url: str, lastmod: datetime | None, outcome: str | None = None) -> None:
+    def discovered(self, url: str, lastmod: datetime | None, outcome: str | None = None,
+                   kind: str = "article") -> None:
         """Remember that discovery listed ``url`` (``outcome`` for a skipped, never-fetched URL)."""
         self._discovered.append({"url": url, "source": self.source, "lastmod": lastmod,
-                                 "outcome": outcome, "run_id": self.run_id})
+                                 "outcome": outcome, "run_id": self.run_id, "kind": kind})
         if len(self._discovered) >= FLUSH_EVERY:
             self.flush()
 
@@ -151,7 +163,7 @@ class CrawlStateStore:
             "fetched_url": record.fetched_url, "content_type": record.content_type,
             "warc_path": record.warc_path, "warc_offset": record.warc_offset,
             "warc_length": record.warc_length, "pending": record.pending_extract,
-            "run_id": self.run_id,
+            "run_id": self.run_id, "kind": record.kind, "robots_sha256": record.robots_sha256,
             "attempted_at": record.attempted_at or datetime.now(timezone.utc)})
         if len(self._fetched) >= FLUSH_EVERY:
             self.flush()

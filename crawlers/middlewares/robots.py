@@ -13,12 +13,18 @@ agent (or ``*``) becomes the least delay between two requests to the host (at mo
 ``AUTOTHROTTLE_MAX_DELAY``), without random jitter; ``RobotsAwareAutoThrottle`` keeps it
 there. A request with meta ``newsflow_kind == "robots_sitemaps"`` is answered from the
 cached robots.txt (so the spider reads the ``Sitemap:`` lines without a second download).
+
+The SHA-256 of each host's robots.txt (``robots_versions``) names the version that
+refused a URL: the refusal carries it into crawl state, and the frontier skips the URL
+on later runs while the host serves the same robots.txt (``crawlers.policy``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from protego import Protego
 from scrapy import Request
@@ -40,6 +46,13 @@ ROBOTS_MAX_BYTES = 500 * 1024
 class ForbiddenByRobots(IgnoreRequest):
     """The request's URL is disallowed by its host's robots.txt."""
 
+    def __init__(self, message: str, robots_sha256: str | None = None) -> None:
+        super().__init__(message)
+        # The robots.txt that disallows it; None when the host is off limits because its
+        # robots.txt could not be read (5xx, unreachable): a passing condition, not
+        # remembered.
+        self.robots_sha256 = robots_sha256
+
 
 @dataclass(frozen=True, slots=True)
 class HostRules:
@@ -50,6 +63,8 @@ class HostRules:
     allow_all: bool
     body: bytes = b""
     status: int | None = None
+    sha256: str | None = None
+    """SHA-256 (hex) of the parsed robots.txt (2xx only; None otherwise)."""
 
     def allowed(self, url: str, agent: str) -> bool:
         if self.parser is None:
@@ -76,11 +91,28 @@ def crawl_delay_floors(crawler) -> dict[str, float]:
     return floors
 
 
+def robots_versions(crawler) -> dict[str, str | None]:
+    """Origin (``origin_of``) -> SHA-256 of the robots.txt it serves in this crawl (None
+    when it gave none to obey). One dict per crawler, filled by ``RobotsFirstMiddleware``."""
+    versions = getattr(crawler, "newsflow_robots_versions", None)
+    if versions is None:
+        versions = crawler.newsflow_robots_versions = {}
+    return versions
+
+
+def origin_of(url: str) -> str:
+    """``scheme://netloc`` of ``url``: robots.txt applies per origin."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def rules_from_response(status: int, body: bytes) -> HostRules:
     """Host rules from a robots.txt response (pure; RFC 9309 status handling)."""
     if 200 <= status < 300:
-        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
-        return HostRules(Protego.parse(text), allow_all=True, body=body, status=status)
+        parsed = body[:ROBOTS_MAX_BYTES]
+        return HostRules(Protego.parse(parsed.decode("utf-8", "replace")), allow_all=True,
+                         body=body, status=status,
+                         sha256=hashlib.sha256(parsed).hexdigest())
     if 400 <= status < 500:
         return HostRules(None, allow_all=True, status=status)
     return HostRules(None, allow_all=False, status=status)
@@ -111,12 +143,12 @@ class RobotsFirstMiddleware:
                                 encoding="utf-8", request=request, flags=["cached"])
         if not rules.allowed(request.url, self.agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
-            raise ForbiddenByRobots(f"Forbidden by robots.txt: {request.url}")
+            raise ForbiddenByRobots(f"Forbidden by robots.txt: {request.url}", rules.sha256)
         return None
 
     async def _host_rules(self, request: Request) -> HostRules:
         parts = urlparse_cached(request)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = origin_of(request.url)
         if origin in self._rules:
             return self._rules[origin]
         if origin in self._waiting:
@@ -126,6 +158,7 @@ class RobotsFirstMiddleware:
         self._waiting[origin] = []
         rules = await self._fetch(origin)
         self._rules[origin] = rules
+        robots_versions(self.crawler)[origin] = rules.sha256
         self._apply_crawl_delay(parts.hostname or "", origin, rules)
         for waiter in self._waiting.pop(origin):
             waiter.callback(rules)

@@ -30,7 +30,9 @@ from crawlers.discovery import (Discovered, MalformedDocument, parse_feed, parse
                                 robots_sitemaps)
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
-from crawlers.outcomes import failure_reason, failure_record, response_record
+from crawlers.middlewares.robots import origin_of, robots_versions
+from crawlers.outcomes import (failure_reason, failure_record, navigation_failure_record,
+                               navigation_record, response_record)
 from crawlers.policy import Window
 from crawlers.state import CrawlStateStore, FetchRecord
 
@@ -62,7 +64,8 @@ class NewsSpider(scrapy.Spider):
         self.frontier = Frontier(
             store, url_filter=UrlFilter(source.hosts, source.allow, source.deny),
             window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
-            retry_failed=timedelta(hours=job.retry_failed_hours), max_pages=job.page_limit)
+            retry_failed=timedelta(hours=job.retry_failed_hours), max_pages=job.page_limit,
+            robots_sha256=self._robots_sha256)
         self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
         # Link following waits until the sitemaps and feeds are read: a page they date
         # outside the window must not be fetched first, undated, through a link.
@@ -99,15 +102,30 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def _start_links(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        navigation = []
         for url in urls:
             canonical = try_canonical(url)
             if canonical and self.frontier.filter.is_article(canonical):
                 yield from self._requests(self.frontier.admit(
                     [Discovered(canonical, url, via="link")]), depth=0)
             elif canonical and self.frontier.follow_navigation(canonical):
-                yield scrapy.Request(url, callback=self.parse_navigation,
-                                     errback=self.document_failed,
-                                     meta={KIND: "nav", DEPTH: 0})
+                navigation.append(Discovered(canonical, url, via="link"))
+        for item in self.frontier.admit_navigation(navigation):
+            yield self._navigation_request(item, depth=0)
+
+    def _navigation_request(self, item: Discovered, *, depth: int) -> scrapy.Request:
+        meta: dict[str, Any] = {KIND: "nav", FOUND: item, DEPTH: depth}
+        if depth > 0:
+            # A page reached through links is fetched again on every run (that is how
+            # new links are found), so one that fails is not retried within the run:
+            # retries would only hold the crawl open. The start URLs keep their retries.
+            meta["dont_retry"] = True
+        return scrapy.Request(item.fetch_url, callback=self.parse_navigation,
+                              errback=self.document_failed, meta=meta)
+
+    def _robots_sha256(self, url: str) -> str | None:
+        """The robots.txt ``url``'s host serves in this crawl (None: not read yet)."""
+        return robots_versions(self.crawler).get(origin_of(url))
 
     def _document(self, url: str, kind: str) -> scrapy.Request:
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
@@ -172,22 +190,39 @@ class NewsSpider(scrapy.Spider):
         yield from self._requests(self.frontier.admit(items))
         yield from self._document_done()
 
-    def parse_navigation(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_navigation(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
+        yield navigation_record(
+            response.meta[FOUND], status=response.status,
+            content_type=_header(response, b"Content-Type"), fetched_url=response.url,
+            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc))
         yield from self._follow(response)
 
-    def document_failed(self, failure) -> list[scrapy.Request]:
+    def document_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
         request = failure.request
         reason = failure_reason(failure.value)
-        if reason == "robots" and request.meta.get(KIND) == "nav":
-            # A link into a disallowed section is not a failure: it is not followed.
-            log.debug("link %s not followed: disallowed by robots.txt", request.url)
-            self.crawler.stats.inc_value("newsflow/nav_skipped_by_robots")
-            return []
+        if request.meta.get(KIND) == "nav":
+            return [self._navigation_failed(failure, reason)]
         self._discovery_failed(request.meta.get(KIND, "document"), reason, request.url,
                                failure.value)
         if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps"):
             return self._document_done()
         return []
+
+    def _navigation_failed(self, failure, reason: str) -> FetchRecord:
+        """The crawl-state record of a section page that could not be read (counted as a
+        discovery failure by the item pipeline, and waiting before its next try)."""
+        request = failure.request
+        if reason == "robots":
+            # A link into a disallowed section is not a failure: it is not followed.
+            log.debug("link %s not followed: disallowed by robots.txt", request.url)
+        else:
+            log.error("nav %s failed (%s): %s; the rest of the source is still crawled",
+                      request.url, reason, failure.value)
+        response = getattr(failure.value, "response", None)
+        return navigation_failure_record(
+            request.meta[FOUND], reason, status=getattr(response, "status", None),
+            fetched_at=request.meta.get(FETCHED_AT),
+            robots_sha256=getattr(failure.value, "robots_sha256", None))
 
     def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
         kind = "sitemap" if kind == "robots_sitemaps" else kind
@@ -263,7 +298,8 @@ class NewsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         return [failure_record(request.meta[FOUND], failure_reason(failure.value),
                                status=getattr(response, "status", None),
-                               fetched_at=request.meta.get(FETCHED_AT)),
+                               fetched_at=request.meta.get(FETCHED_AT),
+                               robots_sha256=getattr(failure.value, "robots_sha256", None)),
                 *self._article_done()]
 
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
@@ -279,15 +315,10 @@ class NewsSpider(scrapy.Spider):
             if self.frontier.filter.is_article(canonical):
                 articles.append(Discovered(canonical, link.url, via="link"))
             elif self.frontier.follow_navigation(canonical):
-                navigation.append(link.url)
+                navigation.append(Discovered(canonical, link.url, via="link"))
         yield from self._requests(self.frontier.admit(articles), depth=depth + 1)
-        # A page reached through links is fetched again on every run (that is how new
-        # links are found), so one that fails is not retried within the run: retries
-        # would only hold the crawl open. The start URLs keep their retries.
-        for url in navigation:
-            yield scrapy.Request(url, callback=self.parse_navigation,
-                                 errback=self.document_failed,
-                                 meta={KIND: "nav", DEPTH: depth + 1, "dont_retry": True})
+        for item in self.frontier.admit_navigation(navigation):
+            yield self._navigation_request(item, depth=depth + 1)
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats
@@ -296,6 +327,12 @@ class NewsSpider(scrapy.Spider):
         stats.set_value("newsflow/skipped_unchanged", counts.skipped_unchanged)
         stats.set_value("newsflow/skipped_by_date", counts.skipped_by_date)
         stats.set_value("newsflow/skipped_failed_recently", counts.skipped_failed_recently)
+        # Refusals remembered by the frontier add to those robots.txt made in this crawl.
+        stats.inc_value("newsflow/skipped_by_robots", counts.skipped_by_robots)
+        stats.set_value("newsflow/skipped_by_robots_remembered", counts.skipped_by_robots)
+        stats.inc_value("newsflow/nav_skipped_by_robots", counts.nav_skipped_by_robots)
+        stats.set_value("newsflow/discovery_skipped_failed_recently",
+                        counts.nav_skipped_failed_recently)
         stats.set_value("newsflow/over_limit", counts.over_limit)
         if counts.url_too_long:
             stats.set_value("newsflow/failed/url_too_long", counts.url_too_long)

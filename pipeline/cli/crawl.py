@@ -15,7 +15,8 @@ from pipeline.cli.options import crawl_options
 from pipeline.db import connect
 
 COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_failed_recently",
-           "skipped_by_robots", "fetched", "not_modified")
+           "skipped_by_robots", "fetched", "not_modified", "failed", "discovery_failed",
+           "discovery_skipped_failed_recently")
 
 
 @click.command()
@@ -29,9 +30,11 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     Pages whose sitemap/feed date is outside --since/--until are not downloaded;
     pages unchanged since the last crawl are not downloaded again, and pages whose
     last fetch failed wait $NEWSFLOW_RETRY_FAILED_HOURS (doubled per further failure)
-    before they are tried again. Fetched pages wait in the archive for `newsflow run`
-    (or the DAG) to extract them. Exits 0 when every source was crawled (page failures
-    are counted, not fatal), 1 when a crawl failed.
+    before they are tried again, section pages followed for their links too. URLs that
+    robots.txt disallowed are not queued again until the host's robots.txt changes.
+    Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them.
+    Exits 0 when every source was crawled (page failures are counted, not fatal), 1
+    when a crawl failed.
     """
     from crawlers.run import crawl_sources
     from pipeline.errors import CrawlError

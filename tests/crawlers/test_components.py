@@ -1,6 +1,7 @@
 """Pure parts of the Scrapy components: Retry-After, backoff, robots status rules,
 failure reasons and page outcomes."""
 
+import hashlib
 from datetime import datetime, timezone
 
 from scrapy.exceptions import IgnoreRequest
@@ -55,6 +56,15 @@ def test_missing_robots_txt_allows_everything():
 
 def test_robots_txt_server_error_disallows_the_host():
     assert not rules_from_response(503, b"").allowed("http://a.com/x", "newsflow")
+
+
+def test_only_a_robots_txt_that_is_obeyed_has_a_version_to_remember_refusals_by():
+    body = b"User-agent: *\nDisallow: /x\n"
+    assert rules_from_response(200, body).sha256 == hashlib.sha256(body).hexdigest()
+    assert rules_from_response(200, body + b"Disallow: /y\n").sha256 != \
+        rules_from_response(200, body).sha256
+    assert rules_from_response(404, b"").sha256 is None
+    assert rules_from_response(503, body).sha256 is None
 
 
 def test_failure_reasons_are_short_and_stable():

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from crawlers.discovery import Discovered
 from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
-                             failure_wait)
+                             decide_navigation, failure_wait)
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
 REVISIT = timedelta(days=7)
@@ -103,3 +103,53 @@ def test_conditional_headers_come_from_the_last_fetch():
     assert conditional_headers(known) == {"If-None-Match": '"v1"',
                                           "If-Modified-Since": "Wed, 01 May 2024 10:00:00 GMT"}
     assert conditional_headers(None) == {}
+
+
+# --- robots.txt refusals ------------------------------------------------------------------
+
+def refused(sha="v1"):
+    return KnownState(None, None, "skipped_by_robots", robots_sha256=sha)
+
+
+def test_a_url_refused_under_the_same_robots_txt_is_skipped_by_robots():
+    decision = decide(found(), refused("v1"), window=Window(), now=NOW, revisit=REVISIT,
+                      robots_sha256="v1")
+    assert decision is Decision.SKIP_BY_ROBOTS
+
+
+def test_a_url_refused_under_another_robots_txt_is_decided_again():
+    assert decide(found(), refused("v1"), window=Window(), now=NOW, revisit=REVISIT,
+                  robots_sha256="v2") is Decision.FETCH
+
+
+def test_a_refusal_is_not_trusted_before_this_run_has_read_robots_txt():
+    assert decide(found(), refused("v1"), window=Window(), now=NOW, revisit=REVISIT,
+                  robots_sha256=None) is Decision.FETCH
+
+
+def test_a_refusal_while_robots_txt_was_unreadable_is_not_remembered():
+    assert decide(found(), refused(None), window=Window(), now=NOW, revisit=REVISIT,
+                  robots_sha256="v1") is Decision.FETCH
+
+
+# --- section pages ------------------------------------------------------------------------
+
+def nav(known, robots_sha256=None, now=NOW):
+    return decide_navigation(known, now=now, revisit=REVISIT, retry_failed=RETRY,
+                             robots_sha256=robots_sha256)
+
+
+def test_a_section_page_is_read_on_every_run():
+    assert nav(None) is Decision.FETCH
+    assert nav(KnownState(None, NOW - timedelta(minutes=5), "followed")) is Decision.FETCH
+
+
+def test_a_failed_section_page_waits_like_a_failed_article():
+    assert nav(failed(1, hours_ago=2)) is Decision.SKIP_FAILED_RECENTLY
+    assert nav(failed(1, hours_ago=21)) is Decision.FETCH
+    assert nav(failed(2, hours_ago=21)) is Decision.SKIP_FAILED_RECENTLY
+
+
+def test_a_section_page_refused_under_the_same_robots_txt_is_skipped_by_robots():
+    assert nav(refused("v1"), robots_sha256="v1") is Decision.SKIP_BY_ROBOTS
+    assert nav(refused("v1"), robots_sha256="v2") is Decision.FETCH

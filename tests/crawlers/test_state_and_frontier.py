@@ -134,3 +134,58 @@ def test_a_page_that_just_failed_waits_and_is_admitted_after_its_wait(store):
     assert admitted == [] and counts.skipped_failed_recently == 1
     admitted, counts = admitted_at(NOW + timedelta(hours=20))
     assert [a.found.url for a in admitted] == ["http://a.com/x"]
+
+
+def test_a_robots_refusal_is_remembered_with_its_robots_txt_and_kind(store, db):
+    store.fetched(FetchRecord(url="http://a.com/members/", outcome="skipped_by_robots",
+                              failure_reason="robots", kind="navigation", robots_sha256="v1"))
+    store.flush()
+    assert db.execute("SELECT kind, outcome, robots_sha256, failed_attempts "
+                      "FROM warehouse.crawl_state").fetchone() == (
+        "navigation", "skipped_by_robots", "v1", 0)
+
+
+def test_a_fetch_after_robots_txt_changed_forgets_the_refusal(store, db):
+    fetch(store, "/x", outcome="skipped_by_robots", failure_reason="robots", robots_sha256="v1",
+          warc_path=None, warc_offset=None, warc_length=None, pending_extract=False)
+    fetch(store, "/x")
+    assert db.execute("SELECT outcome, robots_sha256 FROM warehouse.crawl_state"
+                      ).fetchone() == ("fetched", None)
+
+
+def robots_frontier(store, sha, max_pages=100):
+    return Frontier(store, url_filter=UrlFilter(["a.com"], (), ()), window=Window(),
+                    revisit=timedelta(days=7), max_pages=max_pages, clock=lambda: NOW,
+                    retry_failed=timedelta(hours=20), robots_sha256=lambda url: sha)
+
+
+def test_a_url_refused_by_the_same_robots_txt_is_not_admitted_nor_counted_against_the_limit(
+        store):
+    fetch(store, "/secret", outcome="skipped_by_robots", failure_reason="robots",
+          robots_sha256="v1", warc_path=None, warc_offset=None, warc_length=None,
+          pending_extract=False)
+    f = robots_frontier(store, "v1", max_pages=1)
+    admitted = f.admit([found("/secret"), found("/new")])
+    assert [a.found.url for a in admitted] == ["http://a.com/new"]
+    assert (f.counts.skipped_by_robots, f.counts.over_limit) == (1, 0)
+    assert [a.found.url for a in robots_frontier(store, "v2").admit([found("/secret")])] == [
+        "http://a.com/secret"]
+
+
+def nav_found(path):
+    return Discovered(f"http://a.com{path}", f"http://a.com{path}", via="link")
+
+
+def test_a_section_page_that_failed_recently_or_was_refused_is_not_admitted(store):
+    store.fetched(FetchRecord(url="http://a.com/broken", outcome="failed",
+                              failure_reason="nav_http_500", kind="navigation",
+                              attempted_at=NOW - timedelta(hours=1)))
+    store.fetched(FetchRecord(url="http://a.com/members/", outcome="skipped_by_robots",
+                              failure_reason="robots", kind="navigation", robots_sha256="v1"))
+    store.flush()
+    f = robots_frontier(store, "v1")
+    admitted = f.admit_navigation([nav_found("/broken"), nav_found("/members/"),
+                                   nav_found("/section")])
+    assert [a.url for a in admitted] == ["http://a.com/section"]
+    assert (f.counts.nav_skipped_failed_recently, f.counts.nav_skipped_by_robots) == (1, 1)
+    assert f.counts.skipped_failed_recently == f.counts.skipped_by_robots == 0
