@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pipeline.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo
+from devtools.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo
 
 
 def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
@@ -43,7 +43,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
            "AIRFLOW_HOME": str(tmp_path / "airflow"), "NEWSFLOW_DATABASE_URL": database_url,
            "NEWSFLOW_DEMO_PORT": str(_free_port()), "NEWSFLOW_DEMO_DAYS": "2",
            "COLUMNS": "200"}
-    first = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+    first = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "✓ airflow dags test newsflow_nightly" in first.stdout
@@ -53,7 +53,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
     assert "SELECT source, published_date" in first.stdout and "daily-planet" in first.stdout
     assert "psql " in first.stdout and "http://localhost:8080" in first.stdout
 
-    second = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+    second = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "articles new 0," in second.stdout

@@ -108,7 +108,7 @@ def _step(name: str, action):
 
 @contextmanager
 def _sample_site(plan: DemoPlan) -> Iterator[Any]:
-    from pipeline.sample_site import SampleSite, SiteConfig
+    from devtools.sample_site import SampleSite, SiteConfig
 
     days = (plan.today - plan.since).days + 1
     config = SiteConfig(seed=7, today=plan.today, days=days, articles_per_day=ARTICLES_PER_DAY)
@@ -262,7 +262,7 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
     console.print(f"  Airflow UI:           NEWSFLOW_HOME={shlex.quote(plan.env['NEWSFLOW_HOME'])} "
                   f"NEWSFLOW_SOURCES={shlex.quote(plan.env['NEWSFLOW_SOURCES'])} "
                   "scripts/airflow-local.sh   then open http://localhost:8080")
-    console.print(f"  Serve the site again: .venv/bin/python -m pipeline.sample_site --port "
+    console.print(f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "
                   f"{plan.port} --days {(plan.today - plan.since).days + 1}")
     home = shlex.quote(plan.env["NEWSFLOW_HOME"])
     console.print(f"  Use the demo's data:  NEWSFLOW_HOME={home} .venv/bin/newsflow stats "
