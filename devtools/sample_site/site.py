@@ -38,8 +38,6 @@ TRAP_PATHS = {
     "/planet/traps/latin1/": "latin1",
 }
 """The trap pages a crawler finds (the loop's second page, ``loop-b/``, it is sent to)."""
-TRAP_ARTICLE_KINDS = frozenset({"429", "latin1"})
-"""Traps that end in a real article (listed in ``expected_articles``)."""
 LOGGED_HEADERS = ("user-agent", "if-none-match", "if-modified-since", "accept-encoding",
                   "referer")
 
