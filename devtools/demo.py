@@ -193,7 +193,8 @@ WHERE run_id = %s ORDER BY source
 _SHORT = {"pages_discovered": "discovered", "pages_fetched": "fetched", "articles_new": "new",
           "articles_updated": "updated", "articles_unchanged": "unchanged",
           "duplicates": "dupl.", "not_article": "not art.", "failed": "failed",
-          "held_by_date": "held"}
+          "held_by_date": "held", "discovery_failed": "disc. failed"}
+"""Short column headers of the per-source table; a counter missing here shows its own name."""
 
 _WAREHOUSE_TOTALS = """
 SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of IS NOT NULL)
@@ -210,6 +211,18 @@ SELECT source, published_date, articles, duplicates
 FROM analytics.daily_source_counts
 WHERE published_date >= current_date - 3
 ORDER BY published_date DESC, source"""
+
+
+def source_table(rows: list[tuple[Any, ...]]) -> Table:
+    """The per-source table: one row per ``_RUN_SOURCES`` row (source, status, the
+    ``COUNTERS`` in order, error), every column under a header."""
+    headers = [_SHORT.get(counter, counter.replace("_", " ")) for counter in COUNTERS]
+    table = Table("source", "status", *headers, title="Per source")
+    for source, source_status, *rest in rows:
+        *numbers, source_error = rest
+        table.add_row(source, source_status + (f": {source_error}" if source_error else ""),
+                      *map(str, numbers))
+    return table
 
 
 def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
@@ -229,12 +242,7 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
         if totals["articles_new"] == 0:
             console.print("  0 new articles: every page was already loaded (re-runs are idempotent)")
 
-        table = Table("source", "status", *_SHORT.values(), title="Per source")
-        for source, source_status, *rest in conn.execute(_RUN_SOURCES, (run_id,)):
-            *numbers, source_error = rest
-            table.add_row(source, source_status + (f": {source_error}" if source_error else ""),
-                          *map(str, numbers))
-        console.print(table)
+        console.print(source_table(conn.execute(_RUN_SOURCES, (run_id,)).fetchall()))
         console.print("  (failed pages are the sample site's traps: 404, 500, an oversized "
                       "page, a PDF, a redirect loop)")
 

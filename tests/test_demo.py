@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from rich.console import Console
 
-from devtools.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo
+from devtools.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo, source_table
+from pipeline.runs import COUNTERS
 
 
 def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
@@ -29,6 +31,20 @@ def test_the_demo_respects_the_users_home_port_and_days():
     assert plan.env["NEWSFLOW_HOME"] == "/srv/nf" and plan.port == 9000
     assert plan.since == plan.today - timedelta(days=2)
     assert plan.logical_date.startswith(plan.until.isoformat() + "T02:00")
+
+
+def test_every_column_of_the_per_source_table_has_a_header():
+    row = ("daily-planet", "failed", *range(1, len(COUNTERS) + 1), "robots.txt unreachable")
+    table = source_table([row])
+    headers = [str(column.header) for column in table.columns]
+    assert len(headers) == 2 + len(COUNTERS) and all(headers)
+    assert "disc. failed" in headers
+    console = Console(width=300, record=True)
+    console.print(table)
+    lines = console.export_text().splitlines()
+    assert "disc. failed" in next(line for line in lines if "status" in line)
+    row_line = next(line for line in lines if "daily-planet" in line)
+    assert "failed: robots.txt unreachable" in row_line
 
 
 def _free_port() -> int:
