@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: install
-	$(BIN)/python -m pipeline.demo
+	$(BIN)/python -m devtools.demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,10 +44,10 @@ airflow: install
 	scripts/airflow-local.sh standalone
 
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python -m benchmarks.run_all
 
 bench-extract: install
-	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python -m benchmarks.bench_extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

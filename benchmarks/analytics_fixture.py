@@ -8,7 +8,7 @@ point at an earlier original. Everything is seeded, so two runs load the same da
 
 Usage as a script (loads into an existing, migrated database)::
 
-    python benchmarks/analytics_fixture.py DATABASE_URL [--articles N]
+    python -m benchmarks.analytics_fixture DATABASE_URL [--articles N]
 """
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
 Usage::
 
-    python benchmarks/bench_analytics.py [--articles N] [--repeat N] [--server-url URL]
+    python -m benchmarks.bench_analytics [--articles N] [--repeat N] [--server-url URL]
 
 Creates a throw-away database on a PostgreSQL server (``--server-url``, else
-``NEWSFLOW_TEST_DATABASE_URL``, else 127.0.0.1:5432 when reachable, else an embedded
-PostgreSQL in a temporary directory), applies the migrations, COPYs the synthetic
-articles of ``benchmarks/analytics_fixture.py`` and runs ``VACUUM ANALYZE``. Each query
+``NEWSFLOW_BENCH_DATABASE_URL``, else 127.0.0.1:5432 when reachable, else an embedded
+PostgreSQL in a temporary directory; ``benchmarks/scratch_db.py``), applies the
+migrations, COPYs the synthetic articles of ``benchmarks/analytics_fixture.py`` and runs
+``VACUUM ANALYZE``. Each query
 is then timed with ``EXPLAIN (ANALYZE)`` (planning + execution, median of ``--repeat``
 runs after a warm-up), as analysts run it and, as the baseline, with index scans
 switched off (what the same query costs without the indexes). The table is printed and
@@ -19,11 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,16 +29,12 @@ from typing import Any, Iterator
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
+from benchmarks.analytics_fixture import SOURCES, load_articles
+from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.scratch_db import database_server, scratch_database
+from pipeline.db import apply_migrations
 
-from benchmarks.analytics_fixture import SOURCES, load_articles  # noqa: E402
-from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
-from pipeline.db import apply_migrations  # noqa: E402
-
-LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BUDGET_MS = 100.0
 BASELINE_SETTINGS = ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan")
 
@@ -87,27 +81,6 @@ class Timing:
     median_ms: float
     rows: int
     indexes: tuple[str, ...]
-
-
-def _reachable(url: str) -> bool:
-    try:
-        psycopg.connect(url, connect_timeout=2).close()
-        return True
-    except psycopg.Error:
-        return False
-
-
-def server_url(configured: str | None) -> tuple[str, Path | None]:
-    """The maintenance-database URL to use, and the embedded data dir if one was started."""
-    configured = configured or os.environ.get("NEWSFLOW_TEST_DATABASE_URL")
-    if configured:
-        return configured, None
-    if _reachable(LOCAL_SERVER_URL):
-        return LOCAL_SERVER_URL, None
-    from pipeline.db.embedded import embedded_url
-
-    data_dir = Path(tempfile.mkdtemp(prefix="newsflow-bench-pg-")) / "postgres"
-    return embedded_url(data_dir), data_dir
 
 
 def _plan_indexes(node: dict[str, Any]) -> Iterator[str]:
@@ -179,7 +152,7 @@ def run(url: str, articles: int, repeat: int) -> tuple[str, list[Figure]]:
                     f"{slow.median_ms / fast.median_ms:.0f}x faster",
                     f"< {BUDGET_MS:.0f} ms {'met' if fast.median_ms < BUDGET_MS else 'not met'}"))
     return "\n".join([
-        "## Analyst queries (`python benchmarks/bench_analytics.py`)",
+        "## Analyst queries (`python -m benchmarks.bench_analytics`)",
         "",
         f"{articles:,} synthetic articles ({len(SOURCES)} sources over two years, ~8% "
         f"duplicates, 5 languages incl. unknown; `benchmarks/analytics_fixture.py`), "
@@ -204,26 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--server-url", help="maintenance-database URL of the server to use")
+    parser.add_argument("--server-url", help="URL of the PostgreSQL server to create the "
+                        "throw-away database on (default NEWSFLOW_BENCH_DATABASE_URL)")
     parser.add_argument("--results", type=Path, default=None,
                         help="results file (default benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
-    maintenance, embedded_dir = server_url(args.server_url)
-    name = f"newsflow_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = conninfo_to_dict(maintenance)
-    params["dbname"] = name
-    try:
-        markdown, figures = run(make_conninfo(**params), args.articles, args.repeat)
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
-        if embedded_dir is not None:
-            from pipeline.db.embedded import stop_embedded
-
-            stop_embedded(embedded_dir)
+    with database_server(args.server_url) as server, \
+            scratch_database(server, "newsflow_bench_analytics") as url:
+        markdown, figures = run(url, args.articles, args.repeat)
     write_section("analytics", markdown, args.results or RESULTS, figures)
     print(markdown)
     return 0

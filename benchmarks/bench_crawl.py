@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_crawl.py [--pages N] [--small N] [--results FILE]
+    python -m benchmarks.bench_crawl [--pages N] [--small N] [--results FILE]
 
 A local HTTP server (its own process) serves a sitemap of N article pages of ~100 KB
 each. Two crawls of the same pages, with the same concurrency (16 requests, 16 per
@@ -17,9 +17,10 @@ host, no delay), each in its own process:
 
 Reports pages/s of both and their ratio (target: newsflow >= 0.8x the baseline), and
 newsflow's peak RSS for ``--small`` (default 2,000) and ``--pages`` (default 20,000)
-pages: memory must stay flat as the crawl grows. A scratch database on the server of
-NEWSFLOW_DATABASE_URL (or the embedded one) is created and dropped. Results are printed
-and written to the ``bench-crawl`` section of ``benchmarks/RESULTS.md``.
+pages: memory must stay flat as the crawl grows. A scratch database is created and
+dropped on the server of ``NEWSFLOW_BENCH_DATABASE_URL`` (``benchmarks/scratch_db.py``:
+else 127.0.0.1:5432, else an embedded one). Results are printed and written to the
+``bench-crawl`` section of ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -33,17 +34,14 @@ import tempfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
+import psycopg
 
-import psycopg  # noqa: E402
-
-from benchmarks.scratch_db import create_scratch_database, drop_scratch_database  # noqa: E402
-from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
-from pipeline import runs  # noqa: E402
-from pipeline.config import CrawlLimits, Settings  # noqa: E402
-from pipeline.db import apply_migrations, database_url  # noqa: E402
-from pipeline.sources import Source  # noqa: E402
+from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.scratch_db import database_server, scratch_database
+from pipeline import runs
+from pipeline.config import CrawlLimits, Settings
+from pipeline.db import apply_migrations
+from pipeline.sources import Source
 
 PAGE_BYTES = 100 * 1024
 CONCURRENCY = 16
@@ -143,8 +141,7 @@ def run_baseline(base: str, pages: int) -> dict:
 def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
     from crawlers.run import crawl_sources
 
-    scratch = create_scratch_database(server_url, "newsflow_bench_crawl")
-    try:
+    with scratch_database(server_url, "newsflow_bench_crawl") as scratch:
         with psycopg.connect(scratch) as conn:
             apply_migrations(conn)
             run_id = runs.create_run(conn, sources=["bench"], since=None, until=None)
@@ -154,8 +151,6 @@ def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
             concurrency_per_host=CONCURRENCY, concurrency_total=CONCURRENCY))
         source = Source("bench", sitemaps=(f"{base}/sitemap.xml",), max_pages=pages)
         (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=scratch)
-    finally:
-        drop_scratch_database(server_url, scratch)
     if result.error or result.fetched != pages:
         raise SystemExit(f"newsflow crawl of {pages} pages failed: {result}")
     return {"pages": result.fetched, "elapsed_s": result.elapsed_s,
@@ -209,14 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=2_000)
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    server_url = database_url(Settings.from_env())
     context = multiprocessing.get_context("spawn")
     ports = context.Queue()
     server = context.Process(target=_serve, args=(ports, args.pages), daemon=True)
     server.start()
     try:
         base = f"http://127.0.0.1:{ports.get(timeout=30)}"
-        with tempfile.TemporaryDirectory(prefix="newsflow-bench-crawl-") as tmp:
+        with database_server() as server_url, \
+                tempfile.TemporaryDirectory(prefix="newsflow-bench-crawl-") as tmp:
             small = run_newsflow(base, args.small, server_url, Path(tmp) / "small")
             print(f"newsflow {args.small} pages: {small}", flush=True)
             baseline = run_baseline(base, args.pages)

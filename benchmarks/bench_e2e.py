@@ -3,10 +3,10 @@ the whole process tree, the cost of an incremental run, and where the time goes.
 
 Usage::
 
-    python benchmarks/bench_e2e.py [--pages N] [--small N] [--page-kb KB] [--full]
+    python -m benchmarks.bench_e2e [--pages N] [--small N] [--page-kb KB] [--full]
                                    [--no-profile] [--results FILE]
 
-The bundled sample site (``pipeline.sample_site``: three publications, their sitemaps,
+The bundled sample site (``devtools.sample_site``: three publications, their sitemaps,
 feed and section pages, copies and trap pages) serves about N article pages of
 ``--page-kb`` KB on loopback (default 5,000 of 100 KB). Against a fresh database,
 ``benchmarks/pipeline_run.py`` runs the pipeline in a child process exactly as
@@ -27,9 +27,9 @@ writes, default settings); ``benchmarks/procmem.py`` samples the child's process
   process; the crawler and the extraction workers are covered by CPU seconds per role).
 
 The database server is ``NEWSFLOW_BENCH_DATABASE_URL``, else 127.0.0.1:5432 when
-reachable, else an embedded one; every run gets its own scratch database, dropped at
-the end. Results are printed and written to the ``bench-e2e`` section of
-``benchmarks/RESULTS.md``.
+reachable, else an embedded one (``benchmarks/scratch_db.py``); every run gets its own
+scratch database, dropped at the end. Results are printed and written to the
+``bench-e2e`` section of ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -50,19 +50,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from benchmarks.procmem import ProcSample, TreeSampler, TreeUsage
+from benchmarks.results import RESULTS, Figure, machine_line, section_figures, write_section
+from benchmarks.scratch_db import database_server, scratch_database
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
-
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
-
-from benchmarks.procmem import ProcSample, TreeSampler, TreeUsage  # noqa: E402
-from benchmarks.results import (RESULTS, Figure, machine_line, section_figures,  # noqa: E402
-                                write_section)
-
-LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-RUNNER = Path(__file__).resolve().parent / "pipeline_run.py"
+RUNNER = "benchmarks.pipeline_run"
 TARGET_RATIO = 0.7
 TARGET_INCREMENTAL = 0.05
 SITE_DAYS = 14
@@ -81,45 +77,6 @@ ROLES = {
     "other": "other",
 }
 ROLE_SHORT = {"run": "run", "crawler": "crawler", "extract": "extraction", "other": "other"}
-
-
-# --- the database server --------------------------------------------------------------------
-
-@contextmanager
-def database_server() -> Iterator[str]:
-    """The maintenance URL of the server to create scratch databases on."""
-    configured = os.environ.get("NEWSFLOW_BENCH_DATABASE_URL")
-    if configured:
-        yield configured
-        return
-    try:
-        psycopg.connect(LOCAL_SERVER_URL, connect_timeout=2).close()
-        yield LOCAL_SERVER_URL
-        return
-    except psycopg.Error:
-        pass
-    from pipeline.db.embedded import embedded_url, stop_embedded
-
-    with tempfile.TemporaryDirectory(prefix="newsflow-bench-e2e-pg-") as tmp:
-        try:
-            yield embedded_url(Path(tmp) / "postgres")
-        finally:
-            stop_embedded(Path(tmp) / "postgres")
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    name = f"newsflow_bench_e2e_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = conninfo_to_dict(server_url)
-    params["dbname"] = name
-    try:
-        yield make_conninfo(**params)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
 
 
 # --- one run ---------------------------------------------------------------------------------
@@ -166,20 +123,20 @@ def role_of(root: int, dbname: str):
 
 def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool = False
                        ) -> RunMeasure:
-    """Run ``pipeline_run.py`` once in a child process and measure its process tree."""
+    """Run ``benchmarks.pipeline_run`` once in a child process; measure its process tree."""
     home.mkdir(parents=True, exist_ok=True)
     result_file = home / f"result-{secrets.token_hex(3)}.json"
     profile_file = home / "profile.txt"
     env = dict(os.environ, NEWSFLOW_HOME=str(home), NEWSFLOW_DATABASE_URL=db_url,
                NEWSFLOW_SOURCES=str(sources))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    command = [sys.executable, str(RUNNER), str(result_file)]
+    command = [sys.executable, "-m", RUNNER, str(result_file)]
     if profile:
         command += ["--profile", str(profile_file)]
     dbname = conninfo_to_dict(db_url)["dbname"]
     cpu_before = time.process_time()
     started = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdin=subprocess.DEVNULL)
     sampler = TreeSampler(process.pid, role_of(process.pid, dbname),
                           also=lambda line: line.startswith("postgres:") and f" {dbname} " in line)
     with sampler:
@@ -198,7 +155,7 @@ def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool 
 # --- the sample site -------------------------------------------------------------------------
 
 def site_config(pages: int, page_kb: int):
-    from pipeline.sample_site.site import SiteConfig
+    from devtools.sample_site import SiteConfig
 
     per_day = max(1, round(pages / (PUBLICATIONS * SITE_DAYS)))
     return SiteConfig(seed=SITE_SEED, today=SITE_TODAY, days=SITE_DAYS,
@@ -208,7 +165,7 @@ def site_config(pages: int, page_kb: int):
 @contextmanager
 def serving(pages: int, page_kb: int, folder: Path) -> Iterator[Path]:
     """Serve a sample site of about ``pages`` article pages; yields its sources file."""
-    from pipeline.sample_site.site import SampleSite
+    from devtools.sample_site import SampleSite
 
     folder.mkdir(parents=True, exist_ok=True)
     with SampleSite(site_config(pages, page_kb)).serve() as site:
@@ -229,7 +186,8 @@ def measure_size(server_url: str, pages: int, page_kb: int, folder: Path, *,
     pages."""
     out: dict[str, Any] = {"pages_requested": pages, "page_kb": page_kb}
     home = folder / "home"
-    with serving(pages, page_kb, folder) as sources, scratch_database(server_url) as db_url:
+    with serving(pages, page_kb, folder) as sources, \
+            scratch_database(server_url, "newsflow_bench_e2e") as db_url:
         first = run_pipeline_child(home, db_url, sources, profile=profile)
         out["first"] = first
         print(f"{pages} pages{' (profiled)' if profile else ''}: {first.pages_fetched} fetched, "
@@ -412,7 +370,7 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
     second: RunMeasure = main["second"]
     base = main["baseline"]
     lines = [
-        "## End to end (`python benchmarks/bench_e2e.py`)",
+        "## End to end (`python -m benchmarks.bench_e2e`)",
         "",
         f"{machine_line()}; load average {load[0]:.1f} before, {load[1]:.1f} after (the "
         "machine is shared: wall-clock figures are noisy, CPU figures much less). The bundled "
@@ -534,7 +492,7 @@ def _notes(first: RunMeasure, second: RunMeasure, full, kept: list[Figure]) -> l
     if full is None:
         notes.append(f"The {FULL_PAGES:,}-page run of the issue (with {FULL_PAGE_KB} KB pages) "
                      "takes about half an hour and does not fit the 15-minute budget of "
-                     "`make bench`; run it with `python benchmarks/bench_e2e.py --full`."
+                     "`make bench`; run it with `python -m benchmarks.bench_e2e --full`."
                      + "".join(f" Its last figure, kept in the summary: {f.benchmark} "
                                f"{f.newsflow} against {f.baseline} ({f.date})." for f in kept))
     for name, run in (("first", first), ("second", second)):

@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/bench_extract.py [--devset PATH] [--processes N] [--results FILE] [--no-ablation]
+    python -m benchmarks.bench_extract [--devset PATH] [--processes N] [--results FILE]
+                                       [--no-ablation]
 
 The dev set path comes from ``--devset``, else ``NEWSFLOW_DEVSET``, else
 ``../shared/extraction-devset`` relative to the repository root. Both sets are scored:
@@ -27,10 +28,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
-
-from benchmarks.metrics import (  # noqa: E402
+from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from devtools.extraction_metric import (
     CorpusScore,
     aggregate,
     author_f1,
@@ -38,7 +37,8 @@ from benchmarks.metrics import (  # noqa: E402
     score_page_lenient,
     title_match,
 )
-from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,11 +315,11 @@ def render(reports: list[SetReport], processes: int,
     from pipeline.extract import EXTRACTOR_VERSION
 
     lines = [
-        "## Extraction (`python benchmarks/bench_extract.py`)",
+        "## Extraction (`python -m benchmarks.bench_extract`)",
         "",
         f"newsflow extractor {EXTRACTOR_VERSION}, trafilatura {trafilatura.__version__}, "
         f"{processes} processes; {machine_line()}. Body metric: shingle-4 "
-        "(Zyte benchmark), see `benchmarks/metrics.py`; empty = pages with no body text.",
+        "(Zyte benchmark), see `devtools/extraction_metric.py`; empty = pages with no body text.",
     ]
     for r in reports:
         lenient = r.bare_lenient is not None

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_load.py [--articles N] [--documents N] [--results FILE]
+    python -m benchmarks.bench_load [--articles N] [--documents N] [--results FILE]
 
 1. **Load**: ``--articles`` (default 50,000) synthetic ~3 KB articles, 5% of them
    lightly edited copies of others, go through ``load_batch`` in batches of
@@ -20,9 +20,10 @@ Usage::
    Jaccard verification of every candidate, in a child process whose peak memory is
    reported. Also reports how many planted copies were found.
 
-The database server is the one in ``NEWSFLOW_DATABASE_URL`` (or the embedded one); a
-scratch database is created on it and dropped at the end. Results are printed and
-written to the ``bench-load`` section of ``benchmarks/RESULTS.md``.
+The database server is ``NEWSFLOW_BENCH_DATABASE_URL``, else 127.0.0.1:5432, else an
+embedded one (``benchmarks/scratch_db.py``); a scratch database is created on it and
+dropped at the end. Results are printed and written to the ``bench-load`` section of
+``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -36,24 +37,21 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
+import numpy as np
+import psycopg
 
-import numpy as np  # noqa: E402
-import psycopg  # noqa: E402
-
-from benchmarks.scratch_db import create_scratch_database, drop_scratch_database  # noqa: E402
-from benchmarks.results import RESULTS, Figure, machine_line, write_section  # noqa: E402
-from pipeline import runs  # noqa: E402
-from pipeline.config import Settings  # noqa: E402
-from pipeline.db import apply_migrations, database_url  # noqa: E402
-from pipeline.dedup.fingerprint import with_fingerprint  # noqa: E402
-from pipeline.dedup.minhash import band_keys, lsh_params, signatures  # noqa: E402
-from pipeline.dedup.shingles import jaccard, shingle_hashes  # noqa: E402
-from pipeline.load import load_batch  # noqa: E402
-from pipeline.load.derive import derive_concurrently  # noqa: E402
-from pipeline.records import Article, ExtractionResult  # noqa: E402
-from pipeline.steps import LOAD_BATCH_SIZE  # noqa: E402
+from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.scratch_db import database_server, scratch_database
+from pipeline import runs
+from pipeline.config import Settings
+from pipeline.db import apply_migrations
+from pipeline.dedup.fingerprint import with_fingerprint
+from pipeline.dedup.minhash import band_keys, lsh_params, signatures
+from pipeline.dedup.shingles import jaccard, shingle_hashes
+from pipeline.load import load_batch
+from pipeline.load.derive import derive_concurrently
+from pipeline.records import Article, ExtractionResult
+from pipeline.steps import LOAD_BATCH_SIZE
 
 THRESHOLD = 0.8
 SHAPED_SAMPLE = 5000
@@ -174,14 +172,11 @@ def bench_load(server_url: str, count: int, derive_connections: int) -> dict[str
     started = time.process_time()
     fingerprinted = [with_fingerprint(r) for r in results]  # what extraction workers do
     fingerprint_rate = count / (time.process_time() - started)
-    scratch = create_scratch_database(server_url, "newsflow_bench")
-    try:
+    with scratch_database(server_url, "newsflow_bench_load") as scratch:
         bare_s = _bare_copy(scratch, results)
         shaped = results[:SHAPED_SAMPLE]
         shaped_rate = len(shaped) / _bare_copy(scratch, shaped, shaped=True)
         load_s, derive_s, derived, counts = _load(scratch, fingerprinted, derive_connections)
-    finally:
-        drop_scratch_database(server_url, scratch)
     return {"articles": count, "megabytes": megabytes, "planted": len(copies),
             "bare_s": bare_s, "shaped_rate": shaped_rate, "load_s": load_s, "counts": counts,
             "derive_s": derive_s, "derived": derived, "fingerprint_rate": fingerprint_rate,
@@ -252,7 +247,7 @@ def report(load: dict[str, object], detect: dict[str, object]) -> str:
     counts = load["counts"]
     detect_rate = detect["documents"] / detect["seconds"]
     both_s = load["load_s"] + load["derive_s"]
-    return f"""## Loading and near-duplicate detection (`python benchmarks/bench_load.py`)
+    return f"""## Loading and near-duplicate detection (`python -m benchmarks.bench_load`)
 
 {machine_line()}. Batches of {LOAD_BATCH_SIZE}, Jaccard threshold {THRESHOLD}.
 
@@ -299,10 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    server = database_url(settings)
     detect = bench_detect(args.documents)
     print(f"near-duplicate detection: {detect}", flush=True)
-    load = bench_load(server, args.articles, settings.derive_connections)
+    with database_server() as server:
+        load = bench_load(server, args.articles, settings.derive_connections)
     print(f"load: {load}", flush=True)
     text = report(load, detect)
     print(text)

@@ -2,7 +2,7 @@
 
 Usage (the end-to-end benchmark starts this as a child process)::
 
-    python benchmarks/pipeline_run.py RESULT.json [--profile PROFILE.txt]
+    python -m benchmarks.pipeline_run RESULT.json [--profile PROFILE.txt]
 
 Configuration comes from the environment like any newsflow command
 (``NEWSFLOW_HOME``, ``NEWSFLOW_DATABASE_URL``, ``NEWSFLOW_SOURCES``, ...). Calls
@@ -22,11 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
-
-from pipeline.config import Settings  # noqa: E402
-from pipeline.steps import run_pipeline  # noqa: E402
+from pipeline.config import Settings
+from pipeline.steps import run_pipeline
 
 HOT_FUNCTIONS = 15
 

@@ -1,46 +1,50 @@
 """``make bench``: run every benchmark in this folder, one after the other.
 
-Each benchmark is its own script (so one crash does not take the others down) and
-rewrites its own section of benchmarks/RESULTS.md. The whole set is budgeted to finish
-in under 15 minutes on 2 cores; each script gets a time limit.
+Usage: ``python -m benchmarks.run_all`` from the repository root. Each benchmark runs as
+its own process, ``python -m benchmarks.<name>`` (so one crash does not take the others
+down), and rewrites its own section of benchmarks/RESULTS.md. The whole set is budgeted
+to finish in under 15 minutes on 2 cores; each benchmark gets a time limit.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 
-# (script, extra arguments, time limit in seconds)
+# (module in this package, extra arguments, time limit in seconds)
 BENCHMARKS: list[tuple[str, list[str], int]] = [
-    ("bench_extract.py", [], 240),
-    ("bench_crawl.py", [], 180),
-    ("bench_load.py", [], 240),
-    ("bench_analytics.py", [], 300),
-    ("bench_e2e.py", [], 420),
+    ("bench_extract", [], 240),
+    ("bench_crawl", [], 180),
+    ("bench_load", [], 240),
+    ("bench_analytics", [], 300),
+    ("bench_e2e", [], 420),
 ]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     failures = []
-    for script, args, limit in BENCHMARKS:
-        path = HERE / script
-        if not path.exists():
-            print(f"== {script}: not present, skipped", flush=True)
+    for name, args, limit in BENCHMARKS:
+        if not (HERE / f"{name}.py").exists():
+            print(f"== {name}: not present, skipped", flush=True)
             continue
-        print(f"== {script} (limit {limit} s)", flush=True)
+        print(f"== {name} (limit {limit} s)", flush=True)
         started = time.monotonic()
         try:
-            code = subprocess.run([sys.executable, str(path), *args], timeout=limit).returncode
+            code = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args],
+                                  cwd=REPO, timeout=limit).returncode
         except subprocess.TimeoutExpired:
             code = "timeout"
-        print(f"== {script}: {'ok' if code == 0 else f'FAILED ({code})'} "
+        print(f"== {name}: {'ok' if code == 0 else f'FAILED ({code})'} "
               f"in {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
-            failures.append(script)
+            failures.append(name)
     if failures:
         print(f"failed: {', '.join(failures)}", file=sys.stderr)
         return 1

@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from rich.console import Console
 
-from pipeline.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo
+from devtools.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo, source_table
+from pipeline.runs import COUNTERS
 
 
 def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
@@ -31,6 +33,20 @@ def test_the_demo_respects_the_users_home_port_and_days():
     assert plan.logical_date.startswith(plan.until.isoformat() + "T02:00")
 
 
+def test_every_column_of_the_per_source_table_has_a_header():
+    row = ("daily-planet", "failed", *range(1, len(COUNTERS) + 1), "robots.txt unreachable")
+    table = source_table([row])
+    headers = [str(column.header) for column in table.columns]
+    assert len(headers) == 2 + len(COUNTERS) and all(headers)
+    assert "disc. failed" in headers
+    console = Console(width=300, record=True)
+    console.print(table)
+    lines = console.export_text().splitlines()
+    assert "disc. failed" in next(line for line in lines if "status" in line)
+    row_line = next(line for line in lines if "daily-planet" in line)
+    assert "failed: robots.txt unreachable" in row_line
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,7 +59,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
            "AIRFLOW_HOME": str(tmp_path / "airflow"), "NEWSFLOW_DATABASE_URL": database_url,
            "NEWSFLOW_DEMO_PORT": str(_free_port()), "NEWSFLOW_DEMO_DAYS": "2",
            "COLUMNS": "200"}
-    first = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+    first = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "✓ airflow dags test newsflow_nightly" in first.stdout
@@ -53,7 +69,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
     assert "SELECT source, published_date" in first.stdout and "daily-planet" in first.stdout
     assert "psql " in first.stdout and "http://localhost:8080" in first.stdout
 
-    second = subprocess.run([sys.executable, "-m", "pipeline.demo"], env=env, cwd=ROOT,
+    second = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "articles new 0," in second.stdout

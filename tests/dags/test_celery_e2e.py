@@ -28,7 +28,7 @@ import pytest
 import yaml
 from psycopg.conninfo import conninfo_to_dict
 
-from pipeline.sample_site import SampleSite, SiteConfig
+from devtools.sample_site import SampleSite, SiteConfig
 from tests.dags.airflow_cli import (SCRIPT, Services, airflow, airflow_env, free_port,
                                     outside_environ, wait_for_http, wait_for_runs)
 

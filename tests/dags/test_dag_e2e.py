@@ -24,9 +24,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from devtools.sample_site import SampleSite, SiteConfig
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.runs import COUNTERS
-from pipeline.sample_site import SampleSite, SiteConfig
 from tests.dags.airflow_cli import (Services, airflow, airflow_env, free_port, init_airflow,
                                     outside_environ, wait_for_http, wait_for_runs)
 

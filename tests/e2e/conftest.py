@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from devtools.sample_site import SampleSite, SiteConfig
 from pipeline.config import CrawlLimits, Settings
-from pipeline.sample_site import SampleSite, SiteConfig
 
 TODAY = date(2026, 11, 20)
 SITE_CONFIG = SiteConfig(seed=7, today=TODAY, days=4, articles_per_day=6, slow_seconds=3.0,

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from benchmarks.metrics import aggregate, score_page
-from pipeline.sample_site import ExpectedArticle, RequestRecord, SampleSite
+from devtools.extraction_metric import aggregate, score_page
+from devtools.sample_site import ExpectedArticle, RequestRecord, SampleSite
 from pipeline.steps import run_pipeline
 from tests.e2e.conftest import (SITE_CONFIG, TODAY, StoredArticle, e2e_settings, sources_file,
                                 stored_articles)

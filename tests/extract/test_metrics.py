@@ -1,8 +1,9 @@
-"""The dev-set body metric (benchmarks/metrics.py)."""
+"""The dev-set body metric (devtools/extraction_metric.py)."""
 
 import pytest
 
-from benchmarks.metrics import aggregate, author_f1, score_page, shingles, tokens, title_match
+from devtools.extraction_metric import (aggregate, author_f1, score_page, shingles, tokens,
+                                        title_match)
 
 
 def test_tokens_keep_case_and_drop_punctuation():

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from devtools.sample_site import SampleSite
 from pipeline.db import apply_migrations
-from pipeline.sample_site import SampleSite
 from tests.cli_helpers import CLEARED
 from tests.e2e.conftest import SITE_CONFIG, sources_file
 

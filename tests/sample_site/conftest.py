@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.sample_site import SampleSite, SiteConfig
+from devtools.sample_site import SampleSite, SiteConfig
 
 TODAY = date(2026, 11, 25)
 

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from pipeline.sample_site import SampleSite
+from devtools.sample_site import SampleSite
 from tests.sample_site.conftest import TODAY, fetch, small_config
 
 SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from pipeline.sample_site import SampleSite
+from devtools.sample_site import SampleSite
 from tests.sample_site.conftest import TODAY, fetch
 
 SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",

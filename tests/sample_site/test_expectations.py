@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from devtools.sample_site import SampleSite, SiteConfig
+from devtools.sample_site.site import PLACEHOLDER_BASE_URL
 from pipeline.dedup.shingles import jaccard, shingle_hashes
-from pipeline.sample_site import SampleSite, SiteConfig
-from pipeline.sample_site.site import PLACEHOLDER_BASE_URL
 from pipeline.sources import parse_sources
 from tests.sample_site.conftest import TODAY
 

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from benchmarks.metrics import aggregate, author_f1, score_page, title_match
+from devtools.extraction_metric import aggregate, author_f1, score_page, title_match
+from devtools.sample_site import SampleSite
 from pipeline.extract import extract_html
-from pipeline.sample_site import SampleSite
 from tests.sample_site.conftest import fetch, small_config
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)

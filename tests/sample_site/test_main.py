@@ -1,4 +1,4 @@
-"""``python -m pipeline.sample_site``: serves, writes its files, stops cleanly on SIGTERM."""
+"""``python -m devtools.sample_site``: serves, writes its files, stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_module_serves_writes_port_and_sources_files_and_exits_0_on_sigterm(tmp_
     port_file, sources_file = tmp_path / "port", tmp_path / "sources.yaml"
     log_file = tmp_path / "requests.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.sample_site", "--port", "0", "--port-file", str(port_file),
+        [sys.executable, "-m", "devtools.sample_site", "--port", "0", "--port-file", str(port_file),
          "--sources-file", str(sources_file), "--today", "2026-11-25", "--days", "2",
          "--articles-per-day", "3", "--log-file", str(log_file)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -34,6 +34,6 @@ def test_module_serves_writes_port_and_sources_files_and_exits_0_on_sigterm(tmp_
 
 
 def test_module_refuses_a_bad_size_with_a_usage_error() -> None:
-    result = subprocess.run([sys.executable, "-m", "pipeline.sample_site", "--days", "0"],
+    result = subprocess.run([sys.executable, "-m", "devtools.sample_site", "--days", "0"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "days must be at least 1" in result.stderr

@@ -6,7 +6,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from pipeline.sample_site import SampleSite
+from devtools.sample_site import SampleSite
 from tests.sample_site.conftest import fetch, small_config
 
 

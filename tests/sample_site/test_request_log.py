@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.sample_site import SampleSite
+from devtools.sample_site import SampleSite
 from tests.sample_site.conftest import fetch, small_config
 
 

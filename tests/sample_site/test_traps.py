@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from pipeline.sample_site.site import TRAP_PATHS
+from devtools.sample_site.site import TRAP_PATHS
 from tests.sample_site.conftest import fetch
 
 

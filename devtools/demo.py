@@ -108,7 +108,7 @@ def _step(name: str, action):
 
 @contextmanager
 def _sample_site(plan: DemoPlan) -> Iterator[Any]:
-    from pipeline.sample_site import SampleSite, SiteConfig
+    from devtools.sample_site import SampleSite, SiteConfig
 
     days = (plan.today - plan.since).days + 1
     config = SiteConfig(seed=7, today=plan.today, days=days, articles_per_day=ARTICLES_PER_DAY)
@@ -193,7 +193,8 @@ WHERE run_id = %s ORDER BY source
 _SHORT = {"pages_discovered": "discovered", "pages_fetched": "fetched", "articles_new": "new",
           "articles_updated": "updated", "articles_unchanged": "unchanged",
           "duplicates": "dupl.", "not_article": "not art.", "failed": "failed",
-          "held_by_date": "held"}
+          "held_by_date": "held", "discovery_failed": "disc. failed"}
+"""Short column headers of the per-source table; a counter missing here shows its own name."""
 
 _WAREHOUSE_TOTALS = """
 SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of IS NOT NULL)
@@ -210,6 +211,18 @@ SELECT source, published_date, articles, duplicates
 FROM analytics.daily_source_counts
 WHERE published_date >= current_date - 3
 ORDER BY published_date DESC, source"""
+
+
+def source_table(rows: list[tuple[Any, ...]]) -> Table:
+    """The per-source table: one row per ``_RUN_SOURCES`` row (source, status, the
+    ``COUNTERS`` in order, error), every column under a header."""
+    headers = [_SHORT.get(counter, counter.replace("_", " ")) for counter in COUNTERS]
+    table = Table("source", "status", *headers, title="Per source")
+    for source, source_status, *rest in rows:
+        *numbers, source_error = rest
+        table.add_row(source, source_status + (f": {source_error}" if source_error else ""),
+                      *map(str, numbers))
+    return table
 
 
 def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
@@ -229,12 +242,7 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
         if totals["articles_new"] == 0:
             console.print("  0 new articles: every page was already loaded (re-runs are idempotent)")
 
-        table = Table("source", "status", *_SHORT.values(), title="Per source")
-        for source, source_status, *rest in conn.execute(_RUN_SOURCES, (run_id,)):
-            *numbers, source_error = rest
-            table.add_row(source, source_status + (f": {source_error}" if source_error else ""),
-                          *map(str, numbers))
-        console.print(table)
+        console.print(source_table(conn.execute(_RUN_SOURCES, (run_id,)).fetchall()))
         console.print("  (failed pages are the sample site's traps: 404, 500, an oversized "
                       "page, a PDF, a redirect loop)")
 
@@ -262,7 +270,7 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
     console.print(f"  Airflow UI:           NEWSFLOW_HOME={shlex.quote(plan.env['NEWSFLOW_HOME'])} "
                   f"NEWSFLOW_SOURCES={shlex.quote(plan.env['NEWSFLOW_SOURCES'])} "
                   "scripts/airflow-local.sh   then open http://localhost:8080")
-    console.print(f"  Serve the site again: .venv/bin/python -m pipeline.sample_site --port "
+    console.print(f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "
                   f"{plan.port} --days {(plan.today - plan.since).days + 1}")
     home = shlex.quote(plan.env["NEWSFLOW_HOME"])
     console.print(f"  Use the demo's data:  NEWSFLOW_HOME={home} .venv/bin/newsflow stats "

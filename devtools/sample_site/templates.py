@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from pipeline.sample_site.catalog import GAZETTE, HERALD, PLANET, TITLES, ArticleSpec
-from pipeline.sample_site.padding import SECTIONS, Padding, make_padding
+from devtools.sample_site.catalog import GAZETTE, HERALD, PLANET, TITLES, ArticleSpec
+from devtools.sample_site.padding import SECTIONS, Padding, make_padding
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from html import escape
 
-from pipeline.sample_site import textgen
+from devtools.sample_site import textgen
 
 _CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border-bottom",
               "background", "display", "max-width", "letter-spacing")

@@ -2,7 +2,7 @@
 
 ``SampleSite`` knows, without serving anything, which articles it publishes and what a
 perfect extractor returns for each (:meth:`SampleSite.expected_articles`); ``serve``
-starts the HTTP server (:mod:`pipeline.sample_site.server`) in a background thread.
+starts the HTTP server (:mod:`devtools.sample_site.server`) in a background thread.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pipeline.sample_site.catalog import (
+from devtools.sample_site.catalog import (
     GAZETTE, HERALD, PLANET, PUBLICATIONS, ArticleKey, Catalog,
 )
 
 if TYPE_CHECKING:
-    from pipeline.sample_site.server import Serving
+    from devtools.sample_site.server import Serving
 
 PLACEHOLDER_BASE_URL = "http://sample-site.invalid"
 """Base URL of expectations computed for a site that is not serving."""
@@ -38,8 +38,6 @@ TRAP_PATHS = {
     "/planet/traps/latin1/": "latin1",
 }
 """The trap pages a crawler finds (the loop's second page, ``loop-b/``, it is sent to)."""
-TRAP_ARTICLE_KINDS = frozenset({"429", "latin1"})
-"""Traps that end in a real article (listed in ``expected_articles``)."""
 LOGGED_HEADERS = ("user-agent", "if-none-match", "if-modified-since", "accept-encoding",
                   "referer")
 
@@ -264,7 +262,7 @@ class SampleSite:
     def sources_yaml(self, base_url: str | None = None) -> str:
         """A newsflow sources file for the three publications."""
         base = self._base(base_url)
-        return f"""# The bundled sample news site (python -m pipeline.sample_site), served at {base}
+        return f"""# The bundled sample news site (python -m devtools.sample_site), served at {base}
 sources:
   - name: {PLANET}
     sitemaps: [{base}/planet/sitemap-index.xml]
@@ -297,7 +295,7 @@ sources:
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> "Serving":
         """Bind ``host:port`` now (``OSError`` if taken) and serve in a background thread
         inside the ``with`` block; the block gets this site, with ``base_url`` set."""
-        from pipeline.sample_site.server import Serving
+        from devtools.sample_site.server import Serving
 
         return Serving(self, host, port)
 

@@ -12,11 +12,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from pipeline.sample_site.routes import Request, Response, respond
-from pipeline.sample_site.site import LOGGED_HEADERS, RequestRecord
+from devtools.sample_site.routes import Request, Response, respond
+from devtools.sample_site.site import LOGGED_HEADERS, RequestRecord
 
 if TYPE_CHECKING:
-    from pipeline.sample_site.site import SampleSite
+    from devtools.sample_site.site import SampleSite
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Used by ``make demo``, the end-to-end tests and the benchmarks::
 
-    from pipeline.sample_site import SampleSite, SiteConfig
+    from devtools.sample_site import SampleSite, SiteConfig
 
     with SampleSite(SiteConfig(seed=7, today=date(2026, 11, 25))).serve() as site:
         site.write_sources_file("sources.yaml")
@@ -23,10 +23,10 @@ known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipelin
 ``advance_day`` publishes a new day and revises one article. Every request is kept in
 ``request_log`` (and appended to ``SiteConfig.log_file``); ``/_control/requests``,
 ``/_control/expected``, ``/_control/traps`` (GET) and ``/_control/advance-day`` (POST)
-let another process drive a running site. Run one with ``python -m pipeline.sample_site``.
+let another process drive a running site. Run one with ``python -m devtools.sample_site``.
 """
 
-from pipeline.sample_site.site import (
+from devtools.sample_site.site import (
     ExpectedArticle,
     RequestRecord,
     SampleSite,

@@ -6,7 +6,7 @@ Pure functions from entries to text; the site decides which entries each one lis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
@@ -113,13 +113,3 @@ def atom(entries: list[FeedEntry], *, title: str, link: str, feed_url: str, feed
             f'  <link rel="self" href="{escape(feed_url)}"/>\n  <updated>{w3c(updated)}</updated>\n'
             f"{''.join(items)}</feed>\n")
 
-
-def day_of(path: str) -> date | None:
-    """The day of a per-day sitemap path ``.../YYYY-MM-DD.xml.gz``."""
-    name = path.rsplit("/", 1)[-1]
-    if not name.endswith(".xml.gz"):
-        return None
-    try:
-        return date.fromisoformat(name[: -len(".xml.gz")])
-    except ValueError:
-        return None

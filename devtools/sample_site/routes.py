@@ -1,6 +1,6 @@
 """What the sample site answers to each request: one function from request to response.
 
-No sockets here (see :mod:`pipeline.sample_site.server`); the only effects are the
+No sockets here (see :mod:`devtools.sample_site.server`); the only effects are the
 site's small state (the 429 trap's memory, ``advance_day`` through /_control/).
 """
 
@@ -18,15 +18,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from pipeline.sample_site import feeds, templates
-from pipeline.sample_site.catalog import (
+from devtools.sample_site import feeds, templates
+from devtools.sample_site.catalog import (
     GAZETTE, HERALD, PLANET, PREFIXES, TITLES, ArticleKey, ArticleSpec,
 )
-from pipeline.sample_site.padding import SECTIONS, STATIC_PAGES
-from pipeline.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
+from devtools.sample_site.padding import SECTIONS, STATIC_PAGES
+from devtools.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
 
 if TYPE_CHECKING:
-    from pipeline.sample_site.site import SampleSite
+    from devtools.sample_site.site import SampleSite
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"

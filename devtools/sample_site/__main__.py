@@ -1,4 +1,4 @@
-"""``python -m pipeline.sample_site``: serve the sample news site until SIGTERM/SIGINT."""
+"""``python -m devtools.sample_site``: serve the sample news site until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.sample_site.site import SampleSite, SiteConfig, _utc_today
+from devtools.sample_site.site import SampleSite, SiteConfig, _utc_today
 
 
 @click.command()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from pipeline.sample_site import textgen
+from devtools.sample_site import textgen
 
 PLANET, HERALD, GAZETTE = "daily-planet", "metro-herald", "valley-gazette"
 PUBLICATIONS = (PLANET, HERALD, GAZETTE)

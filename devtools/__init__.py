@@ -1,0 +1,1 @@
+"""Development tools beside the product: sample news site, demo, metric; not in the wheel."""
