@@ -10,9 +10,9 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
 
 import psycopg
 import pytest
@@ -33,8 +33,8 @@ def _setuptools_is_recent() -> bool:
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,
          timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=timeout)
+    result = subprocess.run([str(a) for a in args], check=False, cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
     return result
 

@@ -152,6 +152,10 @@ def _drop(conn: psycopg.Connection, names: list[str]) -> None:
             f"cannot re-create the analytics views: objects outside newsflow depend on them "
             f"({' '.join(detail.split())}); drop those objects, run newsflow db upgrade, "
             "then create them again") from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise MigrationError(
+            f"cannot re-create the analytics views: {exc.diag.message_primary or exc}; run "
+            "newsflow as the role that owns them (the one that ran the migrations)") from None
 
 
 def _create(conn: psycopg.Connection, view: ViewFile) -> None:

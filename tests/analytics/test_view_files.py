@@ -7,14 +7,15 @@ import re
 import secrets
 import shutil
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from pipeline.db import apply_migrations
+from pipeline.config import Settings
+from pipeline.db import apply_migrations, prepare_database
 from pipeline.db.migrations import discover_migrations
 from pipeline.db.roles import drop_reader, grant_reader
 from pipeline.db.sql_files import VIEWS_DIR
@@ -78,7 +79,7 @@ def test_every_analytics_view_comes_from_one_file(migrated):
 def test_migrations_from_0014_on_do_not_define_views():
     for migration in discover_migrations():
         if migration.version >= 14:
-            assert not re.search(r"CREATE\s+(OR\s+REPLACE\s+)?VIEW", migration.sql, re.I), (
+            assert not re.search(r"CREATE\s+(OR\s+REPLACE\s+)?VIEW", migration.sql, re.IGNORECASE), (
                 f"{migration.path.name} defines a view: put it in sql/views instead")
 
 
@@ -218,3 +219,12 @@ def test_concurrent_upgrades_recreate_changed_views_once(migrated):
     assert errors == []
     assert sorted(recreated) == [0, 0, 0, len(discover_views())]
     assert _comment(migrated, "articles")
+
+
+def test_the_upgrade_every_command_runs_puts_back_a_changed_view(migrated, tmp_path):
+    expected = _comment(migrated, "daily_source_counts")
+    migrated.execute("COMMENT ON VIEW analytics.daily_source_counts IS 'edited by hand'")
+    settings = Settings.from_env({"NEWSFLOW_HOME": str(tmp_path / "home"),
+                                  "NEWSFLOW_DATABASE_URL": migrated.info.dsn})
+    prepare_database(settings)
+    assert _comment(migrated, "daily_source_counts") == expected
