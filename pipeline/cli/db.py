@@ -22,7 +22,7 @@ def db() -> None:
 @db.command()
 @pass_cli
 def upgrade(ctx: CliContext) -> None:
-    """Apply every missing migration, then re-apply the analytics views (sql/views).
+    """Apply every missing migration, then re-create changed analytics views (sql/views).
 
     Safe to repeat and to run concurrently.
     """
