@@ -89,7 +89,7 @@ def database_url(make_database: Callable[[], str]) -> str:
 
 _WAREHOUSE_TABLES = """
 SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
-WHERE schemaname = 'warehouse' AND tablename <> 'schema_migrations'
+WHERE schemaname = 'warehouse' AND tablename NOT IN ('schema_migrations', 'schema_views')
 """
 
 

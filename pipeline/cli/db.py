@@ -22,7 +22,10 @@ def db() -> None:
 @db.command()
 @pass_cli
 def upgrade(ctx: CliContext) -> None:
-    """Apply every missing migration. Safe to repeat and to run concurrently."""
+    """Apply every missing migration, then re-create changed analytics views (sql/views).
+
+    Safe to repeat and to run concurrently.
+    """
     url = database_url(ctx.settings)
     click.echo(f"database: {mask_url(url)}", err=True)
     with connect(url) as conn:

@@ -1,4 +1,4 @@
-"""PostgreSQL access: which database to use, connecting, and migrations."""
+"""PostgreSQL access: which database to use, connecting, migrations and analytics views."""
 
 from pipeline.db.connection import connect, database_url, describe_url, mask_url
 from pipeline.db.migrations import MIGRATIONS_DIR, apply_migrations, pending_migrations

@@ -1,11 +1,13 @@
 """Ordered SQL migrations, applied once each and recorded in ``warehouse.schema_migrations``.
 
-Migrations live in ``sql/migrations/NNNN_name.sql`` at the repository root
-(``MIGRATIONS_DIR``; newsflow is installed in editable mode from its checkout). Each is applied in its own transaction
+Migrations live in ``sql/migrations/NNNN_name.sql`` (``MIGRATIONS_DIR``, package data
+of the wheel; see ``pipeline.db.sql_files``). Each is applied in its own transaction
 together with its bookkeeping row, so a failed migration leaves nothing behind. A
 transaction-level advisory lock serialises concurrent upgrades: the second process
 waits, then finds nothing left to apply. Applied migrations must never be edited: the
-runner stores each file's checksum and refuses to continue when one has changed.
+runner stores each file's checksum and refuses to continue when one has changed. After
+the migrations, ``apply_migrations`` re-applies the analytics views of ``sql/views/``
+(``pipeline.db.views``), so a migration changes tables and never restates a view.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import psycopg
 
+from pipeline.db.schema_lock import lock_schema
+from pipeline.db.sql_files import MIGRATIONS_DIR, VIEWS_DIR, sql_files
+from pipeline.db.views import apply_views
 from pipeline.errors import MigrationError
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "sql" / "migrations"
 _FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-# An arbitrary constant shared by every newsflow process: "newsflow" in ASCII.
-_ADVISORY_LOCK_KEY = 0x6E657773666C6F77 & 0x7FFFFFFFFFFFFFFF
 
 _CREATE_TABLE = """
 CREATE SCHEMA IF NOT EXISTS warehouse;
@@ -38,14 +40,13 @@ CREATE TABLE IF NOT EXISTS warehouse.schema_migrations (
 """
 _APPLIED = "SELECT version, name, checksum FROM warehouse.schema_migrations ORDER BY version"
 _RECORD = "INSERT INTO warehouse.schema_migrations (version, name, checksum) VALUES (%s, %s, %s)"
-_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
     name: str
-    path: Path
+    path: Traversable
 
     @property
     def sql(self) -> str:
@@ -56,10 +57,10 @@ class Migration:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
-def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+def discover_migrations(directory: Traversable = MIGRATIONS_DIR) -> list[Migration]:
     """The migration files in ``directory``, ordered by version."""
     found: dict[int, Migration] = {}
-    for path in sorted(directory.glob("*.sql")):
+    for path in sql_files(directory):
         match = _FILE_PATTERN.match(path.name)
         if not match:
             raise MigrationError(
@@ -74,18 +75,20 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-def pending_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR
+def pending_migrations(conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR
                        ) -> list[Migration]:
     """Migrations in ``directory`` not yet recorded as applied in the database."""
     with conn.transaction():
-        conn.execute(_LOCK, (_ADVISORY_LOCK_KEY,))
+        lock_schema(conn)
         conn.execute(_CREATE_TABLE)
         applied = {row[0]: row for row in conn.execute(_APPLIED)}
     return [m for m in discover_migrations(directory) if m.version not in applied]
 
 
-def apply_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Apply every missing migration in order; return those applied by this call.
+def apply_migrations(conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR,
+                     views_directory: Traversable = VIEWS_DIR) -> list[Migration]:
+    """Apply every missing migration in order, then the analytics views of
+    ``views_directory``; return the migrations applied by this call.
 
     Safe to run repeatedly and from several processes at once.
     """
@@ -93,7 +96,7 @@ def apply_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR)
     applied_now: list[Migration] = []
     for migration in migrations:
         with conn.transaction():
-            conn.execute(_LOCK, (_ADVISORY_LOCK_KEY,))
+            lock_schema(conn)
             conn.execute(_CREATE_TABLE)
             applied = {row[0]: row for row in conn.execute(_APPLIED)}
             if migration.version in applied:
@@ -113,4 +116,5 @@ def apply_migrations(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR)
                 ) from exc
             conn.execute(_RECORD, (migration.version, migration.name, migration.checksum))
             applied_now.append(migration)
+    apply_views(conn, views_directory)
     return applied_now

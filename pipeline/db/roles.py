@@ -116,6 +116,6 @@ def drop_reader(conn: psycopg.Connection, role: str) -> None:
             for statement in _REVOKES:
                 conn.execute(_format(statement, role, database))
             conn.execute(_format(_DROP, role, database))
-    except (psycopg.errors.DependentObjectsStillReferenced,
+    except (psycopg.errors.DependentObjectsStillExist,
             psycopg.errors.InsufficientPrivilege) as exc:
         raise DatabasePermissionError(f"cannot drop role {role!r}: {str(exc).strip()}") from None

@@ -1,0 +1,45 @@
+-- analytics.articles: the current definition, re-applied by every upgrade (see sql/README.md).
+
+CREATE VIEW analytics.articles AS
+SELECT a.article_id,
+       a.url,
+       a.source,
+       a.title,
+       a.authors,
+       a.published_at,
+       a.published_date,
+       a.published_date_only,
+       a.language,
+       a.description,
+       a.body,
+       a.word_count,
+       a.version,
+       a.first_seen_at,
+       a.last_seen_at,
+       a.updated_at,
+       (SELECT count(*) FROM warehouse.articles d
+        WHERE d.duplicate_of = a.article_id)::integer AS syndication_count,
+       a.search_vector
+FROM warehouse.articles a
+WHERE a.duplicate_of IS NULL;
+
+COMMENT ON VIEW analytics.articles IS
+'One row per original article: duplicates (syndicated or copied articles) are left out and counted in syndication_count. Start here. Full-text search: WHERE search_vector @@ websearch_to_tsquery(''english'', ''climate policy'') ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery(''english'', ''climate policy'')) DESC (see docs/analyst-queries.sql).';
+COMMENT ON COLUMN analytics.articles.article_id IS 'Stable identifier of the article; never reused.';
+COMMENT ON COLUMN analytics.articles.url IS 'Canonical URL of the article (as the site declares it, else the fetched URL); unique.';
+COMMENT ON COLUMN analytics.articles.source IS 'Name of the news source in the sources file, e.g. ''example-times''.';
+COMMENT ON COLUMN analytics.articles.title IS 'Headline as published (latest version).';
+COMMENT ON COLUMN analytics.articles.authors IS 'Author names as published, in byline order; empty array when the page names no author.';
+COMMENT ON COLUMN analytics.articles.published_at IS 'Publication time in UTC. NULL when the page gives no date. When only the day is known (published_date_only), this is midnight UTC of that day.';
+COMMENT ON COLUMN analytics.articles.published_date IS 'Publication day in UTC (the date part of published_at). NULL when the page gives no date.';
+COMMENT ON COLUMN analytics.articles.published_date_only IS 'True when the page gives the publication day but not the time of day.';
+COMMENT ON COLUMN analytics.articles.language IS 'ISO 639-1 language code of the text, e.g. ''en''; NULL when unknown.';
+COMMENT ON COLUMN analytics.articles.description IS 'Summary or standfirst given by the page (meta description); NULL when there is none.';
+COMMENT ON COLUMN analytics.articles.body IS 'Article text without navigation, ads or comments; paragraphs separated by a blank line (latest version).';
+COMMENT ON COLUMN analytics.articles.word_count IS 'Number of words in body (runs of non-space characters). NULL for an article loaded moments ago, until its run has indexed it (within the same run, right after the source''s load).';
+COMMENT ON COLUMN analytics.articles.version IS 'Revision number: 1 when first loaded, +1 each time the title or body changed. Earlier versions are in analytics.article_versions.';
+COMMENT ON COLUMN analytics.articles.first_seen_at IS 'When newsflow first loaded this article (UTC).';
+COMMENT ON COLUMN analytics.articles.last_seen_at IS 'When newsflow last fetched this article (UTC), changed or not.';
+COMMENT ON COLUMN analytics.articles.updated_at IS 'When the title, body or metadata (authors, dates, language, description) last changed (UTC).';
+COMMENT ON COLUMN analytics.articles.syndication_count IS 'Number of other articles (on this or other sources) that are exact or near copies of this one; 0 when none.';
+COMMENT ON COLUMN analytics.articles.search_vector IS 'Full-text search index of title (weight A) and body (weight B), stemmed in the article''s language (simple, i.e. unstemmed, when the language is unknown). Match it with websearch_to_tsquery(''english'', ''...'') or analytics.search_config(language). NULL for an article loaded moments ago, until its run has indexed it (within the same run, right after the source''s load).';

@@ -1,0 +1,60 @@
+-- analytics.crawl_run_sources: the current definition, re-applied by every upgrade (see sql/README.md).
+
+CREATE VIEW analytics.crawl_run_sources AS
+SELECT s.run_id,
+       s.source,
+       r.trigger,
+       s.started_at,
+       s.finished_at,
+       s.status,
+       s.pages_discovered,
+       s.pages_fetched,
+       s.articles_new,
+       s.articles_updated,
+       s.articles_unchanged,
+       s.duplicates,
+       s.not_article,
+       s.failed,
+       (s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates)::double precision
+           / nullif(s.pages_fetched - s.held_by_date, 0) AS article_share,
+       (s.quality -> 'metrics' ->> 'title_share')::double precision AS title_share,
+       (s.quality -> 'metrics' ->> 'date_share')::double precision AS date_share,
+       (s.quality -> 'metrics' ->> 'author_share')::double precision AS author_share,
+       (s.quality -> 'metrics' ->> 'empty_body_share')::double precision AS empty_body_share,
+       (s.quality ->> 'checked')::boolean AS quality_checked,
+       ARRAY(SELECT jsonb_array_elements_text(
+                 CASE WHEN jsonb_typeof(s.quality -> 'breaches') = 'array'
+                      THEN s.quality -> 'breaches' ELSE '[]'::jsonb END)) AS quality_breaches,
+       s.error,
+       s.held_by_date,
+       s.discovery_failed
+FROM warehouse.crawl_run_sources s
+JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
+ORDER BY s.started_at DESC, s.source;
+
+COMMENT ON VIEW analytics.crawl_run_sources IS
+'One row per source in each run, newest first, with its counts and the extraction-quality figures of the checks that run after each load. Use it to spot a source whose extraction got worse (a site redesign).';
+COMMENT ON COLUMN analytics.crawl_run_sources.run_id IS 'The run (analytics.crawl_runs.run_id).';
+COMMENT ON COLUMN analytics.crawl_run_sources.source IS 'Name of the news source.';
+COMMENT ON COLUMN analytics.crawl_run_sources.trigger IS 'What started the run (see analytics.crawl_runs.trigger).';
+COMMENT ON COLUMN analytics.crawl_run_sources.started_at IS 'When this source''s part of the run started (UTC).';
+COMMENT ON COLUMN analytics.crawl_run_sources.finished_at IS 'When this source''s part of the run finished (UTC); NULL while running.';
+COMMENT ON COLUMN analytics.crawl_run_sources.status IS '''running'', ''success'' or ''failed'' (see error).';
+COMMENT ON COLUMN analytics.crawl_run_sources.pages_discovered IS 'Article URLs found for this source.';
+COMMENT ON COLUMN analytics.crawl_run_sources.pages_fetched IS 'Pages of this source downloaded (or found unchanged).';
+COMMENT ON COLUMN analytics.crawl_run_sources.articles_new IS 'Articles loaded for the first time.';
+COMMENT ON COLUMN analytics.crawl_run_sources.articles_updated IS 'Known articles whose text or metadata changed.';
+COMMENT ON COLUMN analytics.crawl_run_sources.articles_unchanged IS 'Known articles fetched again without change.';
+COMMENT ON COLUMN analytics.crawl_run_sources.duplicates IS 'Articles found to be copies of another article.';
+COMMENT ON COLUMN analytics.crawl_run_sources.not_article IS 'Fetched pages that were not articles.';
+COMMENT ON COLUMN analytics.crawl_run_sources.failed IS 'Article pages that could not be fetched or extracted (sitemaps, feeds and section pages: discovery_failed).';
+COMMENT ON COLUMN analytics.crawl_run_sources.article_share IS 'Share (0-1) of the pages fetched for this run''s window that yielded an article (new, updated, unchanged or duplicate); pages held for another day are left out. NULL when none were fetched.';
+COMMENT ON COLUMN analytics.crawl_run_sources.title_share IS 'Share (0-1) of the articles loaded in this run that have a title; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.date_share IS 'Share (0-1) of the articles loaded in this run that have a publication date; NULL when not checked.';
+COMMENT ON COLUMN analytics.crawl_run_sources.author_share IS 'Share (0-1) of the articles loaded in this run that name an author; NULL when not checked.';
+COMMENT ON COLUMN analytics.crawl_run_sources.empty_body_share IS 'Share (0-1) of the articles loaded in this run whose body is empty; NULL when not checked.';
+COMMENT ON COLUMN analytics.crawl_run_sources.quality_checked IS 'True when the quality checks ran; false when the run fetched too few pages to judge; NULL before the checks ran.';
+COMMENT ON COLUMN analytics.crawl_run_sources.quality_breaches IS 'The quality checks that failed, in words; empty when all passed or none ran.';
+COMMENT ON COLUMN analytics.crawl_run_sources.error IS 'Why this source failed; NULL on success.';
+COMMENT ON COLUMN analytics.crawl_run_sources.held_by_date IS 'Fetched articles published outside the run''s window, left for the run that covers their day.';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_failed IS 'Sitemaps, feeds and section pages that could not be fetched or parsed (the crawl went on with the rest); not counted in failed.';
