@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from a clone without installing
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.steps import run_pipeline  # noqa: E402
+from pipeline.local_run import run_pipeline  # noqa: E402
 
 HOT_FUNCTIONS = 15
 

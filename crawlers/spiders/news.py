@@ -31,8 +31,8 @@ from crawlers.discovery import (Discovered, MalformedDocument, parse_feed, parse
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.outcomes import failure_reason, failure_record, response_record
-from crawlers.policy import Window
 from crawlers.state import CrawlStateStore, FetchRecord
+from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 

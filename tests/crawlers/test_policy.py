@@ -1,8 +1,8 @@
 from datetime import date, datetime, timedelta, timezone
 
 from crawlers.discovery import Discovered
-from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
-                             failure_wait)
+from crawlers.policy import Decision, KnownState, conditional_headers, decide, failure_wait
+from pipeline.window import Window
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
 REVISIT = timedelta(days=7)

@@ -10,7 +10,8 @@ import pytest
 
 from pipeline.config import CrawlLimits, Settings
 from pipeline.results_file import read_results
-from pipeline.steps import extracted_path, run_pipeline
+from pipeline.local_run import run_pipeline
+from pipeline.steps import extracted_path
 from tests.crawlers.site import TestSite
 from tests.faults import garbage
 
