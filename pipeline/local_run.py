@@ -51,7 +51,7 @@ def _process_source(settings: Settings, plan: RunPlan, source: str,
     except NewsflowError as exc:
         log.error("source %s failed: %s", source, exc)
         if not isinstance(exc, QualityCheckError):  # check_source already recorded it
-            steps.fail_source(settings, plan, source, str(exc))
+            steps.fail_source(settings, plan, source, exc)
         return {"source": source, "error": str(exc)}
 
 

@@ -110,8 +110,12 @@ def _source(plan: RunPlan, name: str) -> Source:
     return select_sources(load_sources(plan.sources_file), [name])[0]
 
 
-def fail_source(settings: Settings, plan: RunPlan, source: str, error: str) -> None:
-    """Record that ``source`` failed in this run, with a one-line reason."""
+def fail_source(settings: Settings, plan: RunPlan, source: str,
+                error: BaseException | str) -> None:
+    """Record that ``source`` failed in this run, with the first line of ``error`` as the
+    reason (an exception without a message: its type's name)."""
+    if isinstance(error, str) and not error.strip():
+        error = "failed (no reason given)"
     with connect(prepare_database(settings)) as conn:
         runs.start_source_if_missing(conn, plan.run_id, source)
         runs.finish_source(conn, plan.run_id, source, error=first_line(error))

@@ -43,7 +43,7 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
     monkeypatch.setattr(steps, "load_source", step("load"))
     monkeypatch.setattr(steps, "check_source", step("check"))
     monkeypatch.setattr(steps, "fail_source", lambda settings, plan, source, error:
-                        recorded.append(("fail", source, error)))
+                        recorded.append(("fail", source, str(error))))
     return recorded
 
 
