@@ -1,3 +1,5 @@
+"""Discovery documents: sitemaps, feeds and robots.txt parsed into discovered URLs."""
+
 import gzip
 from datetime import date, datetime, timezone
 from pathlib import Path

@@ -1,3 +1,5 @@
+"""Whether a discovered URL is fetched: date window, failed recently, unchanged."""
+
 from datetime import date, datetime, timedelta, timezone
 
 from crawlers.discovery import Discovered
