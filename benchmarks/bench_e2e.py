@@ -10,7 +10,7 @@ The bundled sample site (``devtools.sample_site``: three publications, their sit
 feed and section pages, copies and trap pages) serves about N article pages of
 ``--page-kb`` KB on loopback (default 5,000 of 100 KB). Against a fresh database,
 ``benchmarks/pipeline_run.py`` runs the pipeline in a child process exactly as
-``newsflow run`` does (``pipeline.steps.run_pipeline``: discovery, polite fetching,
+``newsflow run`` does (``pipeline.local_run.run_pipeline``: discovery, polite fetching,
 WARC archive, extraction, dedup, load, quality checks; the sources file the site
 writes, default settings); ``benchmarks/procmem.py`` samples the child's process tree
 (the run, its crawler child, its extraction workers) for peak memory and CPU by role.
@@ -377,7 +377,7 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
         "sample site (three publications: sitemap index, RSS feed, section pages with link "
         "following, ~10 % copies, the trap pages) is served from the benchmark's process on "
         f"loopback with {main['page_kb']} KB article pages. Each run is "
-        "`pipeline.steps.run_pipeline` (what `newsflow run` calls) in its own process "
+        "`pipeline.local_run.run_pipeline` (what `newsflow run` calls) in its own process "
         "against a fresh database, with default settings and the site's sources file "
         "(`download_delay: 0`; 2 requests per host, the default).",
         "",

@@ -6,7 +6,7 @@ Usage (the end-to-end benchmark starts this as a child process)::
 
 Configuration comes from the environment like any newsflow command
 (``NEWSFLOW_HOME``, ``NEWSFLOW_DATABASE_URL``, ``NEWSFLOW_SOURCES``, ...). Calls
-``pipeline.steps.run_pipeline`` (what the CLI calls) and writes to RESULT.json: the run
+``pipeline.local_run.run_pipeline`` (what the CLI calls) and writes to RESULT.json: the run
 report's counts and status, its wall time, the wall time of each source's stages
 (derived from the progress messages the CLI shows) and this process's own peak RSS.
 With ``--profile`` the run is sampled by pyinstrument and its call tree is written as
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.steps import run_pipeline
+from pipeline.local_run import run_pipeline
 
 HOT_FUNCTIONS = 15
 

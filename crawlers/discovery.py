@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime
 from typing import Iterator, Literal
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from crawlers.canonical import try_canonical
+from pipeline.utc import parse_utc
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 """A gzipped sitemap may not expand beyond this (the sitemap protocol allows 50 MB)."""
@@ -66,31 +66,6 @@ class Sitemap:
     children: tuple[str, ...] = ()
     """Child sitemap URLs of a sitemap index (as written)."""
     pages: tuple[Discovered, ...] = ()
-
-
-# --- dates ------------------------------------------------------------------------------
-
-def parse_date(text: str | None) -> datetime | None:
-    """A W3C datetime (``2024-05-01``, ``2024-05-01T10:00:00+02:00``, ``...Z``) or an
-    RFC 822 date (``Wed, 01 May 2024 10:00:00 GMT``) as aware UTC; None if unreadable.
-    Values without a zone are taken as UTC."""
-    if not text:
-        return None
-    text = text.strip()
-    if not text:
-        return None
-    value: datetime | None = None
-    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
-        value = datetime.fromisoformat(candidate)
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 # --- XML --------------------------------------------------------------------------------
@@ -180,9 +155,9 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
             continue
         loc, url = found
         news = next(_children(node, "news"), None)
-        published = parse_date(_text(news, "publication_date")) if news is not None else None
+        published = parse_utc(_text(news, "publication_date")) if news is not None else None
         pages.append(Discovered(
-            url=url, fetch_url=loc, lastmod=parse_date(_text(node, "lastmod")),
+            url=url, fetch_url=loc, lastmod=parse_utc(_text(node, "lastmod")),
             published=published, title=_text(news, "title") if news is not None else None,
             via="news" if news is not None else "sitemap"))
     return Sitemap(pages=tuple(pages))
@@ -230,7 +205,7 @@ def _rss_items(root: etree._Element, base_url: str | None) -> Iterator[Discovere
         if found is None:
             continue
         link, url = found
-        published = parse_date(_text(item, "pubdate")) or parse_date(_text(item, "date"))
+        published = parse_utc(_text(item, "pubdate")) or parse_utc(_text(item, "date"))
         yield Discovered(url=url, fetch_url=link, published=published,
                          title=_text(item, "title"), via="rss")
 
@@ -247,6 +222,6 @@ def _atom_entries(root: etree._Element, base_url: str | None) -> Iterator[Discov
             continue
         href, url = found
         yield Discovered(url=url, fetch_url=href,
-                         lastmod=parse_date(_text(entry, "updated")),
-                         published=parse_date(_text(entry, "published")),
+                         lastmod=parse_utc(_text(entry, "updated")),
+                         published=parse_utc(_text(entry, "published")),
                          title=_text(entry, "title"), via="atom")

@@ -18,9 +18,10 @@ from typing import Callable, Iterable
 
 from crawlers.canonical import host_of
 from crawlers.discovery import Discovered
-from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
+from crawlers.policy import (Decision, KnownState, conditional_headers, decide,
                              decide_navigation)
 from crawlers.state import CrawlStateStore, FetchRecord
+from pipeline.window import Window
 
 MAX_URL_LENGTH = 2083
 """Longer URLs are recorded as failed (``url_too_long``) and never requested; Scrapy's

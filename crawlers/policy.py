@@ -33,10 +33,11 @@ failure of one is reported on every run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from crawlers.discovery import Discovered
+from pipeline.window import Window
 
 DONE_OUTCOMES = frozenset({"fetched", "not_modified", "not_html", "canonical_elsewhere"})
 """Outcomes after which a page counts as having been fetched (no need to retry it)."""
@@ -71,20 +72,6 @@ class KnownState:
     @property
     def fetched_before(self) -> bool:
         return self.last_fetched_at is not None and self.outcome in DONE_OUTCOMES
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The run's inclusive date window (None: open on that side)."""
-
-    since: date | None = None
-    until: date | None = None
-
-    def contains(self, day: date | None) -> bool:
-        """True for an unknown day or a day inside the window."""
-        if day is None:
-            return True
-        return not ((self.since and day < self.since) or (self.until and day > self.until))
 
 
 def failure_wait(failed_attempts: int, *, retry_failed: timedelta,

@@ -24,7 +24,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -33,6 +32,7 @@ from crawlers.result import CrawlResult
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError, CrawlError
 from pipeline.sources import Source
+from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def stop_crawls() -> None:
 
 
 def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
-                  database_url: str, since: date | None = None, until: date | None = None,
+                  database_url: str, window: Window = Window(),
                   max_pages: int | None = None, prepare_next: bool = False
                   ) -> list[CrawlResult]:
     """Crawl ``sources`` one after the other, each in a child process.
@@ -83,12 +83,11 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
     The process of each next source starts while the crawl before it runs; with
     ``prepare_next``, so does one for a crawl the caller starts after this call.
 
-    Raises ``CrawlError`` for unusable input (a window that ends before it starts, a
-    source with nothing to crawl) and ``ArchiveError`` when the archive directory cannot
-    be created; everything that goes wrong during a crawl is in the results.
+    Raises ``CrawlError`` for unusable input (a source with nothing to crawl) and
+    ``ArchiveError`` when the archive directory cannot be created (a window that ends
+    before it starts cannot even be built: ``WindowError``); everything that goes wrong
+    during a crawl is in the results.
     """
-    if since and until and since > until:
-        raise CrawlError(f"--since {since} is after --until {until}; swap them")
     if max_pages is not None and max_pages < 1:
         raise CrawlError(f"max_pages must be at least 1, got {max_pages}")
     for source in sources:
@@ -105,7 +104,7 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
     for position, source in enumerate(sources, start=1):
         job = CrawlJob(source=source, run_id=run_id, database_url=database_url,
                        archive_dir=settings.archive_dir.resolve(), user_agent=settings.user_agent,
-                       since=since, until=until, max_pages=max_pages,
+                       since=window.since, until=window.until, max_pages=max_pages,
                        revisit_days=settings.revisit_days,
                        retry_failed_hours=settings.retry_failed_hours, limits=settings.crawl)
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"

@@ -1,7 +1,7 @@
 """Wiring shared by the newsflow DAGs: settings, error mapping, retries, callbacks.
 
 Nothing here runs when a DAG file is parsed except building constants: the database,
-the sources file and ``pipeline.steps`` are only touched inside running tasks, so the
+the sources file and ``pipeline`` steps are only touched inside running tasks, so the
 dag-processor stays fast and never needs the database or the network.
 
 How a step's error becomes a task outcome:
@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, ParamSpec, TypeVar
 
 from airflow.sdk import Param
 
@@ -27,8 +27,13 @@ from pipeline.errors import first_line
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
+    from pipeline.run_plan import RunPlan
+    from pipeline.window import Window
 
 log = logging.getLogger("newsflow.dags")
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 CONNECTION_ID = "newsflow_db"
 """Airflow connection that, when defined, names the newsflow database."""
@@ -38,11 +43,15 @@ CRAWL_POOL = "newsflow_crawl"
 
 Airflow cannot give each index of a mapped task its own pool (apache/airflow#33657), so
 per-host exclusivity is a PostgreSQL advisory lock per source host (``host_locks``).
+Its size lives in Airflow's metadata database, not here: ``scripts/airflow-local.sh``
+creates it with NEWSFLOW_CRAWL_POOL_SLOTS slots (default 4), production with
+``airflow pools set`` (docs/airflow.md).
 """
-CRAWL_POOL_SLOTS = 4
 
 START_DATE = datetime(2026, 1, 1)
 TAGS = ["newsflow"]
+OWNER = "newsflow"
+"""The owner every newsflow task shows in the UI (``default_args``)."""
 
 # Timeouts: generous bounds that still catch a hung task.
 TIMEOUT_START = timedelta(minutes=10)
@@ -154,30 +163,27 @@ def external_id(context: Mapping[str, Any]) -> str:
     return f"{context['dag'].dag_id}:{key}"
 
 
-def run_window(context: Mapping[str, Any]) -> tuple[date, date]:
+def run_window(context: Mapping[str, Any]) -> "Window":
     """The run's [since, until] days: the params when given, else its data interval.
 
-    See ``pipeline.steps.window_for_interval``: with the nightly DAG's
+    See ``pipeline.window.Window.for_interval``: with the nightly DAG's
     ``CronDataIntervalTimetable`` a scheduled run covers the day before it runs and a
     backfill run covers its own day. One param given alone is completed from the other
     end of the interval window.
     """
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from pipeline.steps import window_for_interval
+    from pipeline.window import Window
 
     params = context["params"]
     since = parse_date(params.get("since"), "since")
     until = parse_date(params.get("until"), "until")
     if since is None or until is None:
-        default_since, default_until = window_for_interval(
+        interval = Window.for_interval(
             _plain(context.get("data_interval_start")), _plain(context.get("data_interval_end")),
             _plain(context.get("logical_date")))
-        since = since or default_since
-        until = until or max(default_until, since)
-    if since > until:
-        raise AirflowFailException(f"param since ({since}) is after until ({until}); swap them")
-    return since, until
+        assert interval.since is not None and interval.until is not None
+        since = since or interval.since
+        until = until or max(interval.until, since)
+    return call_step(Window, since, until)  # since after until: fails without retry
 
 
 def _plain(moment: datetime | None) -> datetime | None:
@@ -189,18 +195,26 @@ def _plain(moment: datetime | None) -> datetime | None:
 
 
 def start_run(context: Mapping[str, Any]) -> dict[str, Any]:
-    """``pipeline.steps.start_run`` for this DAG run, from its params and window."""
+    """``pipeline.steps.start_run`` for this DAG run, from its params and window; the
+    plan in its XCom form (``RunPlan.to_xcom``)."""
     from pipeline import steps
 
     params = context["params"]
-    since, until = run_window(context)
+    window = run_window(context)
     plan = call_step(steps.start_run, settings(), sources_file=params.get("sources_file") or None,
-                     source_names=list(params.get("source") or ()), since=since, until=until,
+                     source_names=list(params.get("source") or ()), window=window,
                      max_pages=params.get("max_pages"), trigger="airflow",
                      external_id=external_id(context))
-    log.info("run %s covers %s..%s for %d source(s): %s", plan["run_id"], since, until,
-             len(plan["sources"]), ", ".join(plan["sources"]))
-    return plan
+    log.info("run %s covers %s..%s for %d source(s): %s", plan.run_id, window.since,
+             window.until, len(plan.sources), ", ".join(plan.sources))
+    return plan.to_xcom()
+
+
+def run_plan(plan: Mapping[str, Any]) -> "RunPlan":
+    """The ``RunPlan`` of ``start_run``'s XCom; AirflowFailException when malformed."""
+    from pipeline.run_plan import RunPlan
+
+    return call_step(RunPlan.from_xcom, plan)
 
 
 def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -211,7 +225,7 @@ def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
 
     if not plan:
         raise AirflowFailException("start_run did not produce a run plan; see its log")
-    report = call_step(steps.finish_run, settings(), dict(plan))
+    report = call_step(steps.finish_run, settings(), run_plan(plan))
     log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     for name, outcome in sorted(report.get("sources", {}).items()):
         log.info("  %s: %s%s", name, outcome.get("status"),
@@ -236,15 +250,16 @@ def verdict(report: Mapping[str, Any]) -> str:
 
 
 def reprocess(context: Mapping[str, Any]) -> dict[str, Any]:
-    """``pipeline.steps.reprocess`` from the reprocess DAG's params; the run report."""
-    from pipeline import steps
+    """``pipeline.reprocess.reprocess`` from the reprocess DAG's params; the run report."""
+    from pipeline.reprocess import reprocess as reprocess_step
+    from pipeline.window import Window
 
     params = context["params"]
-    since = parse_date(params.get("since"), "since")
-    until = parse_date(params.get("until"), "until")
-    report = call_step(steps.reprocess, settings(),
+    window = call_step(Window, parse_date(params.get("since"), "since"),
+                       parse_date(params.get("until"), "until"))
+    report = call_step(reprocess_step, settings(),
                        extractor_version_below=params.get("extractor_version_below") or None,
-                       since=since, until=until,
+                       window=window,
                        source_names=list(params.get("source") or ()),
                        external_id=external_id(context))
     log.info("reprocess run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
@@ -253,8 +268,8 @@ def reprocess(context: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- running steps ---------------------------------------------------------------------
 
-def call_step(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a ``pipeline.steps`` function, mapping its errors to task outcomes (see top)."""
+def call_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a ``pipeline`` function, mapping its errors to task outcomes (see top)."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from pipeline.errors import NewsflowError
@@ -282,18 +297,19 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
 
     get_current_context()[MAP_INDEX_KEY] = source  # names the map index in the UI
     current = settings()
+    the_plan = run_plan(plan)
     try:
         if step_name == "crawl_source":
-            with host_locks(current, plan, source):
-                return call_step(steps.crawl_source, current, dict(plan), source)
-        return call_step(getattr(steps, step_name), current, dict(plan), source)
+            with host_locks(current, the_plan, source):
+                return call_step(steps.crawl_source, current, the_plan, source)
+        return call_step(getattr(steps, step_name), current, the_plan, source)
     except AirflowRescheduleException:  # host busy: not a failure
         raise
     except BaseException as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         if not isinstance(cause, QualityCheckError):  # check_source recorded it already
             try:
-                steps.fail_source(current, dict(plan), source,
+                steps.fail_source(current, the_plan, source,
                                   f"{step_name.removesuffix('_source')}: {first_line(cause)}")
             except Exception:
                 log.exception("could not record the failure of source %s", source)
@@ -306,7 +322,7 @@ _TRY_HOST_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('newsflow-crawl-h
 
 
 @contextmanager
-def host_locks(current: "Settings", plan: Mapping[str, Any], source: str) -> Iterator[None]:
+def host_locks(current: "Settings", plan: "RunPlan", source: str) -> Iterator[None]:
     """Hold a session advisory lock per host of ``source`` while the crawl runs.
 
     When another run (a backfill next to the nightly run, say) holds one of them, the
@@ -318,7 +334,7 @@ def host_locks(current: "Settings", plan: Mapping[str, Any], source: str) -> Ite
     from pipeline.db import connect, prepare_database
     from pipeline.sources import load_sources, select_sources
 
-    hosts = sorted(select_sources(load_sources(plan["sources_file"]), [source])[0].hosts)
+    hosts = sorted(select_sources(load_sources(plan.sources_file), [source])[0].hosts)
     with connect(prepare_database(current), autocommit=True) as conn:
         for host in hosts:
             if not conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()[0]:

@@ -40,7 +40,8 @@ DAG_ID = "newsflow_nightly"
     max_active_runs=1,
     tags=nf.TAGS,
     doc_md=__doc__,
-    default_args={"on_failure_callback": nf.on_task_failure, **nf.DB_RETRIES},
+    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure,
+                  **nf.DB_RETRIES},
     params={
         "sources_file": Param(None, type=["null", "string"], title="Sources file",
                               description="Path of the sources file on the workers; "
@@ -63,7 +64,7 @@ def newsflow_nightly() -> None:
     @task(execution_timeout=nf.TIMEOUT_REPORT, **nf.NO_RETRIES)
     def source_names(plan: dict[str, Any]) -> list[str]:
         """The sources of the run, one mapped group each."""
-        return list(plan["sources"])
+        return list(nf.run_plan(plan).sources)
 
     @task_group(group_id="source")
     def per_source(plan: dict[str, Any], source: str) -> None:

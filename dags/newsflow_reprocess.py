@@ -33,7 +33,8 @@ DAG_ID = "newsflow_reprocess"
     max_active_runs=1,
     tags=nf.TAGS,
     doc_md=__doc__,
-    default_args={"on_failure_callback": nf.on_task_failure, **nf.DB_RETRIES},
+    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure,
+                  **nf.DB_RETRIES},
     params={
         "extractor_version_below": Param(
             None, type=["null", "string"], title="Extractor version below",

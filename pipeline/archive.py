@@ -10,7 +10,7 @@ source is.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
@@ -20,6 +20,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.errors import ArchiveError
 from pipeline.records import FetchedPage
+from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -96,20 +97,19 @@ def _read_at(handle: BinaryIO, offset: int, warc_path: str) -> tuple[dict[str, s
 
 
 def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str,
-                       window: tuple[date | None, date | None] = (None, None)
-                       ) -> Iterator[FetchedPage]:
+                       window: Window = Window()) -> Iterator[FetchedPage]:
     """Every page of ``source`` waiting for extraction, read from the archive.
 
     Pages held back by an earlier run's date window (``held_published_at``) come only
-    when ``window`` (inclusive days, None = open) holds their publication date.
+    when ``window`` holds their publication date.
     A page whose record cannot be read is logged and skipped (it stays pending).
     """
     yield from _pages(conn, archive_dir, _PENDING,
-                      {"source": source, "since": window[0], "until": window[1]})
+                      {"source": source, "since": window.since, "until": window.until})
 
 
 def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, source: str,
-                              window: tuple[date | None, date | None], *, run_id: int,
+                              window: Window, *, run_id: int,
                               wait_for_crawl: Callable[[float], bool],
                               poll_s: float = POLL_S) -> Iterator[FetchedPage]:
     """The pages of ``source`` waiting for extraction, as the running crawl stores them.
@@ -134,7 +134,8 @@ def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, sourc
             yield page
         finished = wait_for_crawl(0 if found else poll_s)
     yield from _pages(conn, archive_dir, _PENDING,
-                      {"source": source, "since": window[0], "until": window[1]}, skip=seen)
+                      {"source": source, "since": window.since, "until": window.until},
+                      skip=seen)
 
 
 def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: str,

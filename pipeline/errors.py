@@ -69,6 +69,14 @@ class InputFileError(PermanentError):
     """A file given on the command line (e.g. a WARC file) cannot be read as that kind of file."""
 
 
+class WindowError(PermanentError):
+    """A date window ends before it starts (since after until)."""
+
+
+class RunPlanError(PermanentError):
+    """A run plan (``start_run``'s result, an XCom between DAG tasks) is malformed."""
+
+
 class CrawlError(NewsflowError):
     """A crawl could not run at all (individual page failures are not errors)."""
 

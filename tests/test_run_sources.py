@@ -1,6 +1,6 @@
-"""``run_sources``: a source is extracted while its crawl runs and loaded after it; the
-next source's crawl overlaps this source's load; crawls stay one at a time and in order;
-failures are recorded per source.
+"""``local_run.run_sources``: a source is extracted while its crawl runs and loaded after
+it; the next source's crawl overlaps this source's load; crawls stay one at a time and in
+order; failures are recorded per source.
 
 The step functions are replaced by recorders (the steps themselves are tested with
 real PostgreSQL and Scrapy in their own modules and in the end-to-end tests).
@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-from pipeline import steps
+from pipeline import local_run, steps
 from pipeline.errors import CrawlError
+from pipeline.run_plan import RunPlan
 
 STEP_S = 0.2
 
@@ -42,8 +43,12 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
     monkeypatch.setattr(steps, "load_source", step("load"))
     monkeypatch.setattr(steps, "check_source", step("check"))
     monkeypatch.setattr(steps, "fail_source", lambda settings, plan, source, error:
-                        recorded.append(("fail", source, error)))
+                        recorded.append(("fail", source, str(error))))
     return recorded
+
+
+def _plan(*sources: str) -> RunPlan:
+    return RunPlan(run_id=1, sources=sources, sources_file="unused.yaml")
 
 
 def _index(events, *event) -> int:
@@ -51,7 +56,7 @@ def _index(events, *event) -> int:
 
 
 def test_a_source_is_extracted_while_its_crawl_runs_and_loaded_after_it(events) -> None:
-    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
+    local_run.run_sources(None, _plan("a", "b"))
     # (b's extraction starts once a is loaded and checked, here after b's short crawl)
     assert _index(events, "extract", "a", "start") < _index(events, "crawl", "a", "end")
     for source in ("a", "b"):
@@ -59,19 +64,19 @@ def test_a_source_is_extracted_while_its_crawl_runs_and_loaded_after_it(events) 
 
 
 def test_next_crawl_runs_while_the_previous_source_is_loaded(events) -> None:
-    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b"]})
+    local_run.run_sources(None, _plan("a", "b"))
     assert _index(events, "crawl", "b", "start") < _index(events, "load", "a", "end")
 
 
 def test_crawls_run_one_at_a_time_in_source_order(events) -> None:
-    steps.run_sources(None, {"run_id": 1, "sources": ["a", "b", "c"]})
+    local_run.run_sources(None, _plan("a", "b", "c"))
     crawls = [(source, edge) for what, source, edge in events if what == "crawl"]
     assert crawls == [("a", "start"), ("a", "end"), ("b", "start"), ("b", "end"),
                       ("c", "start"), ("c", "end")]
 
 
 def test_a_failed_crawl_is_recorded_and_the_other_sources_go_on(events) -> None:
-    steps.run_sources(None, {"run_id": 1, "sources": ["bad", "b"]})
+    local_run.run_sources(None, _plan("bad", "b"))
     assert ("fail", "bad", "crawl of bad failed: boom") in events
     assert ("load", "bad", "start") not in events  # its pages stay pending
     assert ("check", "b", "end") in events

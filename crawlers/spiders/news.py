@@ -33,8 +33,8 @@ from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.middlewares.robots import origin_of, robots_versions
 from crawlers.outcomes import (failure_reason, failure_record, navigation_failure_record,
                                navigation_record, response_record)
-from crawlers.policy import Window
 from crawlers.state import CrawlStateStore, FetchRecord
+from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from pipeline import runs
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
 from pipeline.db import connect
+from pipeline.window import Window
 
 COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_failed_recently",
            "skipped_by_robots", "fetched", "not_modified", "failed", "discovery_failed",
@@ -37,16 +38,14 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     when a crawl failed.
     """
     from crawlers.run import crawl_sources
-    from pipeline.errors import CrawlError
 
-    if since and until and since > until:
-        raise CrawlError(f"--since {since} is after --until {until}; swap them")
+    window = Window(since, until)
     chosen = ctx.sources(sources_file, source_names)
     url = ctx.database()
     settings = ctx.settings
     with connect(url) as conn:
-        run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=since,
-                                 until=until, trigger="cli")
+        run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=window.since,
+                                 until=window.until, trigger="cli")
         for source in chosen:
             runs.start_source(conn, run_id, source.name)
     results = []
@@ -55,7 +54,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
         for position, source in enumerate(chosen, start=1):
             with console.status(f"crawling {source.name}"):
                 (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=url,
-                                          since=since, until=until, max_pages=max_pages,
+                                          window=window, max_pages=max_pages,
                                           prepare_next=position < len(chosen))
             results.append(result)
             with connect(url) as conn, conn.transaction():

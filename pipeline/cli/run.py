@@ -11,8 +11,9 @@ from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
+from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
-from pipeline.steps import run_pipeline
+from pipeline.window import Window
 
 JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
                "duplicates", "not_article", "failed", "discovery_failed")
@@ -29,12 +30,13 @@ def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as
     Uses the same steps as the Airflow DAG. Exits 0 when the run succeeded, even if
     some pages failed; 1 when a source failed or the run itself failed.
     """
+    window = Window(since, until)
     console = Console(stderr=True)
     ctx.database()
     with console.status("starting") as status:
         report = run_pipeline(
-            ctx.settings, sources_file=sources_file, source_names=source_names, since=since,
-            until=until, max_pages=max_pages, trigger="cli",
+            ctx.settings, sources_file=sources_file, source_names=source_names, window=window,
+            max_pages=max_pages, trigger="cli",
             progress=lambda message: status.update(message))
     if as_json:
         click.echo(json.dumps({"run_id": report["run_id"],

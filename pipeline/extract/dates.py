@@ -6,9 +6,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from lxml.html import HtmlElement
+
+from pipeline.utc import as_utc, parse_utc
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 FUTURE_SLACK = timedelta(days=1)
@@ -38,6 +39,7 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
 )
 _URL_DATE_SEP = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,35 +53,14 @@ class DateCandidate:
 
 
 def parse_datetime(text: str) -> tuple[datetime, bool] | None:
-    """Parse an ISO 8601 or RFC 2822 timestamp to (UTC datetime, date_only).
-
-    Date-only values become 00:00 UTC; naive timestamps are taken as UTC.
-    """
+    """Parse an ISO 8601 or RFC 2822 timestamp to (UTC datetime, date_only)
+    (``pipeline.utc.parse_utc``: date-only values become 00:00 UTC; naive timestamps are
+    taken as UTC)."""
     text = (text or "").strip()
-    if not text:
+    value = parse_utc(text)
+    if value is None:
         return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return datetime.combine(date.fromisoformat(text), time(), timezone.utc), True
-        except ValueError:
-            return None
-    candidates = [text, text.replace(" ", "T", 1)]
-    if re.search(r"[+-]\d{2}$", text):
-        candidates.append(text + ":00")
-    for cand in candidates:
-        try:
-            value = datetime.fromisoformat(cand.replace("Z", "+00:00"))
-            break
-        except ValueError:
-            continue
-    else:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc), False
+    return value, _DATE_ONLY.fullmatch(text) is not None
 
 
 def _candidate(text: str | None, source: str) -> DateCandidate | None:
@@ -170,8 +151,7 @@ def date_candidates(
     if cand:
         out.append(cand)
     if discovered_at is not None:
-        value = discovered_at if discovered_at.tzinfo else discovered_at.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
+        value = as_utc(discovered_at)
         # Sitemaps often give a bare date, which arrives here as midnight.
         out.append(DateCandidate(value, value.time() == time(), "discovery"))
     return out

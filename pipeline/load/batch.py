@@ -31,7 +31,6 @@ errors.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Sequence
 
 import psycopg
@@ -45,6 +44,7 @@ from pipeline.load.prepare import PreparedBatch, prepare_batch
 from pipeline.load.upsert import Upserted, write_rows
 from pipeline.records import ExtractionResult
 from pipeline.runs import RunCounts, add_source_counts, start_source_if_missing
+from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,11 @@ _HOLD = "UPDATE warehouse.crawl_state SET held_published_at = %s WHERE url = %s"
 
 def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, run_id: int,
                source: str, near_duplicate_threshold: float = 0.8,
-               window: tuple[date | None, date | None] = (None, None)) -> RunCounts:
+               window: Window = Window()) -> RunCounts:
     """Deduplicate and load ``batch`` for ``source`` in run ``run_id``; commit; return
     the batch's counts (see module docstring).
 
-    ``window`` holds the inclusive first and last publication days to load (None: open).
+    ``window`` holds the publication days to load.
     Work the caller left uncommitted on ``conn`` is committed first, so the batch is a
     transaction of its own. Loading the same batch again changes nothing but
     ``last_seen_at``.
@@ -72,7 +72,7 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
     prepared = prepare_batch(batch, source=source, params=params, window=window)
     if prepared.skipped_by_date:
         log.info("%s: %d article(s) published outside the window %s..%s not loaded",
-                 source, prepared.skipped_by_date, window[0] or "", window[1] or "")
+                 source, prepared.skipped_by_date, window.since or "", window.until or "")
     try:
         if conn.info.transaction_status == TransactionStatus.INTRANS:
             conn.commit()

@@ -11,7 +11,7 @@ the database, so the CPU-heavy part of a load runs before its transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -20,8 +20,7 @@ from pipeline.dedup.fingerprint import fingerprints, usable
 from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
 from pipeline.records import Article, ExtractionResult, Fingerprint
 from pipeline.text import clean_authors, clean_optional, clean_text, clean_title
-
-Window = tuple[date | None, date | None]
+from pipeline.window import Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +70,7 @@ def in_window(published_at: datetime | None, window: Window | None) -> bool:
     """False only for a known publication date outside the inclusive window."""
     if published_at is None or window is None:
         return True
-    since, until = window
-    day = published_at.date()
-    return not ((since is not None and day < since) or (until is not None and day > until))
+    return window.contains(published_at.date())
 
 
 def _clean_url(url: str) -> str:

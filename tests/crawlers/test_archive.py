@@ -13,6 +13,7 @@ from pipeline import runs
 from pipeline.archive import (iter_archived_pages, iter_pages_while_crawling,
                               iter_pending_pages, read_record)
 from pipeline.errors import ArchiveError
+from pipeline.window import Window
 
 NOW = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
 
@@ -111,9 +112,9 @@ def test_a_page_held_for_its_date_comes_only_with_a_window_holding_that_date(db,
     db.execute("UPDATE warehouse.crawl_state SET held_published_at = '2026-03-01 09:00+00' "
                "WHERE url = 'http://a.com/0'")
     outside = [p.url for p in iter_pending_pages(db, archived, "s",
-                                                 (date(2026, 3, 2), date(2026, 3, 2)))]
+                                                 Window(date(2026, 3, 2), date(2026, 3, 2)))]
     inside = [p.url for p in iter_pending_pages(db, archived, "s",
-                                                (date(2026, 3, 1), date(2026, 3, 1)))]
+                                                Window(date(2026, 3, 1), date(2026, 3, 1)))]
     assert outside == ["http://a.com/2"]
     assert inside == ["http://a.com/0", "http://a.com/2"]
     assert len(list(iter_pending_pages(db, archived, "s"))) == 2  # no window: everything
@@ -153,7 +154,7 @@ def test_pages_are_read_while_the_crawl_stores_them_and_each_comes_once(
     thread = threading.Thread(target=crawl)
     thread.start()
     read = [(page.url, crawled.is_set()) for page in iter_pages_while_crawling(
-        db, tmp_path, "s", (None, None), run_id=run_id, wait_for_crawl=crawled.wait,
+        db, tmp_path, "s", Window(), run_id=run_id, wait_for_crawl=crawled.wait,
         poll_s=0.05)]
     thread.join()
     urls = [url for url, _ in read]

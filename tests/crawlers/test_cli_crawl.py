@@ -36,3 +36,18 @@ def test_crawl_of_an_unknown_source_is_a_one_line_error(crawl_env, tmp_path):
         "NEWSFLOW_HOME": str(tmp_path / "home"), "NEWSFLOW_DATABASE_URL": crawl_env.database_url})
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("newsflow: error: unknown source 'other'")
+
+
+def test_a_window_that_ends_before_it_starts_is_one_error_line_and_exit_2(crawl_env, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - name: known\n    feeds: [http://127.0.0.1:9/feed]\n")
+    env = {"NEWSFLOW_HOME": str(tmp_path / "home"), "NEWSFLOW_DATABASE_URL": crawl_env.database_url}
+    for command in ("crawl", "run"):
+        done = run_newsflow(command, "--sources", str(sources), "--since", "2026-03-05",
+                            "--until", "2026-03-01", env=env)
+        assert done.returncode == 2, command
+        assert done.stderr.strip().splitlines() == [
+            "newsflow: error: since 2026-03-05 is after until 2026-03-01, so the date window "
+            "would end before it starts; swap them (--since/--until on the command line, the "
+            "since/until params of a DAG run)"], command
+        assert done.stdout == "", command

@@ -1,11 +1,13 @@
+"""Discovery documents: sitemaps, feeds and robots.txt parsed into discovered URLs."""
+
 import gzip
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from crawlers.discovery import (MalformedDocument, parse_date, parse_feed, parse_sitemap,
-                                robots_sitemaps)
+from crawlers.discovery import MalformedDocument, parse_feed, parse_sitemap, robots_sitemaps
+from pipeline.utc import parse_utc
 
 DATA = Path(__file__).parent / "data"
 
@@ -95,7 +97,7 @@ def test_robots_sitemap_lines_are_listed_once_each():
     ("", None),
 ])
 def test_dates_parse_to_utc(text, expected):
-    assert parse_date(text) == expected
+    assert parse_utc(text) == expected
 
 
 def test_failure_reasons_of_discovery_documents_are_told_from_article_reasons():

@@ -14,9 +14,10 @@ import pytest
 
 from crawlers.run import CrawlResult, crawl_sources
 from pipeline.sources import Source
+from pipeline.window import Window
 from tests.crawlers.site import Request, TestSite, article_html
 
-WINDOW = (date(2024, 5, 2), date(2024, 5, 3))
+WINDOW = Window(date(2024, 5, 2), date(2024, 5, 3))
 IN_WINDOW = ["/a/in-news", "/a/in-rss", "/a/in-plain"]
 OUT_OF_WINDOW = ["/a/before-news", "/a/after-rss", "/a/before-plain"]
 UNDATED = "/a/undated"
@@ -79,7 +80,7 @@ def runs(crawl_env) -> Runs:
             before = len(site.requests)
             (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
                                       database_url=crawl_env.database_url,
-                                      since=WINDOW[0], until=WINDOW[1])
+                                      window=WINDOW)
             results.append(result)
             requests.append([r for r in site.requests[before:] if r.path.startswith("/a/")])
     return Runs(site, results, requests)

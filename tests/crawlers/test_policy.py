@@ -1,8 +1,11 @@
+"""Whether a discovered URL is fetched: date window, failed recently, unchanged."""
+
 from datetime import date, datetime, timedelta, timezone
 
 from crawlers.discovery import Discovered
-from crawlers.policy import (Decision, KnownState, Window, conditional_headers, decide,
+from crawlers.policy import (Decision, KnownState, conditional_headers, decide,
                              decide_navigation, failure_wait)
+from pipeline.window import Window
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
 REVISIT = timedelta(days=7)

@@ -6,7 +6,7 @@ import pytest
 
 from crawlers.discovery import Discovered
 from crawlers.frontier import Frontier, UrlFilter
-from crawlers.policy import Window
+from pipeline.window import Window
 from crawlers.state import CrawlStateStore, FetchRecord
 from pipeline import runs
 

@@ -10,6 +10,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from dags import newsflow_common as nf
 from pipeline.errors import DatabaseUnavailableError, QualityCheckError, UnknownSourceError
+from pipeline.window import Window
 
 
 def _at(day: int, hour: int = 2) -> datetime:
@@ -24,18 +25,18 @@ def _context(params: dict | None = None, *, start=None, end=None, logical=None) 
 
 def test_a_scheduled_run_covers_the_day_before_it_runs():
     # The run that starts at 02:00 on the 2nd has the interval [1st 02:00, 2nd 02:00).
-    assert nf.run_window(_context(start=_at(1), end=_at(2), logical=_at(1))) == (
+    assert nf.run_window(_context(start=_at(1), end=_at(2), logical=_at(1))) == Window(
         date(2026, 3, 1), date(2026, 3, 1))
 
 
 def test_params_override_the_interval():
     context = _context({"since": "2026-02-01", "until": "2026-02-03"}, start=_at(1), end=_at(2))
-    assert nf.run_window(context) == (date(2026, 2, 1), date(2026, 2, 3))
+    assert nf.run_window(context) == Window(date(2026, 2, 1), date(2026, 2, 3))
 
 
 def test_since_alone_runs_to_the_end_of_the_interval_window():
     context = _context({"since": "2026-02-25"}, start=_at(1), end=_at(2))
-    assert nf.run_window(context) == (date(2026, 2, 25), date(2026, 3, 1))
+    assert nf.run_window(context) == Window(date(2026, 2, 25), date(2026, 3, 1))
 
 
 def test_a_window_that_ends_before_it_starts_fails_without_retry():
@@ -117,7 +118,19 @@ def test_windows_work_with_the_pendulum_datetimes_airflow_hands_out():
 
     start = pendulum.datetime(2026, 3, 1, 2, tz="UTC")
     context = _context(start=start, end=start.add(days=1), logical=start)
-    assert nf.run_window(context) == (date(2026, 3, 1), date(2026, 3, 1))
+    assert nf.run_window(context) == Window(date(2026, 3, 1), date(2026, 3, 1))
+
+
+def test_a_malformed_plan_fails_without_retry_naming_what_is_wrong():
+    plan = {"run_id": "7", "sources": ["a"], "sources_file": "s.yaml"}
+    with pytest.raises(AirflowFailException, match="malformed run plan: run_id must be"):
+        nf.run_plan(plan)
+
+
+def test_a_plan_comes_back_from_its_xcom_form():
+    plan = {"run_id": 7, "sources": ["a"], "sources_file": "s.yaml", "since": "2026-03-01",
+            "until": "2026-03-01", "max_pages": None}
+    assert nf.run_plan(plan).to_xcom() == plan
 
 
 def test_a_report_without_a_plan_fails_without_retry():

@@ -113,6 +113,13 @@ def test_the_report_runs_whatever_happened_to_the_sources(nightly):
 
 
 @pytest.mark.parametrize("dag_id", ["newsflow_nightly", "newsflow_reprocess"])
+def test_every_task_is_owned_by_newsflow(dag_bag, dag_id):
+    dag = dag_bag.dags[dag_id]
+    assert dag.owner == "newsflow"
+    assert {task.owner for task in dag.tasks} == {"newsflow"}
+
+
+@pytest.mark.parametrize("dag_id", ["newsflow_nightly", "newsflow_reprocess"])
 def test_every_task_has_a_timeout_and_the_failure_callback(dag_bag, dag_id):
     for task in dag_bag.dags[dag_id].tasks:
         assert isinstance(task.execution_timeout, timedelta), task.task_id

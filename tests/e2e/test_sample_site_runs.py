@@ -1,6 +1,6 @@
 """The whole pipeline against the bundled sample site and a real PostgreSQL.
 
-One sequence of runs for the module (``pipeline.steps.run_pipeline``, what ``newsflow
+One sequence of runs for the module (``pipeline.local_run.run_pipeline``, what ``newsflow
 run`` calls; each crawl in its own child process): a first full run, the same run again,
 then ``advance_day`` and a third run. Each test checks one promise against the rows
 stored, the crawl state, the run reports or the site's request log. A date-window run
@@ -18,7 +18,8 @@ import pytest
 
 from devtools.extraction_metric import aggregate, score_page
 from devtools.sample_site import ExpectedArticle, RequestRecord, SampleSite
-from pipeline.steps import run_pipeline
+from pipeline.local_run import run_pipeline
+from pipeline.window import Window
 from tests.e2e.conftest import (SITE_CONFIG, TODAY, StoredArticle, e2e_settings, sources_file,
                                 stored_articles)
 
@@ -224,7 +225,7 @@ def window_run(make_database, tmp_path_factory):
         home = tmp_path_factory.mktemp("e2e-window-home")
         report = run_pipeline(e2e_settings(home, url),
                               sources_file=str(sources_file(site, home / "sources.yaml")),
-                              since=day, until=day)
+                              window=Window(day, day))
         expected = site.expected_articles()
         return day, report, site.request_log, expected, stored_articles(url)
 

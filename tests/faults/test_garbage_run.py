@@ -10,7 +10,9 @@ import pytest
 
 from pipeline.config import CrawlLimits, Settings
 from pipeline.results_file import read_results
-from pipeline.steps import extracted_path, run_pipeline
+from pipeline.local_run import run_pipeline
+from pipeline.run_plan import RunPlan
+from pipeline.steps import extracted_path
 from tests.crawlers.site import TestSite
 from tests.faults import garbage
 
@@ -75,7 +77,7 @@ def garbage_run(make_database, tmp_path_factory):
         sources.write_text(f"sources:\n  - name: junk\n    sitemaps: [{site.base_url}/index.xml]"
                            "\n    allow: ['/news/']\n    download_delay: 0\n")
         report = run_pipeline(settings, sources_file=str(sources))
-    plan = {"run_id": report["run_id"]}
+    plan = RunPlan(run_id=report["run_id"], sources=("junk",), sources_file=sources)
     results = {r.url: r for r in read_results(extracted_path(settings, plan, "junk"))}
     with psycopg.connect(settings.database_url) as conn:
         stored = {row[0] for row in conn.execute("SELECT url FROM warehouse.articles")}

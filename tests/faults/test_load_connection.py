@@ -1,5 +1,6 @@
 """A database connection lost in the middle of a load: the batch is rolled back and
-loaded again on a new connection (``pipeline.steps.load_source``).
+loaded again on a new connection (``pipeline.steps.load_results``, which both
+``load_source`` and re-processing load through).
 
 The connection is really lost: PostgreSQL terminates the loading backend
 (``pg_terminate_backend``) after the batch's rows were written and before its commit.
@@ -10,14 +11,18 @@ these tests cover the step that retries it.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import psycopg
 import pytest
 
+from crawlers.state import CrawlStateStore, FetchRecord
+from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline import runs, steps
 from pipeline.errors import DatabaseUnavailableError
 from pipeline.load import batch as batch_module
 from pipeline.records import Article, ExtractionResult
+from pipeline.reprocess import reprocess
 from pipeline.results_file import write_results
 
 SOURCE = "alpha"
@@ -73,7 +78,7 @@ def test_batch_whose_connection_is_lost_is_loaded_again_once(settings, plan, db,
     assert len(killed) == 1
     assert counts["articles_new"] == PAGES
     assert article_count(db) == PAGES
-    assert runs.run_counts(db, plan["run_id"], SOURCE).articles_new == PAGES
+    assert runs.run_counts(db, plan.run_id, SOURCE).articles_new == PAGES
     assert "nothing of the batch was stored" in caplog.text and "trying again" in caplog.text
 
 
@@ -85,4 +90,43 @@ def test_connection_lost_on_every_attempt_fails_the_load_and_stores_nothing(
     assert len(killed) == 3  # the first attempt and one per retry delay
     assert article_count(db) == 0
     assert db.execute("SELECT count(*) FROM warehouse.crawl_run_sources WHERE run_id = %s",
-                      (plan["run_id"],)).fetchone() == (0,)
+                      (plan.run_id,)).fetchone() == (0,)
+
+
+@pytest.fixture
+def archived_and_loaded(settings, db, tmp_path) -> int:
+    """``PAGES`` article pages of ``SOURCE`` archived, extracted and loaded; how many."""
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - name: {SOURCE}\n    sitemaps: [http://a.test/s.xml]\n")
+    plan = steps.start_run(settings, sources_file=str(sources))
+    now = datetime.now(timezone.utc)
+    store = CrawlStateStore(db, source=SOURCE, run_id=plan.run_id)
+    writer = RollingWarcWriter(settings.archive_dir, SOURCE, plan.run_id)
+    for n in range(PAGES):
+        body = " ".join(f"story{n}word{i}" for i in range(150))
+        html = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}"
+                f"</h1><p>{body}</p></article></body></html>").encode()
+        location = writer.write(Exchange(
+            url=f"http://a.test/{n}", status=200, body=html, fetched_at=now,
+            headers=[("Content-Type", "text/html; charset=utf-8")], request_headers=[]))
+        store.fetched(FetchRecord(
+            url=f"http://a.test/{n}", outcome="fetched", fetched_at=now, lastmod=None,
+            fetched_url=f"http://a.test/{n}", warc_path=location.path,
+            warc_offset=location.offset, warc_length=location.length, pending_extract=True))
+    writer.close()
+    store.flush()
+    steps.extract_source(settings, plan, SOURCE)
+    assert steps.load_source(settings, plan, SOURCE)["articles_new"] == PAGES
+    return PAGES
+
+
+def test_reprocessing_loads_a_batch_again_when_its_connection_is_lost(
+        settings, archived_and_loaded, db, clean_database_url, monkeypatch, caplog):
+    killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=1)
+    with caplog.at_level(logging.WARNING, logger="pipeline.steps"):
+        report = reprocess(settings)
+    assert len(killed) == 1
+    assert "trying again" in caplog.text
+    assert report["status"] == "success"
+    assert report["counts"]["articles_unchanged"] == archived_and_loaded
+    assert article_count(db) == archived_and_loaded

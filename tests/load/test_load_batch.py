@@ -9,6 +9,7 @@ import psycopg
 from pipeline import runs
 from pipeline.load import load_batch
 from pipeline.records import ExtractionResult
+from pipeline.window import Window
 from tests.load.conftest import day, new_run, ok, rows, snapshot, story
 
 
@@ -101,7 +102,7 @@ def test_articles_outside_the_window_are_not_loaded_and_count_as_held_by_date(co
     batch = [ok("http://alpha.test/old", story(1), published=day(1)),
              ok("http://alpha.test/new", story(2), published=day(4))]
     counts = load_batch(conn, batch, run_id=run_id, source="alpha",
-                        window=(date(2025, 3, 3), date(2025, 3, 5)))
+                        window=Window(date(2025, 3, 3), date(2025, 3, 5)))
     assert list(rows(conn)) == ["http://alpha.test/new"]
     assert (counts.articles_new, counts.held_by_date, counts.not_article) == (1, 1, 0)
 
@@ -130,13 +131,13 @@ def test_a_page_outside_the_window_stays_pending_with_its_date_for_a_later_run(c
     conn.commit()
     batch = [ok(pages[0], story(1), published=day(1)), ok(pages[1], story(2), published=day(4))]
     load_batch(conn, batch, run_id=run_id, source="alpha",
-               window=(date(2025, 3, 3), date(2025, 3, 5)))
+               window=Window(date(2025, 3, 3), date(2025, 3, 5)))
     held = conn.execute("SELECT url, held_published_at FROM warehouse.crawl_state "
                         "WHERE pending_extract").fetchall()
     assert held == [(pages[0], day(1))]
     # the backfill whose window holds the date loads it and releases the page
     load_batch(conn, batch[:1], run_id=run_id, source="alpha",
-               window=(date(2025, 3, 1), date(2025, 3, 1)))
+               window=Window(date(2025, 3, 1), date(2025, 3, 1)))
     assert sorted(rows(conn)) == sorted(pages)
     assert conn.execute("SELECT count(*) FROM warehouse.crawl_state WHERE pending_extract"
                         ).fetchone()[0] == 0

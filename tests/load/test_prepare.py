@@ -9,6 +9,7 @@ from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.dedup.minhash import lsh_params
 from pipeline.load.prepare import in_window, prepare_batch
 from pipeline.records import ExtractionResult
+from pipeline.window import Window
 from tests.load.conftest import day, ok, story
 
 PARAMS = lsh_params(0.8)
@@ -42,15 +43,15 @@ def test_articles_published_outside_the_window_are_skipped():
              ok("http://x/in", story(2), published=day(2)),
              ok("http://x/undated", story(3))]
     prepared = prepare_batch(batch, source="alpha", params=PARAMS,
-                             window=(date(2025, 3, 2), date(2025, 3, 2)))
+                             window=Window(date(2025, 3, 2), date(2025, 3, 2)))
     assert [r.url for r in prepared.rows] == ["http://x/in", "http://x/undated"]
     assert prepared.skipped_by_date == 1
 
 
 def test_window_bounds_are_inclusive_and_open_when_none():
-    assert in_window(day(5), (date(2025, 3, 5), None))
-    assert in_window(day(5), (None, date(2025, 3, 5)))
-    assert not in_window(day(6), (None, date(2025, 3, 5)))
+    assert in_window(day(5), Window(date(2025, 3, 5), None))
+    assert in_window(day(5), Window(None, date(2025, 3, 5)))
+    assert not in_window(day(6), Window(None, date(2025, 3, 5)))
 
 
 def test_an_empty_body_has_no_shingles_and_is_still_loaded():
