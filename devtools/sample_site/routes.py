@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from devtools.sample_site.catalog import (
 )
 from devtools.sample_site.padding import SECTIONS, STATIC_PAGES
 from devtools.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
+from pipeline.utc import parse_utc
 
 if TYPE_CHECKING:
     from devtools.sample_site.site import SampleSite
@@ -83,13 +84,8 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
         return "*" in tags or etag in tags
     ims = request.headers.get("if-modified-since")
     if ims and last_modified is not None:
-        try:
-            since = parsedate_to_datetime(ims)
-        except (TypeError, ValueError, IndexError):
-            return False
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=timezone.utc)
-        return last_modified.replace(microsecond=0) <= since
+        since = parse_utc(ims)
+        return since is not None and last_modified.replace(microsecond=0) <= since
     return False
 
 
