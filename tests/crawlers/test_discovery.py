@@ -42,9 +42,11 @@ def test_gzipped_sitemap_is_read_like_a_plain_one():
     assert parse_sitemap(gzip.compress(read("sitemap.xml"))) == parse_sitemap(read("sitemap.xml"))
 
 
-def test_malformed_sitemap_raises_malformed_document():
-    with pytest.raises(MalformedDocument):
-        parse_sitemap(read("broken.xml"))
+def test_malformed_sitemap_is_read_as_far_as_it_goes_and_marked_recovered():
+    sitemap = parse_sitemap(read("broken.xml"))
+    assert [p.url for p in sitemap.pages] == ["https://news.example.com/a",
+                                              "https://news.example.com/b"]
+    assert sitemap.recovered
 
 
 def test_html_instead_of_a_sitemap_raises_malformed_document():
@@ -60,7 +62,7 @@ def test_xml_entities_are_not_expanded():
 
 
 def test_rss_items_give_links_dates_and_permalink_guids():
-    items = parse_feed(read("feed.rss"))
+    items = parse_feed(read("feed.rss")).items
     assert [i.url for i in items] == ["https://news.example.com/first",
                                       "https://news.example.com/guid"]
     assert items[0].published == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -75,15 +77,22 @@ def test_atom_entries_give_the_alternate_link_and_both_dates():
     assert entry.window_date == date(2024, 5, 2)
 
 
-def test_malformed_feed_raises_malformed_document():
-    with pytest.raises(MalformedDocument):
-        parse_feed(b"<rss><channel><item><link>http://a.com/x</link></channel>")
+def test_malformed_feed_is_read_as_far_as_it_goes_and_marked_recovered():
+    feed = parse_feed(b"<rss><channel><item><link>http://a.com/x</link></channel>")
+    assert [i.url for i in feed] == ["http://a.com/x"]
+    assert feed.recovered
+
+
+def test_well_formed_documents_are_not_marked_recovered():
+    assert not parse_sitemap(read("sitemap.xml")).recovered
+    assert not parse_feed(read("feed.rss")).recovered
 
 
 def test_robots_sitemap_lines_are_listed_once_each():
     text = ("User-agent: *\nDisallow: /x\nSitemap: http://a.com/s1.xml\n"
             "sitemap:http://a.com/s2.xml # news\nSITEMAP: http://a.com/s1.xml\nSitemap: /rel\n")
     assert robots_sitemaps(text) == ["http://a.com/s1.xml", "http://a.com/s2.xml"]
+    assert robots_sitemaps(text, "http://a.com/robots.txt")[-1] == "http://a.com/rel"
 
 
 @pytest.mark.parametrize("text, expected", [
