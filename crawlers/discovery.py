@@ -23,8 +23,9 @@ from lxml import etree, html
 
 from crawlers.canonical import try_canonical
 from crawlers.discovery_parse import (MAX_SITEMAP_URLS, MalformedDocument, Reading,
-                                      document_bytes, is_text_document, iter_children,
-                                      local_name, parse_tree, text_sitemap_urls)
+                                      document_bytes, is_html_document, is_text_document,
+                                      iter_children, local_name, parse_tree,
+                                      text_sitemap_urls)
 
 __all__ = ["Discovered", "Feed", "MalformedDocument", "Sitemap", "feed_links", "parse_date",
            "parse_feed", "parse_sitemap", "robots_sitemaps"]
@@ -160,6 +161,8 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     data = document_bytes(body, reading)
     if not data:
         raise MalformedDocument("empty document")
+    if is_html_document(data):
+        raise MalformedDocument(_wrong_kind("html", "<urlset> or <sitemapindex>"))
     if is_text_document(data):
         pages = [Discovered(url=url, fetch_url=loc) for loc, url in
                  _resolved(text_sitemap_urls(data, reading), base_url)]
@@ -266,6 +269,8 @@ def parse_feed(body: bytes, base_url: str | None = None) -> Feed:
     data = document_bytes(body, reading)
     if not data:
         raise MalformedDocument("empty document")
+    if is_html_document(data):
+        raise MalformedDocument(_wrong_kind("html", "an RSS or Atom feed"))
     if is_text_document(data):
         raise MalformedDocument("not XML: expected an RSS or Atom feed")
     root = parse_tree(data, reading)

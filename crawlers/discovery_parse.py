@@ -100,6 +100,12 @@ def _utf16_to_utf8(data: bytes) -> bytes:
     return _ENCODING_DECL.sub(rb"\1", text.encode("utf-8"), count=1)
 
 
+def is_html_document(data: bytes) -> bool:
+    """True when the document (after ``document_bytes``) is an HTML page."""
+    head = data[:256].lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 # --- text sitemaps ----------------------------------------------------------------------
 
 def is_text_document(data: bytes) -> bool:
@@ -194,10 +200,10 @@ def _stream_children(data: bytes) -> Iterator[etree._Element]:
 def _recover(data: bytes, error: etree.XMLSyntaxError, reading: Reading
              ) -> etree._Element | None:
     """The document read in recovery mode after a repair; refuses attacks."""
-    _refuse_attacks(str(error), error.error_log)
+    _refuse_attacks(str(error), ())  # (``error.error_log`` may hold earlier documents')
     parser = etree.XMLParser(recover=True, **_SAFE)
     try:
-        root = etree.fromstring(repair(data), parser)
+        root = etree.fromstring(complete_entries(repair(data)), parser)
     except etree.LxmlError as exc:
         raise MalformedDocument(f"not well-formed XML: {error}; not recoverable: {exc}") from None
     _refuse_attacks("", parser.error_log)
@@ -233,6 +239,23 @@ def repair(data: bytes) -> bytes:
             part = _NAMED_REF.sub(_numeric_reference, part)
         parts[index] = _STRAY_LT.sub(b"&lt;", part)
     return b"".join(parts)
+
+
+_ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:url|sitemap|item|entry)\s*>", re.IGNORECASE)
+_LINK_END = re.compile(rb"</(?:[\w.-]+:)?(?:loc|link|guid)\s*>", re.IGNORECASE)
+
+
+def complete_entries(data: bytes) -> bytes:
+    """``data`` up to the end of its last complete entry (``</url>``, ``</item>``, ...),
+    else of its last complete link: a truncated download must not yield the half URL
+    of its last entry. Recovery mode closes the elements left open."""
+    for pattern in (_ENTRY_END, _LINK_END):
+        end = None
+        for end in pattern.finditer(data):
+            pass
+        if end is not None:
+            return data[:end.end()]
+    return data
 
 
 def _numeric_reference(match: re.Match[bytes]) -> bytes:

@@ -176,6 +176,8 @@ def crawl_source(settings: Settings, plan: dict[str, Any], source: str, *,
         runs.record_crawl_stats(conn, plan["run_id"], source, summary)
     if result.error:
         raise CrawlError(f"crawl of {source} failed: {result.error}")
+    if result.discovery_error():  # every sitemap and feed failed: not a quiet day
+        raise CrawlError(result.discovery_error())
     return summary
 
 

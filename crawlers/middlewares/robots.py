@@ -30,6 +30,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from crawlers.job import KIND, ROBOTS_AGENT
+from crawlers.outcomes import failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class HostRules:
     allow_all: bool
     body: bytes = b""
     status: int | None = None
+    closed_because: str | None = None
+    """Why nothing of the host may be fetched (robots.txt unreachable or 5xx), or None."""
 
     def allowed(self, url: str, agent: str) -> bool:
         if self.parser is None:
@@ -83,10 +86,8 @@ def rules_from_response(status: int, body: bytes) -> HostRules:
         return HostRules(Protego.parse(text), allow_all=True, body=body, status=status)
     if 400 <= status < 500:
         return HostRules(None, allow_all=True, status=status)
-    return HostRules(None, allow_all=False, status=status)
-
-
-UNREACHABLE = HostRules(None, allow_all=False)
+    return HostRules(None, allow_all=False, status=status,
+                     closed_because=f"robots.txt answered {status}, so the host is not crawled")
 
 
 class RobotsFirstMiddleware:
@@ -111,7 +112,7 @@ class RobotsFirstMiddleware:
                                 encoding="utf-8", request=request, flags=["cached"])
         if not rules.allowed(request.url, self.agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
-            raise ForbiddenByRobots(f"Forbidden by robots.txt: {request.url}")
+            raise ForbiddenByRobots(rules.closed_because or f"Forbidden by robots.txt: {request.url}")
         return None
 
     async def _host_rules(self, request: Request) -> HostRules:
@@ -163,7 +164,8 @@ class RobotsFirstMiddleware:
             log.warning("robots.txt of %s unreachable (%s): not crawling that host",
                         origin, exc)
             stats.inc_value("robotstxt/unreachable")
-            return UNREACHABLE
+            return HostRules(None, allow_all=False, closed_because=(
+                f"robots.txt unreachable ({failure_reason(exc)}), so the host is not crawled"))
         stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         rules = rules_from_response(response.status, response.body)
         if not rules.allow_all:

@@ -42,10 +42,9 @@ def test_gzipped_sitemap_is_read_like_a_plain_one():
     assert parse_sitemap(gzip.compress(read("sitemap.xml"))) == parse_sitemap(read("sitemap.xml"))
 
 
-def test_malformed_sitemap_is_read_as_far_as_it_goes_and_marked_recovered():
+def test_truncated_sitemap_gives_its_complete_entries_and_is_marked_recovered():
     sitemap = parse_sitemap(read("broken.xml"))
-    assert [p.url for p in sitemap.pages] == ["https://news.example.com/a",
-                                              "https://news.example.com/b"]
+    assert [p.url for p in sitemap.pages] == ["https://news.example.com/a"]
     assert sitemap.recovered
 
 
@@ -116,3 +115,43 @@ def test_failure_reasons_of_discovery_documents_are_told_from_article_reasons():
                                              "redirect_loop", "url_too_long", "error_OSError"]))
     result = CrawlResult("s", failed_by_reason={"sitemap_malformed": 2, "http_500": 3})
     assert (result.failed, result.discovery_failed) == (3, 2)
+
+
+def test_a_source_fails_only_when_every_discovery_document_it_tried_failed():
+    from crawlers.result import CrawlResult
+
+    broken = CrawlResult("x", failed_documents=("https://a.com/sitemap.xml answered 404",
+                                                "https://a.com/rss refused the connection"))
+    assert broken.discovery_error() == (
+        "source 'x': no discovery document could be read: https://a.com/sitemap.xml "
+        "answered 404; https://a.com/rss refused the connection")
+    partly = CrawlResult("x", documents_read=1, failed_documents=broken.failed_documents)
+    assert partly.discovery_error() is None and partly.failed_documents
+    assert CrawlResult("x", documents_read=1).discovery_error() is None  # a quiet day
+    assert CrawlResult("x").discovery_error() is None  # start URLs that are articles
+    crashed = CrawlResult("x", error="child died", failed_documents=broken.failed_documents)
+    assert crashed.source_error() == "child died"
+
+
+def test_a_result_keeps_its_failed_documents_through_json():
+    import json
+
+    from crawlers.result import CrawlResult
+
+    result = CrawlResult("x", documents_read=2, discovery_recovered=1,
+                         failed_documents=("https://a.com/s.xml answered 500",))
+    assert CrawlResult.from_dict(json.loads(json.dumps(result.as_dict()))) == result
+
+
+@pytest.mark.parametrize("reason, detail, expected", [
+    ("http_404", "", "https://a.com/s.xml answered 404"),
+    ("dns", "", "https://a.com/s.xml has a host name that does not resolve (DNS)"),
+    ("malformed", "empty document", "https://a.com/s.xml could not be read: empty document"),
+    ("robots", "Forbidden by robots.txt: https://a.com/s.xml",
+     "https://a.com/s.xml not fetched: disallowed by robots.txt"),
+    ("error_OSError", "", "https://a.com/s.xml failed (error_OSError)"),
+])
+def test_a_failed_document_is_described_in_one_line(reason, detail, expected):
+    from crawlers.outcomes import document_failure
+
+    assert document_failure("https://a.com/s.xml", reason, detail) == expected

@@ -54,7 +54,7 @@ def test_rss_with_a_bare_ampersand_is_recovered_with_every_item():
 
 def test_rss_with_html_entities_a_stray_less_than_and_a_cut_off_item_is_recovered():
     feed = parse_feed(read("rss_sloppy.rss"))
-    assert urls(feed)[:3] == [f"{BASE}/prices", f"{BASE}/a-less-than-b", f"{BASE}/complete"]
+    assert urls(feed) == [f"{BASE}/prices", f"{BASE}/a-less-than-b", f"{BASE}/complete"]
     assert feed.items[0].title == "Prices\u00a0rise \u2014 again"
     assert feed.items[1].title == "When a < b in sport"
     assert feed.recovered
