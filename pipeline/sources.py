@@ -50,6 +50,7 @@ class Source:
     """Sitemap (index, plain, news, gzipped) URLs; the entry ``"robots"`` means the
     ``Sitemap:`` lines of each host's robots.txt."""
     feeds: tuple[str, ...] = ()
+    """RSS/Atom feed URLs; the entry ``"auto"`` means the feeds the start URLs announce."""
     start_urls: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     """Regexes; an article URL must match at least one (all URLs pass when empty)."""
