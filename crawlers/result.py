@@ -91,7 +91,8 @@ class CrawlResult:
     def run_counts(self) -> RunCounts:
         """The run counters this crawl adds to its source."""
         return RunCounts(pages_discovered=self.discovered, pages_fetched=self.fetched,
-                         failed=self.failed, discovery_failed=self.discovery_failed)
+                         failed=self.failed, discovery_failed=self.discovery_failed,
+                         discovery_recovered=self.discovery_recovered)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field."""

@@ -15,7 +15,8 @@ from pipeline.runs import COUNTERS
 from pipeline.steps import run_pipeline
 
 JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
-               "duplicates", "not_article", "failed", "discovery_failed")
+               "duplicates", "not_article", "failed", "discovery_failed",
+               "discovery_recovered")
 
 
 @click.command()
