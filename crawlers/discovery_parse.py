@@ -82,8 +82,7 @@ def document_bytes(body: bytes, reading: Reading) -> bytes:
         reading.cut = f"larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB uncompressed"
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<") or \
-            data[:4] in (b"\x00\x00\x00<", b"\x00\x00\x00 "):
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(data[:2]):
         data = _utf16_to_utf8(data)
     data = data.lstrip()
     # The declaration now starts the document; an encoding it names that the bytes no
@@ -91,11 +90,21 @@ def document_bytes(body: bytes, reading: Reading) -> bytes:
     return data
 
 
+_LEADING = (b"<", b" ", b"\t", b"\r", b"\n")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when a document starts with ``<`` or blank space in
+    UTF-16 without a byte-order mark, else None."""
+    if head[1:2] == b"\x00" and head[:1] in _LEADING:
+        return "utf-16-le"
+    if head[:1] == b"\x00" and head[1:2] in _LEADING:
+        return "utf-16-be"
+    return None
+
+
 def _utf16_to_utf8(data: bytes) -> bytes:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        codec = "utf-16"
-    else:
-        codec = "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be"
+    codec = _utf16_without_bom(data[:2]) or "utf-16"
     text = data.decode(codec, "replace").lstrip("\ufeff \t\r\n")
     return _ENCODING_DECL.sub(rb"\1", text.encode("utf-8"), count=1)
 

@@ -113,6 +113,13 @@ def test_utf16_sitemap_with_its_byte_order_mark_is_read():
     assert [p.fetch_url for p in sitemap.pages] == [f"{BASE}/utf16/one", f"{BASE}/utf16/caf\u00e9"]
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_sitemap_without_a_byte_order_mark_after_blank_lines_is_read(codec):
+    text = read("sitemap_utf16.xml").decode("utf-16")
+    sitemap = parse_sitemap(("\n\n" + text).encode(codec))
+    assert [p.fetch_url for p in sitemap.pages] == [f"{BASE}/utf16/one", f"{BASE}/utf16/caf\u00e9"]
+
+
 def test_truncated_gzip_gives_the_complete_entries_and_counts_as_recovered():
     sitemap = parse_sitemap(read("truncated_sitemap.xml.gz"))
     assert 100 < len(sitemap.pages) < 200
