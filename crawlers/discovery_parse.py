@@ -23,7 +23,7 @@ import logging
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Generator, Iterable, Iterator
 
 from lxml import etree
 
@@ -36,8 +36,8 @@ MAX_SITEMAP_URLS = 50_000
 _CHUNK = 64 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ENCODING_DECL = re.compile(rb"\A(<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
-_SAFE = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-             remove_comments=True, remove_pis=True)
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False,
+         "huge_tree": False, "remove_comments": True, "remove_pis": True}
 """Parser options for documents from strangers: no external entities, no network."""
 _REFUSED = ("amplification", "entity reference loop", "ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP")
 """Parse errors that mean an attack, not a sloppy publisher: never recovered."""
@@ -160,7 +160,8 @@ def parse_tree(data: bytes, reading: Reading) -> etree._Element:
     return root
 
 
-def iter_children(data: bytes, reading: Reading) -> Iterator[etree._Element]:
+def iter_children(data: bytes, reading: Reading
+                  ) -> Generator[etree._Element, None, None]:
     """The root element first (childless), then each of its children, complete.
 
     A well-formed document is streamed and each child is freed after the caller took
@@ -196,7 +197,7 @@ def _stream_children(data: bytes) -> Iterator[etree._Element]:
                     yield element
                 continue
             depth -= 1
-            if depth == 1 and isinstance(element.tag, str):
+            if depth == 1 and root is not None and isinstance(element.tag, str):
                 yield element
                 element.clear()
                 while element.getprevious() is not None:
@@ -222,8 +223,8 @@ def _recover(data: bytes, error: etree.XMLSyntaxError, reading: Reading
     return root
 
 
-def _refuse_attacks(message: str, error_log: object) -> None:
-    text = message + " " + " ".join(f"{e.type_name} {e.message}" for e in error_log or ())
+def _refuse_attacks(message: str, error_log: Iterable[Any]) -> None:
+    text = message + " " + " ".join(f"{e.type_name} {e.message}" for e in error_log)
     if any(marker in text for marker in _REFUSED):
         raise MalformedDocument(
             f"entity expansion beyond the parser's limit (an entity bomb?): {message or text}")

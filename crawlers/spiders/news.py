@@ -70,7 +70,7 @@ class NewsSpider(scrapy.Spider):
         # Link following waits until the sitemaps and feeds are read: a page they date
         # outside the window must not be fetched first, undated, through a link.
         self._documents_pending = 0
-        self._documents_asked: set[str] = set()  # an index listing itself is read once
+        self._documents_asked: set[tuple[str, str]] = set()  # (kind, URL): each read once
         self._held_start: list[scrapy.Request] = []
         # Admitted pages not yet handed to Scrapy, and article requests handed over whose
         # callback or errback has not run yet.

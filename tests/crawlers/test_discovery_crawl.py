@@ -106,8 +106,8 @@ def test_feeds_announced_by_a_start_page_are_read_with_feeds_auto(crawled):
 def test_a_start_page_announcing_no_feed_is_a_failed_document(crawled):
     site, results = crawled
     assert results["no-feed"].failed_documents == (
-        f'{site.base_url}/plain: it announces no feed (no <link rel="alternate" '
-        'type="application/rss+xml"> or Atom)',)
+        (f'{site.base_url}/plain: it announces no feed (no <link rel="alternate" '
+         'type="application/rss+xml"> or Atom)'),)
     assert results["no-feed"].discovery_error() is None  # the page itself was read
 
 
