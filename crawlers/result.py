@@ -50,6 +50,9 @@ class CrawlResult:
     other documents and are not counted."""
     discovery_recovered: int = 0
     """Sitemaps and feeds that were not well-formed and were read as far as they went."""
+    discovered_before: int = 0
+    """Set when discovery read documents but found no article URL: the article URLs
+    the latest earlier run of the source that found any discovered (0: none before)."""
     failed_documents: tuple[str, ...] = ()
     """The discovery documents that failed, each as "URL what went wrong" (the first
     ``MAX_FAILED_DOCUMENTS``; ``discovery_failed`` counts them all)."""
@@ -75,9 +78,17 @@ class CrawlResult:
                    if is_discovery_reason(reason))
 
     def discovery_error(self) -> str | None:
-        """Why the source found nothing, when every discovery document it tried failed;
-        None when one was read (a quiet day with nothing new is not a failure) or none
-        was tried (start URLs that are articles)."""
+        """Why the source's discovery is broken: every document it tried failed, or
+        the documents it read list no article URL where an earlier run found some.
+        None on a quiet day (documents read, their URLs known or outside the window)
+        and when no document was tried (start URLs that are articles)."""
+        if self.documents_read and not self.discovered and self.discovered_before:
+            failed = "; failed: " + "; ".join(self.failed_documents) \
+                if self.failed_documents else ""
+            return (f"source '{self.source}': discovery found no article URL in "
+                    f"{self.documents_read} document(s) read, where an earlier run found "
+                    f"{self.discovered_before}; check that the sitemaps and feeds still list "
+                    f"the articles and that allow/deny still match their URLs{failed}")
         if self.documents_read or not self.failed_documents:
             return None
         return (f"source '{self.source}': no discovery document could be read: "

@@ -155,3 +155,17 @@ def test_a_failed_document_is_described_in_one_line(reason, detail, expected):
     from crawlers.outcomes import document_failure
 
     assert document_failure("https://a.com/s.xml", reason, detail) == expected
+
+
+def test_documents_read_but_no_url_fail_only_a_source_that_found_urls_before():
+    from crawlers.result import CrawlResult
+
+    emptied = CrawlResult("x", documents_read=2, discovered_before=120,
+                          failed_documents=("https://a.com/rss answered 500",))
+    assert emptied.discovery_error() == (
+        "source 'x': discovery found no article URL in 2 document(s) read, where an earlier "
+        "run found 120; check that the sitemaps and feeds still list the articles and that "
+        "allow/deny still match their URLs; failed: https://a.com/rss answered 500")
+    assert CrawlResult("x", documents_read=2).discovery_error() is None  # a new source
+    quiet = CrawlResult("x", documents_read=2, discovered=40, discovered_before=120)
+    assert quiet.discovery_error() is None  # all known or outside the window

@@ -119,3 +119,29 @@ def test_a_relative_sitemap_line_of_robots_txt_is_read(crawled):
 def test_an_empty_sitemap_is_a_quiet_day_not_a_failure(crawled):
     quiet = crawled[1]["quiet"]
     assert (quiet.documents_read, quiet.failed_documents, quiet.discovery_error()) == (1, (), None)
+
+
+def test_a_sitemap_that_empties_fails_a_source_that_found_urls_before(crawl_env):
+    from pipeline import runs
+
+    site = TestSite()
+    with site.serve():
+        b = site.base_url
+        site.add("/news/kept", article_html("kept"))
+        site.add("/sitemap.xml", urlset(f"{b}/news/kept"), headers=XML)
+        source = Source(name="emptied", sitemaps=(f"{b}/sitemap.xml",))
+        outcomes = []
+        for _ in range(2):
+            run_id = crawl_env.new_run()
+            (result,) = crawl_sources(crawl_env.settings, [source], run_id=run_id,
+                                      database_url=crawl_env.database_url)
+            with crawl_env.connect() as conn:
+                runs.start_source(conn, run_id, source.name)
+                runs.add_source_counts(conn, run_id, source.name, result.run_counts())
+            outcomes.append(result)
+            site.add("/sitemap.xml", urlset(), headers=XML)  # the site moved its articles
+    assert outcomes[0].discovery_error() is None and outcomes[0].discovered == 1
+    assert outcomes[1].discovered_before == 1
+    assert outcomes[1].discovery_error().startswith(
+        "source 'emptied': discovery found no article URL in 1 document(s) read, where an "
+        "earlier run found 1;")
