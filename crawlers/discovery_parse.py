@@ -210,7 +210,7 @@ def _stream_children(data: bytes) -> Iterator[etree._Element]:
 def _recover(data: bytes, error: etree.XMLSyntaxError, reading: Reading
              ) -> etree._Element | None:
     """The document read in recovery mode after a repair; refuses attacks."""
-    _refuse_attacks(str(error), ())  # (``error.error_log`` may hold earlier documents')
+    _refuse_attacks(str(error), ())  # not error.error_log: it can hold earlier documents
     parser = etree.XMLParser(recover=True, **_SAFE)
     try:
         root = etree.fromstring(complete_entries(repair(data)), parser)
