@@ -1,35 +1,43 @@
 """Reading discovery documents: sitemaps, news sitemaps, RSS/Atom feeds, robots.txt.
 
 Pure functions from bytes to records. Every URL comes out in canonical form
-(``crawlers.canonical``) and every date as an aware UTC datetime. A document that is
-not well-formed XML raises ``MalformedDocument``; the spider logs it, counts it and
-carries on with the other documents.
+(``crawlers.canonical``) and every date as an aware UTC datetime. How bytes become XML
+(gzip, byte-order marks, UTF-16, recovery of malformed documents, the protocol's
+limits, security) is ``crawlers.discovery_parse``. A malformed document is read as far
+as it can be and marked ``recovered``; one that yields nothing of the expected kind
+raises ``MalformedDocument``, which the spider logs and counts before it carries on
+with the other documents.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterator, Literal
+from typing import Iterable, Iterator, Literal
 from urllib.parse import urljoin
 
-from lxml import etree
+from lxml import etree, html
 
 from crawlers.canonical import try_canonical
+from crawlers.discovery_parse import (MAX_SITEMAP_URLS, MalformedDocument, Reading,
+                                      document_bytes, is_html_document, is_text_document,
+                                      iter_children, local_name, parse_tree,
+                                      text_sitemap_urls)
 from pipeline.utc import parse_utc
 
-MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
-"""A gzipped sitemap may not expand beyond this (the sitemap protocol allows 50 MB)."""
+__all__ = ["Discovered", "Feed", "MalformedDocument", "Sitemap", "feed_links",
+           "parse_feed", "parse_sitemap", "robots_sitemaps"]
+
+log = logging.getLogger(__name__)
+
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 """Links that need no joining with the document's URL (nearly all sitemap entries)."""
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+"""``<link rel="alternate" type=...>`` types that announce a feed."""
 
 Via = Literal["sitemap", "news", "rss", "atom", "link"]
-
-
-class MalformedDocument(ValueError):
-    """A sitemap or feed that cannot be parsed as XML of the expected kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,49 +74,32 @@ class Sitemap:
     children: tuple[str, ...] = ()
     """Child sitemap URLs of a sitemap index (as written)."""
     pages: tuple[Discovered, ...] = ()
+    recovered: bool = False
+    """Not well-formed (or a truncated download): what could be read was taken."""
+    cut: str | None = None
+    """Why the sitemap was read only up to a protocol limit, or None."""
 
 
-# --- XML --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A parsed RSS or Atom feed; iterating it gives its items."""
 
-def maybe_gunzip(body: bytes) -> bytes:
-    """``body`` decompressed when it is gzip (``.xml.gz`` sitemaps), else unchanged."""
-    if body[:2] != b"\x1f\x8b":
-        return body
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = decompressor.decompress(body, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error as exc:
-        raise MalformedDocument(f"broken gzip data: {exc}") from None
-    if len(data) > MAX_DECOMPRESSED_BYTES:
-        raise MalformedDocument(f"gzip data expands beyond {MAX_DECOMPRESSED_BYTES} bytes")
-    return data
+    items: tuple[Discovered, ...] = ()
+    recovered: bool = False
+    """Not well-formed: what could be read was taken."""
 
+    def __iter__(self) -> Iterator[Discovered]:
+        return iter(self.items)
 
-def _parse_xml(body: bytes) -> etree._Element:
-    # No entity resolution, no network: sitemaps and feeds come from strangers.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    data = maybe_gunzip(body).lstrip()
-    if not data:
-        raise MalformedDocument("empty document")
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise MalformedDocument(f"not well-formed XML: {exc}") from None
-    if root is None:
-        raise MalformedDocument("empty document")
-    return root
+    def __len__(self) -> int:
+        return len(self.items)
 
 
-def _local(tag: object) -> str:
-    """The lower-case local name of an element's tag (``{namespace}name``); "" for
-    comments and processing instructions."""
-    return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
-
+# --- XML ---------------------------------------------------------------------------
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
     for child in element:
-        if _local(child.tag) == name:
+        if local_name(child.tag) == name:
             yield child
 
 
@@ -135,61 +126,139 @@ def _text(element: etree._Element | None, *path: str) -> str | None:
 # --- sitemaps ---------------------------------------------------------------------------
 
 def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
-    """Parse a sitemap index or a (news) sitemap, plain or gzipped.
+    """Parse a sitemap index, a (news) sitemap or a text sitemap, plain or gzipped.
 
     Pages keep ``<lastmod>`` and, for Google News sitemaps, ``news:publication_date``
-    and ``news:title``. Entries whose ``<loc>`` is not an http(s) URL are skipped.
+    and ``news:title``. Entries whose ``<loc>`` is not an http(s) URL are skipped. At
+    most ``MAX_SITEMAP_URLS`` entries are read (``Sitemap.cut`` says so).
     """
-    root = _parse_xml(body)
-    kind = _local(root.tag)
-    if kind == "sitemapindex":
-        children = [found[0] for node in _children(root, "sitemap")
-                    if (found := _resolve(_text(node, "loc"), base_url))]
-        return Sitemap(children=tuple(children))
-    if kind != "urlset":
-        raise MalformedDocument(f"expected <urlset> or <sitemapindex>, got <{kind}>")
-    pages = []
-    for node in _children(root, "url"):
-        found = _resolve(_text(node, "loc"), base_url)
-        if found is None:
+    reading = Reading()
+    data = document_bytes(body, reading)
+    if not data:
+        raise MalformedDocument("empty document")
+    if is_html_document(data):
+        raise MalformedDocument(_wrong_kind("html", "<urlset> or <sitemapindex>"))
+    if is_text_document(data):
+        pages = [Discovered(url=url, fetch_url=loc) for loc, url in
+                 _resolved(text_sitemap_urls(data, reading), base_url)]
+        return Sitemap(pages=tuple(pages), recovered=reading.recovered, cut=reading.cut)
+    elements = iter_children(data, reading)
+    root = next(elements, None)
+    kind = local_name(root.tag) if root is not None else ""
+    if kind not in ("sitemapindex", "urlset"):
+        raise MalformedDocument(_wrong_kind(kind, "<urlset> or <sitemapindex>"))
+    entry = "sitemap" if kind == "sitemapindex" else "url"
+    found: list = []
+    for node in elements:
+        if local_name(node.tag) != entry:
             continue
-        loc, url = found
-        news = next(_children(node, "news"), None)
-        published = parse_utc(_text(news, "publication_date")) if news is not None else None
-        pages.append(Discovered(
-            url=url, fetch_url=loc, lastmod=parse_utc(_text(node, "lastmod")),
-            published=published, title=_text(news, "title") if news is not None else None,
-            via="news" if news is not None else "sitemap"))
-    return Sitemap(pages=tuple(pages))
+        if len(found) >= MAX_SITEMAP_URLS:
+            reading.cut = f"more than {MAX_SITEMAP_URLS} entries"
+            break
+        item = _sitemap_entry(node, base_url) if entry == "url" else \
+            _resolve(_text(node, "loc"), base_url)
+        if item is not None:
+            found.append(item)
+    elements.close()
+    if reading.recovered and not found:
+        raise MalformedDocument("not well-formed XML, and no entry could be recovered")
+    if reading.cut:
+        log.warning("sitemap %s is over the protocol's limit (%s): read up to the limit",
+                    base_url or "", reading.cut)
+    if entry == "sitemap":
+        return Sitemap(children=tuple(loc for loc, _ in found), recovered=reading.recovered,
+                       cut=reading.cut)
+    return Sitemap(pages=tuple(found), recovered=reading.recovered, cut=reading.cut)
 
 
-def robots_sitemaps(robots_txt: str) -> list[str]:
-    """The URLs of the ``Sitemap:`` lines of a robots.txt, in order, without repeats."""
+def _sitemap_entry(node: etree._Element, base_url: str | None) -> Discovered | None:
+    found = _resolve(_text(node, "loc"), base_url)
+    if found is None:
+        return None
+    loc, url = found
+    news = next(_children(node, "news"), None)
+    published = parse_utc(_text(news, "publication_date")) if news is not None else None
+    return Discovered(
+        url=url, fetch_url=loc, lastmod=parse_utc(_text(node, "lastmod")),
+        published=published, title=_text(news, "title") if news is not None else None,
+        via="news" if news is not None else "sitemap")
+
+
+def _resolved(links: Iterable[str], base_url: str | None) -> Iterator[tuple[str, str]]:
+    for link in links:
+        found = _resolve(link, base_url)
+        if found is not None:
+            yield found
+
+
+def _wrong_kind(kind: str, expected: str) -> str:
+    if kind == "html":
+        return f"an HTML page, not {expected} (an error page served with status 200?)"
+    return f"expected {expected}, got <{kind}>"
+
+
+def robots_sitemaps(robots_txt: str, robots_url: str | None = None) -> list[str]:
+    """The URLs of the ``Sitemap:`` lines of a robots.txt, in order, without repeats;
+    relative ones resolved against ``robots_url`` (skipped without it)."""
     found: dict[str, None] = {}
     for line in robots_txt.splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() == "sitemap":
             url = value.split("#", 1)[0].strip()
+            if url and robots_url and not _ABSOLUTE.match(url):
+                url = urljoin(robots_url, url)
             if url and try_canonical(url):
                 found.setdefault(url, None)
     return list(found)
 
 
+def feed_links(body: bytes, base_url: str) -> list[str]:
+    """The feeds a page announces (``<link rel="alternate" type="application/rss+xml">``
+    or Atom), absolute, in order, without repeats."""
+    try:
+        page = html.fromstring(body[:2 * 1024 * 1024] or b"<html/>")
+    except (etree.LxmlError, ValueError):
+        return []
+    base = next(iter(page.xpath("//base/@href")), None)
+    base = urljoin(base_url, base.strip()) if base else base_url
+    found: dict[str, None] = {}
+    for link in page.xpath("//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" in rel and kind in FEED_TYPES:
+            resolved = _resolve(link.get("href"), base)
+            if resolved:
+                found.setdefault(resolved[0], None)
+    return list(found)
+
+
 # --- feeds ------------------------------------------------------------------------------
 
-def parse_feed(body: bytes, base_url: str | None = None) -> list[Discovered]:
+def parse_feed(body: bytes, base_url: str | None = None) -> Feed:
     """The items of an RSS 2.0 (also 0.9x/1.0) or Atom feed, plain or gzipped.
 
     RSS: ``<link>`` (else a permalink ``<guid>``), ``pubDate`` (or ``dc:date``), title.
     Atom: the ``alternate`` link, ``published``, ``updated``, title.
     """
-    root = _parse_xml(body)
-    kind = _local(root.tag)
+    reading = Reading()
+    data = document_bytes(body, reading)
+    if not data:
+        raise MalformedDocument("empty document")
+    if is_html_document(data):
+        raise MalformedDocument(_wrong_kind("html", "an RSS or Atom feed"))
+    if is_text_document(data):
+        raise MalformedDocument("not XML: expected an RSS or Atom feed")
+    root = parse_tree(data, reading)
+    kind = local_name(root.tag)
     if kind == "feed":
-        return list(_atom_entries(root, base_url))
-    if kind in ("rss", "rdf"):
-        return list(_rss_items(root, base_url))
-    raise MalformedDocument(f"expected an RSS or Atom feed, got <{kind}>")
+        items = tuple(_atom_entries(root, base_url))
+    elif kind in ("rss", "rdf"):
+        items = tuple(_rss_items(root, base_url))
+    else:
+        raise MalformedDocument(_wrong_kind(kind, "an RSS or Atom feed"))
+    if reading.recovered and not items:
+        raise MalformedDocument("not well-formed XML, and no item could be recovered")
+    return Feed(items=items, recovered=reading.recovered)
 
 
 def _rss_items(root: etree._Element, base_url: str | None) -> Iterator[Discovered]:
@@ -217,7 +286,8 @@ def _atom_entries(root: etree._Element, base_url: str | None) -> Iterator[Discov
             if link.get("rel", "alternate") == "alternate" and link.get("href"):
                 href = link.get("href").strip()
                 break
-        found = _resolve(href, base_url)
+        base = urljoin(base_url or "", entry.base) if entry.base else base_url
+        found = _resolve(href, base)
         if found is None:
             continue
         href, url = found

@@ -17,6 +17,7 @@ ROBOTS_AGENT = "newsflow"
 # Request.meta keys shared by the spider and the components.
 KIND = "newsflow_kind"
 """What a request fetches: ``robots``, ``robots_sitemaps``, ``sitemap``, ``feed``,
+``feed_links`` (a page read for the feeds it announces),
 ``nav`` (a page followed only for its links) or ``article``."""
 FOUND = "newsflow_found"
 """The ``Discovered`` record of an article request."""

@@ -46,6 +46,32 @@ def failure_reason(exc: BaseException) -> str:
     return f"error_{name}"
 
 
+_DOCUMENT_FAILURES = {
+    "connection_refused": "refused the connection",
+    "dns": "has a host name that does not resolve (DNS)",
+    "timeout": "did not answer in time",
+    "connection_lost": "lost the connection",
+    "too_large": "is larger than the response size limit",
+    "redirect_loop": "redirects in a loop",
+    "offsite_redirect": "redirects off the source's hosts",
+}
+
+
+def document_failure(url: str, reason: str, detail: str = "") -> str:
+    """One line saying what went wrong with a discovery document, e.g.
+    ``https://a.com/sitemap.xml answered 404``."""
+    if reason.startswith("http_"):
+        return f"{url} answered {reason[len('http_'):]}"
+    if reason in _DOCUMENT_FAILURES:
+        return f"{url} {_DOCUMENT_FAILURES[reason]}"
+    if reason == "robots":
+        closed = detail and not detail.startswith("Forbidden by robots.txt")
+        return f"{url} not fetched: {detail if closed else 'disallowed by robots.txt'}"
+    if reason == "malformed":
+        return f"{url} could not be read: {detail}"
+    return f"{url}: {detail}" if detail else f"{url} failed ({reason})"
+
+
 def looks_like_html(body: bytes) -> bool:
     head = body[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head

@@ -8,6 +8,10 @@ from typing import Any, Mapping
 from pipeline.runs import RunCounts
 
 FAILED_PREFIX = "newsflow/failed/"
+FAILED_DOCUMENTS = "newsflow/failed_documents"
+"""Stats key of the list of discovery documents that failed, each "URL what went wrong"."""
+MAX_FAILED_DOCUMENTS = 20
+"""Failed discovery documents named in a result; more are only counted."""
 DISCOVERY_KINDS = ("sitemap", "feed", "nav", "document")
 """Failure reasons of discovery requests start with one of these and ``_``
 (``sitemap_malformed``, ``nav_http_500``); article reasons never do."""
@@ -47,6 +51,18 @@ class CrawlResult:
     their kind (``sitemap_malformed``, ``feed_http_404``, ``nav_timeout``, ...)."""
     error: str | None = None
     """Set when the crawl itself failed (child died, archive not writable, timeout)."""
+    documents_read: int = 0
+    """Discovery documents that gave links: sitemaps and feeds (recovered ones too) and
+    section pages. Sitemap indexes, robots.txt and pages announcing feeds only point at
+    other documents and are not counted."""
+    discovery_recovered: int = 0
+    """Sitemaps and feeds that were not well-formed and were read as far as they went."""
+    discovered_before: int = 0
+    """Set when discovery read documents but found no article URL: the article URLs
+    the latest earlier run of the source that found any discovered (0: none before)."""
+    failed_documents: tuple[str, ...] = ()
+    """The discovery documents that failed, each as "URL what went wrong" (the first
+    ``MAX_FAILED_DOCUMENTS``; ``discovery_failed`` counts them all)."""
     over_limit: int = 0
     """URLs left for a later run because ``max_pages`` was reached."""
     requests: int = 0
@@ -68,10 +84,33 @@ class CrawlResult:
         return sum(n for reason, n in self.failed_by_reason.items()
                    if is_discovery_reason(reason))
 
+    def discovery_error(self) -> str | None:
+        """Why the source's discovery is broken: every document it tried failed, or
+        the documents it read list no article URL where an earlier run found some.
+        None on a quiet day (documents read, their URLs known or outside the window)
+        and when no document was tried (start URLs that are articles)."""
+        if self.documents_read and not self.discovered and self.discovered_before:
+            failed = "; failed: " + "; ".join(self.failed_documents) \
+                if self.failed_documents else ""
+            return (f"source '{self.source}': discovery found no article URL in "
+                    f"{self.documents_read} document(s) read, where an earlier run found "
+                    f"{self.discovered_before}; check that the sitemaps and feeds still list "
+                    f"the articles and that allow/deny still match their URLs{failed}")
+        if self.documents_read or not self.failed_documents:
+            return None
+        return (f"source '{self.source}': no discovery document could be read: "
+                + "; ".join(self.failed_documents))
+
+    def source_error(self) -> str | None:
+        """Why this source's crawl counts as failed: the crawl's own error, else
+        ``discovery_error``; None when it succeeded."""
+        return self.error or self.discovery_error()
+
     def run_counts(self) -> RunCounts:
         """The run counters this crawl adds to its source."""
         return RunCounts(pages_discovered=self.discovered, pages_fetched=self.fetched,
-                         failed=self.failed, discovery_failed=self.discovery_failed)
+                         failed=self.failed, discovery_failed=self.discovery_failed,
+                         discovery_recovered=self.discovery_recovered)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field, and of ``failed`` and ``discovery_failed``."""
@@ -79,7 +118,9 @@ class CrawlResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CrawlResult":
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["failed_documents"] = tuple(fields.get("failed_documents", ()))
+        return cls(**fields)
 
     @classmethod
     def from_stats(cls, source: str, stats: Mapping[str, Any], *, error: str | None = None,
@@ -99,7 +140,10 @@ class CrawlResult:
             discovery_skipped_failed_recently=count("discovery_skipped_failed_recently"),
             fetched=count("fetched"),
             not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
-            error=error, over_limit=count("over_limit"),
+            error=error, documents_read=count("documents_read"),
+            discovery_recovered=count("discovery_recovered"),
+            failed_documents=tuple(stats.get(FAILED_DOCUMENTS, ()) or ()),
+            over_limit=count("over_limit"),
             requests=int(stats.get("downloader/request_count", 0) or 0),
             archived_bytes=count("archived_bytes"), elapsed_s=round(elapsed_s, 3),
             peak_rss_mb=round(peak_rss_mb, 1))

@@ -23,9 +23,11 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
+
+import psycopg
 
 from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
@@ -108,9 +110,30 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
                        revisit_days=settings.revisit_days,
                        retry_failed_hours=settings.retry_failed_hours, limits=settings.crawl)
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
-        results.append(run_child(job, log_path,
-                                 prepare_next=prepare_next or position < len(sources)))
+        result = run_child(job, log_path, prepare_next=prepare_next or position < len(sources))
+        results.append(with_history(result, database_url, run_id))
     return results
+
+
+_LAST_DISCOVERED = """
+SELECT pages_discovered FROM warehouse.crawl_run_sources
+WHERE source = %s AND run_id <> %s AND pages_discovered > 0
+ORDER BY run_id DESC LIMIT 1
+"""
+
+
+def with_history(result: CrawlResult, database_url: str, run_id: int) -> CrawlResult:
+    """``result`` with ``discovered_before`` set when its discovery read documents but
+    found no article URL: what the latest earlier run of the source found."""
+    if result.error or not result.documents_read or result.discovered:
+        return result
+    try:
+        with psycopg.connect(database_url, connect_timeout=10) as conn:
+            row = conn.execute(_LAST_DISCOVERED, (result.source, run_id)).fetchone()
+    except psycopg.Error as exc:
+        log.warning("cannot tell whether %s found URLs before: %s", result.source, exc)
+        return result
+    return replace(result, discovered_before=row[0]) if row else result
 
 
 def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> CrawlResult:

@@ -26,6 +26,7 @@ COUNTERS = (
     "failed",
     "held_by_date",
     "discovery_failed",
+    "discovery_recovered",
 )
 
 
@@ -45,6 +46,8 @@ class RunCounts:
     """Articles published outside the run's window, left pending for the run covering them."""
     discovery_failed: int = 0
     """Sitemaps, feeds and section pages that could not be fetched or parsed."""
+    discovery_recovered: int = 0
+    """Sitemaps and feeds that were not well-formed, read as far as they went."""
 
     def __add__(self, other: "RunCounts") -> "RunCounts":
         return RunCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)

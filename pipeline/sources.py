@@ -31,6 +31,8 @@ from pipeline.errors import SourcesFileError, UnknownSourceError
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 ROBOTS = "robots"
+AUTO = "auto"
+"""``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
 DEFAULT_MAX_PAGES = 5000
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
@@ -48,6 +50,7 @@ class Source:
     """Sitemap (index, plain, news, gzipped) URLs; the entry ``"robots"`` means the
     ``Sitemap:`` lines of each host's robots.txt."""
     feeds: tuple[str, ...] = ()
+    """RSS/Atom feed URLs; the entry ``"auto"`` means the feeds the start URLs announce."""
     start_urls: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     """Regexes; an article URL must match at least one (all URLs pass when empty)."""
@@ -180,11 +183,15 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
 
     for field in ("sitemaps", "feeds", "start_urls"):
         for url in lists[field]:
-            if field == "sitemaps" and url == ROBOTS:
+            if (field, url) in (("sitemaps", ROBOTS), ("feeds", AUTO)):
                 continue
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(field, f"has {url!r}, which is not an http(s) URL")
+    if AUTO in lists["feeds"] and not lists["start_urls"] and \
+            not any(url != ROBOTS for url in lists["sitemaps"]):
+        raise fail("feeds", "has 'auto', which reads the feeds announced by the start URLs "
+                   "(else the home pages of the sitemaps' hosts): add a start URL")
     for field in ("allow", "deny"):
         for pattern in lists[field]:
             try:

@@ -139,6 +139,9 @@ def crawl_source(settings: Settings, plan: RunPlan, source: str, *,
         runs.record_crawl_stats(conn, plan.run_id, source, summary)
     if result.error:
         raise CrawlError(f"crawl of {source} failed: {result.error}")
+    broken = result.discovery_error()  # discovery found nothing: not a quiet day
+    if broken:
+        raise CrawlError(broken)
     return summary
 
 

@@ -36,6 +36,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from crawlers.job import KIND, ROBOTS_AGENT
+from crawlers.outcomes import failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class HostRules:
     status: int | None = None
     sha256: str | None = None
     """SHA-256 (hex) of the parsed robots.txt (2xx only; None otherwise)."""
+    closed_because: str | None = None
+    """Why nothing of the host may be fetched (robots.txt unreachable or 5xx), or None."""
 
     def allowed(self, url: str, agent: str) -> bool:
         if self.parser is None:
@@ -115,10 +118,8 @@ def rules_from_response(status: int, body: bytes) -> HostRules:
                          sha256=hashlib.sha256(parsed).hexdigest())
     if 400 <= status < 500:
         return HostRules(None, allow_all=True, status=status)
-    return HostRules(None, allow_all=False, status=status)
-
-
-UNREACHABLE = HostRules(None, allow_all=False)
+    return HostRules(None, allow_all=False, status=status,
+                     closed_because=f"robots.txt answered {status}, so the host is not crawled")
 
 
 class RobotsFirstMiddleware:
@@ -143,7 +144,8 @@ class RobotsFirstMiddleware:
                                 encoding="utf-8", request=request, flags=["cached"])
         if not rules.allowed(request.url, self.agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
-            raise ForbiddenByRobots(f"Forbidden by robots.txt: {request.url}", rules.sha256)
+            raise ForbiddenByRobots(
+                rules.closed_because or f"Forbidden by robots.txt: {request.url}", rules.sha256)
         return None
 
     async def _host_rules(self, request: Request) -> HostRules:
@@ -196,7 +198,8 @@ class RobotsFirstMiddleware:
             log.warning("robots.txt of %s unreachable (%s): not crawling that host",
                         origin, exc)
             stats.inc_value("robotstxt/unreachable")
-            return UNREACHABLE
+            return HostRules(None, allow_all=False, closed_because=(
+                f"robots.txt unreachable ({failure_reason(exc)}), so the host is not crawled"))
         stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         rules = rules_from_response(response.status, response.body)
         if not rules.allow_all:

@@ -26,14 +26,16 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 
 from crawlers.canonical import canonical_link_href, declared_canonical, try_canonical
-from crawlers.discovery import (Discovered, MalformedDocument, parse_feed, parse_sitemap,
-                                robots_sitemaps)
+from crawlers.discovery import (Discovered, MalformedDocument, feed_links, parse_feed,
+                                parse_sitemap, robots_sitemaps)
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.middlewares.robots import origin_of, robots_versions
-from crawlers.outcomes import (failure_reason, failure_record, navigation_failure_record,
-                               navigation_record, response_record)
+from crawlers.outcomes import (document_failure, failure_reason, failure_record,
+                               navigation_failure_record, navigation_record, response_record)
+from crawlers.result import FAILED_DOCUMENTS, MAX_FAILED_DOCUMENTS
 from crawlers.state import CrawlStateStore, FetchRecord
+from pipeline.sources import AUTO
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class NewsSpider(scrapy.Spider):
         # Link following waits until the sitemaps and feeds are read: a page they date
         # outside the window must not be fetched first, undated, through a link.
         self._documents_pending = 0
+        self._documents_asked: set[tuple[str, str]] = set()  # (kind, URL): each read once
         self._held_start: list[scrapy.Request] = []
         # Admitted pages not yet handed to Scrapy, and article requests handed over whose
         # callback or errback has not run yet.
@@ -87,14 +90,17 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         source = self.job.source
-        for url in source.sitemaps:
-            if url != "robots":
-                yield self._document(url, "sitemap")
-        for url in source.feeds:
-            yield self._document(url, "feed")
+        documents = [(url, "sitemap") for url in source.sitemaps if url != "robots"]
+        documents += [(url, "feed") for url in source.feeds if url != AUTO]
+        if AUTO in source.feeds:  # the feeds the start pages (else home pages) announce
+            pages = source.start_urls or [f"{origin}/" for origin in origins(source.sitemaps)]
+            documents += [(url, "feed_links") for url in pages]
         if source.uses_robots_sitemaps:
-            for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls)):
-                yield self._document(f"{origin}/robots.txt", "robots_sitemaps")
+            documents += [(f"{origin}/robots.txt", "robots_sitemaps") for origin in
+                          origins((*source.sitemaps, *source.feeds, *source.start_urls))]
+        for url, kind in documents:
+            for request in self._document(url, kind):
+                yield request
         for request in self._start_links(source.start_urls):
             if self._documents_pending:
                 self._held_start.append(request)
@@ -127,12 +133,20 @@ class NewsSpider(scrapy.Spider):
         """The robots.txt ``url``'s host serves in this crawl (None: not read yet)."""
         return robots_versions(self.crawler).get(origin_of(url))
 
-    def _document(self, url: str, kind: str) -> scrapy.Request:
+    def _document(self, url: str, kind: str) -> list[scrapy.Request]:
+        """The request for a discovery document; none for one already asked for."""
+        if (kind, url) in self._documents_asked:
+            log.debug("%s %s is listed again (by itself?): read once", kind, url)
+            return []
+        self._documents_asked.add((kind, url))
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
-                    "robots_sitemaps": self.parse_robots}[kind]
+                    "robots_sitemaps": self.parse_robots,
+                    "feed_links": self.parse_feed_links}[kind]
         self._documents_pending += 1
-        return scrapy.Request(url, callback=callback, errback=self.document_failed,
-                              meta={KIND: kind}, priority=10)
+        # A page announcing feeds may also be a start URL, fetched again for its links.
+        return [scrapy.Request(url, callback=callback, errback=self.document_failed,
+                               meta={KIND: kind}, priority=10,
+                               dont_filter=kind == "feed_links")]
 
     def _document_done(self) -> list[scrapy.Request]:
         """The held link-following requests, once the last sitemap or feed is read."""
@@ -159,13 +173,17 @@ class NewsSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        for url in robots_sitemaps(response.text if response.body else ""):
+        listed = robots_sitemaps(response.text if response.body else "", response.url)
+        if not listed:
+            self._discovery_failed("sitemap", "none_listed", response.url,
+                                   "it lists no Sitemap: line")
+        for url in listed:
             # A host may list the sitemaps of sections (or publications) the source
             # denies: their pages would all be dropped, so they are not read at all.
             if self.frontier.filter.denied(url):
                 log.debug("sitemap %s from robots.txt not read: the source denies it", url)
                 continue
-            yield self._document(url, "sitemap")
+            yield from self._document(url, "sitemap")
         yield from self._document_done()
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -175,8 +193,9 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failed("sitemap", "malformed", response.url, exc)
             yield from self._document_done()
             return
+        self._document_read("sitemap", response.url, sitemap.recovered, not sitemap.children)
         for child in sitemap.children:
-            yield self._document(child, "sitemap")
+            yield from self._document(child, "sitemap")
         yield from self._requests(self.frontier.admit(sitemap.pages))
         yield from self._document_done()
 
@@ -187,10 +206,24 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failed("feed", "malformed", response.url, exc)
             yield from self._document_done()
             return
+        self._document_read("feed", response.url, items.recovered, True)
         yield from self._requests(self.frontier.admit(items))
         yield from self._document_done()
 
+    def parse_feed_links(self, response: Response) -> Iterator[scrapy.Request]:
+        announced = feed_links(response.body, response.url)
+        if not announced:
+            self._discovery_failed("feed", "none_announced", response.url,
+                                   'it announces no feed (no <link rel="alternate" '
+                                   'type="application/rss+xml"> or Atom)')
+        log.info("%s announces %d feed(s): %s", response.url, len(announced),
+                 ", ".join(announced))
+        for url in announced:
+            yield from self._document(url, "feed")
+        yield from self._document_done()
+
     def parse_navigation(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
+        self.crawler.stats.inc_value("newsflow/documents_read")
         yield navigation_record(
             response.meta[FOUND], status=response.status,
             content_type=_header(response, b"Content-Type"), fetched_url=response.url,
@@ -204,7 +237,7 @@ class NewsSpider(scrapy.Spider):
             return [self._navigation_failed(failure, reason)]
         self._discovery_failed(request.meta.get(KIND, "document"), reason, request.url,
                                failure.value)
-        if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps"):
+        if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
             return self._document_done()
         return []
 
@@ -218,6 +251,7 @@ class NewsSpider(scrapy.Spider):
         else:
             log.error("nav %s failed (%s): %s; the rest of the source is still crawled",
                       request.url, reason, failure.value)
+            self._remember_failed_document(request.url, reason, failure.value)
         response = getattr(failure.value, "response", None)
         return navigation_failure_record(
             request.meta[FOUND], reason, status=getattr(response, "status", None),
@@ -225,10 +259,29 @@ class NewsSpider(scrapy.Spider):
             robots_sha256=getattr(failure.value, "robots_sha256", None))
 
     def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
-        kind = "sitemap" if kind == "robots_sitemaps" else kind
+        kind = {"robots_sitemaps": "sitemap", "feed_links": "feed"}.get(kind, kind)
         log.error("%s %s failed (%s): %s; the rest of the source is still crawled",
                   kind, url, reason, error)
-        self.crawler.stats.inc_value(f"newsflow/failed/{kind}_{reason}")
+        stats = self.crawler.stats
+        stats.inc_value(f"newsflow/failed/{kind}_{reason}")
+        self._remember_failed_document(url, reason, error)
+
+    def _remember_failed_document(self, url: str, reason: str, error: object) -> None:
+        """Name a discovery document that could not be read in the crawl's result (what a
+        source whose every document failed reports, and a partly failed one lists)."""
+        stats = self.crawler.stats
+        failed = stats.get_value(FAILED_DOCUMENTS) or []
+        if len(failed) < MAX_FAILED_DOCUMENTS:
+            stats.set_value(FAILED_DOCUMENTS, [*failed, document_failure(
+                url, reason, "" if reason.startswith("http_") else str(error))])
+
+    def _document_read(self, kind: str, url: str, recovered: bool, gave_links: bool) -> None:
+        """Count a sitemap or feed read; an index (it only names others) is not counted."""
+        if recovered:
+            log.warning("%s %s is not well-formed: read as far as it goes", kind, url)
+            self.crawler.stats.inc_value("newsflow/discovery_recovered")
+        if gave_links:
+            self.crawler.stats.inc_value("newsflow/documents_read")
 
     # --- pages -------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     robots.txt disallowed are not queued again until the host's robots.txt changes.
     Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them.
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
-    when a crawl failed.
+    when a crawl failed or a source could read none of its sitemaps and feeds.
     """
     from crawlers.run import crawl_sources
 
@@ -61,7 +61,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
                 runs.add_source_counts(conn, run_id, source.name, result.run_counts())
                 runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
             with connect(url) as conn:
-                runs.finish_source(conn, run_id, source.name, error=result.error)
+                runs.finish_source(conn, run_id, source.name, error=result.source_error())
     except BaseException as exc:
         with connect(url) as conn:
             runs.finish_run(conn, run_id, error=f"interrupted: {type(exc).__name__}")
@@ -73,7 +73,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
                                "sources": [r.as_dict() for r in results]}))
     else:
         _print_summary(run_id, status, results)
-    if any(r.error for r in results):
+    if any(r.source_error() for r in results):
         sys.exit(1)
 
 
@@ -85,5 +85,5 @@ def _print_summary(run_id: int, status: str, results) -> None:
     for result in results:
         reasons = ", ".join(f"{k} {v}" for k, v in result.failed_by_reason.items()) or "-"
         table.add_row(result.source, *(str(getattr(result, c)) for c in COLUMNS), reasons,
-                      result.error or "")
+                      result.source_error() or "")
     console.print(table)

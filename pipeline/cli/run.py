@@ -16,7 +16,8 @@ from pipeline.runs import COUNTERS
 from pipeline.window import Window
 
 JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
-               "duplicates", "not_article", "failed", "discovery_failed")
+               "duplicates", "not_article", "failed", "discovery_failed",
+               "discovery_recovered")
 
 
 @click.command()
@@ -56,3 +57,7 @@ def _print_report(report: dict) -> None:
         table.add_row(name, data["status"], *(str(data[c]) for c in COUNTERS[1:]),
                       data["error"] or "")
     console.print(table)
+    for name, data in report["sources"].items():
+        failed = (data.get("crawl") or {}).get("failed_documents") or []
+        if failed and data["status"] != "failed":  # a failed source names them in its error
+            console.print(f"{name}: discovery documents that failed: {'; '.join(failed)}")

@@ -61,8 +61,8 @@ def build_site(site: TestSite) -> None:
     site.add("/news/video/sitemap.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.'
              f'sitemaps.org/schemas/sitemap/0.9"><url><loc>{b}/news/video/clip</loc></url></urlset>',
              headers=xml)
-    site.add("/sitemap_broken.xml", "<?xml version='1.0'?><urlset><url><loc>" + b
-             + "/news/never</loc>", headers=xml)
+    site.add("/sitemap_broken.xml", "<!doctype html><html><body>Oops<p>" + b
+             + "/news/never</body></html>", headers=xml)
     site.add("/feed.rss", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>r</title><link>{b}/news/rss-1</link><pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
 <item><title>dup</title><link>{b}/news/plain-1#c</link></item></channel></rss>""",
@@ -70,7 +70,7 @@ def build_site(site: TestSite) -> None:
     site.add("/feed.atom", f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
 <entry><title>a</title><link href="{b}/news/atom-1"/><updated>2024-05-02T10:00:00Z</updated></entry>
 </feed>""", headers={"Content-Type": "application/atom+xml"})
-    site.add("/feed-broken.xml", "<rss><channel><item><link>x</link></channel>",
+    site.add("/feed-broken.xml", "Service temporarily unavailable",
              headers={"Content-Type": "application/rss+xml"})
     site.add("/start", article_html("Start", links=("/news/linked-1", "/section", "/members/",
                                                     "http://elsewhere.invalid/news/x")))
@@ -167,6 +167,15 @@ def test_malformed_sitemap_and_feed_are_counted_and_the_rest_still_crawled(crawl
     failed = crawled.result.failed_by_reason
     assert failed.get("sitemap_malformed") == 1 and failed.get("feed_malformed") == 1
     assert "/news/never" not in crawled.site.paths()
+
+
+def test_a_source_with_some_broken_documents_succeeds_and_names_them(crawled):
+    b = crawled.site.base_url
+    assert crawled.result.discovery_error() is None and crawled.result.documents_read >= 4
+    assert set(crawled.result.failed_documents) >= {
+        f"{b}/sitemap_broken.xml could not be read: an HTML page, not <urlset> or "
+        "<sitemapindex> (an error page served with status 200?)",
+        f"{b}/feed-broken.xml could not be read: not XML: expected an RSS or Atom feed"}
 
 
 def test_discovery_failures_are_counted_apart_from_article_failures(crawled):

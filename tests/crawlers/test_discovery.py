@@ -44,9 +44,10 @@ def test_gzipped_sitemap_is_read_like_a_plain_one():
     assert parse_sitemap(gzip.compress(read("sitemap.xml"))) == parse_sitemap(read("sitemap.xml"))
 
 
-def test_malformed_sitemap_raises_malformed_document():
-    with pytest.raises(MalformedDocument):
-        parse_sitemap(read("broken.xml"))
+def test_truncated_sitemap_gives_its_complete_entries_and_is_marked_recovered():
+    sitemap = parse_sitemap(read("broken.xml"))
+    assert [p.url for p in sitemap.pages] == ["https://news.example.com/a"]
+    assert sitemap.recovered
 
 
 def test_html_instead_of_a_sitemap_raises_malformed_document():
@@ -62,7 +63,7 @@ def test_xml_entities_are_not_expanded():
 
 
 def test_rss_items_give_links_dates_and_permalink_guids():
-    items = parse_feed(read("feed.rss"))
+    items = parse_feed(read("feed.rss")).items
     assert [i.url for i in items] == ["https://news.example.com/first",
                                       "https://news.example.com/guid"]
     assert items[0].published == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -77,15 +78,22 @@ def test_atom_entries_give_the_alternate_link_and_both_dates():
     assert entry.window_date == date(2024, 5, 2)
 
 
-def test_malformed_feed_raises_malformed_document():
-    with pytest.raises(MalformedDocument):
-        parse_feed(b"<rss><channel><item><link>http://a.com/x</link></channel>")
+def test_malformed_feed_is_read_as_far_as_it_goes_and_marked_recovered():
+    feed = parse_feed(b"<rss><channel><item><link>http://a.com/x</link></channel>")
+    assert [i.url for i in feed] == ["http://a.com/x"]
+    assert feed.recovered
+
+
+def test_well_formed_documents_are_not_marked_recovered():
+    assert not parse_sitemap(read("sitemap.xml")).recovered
+    assert not parse_feed(read("feed.rss")).recovered
 
 
 def test_robots_sitemap_lines_are_listed_once_each():
     text = ("User-agent: *\nDisallow: /x\nSitemap: http://a.com/s1.xml\n"
             "sitemap:http://a.com/s2.xml # news\nSITEMAP: http://a.com/s1.xml\nSitemap: /rel\n")
     assert robots_sitemaps(text) == ["http://a.com/s1.xml", "http://a.com/s2.xml"]
+    assert robots_sitemaps(text, "http://a.com/robots.txt")[-1] == "http://a.com/rel"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -109,3 +117,57 @@ def test_failure_reasons_of_discovery_documents_are_told_from_article_reasons():
                                              "redirect_loop", "url_too_long", "error_OSError"]))
     result = CrawlResult("s", failed_by_reason={"sitemap_malformed": 2, "http_500": 3})
     assert (result.failed, result.discovery_failed) == (3, 2)
+
+
+def test_a_source_fails_only_when_every_discovery_document_it_tried_failed():
+    from crawlers.result import CrawlResult
+
+    broken = CrawlResult("x", failed_documents=("https://a.com/sitemap.xml answered 404",
+                                                "https://a.com/rss refused the connection"))
+    assert broken.discovery_error() == (
+        "source 'x': no discovery document could be read: https://a.com/sitemap.xml "
+        "answered 404; https://a.com/rss refused the connection")
+    partly = CrawlResult("x", documents_read=1, failed_documents=broken.failed_documents)
+    assert partly.discovery_error() is None and partly.failed_documents
+    assert CrawlResult("x", documents_read=1).discovery_error() is None  # a quiet day
+    assert CrawlResult("x").discovery_error() is None  # start URLs that are articles
+    crashed = CrawlResult("x", error="child died", failed_documents=broken.failed_documents)
+    assert crashed.source_error() == "child died"
+
+
+def test_a_result_keeps_its_failed_documents_through_json():
+    import json
+
+    from crawlers.result import CrawlResult
+
+    result = CrawlResult("x", documents_read=2, discovery_recovered=1,
+                         failed_documents=("https://a.com/s.xml answered 500",))
+    assert CrawlResult.from_dict(json.loads(json.dumps(result.as_dict()))) == result
+
+
+@pytest.mark.parametrize("reason, detail, expected", [
+    ("http_404", "", "https://a.com/s.xml answered 404"),
+    ("dns", "", "https://a.com/s.xml has a host name that does not resolve (DNS)"),
+    ("malformed", "empty document", "https://a.com/s.xml could not be read: empty document"),
+    ("robots", "Forbidden by robots.txt: https://a.com/s.xml",
+     "https://a.com/s.xml not fetched: disallowed by robots.txt"),
+    ("error_OSError", "", "https://a.com/s.xml failed (error_OSError)"),
+])
+def test_a_failed_document_is_described_in_one_line(reason, detail, expected):
+    from crawlers.outcomes import document_failure
+
+    assert document_failure("https://a.com/s.xml", reason, detail) == expected
+
+
+def test_documents_read_but_no_url_fail_only_a_source_that_found_urls_before():
+    from crawlers.result import CrawlResult
+
+    emptied = CrawlResult("x", documents_read=2, discovered_before=120,
+                          failed_documents=("https://a.com/rss answered 500",))
+    assert emptied.discovery_error() == (
+        "source 'x': discovery found no article URL in 2 document(s) read, where an earlier "
+        "run found 120; check that the sitemaps and feeds still list the articles and that "
+        "allow/deny still match their URLs; failed: https://a.com/rss answered 500")
+    assert CrawlResult("x", documents_read=2).discovery_error() is None  # a new source
+    quiet = CrawlResult("x", documents_read=2, discovered=40, discovered_before=120)
+    assert quiet.discovery_error() is None  # all known or outside the window

@@ -160,7 +160,10 @@ def test_bomb_is_handled_fast_in_bounded_memory_with_a_reason(name):
     assert outcome["seconds"] < 30, outcome
     assert outcome["grew_mb"] < max_growth_mb, outcome
     if stage == "discovery":
-        assert outcome["status"] == "malformed" or outcome["message"] == "1 pages", outcome
+        if name == "truncated_gzip_sitemap":  # read up to the cut, in recovery mode
+            assert outcome["status"] == "parsed" and outcome["message"] != "0 pages", outcome
+        else:
+            assert outcome["status"] == "malformed" or outcome["message"] == "1 pages", outcome
         assert "lol" * 100 not in json.dumps(outcome)  # entities never expanded
     else:
         assert outcome["status"] == "ok" or outcome["message"], outcome
