@@ -20,7 +20,8 @@ SELECT r.run_id,
        r.failed,
        r.error,
        r.held_by_date,
-       r.discovery_failed
+       r.discovery_failed,
+       r.discovery_recovered
 FROM warehouse.crawl_runs r
 ORDER BY r.started_at DESC, r.run_id DESC;
 
@@ -46,3 +47,4 @@ COMMENT ON COLUMN analytics.crawl_runs.failed IS 'Article pages that could not b
 COMMENT ON COLUMN analytics.crawl_runs.error IS 'Why the run was partial or failed; NULL on success.';
 COMMENT ON COLUMN analytics.crawl_runs.held_by_date IS 'Fetched articles published outside the run''s window, left for the run that covers their day.';
 COMMENT ON COLUMN analytics.crawl_runs.discovery_failed IS 'Sitemaps, feeds and section pages that could not be fetched or parsed (the crawl went on with the rest); not counted in failed.';
+COMMENT ON COLUMN analytics.crawl_runs.discovery_recovered IS 'Sitemaps and feeds that were not well-formed and were read as far as they went (recovery mode); not counted in discovery_failed.';

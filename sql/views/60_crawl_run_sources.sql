@@ -27,7 +27,11 @@ SELECT s.run_id,
                       THEN s.quality -> 'breaches' ELSE '[]'::jsonb END)) AS quality_breaches,
        s.error,
        s.held_by_date,
-       s.discovery_failed
+       s.discovery_failed,
+       s.discovery_recovered,
+       ARRAY(SELECT jsonb_array_elements_text(
+                 CASE WHEN jsonb_typeof(s.crawl_stats -> 'failed_documents') = 'array'
+                      THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -58,3 +62,5 @@ COMMENT ON COLUMN analytics.crawl_run_sources.quality_breaches IS 'The quality c
 COMMENT ON COLUMN analytics.crawl_run_sources.error IS 'Why this source failed; NULL on success.';
 COMMENT ON COLUMN analytics.crawl_run_sources.held_by_date IS 'Fetched articles published outside the run''s window, left for the run that covers their day.';
 COMMENT ON COLUMN analytics.crawl_run_sources.discovery_failed IS 'Sitemaps, feeds and section pages that could not be fetched or parsed (the crawl went on with the rest); not counted in failed.';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_recovered IS 'Sitemaps and feeds that were not well-formed and were read as far as they went (recovery mode); not counted in discovery_failed.';
+COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps, feeds and start pages of this source that could not be read, each with what went wrong (at most a few); empty when all were read. When every one failed, the source failed.';

@@ -30,6 +30,8 @@ def write_sources(path: Path, base: str) -> Path:
         "sources:\n"
         f"  - name: moved\n    sitemaps: [{base}/sitemap.xml]\n"
         f"  - name: mixed\n    feeds: [{base}/broken.rss, {base}/good.rss]\n"
+        "    allow: ['/news/']\n"
+        f"  - name: frontless\n    start_urls: [{base}/section/gone]\n"
         "    allow: ['/news/']\n", encoding="utf-8")
     return path
 
@@ -48,27 +50,30 @@ def outcome(make_database, tmp_path_factory):
         rows = conn.execute("SELECT source, status, error, crawl_stats, discovery_recovered "
                             "FROM warehouse.crawl_run_sources").fetchall()
         run = conn.execute("SELECT status, error FROM warehouse.crawl_runs").fetchone()
-    return site.base_url, done, {name: row for name, *row in rows}, run
+        view = conn.execute("SELECT source, failed_documents, discovery_recovered "
+                            "FROM analytics.crawl_run_sources").fetchall()
+    return (site.base_url, done, {name: row for name, *row in rows}, run,
+            {name: tuple(row) for name, *row in view})
 
 
 def test_a_run_with_a_source_whose_sitemap_answers_404_exits_non_zero(outcome):
-    _, done, _, _ = outcome
+    _, done, _, _, _ = outcome
     assert done.returncode == 1, done.stderr[-2000:]
     assert json.loads(done.stdout)["status"] == "partial"
 
 
 def test_the_source_fails_with_a_message_naming_the_document_and_the_answer(outcome):
-    base, _, sources, run = outcome
+    base, _, sources, run, _ = outcome
     status, error, stats, _ = sources["moved"]
     expected = (f"source 'moved': no discovery document could be read: "
                 f"{base}/sitemap.xml answered 404")
     assert status == "failed" and expected in error
-    assert run == ("partial", f"moved: {error}")
+    assert run[0] == "partial" and f"moved: {error}" in run[1]
     assert stats["failed_documents"] == [f"{base}/sitemap.xml answered 404"]
 
 
 def test_a_source_with_one_broken_feed_succeeds_and_names_the_broken_one(outcome):
-    base, _, sources, _ = outcome
+    base, _, sources, _, _ = outcome
     status, error, stats, _ = sources["mixed"]
     assert (status, error) == ("success", None)
     assert stats["failed_documents"] == [f"{base}/broken.rss answered 404"]
@@ -76,6 +81,20 @@ def test_a_source_with_one_broken_feed_succeeds_and_names_the_broken_one(outcome
 
 
 def test_a_feed_read_in_recovery_mode_is_counted_per_source_and_in_the_run(outcome):
-    _, done, sources, _ = outcome
+    _, done, sources, _, _ = outcome
     assert sources["mixed"][3] == 1 and sources["moved"][3] == 0
     assert json.loads(done.stdout)["discovery_recovered"] == 1
+
+
+def test_a_source_whose_only_start_page_fails_fails_too(outcome):
+    base, _, sources, _, _ = outcome
+    status, error, stats, _ = sources["frontless"]
+    assert status == "failed"
+    assert f"no discovery document could be read: {base}/section/gone answered 404" in error
+    assert stats["failed_documents"] == [f"{base}/section/gone answered 404"]
+
+
+def test_analysts_see_the_failed_documents_and_recovered_count_per_source(outcome):
+    base, _, _, _, view = outcome
+    assert view["moved"] == ([f"{base}/sitemap.xml answered 404"], 0)
+    assert view["mixed"] == ([f"{base}/broken.rss answered 404"], 1)
