@@ -14,6 +14,11 @@ from typing import Literal
 
 ExtractionStatus = Literal["ok", "not_article", "error"]
 
+DEFAULT_MIN_ARTICLE_CHARS = 200
+"""Bodies shorter than this many characters are not articles (CJK text counts double).
+The one default of the extract library, ``NEWSFLOW_MIN_ARTICLE_CHARS`` and
+``newsflow extract --min-chars``."""
+
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:

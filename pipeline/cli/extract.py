@@ -13,7 +13,7 @@ import click
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.errors import InputFileError
 from pipeline.extract import extract_html, ordered_map
-from pipeline.records import ExtractionResult
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult
 from pipeline.sample_format import format_article, sample_file_name
 
 PROGRESS_EVERY = 100
@@ -127,7 +127,7 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
                    "path)>.txt, exactly in the sample format, instead of printing it.")
 @click.option("--min-chars", type=click.IntRange(min=0), default=None,
               help="Bodies shorter than this are reported as not_article. "
-                   "Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else 200.")
+                   f"Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else {DEFAULT_MIN_ARTICLE_CHARS}.")
 @click.option("--processes", type=click.IntRange(min=1), default=None,
               help="Worker processes. Default: $NEWSFLOW_EXTRACT_PROCESSES, else all cores.")
 @click.option("--strict", is_flag=True,
