@@ -79,6 +79,10 @@ class ArchiveError(PermanentError):
     """The raw page archive cannot be written or read."""
 
 
+class OutputPathError(PermanentError):
+    """An output path given on the command line (``--out``) cannot be created or written."""
+
+
 class InputFileError(PermanentError):
     """A file given on the command line (e.g. a WARC file) cannot be read as that kind of file."""
 

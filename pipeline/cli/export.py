@@ -14,6 +14,7 @@ import psycopg
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import since_option, source_option, until_option
+from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.db import connect
 from pipeline.sample_format import format_article
 
@@ -115,8 +116,8 @@ def write_jsonl(articles: Iterator[ExportedArticle], path: Path) -> int:
 @since_option
 @until_option
 @source_option
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write into (created if missing).")
+@click.option("--out", "out", required=True, type=OUTPUT_PATH, metavar="DIR",
+              help="Directory to write into (created with its parents if missing).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl"]), default="txt",
               show_default=True,
               help=f"txt: one sample-format file per article; jsonl: one {JSONL_NAME}.")
@@ -130,8 +131,8 @@ def export(ctx: CliContext, since: date | None, until: date | None,
     """
     if since and until and since > until:
         raise click.BadParameter(f"--since {since} is after --until {until}; swap them")
-    out.mkdir(parents=True, exist_ok=True)
-    with connect(ctx.database()) as conn:
+    output_dir(out)
+    with connect(ctx.database()) as conn, writing_to(out):
         articles = iter_originals(conn, sources=source_names, since=since, until=until)
         if fmt == "jsonl":
             count = write_jsonl(articles, out / JSONL_NAME)
