@@ -19,7 +19,6 @@ Exit codes of ``newsflow`` (the README's table lists them too):
 
 from __future__ import annotations
 
-
 EXIT_FAILED = 1
 EXIT_PERMANENT = 2
 EXIT_TRANSIENT = 3
