@@ -17,7 +17,8 @@ Environment variables:
 ``NEWSFLOW_NEAR_DUPLICATE_THRESHOLD``
     Jaccard similarity (0-1) above which two bodies are near duplicates. Default 0.8.
 ``NEWSFLOW_MIN_ARTICLE_CHARS``
-    Bodies shorter than this are reported as ``not_article``. Default 200.
+    Bodies shorter than this are reported as ``not_article``. Default 200
+    (``pipeline.records.DEFAULT_MIN_ARTICLE_CHARS``).
 ``NEWSFLOW_REVISIT_DAYS``
     For sources whose discovery gives no dates: re-fetch a known page after this many days.
 ``NEWSFLOW_EXTRACT_PROCESSES``
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Mapping
 
 from pipeline.errors import ConfigError
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
@@ -105,7 +107,7 @@ class Settings:
     user_agent: str
     contact_url: str
     near_duplicate_threshold: float = 0.8
-    min_article_chars: int = 200
+    min_article_chars: int = DEFAULT_MIN_ARTICLE_CHARS
     revisit_days: float = 7.0
     retry_failed_hours: float = 20.0
     """A page that failed is tried again after this wait, doubled for every further
@@ -150,7 +152,9 @@ class Settings:
             near_duplicate_threshold=_number(
                 env, "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD", 0.8, low=0.0, high=1.0
             ),
-            min_article_chars=int(_number(env, "NEWSFLOW_MIN_ARTICLE_CHARS", 200, low=0)),
+            min_article_chars=int(
+                _number(env, "NEWSFLOW_MIN_ARTICLE_CHARS", DEFAULT_MIN_ARTICLE_CHARS, low=0)
+            ),
             revisit_days=_number(env, "NEWSFLOW_REVISIT_DAYS", 7.0, low=0.0),
             retry_failed_hours=_number(env, "NEWSFLOW_RETRY_FAILED_HOURS", 20.0, low=0.0),
             extract_processes=int(

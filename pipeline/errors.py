@@ -1,27 +1,42 @@
-"""newsflow's exception types.
+"""newsflow's exception types and the exit codes the CLI gives them.
 
 Every error a user can cause or fix is one of these, with a message that says what
-to do next. They are split into transient errors (worth retrying: a database that is
-restarting, a dropped connection) and permanent ones (retrying changes nothing: a bad
-sources file, an unknown source name), so retry decisions are mechanical. The CLI
-prints ``str(error)`` on one line and exits with ``exit_code``; the DAG tasks let them
-fail the task with the same line.
+to do next. Each is either transient (worth retrying: a database that is restarting, a
+dropped connection) or permanent (retrying changes nothing: a bad sources file, an
+unknown source name), so retry decisions are mechanical. The CLI prints ``str(error)``
+on one line and exits with ``exit_code``; the DAG tasks retry transient errors and fail
+the task at once, with the same line, on permanent ones.
+
+Exit codes of ``newsflow`` (the README's table lists them too):
+
+* 0 - success;
+* 1 - the command ran but its outcome is a failure: a run or crawl with a failed source,
+  no article extracted, ``db docs --check`` out of date;
+* 2 - permanent error (``PermanentError``) or wrong usage: fix the input, then re-run;
+* 3 - transient error (``TransientError``): re-run later as is;
+* 130 - interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+EXIT_FAILED = 1
+EXIT_PERMANENT = 2
+EXIT_TRANSIENT = 3
+EXIT_INTERRUPTED = 130
+
 
 class NewsflowError(Exception):
-    """Base class of every error newsflow raises on purpose."""
+    """Base class of every error newsflow raises on purpose; raise one of its transient
+    or permanent subclasses, never this class itself."""
 
-    exit_code = 2
+    exit_code = EXIT_PERMANENT
     transient = False
 
 
 class TransientError(NewsflowError):
     """Something that may succeed when tried again later."""
 
-    exit_code = 3
+    exit_code = EXIT_TRANSIENT
     transient = True
 
 
@@ -42,9 +57,7 @@ class UnknownSourceError(ConfigError):
 
 
 class DatabaseUnavailableError(TransientError):
-    """The database cannot be reached."""
-
-    exit_code = 2
+    """The database cannot be reached, or the connection dropped."""
 
 
 class DatabasePermissionError(PermanentError):
@@ -54,7 +67,7 @@ class DatabasePermissionError(PermanentError):
 class SchemaDocsOutOfDateError(PermanentError):
     """docs/schema.md does not match the migrations (``newsflow db docs --check``)."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
 
 class MigrationError(PermanentError):
@@ -63,6 +76,10 @@ class MigrationError(PermanentError):
 
 class ArchiveError(PermanentError):
     """The raw page archive cannot be written or read."""
+
+
+class OutputPathError(PermanentError):
+    """An output path given on the command line (``--out``) cannot be created or written."""
 
 
 class InputFileError(PermanentError):
@@ -77,8 +94,10 @@ class RunPlanError(PermanentError):
     """A run plan (``start_run``'s result, an XCom between DAG tasks) is malformed."""
 
 
-class CrawlError(NewsflowError):
-    """A crawl could not run at all (individual page failures are not errors)."""
+class CrawlError(PermanentError):
+    """A crawl could not run at all (individual page failures are not errors): unusable
+    crawl options, or the crawl process failed, timed out or was killed. Permanent, so a
+    DAG task does not start a long crawl again by itself."""
 
 
 class QualityCheckError(PermanentError):

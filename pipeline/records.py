@@ -8,11 +8,16 @@ All datetimes are timezone-aware and in UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Literal
 
 ExtractionStatus = Literal["ok", "not_article", "error"]
+
+DEFAULT_MIN_ARTICLE_CHARS = 200
+"""Bodies shorter than this many characters are not articles (CJK text counts double).
+The one default of the extract library, ``NEWSFLOW_MIN_ARTICLE_CHARS`` and
+``newsflow extract --min-chars``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,11 @@ class Article:
     extractor_version: str = ""
     source: str = ""
     fetched_url: str | None = None
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+"""The fields of an article, in ``Article``'s order: the columns of ``warehouse.articles``
+the loader writes (with the body's ``content_hash``) and ``newsflow export`` reads back."""
 
 
 @dataclass(frozen=True, slots=True)

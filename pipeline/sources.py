@@ -14,7 +14,8 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         download_delay: 0.5
 
 Validation errors name the source, the field and the line, e.g.
-``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``.
+``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``;
+a field not listed above is an error too (``unknown field 'hosts'``), never ignored.
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ AUTO = "auto"
 DEFAULT_MAX_PAGES = 5000
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
-_KNOWN_FIELDS = frozenset(
-    ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "hosts")
-)
+_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay")
+_KNOWN_TOP_LEVEL = ("sources",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,12 @@ def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
     top = _mapping(root)
     if "sources" not in top:
         raise SourcesFileError(f"{origin}:{_line(root)}: missing the top-level 'sources' list")
+    for key, (key_node, _) in top.items():
+        if key not in _KNOWN_TOP_LEVEL:
+            raise SourcesFileError(
+                f"{origin}:{_line(key_node)}: unknown top-level field '{key}'; "
+                f"known fields: {', '.join(_KNOWN_TOP_LEVEL)}"
+            )
     _, sources_node = top["sources"]
     if not isinstance(sources_node, yaml.SequenceNode) or not sources_node.value:
         raise SourcesFileError(
@@ -161,9 +167,12 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         line = _line(fields[field][1]) if field in fields else _line(node)
         return SourcesFileError(f"{origin}:{line}: source '{name}': field '{field}' {message}")
 
-    for key in fields:
+    for key, (key_node, _) in fields.items():
         if key not in _KNOWN_FIELDS:
-            raise fail(key, f"is not known; known fields: {', '.join(sorted(_KNOWN_FIELDS))}")
+            raise SourcesFileError(
+                f"{origin}:{_line(key_node)}: source '{name}': unknown field '{key}'; "
+                f"known fields: {', '.join(_KNOWN_FIELDS)}"
+            )
 
     lists: dict[str, tuple[str, ...]] = {}
     for field in _LIST_FIELDS:

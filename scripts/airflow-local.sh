@@ -12,6 +12,10 @@
 #   eval "$(scripts/airflow-local.sh env)"  use the `airflow` CLI on this Airflow
 #   eval "$(scripts/airflow-local.sh env celery)"   ... on the `celery` one
 #
+# SIGTERM or SIGINT (a supervisor, `kill`, Ctrl-C) stops every process the script
+# started, with their children (task runners, executor workers): SIGTERM to all, then
+# SIGKILL to those still running after AIRFLOW_STOP_GRACE_S seconds (default 20).
+#
 # Settings (environment): AIRFLOW_HOME (default .airflow), AIRFLOW_PORT (8080),
 # NEWSFLOW_CRAWL_POOL_SLOTS (4), and for `celery`: AIRFLOW_METADATA_URL
 # (postgresql+psycopg://postgres@127.0.0.1:5432/newsflow_airflow) and
@@ -32,6 +36,7 @@ export AIRFLOW__API__BASE_URL="http://localhost:$PORT"
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://localhost:$PORT/execution/"
 export PATH="$ROOT/.venv/bin:$PATH"
 POOL_SLOTS="${NEWSFLOW_CRAWL_POOL_SLOTS:-4}"
+STOP_GRACE_S="${AIRFLOW_STOP_GRACE_S:-20}"
 
 mkdir -p "$AIRFLOW_HOME"
 # Every process of this Airflow must sign and accept the same task tokens.
@@ -61,6 +66,66 @@ setup() {
     echo "Airflow home: $AIRFLOW_HOME; DAGs: $AIRFLOW__CORE__DAGS_FOLDER; pool newsflow_crawl: $POOL_SLOTS slots" >&2
 }
 
+# --- running the components and stopping all of them -----------------------------------
+# `exec airflow standalone` left the api-server, scheduler, dag-processor, triggerer and
+# executor workers running when a SIGTERM reached it (standalone stops its components
+# on Ctrl-C only), and task runners start their own process groups. So the components
+# run as children of this script, which stops their whole tree itself.
+CHILDREN=()
+
+start() {  # run "$@" in the background as one of the components
+    "$@" &
+    CHILDREN+=($!)
+}
+
+tree() {  # the given processes and all their descendants
+    local pid
+    for pid in "$@"; do
+        echo "$pid"
+        tree $(pgrep -P "$pid" || true)
+    done
+}
+
+living() {  # those of the given processes still running (zombies are not)
+    local pid
+    for pid in "$@"; do
+        case "$(ps -o stat= -p "$pid" 2>/dev/null || true)" in
+            ""|Z*) ;;
+            *) echo "$pid" ;;
+        esac
+    done
+}
+
+stop_tree() {  # SIGTERM the whole tree, SIGKILL what is left after STOP_GRACE_S; exit $1
+    trap '' INT TERM
+    local pid left deadline=$((SECONDS + STOP_GRACE_S))
+    local -A termed=()
+    left=$(tree "${CHILDREN[@]}")
+    while [[ -n "$left" ]] && (( SECONDS < deadline )); do
+        for pid in $left; do  # processes started while stopping get their SIGTERM too
+            [[ -n "${termed[$pid]:-}" ]] || { kill -TERM "$pid" 2>/dev/null || true; termed[$pid]=1; }
+        done
+        sleep 0.5
+        left=$(living $(tree $left) | sort -u)
+    done
+    if [[ -n "$left" ]]; then
+        echo "airflow-local: still running after ${STOP_GRACE_S} s, killed:" >&2
+        ps -o pid=,args= -p "$(echo $left | tr ' ' ,)" >&2 || true
+        kill -KILL $left 2>/dev/null || true
+    fi
+    wait 2>/dev/null || true
+    exit "$1"
+}
+
+supervise() {  # until a signal arrives or a component ends, then stop them all
+    local status=0
+    wait -n || status=$?
+    stop_tree "$status"
+}
+
+trap 'stop_tree 130' INT
+trap 'stop_tree 143' TERM
+
 case "$MODE" in
     env)
         for name in AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER AIRFLOW__CORE__LOAD_EXAMPLES \
@@ -80,7 +145,8 @@ case "$MODE" in
     standalone)
         setup
         echo "Open http://localhost:$PORT and trigger newsflow_nightly (Ctrl-C stops Airflow)." >&2
-        exec airflow standalone
+        start airflow standalone
+        supervise
         ;;
     celery)
         if [[ "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" == *127.0.0.1:5432/newsflow_airflow ]]; then
@@ -88,14 +154,12 @@ case "$MODE" in
                 | grep -q 1 || createdb -h 127.0.0.1 -U postgres newsflow_airflow
         fi
         setup
-        pids=()
-        trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-        airflow api-server --port "$PORT" & pids+=($!)
-        airflow dag-processor & pids+=($!)
-        airflow scheduler & pids+=($!)
-        airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}" & pids+=($!)
+        start airflow api-server --port "$PORT"
+        start airflow dag-processor
+        start airflow scheduler
+        start airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}"
         echo "CeleryExecutor Airflow on http://localhost:$PORT (Ctrl-C stops every process)." >&2
-        wait -n
+        supervise
         ;;
     *)
         echo "usage: $0 [standalone|init|celery|env [celery]]" >&2

@@ -34,11 +34,11 @@ def test_db_url_masks_password(tmp_path):
     assert "s3cret" not in result.stdout + result.stderr
 
 
-def test_unreachable_database_is_one_line_and_exit_2(tmp_path):
+def test_unreachable_database_is_one_line_and_exit_3(tmp_path):
     env = {"NEWSFLOW_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none",
            "NEWSFLOW_HOME": str(tmp_path)}
     result = run_newsflow("db", "upgrade", env=env)
-    assert result.returncode == 2
+    assert result.returncode == 3  # transient: the same command may work later
     assert "Traceback" not in result.stderr
     error_lines = [l for l in result.stderr.splitlines() if l.startswith("newsflow: error:")]
     assert len(error_lines) == 1 and "cannot connect to PostgreSQL" in error_lines[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +60,33 @@ def test_unknown_field_is_rejected_with_its_line():
           - name: a
             sitemap: [https://x.org/s.xml]
         """)
-    assert message.startswith("s.yaml:3: source 'a': field 'sitemap' is not known")
+    assert message == (
+        "s.yaml:3: source 'a': unknown field 'sitemap'; known fields: name, sitemaps, "
+        "feeds, start_urls, allow, deny, max_pages, language, download_delay"
+    )
+
+
+def test_hosts_is_an_unknown_field_not_silently_ignored():
+    message = _error("""\
+        sources:
+          - name: a
+            feeds: [https://x.org/rss.xml]
+          - name: b
+            language: en
+
+            hosts: [x.org]
+        """)
+    assert message.startswith("s.yaml:7: source 'b': unknown field 'hosts'; known fields: ")
+
+
+def test_unknown_top_level_field_is_rejected_with_its_line():
+    message = _error("""\
+        sources:
+          - name: a
+        source:
+          - name: b
+        """)
+    assert message == "s.yaml:3: unknown top-level field 'source'; known fields: sources"
 
 
 def test_bad_name_is_rejected():
@@ -97,3 +125,11 @@ def test_select_unknown_source_lists_known_names():
         select_sources(sources, ["nope"])
     assert [s.name for s in select_sources(sources, ["other"])] == ["other"]
     assert len(select_sources(sources, [])) == 2
+
+
+def test_the_readme_example_uses_only_known_fields():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(sources:\n.*?)```", readme, re.S)
+    assert example is not None, "README.md has no sources-file example"
+    (source,) = parse_sources(example.group(1), origin="README.md")
+    assert source.name == "example-times"

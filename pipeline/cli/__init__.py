@@ -2,8 +2,9 @@
 
 Each command lives in its own module and is registered on the ``cli`` group below.
 Errors newsflow raises on purpose (``NewsflowError``) are printed as one line on
-stderr with the error's exit code (2 for bad input or an unreachable database);
-anything else is a bug and keeps its traceback.
+stderr with the error's exit code (2 for bad input, 3 for a transient failure such as
+an unreachable database; see ``pipeline.errors``); anything else is a bug and keeps its
+traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pipeline.cli.export import export
 from pipeline.cli.extract import extract
 from pipeline.cli.run import run
 from pipeline.cli.stats import stats
-from pipeline.errors import NewsflowError
+from pipeline.errors import EXIT_INTERRUPTED, NewsflowError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("newsflow: aborted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -69,4 +70,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("newsflow: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)

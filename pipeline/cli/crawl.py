@@ -12,6 +12,7 @@ from rich.table import Table
 from pipeline import runs
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
+from pipeline.cli.output import stdout_console
 from pipeline.db import connect
 from pipeline.window import Window
 
@@ -78,7 +79,7 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
 
 
 def _print_summary(run_id: int, status: str, results) -> None:
-    console = Console()
+    console = stdout_console()
     console.print(f"crawl run {run_id}: [bold]{status}[/bold]")
     table = Table("source", *(c.replace("_", " ") for c in COLUMNS), "failed by reason",
                   "error")

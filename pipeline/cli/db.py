@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.context import CliContext, pass_cli
+from pipeline.cli.paths import OUTPUT_PATH, output_file, writing_to
 from pipeline.db import apply_migrations, connect, database_url, mask_url, pending_migrations
 from pipeline.db.embedded import stop_embedded
 from pipeline.db.roles import DEFAULT_READER, grant_reader
@@ -78,8 +79,9 @@ def stop(ctx: CliContext) -> None:
 
 
 @db.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=SCHEMA_DOC,
-              show_default="docs/schema.md of this checkout", help="Markdown file to write.")
+@click.option("--out", type=OUTPUT_PATH, default=SCHEMA_DOC, metavar="FILE",
+              show_default="docs/schema.md of this checkout",
+              help="Markdown file to write (missing folders are created).")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit with code 1 when the file is not up to date.")
 @pass_cli
@@ -87,6 +89,8 @@ def docs(ctx: CliContext, out: Path, check: bool) -> None:
     """Write the schema documentation (tables, views, columns, types, comments, indexes)
     generated from the catalog of the migrated database.
     """
+    if not check:
+        output_file(out)
     with connect(ctx.database()) as conn:
         markdown = schema_docs(conn)
     if check:
@@ -95,8 +99,8 @@ def docs(ctx: CliContext, out: Path, check: bool) -> None:
                 f"{out} is out of date with the migrations; run 'newsflow db docs' and commit it")
         click.echo(f"{out} is up to date")
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown, encoding="utf-8")
+    with writing_to(out):
+        out.write_text(markdown, encoding="utf-8")
     click.echo(f"wrote {out}")
 
 

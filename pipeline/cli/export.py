@@ -7,23 +7,23 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import click
 import psycopg
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import since_option, source_option, until_option
+from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.db import connect
+from pipeline.records import ARTICLE_FIELDS, Article
 from pipeline.sample_format import format_article
 
 JSONL_NAME = "articles.jsonl"
 FETCH_ROWS = 500
 
 _ORIGINALS = """
-SELECT a.article_id, a.url, a.source, a.title, a.authors, a.published_at,
-       a.published_date_only, a.language, a.description, a.body, a.version,
-       a.extractor_version, a.first_seen_at, a.updated_at,
+SELECT a.article_id, {fields}, a.version, a.first_seen_at, a.updated_at,
        (SELECT count(*) FROM warehouse.articles d WHERE d.duplicate_of = a.article_id)
 FROM warehouse.articles a
 WHERE a.duplicate_of IS NULL
@@ -32,43 +32,46 @@ WHERE a.duplicate_of IS NULL
   AND (%(until)s::date IS NULL
        OR a.published_at < (%(until)s::date + 1)::timestamp AT TIME ZONE 'UTC')
 ORDER BY a.published_at NULLS LAST, a.url
-"""
+""".format(fields=", ".join(f"a.{name}" for name in ARTICLE_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
 class ExportedArticle:
-    """One original article as exported (times in UTC)."""
+    """One original article as exported, with what the warehouse knows of it (UTC times)."""
 
     article_id: int
-    url: str
-    source: str
-    title: str
-    authors: list[str]
-    published_at: datetime | None
-    published_date_only: bool
-    language: str | None
-    description: str | None
-    body: str
+    article: Article
+    """Every field the loader stored (``ARTICLE_FIELDS``)."""
     version: int
-    extractor_version: str
     first_seen_at: datetime
     updated_at: datetime
     duplicates: int
     """How many copies (exact or near duplicates) point at this original."""
 
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> ExportedArticle:
+        """From a row of ``_ORIGINALS``."""
+        end = 1 + len(ARTICLE_FIELDS)
+        values = dict(zip(ARTICLE_FIELDS, row[1:end]))
+        values["authors"] = tuple(values["authors"])
+        return cls(row[0], Article(**values), *row[end:])
+
+    @property
+    def url(self) -> str:
+        return self.article.url
+
     @property
     def text(self) -> str:
-        return format_article(self.title, self.body, self.authors)
+        return format_article(self.article.title, self.article.body, self.article.authors)
 
     def as_json(self) -> dict[str, object]:
+        fields = {name: getattr(self.article, name) for name in ARTICLE_FIELDS}
+        fields["authors"] = list(self.article.authors)
+        published = self.article.published_at
+        fields["published_at"] = published.isoformat() if published else None
         return {
-            "article_id": self.article_id, "url": self.url, "source": self.source,
-            "title": self.title, "authors": self.authors,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "published_date_only": self.published_date_only, "language": self.language,
-            "description": self.description, "body": self.body, "text": self.text,
-            "version": self.version, "extractor_version": self.extractor_version,
-            "first_seen_at": self.first_seen_at.isoformat(),
+            "article_id": self.article_id, **fields, "text": self.text,
+            "version": self.version, "first_seen_at": self.first_seen_at.isoformat(),
             "updated_at": self.updated_at.isoformat(), "duplicates": self.duplicates,
         }
 
@@ -86,7 +89,7 @@ def iter_originals(conn: psycopg.Connection, *, sources: Sequence[str] = (),
         cursor.execute(_ORIGINALS, {"sources": list(sources) or None, "since": since,
                                     "until": until})
         for row in cursor:
-            yield ExportedArticle(*row)
+            yield ExportedArticle.from_row(row)
 
 
 def file_name(index: int, url: str) -> str:
@@ -115,8 +118,8 @@ def write_jsonl(articles: Iterator[ExportedArticle], path: Path) -> int:
 @since_option
 @until_option
 @source_option
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write into (created if missing).")
+@click.option("--out", "out", required=True, type=OUTPUT_PATH, metavar="DIR",
+              help="Directory to write into (created with its parents if missing).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl"]), default="txt",
               show_default=True,
               help=f"txt: one sample-format file per article; jsonl: one {JSONL_NAME}.")
@@ -130,8 +133,8 @@ def export(ctx: CliContext, since: date | None, until: date | None,
     """
     if since and until and since > until:
         raise click.BadParameter(f"--since {since} is after --until {until}; swap them")
-    out.mkdir(parents=True, exist_ok=True)
-    with connect(ctx.database()) as conn:
+    output_dir(out)
+    with connect(ctx.database()) as conn, writing_to(out):
         articles = iter_originals(conn, sources=source_names, since=since, until=until)
         if fmt == "jsonl":
             count = write_jsonl(articles, out / JSONL_NAME)

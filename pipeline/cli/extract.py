@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from pipeline.cli.context import CliContext, pass_cli
+from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.errors import InputFileError
 from pipeline.extract import extract_html, ordered_map
-from pipeline.records import ExtractionResult
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult
 from pipeline.sample_format import format_article, sample_file_name
 
 PROGRESS_EVERY = 100
@@ -122,12 +123,12 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
               help="text: each article in the sample format; jsonl: one JSON object per input "
                    "(path, url, status, message, title, authors, published_at, language, body, "
                    "text, ...).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+@click.option("--out", "out_dir", type=OUTPUT_PATH, metavar="DIR",
               help="With --format text: write each article to DIR/NNN_<16 hex of sha256(url or "
                    "path)>.txt, exactly in the sample format, instead of printing it.")
 @click.option("--min-chars", type=click.IntRange(min=0), default=None,
               help="Bodies shorter than this are reported as not_article. "
-                   "Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else 200.")
+                   f"Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else {DEFAULT_MIN_ARTICLE_CHARS}.")
 @click.option("--processes", type=click.IntRange(min=1), default=None,
               help="Worker processes. Default: $NEWSFLOW_EXTRACT_PROCESSES, else all cores.")
 @click.option("--strict", is_flag=True,
@@ -158,6 +159,8 @@ def extract(cli: CliContext, files: tuple[Path, ...], url: str | None, warc: Pat
         raise click.UsageError("--url needs exactly one FILE")
     if out_dir is not None and fmt != "text":
         raise click.UsageError("--out writes sample-format text files; it cannot be used with --format jsonl")
+    if out_dir is not None:
+        output_dir(out_dir)
     min_chars = cli.settings.min_article_chars if min_chars is None else min_chars
     processes = processes or cli.settings.extract_processes
     if warc is not None:
@@ -169,8 +172,6 @@ def extract(cli: CliContext, files: tuple[Path, ...], url: str | None, warc: Pat
         results = ordered_map(_extract_file, jobs, min_chars,
                               processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes)
         total = len(jobs)
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
     seen = ok = 0
     for seen, result in enumerate(results, 1):
         if result.status == "ok":
@@ -197,7 +198,8 @@ def _emit(result: ExtractionResult, fmt: str, out_dir: Path | None, *, first_art
     text = format_article(art.title, art.body, art.authors)
     if out_dir is not None:
         name = sample_file_name(index, art.url or result.path or str(index))
-        (out_dir / name).write_text(text, encoding="utf-8")
+        with writing_to(out_dir):
+            (out_dir / name).write_text(text, encoding="utf-8")
         return
     if not first_article:
         click.echo("")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
+from pipeline.cli.output import stdout_console
 from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
 from pipeline.window import Window
@@ -50,7 +51,7 @@ def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as
 
 
 def _print_report(report: dict) -> None:
-    console = Console()
+    console = stdout_console()
     console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
     table = Table("source", "status", *COUNTERS[1:], "error")
     for name, data in report["sources"].items():

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import click
 import psycopg
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
+from pipeline.cli.output import stdout_console
 from pipeline.db import connect
 
 _SOURCE_STATS = """
@@ -99,4 +99,4 @@ def stats(ctx: CliContext, as_json: bool) -> None:
         table.add_row(line.source, str(line.articles), str(line.duplicates), last_run,
                       _time(line.last_success_at), _share(line.date_share),
                       _share(line.author_share))
-    Console().print(table)
+    stdout_console().print(table)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from pipeline.config import Settings
-from pipeline.errors import DatabaseUnavailableError, first_line
+from pipeline.errors import ConfigError, DatabaseUnavailableError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,8 @@ def database_url(settings: Settings) -> str:
 
 def connect(url: str, *, autocommit: bool = False, application_name: str = "newsflow"
             ) -> psycopg.Connection:
-    """Open a connection, turning connection failures into ``DatabaseUnavailableError``."""
+    """Open a connection, turning connection failures into ``DatabaseUnavailableError``
+    (transient) and a malformed URL into ``ConfigError``."""
     try:
         return psycopg.connect(
             url,
@@ -39,9 +40,9 @@ def connect(url: str, *, autocommit: bool = False, application_name: str = "news
             f"cannot connect to PostgreSQL at {mask_url(url)}: {first_line(exc)}; "
             "check that the server is running and NEWSFLOW_DATABASE_URL is right"
         ) from None
-    except psycopg.ProgrammingError as exc:
-        raise DatabaseUnavailableError(
-            f"invalid database URL {mask_url(url)}: {exc}; fix NEWSFLOW_DATABASE_URL"
+    except psycopg.ProgrammingError as exc:  # retrying cannot fix a malformed URL
+        raise ConfigError(
+            f"invalid database URL {mask_url(url)}: {first_line(exc)}; fix NEWSFLOW_DATABASE_URL"
         ) from None
 
 

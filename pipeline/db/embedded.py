@@ -12,7 +12,7 @@ import logging
 import warnings
 from pathlib import Path
 
-from pipeline.errors import DatabaseUnavailableError
+from pipeline.errors import ConfigError, DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def embedded_url(data_dir: Path) -> str:
             warnings.simplefilter("ignore")
             import pgserver
     except ImportError:  # pragma: no cover - pgserver is a hard dependency
-        raise DatabaseUnavailableError(
+        raise ConfigError(
             "the embedded PostgreSQL needs the 'pgserver' package; install newsflow with "
             "'make install' or set NEWSFLOW_DATABASE_URL to a PostgreSQL server"
         ) from None

@@ -2,9 +2,10 @@
 
 Public API::
 
-    extract_page(page, *, min_chars=150) -> ExtractionResult
+    extract_page(page, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS) -> ExtractionResult
     extract_html(html, url=None, *, http_charset=None, discovered_at=None, ...) -> ExtractionResult
-    iter_extract(pages, processes=None, *, min_chars=150, fingerprint=False)
+    iter_extract(pages, processes=None, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS,
+                 fingerprint=False)
         -> Iterator[ExtractionResult]
     EXTRACTOR_VERSION
 
@@ -17,13 +18,13 @@ trafilatura missed part of the text), ``dates`` (publication date vote), ``autho
 (one page), ``pool`` (many pages).
 """
 
-from pipeline.extract.classify import DEFAULT_MIN_CHARS
 from pipeline.extract.core import extract_html, extract_page
 from pipeline.extract.pool import iter_extract, ordered_map
 from pipeline.extract.version import EXTRACTOR_VERSION
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 __all__ = [
-    "DEFAULT_MIN_CHARS",
+    "DEFAULT_MIN_ARTICLE_CHARS",
     "EXTRACTOR_VERSION",
     "extract_html",
     "extract_page",

@@ -6,8 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
-DEFAULT_MIN_CHARS = 150
-"""Bodies shorter than this many characters are not articles (CJK text counts double)."""
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 _ERROR_TITLE = re.compile(
     r"\b(?:404|410|500|page not found|not found|seite nicht gefunden|page introuvable|"
@@ -36,7 +35,7 @@ def link_share(tree: HtmlElement) -> float:
 
 
 def not_article_reason(
-    body: str, title: str | None, tree: HtmlElement, *, min_chars: int = DEFAULT_MIN_CHARS,
+    body: str, title: str | None, tree: HtmlElement, *, min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     is_article_declared: bool = False,
 ) -> str | None:
     """Why the page is not an article, or None if it is one.

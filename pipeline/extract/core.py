@@ -13,14 +13,14 @@ from trafilatura.utils import load_html
 
 from pipeline.extract.authors import clean_authors, jsonld_author_names
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
-from pipeline.extract.classify import DEFAULT_MIN_CHARS, not_article_reason
+from pipeline.extract.classify import not_article_reason
 from pipeline.extract.dates import STRUCTURED_SOURCES, date_candidates, htmldate_guess, vote
 from pipeline.extract.decode import decode_html
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.language import choose_language
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.version import EXTRACTOR_VERSION
-from pipeline.records import Article, ExtractionResult, FetchedPage
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, Article, ExtractionResult, FetchedPage
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def extract_html(
     *,
     http_charset: str | None = None,
     discovered_at: datetime | None = None,
-    min_chars: int = DEFAULT_MIN_CHARS,
+    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     source: str = "",
     fetched_url: str | None = None,
     path: str | None = None,
@@ -164,7 +164,8 @@ def extract_html(
     return ExtractionResult("ok", url=article.url or None, article=article, path=path)
 
 
-def extract_page(page: FetchedPage, *, min_chars: int = DEFAULT_MIN_CHARS) -> ExtractionResult:
+def extract_page(page: FetchedPage, *,
+                 min_chars: int = DEFAULT_MIN_ARTICLE_CHARS) -> ExtractionResult:
     """Extract one archived page (see :func:`extract_html`)."""
     return extract_html(
         page.body, page.url, http_charset=page.http_charset, discovered_at=page.discovered_at,

@@ -9,9 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from pipeline.extract.classify import DEFAULT_MIN_CHARS
 from pipeline.extract.core import extract_page
-from pipeline.records import ExtractionResult, FetchedPage
+from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult, FetchedPage
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ def ordered_map(
 
 def iter_extract(
     pages: Iterable[FetchedPage], processes: int | None = None, *,
-    min_chars: int = DEFAULT_MIN_CHARS, fingerprint: bool = False,
+    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS, fingerprint: bool = False,
 ) -> Iterator[ExtractionResult]:
     """Extract ``pages`` in a process pool, yielding results in input order.
 

@@ -25,56 +25,50 @@ row's ``source`` is the one that first loaded it. New and revised rows have NULL
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal, Sequence
 
 import psycopg
 
 from pipeline.load.index import write_entries, write_index
 from pipeline.load.prepare import ArticleRow
+from pipeline.records import ARTICLE_FIELDS
 
 Action = Literal["new", "revised", "refreshed", "unchanged"]
 
-_CREATE_STAGING = """
-CREATE TEMP TABLE load_staging (
-    url                 text PRIMARY KEY,
-    fetched_url         text,
-    source              text NOT NULL,
-    title               text NOT NULL,
-    authors             text[] NOT NULL,
-    published_at        timestamptz,
-    published_date_only boolean NOT NULL,
-    language            text,
-    description         text,
-    body                text NOT NULL,
-    content_hash        text NOT NULL,
-    extractor_version   text NOT NULL,
-    minhash             bytea
-) ON COMMIT DROP;
+STORED_COLUMNS: tuple[str, ...] = (*ARTICLE_FIELDS, "content_hash")
+"""The ``warehouse.articles`` columns a load writes from each ``ArticleRow``, in order."""
+_COLUMN_TYPES = {"authors": "text[]", "published_at": "timestamptz",
+                 "published_date_only": "bool"}
+_STORED_TYPES = [_COLUMN_TYPES.get(c, "text") for c in STORED_COLUMNS]
+_STORED_LIST = ", ".join(STORED_COLUMNS)
+_article_fields = attrgetter(*STORED_COLUMNS)
+"""The stored article columns of an ``ArticleRow``, in ``STORED_COLUMNS`` order."""
+# Fields whose change is a refresh, not a new version: all but the identity (url; the
+# source is the one that first loaded the row) and the content (title, body, its hash).
+_REFRESHED = [c for c in STORED_COLUMNS
+              if c not in ("url", "source", "title", "body", "content_hash")]
+
+# The staging table takes its column types from warehouse.articles.
+_CREATE_STAGING = f"""
+CREATE TEMP TABLE load_staging ON COMMIT DROP AS
+SELECT {_STORED_LIST}, NULL::bytea AS minhash FROM warehouse.articles WITH NO DATA;
+ALTER TABLE load_staging ADD PRIMARY KEY (url);
 CREATE TEMP TABLE load_staging_bands (
     url                 text NOT NULL,
     bucket              bigint NOT NULL
 ) ON COMMIT DROP
 """
-_COPY_STAGING = """
-COPY load_staging (url, fetched_url, source, title, authors, published_at, published_date_only,
-                   language, description, body, content_hash, extractor_version, minhash)
-FROM STDIN (FORMAT BINARY)
-"""
-_STAGING_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
-                  "text", "text", "text", "bytea"]
+_COPY_STAGING = f"COPY load_staging ({_STORED_LIST}, minhash) FROM STDIN (FORMAT BINARY)"
+_STAGING_TYPES = [*_STORED_TYPES, "bytea"]
 _COPY_BANDS = "COPY load_staging_bands (url, bucket) FROM STDIN (FORMAT BINARY)"
 _BAND_TYPES = ["text", "int8"]
 
 # Change tests shared by the classification and the upsert; {old} and {new} are the
 # aliases of the stored and the incoming row.
 _CONTENT_CHANGED = "({old}.title, {old}.body) IS DISTINCT FROM ({new}.title, {new}.body)"
-_FIELDS_CHANGED = """(
-    {old}.fetched_url, {old}.authors, {old}.published_at, {old}.published_date_only,
-    {old}.language, {old}.description, {old}.extractor_version
-) IS DISTINCT FROM (
-    {new}.fetched_url, {new}.authors, {new}.published_at, {new}.published_date_only,
-    {new}.language, {new}.description, {new}.extractor_version
-)"""
+_FIELDS_CHANGED = "({}) IS DISTINCT FROM ({})".format(
+    ", ".join(f"{{old}}.{c}" for c in _REFRESHED), ", ".join(f"{{new}}.{c}" for c in _REFRESHED))
 
 _CLASSIFY = """
 CREATE TEMP TABLE load_actions ON COMMIT DROP AS
@@ -101,34 +95,25 @@ WHERE x.action = 'revised'
 """
 
 _UPSERT = """
-INSERT INTO warehouse.articles AS a
-    (url, fetched_url, source, title, authors, published_at, published_date_only, language,
-     description, body, content_hash, extractor_version, run_id, first_seen_at)
-SELECT url, fetched_url, source, title, authors, published_at, published_date_only, language,
-       description, body, content_hash, extractor_version, %(run_id)s,
+INSERT INTO warehouse.articles AS a ({stored}, run_id, first_seen_at)
+SELECT {stored}, %(run_id)s,
        -- not now(): a transaction starts before it waits for the load lock, and "first
        -- seen" must follow the order in which loads commit, or a copy loaded earlier
        -- could turn out to be seen after the original loaded later.
        statement_timestamp()
 FROM load_staging ORDER BY url
 ON CONFLICT (url) DO UPDATE SET
-    fetched_url = EXCLUDED.fetched_url,
-    title = EXCLUDED.title,
-    authors = EXCLUDED.authors,
-    published_at = EXCLUDED.published_at,
-    published_date_only = EXCLUDED.published_date_only,
-    language = EXCLUDED.language,
-    description = EXCLUDED.description,
-    body = EXCLUDED.body,
-    content_hash = EXCLUDED.content_hash,
-    extractor_version = EXCLUDED.extractor_version,
+    {replaced},
     version = a.version + CASE WHEN {content} THEN 1 ELSE 0 END,
     search_vector = CASE WHEN {content} THEN NULL ELSE a.search_vector END,
     word_count = CASE WHEN {content} THEN NULL ELSE a.word_count END,
     last_seen_at = now(),
     updated_at = CASE WHEN {content} OR {fields} THEN now() ELSE a.updated_at END,
     run_id = CASE WHEN {content} OR {fields} THEN EXCLUDED.run_id ELSE a.run_id END
-""".format(content=_CONTENT_CHANGED.format(old="a", new="EXCLUDED"),
+""".format(stored=_STORED_LIST,
+           replaced=",\n    ".join(f"{c} = EXCLUDED.{c}" for c in STORED_COLUMNS
+                                   if c not in ("url", "source")),
+           content=_CONTENT_CHANGED.format(old="a", new="EXCLUDED"),
            fields=_FIELDS_CHANGED.format(old="a", new="EXCLUDED"))
 
 _RESOLVE_NEW_IDS = """
@@ -151,21 +136,11 @@ class Upserted:
 
 _IDS = "SELECT url, article_id FROM warehouse.articles WHERE url = ANY(%s)"
 _NOW = "SELECT clock_timestamp()"
-_COPY_NEW = """
-COPY warehouse.articles (url, fetched_url, source, title, authors, published_at,
-                         published_date_only, language, description, body, content_hash,
-                         extractor_version, run_id, first_seen_at, last_seen_at, updated_at)
+_COPY_NEW = f"""
+COPY warehouse.articles ({_STORED_LIST}, run_id, first_seen_at, last_seen_at, updated_at)
 FROM STDIN (FORMAT BINARY)
 """
-_NEW_TYPES = ["text", "text", "text", "text", "text[]", "timestamptz", "bool", "text", "text",
-              "text", "text", "text", "int8", "timestamptz", "timestamptz", "timestamptz"]
-
-
-def _article_fields(r: ArticleRow) -> tuple:
-    """The stored article columns of ``r``, in the order both COPY statements list them."""
-    return (r.url, r.fetched_url, r.source, r.title, r.authors, r.published_at,
-            r.published_date_only, r.language, r.description, r.body, r.content_hash,
-            r.extractor_version)
+_NEW_TYPES = [*_STORED_TYPES, "int8", "timestamptz", "timestamptz", "timestamptz"]
 
 
 def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int

@@ -12,6 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.cli.extract import extract
+from pipeline.config import Settings
+from pipeline.extract import DEFAULT_MIN_ARTICLE_CHARS, extract_html
 from pipeline.sample_format import sample_file_name
 from tests.cli_helpers import run_newsflow
 
@@ -194,3 +196,23 @@ def test_help_names_every_option_and_the_exit_statuses():
                    "input gave an article", "1 when none did", "2 for wrong usage",
                    "$NEWSFLOW_MIN_ARTICLE_CHARS", "$NEWSFLOW_EXTRACT_PROCESSES", "progress on stderr"):
         assert phrase in text
+
+
+def _page_with_body_of(chars: int) -> str:
+    sentence = "The council approved the new budget for the harbour district today. "
+    body = (sentence * (chars // len(sentence) + 1))[:chars].rsplit(" ", 1)[0] + "."
+    return ("<html><head><title>Budget approved</title></head><body><article>"
+            f"<h1>Budget approved</h1><p>{body}</p></article></body></html>")
+
+
+@pytest.mark.parametrize("chars, status", [(DEFAULT_MIN_ARTICLE_CHARS - 20, "not_article"),
+                                           (DEFAULT_MIN_ARTICLE_CHARS + 20, "ok")])
+def test_the_library_the_settings_and_the_cli_share_one_minimum_length(tmp_path, chars,
+                                                                       status):
+    assert Settings.from_env({}).min_article_chars == DEFAULT_MIN_ARTICLE_CHARS
+    html = _page_with_body_of(chars)
+    assert extract_html(html.encode(), "http://a.test/budget").status == status
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    result = newsflow("extract", page, "--format", "jsonl")
+    assert json.loads(result.stdout)["status"] == status

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -24,24 +25,46 @@ from tests.crawlers.site import TestSite
 from tests.faults.site_helpers import ARTICLES, small_site, write_sources
 
 
+@contextmanager
+def read_only(directory: Path) -> Iterator[None]:
+    """``directory`` cannot be written inside the block, and can again after it, however
+    the block ends (a failing test must not leave a folder pytest cannot clean up)."""
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        try:
+            yield
+        finally:
+            directory.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs",
+                              str(directory)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr}")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(directory)], check=True)
+
+
 @pytest.fixture
 def read_only_archive(tmp_path: Path) -> Iterator[Path]:
     """``NEWSFLOW_HOME`` whose ``archive`` directory cannot be written."""
     archive = tmp_path / "home" / "archive"
     archive.mkdir(parents=True)
-    if os.geteuid() != 0:
-        archive.chmod(0o555)
+    with read_only(archive):
         yield archive.parent
-        archive.chmod(0o755)
-        return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs",
-                              str(archive)], capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr}")
-    try:
-        yield archive.parent
-    finally:
-        subprocess.run(["umount", str(archive)], check=True)
+
+
+def test_read_only_folder_is_writable_again_after_a_failing_block(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    with pytest.raises(AssertionError, match="the test failed"):
+        with read_only(folder):
+            with pytest.raises(OSError):
+                (folder / "probe").write_text("x")
+            raise AssertionError("the test failed")
+    (folder / "probe").write_text("x")  # writable again
+    assert not os.path.ismount(folder)
 
 
 def run_newsflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ def test_run_with_unreachable_database_fails_at_once_with_one_line(tmp_path):
         result = run_newsflow("run", "--sources", str(sources), "--json", timeout=60,
                               env={"NEWSFLOW_DATABASE_URL": UNREACHABLE,
                                    "NEWSFLOW_HOME": str(home)})
-    assert result.returncode == 2
+    assert result.returncode == 3  # transient
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsflow: error:")]
     assert len(errors) == 1

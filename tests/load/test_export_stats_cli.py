@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pipeline import runs
 from pipeline.cli.export import file_name, iter_originals
 from pipeline.cli.stats import source_stats
 from pipeline.load import load_batch
+from pipeline.records import ARTICLE_FIELDS, Article, ExtractionResult
 from pipeline.sample_format import format_article
 from tests.cli_helpers import run_newsflow
 from tests.load.conftest import day, ok, prose, story
@@ -94,3 +96,30 @@ def test_stats_command_prints_a_table_per_source(loaded, clean_database_url, tmp
     as_json = run_newsflow("stats", "--json", env=_env(clean_database_url, tmp_path))
     first = json.loads(as_json.stdout.splitlines()[0])
     assert (first["source"], first["articles"], first["last_run_status"]) == ("alpha", 2, "success")
+
+
+def test_export_gives_back_every_article_field_the_load_stored(conn, run_id,
+                                                              clean_database_url, tmp_path):
+    article = Article(url="http://a.test/full", title="Every field", body=prose(9),
+                      authors=("Ana Ruiz", "Bo Lin"),
+                      published_at=day(4).replace(hour=0, minute=0),
+                      published_date_only=True, language="es", description="A summary.",
+                      extractor_version="9.9", source="alpha",
+                      fetched_url="http://a.test/full?utm_source=x")
+    assert all(getattr(article, name) != f.default for name, f in
+               zip(ARTICLE_FIELDS, fields(Article)))  # no field left at its default
+    runs.start_source(conn, run_id, "alpha")
+    load_batch(conn, [ExtractionResult("ok", url=article.url, article=article)],
+               run_id=run_id, source="alpha")
+    out = tmp_path / "out"
+    result = run_newsflow("export", "--out", str(out), "--format", "jsonl",
+                          env=_env(clean_database_url, tmp_path))
+    assert result.returncode == 0, result.stderr
+    (exported,) = [json.loads(line) for line in
+                   (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {name: exported[name] for name in ARTICLE_FIELDS} == {
+        **{name: getattr(article, name) for name in ARTICLE_FIELDS},
+        "authors": list(article.authors), "published_at": article.published_at.isoformat()}
+    (from_db,) = iter_originals(conn)
+    assert from_db.article == article
+
