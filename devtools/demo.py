@@ -38,7 +38,7 @@ from rich.table import Table
 
 from pipeline.config import Settings
 from pipeline.db import connect, describe_url, prepare_database
-from pipeline.errors import NewsflowError
+from pipeline.errors import NewsflowError, PermanentError
 from pipeline.runs import COUNTERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def _sample_site(plan: DemoPlan) -> Iterator[Any]:
         serving.__exit__(None, None, None)
 
 
-class DemoError(NewsflowError):
+class DemoError(PermanentError):
     """The demo cannot run here (busy port, Airflow failed)."""
 
 
