@@ -16,15 +16,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import psycopg
 
 SOURCES = tuple(f"source-{i:02d}" for i in range(25))
-PERIOD_END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+PERIOD_END = datetime(2026, 11, 1, tzinfo=UTC)
 PERIOD_DAYS = 730
 DUPLICATE_SHARE = 0.08
 UNDATED_SHARE = 0.02
@@ -41,22 +41,227 @@ TOPICS = {
     "city": "council budget transport housing rents tram schools library mayor district",
     "tech": "software startup chips data privacy platform algorithm devices network cyber",
 }
-COMMON = (
-    "the of and to a in that is for it on was with he as at by this had from but not are "
-    "be have they which one you were all she there would their we him been has when who "
-    "will more no if out so said what up its about into than them can only other new some "
-    "could time these two may then do first any my now such like our over man me even most "
-    "made after also did many before must through back years where much your way well down "
-    "should because each just those people how too little state good very make world still "
-    "own see men work long get here between both life being under never day same another "
-    "know while last might us great old year off come since against go came right used take "
-    "three government officials minister country week report public police city said told "
-    "according statement spokesperson percent million local national plan support group"
-).split()
-FIRST_NAMES = ("Anna Ben Clara David Eva Felix Grace Hugo Ines Jonas Kim Leo Maria Nina Omar "
-               "Paula Quinn Rosa Sam Tara Uwe Vera Will Xenia Yusuf Zoe").split()
-LAST_NAMES = ("Adams Becker Costa Dubois Evans Fischer Garcia Hansen Ito Jensen Klein Lopez "
-              "Meyer Novak Olsen Petrov Quinn Rossi Schmidt Tanaka Urban Vogel Weber Young").split()
+COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "is",
+    "for",
+    "it",
+    "on",
+    "was",
+    "with",
+    "he",
+    "as",
+    "at",
+    "by",
+    "this",
+    "had",
+    "from",
+    "but",
+    "not",
+    "are",
+    "be",
+    "have",
+    "they",
+    "which",
+    "one",
+    "you",
+    "were",
+    "all",
+    "she",
+    "there",
+    "would",
+    "their",
+    "we",
+    "him",
+    "been",
+    "has",
+    "when",
+    "who",
+    "will",
+    "more",
+    "no",
+    "if",
+    "out",
+    "so",
+    "said",
+    "what",
+    "up",
+    "its",
+    "about",
+    "into",
+    "than",
+    "them",
+    "can",
+    "only",
+    "other",
+    "new",
+    "some",
+    "could",
+    "time",
+    "these",
+    "two",
+    "may",
+    "then",
+    "do",
+    "first",
+    "any",
+    "my",
+    "now",
+    "such",
+    "like",
+    "our",
+    "over",
+    "man",
+    "me",
+    "even",
+    "most",
+    "made",
+    "after",
+    "also",
+    "did",
+    "many",
+    "before",
+    "must",
+    "through",
+    "back",
+    "years",
+    "where",
+    "much",
+    "your",
+    "way",
+    "well",
+    "down",
+    "should",
+    "because",
+    "each",
+    "just",
+    "those",
+    "people",
+    "how",
+    "too",
+    "little",
+    "state",
+    "good",
+    "very",
+    "make",
+    "world",
+    "still",
+    "own",
+    "see",
+    "men",
+    "work",
+    "long",
+    "get",
+    "here",
+    "between",
+    "both",
+    "life",
+    "being",
+    "under",
+    "never",
+    "day",
+    "same",
+    "another",
+    "know",
+    "while",
+    "last",
+    "might",
+    "us",
+    "great",
+    "old",
+    "year",
+    "off",
+    "come",
+    "since",
+    "against",
+    "go",
+    "came",
+    "right",
+    "used",
+    "take",
+    "three",
+    "government",
+    "officials",
+    "minister",
+    "country",
+    "week",
+    "report",
+    "public",
+    "police",
+    "city",
+    "said",
+    "told",
+    "according",
+    "statement",
+    "spokesperson",
+    "percent",
+    "million",
+    "local",
+    "national",
+    "plan",
+    "support",
+    "group",
+]
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Eva",
+    "Felix",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kim",
+    "Leo",
+    "Maria",
+    "Nina",
+    "Omar",
+    "Paula",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uwe",
+    "Vera",
+    "Will",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Adams",
+    "Becker",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Klein",
+    "Lopez",
+    "Meyer",
+    "Novak",
+    "Olsen",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Urban",
+    "Vogel",
+    "Weber",
+    "Young",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +275,30 @@ class Vocabulary:
 
 def build_vocabulary(rng: np.random.Generator, size: int = 20000) -> Vocabulary:
     """Common English words plus synthetic ones, with Zipf (s=1.07) frequencies."""
-    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "bel", "dor", "fen", "gri", "hal", "jun",
-                 "kor", "lim", "nar", "pel", "quo", "sar", "tun", "vex", "wal", "zen"]
+    syllables = [
+        "ka",
+        "lo",
+        "mi",
+        "ren",
+        "tas",
+        "vo",
+        "bel",
+        "dor",
+        "fen",
+        "gri",
+        "hal",
+        "jun",
+        "kor",
+        "lim",
+        "nar",
+        "pel",
+        "quo",
+        "sar",
+        "tun",
+        "vex",
+        "wal",
+        "zen",
+    ]
     synthetic: set[str] = set()
     while len(synthetic) < size - len(COMMON):
         parts = rng.choice(syllables, size=int(rng.integers(2, 5)))
@@ -91,8 +318,8 @@ def _body(rng: np.random.Generator, vocab: Vocabulary, topics: list[str]) -> str
     topical = rng.random(length) < 0.06
     topic_words = np.concatenate([vocab.topics[t] for t in topics])
     tokens[topical] = topic_words[rng.integers(0, len(topic_words), int(topical.sum()))]
-    sentences = [" ".join(tokens[i:i + 18]).capitalize() + "." for i in range(0, length, 18)]
-    paragraphs = [" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4)]
+    sentences = [" ".join(tokens[i : i + 18]).capitalize() + "." for i in range(0, length, 18)]
+    paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
     return "\n\n".join(paragraphs)
 
 
@@ -118,44 +345,66 @@ def generate_articles(count: int, seed: int = 20261101) -> Iterator[tuple]:
             original = originals[int(rng.integers(max(0, len(originals) - 2000), len(originals)))]
             exact = rng.random() < 0.5
             body = original[5] if exact else original[5] + "\n\nReporting by " + source + "."
-            published_at = None if original[2] is None else original[2] + timedelta(
-                minutes=int(rng.integers(5, 600)))
+            published_at = (
+                None
+                if original[2] is None
+                else original[2] + timedelta(minutes=int(rng.integers(5, 600)))
+            )
             duplicate_of, similarity = original[0], 1.0 if exact else float(rng.uniform(0.8, 0.99))
             title, language = original[4], original[3]
         else:
             topics = list(rng.choice(topic_names, size=int(rng.integers(1, 3)), replace=False))
             body = _body(rng, vocab, topics)
-            published_at = None if rng.random() < UNDATED_SHARE else PERIOD_END - timedelta(
-                seconds=int(rng.integers(0, PERIOD_DAYS * 86400)))
-            title = " ".join(vocab.topics[topics[0]][rng.integers(0, 10, 3)].tolist() +
-                             vocab.words[rng.integers(0, 200, 4)].tolist()).capitalize()
+            published_at = (
+                None
+                if rng.random() < UNDATED_SHARE
+                else PERIOD_END - timedelta(seconds=int(rng.integers(0, PERIOD_DAYS * 86400)))
+            )
+            title = " ".join(
+                vocab.topics[topics[0]][rng.integers(0, 10, 3)].tolist()
+                + vocab.words[rng.integers(0, 200, 4)].tolist()
+            ).capitalize()
             language, duplicate_of, similarity = _language(rng), None, None
             originals.append((article_id, source, published_at, language, title, body))
         day = published_at or PERIOD_END
         url = f"https://{source}.example/{day:%Y/%m/%d}/story-{article_id}"
-        authors = [authors_pool[int(i)] for i in rng.integers(0, len(authors_pool),
-                                                              int(rng.integers(0, 3)))]
+        authors = [
+            authors_pool[int(i)]
+            for i in rng.integers(0, len(authors_pool), int(rng.integers(0, 3)))
+        ]
         seen = (published_at or PERIOD_END) + timedelta(hours=int(rng.integers(1, 30)))
-        yield (article_id, url, source, title, authors, published_at, language, body,
-               hashlib.sha1(body.encode()).hexdigest(), duplicate_of, similarity, seen)
+        yield (
+            article_id,
+            url,
+            source,
+            title,
+            authors,
+            published_at,
+            language,
+            body,
+            hashlib.sha1(body.encode()).hexdigest(),
+            duplicate_of,
+            similarity,
+            seen,
+        )
 
 
 _COLUMNS = """article_id, url, source, title, authors, published_at, language, body,
 content_hash, duplicate_of, similarity, first_seen_at, last_seen_at, updated_at,
 extractor_version"""
-_STAGE = """
+_STAGE = f"""
 CREATE TEMP TABLE fixture_articles ON COMMIT DROP AS
-SELECT {columns} FROM warehouse.articles WITH NO DATA
-""".format(columns=_COLUMNS)
+SELECT {_COLUMNS} FROM warehouse.articles WITH NO DATA
+"""
 COPY_ARTICLES = f"COPY fixture_articles ({_COLUMNS}) FROM STDIN"
 # The derived columns are computed as the rows go in (what a run's derive step would
 # store later): one write per row, where COPY and then the derive step's UPDATE would
 # write every row twice and make the 200k fixture take twice as long.
-_INSERT = """
-INSERT INTO warehouse.articles ({columns}, search_vector, word_count) OVERRIDING SYSTEM VALUE
-SELECT {columns}, warehouse.search_vector_of(language, title, body), regexp_count(body, '\\S+')
+_INSERT = f"""
+INSERT INTO warehouse.articles ({_COLUMNS}, search_vector, word_count) OVERRIDING SYSTEM VALUE
+SELECT {_COLUMNS}, warehouse.search_vector_of(language, title, body), regexp_count(body, '\\S+')
 FROM fixture_articles
-""".format(columns=_COLUMNS)
+"""
 _RESET_IDENTITY = (
     "SELECT setval(pg_get_serial_sequence('warehouse.articles', 'article_id'), "
     "(SELECT max(article_id) FROM warehouse.articles))"

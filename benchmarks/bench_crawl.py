@@ -50,10 +50,13 @@ TARGET_RATIO = 0.8
 
 # --- the server --------------------------------------------------------------------------
 
+
 def _page(number: int) -> bytes:
-    filler = ("<p>" + "news text of the benchmark page " * 40 + "</p>\n")
-    head = (f"<!doctype html><html><head><meta charset='utf-8'><title>Article {number}"
-            "</title></head><body><article>")
+    filler = "<p>" + "news text of the benchmark page " * 40 + "</p>\n"
+    head = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Article {number}"
+        "</title></head><body><article>"
+    )
     body = head + filler * (PAGE_BYTES // len(filler)) + "</article></body></html>"
     return body.encode()
 
@@ -65,17 +68,20 @@ def _serve(port_queue, pages: int) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             host = f"http://{self.headers['Host']}"
             if self.path == "/robots.txt":
                 body, ctype = b"User-agent: *\nDisallow: /private/\n", "text/plain"
             elif self.path == "/sitemap.xml":
                 if host not in sitemap_cache:
-                    urls = "".join(f"<url><loc>{host}/a/{i}</loc><lastmod>2024-05-01</lastmod>"
-                                   "</url>" for i in range(pages))
+                    urls = "".join(
+                        f"<url><loc>{host}/a/{i}</loc><lastmod>2024-05-01</lastmod></url>"
+                        for i in range(pages)
+                    )
                     sitemap_cache[host] = (
                         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                        f'sitemap/0.9">{urls}</urlset>').encode()
+                        f'sitemap/0.9">{urls}</urlset>'
+                    ).encode()
                 body, ctype = sitemap_cache[host], "application/xml"
             elif self.path.startswith("/a/"):
                 body, ctype = template, "text/html; charset=utf-8"
@@ -129,14 +135,19 @@ print(json.dumps({"pages": crawler.stats.get_value("response_received_count", 0)
 
 
 def run_baseline(base: str, pages: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", BASELINE, base, str(pages), str(CONCURRENCY)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", BASELINE, base, str(pages), str(CONCURRENCY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(done.stdout.strip().splitlines()[-1])
     data["rate"] = data["pages"] / data["elapsed_s"]
     return data
 
 
 # --- newsflow ------------------------------------------------------------------------------
+
 
 def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
     from crawlers.run import crawl_sources
@@ -146,42 +157,53 @@ def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
             apply_migrations(conn)
             run_id = runs.create_run(conn, sources=["bench"], since=None, until=None)
         settings = Settings.from_env({"NEWSFLOW_HOME": str(home), "NEWSFLOW_DATABASE_URL": scratch})
-        settings = settings.with_overrides(crawl=CrawlLimits(
-            download_delay_s=0.0, autothrottle_start_delay_s=0.0,
-            concurrency_per_host=CONCURRENCY, concurrency_total=CONCURRENCY))
+        settings = settings.with_overrides(
+            crawl=CrawlLimits(
+                download_delay_s=0.0,
+                autothrottle_start_delay_s=0.0,
+                concurrency_per_host=CONCURRENCY,
+                concurrency_total=CONCURRENCY,
+            )
+        )
         source = Source("bench", sitemaps=(f"{base}/sitemap.xml",), max_pages=pages)
         (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=scratch)
     if result.error or result.fetched != pages:
         raise SystemExit(f"newsflow crawl of {pages} pages failed: {result}")
-    return {"pages": result.fetched, "elapsed_s": result.elapsed_s,
-            "rate": result.fetched / result.elapsed_s, "peak_rss_mb": result.peak_rss_mb,
-            "archived_mb": result.archived_bytes / 2**20}
+    return {
+        "pages": result.fetched,
+        "elapsed_s": result.elapsed_s,
+        "rate": result.fetched / result.elapsed_s,
+        "peak_rss_mb": result.peak_rss_mb,
+        "archived_mb": result.archived_bytes / 2**20,
+    }
 
 
 def report(small: dict, large: dict, baseline: dict) -> str:
     ratio = large["rate"] / baseline["rate"]
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     growth = large["peak_rss_mb"] - small["peak_rss_mb"]
-    return "\n".join([
-        "## Crawl throughput and memory",
-        "",
-        f"{machine_line()}. Local server, ~{PAGE_BYTES // 1024} KB HTML pages, "
-        f"{CONCURRENCY} concurrent requests (all to one host), no delay.",
-        "",
-        "| crawl | pages | seconds | pages/s | peak RSS (MiB) |",
-        "|---|---:|---:|---:|---:|",
-        f"| baseline: bare Scrapy spider, no parsing | {baseline['pages']} | "
-        f"{baseline['elapsed_s']:.1f} | {baseline['rate']:.0f} | {baseline['peak_rss_mb']:.0f} |",
-        f"| newsflow (robots, sitemap, crawl state, WARC) | {small['pages']} | "
-        f"{small['elapsed_s']:.1f} | {small['rate']:.0f} | {small['peak_rss_mb']:.0f} |",
-        f"| newsflow (robots, sitemap, crawl state, WARC) | {large['pages']} | "
-        f"{large['elapsed_s']:.1f} | {large['rate']:.0f} | {large['peak_rss_mb']:.0f} |",
-        "",
-        f"Throughput ratio newsflow / baseline at {large['pages']} pages: **{ratio:.2f}x** "
-        f"({verdict} the {TARGET_RATIO}x target). Peak RSS grows by {growth:.0f} MiB from "
-        f"{small['pages']} to {large['pages']} pages (archive written: "
-        f"{large['archived_mb']:.0f} MiB of gzip WARC).",
-    ])
+    return "\n".join(
+        [
+            "## Crawl throughput and memory",
+            "",
+            f"{machine_line()}. Local server, ~{PAGE_BYTES // 1024} KB HTML pages, "
+            f"{CONCURRENCY} concurrent requests (all to one host), no delay.",
+            "",
+            "| crawl | pages | seconds | pages/s | peak RSS (MiB) |",
+            "|---|---:|---:|---:|---:|",
+            f"| baseline: bare Scrapy spider, no parsing | {baseline['pages']} | "
+            f"{baseline['elapsed_s']:.1f} | {baseline['rate']:.0f} | {baseline['peak_rss_mb']:.0f} |",
+            f"| newsflow (robots, sitemap, crawl state, WARC) | {small['pages']} | "
+            f"{small['elapsed_s']:.1f} | {small['rate']:.0f} | {small['peak_rss_mb']:.0f} |",
+            f"| newsflow (robots, sitemap, crawl state, WARC) | {large['pages']} | "
+            f"{large['elapsed_s']:.1f} | {large['rate']:.0f} | {large['peak_rss_mb']:.0f} |",
+            "",
+            f"Throughput ratio newsflow / baseline at {large['pages']} pages: **{ratio:.2f}x** "
+            f"({verdict} the {TARGET_RATIO}x target). Peak RSS grows by {growth:.0f} MiB from "
+            f"{small['pages']} to {large['pages']} pages (archive written: "
+            f"{large['archived_mb']:.0f} MiB of gzip WARC).",
+        ]
+    )
 
 
 def figures(small: dict, large: dict, baseline: dict) -> list[Figure]:
@@ -189,12 +211,20 @@ def figures(small: dict, large: dict, baseline: dict) -> list[Figure]:
     ratio = large["rate"] / baseline["rate"]
     growth = large["peak_rss_mb"] - small["peak_rss_mb"]
     return [
-        Figure(f"crawl pages/s, {large['pages']} pages of ~{PAGE_BYTES // 1024} KB",
-               f"{large['rate']:.0f}", f"{baseline['rate']:.0f} (bare Scrapy spider)",
-               f"{ratio:.2f}", f">= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else 'not met'}"),
-        Figure(f"crawler peak RSS, {small['pages']} -> {large['pages']} pages (MiB)",
-               f"{large['peak_rss_mb']:.0f}", f"{small['peak_rss_mb']:.0f}",
-               f"{growth:+.0f} MiB", "flat"),
+        Figure(
+            f"crawl pages/s, {large['pages']} pages of ~{PAGE_BYTES // 1024} KB",
+            f"{large['rate']:.0f}",
+            f"{baseline['rate']:.0f} (bare Scrapy spider)",
+            f"{ratio:.2f}",
+            f">= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else 'not met'}",
+        ),
+        Figure(
+            f"crawler peak RSS, {small['pages']} -> {large['pages']} pages (MiB)",
+            f"{large['peak_rss_mb']:.0f}",
+            f"{small['peak_rss_mb']:.0f}",
+            f"{growth:+.0f} MiB",
+            "flat",
+        ),
     ]
 
 
@@ -210,8 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     try:
         base = f"http://127.0.0.1:{ports.get(timeout=30)}"
-        with database_server() as server_url, \
-                tempfile.TemporaryDirectory(prefix="newsflow-bench-crawl-") as tmp:
+        with (
+            database_server() as server_url,
+            tempfile.TemporaryDirectory(prefix="newsflow-bench-crawl-") as tmp,
+        ):
             small = run_newsflow(base, args.small, server_url, Path(tmp) / "small")
             print(f"newsflow {args.small} pages: {small}", flush=True)
             baseline = run_baseline(base, args.pages)

@@ -44,11 +44,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -80,6 +81,7 @@ ROLE_SHORT = {"run": "run", "crawler": "crawler", "extract": "extraction", "othe
 
 
 # --- one run ---------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class RunMeasure:
@@ -118,17 +120,23 @@ def role_of(root: int, dbname: str):
         if line.startswith("postgres:") and f" {dbname} " in line:
             return "postgres"
         return "other"
+
     return role
 
 
-def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool = False
-                       ) -> RunMeasure:
+def run_pipeline_child(
+    home: Path, db_url: str, sources: Path, *, profile: bool = False
+) -> RunMeasure:
     """Run ``benchmarks.pipeline_run`` once in a child process; measure its process tree."""
     home.mkdir(parents=True, exist_ok=True)
     result_file = home / f"result-{secrets.token_hex(3)}.json"
     profile_file = home / "profile.txt"
-    env = dict(os.environ, NEWSFLOW_HOME=str(home), NEWSFLOW_DATABASE_URL=db_url,
-               NEWSFLOW_SOURCES=str(sources))
+    env = dict(
+        os.environ,
+        NEWSFLOW_HOME=str(home),
+        NEWSFLOW_DATABASE_URL=db_url,
+        NEWSFLOW_SOURCES=str(sources),
+    )
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     command = [sys.executable, "-m", RUNNER, str(result_file)]
     if profile:
@@ -137,8 +145,11 @@ def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool 
     cpu_before = time.process_time()
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, cwd=REPO, stdin=subprocess.DEVNULL)
-    sampler = TreeSampler(process.pid, role_of(process.pid, dbname),
-                          also=lambda line: line.startswith("postgres:") and f" {dbname} " in line)
+    sampler = TreeSampler(
+        process.pid,
+        role_of(process.pid, dbname),
+        also=lambda line: line.startswith("postgres:") and f" {dbname} " in line,
+    )
     with sampler:
         code = process.wait()
     wall = time.monotonic() - started
@@ -148,18 +159,25 @@ def run_pipeline_child(home: Path, db_url: str, sources: Path, *, profile: bool 
     result = json.loads(result_file.read_text("utf-8"))
     if result["status"] != "success":
         print(f"warning: run status {result['status']}: {result.get('errors')}", flush=True)
-    return RunMeasure(wall_s=wall, result=result, usage=sampler.usage, site_cpu_s=site_cpu,
-                      profile_text=profile_file.read_text("utf-8") if profile else "")
+    return RunMeasure(
+        wall_s=wall,
+        result=result,
+        usage=sampler.usage,
+        site_cpu_s=site_cpu,
+        profile_text=profile_file.read_text("utf-8") if profile else "",
+    )
 
 
 # --- the sample site -------------------------------------------------------------------------
+
 
 def site_config(pages: int, page_kb: int):
     from devtools.sample_site import SiteConfig
 
     per_day = max(1, round(pages / (PUBLICATIONS * SITE_DAYS)))
-    return SiteConfig(seed=SITE_SEED, today=SITE_TODAY, days=SITE_DAYS,
-                      articles_per_day=per_day, page_kb=page_kb)
+    return SiteConfig(
+        seed=SITE_SEED, today=SITE_TODAY, days=SITE_DAYS, articles_per_day=per_day, page_kb=page_kb
+    )
 
 
 @contextmanager
@@ -172,32 +190,46 @@ def serving(pages: int, page_kb: int, folder: Path) -> Iterator[Path]:
         path = site.write_sources_file(folder / "sources.yaml")
         # A source's max_pages (default 5,000 per run) must not cut the large runs short.
         cap = max(5_000, pages)
-        text = re.sub(r"^(  - name: .*)$", rf"\1\n    max_pages: {cap}",
-                      path.read_text("utf-8"), flags=re.M)
+        text = re.sub(
+            r"^(  - name: .*)$", rf"\1\n    max_pages: {cap}", path.read_text("utf-8"), flags=re.M
+        )
         path.write_text(text, "utf-8")
         yield path
 
 
-def measure_size(server_url: str, pages: int, page_kb: int, folder: Path, *,
-                 incremental: bool = False, baseline: int = 0, profile: bool = False
-                 ) -> dict[str, Any]:
+def measure_size(
+    server_url: str,
+    pages: int,
+    page_kb: int,
+    folder: Path,
+    *,
+    incremental: bool = False,
+    baseline: int = 0,
+    profile: bool = False,
+) -> dict[str, Any]:
     """Runs over one site size in one scratch database: the first run, and optionally
     the incremental second run and the baseline over (up to ``baseline``) archived
     pages."""
     out: dict[str, Any] = {"pages_requested": pages, "page_kb": page_kb}
     home = folder / "home"
-    with serving(pages, page_kb, folder) as sources, \
-            scratch_database(server_url, "newsflow_bench_e2e") as db_url:
+    with (
+        serving(pages, page_kb, folder) as sources,
+        scratch_database(server_url, "newsflow_bench_e2e") as db_url,
+    ):
         first = run_pipeline_child(home, db_url, sources, profile=profile)
         out["first"] = first
-        print(f"{pages} pages{' (profiled)' if profile else ''}: {first.pages_fetched} fetched, "
-              f"{first.articles} articles in {first.wall_s:.1f} s; peak PSS "
-              f"{first.usage.peak_pss_mib:.0f} MiB", flush=True)
+        print(
+            f"{pages} pages{' (profiled)' if profile else ''}: {first.pages_fetched} fetched, "
+            f"{first.articles} articles in {first.wall_s:.1f} s; peak PSS "
+            f"{first.usage.peak_pss_mib:.0f} MiB",
+            flush=True,
+        )
         if incremental:
             second = run_pipeline_child(home, db_url, sources)
             out["second"] = second
-            print(f"second run: {second.pages_fetched} fetched in {second.wall_s:.1f} s",
-                  flush=True)
+            print(
+                f"second run: {second.pages_fetched} fetched in {second.wall_s:.1f} s", flush=True
+            )
         if baseline:
             out["baseline"] = run_baseline(db_url, home / "archive", baseline)
     return out
@@ -251,13 +283,23 @@ def run_baseline(db_url: str, archive_dir: Path, limit: int) -> dict[str, Any]:
     pages, mb = len(_PAGES), sum(map(len, _PAGES)) / 2**20
     _PAGES.clear()
     cpu = sum(seconds for _, seconds in done)
-    print(f"baseline: {pages} pages ({mb:.0f} MiB) in {elapsed:.1f} s with {processes} "
-          f"processes ({cpu / pages * 1000:.1f} ms CPU per page)", flush=True)
-    return {"pages": pages, "mib": mb, "elapsed_s": elapsed, "rate": pages / elapsed,
-            "processes": processes, "cpu_s": cpu}
+    print(
+        f"baseline: {pages} pages ({mb:.0f} MiB) in {elapsed:.1f} s with {processes} "
+        f"processes ({cpu / pages * 1000:.1f} ms CPU per page)",
+        flush=True,
+    )
+    return {
+        "pages": pages,
+        "mib": mb,
+        "elapsed_s": elapsed,
+        "rate": pages / elapsed,
+        "processes": processes,
+        "cpu_s": cpu,
+    }
 
 
 # --- the report ------------------------------------------------------------------------------
+
 
 def _stage_totals(run: RunMeasure) -> dict[str, float]:
     totals = {"crawl": 0.0, "extract": 0.0, "load": 0.0}
@@ -279,8 +321,11 @@ def _per_10k(small: RunMeasure, large: RunMeasure) -> float:
 
 
 def _roles_text(run: RunMeasure) -> str:
-    return ", ".join(f"{ROLE_SHORT.get(role, role)} {mib:.0f}"
-                     for role, mib in run.usage.peak_pss_mib_by_role.items() if mib >= 1)
+    return ", ".join(
+        f"{ROLE_SHORT.get(role, role)} {mib:.0f}"
+        for role, mib in run.usage.peak_pss_mib_by_role.items()
+        if mib >= 1
+    )
 
 
 def _pipeline_cpu(run: RunMeasure) -> float:
@@ -294,14 +339,19 @@ def _utilisation(run: RunMeasure) -> str:
     used = _pipeline_cpu(run) + run.site_cpu_s
     stages = _stage_totals(run)
     crawler_busy = run.usage.cpu_s_by_role.get("crawler", 0.0) / max(stages["crawl"], 1e-9)
-    bound = ("bound by the round trips of 2 requests at a time per host, not by CPU: the "
-             f"crawler process used {crawler_busy:.0%} of a core" if crawler_busy < 0.8 else
-             f"the crawler process using {crawler_busy:.0%} of a core")
-    return (f"During the first run the {cores} cores were {used / (run.wall_s * cores):.0%} "
-            f"busy with it ({used:.0f} CPU seconds in {run.wall_s:.0f} s, the sample site "
-            f"included): extraction ({stages['extract']:.0f} s) and the crawls "
-            f"({stages['crawl']:.0f} s, {bound}) overlap: a source's pages are extracted "
-            "while its crawl fetches them, and the next crawl starts while it is loaded.")
+    bound = (
+        "bound by the round trips of 2 requests at a time per host, not by CPU: the "
+        f"crawler process used {crawler_busy:.0%} of a core"
+        if crawler_busy < 0.8
+        else f"the crawler process using {crawler_busy:.0%} of a core"
+    )
+    return (
+        f"During the first run the {cores} cores were {used / (run.wall_s * cores):.0%} "
+        f"busy with it ({used:.0f} CPU seconds in {run.wall_s:.0f} s, the sample site "
+        f"included): extraction ({stages['extract']:.0f} s) and the crawls "
+        f"({stages['crawl']:.0f} s, {bound}) overlap: a source's pages are extracted "
+        "while its crawl fetches them, and the next crawl starts while it is loaded."
+    )
 
 
 BLOCKING = ("lock.acquire", "wait", "epoll.poll", "select", "poll", "sleep", "waitpid")
@@ -317,8 +367,9 @@ def _verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
 
-def figures(main: dict[str, Any], small: dict[str, Any],
-            full: dict[str, Any] | None) -> list[Figure]:
+def figures(
+    main: dict[str, Any], small: dict[str, Any], full: dict[str, Any] | None
+) -> list[Figure]:
     """The headline figures: throughput, CPU, incremental cost and memory growth."""
     first: RunMeasure = main["first"]
     second: RunMeasure = main["second"]
@@ -329,31 +380,48 @@ def figures(main: dict[str, Any], small: dict[str, Any],
     base_cpu = base["cpu_s"] / base["pages"] * 1000
     ours_cpu = _pipeline_cpu(first) / first.pages_fetched * 1000
     rows = [
-        Figure(f"end-to-end pages/s, {first.pages_fetched} pages (wall clock)",
-               f"{first.rate:.1f}",
-               f"{base['rate']:.1f} (bare `trafilatura.extract`, {base['processes']} "
-               f"processes, {base['pages']} of the same pages)", f"{ratio:.2f}",
-               f">= {TARGET_RATIO} {_verdict(ratio >= TARGET_RATIO)}"),
-        Figure("CPU per page, all of the run's processes and database backends (ms)",
-               f"{ours_cpu:.1f}", f"{base_cpu:.1f} (bare `trafilatura.extract`)",
-               f"{base_cpu / ours_cpu:.2f}",
-               "(the ratio on an idle machine if every stage overlapped)"),
-        Figure("second run over the unchanged site (s)", f"{second.wall_s:.1f}",
-               f"{first.wall_s:.1f} (first run)", f"{share:.1%}",
-               f"< {TARGET_INCREMENTAL:.0%} {_verdict(share < TARGET_INCREMENTAL)}"),
-        Figure("peak memory by process role, PSS summed over the roles (MiB)",
-               f"{role_peaks(first):.0f} at {first.articles} articles ({_roles_text(first)})",
-               f"{role_peaks(little):.0f} at {little.articles} articles ({_roles_text(little)})",
-               f"{_per_10k(little, first):+.0f} MiB per 10k articles", "flat"),
+        Figure(
+            f"end-to-end pages/s, {first.pages_fetched} pages (wall clock)",
+            f"{first.rate:.1f}",
+            f"{base['rate']:.1f} (bare `trafilatura.extract`, {base['processes']} "
+            f"processes, {base['pages']} of the same pages)",
+            f"{ratio:.2f}",
+            f">= {TARGET_RATIO} {_verdict(ratio >= TARGET_RATIO)}",
+        ),
+        Figure(
+            "CPU per page, all of the run's processes and database backends (ms)",
+            f"{ours_cpu:.1f}",
+            f"{base_cpu:.1f} (bare `trafilatura.extract`)",
+            f"{base_cpu / ours_cpu:.2f}",
+            "(the ratio on an idle machine if every stage overlapped)",
+        ),
+        Figure(
+            "second run over the unchanged site (s)",
+            f"{second.wall_s:.1f}",
+            f"{first.wall_s:.1f} (first run)",
+            f"{share:.1%}",
+            f"< {TARGET_INCREMENTAL:.0%} {_verdict(share < TARGET_INCREMENTAL)}",
+        ),
+        Figure(
+            "peak memory by process role, PSS summed over the roles (MiB)",
+            f"{role_peaks(first):.0f} at {first.articles} articles ({_roles_text(first)})",
+            f"{role_peaks(little):.0f} at {little.articles} articles ({_roles_text(little)})",
+            f"{_per_10k(little, first):+.0f} MiB per 10k articles",
+            "flat",
+        ),
     ]
     if full is not None:
         big: RunMeasure = full["first"]
-        rows.append(Figure(
-            f"{FULL_FIGURE}, {full['page_kb']} KB pages",
-            f"{role_peaks(big):.0f} at {big.articles} articles ({_roles_text(big)})",
-            f"{role_peaks(first):.0f} at {first.articles} articles "
-            f"({main['page_kb']} KB pages)",
-            f"{_per_10k(first, big):+.0f} MiB per 10k articles", "flat"))
+        rows.append(
+            Figure(
+                f"{FULL_FIGURE}, {full['page_kb']} KB pages",
+                f"{role_peaks(big):.0f} at {big.articles} articles ({_roles_text(big)})",
+                f"{role_peaks(first):.0f} at {first.articles} articles "
+                f"({main['page_kb']} KB pages)",
+                f"{_per_10k(first, big):+.0f} MiB per 10k articles",
+                "flat",
+            )
+        )
     return rows
 
 
@@ -362,9 +430,14 @@ def full_run_figures(previous: list[Figure]) -> list[Figure]:
     return [f for f in previous if f.benchmark.startswith(FULL_FIGURE)]
 
 
-def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any] | None,
-           full: dict[str, Any] | None, load: tuple[float, float],
-           kept: list[Figure]) -> str:
+def report(
+    main: dict[str, Any],
+    small: dict[str, Any],
+    profiled: dict[str, Any] | None,
+    full: dict[str, Any] | None,
+    load: tuple[float, float],
+    kept: list[Figure],
+) -> str:
     """The section; ``kept`` are the last ``--full`` run's figures when this run has none."""
     first: RunMeasure = main["first"]
     second: RunMeasure = main["second"]
@@ -384,8 +457,10 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
         "| benchmark | newsflow | baseline | ratio | target |",
         "|---|---:|---:|---:|---|",
     ]
-    lines += [f"| {f.benchmark} | {f.newsflow} | {f.baseline} | {f.ratio} | {f.target} |"
-              for f in figures(main, small, full)]
+    lines += [
+        f"| {f.benchmark} | {f.newsflow} | {f.baseline} | {f.ratio} | {f.target} |"
+        for f in figures(main, small, full)
+    ]
     lines += [
         "",
         _utilisation(first),
@@ -401,105 +476,148 @@ def report(main: dict[str, Any], small: dict[str, Any], profiled: dict[str, Any]
 
 
 def _runs_table(main, small, full) -> list[str]:
-    rows = ["| run | pages fetched | articles loaded | seconds | pages/s | peak RSS sum (MiB) "
-            "| peak PSS (MiB) | processes |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    runs = [(f"first, ~{small['pages_requested']} pages", small["first"]),
-            (f"first, ~{main['pages_requested']} pages", main["first"]),
-            (f"second (unchanged site), ~{main['pages_requested']} pages", main["second"])]
+    rows = [
+        "| run | pages fetched | articles loaded | seconds | pages/s | peak RSS sum (MiB) "
+        "| peak PSS (MiB) | processes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    runs = [
+        (f"first, ~{small['pages_requested']} pages", small["first"]),
+        (f"first, ~{main['pages_requested']} pages", main["first"]),
+        (f"second (unchanged site), ~{main['pages_requested']} pages", main["second"]),
+    ]
     if full is not None:
-        runs.append((f"first, site of ~{full['pages_requested']} pages of {full['page_kb']} KB",
-                     full["first"]))
+        runs.append(
+            (
+                f"first, site of ~{full['pages_requested']} pages of {full['page_kb']} KB",
+                full["first"],
+            )
+        )
     for name, run in runs:
-        rows.append(f"| {name} | {run.pages_fetched} | {run.articles} | {run.wall_s:.1f} | "
-                    f"{run.rate:.1f} | {run.usage.peak_rss_mib:.0f} | "
-                    f"{run.usage.peak_pss_mib:.0f} | {run.usage.peak_processes} |")
-    rows += ["", "RSS sum counts pages shared between processes once per process; PSS "
-             "splits them, so it is the memory the tree really holds. PostgreSQL's own "
-             "memory is not included. Whether the tree's peak catches the crawler, the "
-             "extraction workers and the run at their largest together is chance (a small "
-             "run's crawls can end before its extraction peaks); the memory figures above "
-             "therefore add up each role's own peak: "
-             + "; ".join(f"{name} run: {_roles_text(run)}" for name, run in runs) + ". "
-             "The crawler role holds two processes while a crawl runs: the crawl and the "
-             "next source's, started early with Scrapy imported (see the second run)."]
+        rows.append(
+            f"| {name} | {run.pages_fetched} | {run.articles} | {run.wall_s:.1f} | "
+            f"{run.rate:.1f} | {run.usage.peak_rss_mib:.0f} | "
+            f"{run.usage.peak_pss_mib:.0f} | {run.usage.peak_processes} |"
+        )
+    rows += [
+        "",
+        "RSS sum counts pages shared between processes once per process; PSS "
+        "splits them, so it is the memory the tree really holds. PostgreSQL's own "
+        "memory is not included. Whether the tree's peak catches the crawler, the "
+        "extraction workers and the run at their largest together is chance (a small "
+        "run's crawls can end before its extraction peaks); the memory figures above "
+        "therefore add up each role's own peak: "
+        + "; ".join(f"{name} run: {_roles_text(run)}" for name, run in runs)
+        + ". "
+        "The crawler role holds two processes while a crawl runs: the crawl and the "
+        "next source's, started early with Scrapy imported (see the second run).",
+    ]
     return rows
 
 
 def _time_table(first: RunMeasure, base: dict[str, Any]) -> list[str]:
     stages = _stage_totals(first)
-    rows = ["Where the time of the first run goes: wall time by stage, summed over the "
-            "sources (a source is extracted while it is crawled, and the next crawl runs "
-            "while it is loaded, so stages overlap), and CPU seconds by process.",
-            "",
-            "| stage (wall) | seconds | share of the run |", "|---|---:|---:|"]
+    rows = [
+        "Where the time of the first run goes: wall time by stage, summed over the "
+        "sources (a source is extracted while it is crawled, and the next crawl runs "
+        "while it is loaded, so stages overlap), and CPU seconds by process.",
+        "",
+        "| stage (wall) | seconds | share of the run |",
+        "|---|---:|---:|",
+    ]
     for stage, seconds in stages.items():
         rows.append(f"| {stage} | {seconds:.1f} | {seconds / first.wall_s:.0%} |")
     rows.append(f"| whole run | {first.wall_s:.1f} | 100% |")
     rows += ["", "| process (CPU) | CPU seconds | per page (ms) |", "|---|---:|---:|"]
     cpu = dict(first.usage.cpu_s_by_role)
     cpu["site"] = first.site_cpu_s
-    names = dict(ROLES, site="sample site server threads (the benchmark's process; "
-                 "not part of newsflow)")
+    names = dict(
+        ROLES, site="sample site server threads (the benchmark's process; not part of newsflow)"
+    )
     for role, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
-        rows.append(f"| {names.get(role, role)} | {seconds:.1f} | "
-                    f"{seconds / max(1, first.pages_fetched) * 1000:.1f} |")
-    rows.append(f"| baseline: bare `trafilatura.extract` ({base['pages']} pages) | "
-                f"{base['cpu_s']:.1f} | {base['cpu_s'] / base['pages'] * 1000:.1f} |")
+        rows.append(
+            f"| {names.get(role, role)} | {seconds:.1f} | "
+            f"{seconds / max(1, first.pages_fetched) * 1000:.1f} |"
+        )
+    rows.append(
+        f"| baseline: bare `trafilatura.extract` ({base['pages']} pages) | "
+        f"{base['cpu_s']:.1f} | {base['cpu_s'] / base['pages'] * 1000:.1f} |"
+    )
     return rows
 
 
 def _second_run_lines(second: RunMeasure) -> list[str]:
-    crawls = {source: stages.get("crawl", 0.0)
-              for source, stages in second.result["stages"].items()}
+    crawls = {
+        source: stages.get("crawl", 0.0) for source, stages in second.result["stages"].items()
+    }
     counts = second.result["counts"]
-    return [f"Second run: {counts['pages_fetched']} pages downloaded, "
-            f"{counts['articles_new']} new articles; its crawls took "
-            + ", ".join(f"{s} {t:.1f} s" for s, t in crawls.items())
-            + ". Nothing is downloaded or extracted again, and the trap pages that failed "
-            "in the first run wait (`NEWSFLOW_RETRY_FAILED_HOURS`) instead of being retried; "
-            "what remains is reading robots.txt, the sitemaps, the feed and the section "
-            "pages, in one crawler process per source. Only the first of them starts cold "
-            "(importing Scrapy and its components takes about a second of CPU): each next "
-            "source's process is started while the crawl before it runs, and waits for its "
-            "job with everything imported."]
+    return [
+        f"Second run: {counts['pages_fetched']} pages downloaded, "
+        f"{counts['articles_new']} new articles; its crawls took "
+        + ", ".join(f"{s} {t:.1f} s" for s, t in crawls.items())
+        + ". Nothing is downloaded or extracted again, and the trap pages that failed "
+        "in the first run wait (`NEWSFLOW_RETRY_FAILED_HOURS`) instead of being retried; "
+        "what remains is reading robots.txt, the sitemaps, the feed and the section "
+        "pages, in one crawler process per source. Only the first of them starts cold "
+        "(importing Scrapy and its components takes about a second of CPU): each next "
+        "source's process is started while the crawl before it runs, and waits for its "
+        "job with everything imported."
+    ]
 
 
 def _profile_lines(run: RunMeasure) -> list[str]:
     hot = run.result.get("hot_functions", {})
-    rows = [f"Profile of the run's own process (pyinstrument, {run.pages_fetched} pages, "
-            f"{run.wall_s:.0f} s; the crawler and the extraction workers are other processes, "
-            "see the CPU table). newsflow functions by total time (callees included):",
-            "", "| function | where | seconds | share |", "|---|---|---:|---:|"]
+    rows = [
+        f"Profile of the run's own process (pyinstrument, {run.pages_fetched} pages, "
+        f"{run.wall_s:.0f} s; the crawler and the extraction workers are other processes, "
+        "see the CPU table). newsflow functions by total time (callees included):",
+        "",
+        "| function | where | seconds | share |",
+        "|---|---|---:|---:|",
+    ]
     for entry in hot.get("ours", [])[:10]:
         rows.append(_hot_row(entry))
-    rows += ["", f"Its main thread is blocked {_blocked_share(run):.0%} of the time (waiting "
-             "for extraction results and for the crawl); functions by own time (time "
-             "blocked in a call counts as its own):", "",
-             "| function | where | seconds | share |", "|---|---|---:|---:|"]
+    rows += [
+        "",
+        f"Its main thread is blocked {_blocked_share(run):.0%} of the time (waiting "
+        "for extraction results and for the crawl); functions by own time (time "
+        "blocked in a call counts as its own):",
+        "",
+        "| function | where | seconds | share |",
+        "|---|---|---:|---:|",
+    ]
     for entry in hot.get("own", [])[:8]:
         rows.append(_hot_row(entry))
     return rows
 
 
 def _hot_row(entry: dict[str, Any]) -> str:
-    return (f"| `{entry['function']}` | `{entry['where']}` | {entry['seconds']:.1f} | "
-            f"{entry['share']:.0%} |")
+    return (
+        f"| `{entry['function']}` | `{entry['where']}` | {entry['seconds']:.1f} | "
+        f"{entry['share']:.0%} |"
+    )
 
 
 def _notes(first: RunMeasure, second: RunMeasure, full, kept: list[Figure]) -> list[str]:
     notes = []
     if full is None:
-        notes.append(f"The {FULL_PAGES:,}-page run of the issue (with {FULL_PAGE_KB} KB pages) "
-                     "takes about half an hour and does not fit the 15-minute budget of "
-                     "`make bench`; run it with `python -m benchmarks.bench_e2e --full`."
-                     + "".join(f" Its last figure, kept in the summary: {f.benchmark} "
-                               f"{f.newsflow} against {f.baseline} ({f.date})." for f in kept))
+        notes.append(
+            f"The {FULL_PAGES:,}-page run of the issue (with {FULL_PAGE_KB} KB pages) "
+            "takes about half an hour and does not fit the 15-minute budget of "
+            "`make bench`; run it with `python -m benchmarks.bench_e2e --full`."
+            + "".join(
+                f" Its last figure, kept in the summary: {f.benchmark} "
+                f"{f.newsflow} against {f.baseline} ({f.date})."
+                for f in kept
+            )
+        )
     for name, run in (("first", first), ("second", second)):
         errors = run.result.get("errors") or {}
         if errors:
-            notes.append(f"Source errors in the {name} run: " + "; ".join(
-                f"{k}: {v}" for k, v in errors.items()))
+            notes.append(
+                f"Source errors in the {name} run: "
+                + "; ".join(f"{k}: {v}" for k, v in errors.items())
+            )
     return notes
 
 
@@ -508,32 +626,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=5_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--page-kb", type=int, default=100)
-    parser.add_argument("--baseline-pages", type=int, default=2_000,
-                        help="pages (an even sample of the run's) for the baseline")
-    parser.add_argument("--full", action="store_true",
-                        help=f"also run {FULL_PAGES:,} pages of {FULL_PAGE_KB} KB (slow)")
+    parser.add_argument(
+        "--baseline-pages",
+        type=int,
+        default=2_000,
+        help="pages (an even sample of the run's) for the baseline",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help=f"also run {FULL_PAGES:,} pages of {FULL_PAGE_KB} KB (slow)",
+    )
     parser.add_argument("--full-pages", type=int, default=FULL_PAGES, help=argparse.SUPPRESS)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     started = time.monotonic()
     load_before = os.getloadavg()[0]
-    with database_server() as server_url, \
-            tempfile.TemporaryDirectory(prefix="newsflow-bench-e2e-") as tmp:
+    with (
+        database_server() as server_url,
+        tempfile.TemporaryDirectory(prefix="newsflow-bench-e2e-") as tmp,
+    ):
         root = Path(tmp)
         small = measure_size(server_url, args.small, args.page_kb, root / "small")
-        main_size = measure_size(server_url, args.pages, args.page_kb, root / "main",
-                                 incremental=True, baseline=args.baseline_pages)
+        main_size = measure_size(
+            server_url,
+            args.pages,
+            args.page_kb,
+            root / "main",
+            incremental=True,
+            baseline=args.baseline_pages,
+        )
         profiled = None
         if not args.no_profile:
-            profiled = measure_size(server_url, args.small, args.page_kb, root / "profile",
-                                    profile=True)
+            profiled = measure_size(
+                server_url, args.small, args.page_kb, root / "profile", profile=True
+            )
         full = None
         if args.full:
             full = measure_size(server_url, args.full_pages, FULL_PAGE_KB, root / "full")
         kept = [] if full else full_run_figures(section_figures("e2e", args.results))
-        text = report(main_size, small, profiled, full, (load_before, os.getloadavg()[0]),
-                      kept)
+        text = report(main_size, small, profiled, full, (load_before, os.getloadavg()[0]), kept)
     print(text)
     write_section("e2e", text, args.results, figures(main_size, small, full) + kept)
     print(f"bench_e2e: {time.monotonic() - started:.0f} s", flush=True)

@@ -55,8 +55,13 @@ def load_set(folder: Path, group_key: str) -> list[DevPage]:
     """Pages of one dev set folder with their ground truth, sorted by id."""
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     return [
-        DevPage(id=k, path=folder / "pages" / f"{k}.html.gz", url=v.get("url", ""),
-                group=v.get(group_key, "?"), truth=v)
+        DevPage(
+            id=k,
+            path=folder / "pages" / f"{k}.html.gz",
+            url=v.get("url", ""),
+            group=v.get(group_key, "?"),
+            truth=v,
+        )
         for k, v in sorted(truth.items())
     ]
 
@@ -87,8 +92,14 @@ def run_newsflow(job: tuple[str, str]) -> dict[str, Any]:
     cpu = time.process_time() - started
     art = result.article
     if art is None:
-        return {"body": "", "status": result.status, "title": None, "authors": [], "date": None,
-                "cpu": cpu}
+        return {
+            "body": "",
+            "status": result.status,
+            "title": None,
+            "authors": [],
+            "date": None,
+            "cpu": cpu,
+        }
     return {
         "cpu": cpu,
         "body": art.body,
@@ -201,7 +212,9 @@ def warm_up_newsflow() -> None:
 
 
 def run_all(
-    fn: Callable[[tuple[str, str]], dict[str, Any]], pages: list[DevPage], processes: int,
+    fn: Callable[[tuple[str, str]], dict[str, Any]],
+    pages: list[DevPage],
+    processes: int,
     initializer: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, Any]], Throughput]:
     """Outputs of ``fn`` for every page, in order, and the throughput."""
@@ -250,17 +263,21 @@ def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) ->
     our_scores = [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, ours)]
     bare_len = our_len = None
     if lenient:
-        bare_len = aggregate(score_page_lenient(p.truth["body"], b["body"],
-                                                p.truth.get("optional_paragraphs") or [])
-                             for p, b in zip(pages, bare))
-        our_len = aggregate(score_page_lenient(p.truth["body"], o["body"],
-                                               p.truth.get("optional_paragraphs") or [])
-                            for p, o in zip(pages, ours))
+        bare_len = aggregate(
+            score_page_lenient(p.truth["body"], b["body"], p.truth.get("optional_paragraphs") or [])
+            for p, b in zip(pages, bare)
+        )
+        our_len = aggregate(
+            score_page_lenient(p.truth["body"], o["body"], p.truth.get("optional_paragraphs") or [])
+            for p, o in zip(pages, ours)
+        )
     has_meta = "authors" in pages[0].truth
     title = sum(title_match(p.truth["title"], o["title"]) for p, o in zip(pages, ours)) / len(pages)
     authors = dates = None
     if has_meta:
-        authors = sum(author_f1(p.truth["authors"], o["authors"]) for p, o in zip(pages, ours)) / len(pages)
+        authors = sum(
+            author_f1(p.truth["authors"], o["authors"]) for p, o in zip(pages, ours)
+        ) / len(pages)
         hits = 0
         for p, o in zip(pages, ours):
             truth = _truth_dates(p.truth.get("published_at"))
@@ -271,44 +288,78 @@ def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) ->
     for i, p in enumerate(pages):
         by_group[p.group].append(i)
     groups = [
-        (g, len(ix), aggregate(bare_scores[i] for i in ix).f1, aggregate(our_scores[i] for i in ix).f1)
+        (
+            g,
+            len(ix),
+            aggregate(bare_scores[i] for i in ix).f1,
+            aggregate(our_scores[i] for i in ix).f1,
+        )
         for g, ix in sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
     if os.environ.get("BENCH_DEBUG"):
         for p, b, o in sorted(zip(pages, bare_scores, our_scores), key=lambda t: t[2].f1 - t[1].f1):
-            print(f"{p.id:45s} bare {b.f1:.3f} ours {o.f1:.3f} (P {o.precision} R {o.recall})",
-                  file=sys.stderr)
+            print(
+                f"{p.id:45s} bare {b.f1:.3f} ours {o.f1:.3f} (P {o.precision} R {o.recall})",
+                file=sys.stderr,
+            )
     return SetReport(
-        name=name, pages=len(pages), bare=aggregate(bare_scores), newsflow=aggregate(our_scores),
-        bare_lenient=bare_len, newsflow_lenient=our_len, bare_dps=bare_dps, newsflow_dps=ours_dps,
-        title=title, authors=authors, date=dates,
-        not_article=sum(o["status"] != "ok" for o in ours), groups=groups,
+        name=name,
+        pages=len(pages),
+        bare=aggregate(bare_scores),
+        newsflow=aggregate(our_scores),
+        bare_lenient=bare_len,
+        newsflow_lenient=our_len,
+        bare_dps=bare_dps,
+        newsflow_dps=ours_dps,
+        title=title,
+        authors=authors,
+        date=dates,
+        not_article=sum(o["status"] != "ok" for o in ours),
+        groups=groups,
     )
 
 
 def _row(label: str, s: CorpusScore, dps: Throughput, lenient: CorpusScore | None) -> str:
     len_cell = f" {lenient.f1:.3f} |" if lenient else ""
     empty = f"{s.empty} ({s.empty / s.pages:.1%})" if s.pages else "0"
-    return (f"| {label} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} | {empty} |{len_cell} "
-            f"{dps.per_core:.1f} | {dps.wall:.1f} |")
+    return (
+        f"| {label} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} | {empty} |{len_cell} "
+        f"{dps.per_core:.1f} | {dps.wall:.1f} |"
+    )
 
 
-def render_ablations(reports: list[SetReport],
-                     rows: list[tuple[str, list[tuple[float, float]]]]) -> list[str]:
+def render_ablations(
+    reports: list[SetReport], rows: list[tuple[str, list[tuple[float, float]]]]
+) -> list[str]:
     """The table of F1 with each clean-up step switched off."""
     if not rows:
         return []
-    head = "| newsflow with ... | " + " | ".join(f"{r.name.split(' (')[0]} F1 (Δ)" for r in reports) + " |"
-    lines = ["", "### What each clean-up step is worth", "",
-             "F1 of newsflow with one step switched off; Δ is the loss against the full extractor.",
-             "", head, "|---|" + "---|" * len(reports)]
+    head = (
+        "| newsflow with ... | "
+        + " | ".join(f"{r.name.split(' (')[0]} F1 (Δ)" for r in reports)
+        + " |"
+    )
+    lines = [
+        "",
+        "### What each clean-up step is worth",
+        "",
+        "F1 of newsflow with one step switched off; Δ is the loss against the full extractor.",
+        "",
+        head,
+        "|---|" + "---|" * len(reports),
+    ]
     for name, cells in rows:
-        lines.append(f"| {name} | " + " | ".join(f"{f1:.4f} ({f1 - full:+.4f})" for f1, full in cells) + " |")
+        lines.append(
+            f"| {name} | " + " | ".join(f"{f1:.4f} ({f1 - full:+.4f})" for f1, full in cells) + " |"
+        )
     return lines
 
 
-def render(reports: list[SetReport], processes: int,
-           ablations: list[tuple[str, list[tuple[float, float]]]] | None = None) -> str:
+def render(
+    reports: list[SetReport],
+    processes: int,
+    ablations: list[tuple[str, list[tuple[float, float]]]] | None = None,
+) -> str:
     """The markdown section for RESULTS.md."""
     import trafilatura
 
@@ -324,11 +375,18 @@ def render(reports: list[SetReport], processes: int,
     for r in reports:
         lenient = r.bare_lenient is not None
         lines += ["", f"### {r.name} ({r.pages} pages)", ""]
-        lines.append("| extractor | F1 | P | R | empty |" + (" lenient F1 |" if lenient else "")
-                     + " docs/s per core | docs/s (pool) |")
+        lines.append(
+            "| extractor | F1 | P | R | empty |"
+            + (" lenient F1 |" if lenient else "")
+            + " docs/s per core | docs/s (pool) |"
+        )
         lines.append("|---|---|---|---|---|" + ("---|" if lenient else "") + "---|---|")
-        lines.append(_row("`trafilatura.extract(html)` defaults", r.bare, r.bare_dps, r.bare_lenient))
-        lines.append(_row("newsflow `extract_html`", r.newsflow, r.newsflow_dps, r.newsflow_lenient))
+        lines.append(
+            _row("`trafilatura.extract(html)` defaults", r.bare, r.bare_dps, r.bare_lenient)
+        )
+        lines.append(
+            _row("newsflow `extract_html`", r.newsflow, r.newsflow_dps, r.newsflow_lenient)
+        )
         meta = [f"title exact match {r.title:.3f}"]
         if r.authors is not None:
             meta.append(f"author F1 {r.authors:.3f}")
@@ -336,8 +394,11 @@ def render(reports: list[SetReport], processes: int,
             meta.append(f"date accuracy {r.date:.3f}")
         meta.append(f"pages reported not_article/error: {r.not_article}")
         lines += ["", "newsflow metadata: " + ", ".join(meta) + "."]
-        lines += ["", f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.2f} points "
-                  f"(target +1.5); throughput ratio per core {r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8)."]
+        lines += [
+            "",
+            f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.2f} points "
+            f"(target +1.5); throughput ratio per core {r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8).",
+        ]
         worse = [g for g in r.groups if g[3] < g[2] - 0.005]
         lines += ["", "| class | pages | bare F1 | newsflow F1 | Δ |", "|---|---|---|---|---|"]
         for g, n, b, o in r.groups:
@@ -360,29 +421,50 @@ def figures(reports: list[SetReport]) -> list[Figure]:
         speed = r.newsflow_dps.per_core / r.bare_dps.per_core
         name = r.name.split(" (")[0]
         lines += [
-            Figure(f"extraction body F1, {name} ({r.pages} pages)", f"{r.newsflow.f1:.3f}",
-                   f"{r.bare.f1:.3f} (bare `trafilatura.extract`)", f"{gain:+.2f} points",
-                   f">= +1.5 points {'met' if gain >= 1.5 else 'not met'}"),
-            Figure(f"extraction docs/s per core, {name}", f"{r.newsflow_dps.per_core:.1f}",
-                   f"{r.bare_dps.per_core:.1f} (bare `trafilatura.extract`)", f"{speed:.2f}",
-                   f">= 0.8 {'met' if speed >= 0.8 else 'not met'}"),
+            Figure(
+                f"extraction body F1, {name} ({r.pages} pages)",
+                f"{r.newsflow.f1:.3f}",
+                f"{r.bare.f1:.3f} (bare `trafilatura.extract`)",
+                f"{gain:+.2f} points",
+                f">= +1.5 points {'met' if gain >= 1.5 else 'not met'}",
+            ),
+            Figure(
+                f"extraction docs/s per core, {name}",
+                f"{r.newsflow_dps.per_core:.1f}",
+                f"{r.bare_dps.per_core:.1f} (bare `trafilatura.extract`)",
+                f"{speed:.2f}",
+                f">= 0.8 {'met' if speed >= 0.8 else 'not met'}",
+            ),
         ]
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path,
-                        default=Path(os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")))
+    parser.add_argument(
+        "--devset",
+        type=Path,
+        default=Path(
+            os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")
+        ),
+    )
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--no-ablation", action="store_true",
-                        help="skip the runs with one clean-up step switched off")
-    parser.add_argument("--no-write", action="store_true", help="print only, leave RESULTS.md alone")
+    parser.add_argument(
+        "--no-ablation",
+        action="store_true",
+        help="skip the runs with one clean-up step switched off",
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only, leave RESULTS.md alone"
+    )
     args = parser.parse_args(argv)
     if not (args.devset / "ground-truth.json").is_file():
-        print(f"bench-extract: no dev set at {args.devset} (ground-truth.json missing); "
-              "pass --devset PATH or set NEWSFLOW_DEVSET. Nothing scored.", file=sys.stderr)
+        print(
+            f"bench-extract: no dev set at {args.devset} (ground-truth.json missing); "
+            "pass --devset PATH or set NEWSFLOW_DEVSET. Nothing scored.",
+            file=sys.stderr,
+        )
         return 0
     pages_of = {MAIN_SET: load_set(args.devset, "country")}
     reports = [score_set(MAIN_SET, pages_of[MAIN_SET], args.processes, lenient=False)]
@@ -390,8 +472,13 @@ def main(argv: list[str] | None = None) -> int:
     if (fundus / "ground-truth.json").is_file():
         pages_of[EVAL_SET] = load_set(fundus, "publisher")
         reports.append(score_set(EVAL_SET, pages_of[EVAL_SET], args.processes, lenient=True))
-    ablations = [] if args.no_ablation else ablation_rows(
-        [(r.name, pages_of[r.name], r.newsflow) for r in reports], args.processes)
+    ablations = (
+        []
+        if args.no_ablation
+        else ablation_rows(
+            [(r.name, pages_of[r.name], r.newsflow) for r in reports], args.processes
+        )
+    )
     section = render(reports, args.processes, ablations)
     print(section)
     if not args.no_write:

@@ -34,7 +34,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +57,7 @@ THRESHOLD = 0.8
 SHAPED_SAMPLE = 5000
 """Rows of the warehouse-shaped COPY baseline (its rate is steady; keeps the run short)."""
 TARGET_RATIO = 0.5
-EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 _BARE_TABLE = """
 CREATE TABLE bare_articles (
@@ -77,14 +77,16 @@ COPY {table} (url, fetched_url, source, title, authors, published_at, published_
 
 # --- synthetic text -------------------------------------------------------------------
 
+
 def _vocabulary(rng: np.random.Generator, size: int = 20_000) -> np.ndarray:
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     lengths = rng.integers(3, 10, size)
     return np.array(["".join(rng.choice(letters, n)) for n in lengths])
 
 
-def synthetic_bodies(count: int, words: int, copy_share: float, seed: int
-                     ) -> tuple[list[str], dict[int, int]]:
+def synthetic_bodies(
+    count: int, words: int, copy_share: float, seed: int
+) -> tuple[list[str], dict[int, int]]:
     """``count`` bodies of about ``words`` words; {copy index: original index} for the
     planted copies (the original with one sentence added and one word changed)."""
     rng = np.random.default_rng(seed)
@@ -93,33 +95,47 @@ def synthetic_bodies(count: int, words: int, copy_share: float, seed: int
     bodies = []
     for row in ids:
         tokens = vocab[row]
-        sentences = [" ".join(tokens[i:i + 15]).capitalize() + "." for i in range(0, words, 15)]
-        bodies.append("\n\n".join(" ".join(sentences[i:i + 4])
-                                  for i in range(0, len(sentences), 4)))
+        sentences = [" ".join(tokens[i : i + 15]).capitalize() + "." for i in range(0, words, 15)]
+        bodies.append(
+            "\n\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
+        )
     copies: dict[int, int] = {}
     originals = rng.choice(count, int(count * copy_share), replace=False)
-    targets = rng.permutation(np.setdiff1d(np.arange(count), originals))[:len(originals)]
+    targets = rng.permutation(np.setdiff1d(np.arange(count), originals))[: len(originals)]
     for original, target in zip(originals.tolist(), targets.tolist()):
         if original in copies or target in copies.values():
             continue
         text = bodies[original]
         cut = text.index(" ", len(text) // 2)
-        bodies[target] = (text[:cut] + " changed" + text[text.index(" ", cut + 1):]
-                          + "\n\nThis story first appeared elsewhere.")
+        bodies[target] = (
+            text[:cut]
+            + " changed"
+            + text[text.index(" ", cut + 1) :]
+            + "\n\nThis story first appeared elsewhere."
+        )
         copies[target] = original
     return bodies, copies
 
 
 # --- 1. loading ---------------------------------------------------------------------------
 
+
 def _results(bodies: list[str]) -> list[ExtractionResult]:
     out = []
     for i, body in enumerate(bodies):
         url = f"https://bench{i % 7}.example/news/{i:06d}"
-        article = Article(url=url, title=f"Synthetic article number {i}", body=body,
-                          authors=("Bench Writer",), published_at=EPOCH + timedelta(minutes=i),
-                          language="en", description="A synthetic article for the benchmark.",
-                          extractor_version="bench", source="bench", fetched_url=url)
+        article = Article(
+            url=url,
+            title=f"Synthetic article number {i}",
+            body=body,
+            authors=("Bench Writer",),
+            published_at=EPOCH + timedelta(minutes=i),
+            language="en",
+            description="A synthetic article for the benchmark.",
+            extractor_version="bench",
+            source="bench",
+            fetched_url=url,
+        )
         out.append(ExtractionResult("ok", url=url, article=article))
     return out
 
@@ -137,15 +153,29 @@ def _bare_copy(url: str, results: list[ExtractionResult], *, shaped: bool = Fals
         with conn.cursor().copy(_BARE_COPY.format(table=table)) as copy:
             for r in results:
                 a = r.article
-                copy.write_row((a.url, a.fetched_url, a.source, a.title, list(a.authors),
-                                a.published_at, a.published_date_only, a.language,
-                                a.description, a.body, "0" * 64, a.extractor_version))
+                copy.write_row(
+                    (
+                        a.url,
+                        a.fetched_url,
+                        a.source,
+                        a.title,
+                        list(a.authors),
+                        a.published_at,
+                        a.published_date_only,
+                        a.language,
+                        a.description,
+                        a.body,
+                        "0" * 64,
+                        a.extractor_version,
+                    )
+                )
         conn.commit()
         return time.perf_counter() - started
 
 
-def _load(url: str, results: list[ExtractionResult], derive_connections: int
-          ) -> tuple[float, float, int, dict[str, int]]:
+def _load(
+    url: str, results: list[ExtractionResult], derive_connections: int
+) -> tuple[float, float, int, dict[str, int]]:
     """Seconds of the loads, seconds and rows of the derive step after them (on
     ``derive_connections`` connections, as a run does it), counts."""
     with psycopg.connect(url) as conn:
@@ -155,9 +185,13 @@ def _load(url: str, results: list[ExtractionResult], derive_connections: int
         total = runs.RunCounts()
         started = time.perf_counter()
         for start in range(0, len(results), LOAD_BATCH_SIZE):
-            total = total + load_batch(conn, results[start:start + LOAD_BATCH_SIZE],
-                                       run_id=run_id, source="bench",
-                                       near_duplicate_threshold=THRESHOLD)
+            total = total + load_batch(
+                conn,
+                results[start : start + LOAD_BATCH_SIZE],
+                run_id=run_id,
+                source="bench",
+                near_duplicate_threshold=THRESHOLD,
+            )
         load_s = time.perf_counter() - started
         started = time.perf_counter()
         derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
@@ -177,13 +211,23 @@ def bench_load(server_url: str, count: int, derive_connections: int) -> dict[str
         shaped = results[:SHAPED_SAMPLE]
         shaped_rate = len(shaped) / _bare_copy(scratch, shaped, shaped=True)
         load_s, derive_s, derived, counts = _load(scratch, fingerprinted, derive_connections)
-    return {"articles": count, "megabytes": megabytes, "planted": len(copies),
-            "bare_s": bare_s, "shaped_rate": shaped_rate, "load_s": load_s, "counts": counts,
-            "derive_s": derive_s, "derived": derived, "fingerprint_rate": fingerprint_rate,
-            "derive_connections": derive_connections}
+    return {
+        "articles": count,
+        "megabytes": megabytes,
+        "planted": len(copies),
+        "bare_s": bare_s,
+        "shaped_rate": shaped_rate,
+        "load_s": load_s,
+        "counts": counts,
+        "derive_s": derive_s,
+        "derived": derived,
+        "fingerprint_rate": fingerprint_rate,
+        "derive_connections": derive_connections,
+    }
 
 
 # --- 2. near-duplicate detection --------------------------------------------------------------
+
 
 def _detect(count: int, chunk: int = 2000) -> dict[str, object]:
     """Child process: index ``count`` documents and find their near duplicates."""
@@ -196,7 +240,7 @@ def _detect(count: int, chunk: int = 2000) -> dict[str, object]:
     candidates = 0
     started = time.perf_counter()
     for start in range(0, count, chunk):
-        sets = [shingle_hashes(b) for b in bodies[start:start + chunk]]
+        sets = [shingle_hashes(b) for b in bodies[start : start + chunk]]
         keys = band_keys(signatures(sets), params)
         for offset, (mine, row) in enumerate(zip(sets, keys.tolist())):
             doc = start + offset
@@ -218,10 +262,18 @@ def _detect(count: int, chunk: int = 2000) -> dict[str, object]:
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     true_pairs = {(c, o) if c > o else (o, c) for c, o in copies.items()}
     hits = sum(1 for doc, other in found.items() if (doc, other) in true_pairs)
-    return {"documents": count, "seconds": elapsed, "candidates": candidates,
-            "planted": len(copies), "found": hits, "false": len(found) - hits,
-            "peak_mib": peak_kib / 1024, "before_mib": before / 1024,
-            "bands": params.bands, "rows": params.rows}
+    return {
+        "documents": count,
+        "seconds": elapsed,
+        "candidates": candidates,
+        "planted": len(copies),
+        "found": hits,
+        "false": len(found) - hits,
+        "peak_mib": peak_kib / 1024,
+        "before_mib": before / 1024,
+        "bands": params.bands,
+        "rows": params.rows,
+    }
 
 
 def bench_detect(count: int) -> dict[str, object]:
@@ -231,11 +283,15 @@ def bench_detect(count: int) -> dict[str, object]:
 
 # --- report ------------------------------------------------------------------------------------
 
+
 def _rates(load: dict) -> dict[str, float]:
     n = load["articles"]
-    return {"bare": n / load["bare_s"], "load": n / load["load_s"],
-            "derive": load["derived"] / load["derive_s"] if load["derive_s"] else 0.0,
-            "both": n / (load["load_s"] + load["derive_s"])}
+    return {
+        "bare": n / load["bare_s"],
+        "load": n / load["load_s"],
+        "derive": load["derived"] / load["derive_s"] if load["derive_s"] else 0.0,
+        "both": n / (load["load_s"] + load["derive_s"]),
+    }
 
 
 def report(load: dict[str, object], detect: dict[str, object]) -> str:
@@ -253,18 +309,18 @@ def report(load: dict[str, object], detect: dict[str, object]) -> str:
 
 | what | rows | MB | seconds | rows/s | ratio |
 |---|---|---|---|---|---|
-| bare `COPY` into an unindexed table (baseline) | {n} | {load['megabytes']:.0f} | {load['bare_s']:.1f} | {rate['bare']:,.0f} | 1.00 |
-| bare `COPY` into a table like `warehouse.articles` (its indexes; first {min(n, SHAPED_SAMPLE):,} rows) | {min(n, SHAPED_SAMPLE)} | | {min(n, SHAPED_SAMPLE) / shaped_rate:.1f} | {shaped_rate:,.0f} | {shaped_rate / rate['bare']:.2f} |
-| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | {n} | {load['megabytes']:.0f} | {load['load_s']:.1f} | {rate['load']:,.0f} | {ratio:.2f} |
-| derive step after the load (full-text `search_vector` with its GIN index, `word_count`; {load['derive_connections']} connection(s)) | {load['derived']} | | {load['derive_s']:.1f} | {rate['derive']:,.0f} | {rate['derive'] / rate['bare']:.2f} |
-| `load_batch` and the derive step together | {n} | | {both_s:.1f} | {rate['both']:,.0f} | {rate['both'] / rate['bare']:.2f} |
+| bare `COPY` into an unindexed table (baseline) | {n} | {load["megabytes"]:.0f} | {load["bare_s"]:.1f} | {rate["bare"]:,.0f} | 1.00 |
+| bare `COPY` into a table like `warehouse.articles` (its indexes; first {min(n, SHAPED_SAMPLE):,} rows) | {min(n, SHAPED_SAMPLE)} | | {min(n, SHAPED_SAMPLE) / shaped_rate:.1f} | {shaped_rate:,.0f} | {shaped_rate / rate["bare"]:.2f} |
+| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | {n} | {load["megabytes"]:.0f} | {load["load_s"]:.1f} | {rate["load"]:,.0f} | {ratio:.2f} |
+| derive step after the load (full-text `search_vector` with its GIN index, `word_count`; {load["derive_connections"]} connection(s)) | {load["derived"]} | | {load["derive_s"]:.1f} | {rate["derive"]:,.0f} | {rate["derive"] / rate["bare"]:.2f} |
+| `load_batch` and the derive step together | {n} | | {both_s:.1f} | {rate["both"]:,.0f} | {rate["both"] / rate["bare"]:.2f} |
 
 The articles come with the dedup fingerprints (content hash, MinHash signature) that the extraction workers compute beside each page's extraction, on every core: {fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU per article, against some 30 ms for extracting a page). A result without one is fingerprinted by the loader.
 
-Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{'met' if ratio >= TARGET_RATIO else 'not met'}** ({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting an article into the warehouse: a run does it in its derive step, right after each source's load, so articles are searchable before the run ends; with it, an article is stored and indexed at {rate['both'] / rate['bare']:.2f}x the bare COPY's rows/s.
-Loaded: {counts['articles_new']} new, {counts['duplicates']} duplicates of {load['planted']} planted copies.
+Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{"met" if ratio >= TARGET_RATIO else "not met"}** ({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting an article into the warehouse: a run does it in its derive step, right after each source's load, so articles are searchable before the run ends; with it, an article is stored and indexed at {rate["both"] / rate["bare"]:.2f}x the bare COPY's rows/s.
+Loaded: {counts["articles_new"]} new, {counts["duplicates"]} duplicates of {load["planted"]} planted copies.
 
-Near-duplicate detection over {detect['documents']:,} documents (~1.5 KB, {detect['planted']:,} planted edited copies; shingling, MinHash {detect['bands']}x{detect['rows']} LSH, exact Jaccard verification of {detect['candidates']:,} candidates): **{detect_rate:,.0f} docs/s** ({detect['seconds']:.1f} s), peak memory {detect['peak_mib']:.0f} MiB (of which {detect['before_mib']:.0f} MiB Python, libraries and the generated texts); found {detect['found']:,} of the planted copies, {detect['false']:,} other links.
+Near-duplicate detection over {detect["documents"]:,} documents (~1.5 KB, {detect["planted"]:,} planted edited copies; shingling, MinHash {detect["bands"]}x{detect["rows"]} LSH, exact Jaccard verification of {detect["candidates"]:,} candidates): **{detect_rate:,.0f} docs/s** ({detect["seconds"]:.1f} s), peak memory {detect["peak_mib"]:.0f} MiB (of which {detect["before_mib"]:.0f} MiB Python, libraries and the generated texts); found {detect["found"]:,} of the planted copies, {detect["false"]:,} other links.
 """
 
 
@@ -274,16 +330,27 @@ def figures(load: dict, detect: dict) -> list[Figure]:
     rate = _rates(load)
     ratio = rate["load"] / rate["bare"]
     return [
-        Figure(f"load rows/s, {n:,} articles (dedup, upsert, bookkeeping)", f"{rate['load']:,.0f}",
-               f"{rate['bare']:,.0f} (bare COPY, unindexed table)", f"{ratio:.2f}",
-               f">= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else 'not met'}"),
-        Figure(f"load and derive step (full-text index) rows/s, {n:,} articles",
-               f"{rate['both']:,.0f}", f"{rate['bare']:,.0f} (bare COPY, unindexed table)",
-               f"{rate['both'] / rate['bare']:.2f}", "(for reference)"),
-        Figure(f"near-duplicate detection docs/s, {detect['documents']:,} documents",
-               f"{detect['documents'] / detect['seconds']:,.0f}",
-               f"{detect['planted']:,} planted copies", f"{detect['found']:,} found, "
-               f"{detect['false']:,} false", "all found, none false"),
+        Figure(
+            f"load rows/s, {n:,} articles (dedup, upsert, bookkeeping)",
+            f"{rate['load']:,.0f}",
+            f"{rate['bare']:,.0f} (bare COPY, unindexed table)",
+            f"{ratio:.2f}",
+            f">= {TARGET_RATIO} {'met' if ratio >= TARGET_RATIO else 'not met'}",
+        ),
+        Figure(
+            f"load and derive step (full-text index) rows/s, {n:,} articles",
+            f"{rate['both']:,.0f}",
+            f"{rate['bare']:,.0f} (bare COPY, unindexed table)",
+            f"{rate['both'] / rate['bare']:.2f}",
+            "(for reference)",
+        ),
+        Figure(
+            f"near-duplicate detection docs/s, {detect['documents']:,} documents",
+            f"{detect['documents'] / detect['seconds']:,.0f}",
+            f"{detect['planted']:,} planted copies",
+            f"{detect['found']:,} found, {detect['false']:,} false",
+            "all found, none false",
+        ),
     ]
 
 

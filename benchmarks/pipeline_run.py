@@ -51,8 +51,9 @@ def stage_times(events: list[tuple[float, str]]) -> dict[str, dict[str, float]]:
             result.setdefault(source, {})["extract"] = last[(source, "extracted")] - at
         elif word == "extracted" and (source, "loaded") in last:
             result.setdefault(source, {})["load"] = last[(source, "loaded")] - last[(source, word)]
-    return {source: {k: round(v, 3) for k, v in stages.items()}
-            for source, stages in result.items()}
+    return {
+        source: {k: round(v, 3) for k, v in stages.items()} for source, stages in result.items()
+    }
 
 
 def _key(frame) -> tuple[str, str]:
@@ -80,8 +81,10 @@ def hot_functions(session, limit: int = HOT_FUNCTIONS) -> dict[str, list[dict[st
 
     def top(table: dict[tuple[str, str], float]) -> list[dict[str, object]]:
         ranked = sorted(table.items(), key=lambda kv: -kv[1])[:limit]
-        return [{"function": f, "where": w, "seconds": round(s, 3),
-                 "share": round(s / total, 4)} for (f, w), s in ranked]
+        return [
+            {"function": f, "where": w, "seconds": round(s, 3), "share": round(s / total, 4)}
+            for (f, w), s in ranked
+        ]
 
     return {"own": top(own), "ours": top(ours)}
 
@@ -101,20 +104,26 @@ def main(argv: list[str] | None = None) -> int:
         profiler = Profiler(interval=0.002)
         profiler.start()
     started = time.monotonic()
-    report = run_pipeline(settings, sources_file=None, trigger="cli",
-                          progress=lambda message: events.append((time.monotonic(), message)))
+    report = run_pipeline(
+        settings,
+        sources_file=None,
+        trigger="cli",
+        progress=lambda message: events.append((time.monotonic(), message)),
+    )
     ended = time.monotonic()
     result: dict[str, object] = {
         "elapsed_s": round(ended - started, 3),
         "status": report["status"],
         "counts": report["counts"],
         "crawl": {name: data["crawl"] for name, data in report["sources"].items()},
-        "errors": {name: data["error"] for name, data in report["sources"].items()
-                   if data["error"]},
+        "errors": {
+            name: data["error"] for name, data in report["sources"].items() if data["error"]
+        },
         "stages": stage_times(events),
         "parent_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "largest_child_peak_rss_mib": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
     }
     if profiler is not None:
         session = profiler.stop()

@@ -20,9 +20,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -60,7 +60,7 @@ def read_proc(pid: int) -> ProcSample | None:
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may contain spaces.
-    fields = raw[raw.rindex(b")") + 2:].split()
+    fields = raw[raw.rindex(b")") + 2 :].split()
     ppid = int(fields[1])
     utime, stime = int(fields[11]), int(fields[12])
     rss_pages = int(fields[21])
@@ -121,8 +121,13 @@ class TreeSampler:
     backends serving the run); their memory is not added to the tree's.
     """
 
-    def __init__(self, root: int, role: Callable[[ProcSample, str], str],
-                 interval_s: float = 0.2, also: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        root: int,
+        role: Callable[[ProcSample, str], str],
+        interval_s: float = 0.2,
+        also: Callable[[str], bool] | None = None,
+    ) -> None:
         self.root = root
         self.role = role
         self.also = also
@@ -135,7 +140,7 @@ class TreeSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="tree-sampler", daemon=True)
 
-    def __enter__(self) -> "TreeSampler":
+    def __enter__(self) -> TreeSampler:
         self._thread.start()
         return self
 

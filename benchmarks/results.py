@@ -13,11 +13,11 @@ import json
 import os
 import platform
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = "# Benchmark results\n\nWritten by `make bench`; each section by its own benchmark.\n"
@@ -51,12 +51,14 @@ def machine_description() -> str:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             pass
-    return (f"{os.cpu_count()} cores, {memory}, Python {platform.python_version()}, "
-            f"{', '.join(versions)}")
+    return (
+        f"{os.cpu_count()} cores, {memory}, Python {platform.python_version()}, "
+        f"{', '.join(versions)}"
+    )
 
 
 def today() -> str:
-    return f"{datetime.now(timezone.utc):%Y-%m-%d}"
+    return f"{datetime.now(UTC):%Y-%m-%d}"
 
 
 def machine_line() -> str:
@@ -64,16 +66,29 @@ def machine_line() -> str:
     return f"{machine_description()}; {today()}"
 
 
-def write_section(name: str, markdown: str, path: Path = RESULTS,
-                  figures: Sequence[Figure] = ()) -> None:
+def write_section(
+    name: str, markdown: str, path: Path = RESULTS, figures: Sequence[Figure] = ()
+) -> None:
     """Replace (or append) the section ``name`` of the results file with ``markdown``;
     ``figures`` (stamped with this machine and date) replace the section's lines in the
     summary table."""
-    stamped = [Figure(**{**asdict(f), "machine": f.machine or machine_description(),
-                         "date": f.date or today()}) for f in figures]
+    stamped = [
+        Figure(
+            **{
+                **asdict(f),
+                "machine": f.machine or machine_description(),
+                "date": f.date or today(),
+            }
+        )
+        for f in figures
+    ]
     if stamped:
-        markdown = (markdown.strip() + "\n\n<!-- figures: "
-                    + json.dumps([asdict(f) for f in stamped], ensure_ascii=False) + " -->")
+        markdown = (
+            markdown.strip()
+            + "\n\n<!-- figures: "
+            + json.dumps([asdict(f) for f in stamped], ensure_ascii=False)
+            + " -->"
+        )
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     text = _replace_block(text, name, markdown)
     path.write_text(_replace_block(text, SUMMARY, summary(text), first=True), encoding="utf-8")
@@ -84,21 +99,30 @@ def section_figures(name: str, path: Path = RESULTS) -> list[Figure]:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     start, end = f"<!-- bench-{name}:start -->", f"<!-- bench-{name}:end -->"
     section = text.partition(start)[2].partition(end)[0]
-    return [Figure(**item) for match in FIGURES.finditer(section)
-            for item in json.loads(match.group(1))]
+    return [
+        Figure(**item) for match in FIGURES.finditer(section) for item in json.loads(match.group(1))
+    ]
 
 
 def summary(text: str) -> str:
     """The summary table built from the figures of every section of ``text``."""
-    rows = [Figure(**item) for match in FIGURES.finditer(text)
-            for item in json.loads(match.group(1))]
-    lines = ["## Summary", "",
-             "The headline figure of each benchmark against its baseline, measured in the "
-             "same run on the same machine; the sections below say how.", "",
-             "| benchmark | newsflow | baseline | ratio | target | machine | date |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r.benchmark} | {r.newsflow} | {r.baseline} | {r.ratio} | {r.target} | "
-              f"{r.machine} | {r.date} |" for r in rows]
+    rows = [
+        Figure(**item) for match in FIGURES.finditer(text) for item in json.loads(match.group(1))
+    ]
+    lines = [
+        "## Summary",
+        "",
+        "The headline figure of each benchmark against its baseline, measured in the "
+        "same run on the same machine; the sections below say how.",
+        "",
+        "| benchmark | newsflow | baseline | ratio | target | machine | date |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.benchmark} | {r.newsflow} | {r.baseline} | {r.ratio} | {r.target} | "
+        f"{r.machine} | {r.date} |"
+        for r in rows
+    ]
     return "\n".join(lines)
 
 

@@ -37,12 +37,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name} (limit {limit} s)", flush=True)
         started = time.monotonic()
         try:
-            code = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args],
-                                  cwd=REPO, timeout=limit).returncode
+            code = subprocess.run(
+                [sys.executable, "-m", f"benchmarks.{name}", *args], cwd=REPO, timeout=limit
+            ).returncode
         except subprocess.TimeoutExpired:
             code = "timeout"
-        print(f"== {name}: {'ok' if code == 0 else f'FAILED ({code})'} "
-              f"in {time.monotonic() - started:.0f} s", flush=True)
+        print(
+            f"== {name}: {'ok' if code == 0 else f'FAILED ({code})'} "
+            f"in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
         if code != 0:
             failures.append(name)
     if failures:

@@ -10,11 +10,34 @@ import html
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-TRACKING_PARAMETERS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "vero_id", "rb_clickid", "s_cid", "cmpid", "ncid", "ocid",
-})
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "rb_clickid",
+        "s_cid",
+        "cmpid",
+        "ncid",
+        "ocid",
+    }
+)
 """Query parameters that only track the visitor; ``utm_*`` are dropped as well."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -113,8 +136,10 @@ def canonical_link_href(page: bytes) -> str | None:
     if end >= 0:
         head = head[:end]
     for tag in _LINK_TAG.finditer(head):
-        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or b""
-                      for m in _ATTRIBUTE.finditer(tag.group(0))}
+        attributes = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or b""
+            for m in _ATTRIBUTE.finditer(tag.group(0))
+        }
         rel = attributes.get(b"rel", b"").lower().split()
         if b"canonical" in rel and attributes.get(b"href"):
             return html.unescape(attributes[b"href"].decode("utf-8", "replace")).strip()

@@ -13,22 +13,39 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Iterator, Literal
+from typing import Literal
 from urllib.parse import urljoin
 
 from lxml import etree, html
 
 from crawlers.canonical import try_canonical
-from crawlers.discovery_parse import (MAX_SITEMAP_URLS, MalformedDocument, Reading,
-                                      document_bytes, is_html_document, is_text_document,
-                                      iter_children, local_name, parse_tree,
-                                      text_sitemap_urls)
+from crawlers.discovery_parse import (
+    MAX_SITEMAP_URLS,
+    MalformedDocument,
+    Reading,
+    document_bytes,
+    is_html_document,
+    is_text_document,
+    iter_children,
+    local_name,
+    parse_tree,
+    text_sitemap_urls,
+)
 from pipeline.utc import parse_utc
 
-__all__ = ["Discovered", "Feed", "MalformedDocument", "Sitemap", "feed_links",
-           "parse_feed", "parse_sitemap", "robots_sitemaps"]
+__all__ = [
+    "Discovered",
+    "Feed",
+    "MalformedDocument",
+    "Sitemap",
+    "feed_links",
+    "parse_feed",
+    "parse_sitemap",
+    "robots_sitemaps",
+]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +114,7 @@ class Feed:
 
 # --- XML ---------------------------------------------------------------------------
 
+
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
     for child in element:
         if local_name(child.tag) == name:
@@ -125,6 +143,7 @@ def _text(element: etree._Element | None, *path: str) -> str | None:
 
 # --- sitemaps ---------------------------------------------------------------------------
 
+
 def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     """Parse a sitemap index, a (news) sitemap or a text sitemap, plain or gzipped.
 
@@ -139,8 +158,10 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     if is_html_document(data):
         raise MalformedDocument(_wrong_kind("html", "<urlset> or <sitemapindex>"))
     if is_text_document(data):
-        pages = [Discovered(url=url, fetch_url=loc) for loc, url in
-                 _resolved(text_sitemap_urls(data, reading), base_url)]
+        pages = [
+            Discovered(url=url, fetch_url=loc)
+            for loc, url in _resolved(text_sitemap_urls(data, reading), base_url)
+        ]
         return Sitemap(pages=tuple(pages), recovered=reading.recovered, cut=reading.cut)
     elements = iter_children(data, reading)
     root = next(elements, None)
@@ -155,19 +176,26 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
         if len(found) >= MAX_SITEMAP_URLS:
             reading.cut = f"more than {MAX_SITEMAP_URLS} entries"
             break
-        item = _sitemap_entry(node, base_url) if entry == "url" else \
-            _resolve(_text(node, "loc"), base_url)
+        item = (
+            _sitemap_entry(node, base_url)
+            if entry == "url"
+            else _resolve(_text(node, "loc"), base_url)
+        )
         if item is not None:
             found.append(item)
     elements.close()
     if reading.recovered and not found:
         raise MalformedDocument("not well-formed XML, and no entry could be recovered")
     if reading.cut:
-        log.warning("sitemap %s is over the protocol's limit (%s): read up to the limit",
-                    base_url or "", reading.cut)
+        log.warning(
+            "sitemap %s is over the protocol's limit (%s): read up to the limit",
+            base_url or "",
+            reading.cut,
+        )
     if entry == "sitemap":
-        return Sitemap(children=tuple(loc for loc, _ in found), recovered=reading.recovered,
-                       cut=reading.cut)
+        return Sitemap(
+            children=tuple(loc for loc, _ in found), recovered=reading.recovered, cut=reading.cut
+        )
     return Sitemap(pages=tuple(found), recovered=reading.recovered, cut=reading.cut)
 
 
@@ -179,9 +207,13 @@ def _sitemap_entry(node: etree._Element, base_url: str | None) -> Discovered | N
     news = next(_children(node, "news"), None)
     published = parse_utc(_text(news, "publication_date")) if news is not None else None
     return Discovered(
-        url=url, fetch_url=loc, lastmod=parse_utc(_text(node, "lastmod")),
-        published=published, title=_text(news, "title") if news is not None else None,
-        via="news" if news is not None else "sitemap")
+        url=url,
+        fetch_url=loc,
+        lastmod=parse_utc(_text(node, "lastmod")),
+        published=published,
+        title=_text(news, "title") if news is not None else None,
+        via="news" if news is not None else "sitemap",
+    )
 
 
 def _resolved(links: Iterable[str], base_url: str | None) -> Iterator[tuple[str, str]]:
@@ -216,7 +248,7 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
     """The feeds a page announces (``<link rel="alternate" type="application/rss+xml">``
     or Atom), absolute, in order, without repeats."""
     try:
-        page = html.fromstring(body[:2 * 1024 * 1024] or b"<html/>")
+        page = html.fromstring(body[: 2 * 1024 * 1024] or b"<html/>")
     except (etree.LxmlError, ValueError):
         return []
     base = next(iter(page.xpath("//base/@href")), None)
@@ -233,6 +265,7 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
 
 
 # --- feeds ------------------------------------------------------------------------------
+
 
 def parse_feed(body: bytes, base_url: str | None = None) -> Feed:
     """The items of an RSS 2.0 (also 0.9x/1.0) or Atom feed, plain or gzipped.
@@ -275,8 +308,9 @@ def _rss_items(root: etree._Element, base_url: str | None) -> Iterator[Discovere
             continue
         link, url = found
         published = parse_utc(_text(item, "pubdate")) or parse_utc(_text(item, "date"))
-        yield Discovered(url=url, fetch_url=link, published=published,
-                         title=_text(item, "title"), via="rss")
+        yield Discovered(
+            url=url, fetch_url=link, published=published, title=_text(item, "title"), via="rss"
+        )
 
 
 def _atom_entries(root: etree._Element, base_url: str | None) -> Iterator[Discovered]:
@@ -291,7 +325,11 @@ def _atom_entries(root: etree._Element, base_url: str | None) -> Iterator[Discov
         if found is None:
             continue
         href, url = found
-        yield Discovered(url=url, fetch_url=href,
-                         lastmod=parse_utc(_text(entry, "updated")),
-                         published=parse_utc(_text(entry, "published")),
-                         title=_text(entry, "title"), via="atom")
+        yield Discovered(
+            url=url,
+            fetch_url=href,
+            lastmod=parse_utc(_text(entry, "updated")),
+            published=parse_utc(_text(entry, "published")),
+            title=_text(entry, "title"),
+            via="atom",
+        )

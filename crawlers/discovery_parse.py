@@ -22,8 +22,9 @@ import html.entities
 import logging
 import re
 import zlib
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generator, Iterable, Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -36,8 +37,14 @@ MAX_SITEMAP_URLS = 50_000
 _CHUNK = 64 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ENCODING_DECL = re.compile(rb"\A(<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
-_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False,
-         "huge_tree": False, "remove_comments": True, "remove_pis": True}
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 """Parser options for documents from strangers: no external entities, no network."""
 _REFUSED = ("amplification", "entity reference loop", "ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP")
 """Parse errors that mean an attack, not a sloppy publisher: never recovered."""
@@ -58,6 +65,7 @@ class Reading:
 
 
 # --- bytes ----------------------------------------------------------------------------
+
 
 def gunzip_bounded(body: bytes, reading: Reading) -> bytes:
     """``body`` decompressed if it is gzip, at most ``MAX_DOCUMENT_BYTES`` of it; a
@@ -81,7 +89,7 @@ def document_bytes(body: bytes, reading: Reading) -> bytes:
         data = data[:MAX_DOCUMENT_BYTES]
         reading.cut = f"larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB uncompressed"
     if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM):]
+        data = data[len(_UTF8_BOM) :]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(data[:2]):
         data = _utf16_to_utf8(data)
     data = data.lstrip()
@@ -94,7 +102,7 @@ _LEADING = (b"<", b" ", b"\t", b"\r", b"\n")
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when a document starts with ``<`` or blank space in
+    """ "utf-16-le" or "utf-16-be" when a document starts with ``<`` or blank space in
     UTF-16 without a byte-order mark, else None."""
     if head[1:2] == b"\x00" and head[:1] in _LEADING:
         return "utf-16-le"
@@ -116,6 +124,7 @@ def is_html_document(data: bytes) -> bool:
 
 
 # --- text sitemaps ----------------------------------------------------------------------
+
 
 def is_text_document(data: bytes) -> bool:
     """True when the document (after ``document_bytes``) is not markup: a text sitemap."""
@@ -144,6 +153,7 @@ def text_sitemap_urls(data: bytes, reading: Reading) -> list[str]:
 
 # --- XML --------------------------------------------------------------------------------
 
+
 def local_name(tag: object) -> str:
     """The lower-case local name of a tag (``{namespace}name``); "" for comments."""
     return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
@@ -160,8 +170,7 @@ def parse_tree(data: bytes, reading: Reading) -> etree._Element:
     return root
 
 
-def iter_children(data: bytes, reading: Reading
-                  ) -> Generator[etree._Element, None, None]:
+def iter_children(data: bytes, reading: Reading) -> Generator[etree._Element, None, None]:
     """The root element first (childless), then each of its children, complete.
 
     A well-formed document is streamed and each child is freed after the caller took
@@ -180,7 +189,7 @@ def iter_children(data: bytes, reading: Reading
         if handed == 0:
             yield root
         # The stream handed out the root and ``handed - 1`` children before it broke.
-        yield from list(root)[max(handed - 1, 0):]
+        yield from list(root)[max(handed - 1, 0) :]
 
 
 def _stream_children(data: bytes) -> Iterator[etree._Element]:
@@ -188,7 +197,7 @@ def _stream_children(data: bytes) -> Iterator[etree._Element]:
     depth = 0
     root = None
     for offset in range(0, len(data), _CHUNK):
-        parser.feed(data[offset:offset + _CHUNK])
+        parser.feed(data[offset : offset + _CHUNK])
         for event, element in parser.read_events():
             if event == "start":
                 depth += 1
@@ -207,8 +216,7 @@ def _stream_children(data: bytes) -> Iterator[etree._Element]:
         raise MalformedDocument("empty document")
 
 
-def _recover(data: bytes, error: etree.XMLSyntaxError, reading: Reading
-             ) -> etree._Element | None:
+def _recover(data: bytes, error: etree.XMLSyntaxError, reading: Reading) -> etree._Element | None:
     """The document read in recovery mode after a repair; refuses attacks."""
     _refuse_attacks(str(error), ())  # not error.error_log: it can hold earlier documents
     parser = etree.XMLParser(recover=True, **_SAFE)
@@ -227,7 +235,8 @@ def _refuse_attacks(message: str, error_log: Iterable[Any]) -> None:
     text = message + " " + " ".join(f"{e.type_name} {e.message}" for e in error_log)
     if any(marker in text for marker in _REFUSED):
         raise MalformedDocument(
-            f"entity expansion beyond the parser's limit (an entity bomb?): {message or text}")
+            f"entity expansion beyond the parser's limit (an entity bomb?): {message or text}"
+        )
 
 
 _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
@@ -264,7 +273,7 @@ def complete_entries(data: bytes) -> bytes:
         for end in pattern.finditer(data):
             pass
         if end is not None:
-            return data[:end.end()]
+            return data[: end.end()]
     return data
 
 

@@ -12,14 +12,13 @@ remembered in crawl state as discovered.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from crawlers.canonical import host_of
 from crawlers.discovery import Discovered
-from crawlers.policy import (Decision, KnownState, conditional_headers, decide,
-                             decide_navigation)
+from crawlers.policy import Decision, KnownState, conditional_headers, decide, decide_navigation
 from crawlers.state import CrawlStateStore, FetchRecord
 from pipeline.window import Window
 
@@ -70,17 +69,28 @@ class UrlFilter:
 
     def is_article(self, url: str) -> bool:
         """On the source's hosts, not denied, and allowed (everything is when no allow)."""
-        return (self.on_hosts(url) and not self.denied(url)
-                and (not self.allow or any(p.search(url) for p in self.allow)))
+        return (
+            self.on_hosts(url)
+            and not self.denied(url)
+            and (not self.allow or any(p.search(url) for p in self.allow))
+        )
 
 
 class Frontier:
     """Admission of discovered URLs for one source in one run."""
 
-    def __init__(self, store: CrawlStateStore, *, url_filter: UrlFilter, window: Window,
-                 revisit: timedelta, max_pages: int, retry_failed: timedelta = timedelta(0),
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 robots_sha256: Callable[[str], str | None] = lambda url: None) -> None:
+    def __init__(
+        self,
+        store: CrawlStateStore,
+        *,
+        url_filter: UrlFilter,
+        window: Window,
+        revisit: timedelta,
+        max_pages: int,
+        retry_failed: timedelta = timedelta(0),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        robots_sha256: Callable[[str], str | None] = lambda url: None,
+    ) -> None:
         """``robots_sha256(url)``: the SHA-256 of the robots.txt that ``url``'s host
         serves in this run, None while it has not been read."""
         self.store = store
@@ -117,14 +127,25 @@ class Frontier:
         for url, item in fresh.items():
             if len(url) > MAX_URL_LENGTH:
                 self.counts.url_too_long += 1
-                self.store.fetched(FetchRecord(url=url, outcome="failed",
-                                               lastmod=item.version_date,
-                                               failure_reason="url_too_long"))
+                self.store.fetched(
+                    FetchRecord(
+                        url=url,
+                        outcome="failed",
+                        lastmod=item.version_date,
+                        failure_reason="url_too_long",
+                    )
+                )
                 continue
             state = known.get(url)
-            decision = decide(item, state, window=self.window, now=now, revisit=self.revisit,
-                              retry_failed=self.retry_failed,
-                              robots_sha256=self.robots_sha256(item.fetch_url))
+            decision = decide(
+                item,
+                state,
+                window=self.window,
+                now=now,
+                revisit=self.revisit,
+                retry_failed=self.retry_failed,
+                robots_sha256=self.robots_sha256(item.fetch_url),
+            )
             if decision is Decision.SKIP_BY_DATE:
                 self.counts.skipped_by_date += 1
                 self.store.discovered(url, item.version_date, outcome="skipped_by_date")
@@ -155,8 +176,13 @@ class Frontier:
     def follow_navigation(self, url: str) -> bool:
         """True once per run for a same-host, not denied page to visit only for its links
         (at most ``max_pages`` such pages a run)."""
-        if url in self._navigation or url in self._seen or not self.filter.on_hosts(url) \
-                or self.filter.denied(url) or len(self._navigation) >= self.max_pages:
+        if (
+            url in self._navigation
+            or url in self._seen
+            or not self.filter.on_hosts(url)
+            or self.filter.denied(url)
+            or len(self._navigation) >= self.max_pages
+        ):
             return False
         self._navigation.add(url)
         return True
@@ -171,9 +197,13 @@ class Frontier:
         now = self.clock()
         admitted = []
         for item in found:
-            decision = decide_navigation(known.get(item.url), now=now, revisit=self.revisit,
-                                         retry_failed=self.retry_failed,
-                                         robots_sha256=self.robots_sha256(item.fetch_url))
+            decision = decide_navigation(
+                known.get(item.url),
+                now=now,
+                revisit=self.revisit,
+                retry_failed=self.retry_failed,
+                robots_sha256=self.robots_sha256(item.fetch_url),
+            )
             if decision is Decision.FETCH:
                 admitted.append(item)
                 continue

@@ -59,14 +59,17 @@ class CrawlJob:
         return json.dumps(data)
 
     @classmethod
-    def from_json(cls, text: str) -> "CrawlJob":
+    def from_json(cls, text: str) -> CrawlJob:
         data = json.loads(text)
         source = data.pop("source")
         source = Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in source.items()})
         return cls(
-            **{**data,
-               "source": source,
-               "archive_dir": Path(data["archive_dir"]),
-               "since": date.fromisoformat(data["since"]) if data["since"] else None,
-               "until": date.fromisoformat(data["until"]) if data["until"] else None,
-               "limits": CrawlLimits(**data["limits"])})
+            **{
+                **data,
+                "source": source,
+                "archive_dir": Path(data["archive_dir"]),
+                "since": date.fromisoformat(data["since"]) if data["since"] else None,
+                "until": date.fromisoformat(data["until"]) if data["until"] else None,
+                "limits": CrawlLimits(**data["limits"]),
+            }
+        )

@@ -61,7 +61,7 @@ def document_failure(url: str, reason: str, detail: str = "") -> str:
     """One line saying what went wrong with a discovery document, e.g.
     ``https://a.com/sitemap.xml answered 404``."""
     if reason.startswith("http_"):
-        return f"{url} answered {reason[len('http_'):]}"
+        return f"{url} answered {reason[len('http_') :]}"
     if reason in _DOCUMENT_FAILURES:
         return f"{url} {_DOCUMENT_FAILURES[reason]}"
     if reason == "robots":
@@ -77,53 +77,107 @@ def looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head
 
 
-def response_record(found: Discovered, *, status: int, content_type: str | None,
-                    etag: str | None, last_modified: str | None, body_start: bytes,
-                    fetched_url: str, fetched_at: datetime, warc: WarcLocation | None,
-                    stopped: bool) -> FetchRecord:
+def response_record(
+    found: Discovered,
+    *,
+    status: int,
+    content_type: str | None,
+    etag: str | None,
+    last_modified: str | None,
+    body_start: bytes,
+    fetched_url: str,
+    fetched_at: datetime,
+    warc: WarcLocation | None,
+    stopped: bool,
+) -> FetchRecord:
     """The crawl-state record of a response to an article request."""
-    common = dict(url=found.url, fetched_at=fetched_at, lastmod=found.version_date,
-                  http_status=status, fetched_url=fetched_url, content_type=content_type)
+    common = dict(
+        url=found.url,
+        fetched_at=fetched_at,
+        lastmod=found.version_date,
+        http_status=status,
+        fetched_url=fetched_url,
+        content_type=content_type,
+    )
     if status == 304:
         return FetchRecord(outcome="not_modified", **common)
-    html = is_html_type(content_type) and not stopped and (
-        bool(content_type) or looks_like_html(body_start))
+    html = (
+        is_html_type(content_type)
+        and not stopped
+        and (bool(content_type) or looks_like_html(body_start))
+    )
     if not html:
         return FetchRecord(outcome="not_html", failure_reason="not_html", **common)
     if warc is None:
         return FetchRecord(outcome="failed", failure_reason="not_archived", **common)
-    return FetchRecord(outcome="fetched", etag=etag, last_modified=last_modified,
-                       warc_path=warc.path, warc_offset=warc.offset, warc_length=warc.length,
-                       pending_extract=True, **common)
+    return FetchRecord(
+        outcome="fetched",
+        etag=etag,
+        last_modified=last_modified,
+        warc_path=warc.path,
+        warc_offset=warc.offset,
+        warc_length=warc.length,
+        pending_extract=True,
+        **common,
+    )
 
 
-def failure_record(found: Discovered, reason: str, *, status: int | None = None,
-                   fetched_at: datetime | None = None,
-                   robots_sha256: str | None = None) -> FetchRecord:
+def failure_record(
+    found: Discovered,
+    reason: str,
+    *,
+    status: int | None = None,
+    fetched_at: datetime | None = None,
+    robots_sha256: str | None = None,
+) -> FetchRecord:
     """The crawl-state record of a request that got no usable response
     (``robots_sha256``: the robots.txt that refused it, when it was refused)."""
     robots = reason == "robots"
-    return FetchRecord(url=found.url, outcome="skipped_by_robots" if robots else "failed",
-                       failure_reason=reason, http_status=status, fetched_at=fetched_at,
-                       lastmod=found.version_date, robots_sha256=robots_sha256 if robots else None)
+    return FetchRecord(
+        url=found.url,
+        outcome="skipped_by_robots" if robots else "failed",
+        failure_reason=reason,
+        http_status=status,
+        fetched_at=fetched_at,
+        lastmod=found.version_date,
+        robots_sha256=robots_sha256 if robots else None,
+    )
 
 
-def navigation_record(found: Discovered, *, status: int, content_type: str | None,
-                      fetched_url: str, fetched_at: datetime) -> FetchRecord:
+def navigation_record(
+    found: Discovered,
+    *,
+    status: int,
+    content_type: str | None,
+    fetched_url: str,
+    fetched_at: datetime,
+) -> FetchRecord:
     """The crawl-state record of a section page read for its links (never archived
     for extraction: its links are what it is for)."""
-    return FetchRecord(url=found.url, outcome="followed", kind="navigation",
-                       http_status=status, content_type=content_type,
-                       fetched_url=fetched_url, fetched_at=fetched_at)
+    return FetchRecord(
+        url=found.url,
+        outcome="followed",
+        kind="navigation",
+        http_status=status,
+        content_type=content_type,
+        fetched_url=fetched_url,
+        fetched_at=fetched_at,
+    )
 
 
-def navigation_failure_record(found: Discovered, reason: str, *, status: int | None = None,
-                              fetched_at: datetime | None = None,
-                              robots_sha256: str | None = None) -> FetchRecord:
+def navigation_failure_record(
+    found: Discovered,
+    reason: str,
+    *,
+    status: int | None = None,
+    fetched_at: datetime | None = None,
+    robots_sha256: str | None = None,
+) -> FetchRecord:
     """The crawl-state record of a section page that could not be read; its reason is
     ``nav_<reason>``, the key it has in the crawl's ``failed_by_reason``."""
-    record = failure_record(found, reason, status=status, fetched_at=fetched_at,
-                            robots_sha256=robots_sha256)
+    record = failure_record(
+        found, reason, status=status, fetched_at=fetched_at, robots_sha256=robots_sha256
+    )
     if record.outcome == "failed":
         record = replace(record, failure_reason=f"nav_{reason}")
     return replace(record, kind="navigation", lastmod=None)

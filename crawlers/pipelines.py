@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from crawlers.state import FetchRecord
 
-COUNTED_OUTCOMES = {"fetched": "newsflow/fetched", "not_modified": "newsflow/not_modified",
-                    "skipped_by_robots": "newsflow/skipped_by_robots"}
+COUNTED_OUTCOMES = {
+    "fetched": "newsflow/fetched",
+    "not_modified": "newsflow/not_modified",
+    "skipped_by_robots": "newsflow/skipped_by_robots",
+}
 
 
 class CrawlStatePipeline:

@@ -74,8 +74,7 @@ class KnownState:
         return self.last_fetched_at is not None and self.outcome in DONE_OUTCOMES
 
 
-def failure_wait(failed_attempts: int, *, retry_failed: timedelta,
-                 revisit: timedelta) -> timedelta:
+def failure_wait(failed_attempts: int, *, retry_failed: timedelta, revisit: timedelta) -> timedelta:
     """How long a URL waits after its ``failed_attempts``-th consecutive failure."""
     # 2**16 times any sensible first wait is beyond any revisit interval.
     return min(revisit, retry_failed * 2 ** max(0, min(failed_attempts, 16) - 1))
@@ -84,22 +83,38 @@ def failure_wait(failed_attempts: int, *, retry_failed: timedelta,
 def disallowed_before(known: KnownState | None, robots_sha256: str | None) -> bool:
     """True when the robots.txt that disallowed the URL last time is the one its host
     serves now (``robots_sha256``; None while this run has not read it)."""
-    return (known is not None and known.outcome == "skipped_by_robots"
-            and robots_sha256 is not None and known.robots_sha256 == robots_sha256)
+    return (
+        known is not None
+        and known.outcome == "skipped_by_robots"
+        and robots_sha256 is not None
+        and known.robots_sha256 == robots_sha256
+    )
 
 
-def failed_recently(known: KnownState | None, *, now: datetime, revisit: timedelta,
-                    retry_failed: timedelta) -> bool:
+def failed_recently(
+    known: KnownState | None, *, now: datetime, revisit: timedelta, retry_failed: timedelta
+) -> bool:
     """True while the wait after the URL's last consecutive failure is not over."""
-    return (known is not None and known.outcome == "failed" and known.failed_attempts > 0
-            and known.last_attempt_at is not None
-            and now - known.last_attempt_at < failure_wait(
-                known.failed_attempts, retry_failed=retry_failed, revisit=revisit))
+    return (
+        known is not None
+        and known.outcome == "failed"
+        and known.failed_attempts > 0
+        and known.last_attempt_at is not None
+        and now - known.last_attempt_at
+        < failure_wait(known.failed_attempts, retry_failed=retry_failed, revisit=revisit)
+    )
 
 
-def decide(found: Discovered, known: KnownState | None, *, window: Window, now: datetime,
-           revisit: timedelta, retry_failed: timedelta = timedelta(0),
-           robots_sha256: str | None = None) -> Decision:
+def decide(
+    found: Discovered,
+    known: KnownState | None,
+    *,
+    window: Window,
+    now: datetime,
+    revisit: timedelta,
+    retry_failed: timedelta = timedelta(0),
+    robots_sha256: str | None = None,
+) -> Decision:
     """Fetch or skip ``found`` (see the module docstring for the rules);
     ``robots_sha256``: the robots.txt its host serves in this run, if read yet."""
     if not window.contains(found.window_date):
@@ -118,8 +133,14 @@ def decide(found: Discovered, known: KnownState | None, *, window: Window, now: 
     return Decision.FETCH if now - known.last_fetched_at >= revisit else Decision.SKIP_UNCHANGED
 
 
-def decide_navigation(known: KnownState | None, *, now: datetime, revisit: timedelta,
-                      retry_failed: timedelta, robots_sha256: str | None = None) -> Decision:
+def decide_navigation(
+    known: KnownState | None,
+    *,
+    now: datetime,
+    revisit: timedelta,
+    retry_failed: timedelta,
+    robots_sha256: str | None = None,
+) -> Decision:
     """Request a section page, or skip it (robots.txt unchanged, or failed recently)."""
     if disallowed_before(known, robots_sha256):
         return Decision.SKIP_BY_ROBOTS

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.runs import RunCounts
 
@@ -75,14 +76,14 @@ class CrawlResult:
     @property
     def failed(self) -> int:
         """Article pages that could not be fetched."""
-        return sum(n for reason, n in self.failed_by_reason.items()
-                   if not is_discovery_reason(reason))
+        return sum(
+            n for reason, n in self.failed_by_reason.items() if not is_discovery_reason(reason)
+        )
 
     @property
     def discovery_failed(self) -> int:
         """Sitemaps, feeds and section pages that could not be fetched or parsed."""
-        return sum(n for reason, n in self.failed_by_reason.items()
-                   if is_discovery_reason(reason))
+        return sum(n for reason, n in self.failed_by_reason.items() if is_discovery_reason(reason))
 
     def discovery_error(self) -> str | None:
         """Why the source's discovery is broken: every document it tried failed, or
@@ -90,16 +91,20 @@ class CrawlResult:
         None on a quiet day (documents read, their URLs known or outside the window)
         and when no document was tried (start URLs that are articles)."""
         if self.documents_read and not self.discovered and self.discovered_before:
-            failed = "; failed: " + "; ".join(self.failed_documents) \
-                if self.failed_documents else ""
-            return (f"source '{self.source}': discovery found no article URL in "
-                    f"{self.documents_read} document(s) read, where an earlier run found "
-                    f"{self.discovered_before}; check that the sitemaps and feeds still list "
-                    f"the articles and that allow/deny still match their URLs{failed}")
+            failed = (
+                "; failed: " + "; ".join(self.failed_documents) if self.failed_documents else ""
+            )
+            return (
+                f"source '{self.source}': discovery found no article URL in "
+                f"{self.documents_read} document(s) read, where an earlier run found "
+                f"{self.discovered_before}; check that the sitemaps and feeds still list "
+                f"the articles and that allow/deny still match their URLs{failed}"
+            )
         if self.documents_read or not self.failed_documents:
             return None
-        return (f"source '{self.source}': no discovery document could be read: "
-                + "; ".join(self.failed_documents))
+        return f"source '{self.source}': no discovery document could be read: " + "; ".join(
+            self.failed_documents
+        )
 
     def source_error(self) -> str | None:
         """Why this source's crawl counts as failed: the crawl's own error, else
@@ -108,42 +113,63 @@ class CrawlResult:
 
     def run_counts(self) -> RunCounts:
         """The run counters this crawl adds to its source."""
-        return RunCounts(pages_discovered=self.discovered, pages_fetched=self.fetched,
-                         failed=self.failed, discovery_failed=self.discovery_failed,
-                         discovery_recovered=self.discovery_recovered)
+        return RunCounts(
+            pages_discovered=self.discovered,
+            pages_fetched=self.fetched,
+            failed=self.failed,
+            discovery_failed=self.discovery_failed,
+            discovery_recovered=self.discovery_recovered,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field, and of ``failed`` and ``discovery_failed``."""
         return {**asdict(self), "failed": self.failed, "discovery_failed": self.discovery_failed}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "CrawlResult":
+    def from_dict(cls, data: Mapping[str, Any]) -> CrawlResult:
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         fields["failed_documents"] = tuple(fields.get("failed_documents", ()))
         return cls(**fields)
 
     @classmethod
-    def from_stats(cls, source: str, stats: Mapping[str, Any], *, error: str | None = None,
-                   elapsed_s: float = 0.0, peak_rss_mb: float = 0.0) -> "CrawlResult":
+    def from_stats(
+        cls,
+        source: str,
+        stats: Mapping[str, Any],
+        *,
+        error: str | None = None,
+        elapsed_s: float = 0.0,
+        peak_rss_mb: float = 0.0,
+    ) -> CrawlResult:
         """Read the ``newsflow/*`` counters a crawl left in its Scrapy stats."""
+
         def count(key: str) -> int:
             return int(stats.get(f"newsflow/{key}", 0) or 0)
 
-        failed = {key[len(FAILED_PREFIX):]: int(value) for key, value in stats.items()
-                  if key.startswith(FAILED_PREFIX) and value}
+        failed = {
+            key[len(FAILED_PREFIX) :]: int(value)
+            for key, value in stats.items()
+            if key.startswith(FAILED_PREFIX) and value
+        }
         return cls(
-            source=source, discovered=count("discovered"),
-            skipped_unchanged=count("skipped_unchanged"), skipped_by_date=count("skipped_by_date"),
+            source=source,
+            discovered=count("discovered"),
+            skipped_unchanged=count("skipped_unchanged"),
+            skipped_by_date=count("skipped_by_date"),
             skipped_failed_recently=count("skipped_failed_recently"),
             skipped_by_robots=count("skipped_by_robots"),
             skipped_by_robots_remembered=count("skipped_by_robots_remembered"),
             discovery_skipped_failed_recently=count("discovery_skipped_failed_recently"),
             fetched=count("fetched"),
-            not_modified=count("not_modified"), failed_by_reason=dict(sorted(failed.items())),
-            error=error, documents_read=count("documents_read"),
+            not_modified=count("not_modified"),
+            failed_by_reason=dict(sorted(failed.items())),
+            error=error,
+            documents_read=count("documents_read"),
             discovery_recovered=count("discovery_recovered"),
             failed_documents=tuple(stats.get(FAILED_DOCUMENTS, ()) or ()),
             over_limit=count("over_limit"),
             requests=int(stats.get("downloader/request_count", 0) or 0),
-            archived_bytes=count("archived_bytes"), elapsed_s=round(elapsed_s, 3),
-            peak_rss_mb=round(peak_rss_mb, 1))
+            archived_bytes=count("archived_bytes"),
+            elapsed_s=round(elapsed_s, 3),
+            peak_rss_mb=round(peak_rss_mb, 1),
+        )

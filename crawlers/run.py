@@ -23,9 +23,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 import psycopg
 
@@ -76,10 +76,16 @@ def stop_crawls() -> None:
         _kill(process)
 
 
-def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
-                  database_url: str, window: Window = Window(),
-                  max_pages: int | None = None, prepare_next: bool = False
-                  ) -> list[CrawlResult]:
+def crawl_sources(
+    settings: Settings,
+    sources: Sequence[Source],
+    *,
+    run_id: int,
+    database_url: str,
+    window: Window = Window(),
+    max_pages: int | None = None,
+    prepare_next: bool = False,
+) -> list[CrawlResult]:
     """Crawl ``sources`` one after the other, each in a child process.
 
     The process of each next source starts while the crawl before it runs; with
@@ -96,19 +102,30 @@ def crawl_sources(settings: Settings, sources: Sequence[Source], *, run_id: int,
         if not source.hosts:
             raise CrawlError(
                 f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
-                "add at least one URL of the site to the sources file")
+                "add at least one URL of the site to the sources file"
+            )
     try:
         settings.archive_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ArchiveError(f"cannot create the archive directory {settings.archive_dir}: "
-                           f"{exc.strerror or exc}; check NEWSFLOW_HOME") from None
+        raise ArchiveError(
+            f"cannot create the archive directory {settings.archive_dir}: "
+            f"{exc.strerror or exc}; check NEWSFLOW_HOME"
+        ) from None
     results = []
     for position, source in enumerate(sources, start=1):
-        job = CrawlJob(source=source, run_id=run_id, database_url=database_url,
-                       archive_dir=settings.archive_dir.resolve(), user_agent=settings.user_agent,
-                       since=window.since, until=window.until, max_pages=max_pages,
-                       revisit_days=settings.revisit_days,
-                       retry_failed_hours=settings.retry_failed_hours, limits=settings.crawl)
+        job = CrawlJob(
+            source=source,
+            run_id=run_id,
+            database_url=database_url,
+            archive_dir=settings.archive_dir.resolve(),
+            user_agent=settings.user_agent,
+            since=window.since,
+            until=window.until,
+            max_pages=max_pages,
+            revisit_days=settings.revisit_days,
+            retry_failed_hours=settings.retry_failed_hours,
+            limits=settings.crawl,
+        )
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
         result = run_child(job, log_path, prepare_next=prepare_next or position < len(sources))
         results.append(with_history(result, database_url, run_id))
@@ -151,8 +168,12 @@ def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> C
             if process is None:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
-                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                    env=_child_env(), start_new_session=True)
+                    stdin=subprocess.DEVNULL,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    env=_child_env(),
+                    start_new_session=True,
+                )
             with _RUNNING_LOCK:
                 _RUNNING.add(process)
             if prepare_next:
@@ -161,9 +182,14 @@ def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> C
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _kill(process)
-                return CrawlResult(job.source.name, error=(
-                    f"crawl did not finish within {timeout:.0f} s and was killed; "
-                    f"see {log_path}"), elapsed_s=round(time.monotonic() - started, 3))
+                return CrawlResult(
+                    job.source.name,
+                    error=(
+                        f"crawl did not finish within {timeout:.0f} s and was killed; "
+                        f"see {log_path}"
+                    ),
+                    elapsed_s=round(time.monotonic() - started, 3),
+                )
             except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child along
                 _kill(process)
                 raise
@@ -177,9 +203,14 @@ def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> C
             except (ValueError, TypeError) as exc:
                 log.error("unreadable crawl result of %s: %s", job.source.name, exc)
     tail = _tail(log_path)
-    return CrawlResult(job.source.name, elapsed_s=elapsed, error=(
-        f"crawl process exited with code {code} without a result; see {log_path}"
-        + (f": {tail}" if tail else "")))
+    return CrawlResult(
+        job.source.name,
+        elapsed_s=elapsed,
+        error=(
+            f"crawl process exited with code {code} without a result; see {log_path}"
+            + (f": {tail}" if tail else "")
+        ),
+    )
 
 
 def _start_spare() -> None:
@@ -189,14 +220,20 @@ def _start_spare() -> None:
         if _spare is not None and _spare.process.poll() is None:
             return
         env = _child_env()
-        _spare = _Spare(subprocess.Popen(
-            [sys.executable, "-m", "crawlers.worker", "--wait"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=env, start_new_session=True), env)
+        _spare = _Spare(
+            subprocess.Popen(
+                [sys.executable, "-m", "crawlers.worker", "--wait"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            ),
+            env,
+        )
 
 
-def _hand_to_spare(job_file: Path, result_file: Path, log_path: Path
-                   ) -> subprocess.Popen | None:
+def _hand_to_spare(job_file: Path, result_file: Path, log_path: Path) -> subprocess.Popen | None:
     """Give the job to the waiting spare; None when there is none, or it died, or the
     environment changed since it started (a proxy setting, say)."""
     global _spare

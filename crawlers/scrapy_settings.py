@@ -38,9 +38,14 @@ def component_paths() -> list[str]:
     from scrapy.settings import default_settings as defaults
 
     paths = list(defaults.DOWNLOAD_HANDLERS_BASE.values())
-    for components in (defaults.DOWNLOADER_MIDDLEWARES_BASE, DOWNLOADER_MIDDLEWARES,
-                       defaults.SPIDER_MIDDLEWARES_BASE, defaults.EXTENSIONS_BASE,
-                       EXTENSIONS, ITEM_PIPELINES):
+    for components in (
+        defaults.DOWNLOADER_MIDDLEWARES_BASE,
+        DOWNLOADER_MIDDLEWARES,
+        defaults.SPIDER_MIDDLEWARES_BASE,
+        defaults.EXTENSIONS_BASE,
+        EXTENSIONS,
+        ITEM_PIPELINES,
+    ):
         paths += [path for path in components if path not in paths]
     return paths
 
@@ -52,9 +57,14 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
     # AutoThrottle starts at the larger of the delay and its start delay, unless the
     # source sets its own delay: the operator decided for this site, AutoThrottle still
     # slows down when the site does.
-    start_delay = delay if delay is not None else max(
-        limits.download_delay_s, min(limits.autothrottle_start_delay_s,
-                                     limits.autothrottle_max_delay_s))
+    start_delay = (
+        delay
+        if delay is not None
+        else max(
+            limits.download_delay_s,
+            min(limits.autothrottle_start_delay_s, limits.autothrottle_max_delay_s),
+        )
+    )
     delay = limits.download_delay_s if delay is None else delay
     return {
         "NEWSFLOW_JOB": job,

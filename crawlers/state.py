@@ -18,9 +18,9 @@ their links are rows of ``kind`` ``navigation`` (outcome ``followed`` when read;
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -134,7 +134,7 @@ class CrawlStateStore:
         self._fetched: list[dict] = []
 
     @classmethod
-    def connect(cls, database_url: str, *, source: str, run_id: int) -> "CrawlStateStore":
+    def connect(cls, database_url: str, *, source: str, run_id: int) -> CrawlStateStore:
         conn = psycopg.connect(database_url, autocommit=True, application_name="newsflow-crawl")
         return cls(conn, source=source, run_id=run_id)
 
@@ -145,26 +145,48 @@ class CrawlStateStore:
         rows = self.conn.execute(_KNOWN, (list(urls),)).fetchall()
         return {url: KnownState(*rest) for url, *rest in rows}
 
-    def discovered(self, url: str, lastmod: datetime | None, outcome: str | None = None,
-                   kind: str = "article") -> None:
+    def discovered(
+        self, url: str, lastmod: datetime | None, outcome: str | None = None, kind: str = "article"
+    ) -> None:
         """Remember that discovery listed ``url`` (``outcome`` for a skipped, never-fetched URL)."""
-        self._discovered.append({"url": url, "source": self.source, "lastmod": lastmod,
-                                 "outcome": outcome, "run_id": self.run_id, "kind": kind})
+        self._discovered.append(
+            {
+                "url": url,
+                "source": self.source,
+                "lastmod": lastmod,
+                "outcome": outcome,
+                "run_id": self.run_id,
+                "kind": kind,
+            }
+        )
         if len(self._discovered) >= FLUSH_EVERY:
             self.flush()
 
     def fetched(self, record: FetchRecord) -> None:
         """Remember a fetch attempt (written at the next flush)."""
-        self._fetched.append({
-            "url": record.url, "source": self.source, "lastmod": record.lastmod,
-            "fetched_at": record.fetched_at, "http_status": record.http_status,
-            "outcome": record.outcome, "failure_reason": record.failure_reason,
-            "etag": record.etag, "last_modified": record.last_modified,
-            "fetched_url": record.fetched_url, "content_type": record.content_type,
-            "warc_path": record.warc_path, "warc_offset": record.warc_offset,
-            "warc_length": record.warc_length, "pending": record.pending_extract,
-            "run_id": self.run_id, "kind": record.kind, "robots_sha256": record.robots_sha256,
-            "attempted_at": record.attempted_at or datetime.now(timezone.utc)})
+        self._fetched.append(
+            {
+                "url": record.url,
+                "source": self.source,
+                "lastmod": record.lastmod,
+                "fetched_at": record.fetched_at,
+                "http_status": record.http_status,
+                "outcome": record.outcome,
+                "failure_reason": record.failure_reason,
+                "etag": record.etag,
+                "last_modified": record.last_modified,
+                "fetched_url": record.fetched_url,
+                "content_type": record.content_type,
+                "warc_path": record.warc_path,
+                "warc_offset": record.warc_offset,
+                "warc_length": record.warc_length,
+                "pending": record.pending_extract,
+                "run_id": self.run_id,
+                "kind": record.kind,
+                "robots_sha256": record.robots_sha256,
+                "attempted_at": record.attempted_at or datetime.now(UTC),
+            }
+        )
         if len(self._fetched) >= FLUSH_EVERY:
             self.flush()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -52,19 +53,26 @@ class Exchange:
 
 
 def warc_date(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class RollingWarcWriter:
     """Appends exchanges to gzip WARC files of one source and run, rolling by size."""
 
-    def __init__(self, archive_dir: Path, source: str, run_id: int, *,
-                 roll_bytes: int = DEFAULT_ROLL_BYTES, software: str = "newsflow") -> None:
+    def __init__(
+        self,
+        archive_dir: Path,
+        source: str,
+        run_id: int,
+        *,
+        roll_bytes: int = DEFAULT_ROLL_BYTES,
+        software: str = "newsflow",
+    ) -> None:
         self.archive_dir = Path(archive_dir)
         self.directory = self.archive_dir / source / str(run_id)
         self.roll_bytes = roll_bytes
         self.software = software
-        self._stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}"
+        self._stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
         self._sequence = 0
         self._file: BinaryIO | None = None
         self._writer: WARCWriter | None = None
@@ -75,7 +83,8 @@ class RollingWarcWriter:
         except OSError as exc:
             raise ArchiveError(
                 f"cannot create the archive directory {self.directory}: {exc.strerror or exc}; "
-                "check NEWSFLOW_HOME and its permissions") from None
+                "check NEWSFLOW_HOME and its permissions"
+            ) from None
 
     def write(self, exchange: Exchange) -> WarcLocation:
         """Append the response and request records; return the response's location."""
@@ -88,26 +97,41 @@ class RollingWarcWriter:
         headers.append(("Content-Length", str(len(exchange.body))))
         http_headers = StatusAndHeaders(f"{exchange.status}", headers, protocol=exchange.protocol)
         response = writer.create_warc_record(
-            exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
-            http_headers=http_headers, warc_headers_dict={"WARC-Date": date})
+            exchange.url,
+            "response",
+            payload=BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": date},
+        )
         target = exchange.url.split("://", 1)[-1]
         path = "/" + target.split("/", 1)[1] if "/" in target else "/"
         request = writer.create_warc_record(
-            exchange.url, "request", payload=BytesIO(b""), length=0,
-            http_headers=StatusAndHeaders(f"{exchange.method} {path} {exchange.protocol}",
-                                          list(exchange.request_headers), is_http_request=True),
-            warc_headers_dict={"WARC-Date": date})
+            exchange.url,
+            "request",
+            payload=BytesIO(b""),
+            length=0,
+            http_headers=StatusAndHeaders(
+                f"{exchange.method} {path} {exchange.protocol}",
+                list(exchange.request_headers),
+                is_http_request=True,
+            ),
+            warc_headers_dict={"WARC-Date": date},
+        )
         try:
             offset = self._file.tell()
             writer.write_record(response)
             length = self._file.tell() - offset
             request.rec_headers.add_header(
-                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+            )
             writer.write_record(request)
             self._file.flush()
         except OSError as exc:
-            raise ArchiveError(f"cannot write to the archive file {self._relative}: "
-                               f"{exc.strerror or exc}; is the disk full?") from None
+            raise ArchiveError(
+                f"cannot write to the archive file {self._relative}: "
+                f"{exc.strerror or exc}; is the disk full?"
+            ) from None
         return WarcLocation(self._relative, offset, length)
 
     def _roll(self) -> None:
@@ -118,13 +142,16 @@ class RollingWarcWriter:
         try:
             self._file = path.open("xb")
         except OSError as exc:
-            raise ArchiveError(f"cannot create the archive file {path}: {exc.strerror or exc}; "
-                               "check NEWSFLOW_HOME and its permissions") from None
+            raise ArchiveError(
+                f"cannot create the archive file {path}: {exc.strerror or exc}; "
+                "check NEWSFLOW_HOME and its permissions"
+            ) from None
         self._writer = WARCWriter(self._file, gzip=True)
         self._relative = path.relative_to(self.archive_dir).as_posix()
         self.files.append(self._relative)
-        info = self._writer.create_warcinfo_record(name, {"software": self.software,
-                                                          "format": "WARC File Format 1.1"})
+        info = self._writer.create_warcinfo_record(
+            name, {"software": self.software, "format": "WARC File Format 1.1"}
+        )
         self._writer.write_record(info)
 
     def close(self) -> None:

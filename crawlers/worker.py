@@ -44,26 +44,29 @@ def run_job(job_path: Path, result_path: Path) -> int:
     stats: dict = {}
     store = None
     try:
-        store = CrawlStateStore.connect(job.database_url, source=job.source.name,
-                                        run_id=job.run_id)
+        store = CrawlStateStore.connect(job.database_url, source=job.source.name, run_id=job.run_id)
         process = CrawlerProcess(scrapy_settings(job), install_root_handler=True)
         crawler = process.create_crawler(NewsSpider)
         startup_errors: list[str] = []
         process.crawl(crawler, job=job, store=store).addErrback(
             lambda failure: startup_errors.append(
-                f"{type(failure.value).__name__}: {failure.value}"))
+                f"{type(failure.value).__name__}: {failure.value}"
+            )
+        )
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
         if startup_errors:
             error = startup_errors[0]
         elif reason == "closespider_timeout":
-            error = (f"crawl stopped after its time limit of {job.limits.crawl_timeout_s:.0f} s "
-                     "(NEWSFLOW_CRAWL_TIMEOUT); pages fetched so far are kept")
+            error = (
+                f"crawl stopped after its time limit of {job.limits.crawl_timeout_s:.0f} s "
+                "(NEWSFLOW_CRAWL_TIMEOUT); pages fetched so far are kept"
+            )
         elif reason is None:
             error = "the crawl did not run; see the crawl log"
         elif str(reason).startswith("archive_error: "):
-            error = str(reason)[len("archive_error: "):]
+            error = str(reason)[len("archive_error: ") :]
         elif reason != "finished":
             error = f"crawl ended early: {reason}"
         store.close()
@@ -73,9 +76,13 @@ def run_job(job_path: Path, result_path: Path) -> int:
     finally:
         if store is not None and not store.conn.closed:
             store.conn.close()
-    result = CrawlResult.from_stats(job.source.name, stats, error=error,
-                                    elapsed_s=time.monotonic() - started,
-                                    peak_rss_mb=peak_rss_mb())
+    result = CrawlResult.from_stats(
+        job.source.name,
+        stats,
+        error=error,
+        elapsed_s=time.monotonic() - started,
+        peak_rss_mb=peak_rss_mb(),
+    )
     result_path.write_text(json.dumps(result.as_dict()), encoding="utf-8")
     return 0 if error is None else 1
 
@@ -108,13 +115,13 @@ def stop_with_parent() -> None:
 def preload() -> None:
     """Import what a crawl would import on its way: Scrapy, our spider and every
     downloader handler, middleware, extension and pipeline of ``scrapy_settings``."""
-    import crawlers.spiders.news  # noqa: F401
-    import crawlers.state  # noqa: F401
     from scrapy.crawler import CrawlerProcess  # noqa: F401
     from scrapy.settings.default_settings import TWISTED_REACTOR
     from scrapy.utils.misc import load_object
     from scrapy.utils.reactor import install_reactor
 
+    import crawlers.spiders.news
+    import crawlers.state  # noqa: F401
     from crawlers.scrapy_settings import component_paths
 
     # Some components import twisted.internet.reactor, which would install Twisted's
@@ -123,7 +130,7 @@ def preload() -> None:
     for path in component_paths():
         try:
             load_object(path)
-        except Exception:  # noqa: BLE001 - an optional component (s3 needs botocore)
+        except Exception:
             continue
 
 
@@ -131,7 +138,7 @@ def wait_for_job() -> int:
     """The spare's life: preload, then run the job named on stdin (see the module)."""
     try:
         preload()
-    except Exception:  # noqa: BLE001 - run_job imports again, with its output in the log
+    except Exception:
         pass
     line = sys.stdin.readline()
     if not line.strip():
@@ -151,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         stop_with_parent()
         return wait_for_job()
     if len(args) != 2:
-        print("usage: python -m crawlers.worker JOB.json RESULT.json\n"
-              "       python -m crawlers.worker --wait", file=sys.stderr)
+        print(
+            "usage: python -m crawlers.worker JOB.json RESULT.json\n"
+            "       python -m crawlers.worker --wait",
+            file=sys.stderr,
+        )
         return 2
     stop_with_parent()
     return run_job(Path(args[0]), Path(args[1]))

@@ -16,9 +16,10 @@ How a step's error becomes a task outcome:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from airflow.sdk import Param
 
@@ -88,16 +89,20 @@ def schedule_from_config() -> str:
 
 # --- params --------------------------------------------------------------------------
 
+
 def date_param(description: str) -> Param:
     """An optional ISO date shown as a date picker in the trigger form."""
     return Param(None, type=["null", "string"], format="date", description=description)
 
 
 def sources_param() -> Param:
-    return Param([], type="array", items={"type": "string", "pattern": "^[a-z0-9_-]+$"},
-                 title="Sources",
-                 description="Names of sources to process; empty means every source "
-                             "in the sources file.")
+    return Param(
+        [],
+        type="array",
+        items={"type": "string", "pattern": "^[a-z0-9_-]+$"},
+        title="Sources",
+        description="Names of sources to process; empty means every source in the sources file.",
+    )
 
 
 def parse_date(value: str | None, name: str) -> date | None:
@@ -110,12 +115,14 @@ def parse_date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise AirflowFailException(
-            f"param {name} must be a date like 2026-03-01, got {value!r}") from None
+            f"param {name} must be a date like 2026-03-01, got {value!r}"
+        ) from None
 
 
 # --- settings and database -------------------------------------------------------------
 
-def settings() -> "Settings":
+
+def settings() -> Settings:
     """newsflow settings of this worker, using the ``newsflow_db`` connection if defined.
 
     Order: the Airflow connection ``newsflow_db`` (e.g. AIRFLOW_CONN_NEWSFLOW_DB), then
@@ -140,7 +147,7 @@ def connection_url(conn_id: str) -> str | None:
     # Airflow writes postgres connections as postgres://; libpq wants postgresql://.
     for prefix in ("postgres://", "postgresql+psycopg://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix):]
+            return "postgresql://" + url[len(prefix) :]
     return url
 
 
@@ -163,7 +170,7 @@ def external_id(context: Mapping[str, Any]) -> str:
     return f"{context['dag'].dag_id}:{key}"
 
 
-def run_window(context: Mapping[str, Any]) -> "Window":
+def run_window(context: Mapping[str, Any]) -> Window:
     """The run's [since, until] days: the params when given, else its data interval.
 
     See ``pipeline.window.Window.for_interval``: with the nightly DAG's
@@ -178,8 +185,10 @@ def run_window(context: Mapping[str, Any]) -> "Window":
     until = parse_date(params.get("until"), "until")
     if since is None or until is None:
         interval = Window.for_interval(
-            _plain(context.get("data_interval_start")), _plain(context.get("data_interval_end")),
-            _plain(context.get("logical_date")))
+            _plain(context.get("data_interval_start")),
+            _plain(context.get("data_interval_end")),
+            _plain(context.get("logical_date")),
+        )
         assert interval.since is not None and interval.until is not None
         since = since or interval.since
         until = until or max(interval.until, since)
@@ -201,16 +210,28 @@ def start_run(context: Mapping[str, Any]) -> dict[str, Any]:
 
     params = context["params"]
     window = run_window(context)
-    plan = call_step(steps.start_run, settings(), sources_file=params.get("sources_file") or None,
-                     source_names=list(params.get("source") or ()), window=window,
-                     max_pages=params.get("max_pages"), trigger="airflow",
-                     external_id=external_id(context))
-    log.info("run %s covers %s..%s for %d source(s): %s", plan.run_id, window.since,
-             window.until, len(plan.sources), ", ".join(plan.sources))
+    plan = call_step(
+        steps.start_run,
+        settings(),
+        sources_file=params.get("sources_file") or None,
+        source_names=list(params.get("source") or ()),
+        window=window,
+        max_pages=params.get("max_pages"),
+        trigger="airflow",
+        external_id=external_id(context),
+    )
+    log.info(
+        "run %s covers %s..%s for %d source(s): %s",
+        plan.run_id,
+        window.since,
+        window.until,
+        len(plan.sources),
+        ", ".join(plan.sources),
+    )
     return plan.to_xcom()
 
 
-def run_plan(plan: Mapping[str, Any]) -> "RunPlan":
+def run_plan(plan: Mapping[str, Any]) -> RunPlan:
     """The ``RunPlan`` of ``start_run``'s XCom; AirflowFailException when malformed."""
     from pipeline.run_plan import RunPlan
 
@@ -228,8 +249,12 @@ def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
     report = call_step(steps.finish_run, settings(), run_plan(plan))
     log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     for name, outcome in sorted(report.get("sources", {}).items()):
-        log.info("  %s: %s%s", name, outcome.get("status"),
-                 f" ({outcome['error']})" if outcome.get("error") else "")
+        log.info(
+            "  %s: %s%s",
+            name,
+            outcome.get("status"),
+            f" ({outcome['error']})" if outcome.get("error") else "",
+        )
     return report
 
 
@@ -237,16 +262,19 @@ def verdict(report: Mapping[str, Any]) -> str:
     """The run's status when it succeeded; AirflowFailException naming failed sources."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    failed = {name: outcome.get("error") or outcome.get("status")
-              for name, outcome in sorted(report.get("sources", {}).items())
-              if outcome.get("status") != "success"}
+    failed = {
+        name: outcome.get("error") or outcome.get("status")
+        for name, outcome in sorted(report.get("sources", {}).items())
+        if outcome.get("status") != "success"
+    }
     if report.get("status") == "success" and not failed:
         return "success"
     total = len(report.get("sources", {}))
     detail = "; ".join(f"{name}: {why}" for name, why in failed.items()) or report.get("error")
     raise AirflowFailException(
         f"run {report.get('run_id')} is {report.get('status')}: {len(failed)} of {total} "
-        f"source(s) failed: {detail}")
+        f"source(s) failed: {detail}"
+    )
 
 
 def reprocess(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,18 +283,23 @@ def reprocess(context: Mapping[str, Any]) -> dict[str, Any]:
     from pipeline.window import Window
 
     params = context["params"]
-    window = call_step(Window, parse_date(params.get("since"), "since"),
-                       parse_date(params.get("until"), "until"))
-    report = call_step(reprocess_step, settings(),
-                       extractor_version_below=params.get("extractor_version_below") or None,
-                       window=window,
-                       source_names=list(params.get("source") or ()),
-                       external_id=external_id(context))
+    window = call_step(
+        Window, parse_date(params.get("since"), "since"), parse_date(params.get("until"), "until")
+    )
+    report = call_step(
+        reprocess_step,
+        settings(),
+        extractor_version_below=params.get("extractor_version_below") or None,
+        window=window,
+        source_names=list(params.get("source") or ()),
+        external_id=external_id(context),
+    )
     log.info("reprocess run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     return report
 
 
 # --- running steps ---------------------------------------------------------------------
+
 
 def call_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a ``pipeline`` function, mapping its errors to task outcomes (see top)."""
@@ -309,8 +342,12 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         if not isinstance(cause, QualityCheckError):  # check_source recorded it already
             try:
-                steps.fail_source(current, the_plan, source,
-                                  f"{step_name.removesuffix('_source')}: {first_line(cause)}")
+                steps.fail_source(
+                    current,
+                    the_plan,
+                    source,
+                    f"{step_name.removesuffix('_source')}: {first_line(cause)}",
+                )
             except Exception:
                 log.exception("could not record the failure of source %s", source)
         raise
@@ -322,7 +359,7 @@ _TRY_HOST_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('newsflow-crawl-h
 
 
 @contextmanager
-def host_locks(current: "Settings", plan: "RunPlan", source: str) -> Iterator[None]:
+def host_locks(current: Settings, plan: RunPlan, source: str) -> Iterator[None]:
     """Hold a session advisory lock per host of ``source`` while the crawl runs.
 
     When another run (a backfill next to the nightly run, say) holds one of them, the
@@ -338,13 +375,17 @@ def host_locks(current: "Settings", plan: "RunPlan", source: str) -> Iterator[No
     with connect(prepare_database(current), autocommit=True) as conn:
         for host in hosts:
             if not conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()[0]:
-                log.info("host %s is being crawled by another run; trying again in %s",
-                         host, HOST_BUSY_RETRY)
+                log.info(
+                    "host %s is being crawled by another run; trying again in %s",
+                    host,
+                    HOST_BUSY_RETRY,
+                )
                 raise AirflowRescheduleException(datetime.now().astimezone() + HOST_BUSY_RETRY)
         yield
 
 
 # --- callbacks -----------------------------------------------------------------------------
+
 
 def failure_summary(context: Mapping[str, Any]) -> str:
     """One line describing a failed task: DAG, run, task (with map index), try, error."""

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
-
 import newsflow_common as nf
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
 
 DAG_ID = "newsflow_nightly"
 
@@ -40,18 +39,26 @@ DAG_ID = "newsflow_nightly"
     max_active_runs=1,
     tags=nf.TAGS,
     doc_md=__doc__,
-    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure,
-                  **nf.DB_RETRIES},
+    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure, **nf.DB_RETRIES},
     params={
-        "sources_file": Param(None, type=["null", "string"], title="Sources file",
-                              description="Path of the sources file on the workers; "
-                                          "empty means NEWSFLOW_SOURCES."),
+        "sources_file": Param(
+            None,
+            type=["null", "string"],
+            title="Sources file",
+            description="Path of the sources file on the workers; empty means NEWSFLOW_SOURCES.",
+        ),
         "source": nf.sources_param(),
         "since": nf.date_param("First day of the window; empty: from the run's data interval."),
-        "until": nf.date_param("Last day of the window (inclusive); empty: from the run's "
-                               "data interval."),
-        "max_pages": Param(None, type=["null", "integer"], minimum=1, title="Max pages",
-                           description="Pages per source at most; empty: the sources file's."),
+        "until": nf.date_param(
+            "Last day of the window (inclusive); empty: from the run's data interval."
+        ),
+        "max_pages": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            title="Max pages",
+            description="Pages per source at most; empty: the sources file's.",
+        ),
     },
 )
 def newsflow_nightly() -> None:
@@ -69,8 +76,11 @@ def newsflow_nightly() -> None:
     @task_group(group_id="source")
     def per_source(plan: dict[str, Any], source: str) -> None:
 
-        @task(pool=nf.CRAWL_POOL, execution_timeout=nf.TIMEOUT_CRAWL,
-              map_index_template=nf.MAP_INDEX_TEMPLATE)
+        @task(
+            pool=nf.CRAWL_POOL,
+            execution_timeout=nf.TIMEOUT_CRAWL,
+            map_index_template=nf.MAP_INDEX_TEMPLATE,
+        )
         def crawl(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("crawl_source", plan, source)
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import Param, dag, get_current_context, task
-
 import newsflow_common as nf
+from airflow.sdk import Param, dag, get_current_context, task
 
 DAG_ID = "newsflow_reprocess"
 
@@ -33,13 +32,15 @@ DAG_ID = "newsflow_reprocess"
     max_active_runs=1,
     tags=nf.TAGS,
     doc_md=__doc__,
-    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure,
-                  **nf.DB_RETRIES},
+    default_args={"owner": nf.OWNER, "on_failure_callback": nf.on_task_failure, **nf.DB_RETRIES},
     params={
         "extractor_version_below": Param(
-            None, type=["null", "string"], title="Extractor version below",
+            None,
+            type=["null", "string"],
+            title="Extractor version below",
             description="Re-extract articles extracted by a version older than this "
-                        "(e.g. 2026.3.1); empty: every archived article."),
+            "(e.g. 2026.3.1); empty: every archived article.",
+        ),
         "since": nf.date_param("Only articles published on or after this day."),
         "until": nf.date_param("Only articles published on or before this day."),
         "source": nf.sources_param(),

@@ -27,11 +27,13 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -64,7 +66,7 @@ class DemoPlan:
     @property
     def logical_date(self) -> str:
         # The scheduled run that covers ``until``: its data interval starts that day at 02:00.
-        return datetime.combine(self.until, clock(2), timezone.utc).isoformat()
+        return datetime.combine(self.until, clock(2), UTC).isoformat()
 
 
 def plan_demo(environ: dict[str, str]) -> DemoPlan:
@@ -74,10 +76,15 @@ def plan_demo(environ: dict[str, str]) -> DemoPlan:
     env.setdefault("AIRFLOW_HOME", str(ROOT / ".airflow"))
     port = int(env.get("NEWSFLOW_DEMO_PORT", DEFAULT_PORT))
     days = int(env.get("NEWSFLOW_DEMO_DAYS", DEFAULT_DAYS))
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     env["NEWSFLOW_SOURCES"] = str(Path(env["NEWSFLOW_HOME"]) / "demo" / "sources.yaml")
-    return DemoPlan(env=env, port=port, since=today - timedelta(days=days),
-                    until=today - timedelta(days=1), today=today)
+    return DemoPlan(
+        env=env,
+        port=port,
+        since=today - timedelta(days=days),
+        until=today - timedelta(days=1),
+        today=today,
+    )
 
 
 def main() -> None:
@@ -106,6 +113,7 @@ def _step(name: str, action):
 
 # --- the sample site ------------------------------------------------------------------------
 
+
 @contextmanager
 def _sample_site(plan: DemoPlan) -> Iterator[Any]:
     from devtools.sample_site import SampleSite, SiteConfig
@@ -118,14 +126,17 @@ def _sample_site(plan: DemoPlan) -> Iterator[Any]:
     except OSError as exc:
         raise DemoError(
             f"port {plan.port} is busy ({exc.strerror}); stop what uses it or set "
-            "NEWSFLOW_DEMO_PORT to a free port (a new port means new article URLs)") from exc
+            "NEWSFLOW_DEMO_PORT to a free port (a new port means new article URLs)"
+        ) from exc
     try:
         sources = Path(plan.env["NEWSFLOW_SOURCES"])
         sources.parent.mkdir(parents=True, exist_ok=True)
         site.write_sources_file(sources)
         total = len(site.expected_articles())
-        console.print(f"[bold]✓ sample news site[/bold] on {site.base_url}: 3 publications, "
-                      f"{total} articles over {days} days")
+        console.print(
+            f"[bold]✓ sample news site[/bold] on {site.base_url}: 3 publications, "
+            f"{total} articles over {days} days"
+        )
         yield site
     finally:
         serving.__exit__(None, None, None)
@@ -137,32 +148,46 @@ class DemoError(PermanentError):
 
 # --- Airflow ----------------------------------------------------------------------------------
 
+
 def _run_airflow(plan: DemoPlan, base_url: str) -> None:
     script = ROOT / "scripts" / "airflow-local.sh"
-    conf = json.dumps({"since": plan.since.isoformat(), "until": plan.until.isoformat(),
-                       "sources_file": plan.env["NEWSFLOW_SOURCES"]})
+    conf = json.dumps(
+        {
+            "since": plan.since.isoformat(),
+            "until": plan.until.isoformat(),
+            "sources_file": plan.env["NEWSFLOW_SOURCES"],
+        }
+    )
     log_path = Path(plan.env["NEWSFLOW_HOME"]) / "demo" / "airflow-dags-test.log"
-    command = (f'eval "$({shlex.quote(str(script))} env)" && '
-               f"{shlex.quote(str(script))} init && "
-               f"airflow dags test {DAG_ID} {shlex.quote(plan.logical_date)} "
-               f"--conf {shlex.quote(conf)}")
-    console.print(f"  Airflow home {plan.env['AIRFLOW_HOME']}; "
-                  f"window {plan.since} .. {plan.until}; log {log_path}")
+    command = (
+        f'eval "$({shlex.quote(str(script))} env)" && '
+        f"{shlex.quote(str(script))} init && "
+        f"airflow dags test {DAG_ID} {shlex.quote(plan.logical_date)} "
+        f"--conf {shlex.quote(conf)}"
+    )
+    console.print(
+        f"  Airflow home {plan.env['AIRFLOW_HOME']}; "
+        f"window {plan.since} .. {plan.until}; log {log_path}"
+    )
     begun = time.monotonic()
     with log_path.open("w") as log, console.status("airflow dags test newsflow_nightly") as status:
-        process = subprocess.Popen(["bash", "-c", command], env=plan.env, cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            ["bash", "-c", command], env=plan.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
         while process.poll() is None:
-            status.update(f"airflow dags test {DAG_ID}: {_last_task(log_path)} "
-                          f"({time.monotonic() - begun:.0f} s)")
+            status.update(
+                f"airflow dags test {DAG_ID}: {_last_task(log_path)} "
+                f"({time.monotonic() - begun:.0f} s)"
+            )
             time.sleep(0.5)
     if process.returncode != 0:
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-25:])
         console.print(tail, markup=False, highlight=False)
-        raise DemoError(f"airflow dags test {DAG_ID} failed (exit {process.returncode}); "
-                        f"the full log is {log_path}")
-    console.print(f"[bold]✓ airflow dags test {DAG_ID}[/bold] "
-                  f"({time.monotonic() - begun:.1f} s)")
+        raise DemoError(
+            f"airflow dags test {DAG_ID} failed (exit {process.returncode}); "
+            f"the full log is {log_path}"
+        )
+    console.print(f"[bold]✓ airflow dags test {DAG_ID}[/bold] ({time.monotonic() - begun:.1f} s)")
 
 
 def _last_task(log_path: Path) -> str:
@@ -190,10 +215,18 @@ SELECT source, status, {counters}, error FROM warehouse.crawl_run_sources
 WHERE run_id = %s ORDER BY source
 """.format(counters=", ".join(COUNTERS))
 
-_SHORT = {"pages_discovered": "discovered", "pages_fetched": "fetched", "articles_new": "new",
-          "articles_updated": "updated", "articles_unchanged": "unchanged",
-          "duplicates": "dupl.", "not_article": "not art.", "failed": "failed",
-          "held_by_date": "held", "discovery_failed": "disc. failed"}
+_SHORT = {
+    "pages_discovered": "discovered",
+    "pages_fetched": "fetched",
+    "articles_new": "new",
+    "articles_updated": "updated",
+    "articles_unchanged": "unchanged",
+    "duplicates": "dupl.",
+    "not_article": "not art.",
+    "failed": "failed",
+    "held_by_date": "held",
+    "discovery_failed": "disc. failed",
+}
 """Short column headers of the per-source table; a counter missing here shows its own name."""
 
 _WAREHOUSE_TOTALS = """
@@ -220,8 +253,11 @@ def source_table(rows: list[tuple[Any, ...]]) -> Table:
     table = Table("source", "status", *headers, title="Per source")
     for source, source_status, *rest in rows:
         *numbers, source_error = rest
-        table.add_row(source, source_status + (f": {source_error}" if source_error else ""),
-                      *map(str, numbers))
+        table.add_row(
+            source,
+            source_status + (f": {source_error}" if source_error else ""),
+            *map(str, numbers),
+        )
     return table
 
 
@@ -232,27 +268,38 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
             raise DemoError("the Airflow run recorded no crawl run; see the Airflow log")
         run_id, status, since, until, _, _, error, *counts = run
         totals = dict(zip(COUNTERS, counts))
-        console.print(f"\n[bold]Run {run_id}[/bold] ({since} .. {until}): [bold]{status}[/bold]"
-                      + (f" — {error}" if error else ""))
-        console.print("  " + ", ".join(f"{name.replace('_', ' ')} {value}"
-                                       for name, value in totals.items()))
+        console.print(
+            f"\n[bold]Run {run_id}[/bold] ({since} .. {until}): [bold]{status}[/bold]"
+            + (f" — {error}" if error else "")
+        )
+        console.print(
+            "  " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items())
+        )
         originals, copies = conn.execute(_WAREHOUSE_TOTALS).fetchone()
-        console.print(f"  the warehouse holds {originals} articles and {copies} duplicates "
-                      "linked to their originals")
+        console.print(
+            f"  the warehouse holds {originals} articles and {copies} duplicates "
+            "linked to their originals"
+        )
         if totals["articles_new"] == 0:
-            console.print("  0 new articles: every page was already loaded (re-runs are idempotent)")
+            console.print(
+                "  0 new articles: every page was already loaded (re-runs are idempotent)"
+            )
 
         console.print(source_table(conn.execute(_RUN_SOURCES, (run_id,)).fetchall()))
-        console.print("  (failed pages are the sample site's traps: 404, 500, an oversized "
-                      "page, a PDF, a redirect loop)")
+        console.print(
+            "  (failed pages are the sample site's traps: 404, 500, an oversized "
+            "page, a PDF, a redirect loop)"
+        )
 
         console.print("\n[bold]Three rows of analytics.articles[/bold]")
         for source, published, title, authors, body, copies in conn.execute(_SAMPLE_ROWS):
             when = f"{published:%Y-%m-%d %H:%M} UTC" if published else "date unknown"
             console.print(f"• [bold]{title}[/bold]", highlight=False)
-            console.print(f"  {source} · {when} · by {', '.join(authors) or 'unknown'}"
-                          f" · {copies} syndicated cop{'y' if copies == 1 else 'ies'}",
-                          highlight=False)
+            console.print(
+                f"  {source} · {when} · by {', '.join(authors) or 'unknown'}"
+                f" · {copies} syndicated cop{'y' if copies == 1 else 'ies'}",
+                highlight=False,
+            )
             console.print(f"  {body} …", markup=False, highlight=False)
 
         console.print("\n[bold]An analyst query[/bold]")
@@ -265,16 +312,24 @@ def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
 
     console.print("\n[bold]Next[/bold]")
     console.print(f"  Query the warehouse:  psql {shlex.quote(url)}")
-    console.print("                        (docs/analyst-queries.sql has more queries, "
-                  "docs/schema.md every column)")
-    console.print(f"  Airflow UI:           NEWSFLOW_HOME={shlex.quote(plan.env['NEWSFLOW_HOME'])} "
-                  f"NEWSFLOW_SOURCES={shlex.quote(plan.env['NEWSFLOW_SOURCES'])} "
-                  "scripts/airflow-local.sh   then open http://localhost:8080")
-    console.print(f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "
-                  f"{plan.port} --days {(plan.today - plan.since).days + 1}")
+    console.print(
+        "                        (docs/analyst-queries.sql has more queries, "
+        "docs/schema.md every column)"
+    )
+    console.print(
+        f"  Airflow UI:           NEWSFLOW_HOME={shlex.quote(plan.env['NEWSFLOW_HOME'])} "
+        f"NEWSFLOW_SOURCES={shlex.quote(plan.env['NEWSFLOW_SOURCES'])} "
+        "scripts/airflow-local.sh   then open http://localhost:8080"
+    )
+    console.print(
+        f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "
+        f"{plan.port} --days {(plan.today - plan.since).days + 1}"
+    )
     home = shlex.quote(plan.env["NEWSFLOW_HOME"])
-    console.print(f"  Use the demo's data:  NEWSFLOW_HOME={home} .venv/bin/newsflow stats "
-                  "(or export, run, ...)")
+    console.print(
+        f"  Use the demo's data:  NEWSFLOW_HOME={home} .venv/bin/newsflow stats "
+        "(or export, run, ...)"
+    )
     console.print(f"  Stop the database:    NEWSFLOW_HOME={home} .venv/bin/newsflow db stop")
 
 

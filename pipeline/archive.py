@@ -10,9 +10,10 @@ source is.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Sequence
+from typing import Any, BinaryIO
 
 import psycopg
 from warcio.archiveiterator import ArchiveIterator
@@ -36,13 +37,17 @@ WHERE source = %(source)s AND warc_path IS NOT NULL AND {condition}
 ORDER BY warc_path, warc_offset
 """
 
-_PENDING = _ARCHIVED.format(condition="""pending_extract
+_PENDING = _ARCHIVED.format(
+    condition="""pending_extract
   AND (held_published_at IS NULL
        OR ((%(since)s::date IS NULL OR held_published_at >= %(since)s::date)
-           AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))""")
+           AND (%(until)s::date IS NULL OR held_published_at < %(until)s::date + 1)))"""
+)
 
-_PENDING_OF_RUN_AFTER = _ARCHIVED.format(condition="""pending_extract
-  AND run_id = %(run_id)s AND (warc_path, warc_offset) > (%(path)s, %(offset)s)""")
+_PENDING_OF_RUN_AFTER = _ARCHIVED.format(
+    condition="""pending_extract
+  AND run_id = %(run_id)s AND (warc_path, warc_offset) > (%(path)s, %(offset)s)"""
+)
 
 _BY_URL = _ARCHIVED.format(condition="url = ANY(%(urls)s)")
 
@@ -69,8 +74,10 @@ def read_record(archive_dir: Path, warc_path: str, offset: int) -> tuple[dict[st
         with path.open("rb") as handle:
             return _read_at(handle, offset, warc_path)
     except FileNotFoundError:
-        raise ArchiveError(f"archive file {path} is missing; was NEWSFLOW_HOME moved? "
-                           "the page must be crawled again") from None
+        raise ArchiveError(
+            f"archive file {path} is missing; was NEWSFLOW_HOME moved? "
+            "the page must be crawled again"
+        ) from None
 
 
 def _resolve(archive_dir: Path, warc_path: str) -> Path:
@@ -96,22 +103,33 @@ def _read_at(handle: BinaryIO, offset: int, warc_path: str) -> tuple[dict[str, s
     raise ArchiveError(f"no response record at {warc_path}:{offset}")
 
 
-def iter_pending_pages(conn: psycopg.Connection, archive_dir: Path, source: str,
-                       window: Window = Window()) -> Iterator[FetchedPage]:
+def iter_pending_pages(
+    conn: psycopg.Connection, archive_dir: Path, source: str, window: Window = Window()
+) -> Iterator[FetchedPage]:
     """Every page of ``source`` waiting for extraction, read from the archive.
 
     Pages held back by an earlier run's date window (``held_published_at``) come only
     when ``window`` holds their publication date.
     A page whose record cannot be read is logged and skipped (it stays pending).
     """
-    yield from _pages(conn, archive_dir, _PENDING,
-                      {"source": source, "since": window.since, "until": window.until})
+    yield from _pages(
+        conn,
+        archive_dir,
+        _PENDING,
+        {"source": source, "since": window.since, "until": window.until},
+    )
 
 
-def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, source: str,
-                              window: Window, *, run_id: int,
-                              wait_for_crawl: Callable[[float], bool],
-                              poll_s: float = POLL_S) -> Iterator[FetchedPage]:
+def iter_pages_while_crawling(
+    conn: psycopg.Connection,
+    archive_dir: Path,
+    source: str,
+    window: Window,
+    *,
+    run_id: int,
+    wait_for_crawl: Callable[[float], bool],
+    poll_s: float = POLL_S,
+) -> Iterator[FetchedPage]:
     """The pages of ``source`` waiting for extraction, as the running crawl stores them.
 
     ``wait_for_crawl(seconds)`` waits at most that long for the source's crawl to end
@@ -126,35 +144,55 @@ def iter_pages_while_crawling(conn: psycopg.Connection, archive_dir: Path, sourc
     finished = wait_for_crawl(0)  # always before a query: nothing committed later is missed
     while not finished:
         found = False
-        for page, position in _pages_at(conn, archive_dir, _PENDING_OF_RUN_AFTER,
-                                        {"source": source, "run_id": run_id,
-                                         "path": after[0], "offset": after[1]}, skip=seen):
+        for page, position in _pages_at(
+            conn,
+            archive_dir,
+            _PENDING_OF_RUN_AFTER,
+            {"source": source, "run_id": run_id, "path": after[0], "offset": after[1]},
+            skip=seen,
+        ):
             seen.add(page.url)
             after, found = max(after, position), True
             yield page
         finished = wait_for_crawl(0 if found else poll_s)
-    yield from _pages(conn, archive_dir, _PENDING,
-                      {"source": source, "since": window.since, "until": window.until},
-                      skip=seen)
+    yield from _pages(
+        conn,
+        archive_dir,
+        _PENDING,
+        {"source": source, "since": window.since, "until": window.until},
+        skip=seen,
+    )
 
 
-def iter_archived_pages(conn: psycopg.Connection, archive_dir: Path, *, source: str,
-                        urls: Sequence[str]) -> Iterator[FetchedPage]:
+def iter_archived_pages(
+    conn: psycopg.Connection, archive_dir: Path, *, source: str, urls: Sequence[str]
+) -> Iterator[FetchedPage]:
     """The archived pages of ``source`` with these canonical ``urls`` (re-processing)."""
     if urls:
         yield from _pages(conn, archive_dir, _BY_URL, {"source": source, "urls": list(urls)})
 
 
-def _pages(conn: psycopg.Connection, archive_dir: Path, query: str, params: dict[str, Any],
-           *, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[FetchedPage]:
+def _pages(
+    conn: psycopg.Connection,
+    archive_dir: Path,
+    query: str,
+    params: dict[str, Any],
+    *,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> Iterator[FetchedPage]:
     """The pages of the rows ``query`` selects, except URLs in ``skip``."""
     for page, _ in _pages_at(conn, archive_dir, query, params, skip=skip):
         yield page
 
 
-def _pages_at(conn: psycopg.Connection, archive_dir: Path, query: str, params: dict[str, Any],
-              *, skip: set[str] | frozenset[str] = frozenset()
-              ) -> Iterator[tuple[FetchedPage, tuple[str, int]]]:
+def _pages_at(
+    conn: psycopg.Connection,
+    archive_dir: Path,
+    query: str,
+    params: dict[str, Any],
+    *,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> Iterator[tuple[FetchedPage, tuple[str, int]]]:
     """(page, (warc_path, offset)) for the rows ``query`` selects, except URLs in ``skip``;
     a record that cannot be read is logged and skipped."""
     archive_dir = Path(archive_dir)
@@ -164,8 +202,16 @@ def _pages_at(conn: psycopg.Connection, archive_dir: Path, query: str, params: d
         with conn.transaction(), conn.cursor(name="newsflow_archived_pages") as cursor:
             cursor.itersize = CURSOR_ROWS
             cursor.execute(query, params)
-            for (url, source, fetched_url, content_type, discovered, fetched_at,
-                 warc_path, offset) in cursor:
+            for (
+                url,
+                source,
+                fetched_url,
+                content_type,
+                discovered,
+                fetched_at,
+                warc_path,
+                offset,
+            ) in cursor:
                 if url in skip:
                     continue
                 try:
@@ -181,15 +227,22 @@ def _pages_at(conn: psycopg.Connection, archive_dir: Path, query: str, params: d
                 except (ArchiveError, OSError) as exc:
                     log.error("skipping %s: %s", url, exc)
                     continue
-                yield FetchedPage(
-                    url=url, source=source, body=body, fetched_url=fetched_url,
-                    http_charset=charset_of(headers.get("content-type") or content_type),
-                    discovered_at=_utc(discovered), fetched_at=_utc(fetched_at)
-                ), (warc_path, offset)
+                yield (
+                    FetchedPage(
+                        url=url,
+                        source=source,
+                        body=body,
+                        fetched_url=fetched_url,
+                        http_charset=charset_of(headers.get("content-type") or content_type),
+                        discovered_at=_utc(discovered),
+                        fetched_at=_utc(fetched_at),
+                    ),
+                    (warc_path, offset),
+                )
     finally:
         if handle is not None:
             handle.close()
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(timezone.utc) if value is not None else None
+    return value.astimezone(UTC) if value is not None else None

@@ -36,9 +36,9 @@ Environment variables:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from pipeline.errors import ConfigError
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
@@ -130,12 +130,12 @@ class Settings:
     def runs_dir(self) -> Path:
         return self.home / "runs"
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: object) -> Settings:
         """A copy with some fields replaced (used by tests and the CLI's options)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` by default)."""
         env = os.environ if env is None else env
         home = Path(env.get("NEWSFLOW_HOME") or "~/.local/share/newsflow").expanduser()
@@ -160,8 +160,9 @@ class Settings:
             extract_processes=int(
                 _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
             ),
-            derive_connections=int(_number(env, "NEWSFLOW_DERIVE_CONNECTIONS",
-                                           _default_derive_connections(), low=1)),
+            derive_connections=int(
+                _number(env, "NEWSFLOW_DERIVE_CONNECTIONS", _default_derive_connections(), low=1)
+            ),
             schedule=env.get("NEWSFLOW_SCHEDULE") or DEFAULT_SCHEDULE,
             crawl=CrawlLimits(
                 download_delay_s=_number(env, "NEWSFLOW_DOWNLOAD_DELAY", 0.5, low=0.0),

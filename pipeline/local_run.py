@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, wait
-from typing import Any, Sequence
+from typing import Any
 
 from pipeline import runs, steps
 from pipeline.config import Settings
@@ -23,8 +24,9 @@ from pipeline.window import Window
 log = logging.getLogger(__name__)
 
 
-def _crawl_outcome(settings: Settings, plan: RunPlan, source: str,
-                   progress: Progress, *, prepare_next: bool) -> NewsflowError | None:
+def _crawl_outcome(
+    settings: Settings, plan: RunPlan, source: str, progress: Progress, *, prepare_next: bool
+) -> NewsflowError | None:
     """Crawl ``source``; the error that failed it (recorded later), or None."""
     progress(f"{source}: crawling")
     try:
@@ -35,9 +37,15 @@ def _crawl_outcome(settings: Settings, plan: RunPlan, source: str,
     return None
 
 
-def _process_source(settings: Settings, plan: RunPlan, source: str,
-                    crawl_error: NewsflowError | None, progress: Progress, *,
-                    extract_error: NewsflowError | None = None) -> dict[str, Any]:
+def _process_source(
+    settings: Settings,
+    plan: RunPlan,
+    source: str,
+    crawl_error: NewsflowError | None,
+    progress: Progress,
+    *,
+    extract_error: NewsflowError | None = None,
+) -> dict[str, Any]:
     """Load and check a source crawled and extracted; a failure is recorded, never
     raised. A source whose crawl failed is not loaded: its pages stay pending for the
     next run."""
@@ -55,14 +63,19 @@ def _process_source(settings: Settings, plan: RunPlan, source: str,
         return {"source": source, "error": str(exc)}
 
 
-def _extract_while_crawling(settings: Settings, plan: RunPlan, source: str,
-                            crawling: Future[NewsflowError | None],
-                            progress: Progress) -> NewsflowError | None:
+def _extract_while_crawling(
+    settings: Settings,
+    plan: RunPlan,
+    source: str,
+    crawling: Future[NewsflowError | None],
+    progress: Progress,
+) -> NewsflowError | None:
     """Extract ``source``'s pages while its crawl runs; the error that failed it, or None.
 
     A crawl that fails leaves its pages pending (they are not loaded; the next run takes
     them), so extraction goes on until the crawl ends whatever it found.
     """
+
     def wait_for_crawl(seconds: float) -> bool:
         wait([crawling], timeout=seconds)
         return crawling.done()
@@ -75,9 +88,13 @@ def _extract_while_crawling(settings: Settings, plan: RunPlan, source: str,
     return None
 
 
-def _crawl_in_order(settings: Settings, plan: RunPlan, names: Sequence[str],
-                    progress: Progress, stop: threading.Event
-                    ) -> list[Future[NewsflowError | None]]:
+def _crawl_in_order(
+    settings: Settings,
+    plan: RunPlan,
+    names: Sequence[str],
+    progress: Progress,
+    stop: threading.Event,
+) -> list[Future[NewsflowError | None]]:
     """Crawl ``names`` one after the other in a daemon thread; one future per source.
 
     Each crawl starts as soon as the one before it ends. After ``stop`` is set no new
@@ -90,8 +107,11 @@ def _crawl_in_order(settings: Settings, plan: RunPlan, names: Sequence[str],
             if stop.is_set() or not future.set_running_or_notify_cancel():
                 break
             try:
-                future.set_result(_crawl_outcome(settings, plan, name, progress,
-                                                 prepare_next=position < len(names)))
+                future.set_result(
+                    _crawl_outcome(
+                        settings, plan, name, progress, prepare_next=position < len(names)
+                    )
+                )
             except BaseException as exc:  # handed to whoever takes the result
                 future.set_exception(exc)
         for future in futures:
@@ -118,8 +138,9 @@ def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -
         for source, crawling in zip(names, crawls):
             extract_error = _extract_while_crawling(settings, plan, source, crawling, progress)
             crawl_error = crawling.result()
-            _process_source(settings, plan, source, crawl_error, progress,
-                            extract_error=extract_error)
+            _process_source(
+                settings, plan, source, crawl_error, progress, extract_error=extract_error
+            )
     except BaseException:
         stop.set()
         if not all(crawl.done() for crawl in crawls):
@@ -129,17 +150,29 @@ def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -
         raise
 
 
-def run_pipeline(settings: Settings, *, sources_file: str | None,
-                 source_names: Sequence[str] = (), window: Window = Window(),
-                 max_pages: int | None = None,
-                 trigger: runs.Trigger = "cli", progress: Progress = quiet) -> dict[str, Any]:
+def run_pipeline(
+    settings: Settings,
+    *,
+    sources_file: str | None,
+    source_names: Sequence[str] = (),
+    window: Window = Window(),
+    max_pages: int | None = None,
+    trigger: runs.Trigger = "cli",
+    progress: Progress = quiet,
+) -> dict[str, Any]:
     """crawl → extract → dedup → load → checks for every chosen source; the run report.
 
     The run is leased (``runs.lease_run``) for its whole duration: if this process is
     killed, the next run to start marks it failed.
     """
-    plan = steps.start_run(settings, sources_file=sources_file, source_names=source_names,
-                           window=window, max_pages=max_pages, trigger=trigger)
+    plan = steps.start_run(
+        settings,
+        sources_file=sources_file,
+        source_names=source_names,
+        window=window,
+        max_pages=max_pages,
+        trigger=trigger,
+    )
     with connect(prepare_database(settings)) as lease:
         runs.lease_run(lease, plan.run_id)
         progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")

@@ -60,7 +60,9 @@ def _share(part: int, whole: int) -> float | None:
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
     if figures.pages_fetched < limits.min_pages_for_checks:
-        return QualityReport(source, checked=False, metrics={"pages_fetched": figures.pages_fetched})
+        return QualityReport(
+            source, checked=False, metrics={"pages_fetched": figures.pages_fetched}
+        )
     metrics = {
         "article_share": _share(figures.articles, figures.pages_fetched),
         "title_share": _share(figures.with_title, figures.loaded),
@@ -121,11 +123,19 @@ WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """
 
 
-def source_run_figures(conn: psycopg.Connection, run_id: int, source: str,
-                       limits: QualityThresholds) -> SourceRunFigures:
+def source_run_figures(
+    conn: psycopg.Connection, run_id: int, source: str, limits: QualityThresholds
+) -> SourceRunFigures:
     """Read what run ``run_id`` did for ``source`` from the warehouse."""
-    row = conn.execute(_FIGURES, {"run_id": run_id, "source": source, "trailing": TRAILING_RUNS,
-                                  "min_pages": limits.min_pages_for_checks}).fetchone()
+    row = conn.execute(
+        _FIGURES,
+        {
+            "run_id": run_id,
+            "source": source,
+            "trailing": TRAILING_RUNS,
+            "min_pages": limits.min_pages_for_checks,
+        },
+    ).fetchone()
     if row is None:
         raise LookupError(f"run {run_id} has no record for source {source!r}")
     return SourceRunFigures(*row[:8], trailing_yield=row[8])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from pipeline import runs
 from pipeline.config import Settings
@@ -27,9 +28,15 @@ def version_key(version: str) -> tuple[int | str, ...]:
     return tuple(int(part) if part.isdigit() else part for part in version.split("."))
 
 
-def reprocess(settings: Settings, *, extractor_version_below: str | None = None,
-              window: Window = Window(), source_names: Sequence[str] = (),
-              external_id: str | None = None, progress: Progress = quiet) -> dict[str, Any]:
+def reprocess(
+    settings: Settings,
+    *,
+    extractor_version_below: str | None = None,
+    window: Window = Window(),
+    source_names: Sequence[str] = (),
+    external_id: str | None = None,
+    progress: Progress = quiet,
+) -> dict[str, Any]:
     """Re-extract archived pages of loaded articles and reload them (no network).
 
     Takes the articles whose ``extractor_version`` is below ``extractor_version_below``
@@ -42,17 +49,23 @@ def reprocess(settings: Settings, *, extractor_version_below: str | None = None,
     url = prepare_database(settings)
     # Autocommit: the run's rows are visible to the connections that load its batches.
     with connect(url, autocommit=True) as conn:
-        rows = conn.execute(_REPROCESS_CANDIDATES, {
-            "sources": list(source_names) or None, "since": window.since,
-            "until": window.until}).fetchall()
+        rows = conn.execute(
+            _REPROCESS_CANDIDATES,
+            {"sources": list(source_names) or None, "since": window.since, "until": window.until},
+        ).fetchall()
         below = version_key(extractor_version_below) if extractor_version_below else None
         by_source: dict[str, list[str]] = {}
         for page_url, version, source in rows:
             if below is None or version_key(version or "0") < below:
                 by_source.setdefault(source, []).append(page_url)
-        run_id = runs.create_run(conn, sources=sorted(by_source), since=window.since,
-                                 until=window.until, trigger="reprocess",
-                                 external_id=external_id)
+        run_id = runs.create_run(
+            conn,
+            sources=sorted(by_source),
+            since=window.since,
+            until=window.until,
+            trigger="reprocess",
+            external_id=external_id,
+        )
         for source, urls in sorted(by_source.items()):
             runs.start_source(conn, run_id, source)
             progress(f"{source}: re-extracting {len(urls)} archived pages")
@@ -62,8 +75,9 @@ def reprocess(settings: Settings, *, extractor_version_below: str | None = None,
         return run_report(conn, run_id)
 
 
-def _reprocess_source(settings: Settings, url: str, run_id: int, source: str,
-                      page_urls: list[str], progress: Progress) -> None:
+def _reprocess_source(
+    settings: Settings, url: str, run_id: int, source: str, page_urls: list[str], progress: Progress
+) -> None:
     """Extract the archived ``page_urls`` of ``source`` again, load them, derive them."""
     from pipeline.archive import iter_archived_pages
     from pipeline.extract import iter_extract
@@ -71,8 +85,13 @@ def _reprocess_source(settings: Settings, url: str, run_id: int, source: str,
     # Pages stream from their own connection while the batches load on others.
     with connect(url) as reader:
         pages = iter_archived_pages(reader, settings.archive_dir, source=source, urls=page_urls)
-        results = iter_extract(pages, processes=settings.extract_processes,
-                               min_chars=settings.min_article_chars, fingerprint=True)
-        load_results(url, results, settings=settings, run_id=run_id, source=source,
-                     progress=progress)
+        results = iter_extract(
+            pages,
+            processes=settings.extract_processes,
+            min_chars=settings.min_article_chars,
+            fingerprint=True,
+        )
+        load_results(
+            url, results, settings=settings, run_id=run_id, source=source, progress=progress
+        )
     derive_articles(url, source, settings.derive_connections, progress)

@@ -11,9 +11,10 @@ import base64
 import gzip
 import json
 import os
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from pipeline.records import Article, ExtractionResult, Fingerprint
 
@@ -26,7 +27,9 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
         "url": result.url,
         "message": result.message,
         "path": result.path,
-        "article": None if article is None else {
+        "article": None
+        if article is None
+        else {
             "url": article.url,
             "title": article.title,
             "body": article.body,
@@ -39,24 +42,32 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
             "source": article.source,
             "fetched_url": article.fetched_url,
         },
-        "fingerprint": None if result.fingerprint is None else _fingerprint_to_dict(
-            result.fingerprint),
+        "fingerprint": None
+        if result.fingerprint is None
+        else _fingerprint_to_dict(result.fingerprint),
     }
 
 
 def _fingerprint_to_dict(fingerprint: Fingerprint) -> dict[str, Any]:
-    return {"content_hash": fingerprint.content_hash,
-            "minhash": base64.b64encode(fingerprint.minhash).decode("ascii"),
-            "num_perm": fingerprint.num_perm, "shingle_words": fingerprint.shingle_words,
-            "has_words": fingerprint.has_words}
+    return {
+        "content_hash": fingerprint.content_hash,
+        "minhash": base64.b64encode(fingerprint.minhash).decode("ascii"),
+        "num_perm": fingerprint.num_perm,
+        "shingle_words": fingerprint.shingle_words,
+        "has_words": fingerprint.has_words,
+    }
 
 
 def _fingerprint_from_dict(raw: dict[str, Any] | None) -> Fingerprint | None:
     if not raw:
         return None
-    return Fingerprint(content_hash=raw["content_hash"], minhash=base64.b64decode(raw["minhash"]),
-                       num_perm=int(raw["num_perm"]), shingle_words=int(raw["shingle_words"]),
-                       has_words=bool(raw["has_words"]))
+    return Fingerprint(
+        content_hash=raw["content_hash"],
+        minhash=base64.b64decode(raw["minhash"]),
+        num_perm=int(raw["num_perm"]),
+        shingle_words=int(raw["shingle_words"]),
+        has_words=bool(raw["has_words"]),
+    )
 
 
 def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
@@ -78,9 +89,14 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
             source=raw.get("source") or "",
             fetched_url=raw.get("fetched_url"),
         )
-    return ExtractionResult(status=data["status"], url=data.get("url"), article=article,
-                            message=data.get("message"), path=data.get("path"),
-                            fingerprint=_fingerprint_from_dict(data.get("fingerprint")))
+    return ExtractionResult(
+        status=data["status"],
+        url=data.get("url"),
+        article=article,
+        message=data.get("message"),
+        path=data.get("path"),
+        fingerprint=_fingerprint_from_dict(data.get("fingerprint")),
+    )
 
 
 def write_results(path: Path, results: Iterable[ExtractionResult]) -> int:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.errors import RunPlanError, WindowError
 from pipeline.window import Window
 
 
 def _malformed(problem: str) -> RunPlanError:
-    return RunPlanError(f"malformed run plan: {problem}; a plan comes from start_run (in "
-                        "Airflow, clear the DAG run from its start_run task)")
+    return RunPlanError(
+        f"malformed run plan: {problem}; a plan comes from start_run (in "
+        "Airflow, clear the DAG run from its start_run task)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +40,14 @@ class RunPlan:
         if isinstance(self.run_id, bool) or not isinstance(self.run_id, int) or self.run_id < 1:
             raise _malformed(f"run_id must be a positive integer, got {self.run_id!r}")
         if isinstance(self.sources, (str, bytes)) or not all(
-                isinstance(name, str) and name for name in self.sources):
+            isinstance(name, str) and name for name in self.sources
+        ):
             raise _malformed(f"sources must be a list of source names, got {self.sources!r}")
         if self.max_pages is not None and (
-                isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int)
-                or self.max_pages < 1):
+            isinstance(self.max_pages, bool)
+            or not isinstance(self.max_pages, int)
+            or self.max_pages < 1
+        ):
             raise _malformed(f"max_pages must be empty or at least 1, got {self.max_pages!r}")
         object.__setattr__(self, "sources", tuple(self.sources))
         object.__setattr__(self, "sources_file", Path(self.sources_file))
@@ -57,9 +63,14 @@ class RunPlan:
     def to_xcom(self) -> dict[str, Any]:
         """The JSON-able dict Airflow stores as the ``start_run`` task's XCom."""
         since, until = self.window.iso()
-        return {"run_id": self.run_id, "sources": list(self.sources),
-                "sources_file": str(self.sources_file), "since": since, "until": until,
-                "max_pages": self.max_pages}
+        return {
+            "run_id": self.run_id,
+            "sources": list(self.sources),
+            "sources_file": str(self.sources_file),
+            "since": since,
+            "until": until,
+            "max_pages": self.max_pages,
+        }
 
     @classmethod
     def from_xcom(cls, data: Mapping[str, Any]) -> RunPlan:
@@ -78,6 +89,10 @@ class RunPlan:
         sources = data["sources"]
         if not isinstance(sources, (list, tuple)):
             raise _malformed(f"sources must be a list of source names, got {sources!r}")
-        return cls(run_id=data["run_id"], sources=tuple(sources),
-                   sources_file=Path(str(data["sources_file"])), window=window,
-                   max_pages=data.get("max_pages"))
+        return cls(
+            run_id=data["run_id"],
+            sources=tuple(sources),
+            sources_file=Path(str(data["sources_file"])),
+            window=window,
+            max_pages=data.get("max_pages"),
+        )

@@ -7,9 +7,10 @@ reprocessing). Every article row carries the ``run_id`` of the run that last cha
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import psycopg
 
@@ -49,9 +50,10 @@ class RunCounts:
     discovery_recovered: int = 0
     """Sitemaps and feeds that were not well-formed, read as far as they went."""
 
-    def __add__(self, other: "RunCounts") -> "RunCounts":
-        return RunCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)
-                            for f in fields(self)})
+    def __add__(self, other: RunCounts) -> RunCounts:
+        return RunCounts(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -114,9 +116,15 @@ RETURNING r.status
 )
 
 
-def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date | None,
-               until: date | None, trigger: Trigger = "cli",
-               external_id: str | None = None) -> int:
+def create_run(
+    conn: psycopg.Connection,
+    *,
+    sources: Sequence[str],
+    since: date | None,
+    until: date | None,
+    trigger: Trigger = "cli",
+    external_id: str | None = None,
+) -> int:
     """Record the start of a run and return its ``run_id``.
 
     With an ``external_id`` (an Airflow DAG run id) a re-run reuses its row and starts
@@ -124,8 +132,9 @@ def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date 
     over unchanged pages reports 0 new articles), not the sum of both executions.
     """
     with conn.transaction():
-        row = conn.execute(_CREATE_RUN, (trigger, external_id, list(sources), since, until)
-                           ).fetchone()
+        row = conn.execute(
+            _CREATE_RUN, (trigger, external_id, list(sources), since, until)
+        ).fetchone()
         assert row is not None
         conn.execute(_FORGET_SOURCES, (row[0],))
     return int(row[0])
@@ -133,8 +142,10 @@ def create_run(conn: psycopg.Connection, *, sources: Sequence[str], since: date 
 
 LEASE_LOCK_CLASS = 0x6E66_6C77
 """First key of the two-key advisory locks that lease runs (``lease_run``)."""
-ABANDONED = ("abandoned: the process carrying out the run ended without finishing it "
-             "(killed, or its machine was lost); the next run picks up its pages")
+ABANDONED = (
+    "abandoned: the process carrying out the run ended without finishing it "
+    "(killed, or its machine was lost); the next run picks up its pages"
+)
 _LEASE = "SELECT pg_advisory_lock(%s, %s::integer)"
 _TRY_LEASE = "SELECT pg_try_advisory_lock(%s, %s::integer)"
 _RELEASE = "SELECT pg_advisory_unlock(%s, %s::integer)"
@@ -159,9 +170,13 @@ def lease_run(conn: psycopg.Connection, run_id: int) -> None:
 
 def close_abandoned_runs(conn: psycopg.Connection) -> list[int]:
     """Mark failed every leased run still ``running`` whose lease nobody holds; their ids."""
-    candidates = [row[0] for row in conn.execute(
-        "SELECT run_id FROM warehouse.crawl_runs WHERE status = 'running' AND leased "
-        "ORDER BY run_id")]
+    candidates = [
+        row[0]
+        for row in conn.execute(
+            "SELECT run_id FROM warehouse.crawl_runs WHERE status = 'running' AND leased "
+            "ORDER BY run_id"
+        )
+    ]
     closed = []
     for run_id in candidates:
         if not conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()[0]:
@@ -203,29 +218,42 @@ def start_source_if_missing(conn: psycopg.Connection, run_id: int, source: str) 
         conn.execute(_START_SOURCE_IF_MISSING, (run_id, source))
 
 
-def record_crawl_stats(conn: psycopg.Connection, run_id: int, source: str,
-                       stats: dict[str, Any]) -> None:
+def record_crawl_stats(
+    conn: psycopg.Connection, run_id: int, source: str, stats: dict[str, Any]
+) -> None:
     """Merge the crawler's summary into the source's ``crawl_stats``."""
     conn.execute(_RECORD_CRAWL_STATS, (json.dumps(stats, default=str), run_id, source))
 
 
-def add_source_counts(conn: psycopg.Connection, run_id: int, source: str,
-                      counts: RunCounts) -> None:
+def add_source_counts(
+    conn: psycopg.Connection, run_id: int, source: str, counts: RunCounts
+) -> None:
     """Add ``counts`` to the source's counters (call inside the load transaction)."""
     conn.execute(_ADD_SOURCE_COUNTS, {"run_id": run_id, "source": source, **counts.as_dict()})
 
 
-def finish_source(conn: psycopg.Connection, run_id: int, source: str, *, error: str | None = None,
-                  crawl_stats: dict[str, Any] | None = None,
-                  quality: dict[str, Any] | None = None) -> None:
+def finish_source(
+    conn: psycopg.Connection,
+    run_id: int,
+    source: str,
+    *,
+    error: str | None = None,
+    crawl_stats: dict[str, Any] | None = None,
+    quality: dict[str, Any] | None = None,
+) -> None:
     """Mark the source done (``error`` set means it failed)."""
     with conn.transaction():
-        conn.execute(_FINISH_SOURCE, {
-            "run_id": run_id, "source": source,
-            "status": "failed" if error else "success", "error": error,
-            "crawl_stats": json.dumps(crawl_stats or {}),
-            "quality": json.dumps(quality or {}, default=str),
-        })
+        conn.execute(
+            _FINISH_SOURCE,
+            {
+                "run_id": run_id,
+                "source": source,
+                "status": "failed" if error else "success",
+                "error": error,
+                "crawl_stats": json.dumps(crawl_stats or {}),
+                "quality": json.dumps(quality or {}, default=str),
+            },
+        )
 
 
 def finish_run(conn: psycopg.Connection, run_id: int, *, error: str | None = None) -> str:
@@ -245,12 +273,14 @@ def run_counts(conn: psycopg.Connection, run_id: int, source: str | None = None)
     """The counters of a run (or of one source in it)."""
     if source is None:
         row = conn.execute(
-            f"SELECT {', '.join(COUNTERS)} FROM warehouse.crawl_runs WHERE run_id = %s",
-            (run_id,)).fetchone()
+            f"SELECT {', '.join(COUNTERS)} FROM warehouse.crawl_runs WHERE run_id = %s", (run_id,)
+        ).fetchone()
     else:
         row = conn.execute(
             f"SELECT {', '.join(COUNTERS)} FROM warehouse.crawl_run_sources "
-            "WHERE run_id = %s AND source = %s", (run_id, source)).fetchone()
+            "WHERE run_id = %s AND source = %s",
+            (run_id, source),
+        ).fetchone()
     if row is None:
         raise LookupError(f"run {run_id} has no record" + (f" for {source}" if source else ""))
     return RunCounts(*row)

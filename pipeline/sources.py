@@ -21,9 +21,10 @@ a field not listed above is an error too (``unknown field 'hosts'``), never igno
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -197,10 +198,16 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(field, f"has {url!r}, which is not an http(s) URL")
-    if AUTO in lists["feeds"] and not lists["start_urls"] and \
-            not any(url != ROBOTS for url in lists["sitemaps"]):
-        raise fail("feeds", "has 'auto', which reads the feeds announced by the start URLs "
-                   "(else the home pages of the sitemaps' hosts): add a start URL")
+    if (
+        AUTO in lists["feeds"]
+        and not lists["start_urls"]
+        and not any(url != ROBOTS for url in lists["sitemaps"])
+    ):
+        raise fail(
+            "feeds",
+            "has 'auto', which reads the feeds announced by the start URLs "
+            "(else the home pages of the sitemaps' hosts): add a start URL",
+        )
     for field in ("allow", "deny"):
         for pattern in lists[field]:
             try:

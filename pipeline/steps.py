@@ -20,17 +20,17 @@ from __future__ import annotations
 import itertools
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import psycopg
 
 from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
-from pipeline.errors import (CrawlError, DatabaseUnavailableError, QualityCheckError,
-                             first_line)
+from pipeline.errors import CrawlError, DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.run_plan import RunPlan
@@ -57,9 +57,17 @@ def settings_with_database(settings: Settings, database_url: str | None) -> Sett
 
 # --- the run -------------------------------------------------------------------------
 
-def start_run(settings: Settings, *, sources_file: str | None, source_names: Sequence[str] = (),
-              window: Window = Window(), max_pages: int | None = None,
-              trigger: runs.Trigger = "cli", external_id: str | None = None) -> RunPlan:
+
+def start_run(
+    settings: Settings,
+    *,
+    sources_file: str | None,
+    source_names: Sequence[str] = (),
+    window: Window = Window(),
+    max_pages: int | None = None,
+    trigger: runs.Trigger = "cli",
+    external_id: str | None = None,
+) -> RunPlan:
     """Validate the sources, prepare the database and record a new run; return its plan.
 
     Runs that were abandoned (see ``runs.lease_run``) are marked failed first.
@@ -70,10 +78,21 @@ def start_run(settings: Settings, *, sources_file: str | None, source_names: Seq
     with connect(url) as conn:
         for abandoned in runs.close_abandoned_runs(conn):
             log.warning("run %s was abandoned by its process; marked failed", abandoned)
-        run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=window.since,
-                                 until=window.until, trigger=trigger, external_id=external_id)
-    return RunPlan(run_id=run_id, sources=tuple(s.name for s in chosen), sources_file=path,
-                   window=window, max_pages=max_pages)
+        run_id = runs.create_run(
+            conn,
+            sources=[s.name for s in chosen],
+            since=window.since,
+            until=window.until,
+            trigger=trigger,
+            external_id=external_id,
+        )
+    return RunPlan(
+        run_id=run_id,
+        sources=tuple(s.name for s in chosen),
+        sources_file=path,
+        window=window,
+        max_pages=max_pages,
+    )
 
 
 def finish_run(settings: Settings, plan: RunPlan) -> dict[str, Any]:
@@ -91,27 +110,39 @@ FROM warehouse.crawl_run_sources WHERE run_id = %s ORDER BY source
 
 def run_report(conn: psycopg.Connection, run_id: int) -> dict[str, Any]:
     """The report of run ``run_id``: status, totals and each source's outcome."""
-    row = conn.execute("SELECT status, error FROM warehouse.crawl_runs WHERE run_id = %s",
-                       (run_id,)).fetchone()
+    row = conn.execute(
+        "SELECT status, error FROM warehouse.crawl_runs WHERE run_id = %s", (run_id,)
+    ).fetchone()
     if row is None:
         raise LookupError(f"run {run_id} does not exist")
     sources: dict[str, dict[str, Any]] = {}
     for name, status, error, crawl_stats, quality, *counts in conn.execute(
-            _REPORT_SOURCES, (run_id,)):
-        sources[name] = {"status": status, "error": error, "crawl": crawl_stats,
-                         "quality": quality, **dict(zip(runs.COUNTERS, counts))}
-    return {"run_id": run_id, "status": row[0], "error": row[1],
-            "counts": runs.run_counts(conn, run_id).as_dict(), "sources": sources}
+        _REPORT_SOURCES, (run_id,)
+    ):
+        sources[name] = {
+            "status": status,
+            "error": error,
+            "crawl": crawl_stats,
+            "quality": quality,
+            **dict(zip(runs.COUNTERS, counts)),
+        }
+    return {
+        "run_id": run_id,
+        "status": row[0],
+        "error": row[1],
+        "counts": runs.run_counts(conn, run_id).as_dict(),
+        "sources": sources,
+    }
 
 
 # --- one source ------------------------------------------------------------------------
+
 
 def _source(plan: RunPlan, name: str) -> Source:
     return select_sources(load_sources(plan.sources_file), [name])[0]
 
 
-def fail_source(settings: Settings, plan: RunPlan, source: str,
-                error: BaseException | str) -> None:
+def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseException | str) -> None:
     """Record that ``source`` failed in this run, with the first line of ``error`` as the
     reason (an exception without a message: its type's name)."""
     if isinstance(error, str) and not error.strip():
@@ -121,8 +152,9 @@ def fail_source(settings: Settings, plan: RunPlan, source: str,
         runs.finish_source(conn, plan.run_id, source, error=first_line(error))
 
 
-def crawl_source(settings: Settings, plan: RunPlan, source: str, *,
-                 prepare_next: bool = False) -> dict[str, Any]:
+def crawl_source(
+    settings: Settings, plan: RunPlan, source: str, *, prepare_next: bool = False
+) -> dict[str, Any]:
     """Crawl one source (in a child process) into the archive and crawl state; with
     ``prepare_next``, the process of the next crawl starts while this one runs."""
     from crawlers.run import crawl_sources
@@ -130,9 +162,15 @@ def crawl_source(settings: Settings, plan: RunPlan, source: str, *,
     url = prepare_database(settings)
     with connect(url) as conn:
         runs.start_source(conn, plan.run_id, source)
-    result = crawl_sources(settings, [_source(plan, source)], run_id=plan.run_id,
-                           database_url=url, window=plan.window, max_pages=plan.max_pages,
-                           prepare_next=prepare_next)[0]
+    result = crawl_sources(
+        settings,
+        [_source(plan, source)],
+        run_id=plan.run_id,
+        database_url=url,
+        window=plan.window,
+        max_pages=plan.max_pages,
+        prepare_next=prepare_next,
+    )[0]
     summary = result.as_dict()
     with connect(url) as conn, conn.transaction():
         runs.add_source_counts(conn, plan.run_id, source, result.run_counts())
@@ -150,9 +188,13 @@ def extracted_path(settings: Settings, plan: RunPlan, source: str) -> Path:
     return settings.runs_dir / str(plan.run_id) / source / "extracted.jsonl.gz"
 
 
-def extract_source(settings: Settings, plan: RunPlan, source: str,
-                   progress: Progress = quiet,
-                   wait_for_crawl: Callable[[float], bool] | None = None) -> dict[str, Any]:
+def extract_source(
+    settings: Settings,
+    plan: RunPlan,
+    source: str,
+    progress: Progress = quiet,
+    wait_for_crawl: Callable[[float], bool] | None = None,
+) -> dict[str, Any]:
     """Extract every archived page of ``source`` waiting for extraction.
 
     Pages wait (``crawl_state.pending_extract``) from the crawl that fetched them until
@@ -172,9 +214,12 @@ def extract_source(settings: Settings, plan: RunPlan, source: str,
             return iter(())
         from pipeline.extract import iter_extract
 
-        return iter_extract(itertools.chain([first], pages),
-                            processes=settings.extract_processes,
-                            min_chars=settings.min_article_chars, fingerprint=True)
+        return iter_extract(
+            itertools.chain([first], pages),
+            processes=settings.extract_processes,
+            min_chars=settings.min_article_chars,
+            fingerprint=True,
+        )
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):
@@ -187,31 +232,51 @@ def extract_source(settings: Settings, plan: RunPlan, source: str,
         if wait_for_crawl is None:
             pages = iter_pending_pages(conn, settings.archive_dir, source, plan.window)
         else:
-            pages = iter_pages_while_crawling(conn, settings.archive_dir, source, plan.window,
-                                              run_id=plan.run_id,
-                                              wait_for_crawl=wait_for_crawl)
+            pages = iter_pages_while_crawling(
+                conn,
+                settings.archive_dir,
+                source,
+                plan.window,
+                run_id=plan.run_id,
+                wait_for_crawl=wait_for_crawl,
+            )
         written = write_results(path, counted(extracted(pages)))
     progress(f"{source}: extracted {written} pages")
     return {"path": str(path), "pages": written, **counts}
 
 
-def load_source(settings: Settings, plan: RunPlan, source: str,
-                progress: Progress = quiet) -> dict[str, Any]:
+def load_source(
+    settings: Settings, plan: RunPlan, source: str, progress: Progress = quiet
+) -> dict[str, Any]:
     """Deduplicate and load the source's extracted results (``load_results``), then run
     the derive step (``derive_articles``) for whatever waits for it."""
     path = extracted_path(settings, plan, source)
     url = prepare_database(settings)
     total = runs.RunCounts()
     if path.exists():
-        total = load_results(url, read_results(path), settings=settings, run_id=plan.run_id,
-                             source=source, window=plan.window, progress=progress)
+        total = load_results(
+            url,
+            read_results(path),
+            settings=settings,
+            run_id=plan.run_id,
+            source=source,
+            window=plan.window,
+            progress=progress,
+        )
     derive_articles(url, source, settings.derive_connections, progress)
     return total.as_dict()
 
 
-def load_results(url: str, results: Iterable[ExtractionResult], *, settings: Settings,
-                 run_id: int, source: str, window: Window = Window(),
-                 progress: Progress = quiet) -> runs.RunCounts:
+def load_results(
+    url: str,
+    results: Iterable[ExtractionResult],
+    *,
+    settings: Settings,
+    run_id: int,
+    source: str,
+    window: Window = Window(),
+    progress: Progress = quiet,
+) -> runs.RunCounts:
     """Deduplicate and load ``results`` of ``source`` batch by batch; the counts.
 
     A batch whose connection is lost is loaded again on a new connection after each
@@ -222,19 +287,26 @@ def load_results(url: str, results: Iterable[ExtractionResult], *, settings: Set
     try:
         for batch in _batches(results, LOAD_BATCH_SIZE):
             counts, conn = _load_retrying(
-                url, conn, batch, run_id=run_id, source=source,
-                near_duplicate_threshold=settings.near_duplicate_threshold, window=window)
+                url,
+                conn,
+                batch,
+                run_id=run_id,
+                source=source,
+                near_duplicate_threshold=settings.near_duplicate_threshold,
+                window=window,
+            )
             total = total + counts
-            progress(f"{source}: loaded {total.articles_new} new, "
-                     f"{total.articles_updated} updated, {total.duplicates} duplicates")
+            progress(
+                f"{source}: loaded {total.articles_new} new, "
+                f"{total.articles_updated} updated, {total.duplicates} duplicates"
+            )
     finally:
         if conn is not None:
             conn.close()
     return total
 
 
-def derive_articles(url: str, source: str, connections: int = 1,
-                    progress: Progress = quiet) -> int:
+def derive_articles(url: str, source: str, connections: int = 1, progress: Progress = quiet) -> int:
     """The derive step after a source's load: search vectors and word counts of every
     article waiting for them, on ``connections`` connections to ``url`` at once
     (``pipeline.load.derive``); how many were filled."""
@@ -253,8 +325,9 @@ def derive_articles(url: str, source: str, connections: int = 1,
         ) from exc
 
 
-def _load_retrying(url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult],
-                   **load_args: Any) -> tuple[runs.RunCounts, psycopg.Connection]:
+def _load_retrying(
+    url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult], **load_args: Any
+) -> tuple[runs.RunCounts, psycopg.Connection]:
     """``load_batch`` on ``conn`` (a new connection when None), again on a new connection
     after each wait of ``LOAD_RETRY_DELAYS_S`` when the connection is lost; returns the
     counts and the connection to go on with."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 _HOURS_ONLY_OFFSET = re.compile(r"[+-]\d{2}$")
@@ -12,8 +12,8 @@ _HOURS_ONLY_OFFSET = re.compile(r"[+-]\d{2}$")
 def as_utc(value: datetime) -> datetime:
     """``value`` in UTC; a naive ``value`` is taken as UTC already."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def parse_utc(text: str | None) -> datetime | None:

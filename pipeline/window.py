@@ -23,30 +23,40 @@ class Window:
             raise WindowError(
                 f"since {self.since} is after until {self.until}, so the date window would "
                 "end before it starts; swap them (--since/--until on the command line, the "
-                "since/until params of a DAG run)")
+                "since/until params of a DAG run)"
+            )
 
     def contains(self, day: date | None) -> bool:
         """True for an unknown day or a day inside the window."""
         if day is None:
             return True
-        return not ((self.since is not None and day < self.since)
-                    or (self.until is not None and day > self.until))
+        return not (
+            (self.since is not None and day < self.since)
+            or (self.until is not None and day > self.until)
+        )
 
     @classmethod
     def from_iso(cls, since: str | None, until: str | None) -> Window:
         """The window of two ISO dates (``2026-03-01``; None or empty: open)."""
-        return cls(date.fromisoformat(since) if since else None,
-                   date.fromisoformat(until) if until else None)
+        return cls(
+            date.fromisoformat(since) if since else None,
+            date.fromisoformat(until) if until else None,
+        )
 
     def iso(self) -> tuple[str | None, str | None]:
         """(since, until) as ISO dates, None where open: the JSON-able form."""
-        return (self.since.isoformat() if self.since else None,
-                self.until.isoformat() if self.until else None)
+        return (
+            self.since.isoformat() if self.since else None,
+            self.until.isoformat() if self.until else None,
+        )
 
     @classmethod
-    def for_interval(cls, data_interval_start: datetime | None,
-                     data_interval_end: datetime | None,
-                     logical_date: datetime | None) -> Window:
+    def for_interval(
+        cls,
+        data_interval_start: datetime | None,
+        data_interval_end: datetime | None,
+        logical_date: datetime | None,
+    ) -> Window:
         """The days a scheduled or backfill run covers.
 
         With an interval timetable (the nightly DAG uses ``CronDataIntervalTimetable``)

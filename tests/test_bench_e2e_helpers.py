@@ -12,28 +12,48 @@ from benchmarks.procmem import ProcSample, TreeSampler, tree_pids
 
 
 def test_stage_times_follow_each_sources_progress_messages() -> None:
-    events = [(0.0, "run 1: 2 source(s)"), (0.0, "a: crawling"), (10.0, "a: fetched 5 pages"),
-              (10.0, "b: crawling"), (10.5, "a: extracting"), (12.0, "a: extracted 5 pages"),
-              (13.0, "a: loaded 5 new, 0 updated, 0 duplicates"), (15.0, "b: fetched 3 pages")]
-    assert stage_times(events) == {"a": {"crawl": 10.0, "extract": 1.5, "load": 1.0},
-                                   "b": {"crawl": 5.0}}
+    events = [
+        (0.0, "run 1: 2 source(s)"),
+        (0.0, "a: crawling"),
+        (10.0, "a: fetched 5 pages"),
+        (10.0, "b: crawling"),
+        (10.5, "a: extracting"),
+        (12.0, "a: extracted 5 pages"),
+        (13.0, "a: loaded 5 new, 0 updated, 0 duplicates"),
+        (15.0, "b: fetched 3 pages"),
+    ]
+    assert stage_times(events) == {
+        "a": {"crawl": 10.0, "extract": 1.5, "load": 1.0},
+        "b": {"crawl": 5.0},
+    }
 
 
 def test_tree_pids_are_the_root_and_its_descendants_only() -> None:
-    samples = {pid: ProcSample(pid, ppid, 0, 0.0)
-               for pid, ppid in [(1, 0), (10, 1), (11, 10), (12, 11), (20, 1), (21, 10)]}
+    samples = {
+        pid: ProcSample(pid, ppid, 0, 0.0)
+        for pid, ppid in [(1, 0), (10, 1), (11, 10), (12, 11), (20, 1), (21, 10)]
+    }
     assert sorted(tree_pids(10, samples)) == [10, 11, 12, 21]
 
 
 def test_sampler_sees_a_child_process_memory_and_cpu() -> None:
-    script = ("import time\nblock = bytearray(80 * 2**20)\nfor i in range(0, len(block), 4096):"
-              "\n    block[i] = 1\nend = time.process_time() + 0.5\n"
-              "while time.process_time() < end: pass\n")
-    parent = subprocess.Popen([sys.executable, "-c",
-                               f"import subprocess, sys; subprocess.run([sys.executable, '-c', "
-                               f"{script!r}])"])
-    sampler = TreeSampler(parent.pid, lambda sample, line: "root" if sample.pid == parent.pid
-                          else "child", interval_s=0.05)
+    script = (
+        "import time\nblock = bytearray(80 * 2**20)\nfor i in range(0, len(block), 4096):"
+        "\n    block[i] = 1\nend = time.process_time() + 0.5\n"
+        "while time.process_time() < end: pass\n"
+    )
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys; subprocess.run([sys.executable, '-c', {script!r}])",
+        ]
+    )
+    sampler = TreeSampler(
+        parent.pid,
+        lambda sample, line: "root" if sample.pid == parent.pid else "child",
+        interval_s=0.05,
+    )
     with sampler:
         parent.wait()
     usage = sampler.usage

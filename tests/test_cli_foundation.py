@@ -26,8 +26,10 @@ def test_db_upgrade_then_up_to_date(make_database, tmp_path):
 
 
 def test_db_url_masks_password(tmp_path):
-    env = {"NEWSFLOW_DATABASE_URL": "postgresql://alice:s3cret@db.example:5432/news",
-           "NEWSFLOW_HOME": str(tmp_path)}
+    env = {
+        "NEWSFLOW_DATABASE_URL": "postgresql://alice:s3cret@db.example:5432/news",
+        "NEWSFLOW_HOME": str(tmp_path),
+    }
     result = run_newsflow("db", "url", env=env)
     assert result.returncode == 0
     assert result.stdout.strip() == "postgresql://alice:***@db.example:5432/news"
@@ -35,8 +37,10 @@ def test_db_url_masks_password(tmp_path):
 
 
 def test_unreachable_database_is_one_line_and_exit_3(tmp_path):
-    env = {"NEWSFLOW_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none",
-           "NEWSFLOW_HOME": str(tmp_path)}
+    env = {
+        "NEWSFLOW_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none",
+        "NEWSFLOW_HOME": str(tmp_path),
+    }
     result = run_newsflow("db", "upgrade", env=env)
     assert result.returncode == 3  # transient: the same command may work later
     assert "Traceback" not in result.stderr
@@ -59,6 +63,7 @@ def test_db_upgrade_without_url_uses_embedded_postgres(tmp_path):
         assert not (tmp_path / "home" / "postgres" / "postmaster.pid").exists()
     finally:
         from pipeline.db.embedded import stop_embedded
+
         stop_embedded(tmp_path / "home" / "postgres")
 
 

@@ -17,14 +17,20 @@ SOURCE = "a-source-with-a-rather-long-name"
 
 @pytest.fixture
 def piped_env(clean_database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {"NEWSFLOW_DATABASE_URL": clean_database_url, "NEWSFLOW_HOME": str(tmp_path / "home"),
-            "COLUMNS": ""}  # what cron and Airflow give: no terminal, no width
+    return {
+        "NEWSFLOW_DATABASE_URL": clean_database_url,
+        "NEWSFLOW_HOME": str(tmp_path / "home"),
+        "COLUMNS": "",
+    }  # what cron and Airflow give: no terminal, no width
 
 
 def _sources(tmp_path: Path, base_url: str) -> Path:
     path = tmp_path / "sources.yaml"
-    path.write_text(f"sources:\n  - name: {SOURCE}\n    sitemaps: [{base_url}/sitemap.xml]\n"
-                    "    allow: ['/news/']\n    download_delay: 0\n", encoding="utf-8")
+    path.write_text(
+        f"sources:\n  - name: {SOURCE}\n    sitemaps: [{base_url}/sitemap.xml]\n"
+        "    allow: ['/news/']\n    download_delay: 0\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -40,8 +46,9 @@ def test_run_report_on_a_pipe_has_full_column_names(piped_env, tmp_path):
     site = TestSite()
     with site.serve():
         small_site(site)
-        result = run_newsflow("run", "--sources", str(_sources(tmp_path, site.base_url)),
-                              env=piped_env)
+        result = run_newsflow(
+            "run", "--sources", str(_sources(tmp_path, site.base_url)), env=piped_env
+        )
     assert result.returncode == 0, result.stderr
     _assert_full_table(result.stdout, ["source", "status", *COUNTERS[1:], "error"])
 
@@ -50,12 +57,25 @@ def test_crawl_and_stats_reports_on_a_pipe_have_full_column_names(piped_env, tmp
     site = TestSite()
     with site.serve():
         small_site(site)
-        crawled = run_newsflow("crawl", "--sources", str(_sources(tmp_path, site.base_url)),
-                               env=piped_env)
+        crawled = run_newsflow(
+            "crawl", "--sources", str(_sources(tmp_path, site.base_url)), env=piped_env
+        )
     assert crawled.returncode == 0, crawled.stderr
-    _assert_full_table(crawled.stdout, ["source", *(c.replace("_", " ") for c in CRAWL_COLUMNS),
-                                        "failed by reason", "error"])
+    _assert_full_table(
+        crawled.stdout,
+        ["source", *(c.replace("_", " ") for c in CRAWL_COLUMNS), "failed by reason", "error"],
+    )
     stats = run_newsflow("stats", env=piped_env)
     assert stats.returncode == 0, stats.stderr
-    _assert_full_table(stats.stdout, ["source", "articles", "duplicates", "last run",
-                                      "last success", "with date", "with author"])
+    _assert_full_table(
+        stats.stdout,
+        [
+            "source",
+            "articles",
+            "duplicates",
+            "last run",
+            "last success",
+            "with date",
+            "with author",
+        ],
+    )

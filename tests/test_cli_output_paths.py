@@ -56,15 +56,17 @@ def _assert_one_error_line(result, *fragments: str) -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_an_unwritable_out_is_one_error_line(command, env):
     result = run_newsflow(*COMMANDS[command](Path("/proc/forbidden")), env=env)
-    _assert_one_error_line(result, "cannot write --out /proc/forbidden",
-                           "give a path you can write to")
+    _assert_one_error_line(
+        result, "cannot write --out /proc/forbidden", "give a path you can write to"
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_missing_parent_that_cannot_be_created_is_one_error_line(command, env):
     result = run_newsflow(*COMMANDS[command](Path("/proc/no-such/folder")), env=env)
-    _assert_one_error_line(result, "cannot write --out /proc/no-such/folder",
-                           "cannot create the folder /proc/no-such")
+    _assert_one_error_line(
+        result, "cannot write --out /proc/no-such/folder", "cannot create the folder /proc/no-such"
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -22,14 +22,16 @@ def test_defaults_without_environment():
 
 
 def test_environment_overrides():
-    settings = Settings.from_env({
-        "NEWSFLOW_HOME": "/srv/nf",
-        "NEWSFLOW_DATABASE_URL": "postgresql://u@h/db",
-        "NEWSFLOW_SOURCES": "/etc/nf/sources.yaml",
-        "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": "0.9",
-        "NEWSFLOW_CONTACT_URL": "https://example.org/bot",
-        "NEWSFLOW_DERIVE_CONNECTIONS": "6",
-    })
+    settings = Settings.from_env(
+        {
+            "NEWSFLOW_HOME": "/srv/nf",
+            "NEWSFLOW_DATABASE_URL": "postgresql://u@h/db",
+            "NEWSFLOW_SOURCES": "/etc/nf/sources.yaml",
+            "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": "0.9",
+            "NEWSFLOW_CONTACT_URL": "https://example.org/bot",
+            "NEWSFLOW_DERIVE_CONNECTIONS": "6",
+        }
+    )
     assert settings.home == Path("/srv/nf")
     assert settings.database_url == "postgresql://u@h/db"
     assert settings.sources_path == Path("/etc/nf/sources.yaml")

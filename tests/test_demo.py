@@ -26,8 +26,9 @@ def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
 
 
 def test_the_demo_respects_the_users_home_port_and_days():
-    plan = plan_demo({"NEWSFLOW_HOME": "/srv/nf", "NEWSFLOW_DEMO_PORT": "9000",
-                      "NEWSFLOW_DEMO_DAYS": "2"})
+    plan = plan_demo(
+        {"NEWSFLOW_HOME": "/srv/nf", "NEWSFLOW_DEMO_PORT": "9000", "NEWSFLOW_DEMO_DAYS": "2"}
+    )
     assert plan.env["NEWSFLOW_HOME"] == "/srv/nf" and plan.port == 9000
     assert plan.since == plan.today - timedelta(days=2)
     assert plan.logical_date.startswith(plan.until.isoformat() + "T02:00")
@@ -55,12 +56,23 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, database_url):
-    env = {**os.environ, "NEWSFLOW_HOME": str(tmp_path / "home"),
-           "AIRFLOW_HOME": str(tmp_path / "airflow"), "NEWSFLOW_DATABASE_URL": database_url,
-           "NEWSFLOW_DEMO_PORT": str(_free_port()), "NEWSFLOW_DEMO_DAYS": "2",
-           "COLUMNS": "200"}
-    first = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
-                           capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "NEWSFLOW_HOME": str(tmp_path / "home"),
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "NEWSFLOW_DATABASE_URL": database_url,
+        "NEWSFLOW_DEMO_PORT": str(_free_port()),
+        "NEWSFLOW_DEMO_DAYS": "2",
+        "COLUMNS": "200",
+    }
+    first = subprocess.run(
+        [sys.executable, "-m", "devtools.demo"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "✓ airflow dags test newsflow_nightly" in first.stdout
     assert ": success" in first.stdout
@@ -69,8 +81,14 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
     assert "SELECT source, published_date" in first.stdout and "daily-planet" in first.stdout
     assert "psql " in first.stdout and "http://localhost:8080" in first.stdout
 
-    second = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    second = subprocess.run(
+        [sys.executable, "-m", "devtools.demo"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "articles new 0," in second.stdout
     assert "0 new articles" in second.stdout

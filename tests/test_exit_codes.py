@@ -20,15 +20,20 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/x"
 
 
 def _error_types() -> list[type[errors.NewsflowError]]:
-    return [t for _, t in inspect.getmembers(errors, inspect.isclass)
-            if issubclass(t, errors.NewsflowError) and t.__module__ == errors.__name__
-            and t not in (errors.NewsflowError, errors.TransientError, errors.PermanentError)]
+    return [
+        t
+        for _, t in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(t, errors.NewsflowError)
+        and t.__module__ == errors.__name__
+        and t not in (errors.NewsflowError, errors.TransientError, errors.PermanentError)
+    ]
 
 
 @pytest.mark.parametrize("error_type", _error_types(), ids=lambda t: t.__name__)
 def test_every_error_type_is_either_transient_or_permanent(error_type):
     assert issubclass(error_type, errors.TransientError) != issubclass(
-        error_type, errors.PermanentError)
+        error_type, errors.PermanentError
+    )
     assert error_type.transient == issubclass(error_type, errors.TransientError)
 
 
@@ -64,8 +69,9 @@ def test_bad_sources_file_exits_2(tmp_path, env):
 
 def test_unknown_source_exits_2(tmp_path, env):
     sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - name: a\n    feeds: [http://127.0.0.1:1/f]\n",
-                       encoding="utf-8")
+    sources.write_text(
+        "sources:\n  - name: a\n    feeds: [http://127.0.0.1:1/f]\n", encoding="utf-8"
+    )
     result = run_newsflow("crawl", "--sources", str(sources), "--source", "b", env=env)
     assert result.returncode == 2
     assert "unknown source 'b'" in _one_error_line(result)
@@ -73,10 +79,19 @@ def test_unknown_source_exits_2(tmp_path, env):
 
 def test_since_after_until_exits_2(tmp_path, env):
     sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - name: a\n    feeds: [http://127.0.0.1:1/f]\n",
-                       encoding="utf-8")
-    result = run_newsflow("crawl", "--sources", str(sources), "--since", "2024-05-02",
-                          "--until", "2024-05-01", env=env)
+    sources.write_text(
+        "sources:\n  - name: a\n    feeds: [http://127.0.0.1:1/f]\n", encoding="utf-8"
+    )
+    result = run_newsflow(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--since",
+        "2024-05-02",
+        "--until",
+        "2024-05-01",
+        env=env,
+    )
     assert result.returncode == 2
     _one_error_line(result)
 

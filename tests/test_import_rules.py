@@ -39,16 +39,22 @@ def _root(module: str) -> str:
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_package_never_imports_airflow_or_the_dags(package):
-    offending = [f"{path.relative_to(REPO)}: {module}"
-                 for path in _modules(package) for module, _ in _imports(path)
-                 if _root(module) in ("airflow", "dags", "newsflow_common")]
+    offending = [
+        f"{path.relative_to(REPO)}: {module}"
+        for path in _modules(package)
+        for module, _ in _imports(path)
+        if _root(module) in ("airflow", "dags", "newsflow_common")
+    ]
     assert offending == [], "crawlers/ and pipeline/ never import Airflow or the DAG files"
 
 
 def test_pipeline_imports_crawlers_only_inside_functions():
-    offending = [f"{path.relative_to(REPO)}: {module}"
-                 for path in _modules("pipeline") for module, top in _imports(path)
-                 if top and _root(module) == "crawlers"]
+    offending = [
+        f"{path.relative_to(REPO)}: {module}"
+        for path in _modules("pipeline")
+        for module, top in _imports(path)
+        if top and _root(module) == "crawlers"
+    ]
     assert offending == [], "import crawlers inside the function that crawls (keeps Scrapy out)"
 
 

@@ -20,8 +20,12 @@ from pipeline.errors import MigrationError
 
 def _applied_versions(url: str) -> list[int]:
     with psycopg.connect(url) as conn:
-        return [r[0] for r in conn.execute(
-            "SELECT version FROM warehouse.schema_migrations ORDER BY version")]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT version FROM warehouse.schema_migrations ORDER BY version"
+            )
+        ]
 
 
 def test_fresh_database_gets_every_migration_in_order(make_database):
@@ -32,8 +36,10 @@ def test_fresh_database_gets_every_migration_in_order(make_database):
     assert [m.version for m in applied] == expected
     assert _applied_versions(url) == expected
     with psycopg.connect(url) as conn:
-        tables = {r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'warehouse'")}
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'warehouse'")
+        }
     assert {"articles", "article_versions", "crawl_runs", "crawl_state"} <= tables
 
 
@@ -54,7 +60,7 @@ def test_concurrent_upgrades_apply_each_migration_once(make_database):
         try:
             with psycopg.connect(url) as conn:
                 results.append(len(apply_migrations(conn)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=upgrade) for _ in range(4)]
@@ -84,13 +90,16 @@ def test_failing_migration_leaves_nothing_behind(make_database, tmp_path: Path):
     directory.mkdir()
     (directory / "0001_ok.sql").write_text("CREATE TABLE public.ok_table (x int);")
     (directory / "0002_broken.sql").write_text(
-        "CREATE TABLE public.half_done (x int);\nSELECT * FROM no_such_table;")
+        "CREATE TABLE public.half_done (x int);\nSELECT * FROM no_such_table;"
+    )
     url = make_database()
     with psycopg.connect(url) as conn, pytest.raises(MigrationError, match="0002_broken"):
         apply_migrations(conn, directory)
     with psycopg.connect(url) as conn:
-        tables = {r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
     assert tables == {"ok_table"}
     assert _applied_versions(url) == [1]
 

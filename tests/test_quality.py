@@ -9,8 +9,17 @@ LIMITS = QualityThresholds()
 
 
 def figures(**changes) -> SourceRunFigures:
-    base = dict(pages_fetched=100, articles=90, duplicates=5, loaded=85, with_title=85,
-                with_date=80, with_author=70, empty_body=0, trailing_yield=0.9)
+    base = dict(
+        pages_fetched=100,
+        articles=90,
+        duplicates=5,
+        loaded=85,
+        with_title=85,
+        with_date=80,
+        with_author=70,
+        empty_body=0,
+        trailing_yield=0.9,
+    )
     base.update(changes)
     return SourceRunFigures(**base)
 
@@ -23,12 +32,21 @@ def test_healthy_run_passes():
 
 def test_low_article_yield_is_a_breach_with_a_readable_message():
     report = evaluate("s", figures(articles=20, trailing_yield=None), LIMITS)
-    assert report.breaches == ("share of fetched pages with an article 20% is below the minimum 50%",)
+    assert report.breaches == (
+        "share of fetched pages with an article 20% is below the minimum 50%",
+    )
 
 
 def test_drop_against_trailing_average_is_caught():
-    report = evaluate("s", figures(articles=60, trailing_yield=0.95, duplicates=0,
-                                   ), QualityThresholds(max_drop_vs_trailing=0.7))
+    report = evaluate(
+        "s",
+        figures(
+            articles=60,
+            trailing_yield=0.95,
+            duplicates=0,
+        ),
+        QualityThresholds(max_drop_vs_trailing=0.7),
+    )
     assert any("trailing 7-run average" in b for b in report.breaches)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.records import Article, ExtractionResult
@@ -11,14 +11,30 @@ from pipeline.results_file import read_results, write_results
 
 def test_results_round_trip(tmp_path):
     results = [
-        with_fingerprint(ExtractionResult(status="ok", url="https://a.example/x", article=Article(
-            url="https://a.example/x", title="Tïtle", body="One.\n\nTwo.",
-            authors=("Ann Lee", "Bo Chen"),
-            published_at=datetime(2026, 11, 3, 0, 0, tzinfo=timezone.utc),
-            published_date_only=True, language="en", description="d",
-            extractor_version="v1", source="s", fetched_url="https://a.example/x?utm_source=f"))),
-        ExtractionResult(status="ok", url="https://a.example/y", article=Article(
-            url="https://a.example/y", title="No fingerprint", body="Three.")),
+        with_fingerprint(
+            ExtractionResult(
+                status="ok",
+                url="https://a.example/x",
+                article=Article(
+                    url="https://a.example/x",
+                    title="Tïtle",
+                    body="One.\n\nTwo.",
+                    authors=("Ann Lee", "Bo Chen"),
+                    published_at=datetime(2026, 11, 3, 0, 0, tzinfo=UTC),
+                    published_date_only=True,
+                    language="en",
+                    description="d",
+                    extractor_version="v1",
+                    source="s",
+                    fetched_url="https://a.example/x?utm_source=f",
+                ),
+            )
+        ),
+        ExtractionResult(
+            status="ok",
+            url="https://a.example/y",
+            article=Article(url="https://a.example/y", title="No fingerprint", body="Three."),
+        ),
         ExtractionResult(status="not_article", url="https://a.example/", message="index page"),
         ExtractionResult(status="error", url="https://a.example/bad", message="not HTML"),
     ]

@@ -13,10 +13,21 @@ from pipeline.errors import PermanentError, RunPlanError
 from pipeline.run_plan import RunPlan
 from pipeline.window import Window
 
-PLAN = RunPlan(run_id=7, sources=("alpha", "beta"), sources_file=Path("/srv/sources.yaml"),
-               window=Window(date(2026, 3, 1), date(2026, 3, 2)), max_pages=50)
-XCOM = {"run_id": 7, "sources": ["alpha", "beta"], "sources_file": "/srv/sources.yaml",
-        "since": "2026-03-01", "until": "2026-03-02", "max_pages": 50}
+PLAN = RunPlan(
+    run_id=7,
+    sources=("alpha", "beta"),
+    sources_file=Path("/srv/sources.yaml"),
+    window=Window(date(2026, 3, 1), date(2026, 3, 2)),
+    max_pages=50,
+)
+XCOM = {
+    "run_id": 7,
+    "sources": ["alpha", "beta"],
+    "sources_file": "/srv/sources.yaml",
+    "since": "2026-03-01",
+    "until": "2026-03-02",
+    "max_pages": 50,
+}
 
 
 def test_the_xcom_form_is_a_plain_json_dict():
@@ -36,22 +47,28 @@ def test_an_open_window_and_no_page_limit_round_trip_as_nulls():
 
 def test_plans_are_frozen_and_hold_tuples():
     names: list[str] = ["a", "b"]
-    plan = RunPlan(run_id=1, sources=names,  # type: ignore[arg-type]  # a list is accepted
-                   sources_file="s.yaml")  # type: ignore[arg-type]  # so is a str
+    plan = RunPlan(
+        run_id=1,
+        sources=names,  # type: ignore[arg-type]  # a list is accepted
+        sources_file="s.yaml",
+    )  # type: ignore[arg-type]  # so is a str
     assert plan.sources == ("a", "b") and plan.sources_file == Path("s.yaml")
     with pytest.raises(FrozenInstanceError):
         plan.run_id = 2  # type: ignore[misc]  # frozen on purpose
 
 
-@pytest.mark.parametrize("change, problem", [
-    ({"run_id": "7"}, "run_id must be a positive integer"),
-    ({"run_id": 0}, "run_id must be a positive integer"),
-    ({"sources": "alpha"}, "sources must be a list"),
-    ({"sources": ["alpha", 3]}, "sources must be a list"),
-    ({"since": "yesterday"}, "since/until must be ISO dates"),
-    ({"since": "2026-03-05", "until": "2026-03-01"}, "since 2026-03-05 is after until"),
-    ({"max_pages": 0}, "max_pages must be empty or at least 1"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"run_id": "7"}, "run_id must be a positive integer"),
+        ({"run_id": 0}, "run_id must be a positive integer"),
+        ({"sources": "alpha"}, "sources must be a list"),
+        ({"sources": ["alpha", 3]}, "sources must be a list"),
+        ({"since": "yesterday"}, "since/until must be ISO dates"),
+        ({"since": "2026-03-05", "until": "2026-03-01"}, "since 2026-03-05 is after until"),
+        ({"max_pages": 0}, "max_pages must be empty or at least 1"),
+    ],
+)
 def test_a_malformed_xcom_names_what_is_wrong_and_what_to_do(change, problem):
     with pytest.raises(RunPlanError, match=problem) as caught:
         RunPlan.from_xcom(XCOM | change)

@@ -36,14 +36,18 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
             if source == fail_for:
                 raise CrawlError(f"crawl of {source} failed: boom")
             return result if result is not None else {}
+
         return run
 
     monkeypatch.setattr(steps, "crawl_source", step("crawl", {"fetched": 1}, fail_for="bad"))
     monkeypatch.setattr(steps, "extract_source", step("extract"))
     monkeypatch.setattr(steps, "load_source", step("load"))
     monkeypatch.setattr(steps, "check_source", step("check"))
-    monkeypatch.setattr(steps, "fail_source", lambda settings, plan, source, error:
-                        recorded.append(("fail", source, str(error))))
+    monkeypatch.setattr(
+        steps,
+        "fail_source",
+        lambda settings, plan, source, error: recorded.append(("fail", source, str(error))),
+    )
     return recorded
 
 
@@ -71,8 +75,14 @@ def test_next_crawl_runs_while_the_previous_source_is_loaded(events) -> None:
 def test_crawls_run_one_at_a_time_in_source_order(events) -> None:
     local_run.run_sources(None, _plan("a", "b", "c"))
     crawls = [(source, edge) for what, source, edge in events if what == "crawl"]
-    assert crawls == [("a", "start"), ("a", "end"), ("b", "start"), ("b", "end"),
-                      ("c", "start"), ("c", "end")]
+    assert crawls == [
+        ("a", "start"),
+        ("a", "end"),
+        ("b", "start"),
+        ("b", "end"),
+        ("c", "start"),
+        ("c", "end"),
+    ]
 
 
 def test_a_failed_crawl_is_recorded_and_the_other_sources_go_on(events) -> None:

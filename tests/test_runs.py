@@ -6,9 +6,18 @@ from datetime import date
 
 import psycopg
 
-from pipeline.runs import (ABANDONED, RunCounts, add_source_counts, close_abandoned_runs,
-                           create_run, finish_run, finish_source, lease_run, run_counts,
-                           start_source)
+from pipeline.runs import (
+    ABANDONED,
+    RunCounts,
+    add_source_counts,
+    close_abandoned_runs,
+    create_run,
+    finish_run,
+    finish_source,
+    lease_run,
+    run_counts,
+    start_source,
+)
 
 
 def test_source_counts_total_into_the_run(db):
@@ -30,16 +39,29 @@ def test_one_failed_source_makes_the_run_partial_and_names_it(db):
     start_source(db, run_id, "b")
     finish_source(db, run_id, "b", error="robots.txt unreachable")
     assert finish_run(db, run_id) == "partial"
-    error = db.execute("SELECT error FROM warehouse.crawl_runs WHERE run_id = %s",
-                       (run_id,)).fetchone()[0]
+    error = db.execute(
+        "SELECT error FROM warehouse.crawl_runs WHERE run_id = %s", (run_id,)
+    ).fetchone()[0]
     assert error == "b: robots.txt unreachable"
 
 
 def test_external_id_reuses_the_run_row(db):
-    first = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
-                       external_id="scheduled__2026-11-01")
-    again = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
-                       external_id="scheduled__2026-11-01")
+    first = create_run(
+        db,
+        sources=["a"],
+        since=None,
+        until=None,
+        trigger="airflow",
+        external_id="scheduled__2026-11-01",
+    )
+    again = create_run(
+        db,
+        sources=["a"],
+        since=None,
+        until=None,
+        trigger="airflow",
+        external_id="scheduled__2026-11-01",
+    )
     assert first == again
 
 
@@ -49,14 +71,26 @@ def test_run_error_fails_the_run(db):
 
 
 def test_a_rerun_with_the_same_external_id_counts_afresh(db):
-    first = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
-                       external_id="newsflow_nightly:2026-11-01")
+    first = create_run(
+        db,
+        sources=["a"],
+        since=None,
+        until=None,
+        trigger="airflow",
+        external_id="newsflow_nightly:2026-11-01",
+    )
     start_source(db, first, "a")
     add_source_counts(db, first, "a", RunCounts(articles_new=5))
     finish_source(db, first, "a")
     finish_run(db, first)
-    again = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
-                       external_id="newsflow_nightly:2026-11-01")
+    again = create_run(
+        db,
+        sources=["a"],
+        since=None,
+        until=None,
+        trigger="airflow",
+        external_id="newsflow_nightly:2026-11-01",
+    )
     start_source(db, again, "a")
     add_source_counts(db, again, "a", RunCounts(articles_unchanged=5))
     finish_source(db, again, "a")
@@ -75,8 +109,10 @@ def test_a_retried_source_counts_afresh(db):
 
 
 def run_row(db, run_id: int) -> tuple:
-    return db.execute("SELECT status, error, finished_at IS NOT NULL FROM warehouse.crawl_runs "
-                      "WHERE run_id = %s", (run_id,)).fetchone()
+    return db.execute(
+        "SELECT status, error, finished_at IS NOT NULL FROM warehouse.crawl_runs WHERE run_id = %s",
+        (run_id,),
+    ).fetchone()
 
 
 def test_a_leased_run_is_left_alone_while_its_process_holds_the_lease(db, clean_database_url):
@@ -88,7 +124,8 @@ def test_a_leased_run_is_left_alone_while_its_process_holds_the_lease(db, clean_
 
 
 def test_a_leased_run_whose_process_died_is_marked_failed_with_its_running_sources(
-        db, clean_database_url):
+    db, clean_database_url
+):
     run_id = create_run(db, sources=["a", "b"], since=None, until=None)
     with psycopg.connect(clean_database_url) as lease:
         lease_run(lease, run_id)
@@ -100,14 +137,23 @@ def test_a_leased_run_whose_process_died_is_marked_failed_with_its_running_sourc
     assert close_abandoned_runs(db) == [run_id]
     assert run_row(db, run_id) == ("failed", ABANDONED, True)
     assert run_counts(db, run_id).articles_new == 4  # what it did is still counted
-    sources = dict(db.execute("SELECT source, status FROM warehouse.crawl_run_sources "
-                              "WHERE run_id = %s", (run_id,)).fetchall())
+    sources = dict(
+        db.execute(
+            "SELECT source, status FROM warehouse.crawl_run_sources WHERE run_id = %s", (run_id,)
+        ).fetchall()
+    )
     assert sources == {"a": "success", "b": "failed"}
     assert close_abandoned_runs(db) == []
 
 
 def test_runs_that_are_not_leased_are_never_marked_abandoned(db):
-    run_id = create_run(db, sources=["a"], since=None, until=None, trigger="airflow",
-                        external_id="scheduled__2026-11-02")
+    run_id = create_run(
+        db,
+        sources=["a"],
+        since=None,
+        until=None,
+        trigger="airflow",
+        external_id="scheduled__2026-11-02",
+    )
     assert close_abandoned_runs(db) == []
     assert run_row(db, run_id) == ("running", None, False)

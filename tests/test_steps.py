@@ -19,14 +19,17 @@ def plan(settings, tmp_path) -> RunPlan:
 
 
 def recorded_error(db, plan: RunPlan) -> str:
-    return db.execute("SELECT error FROM warehouse.crawl_run_sources "
-                      "WHERE run_id = %s AND source = %s", (plan.run_id, SOURCE)).fetchone()[0]
+    return db.execute(
+        "SELECT error FROM warehouse.crawl_run_sources WHERE run_id = %s AND source = %s",
+        (plan.run_id, SOURCE),
+    ).fetchone()[0]
 
 
 def test_start_run_returns_the_plan_of_the_recorded_run(settings, plan, db):
     assert plan.sources == (SOURCE,) and plan.max_pages is None
-    assert db.execute("SELECT sources FROM warehouse.crawl_runs WHERE run_id = %s",
-                      (plan.run_id,)).fetchone() == ([SOURCE],)
+    assert db.execute(
+        "SELECT sources FROM warehouse.crawl_runs WHERE run_id = %s", (plan.run_id,)
+    ).fetchone() == ([SOURCE],)
 
 
 def test_a_failure_is_recorded_with_the_first_line_of_its_message(settings, plan, db):

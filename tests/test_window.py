@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from pipeline.errors import PermanentError, WindowError
 from pipeline.reprocess import version_key
 from pipeline.window import Window
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_interval_run_covers_the_day_its_interval_starts():
@@ -28,8 +28,9 @@ def test_multi_day_interval_covers_each_day():
 
 def test_empty_interval_covers_the_day_before_the_logical_date():
     moment = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
-    assert Window.for_interval(moment, moment, moment) == Window(date(2026, 11, 1),
-                                                                 date(2026, 11, 1))
+    assert Window.for_interval(moment, moment, moment) == Window(
+        date(2026, 11, 1), date(2026, 11, 1)
+    )
 
 
 def test_no_dates_at_all_is_an_error():
@@ -56,7 +57,12 @@ def test_a_one_day_window_and_open_ends_are_valid():
 def test_contains_is_inclusive_and_open_for_an_unknown_day():
     window = Window(date(2026, 3, 2), date(2026, 3, 4))
     assert [window.contains(date(2026, 3, d)) for d in range(1, 6)] == [
-        False, True, True, True, False]
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
     assert window.contains(None)
 
 

@@ -23,8 +23,7 @@ class RobotsAwareAutoThrottle(AutoThrottle):
         super().__init__(crawler)
         self.floors = crawl_delay_floors(crawler)
 
-    def _response_downloaded(self, response: Response, request: Request,
-                             spider: Spider) -> None:
+    def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
         floor = self.floors.get(key) if key is not None else None

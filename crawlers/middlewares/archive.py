@@ -8,18 +8,19 @@ left in ``request.meta["newsflow_warc"]`` for the crawl state.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy.exceptions import IgnoreRequest
 
 from crawlers.job import FETCHED_AT, WARC
-from pipeline.errors import ArchiveError
 from crawlers.warc import Exchange, RollingWarcWriter
+from pipeline.errors import ArchiveError
 
 
 def _pairs(headers) -> list[tuple[str, str]]:
-    return [(k.decode("latin-1"), v.decode("latin-1"))
-            for k, values in headers.items() for v in values]
+    return [
+        (k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values
+    ]
 
 
 class WarcArchiveMiddleware:
@@ -31,32 +32,47 @@ class WarcArchiveMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         job = crawler.settings["NEWSFLOW_JOB"]
-        writer = RollingWarcWriter(job.archive_dir, job.source.name, job.run_id,
-                                   roll_bytes=job.limits.warc_roll_bytes)
+        writer = RollingWarcWriter(
+            job.archive_dir, job.source.name, job.run_id, roll_bytes=job.limits.warc_roll_bytes
+        )
         middleware = cls(crawler, writer)
         from scrapy import signals
+
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def process_response(self, request, response, spider=None):
-        fetched_at = datetime.now(timezone.utc)
+        fetched_at = datetime.now(UTC)
         request.meta[FETCHED_AT] = fetched_at
-        if (not 200 <= response.status < 300 or "download_stopped" in response.flags
-                or "cached" in response.flags):
+        if (
+            not 200 <= response.status < 300
+            or "download_stopped" in response.flags
+            or "cached" in response.flags
+        ):
             return response
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
         try:
-            location = self.writer.write(Exchange(
-                url=response.url, status=response.status, headers=_pairs(response.headers),
-                body=response.body, fetched_at=fetched_at, method=request.method,
-                request_headers=_pairs(request.headers), protocol=protocol))
+            location = self.writer.write(
+                Exchange(
+                    url=response.url,
+                    status=response.status,
+                    headers=_pairs(response.headers),
+                    body=response.body,
+                    fetched_at=fetched_at,
+                    method=request.method,
+                    request_headers=_pairs(request.headers),
+                    protocol=protocol,
+                )
+            )
         except ArchiveError as exc:
             # Without the archive nothing fetched can be extracted: stop the crawl.
             if not self.failed:
                 self.failed = True
                 from scrapy.utils.defer import deferred_from_coro
-                deferred_from_coro(self.crawler.engine.close_spider_async(
-                    reason=f"archive_error: {exc}"))
+
+                deferred_from_coro(
+                    self.crawler.engine.close_spider_async(reason=f"archive_error: {exc}")
+                )
             raise IgnoreRequest(str(exc)) from None
         request.meta[WARC] = location
         self.crawler.stats.inc_value("newsflow/archived_responses")

@@ -10,7 +10,7 @@ the downloader slot (the slot serves other requests meanwhile).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -58,12 +58,17 @@ class PoliteRetryMiddleware(RetryMiddleware):
         delay = None
         if response.status in RETRY_AFTER_CODES:
             header = response.headers.get(b"Retry-After")
-            delay = retry_after_seconds(header.decode("latin-1") if header else None,
-                                        datetime.now(timezone.utc))
+            delay = retry_after_seconds(
+                header.decode("latin-1") if header else None, datetime.now(UTC)
+            )
             if delay is not None:
                 if delay > self.retry_after_max:
-                    log.info("Retry-After %.0f s of %s capped to %.0f s",
-                             delay, request.url, self.retry_after_max)
+                    log.info(
+                        "Retry-After %.0f s of %s capped to %.0f s",
+                        delay,
+                        request.url,
+                        self.retry_after_max,
+                    )
                 delay = min(delay, self.retry_after_max)
                 self.crawler.stats.inc_value("newsflow/retry_after")
         if delay is None:
@@ -81,8 +86,9 @@ class PoliteRetryMiddleware(RetryMiddleware):
         return retry
 
     def _backoff(self, retry) -> float:
-        return backoff_seconds(retry.meta.get("retry_times", 1), self.backoff_base,
-                               self.backoff_max)
+        return backoff_seconds(
+            retry.meta.get("retry_times", 1), self.backoff_base, self.backoff_max
+        )
 
     @staticmethod
     async def _sleep(seconds: float) -> None:

@@ -113,13 +113,21 @@ def rules_from_response(status: int, body: bytes) -> HostRules:
     """Host rules from a robots.txt response (pure; RFC 9309 status handling)."""
     if 200 <= status < 300:
         parsed = body[:ROBOTS_MAX_BYTES]
-        return HostRules(Protego.parse(parsed.decode("utf-8", "replace")), allow_all=True,
-                         body=body, status=status,
-                         sha256=hashlib.sha256(parsed).hexdigest())
+        return HostRules(
+            Protego.parse(parsed.decode("utf-8", "replace")),
+            allow_all=True,
+            body=body,
+            status=status,
+            sha256=hashlib.sha256(parsed).hexdigest(),
+        )
     if 400 <= status < 500:
         return HostRules(None, allow_all=True, status=status)
-    return HostRules(None, allow_all=False, status=status,
-                     closed_because=f"robots.txt answered {status}, so the host is not crawled")
+    return HostRules(
+        None,
+        allow_all=False,
+        status=status,
+        closed_because=f"robots.txt answered {status}, so the host is not crawled",
+    )
 
 
 class RobotsFirstMiddleware:
@@ -140,12 +148,19 @@ class RobotsFirstMiddleware:
             return None
         rules = await self._host_rules(request)
         if request.meta.get(KIND) == "robots_sitemaps":
-            return TextResponse(request.url, status=rules.status or 200, body=rules.body,
-                                encoding="utf-8", request=request, flags=["cached"])
+            return TextResponse(
+                request.url,
+                status=rules.status or 200,
+                body=rules.body,
+                encoding="utf-8",
+                request=request,
+                flags=["cached"],
+            )
         if not rules.allowed(request.url, self.agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise ForbiddenByRobots(
-                rules.closed_because or f"Forbidden by robots.txt: {request.url}", rules.sha256)
+                rules.closed_because or f"Forbidden by robots.txt: {request.url}", rules.sha256
+            )
         return None
 
     async def _host_rules(self, request: Request) -> HostRules:
@@ -174,8 +189,13 @@ class RobotsFirstMiddleware:
         cap = self.crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY")
         floor = min(asked, cap)
         if asked > cap:
-            log.warning("robots.txt of %s asks for a Crawl-delay of %.0f s; using the "
-                        "maximum delay of %.0f s", origin, asked, cap)
+            log.warning(
+                "robots.txt of %s asks for a Crawl-delay of %.0f s; using the "
+                "maximum delay of %.0f s",
+                origin,
+                asked,
+                cap,
+            )
         else:
             log.info("robots.txt of %s asks for a Crawl-delay of %g s: honoured", origin, floor)
         crawl_delay_floors(self.crawler)[host] = floor
@@ -188,21 +208,30 @@ class RobotsFirstMiddleware:
             slot.delay, slot.jitter = max(slot.delay, floor), 0.0
 
     async def _fetch(self, origin: str) -> HostRules:
-        robots = Request(f"{origin}/robots.txt", priority=1000, callback=NO_CALLBACK,
-                         meta={"dont_obey_robotstxt": True, KIND: "robots"})
+        robots = Request(
+            f"{origin}/robots.txt",
+            priority=1000,
+            callback=NO_CALLBACK,
+            meta={"dont_obey_robotstxt": True, KIND: "robots"},
+        )
         stats = self.crawler.stats
         stats.inc_value("robotstxt/request_count")
         try:
             response = await self.crawler.engine.download_async(robots)
         except Exception as exc:  # any failure to get it: the host is off limits
-            log.warning("robots.txt of %s unreachable (%s): not crawling that host",
-                        origin, exc)
+            log.warning("robots.txt of %s unreachable (%s): not crawling that host", origin, exc)
             stats.inc_value("robotstxt/unreachable")
-            return HostRules(None, allow_all=False, closed_because=(
-                f"robots.txt unreachable ({failure_reason(exc)}), so the host is not crawled"))
+            return HostRules(
+                None,
+                allow_all=False,
+                closed_because=(
+                    f"robots.txt unreachable ({failure_reason(exc)}), so the host is not crawled"
+                ),
+            )
         stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         rules = rules_from_response(response.status, response.body)
         if not rules.allow_all:
-            log.warning("robots.txt of %s answered %s: not crawling that host",
-                        origin, response.status)
+            log.warning(
+                "robots.txt of %s answered %s: not crawling that host", origin, response.status
+            )
         return rules

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -26,13 +27,25 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 
 from crawlers.canonical import canonical_link_href, declared_canonical, try_canonical
-from crawlers.discovery import (Discovered, MalformedDocument, feed_links, parse_feed,
-                                parse_sitemap, robots_sitemaps)
+from crawlers.discovery import (
+    Discovered,
+    MalformedDocument,
+    feed_links,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.middlewares.robots import origin_of, robots_versions
-from crawlers.outcomes import (document_failure, failure_reason, failure_record,
-                               navigation_failure_record, navigation_record, response_record)
+from crawlers.outcomes import (
+    document_failure,
+    failure_reason,
+    failure_record,
+    navigation_failure_record,
+    navigation_record,
+    response_record,
+)
 from crawlers.result import FAILED_DOCUMENTS, MAX_FAILED_DOCUMENTS
 from crawlers.state import CrawlStateStore, FetchRecord
 from pipeline.sources import AUTO
@@ -64,10 +77,14 @@ class NewsSpider(scrapy.Spider):
         source = job.source
         self.allowed_domains = list(source.hosts)
         self.frontier = Frontier(
-            store, url_filter=UrlFilter(source.hosts, source.allow, source.deny),
-            window=Window(job.since, job.until), revisit=timedelta(days=job.revisit_days),
-            retry_failed=timedelta(hours=job.retry_failed_hours), max_pages=job.page_limit,
-            robots_sha256=self._robots_sha256)
+            store,
+            url_filter=UrlFilter(source.hosts, source.allow, source.deny),
+            window=Window(job.since, job.until),
+            revisit=timedelta(days=job.revisit_days),
+            retry_failed=timedelta(hours=job.retry_failed_hours),
+            max_pages=job.page_limit,
+            robots_sha256=self._robots_sha256,
+        )
         self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
         # Link following waits until the sitemaps and feeds are read: a page they date
         # outside the window must not be fetched first, undated, through a link.
@@ -81,7 +98,7 @@ class NewsSpider(scrapy.Spider):
         self.feed_ahead = max(FEED_AHEAD_MIN, 2 * job.limits.concurrency_total)
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._release_on_idle, signal=signals.spider_idle)
         return spider
@@ -96,8 +113,10 @@ class NewsSpider(scrapy.Spider):
             pages = source.start_urls or [f"{origin}/" for origin in origins(source.sitemaps)]
             documents += [(url, "feed_links") for url in pages]
         if source.uses_robots_sitemaps:
-            documents += [(f"{origin}/robots.txt", "robots_sitemaps") for origin in
-                          origins((*source.sitemaps, *source.feeds, *source.start_urls))]
+            documents += [
+                (f"{origin}/robots.txt", "robots_sitemaps")
+                for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls))
+            ]
         for url, kind in documents:
             for request in self._document(url, kind):
                 yield request
@@ -112,8 +131,9 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             canonical = try_canonical(url)
             if canonical and self.frontier.filter.is_article(canonical):
-                yield from self._requests(self.frontier.admit(
-                    [Discovered(canonical, url, via="link")]), depth=0)
+                yield from self._requests(
+                    self.frontier.admit([Discovered(canonical, url, via="link")]), depth=0
+                )
             elif canonical and self.frontier.follow_navigation(canonical):
                 navigation.append(Discovered(canonical, url, via="link"))
         for item in self.frontier.admit_navigation(navigation):
@@ -126,8 +146,9 @@ class NewsSpider(scrapy.Spider):
             # new links are found), so one that fails is not retried within the run:
             # retries would only hold the crawl open. The start URLs keep their retries.
             meta["dont_retry"] = True
-        return scrapy.Request(item.fetch_url, callback=self.parse_navigation,
-                              errback=self.document_failed, meta=meta)
+        return scrapy.Request(
+            item.fetch_url, callback=self.parse_navigation, errback=self.document_failed, meta=meta
+        )
 
     def _robots_sha256(self, url: str) -> str | None:
         """The robots.txt ``url``'s host serves in this crawl (None: not read yet)."""
@@ -139,14 +160,24 @@ class NewsSpider(scrapy.Spider):
             log.debug("%s %s is listed again (by itself?): read once", kind, url)
             return []
         self._documents_asked.add((kind, url))
-        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
-                    "robots_sitemaps": self.parse_robots,
-                    "feed_links": self.parse_feed_links}[kind]
+        callback = {
+            "sitemap": self.parse_sitemap,
+            "feed": self.parse_feed,
+            "robots_sitemaps": self.parse_robots,
+            "feed_links": self.parse_feed_links,
+        }[kind]
         self._documents_pending += 1
         # A page announcing feeds may also be a start URL, fetched again for its links.
-        return [scrapy.Request(url, callback=callback, errback=self.document_failed,
-                               meta={KIND: kind}, priority=10,
-                               dont_filter=kind == "feed_links")]
+        return [
+            scrapy.Request(
+                url,
+                callback=callback,
+                errback=self.document_failed,
+                meta={KIND: kind},
+                priority=10,
+                dont_filter=kind == "feed_links",
+            )
+        ]
 
     def _document_done(self) -> list[scrapy.Request]:
         """The held link-following requests, once the last sitemap or feed is read."""
@@ -175,8 +206,9 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         listed = robots_sitemaps(response.text if response.body else "", response.url)
         if not listed:
-            self._discovery_failed("sitemap", "none_listed", response.url,
-                                   "it lists no Sitemap: line")
+            self._discovery_failed(
+                "sitemap", "none_listed", response.url, "it lists no Sitemap: line"
+            )
         for url in listed:
             # A host may list the sitemaps of sections (or publications) the source
             # denies: their pages would all be dropped, so they are not read at all.
@@ -213,11 +245,14 @@ class NewsSpider(scrapy.Spider):
     def parse_feed_links(self, response: Response) -> Iterator[scrapy.Request]:
         announced = feed_links(response.body, response.url)
         if not announced:
-            self._discovery_failed("feed", "none_announced", response.url,
-                                   'it announces no feed (no <link rel="alternate" '
-                                   'type="application/rss+xml"> or Atom)')
-        log.info("%s announces %d feed(s): %s", response.url, len(announced),
-                 ", ".join(announced))
+            self._discovery_failed(
+                "feed",
+                "none_announced",
+                response.url,
+                'it announces no feed (no <link rel="alternate" '
+                'type="application/rss+xml"> or Atom)',
+            )
+        log.info("%s announces %d feed(s): %s", response.url, len(announced), ", ".join(announced))
         for url in announced:
             yield from self._document(url, "feed")
         yield from self._document_done()
@@ -225,9 +260,12 @@ class NewsSpider(scrapy.Spider):
     def parse_navigation(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
         self.crawler.stats.inc_value("newsflow/documents_read")
         yield navigation_record(
-            response.meta[FOUND], status=response.status,
-            content_type=_header(response, b"Content-Type"), fetched_url=response.url,
-            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc))
+            response.meta[FOUND],
+            status=response.status,
+            content_type=_header(response, b"Content-Type"),
+            fetched_url=response.url,
+            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(UTC),
+        )
         yield from self._follow(response)
 
     def document_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
@@ -235,8 +273,9 @@ class NewsSpider(scrapy.Spider):
         reason = failure_reason(failure.value)
         if request.meta.get(KIND) == "nav":
             return [self._navigation_failed(failure, reason)]
-        self._discovery_failed(request.meta.get(KIND, "document"), reason, request.url,
-                               failure.value)
+        self._discovery_failed(
+            request.meta.get(KIND, "document"), reason, request.url, failure.value
+        )
         if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
             return self._document_done()
         return []
@@ -249,19 +288,31 @@ class NewsSpider(scrapy.Spider):
             # A link into a disallowed section is not a failure: it is not followed.
             log.debug("link %s not followed: disallowed by robots.txt", request.url)
         else:
-            log.error("nav %s failed (%s): %s; the rest of the source is still crawled",
-                      request.url, reason, failure.value)
+            log.error(
+                "nav %s failed (%s): %s; the rest of the source is still crawled",
+                request.url,
+                reason,
+                failure.value,
+            )
             self._remember_failed_document(request.url, reason, failure.value)
         response = getattr(failure.value, "response", None)
         return navigation_failure_record(
-            request.meta[FOUND], reason, status=getattr(response, "status", None),
+            request.meta[FOUND],
+            reason,
+            status=getattr(response, "status", None),
             fetched_at=request.meta.get(FETCHED_AT),
-            robots_sha256=getattr(failure.value, "robots_sha256", None))
+            robots_sha256=getattr(failure.value, "robots_sha256", None),
+        )
 
     def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
         kind = {"robots_sitemaps": "sitemap", "feed_links": "feed"}.get(kind, kind)
-        log.error("%s %s failed (%s): %s; the rest of the source is still crawled",
-                  kind, url, reason, error)
+        log.error(
+            "%s %s failed (%s): %s; the rest of the source is still crawled",
+            kind,
+            url,
+            reason,
+            error,
+        )
         stats = self.crawler.stats
         stats.inc_value(f"newsflow/failed/{kind}_{reason}")
         self._remember_failed_document(url, reason, error)
@@ -272,8 +323,13 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         failed = stats.get_value(FAILED_DOCUMENTS) or []
         if len(failed) < MAX_FAILED_DOCUMENTS:
-            stats.set_value(FAILED_DOCUMENTS, [*failed, document_failure(
-                url, reason, "" if reason.startswith("http_") else str(error))])
+            stats.set_value(
+                FAILED_DOCUMENTS,
+                [
+                    *failed,
+                    document_failure(url, reason, "" if reason.startswith("http_") else str(error)),
+                ],
+            )
 
     def _document_read(self, kind: str, url: str, recovered: bool, gave_links: bool) -> None:
         """Count a sitemap or feed read; an index (it only names others) is not counted."""
@@ -285,8 +341,9 @@ class NewsSpider(scrapy.Spider):
 
     # --- pages -------------------------------------------------------------------------
 
-    def _requests(self, admitted: Iterable[Admitted], depth: int | None = None
-                  ) -> list[scrapy.Request]:
+    def _requests(
+        self, admitted: Iterable[Admitted], depth: int | None = None
+    ) -> list[scrapy.Request]:
         """Queue ``admitted`` pages; the requests that may be handed to Scrapy now."""
         self._waiting.extend((item, depth) for item in admitted)
         return self._feed()
@@ -313,9 +370,14 @@ class NewsSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [304]
         # The frontier already keeps one request per URL; Scrapy's duplicate filter
         # would silently drop redirect loops, which must be recorded instead.
-        return scrapy.Request(item.found.fetch_url, headers=item.headers, meta=meta,
-                              callback=self.parse_article, errback=self.article_failed,
-                              dont_filter=True)
+        return scrapy.Request(
+            item.found.fetch_url,
+            headers=item.headers,
+            meta=meta,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            dont_filter=True,
+        )
 
     # Page callbacks return lists, not generators: for every generator callback Scrapy
     # re-inspects the function's source (is_generator_with_return_value), per response.
@@ -325,21 +387,33 @@ class NewsSpider(scrapy.Spider):
     def _article_output(self, response: Response) -> list[FetchRecord | scrapy.Request]:
         found: Discovered = response.meta[FOUND]
         record = response_record(
-            found, status=response.status,
+            found,
+            status=response.status,
             content_type=_header(response, b"Content-Type"),
-            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
-            body_start=response.body[:1024], fetched_url=response.url,
-            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(timezone.utc),
-            warc=response.meta.get(WARC), stopped="download_stopped" in response.flags)
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            body_start=response.body[:1024],
+            fetched_url=response.url,
+            fetched_at=response.meta.get(FETCHED_AT) or datetime.now(UTC),
+            warc=response.meta.get(WARC),
+            stopped="download_stopped" in response.flags,
+        )
         if record.outcome != "fetched":
             return [record]
         output: list[FetchRecord | scrapy.Request] = []
         canonical = declared_canonical(response.url, canonical_link_href(response.body))
         if canonical and canonical != found.url:
-            output.append(FetchRecord(url=found.url, outcome="canonical_elsewhere",
-                                      fetched_at=record.fetched_at, lastmod=record.lastmod,
-                                      http_status=record.http_status, fetched_url=response.url,
-                                      failure_reason=f"canonical: {canonical}"))
+            output.append(
+                FetchRecord(
+                    url=found.url,
+                    outcome="canonical_elsewhere",
+                    fetched_at=record.fetched_at,
+                    lastmod=record.lastmod,
+                    http_status=record.http_status,
+                    fetched_url=response.url,
+                    failure_reason=f"canonical: {canonical}",
+                )
+            )
             self.frontier.claim(canonical)
             record = replace(record, url=canonical)
         output.append(record)
@@ -349,16 +423,24 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
         request = failure.request
         response = getattr(failure.value, "response", None)
-        return [failure_record(request.meta[FOUND], failure_reason(failure.value),
-                               status=getattr(response, "status", None),
-                               fetched_at=request.meta.get(FETCHED_AT),
-                               robots_sha256=getattr(failure.value, "robots_sha256", None)),
-                *self._article_done()]
+        return [
+            failure_record(
+                request.meta[FOUND],
+                failure_reason(failure.value),
+                status=getattr(response, "status", None),
+                fetched_at=request.meta.get(FETCHED_AT),
+                robots_sha256=getattr(failure.value, "robots_sha256", None),
+            ),
+            *self._article_done(),
+        ]
 
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
         depth = response.meta.get(DEPTH)
-        if depth is None or depth >= self.job.limits.follow_depth \
-                or not isinstance(response, scrapy.http.HtmlResponse):
+        if (
+            depth is None
+            or depth >= self.job.limits.follow_depth
+            or not isinstance(response, scrapy.http.HtmlResponse)
+        ):
             return
         articles, navigation = [], []
         for link in self.links.extract_links(response):
@@ -384,8 +466,9 @@ class NewsSpider(scrapy.Spider):
         stats.inc_value("newsflow/skipped_by_robots", counts.skipped_by_robots)
         stats.set_value("newsflow/skipped_by_robots_remembered", counts.skipped_by_robots)
         stats.inc_value("newsflow/nav_skipped_by_robots", counts.nav_skipped_by_robots)
-        stats.set_value("newsflow/discovery_skipped_failed_recently",
-                        counts.nav_skipped_failed_recently)
+        stats.set_value(
+            "newsflow/discovery_skipped_failed_recently", counts.nav_skipped_failed_recently
+        )
         stats.set_value("newsflow/over_limit", counts.over_limit)
         if counts.url_too_long:
             stats.set_value("newsflow/failed/url_too_long", counts.url_too_long)

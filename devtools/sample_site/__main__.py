@@ -16,30 +16,58 @@ from devtools.sample_site.site import SampleSite, SiteConfig, _utc_today
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=0, show_default=True, help="0 picks a free port.")
-@click.option("--port-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the bound port here once serving.")
-@click.option("--sources-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a newsflow sources file for the site here.")
+@click.option(
+    "--port-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the bound port here once serving.",
+)
+@click.option(
+    "--sources-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a newsflow sources file for the site here.",
+)
 @click.option("--seed", default=7, show_default=True)
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Last day with articles [default: today, UTC].")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day with articles [default: today, UTC].",
+)
 @click.option("--days", default=14, show_default=True)
-@click.option("--articles-per-day", default=10, show_default=True,
-              help="Per publication.")
+@click.option("--articles-per-day", default=10, show_default=True, help="Per publication.")
 @click.option("--page-kb", default=20, show_default=True)
 @click.option("--slow-seconds", default=3.0, show_default=True)
 @click.option("--oversized-mb", default=12, show_default=True)
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append every request to this JSONL file.")
-def main(host: str, port: int, port_file: Path | None, sources_file: Path | None, seed: int,
-         today: datetime | None, days: int, articles_per_day: int, page_kb: int, slow_seconds: float,
-         oversized_mb: int, log_file: Path | None) -> None:
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append every request to this JSONL file.",
+)
+def main(
+    host: str,
+    port: int,
+    port_file: Path | None,
+    sources_file: Path | None,
+    seed: int,
+    today: datetime | None,
+    days: int,
+    articles_per_day: int,
+    page_kb: int,
+    slow_seconds: float,
+    oversized_mb: int,
+    log_file: Path | None,
+) -> None:
     """Serve the deterministic sample news site (three publications) on HOST:PORT."""
     try:
-        config = SiteConfig(seed=seed, today=today.date() if today else _utc_today(), days=days,
-                            articles_per_day=articles_per_day, page_kb=page_kb,
-                            slow_seconds=slow_seconds, oversized_mb=oversized_mb,
-                            log_file=log_file)
+        config = SiteConfig(
+            seed=seed,
+            today=today.date() if today else _utc_today(),
+            days=days,
+            articles_per_day=articles_per_day,
+            page_kb=page_kb,
+            slow_seconds=slow_seconds,
+            oversized_mb=oversized_mb,
+            log_file=log_file,
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     stop = threading.Event()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from devtools.sample_site import textgen
@@ -25,8 +25,10 @@ COPY_SHARE = 0.15
 """Share of herald (exact) and gazette (near) articles that copy another: ~10 % overall."""
 RETRY_INDEX, LATIN1_INDEX = -1, -2
 """Indexes of the two trap pages that are real articles (429 then 200; ISO-8859-1)."""
-TRAP_ARTICLE_PATHS = {RETRY_INDEX: "/planet/traps/rate-limited/",
-                      LATIN1_INDEX: "/planet/traps/latin1/"}
+TRAP_ARTICLE_PATHS = {
+    RETRY_INDEX: "/planet/traps/rate-limited/",
+    LATIN1_INDEX: "/planet/traps/latin1/",
+}
 _ID_EPOCH = date(2000, 1, 1)
 _ID_SCALE = 10_000
 _DAY_START = time(6, 0)
@@ -79,7 +81,7 @@ LATIN1_PARAGRAPHS = (
     "years in business this week with free coffee for every customer who came through "
     "the door before noon.",
     "Núñez moved from Zürich to the valley in his thirties and says he has never regretted "
-    "it. \"The people here made me feel at home from the first day,\" he said, standing "
+    'it. "The people here made me feel at home from the first day," he said, standing '
     "behind the counter of the café he opened with his late wife.",
     "Regulars praised the crème brûlée, the piñata parties for children and the restored "
     "façade of the building, which dates from the nineteenth century and once housed a "
@@ -112,8 +114,10 @@ class Catalog:
 
     def trap_keys(self) -> list[ArticleKey]:
         """The two trap pages that are articles (both daily-planet, on the trap day)."""
-        return [ArticleKey(PLANET, self.trap_day, RETRY_INDEX),
-                ArticleKey(PLANET, self.trap_day, LATIN1_INDEX)]
+        return [
+            ArticleKey(PLANET, self.trap_day, RETRY_INDEX),
+            ArticleKey(PLANET, self.trap_day, LATIN1_INDEX),
+        ]
 
     def lookup(self, path: str) -> ArticleKey | None:
         """The article served at ``path`` (without a query), or None. The caller checks
@@ -148,8 +152,9 @@ class Catalog:
         return random.Random(":".join(str(p) for p in (self.seed, *parts)))
 
     def _story(self, key: ArticleKey) -> textgen.StoryHead:
-        return textgen.story_head(self._rng("story", key.publication, key.day.isoformat(),
-                                            key.index))
+        return textgen.story_head(
+            self._rng("story", key.publication, key.day.isoformat(), key.index)
+        )
 
     def _body(self, key: ArticleKey) -> tuple[str, ...]:
         """The generated body of the story of ``key`` (no copy or revision changes)."""
@@ -177,13 +182,14 @@ class Catalog:
         source = rng.choice((PLANET, HERALD))
         if source == HERALD and self._copy_plan(ArticleKey(HERALD, day, j)).kind != "original":
             source = PLANET
-        return _CopyPlan("near_copy", ArticleKey(source, day, j),
-                         rng.choice(("sentence", "boilerplate")))
+        return _CopyPlan(
+            "near_copy", ArticleKey(source, day, j), rng.choice(("sentence", "boilerplate"))
+        )
 
     def published_at(self, key: ArticleKey) -> datetime:
         """UTC publication time: the day's articles spread from 06:00 to 22:00 in index
         order (each publication with its own jitter inside an index's slot)."""
-        start = datetime.combine(key.day, _DAY_START, timezone.utc)
+        start = datetime.combine(key.day, _DAY_START, UTC)
         if key.index < 0:
             return start + timedelta(hours=3, minutes=7 * -key.index)
         slot = _DAY_MINUTES / self.articles_per_day
@@ -197,8 +203,12 @@ class Catalog:
         if plan.original is None:
             story = self.story(key)
             if key.index == LATIN1_INDEX:
-                return (f"Café owner from Zürich marks twenty years in {story.place}",
-                        story.authors, story, plan)
+                return (
+                    f"Café owner from Zürich marks twenty years in {story.place}",
+                    story.authors,
+                    story,
+                    plan,
+                )
             return story.title, story.authors, story, plan
         original = self.spec(plan.original)
         story = self.story(plan.original)
@@ -220,14 +230,26 @@ class Catalog:
         base = self._base(key)
         return self._make_spec(key, self._path(key, base[0]), base)
 
-    def _make_spec(self, key: ArticleKey, path: str,
-                   base: tuple[str, tuple[str, ...], textgen.StoryHead, _CopyPlan]) -> ArticleSpec:
+    def _make_spec(
+        self,
+        key: ArticleKey,
+        path: str,
+        base: tuple[str, tuple[str, ...], textgen.StoryHead, _CopyPlan],
+    ) -> ArticleSpec:
         title, authors, story, plan = base
         section = story.topic.section
-        return ArticleSpec(key=key, path=path, title=title, authors=authors,
-                           published_at=self.published_at(key), section=section,
-                           place=story.place, kind=plan.kind, original=plan.original,
-                           variant=plan.variant)
+        return ArticleSpec(
+            key=key,
+            path=path,
+            title=title,
+            authors=authors,
+            published_at=self.published_at(key),
+            section=section,
+            place=story.place,
+            kind=plan.kind,
+            original=plan.original,
+            variant=plan.variant,
+        )
 
     def _path(self, key: ArticleKey, title: str) -> str:
         if key.index < 0:
@@ -281,33 +303,43 @@ class Catalog:
             )
         return body
 
-    def _near_copy_body(self, key: ArticleKey, plan: _CopyPlan,
-                        body: tuple[str, ...]) -> tuple[str, ...]:
+    def _near_copy_body(
+        self, key: ArticleKey, plan: _CopyPlan, body: tuple[str, ...]
+    ) -> tuple[str, ...]:
         rng = self._rng("near", key.publication, key.day.isoformat(), key.index)
         assert plan.original is not None
         if plan.variant == "boilerplate":
-            return body + (f"This article first appeared in {TITLES[plan.original.publication]} "
-                           "and is republished here with permission.",)
+            return body + (
+                f"This article first appeared in {TITLES[plan.original.publication]} "
+                "and is republished here with permission.",
+            )
         at = rng.randrange(len(body))
         place = self.story(plan.original).place
-        return body[:at] + (f"{body[at]} {textgen.extra_sentence(rng, place)}",) + body[at + 1:]
+        return body[:at] + (f"{body[at]} {textgen.extra_sentence(rng, place)}",) + body[at + 1 :]
 
     # --- revisions -------------------------------------------------------------------
 
-    def revision_target(self, number: int, new_today: date, first_day: date,
-                        taken: frozenset[ArticleKey]) -> ArticleKey:
+    def revision_target(
+        self, number: int, new_today: date, first_day: date, taken: frozenset[ArticleKey]
+    ) -> ArticleKey:
         """The article revised by the ``number``-th day advance (1, 2, ...): an original
         without copies, published two days before ``new_today`` (or on ``first_day``),
         from the daily-planet (odd numbers) or the valley-gazette (even numbers)."""
         day = max(first_day, new_today - timedelta(days=2))
         rng = self._rng("revise", number, new_today.isoformat())
         order = (PLANET, GAZETTE, HERALD) if number % 2 else (GAZETTE, PLANET, HERALD)
-        copied = {self._copy_plan(k).original for pub in PUBLICATIONS
-                  for d in (day, day + timedelta(days=1)) for k in self.keys(pub, d)} - {None}
+        copied = {
+            self._copy_plan(k).original
+            for pub in PUBLICATIONS
+            for d in (day, day + timedelta(days=1))
+            for k in self.keys(pub, d)
+        } - {None}
         for publication in order:
-            eligible = [k for k in self.keys(publication, day)
-                        if k not in taken and k not in copied
-                        and self._copy_plan(k).kind == "original"]
+            eligible = [
+                k
+                for k in self.keys(publication, day)
+                if k not in taken and k not in copied and self._copy_plan(k).kind == "original"
+            ]
             if eligible:
                 return rng.choice(eligible)
         raise ValueError(f"no article left to revise on {day}")

@@ -47,17 +47,25 @@ def sitemap_index(sitemaps: list[tuple[str, datetime]]) -> str:
     """A sitemap index of (absolute URL, lastmod)."""
     items = "".join(
         f"  <sitemap>\n    <loc>{escape(url)}</loc>\n    <lastmod>{w3c(lastmod)}</lastmod>\n"
-        "  </sitemap>\n" for url, lastmod in sitemaps)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
-            f"{items}</sitemapindex>\n")
+        "  </sitemap>\n"
+        for url, lastmod in sitemaps
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+        f"{items}</sitemapindex>\n"
+    )
 
 
 def urlset(entries: list[FeedEntry]) -> str:
     """A plain sitemap with ``<lastmod>`` for every URL."""
     items = "".join(
         f"  <url>\n    <loc>{escape(e.url)}</loc>\n    <lastmod>{w3c(e.lastmod)}</lastmod>\n"
-        "  </url>\n" for e in entries)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{items}</urlset>\n'
+        "  </url>\n"
+        for e in entries
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{items}</urlset>\n'
+    )
 
 
 def news_sitemap(entries: list[FeedEntry], publication: str, language: str = "en") -> str:
@@ -69,33 +77,48 @@ def news_sitemap(entries: list[FeedEntry], publication: str, language: str = "en
             f"      <news:publication>\n        <news:name>{escape(publication)}</news:name>\n"
             f"        <news:language>{language}</news:language>\n      </news:publication>\n"
             f"      <news:publication_date>{w3c(e.published_at or e.lastmod)}</news:publication_date>\n"
-            f"      <news:title>{escape(e.title)}</news:title>\n    </news:news>\n  </url>\n")
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" '
-            f'xmlns:news="{NEWS_NS}">\n{"".join(items)}</urlset>\n')
+            f"      <news:title>{escape(e.title)}</news:title>\n    </news:news>\n  </url>\n"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" '
+        f'xmlns:news="{NEWS_NS}">\n{"".join(items)}</urlset>\n'
+    )
 
 
-def rss(entries: list[FeedEntry], *, title: str, link: str, description: str,
-        built: datetime) -> str:
+def rss(
+    entries: list[FeedEntry], *, title: str, link: str, description: str, built: datetime
+) -> str:
     """An RSS 2.0 feed, newest entries as given."""
     items = []
     for e in entries:
-        creator = (f"      <dc:creator>{escape(', '.join(e.authors))}</dc:creator>\n"
-                   if e.authors else "")
+        creator = (
+            f"      <dc:creator>{escape(', '.join(e.authors))}</dc:creator>\n" if e.authors else ""
+        )
         items.append(
             f"    <item>\n      <title>{escape(e.title)}</title>\n      <link>{escape(e.url)}</link>\n"
             f'      <guid isPermaLink="false">{escape(e.entry_id or e.url)}</guid>\n'
             f"      <pubDate>{format_datetime(e.published_at or e.lastmod, usegmt=True)}</pubDate>\n"
-            f"{creator}      <description>{escape(e.summary)}</description>\n    </item>\n")
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:dc="{DC_NS}" '
-            f'xmlns:atom="{ATOM_NS}">\n  <channel>\n    <title>{escape(title)}</title>\n'
-            f"    <link>{escape(link)}</link>\n    <description>{escape(description)}</description>\n"
-            f"    <language>en</language>\n"
-            f"    <lastBuildDate>{format_datetime(built, usegmt=True)}</lastBuildDate>\n"
-            f"{''.join(items)}  </channel>\n</rss>\n")
+            f"{creator}      <description>{escape(e.summary)}</description>\n    </item>\n"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:dc="{DC_NS}" '
+        f'xmlns:atom="{ATOM_NS}">\n  <channel>\n    <title>{escape(title)}</title>\n'
+        f"    <link>{escape(link)}</link>\n    <description>{escape(description)}</description>\n"
+        f"    <language>en</language>\n"
+        f"    <lastBuildDate>{format_datetime(built, usegmt=True)}</lastBuildDate>\n"
+        f"{''.join(items)}  </channel>\n</rss>\n"
+    )
 
 
-def atom(entries: list[FeedEntry], *, title: str, link: str, feed_url: str, feed_id: str,
-         updated: datetime) -> str:
+def atom(
+    entries: list[FeedEntry],
+    *,
+    title: str,
+    link: str,
+    feed_url: str,
+    feed_id: str,
+    updated: datetime,
+) -> str:
     """An Atom 1.0 feed with ``published`` and ``updated`` per entry."""
     items = []
     for e in entries:
@@ -106,10 +129,12 @@ def atom(entries: list[FeedEntry], *, title: str, link: str, feed_url: str, feed
             f'    <link rel="alternate" type="text/html" href="{escape(e.url)}"/>\n'
             f"    <published>{w3c(e.published_at or e.lastmod)}</published>\n"
             f"    <updated>{w3c(e.lastmod)}</updated>\n{authors}"
-            f"    <summary>{escape(e.summary)}</summary>\n  </entry>\n")
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM_NS}">\n'
-            f"  <title>{escape(title)}</title>\n  <id>{escape(feed_id)}</id>\n"
-            f'  <link rel="alternate" href="{escape(link)}"/>\n'
-            f'  <link rel="self" href="{escape(feed_url)}"/>\n  <updated>{w3c(updated)}</updated>\n'
-            f"{''.join(items)}</feed>\n")
-
+            f"    <summary>{escape(e.summary)}</summary>\n  </entry>\n"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM_NS}">\n'
+        f"  <title>{escape(title)}</title>\n  <id>{escape(feed_id)}</id>\n"
+        f'  <link rel="alternate" href="{escape(link)}"/>\n'
+        f'  <link rel="self" href="{escape(feed_url)}"/>\n  <updated>{w3c(updated)}</updated>\n'
+        f"{''.join(items)}</feed>\n"
+    )

@@ -13,13 +13,38 @@ from html import escape
 
 from devtools.sample_site import textgen
 
-_CSS_PROPS = ("margin", "padding", "color", "font-size", "line-height", "border-bottom",
-              "background", "display", "max-width", "letter-spacing")
+_CSS_PROPS = (
+    "margin",
+    "padding",
+    "color",
+    "font-size",
+    "line-height",
+    "border-bottom",
+    "background",
+    "display",
+    "max-width",
+    "letter-spacing",
+)
 STATIC_PAGES = ("about", "contact", "cookies", "subscribe", "newsletter", "login")
 """Small pages every publication serves under its prefix (``/planet/about/``, ...)."""
 SECTIONS = ("news", "business", "sport", "culture")
-_MENU = ("News", "Local", "Business", "Sport", "Culture", "Opinion", "Weather", "Travel",
-         "Food", "Property", "Motoring", "Puzzles", "Obituaries", "Jobs", "Events")
+_MENU = (
+    "News",
+    "Local",
+    "Business",
+    "Sport",
+    "Culture",
+    "Opinion",
+    "Weather",
+    "Travel",
+    "Food",
+    "Property",
+    "Motoring",
+    "Puzzles",
+    "Obituaries",
+    "Jobs",
+    "Events",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +65,9 @@ def _css(rng: random.Random, budget: int) -> str:
     rules: list[str] = []
     size = 0
     while size < budget:
-        selector = f".c-{rng.randrange(10_000):04d} .{rng.choice(_MENU).lower()}-{rng.randrange(99)}"
+        selector = (
+            f".c-{rng.randrange(10_000):04d} .{rng.choice(_MENU).lower()}-{rng.randrange(99)}"
+        )
         props = ";".join(f"{p}:{rng.randrange(40)}px" for p in rng.sample(_CSS_PROPS, 3))
         rule = f"{selector}{{{props}}}"
         rules.append(rule)
@@ -52,21 +79,30 @@ def _script(rng: random.Random, budget: int) -> str:
     config = {"site": "sample", "slots": [], "experiments": {}}
     size = 0
     while size < budget:
-        slot = {"id": f"slot-{rng.randrange(10**6)}", "sizes": [[300, 250], [728, 90]],
-                "targeting": {"section": rng.choice(_MENU).lower(), "pos": rng.randrange(9)}}
+        slot = {
+            "id": f"slot-{rng.randrange(10**6)}",
+            "sizes": [[300, 250], [728, 90]],
+            "targeting": {"section": rng.choice(_MENU).lower(), "pos": rng.randrange(9)},
+        }
         config["slots"].append(slot)
         size += 110
     data = json.dumps(config, separators=(",", ":"))
-    return ("<script>window.__SITE_CONFIG__=" + data +
-            ";(function(){var s=document.createElement('script');s.async=true;"
-            "s.src='/static/ads.js';document.head.appendChild(s);})();</script>\n")
+    return (
+        "<script>window.__SITE_CONFIG__="
+        + data
+        + ";(function(){var s=document.createElement('script');s.async=true;"
+        "s.src='/static/ads.js';document.head.appendChild(s);})();</script>\n"
+    )
 
 
 def live_paths(prefix: str) -> tuple[str, ...]:
     """Pages of a publication that exist: its home, section and static pages. Menus link
     only to these, as on a real site (a link-following crawler meets no dead links)."""
-    return (f"{prefix}/", *(f"{prefix}/section/{s}/" for s in SECTIONS),
-            *(f"{prefix}/{name}/" for name in STATIC_PAGES))
+    return (
+        f"{prefix}/",
+        *(f"{prefix}/section/{s}/" for s in SECTIONS),
+        *(f"{prefix}/{name}/" for name in STATIC_PAGES),
+    )
 
 
 def _menu(rng: random.Random, budget: int, prefix: str) -> str:
@@ -77,33 +113,44 @@ def _menu(rng: random.Random, budget: int, prefix: str) -> str:
         top = rng.choice(_MENU)
         subs = "".join(
             f'<li><a href="{rng.choice(links)}">'
-            f'{escape(rng.choice(textgen.PLACES))} {top.lower()}</a></li>'
-            for _ in range(6))
+            f"{escape(rng.choice(textgen.PLACES))} {top.lower()}</a></li>"
+            for _ in range(6)
+        )
         item = f'<li class="menu-item"><a href="{rng.choice(links)}">{top}</a><ul class="sub-menu">{subs}</ul></li>'
         items.append(item)
         size += len(item)
-    return '<nav class="mega-menu" aria-label="All sections"><ul>' + "".join(items) + "</ul></nav>\n"
+    return (
+        '<nav class="mega-menu" aria-label="All sections"><ul>' + "".join(items) + "</ul></nav>\n"
+    )
 
 
 def _comments(rng: random.Random, budget: int) -> str:
     topic = rng.choice(textgen.TOPICS)
-    ctx = {"place": rng.choice(textgen.PLACES), "thing": rng.choice(topic.things),
-           "year_prev": str(rng.randint(2015, 2024))}
+    ctx = {
+        "place": rng.choice(textgen.PLACES),
+        "thing": rng.choice(topic.things),
+        "year_prev": str(rng.randint(2015, 2024)),
+    }
     parts: list[str] = []
     size = 0
     used: set[str] = set()
     while size < budget:
         text = textgen.paragraph(rng, topic, ctx, used, 8, 30)
         name = textgen.person(rng).replace(" ", "")
-        part = (f'<div class="comment"><p class="comment-meta"><span class="comment-author">'
-                f'{escape(name)}{rng.randrange(100)}</span> <span class="comment-time">'
-                f'{rng.randrange(1, 23)} hours ago</span></p><div class="comment-text"><p>'
-                f'{escape(text)}</p></div><p class="comment-actions"><a href="#">Reply</a> '
-                f'<a href="#">Report</a></p></div>')
+        part = (
+            f'<div class="comment"><p class="comment-meta"><span class="comment-author">'
+            f'{escape(name)}{rng.randrange(100)}</span> <span class="comment-time">'
+            f'{rng.randrange(1, 23)} hours ago</span></p><div class="comment-text"><p>'
+            f'{escape(text)}</p></div><p class="comment-actions"><a href="#">Reply</a> '
+            f'<a href="#">Report</a></p></div>'
+        )
         parts.append(part)
         size += len(part)
-    return ('<section id="comments" class="comments"><h2>Comments</h2>'
-            + "".join(parts) + "</section>\n")
+    return (
+        '<section id="comments" class="comments"><h2>Comments</h2>'
+        + "".join(parts)
+        + "</section>\n"
+    )
 
 
 def _footer(rng: random.Random, budget: int, prefix: str) -> str:
@@ -112,9 +159,11 @@ def _footer(rng: random.Random, budget: int, prefix: str) -> str:
     paths = live_paths(prefix)
     while size < budget:
         title = rng.choice(_MENU)
-        links = "".join(f'<li><a href="{rng.choice(paths)}">'
-                        f'{escape(rng.choice(textgen.PLACES))} {title.lower()} guide</a></li>'
-                        for _ in range(8))
+        links = "".join(
+            f'<li><a href="{rng.choice(paths)}">'
+            f"{escape(rng.choice(textgen.PLACES))} {title.lower()} guide</a></li>"
+            for _ in range(8)
+        )
         col = f'<div class="footer-col"><h4>{title}</h4><ul>{links}</ul></div>'
         cols.append(col)
         size += len(col)

@@ -13,14 +13,20 @@ import random
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from devtools.sample_site import feeds, templates
 from devtools.sample_site.catalog import (
-    GAZETTE, HERALD, PLANET, PREFIXES, TITLES, ArticleKey, ArticleSpec,
+    GAZETTE,
+    HERALD,
+    PLANET,
+    PREFIXES,
+    TITLES,
+    ArticleKey,
+    ArticleSpec,
 )
 from devtools.sample_site.padding import SECTIONS, STATIC_PAGES
 from devtools.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
@@ -38,10 +44,12 @@ _STATIC = re.compile(r"^/(planet|herald|gazette)/([a-z]+)/$")
 _AUTHOR = re.compile(r"^/planet/authors/([a-z-]+)/$")
 _BY_PREFIX = {prefix.strip("/"): publication for publication, prefix in PREFIXES.items()}
 _DAY_SITEMAP = re.compile(r"^/planet/sitemaps/(\d{4}-\d{2}-\d{2})\.xml\.gz$")
-_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,7 @@ def _not_found() -> Response:
 
 
 def _http_date(value: datetime) -> str:
-    return format_datetime(value.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(value.astimezone(UTC), usegmt=True)
 
 
 def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
@@ -89,8 +97,15 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
     return False
 
 
-def _cached(request: Request, site: SampleSite, status: int, content_type: str, body: bytes,
-            last_modified: datetime | None, *extra: tuple[str, str]) -> Response:
+def _cached(
+    request: Request,
+    site: SampleSite,
+    status: int,
+    content_type: str,
+    body: bytes,
+    last_modified: datetime | None,
+    *extra: tuple[str, str],
+) -> Response:
     """A response with ETag (and Last-Modified), or 304 when the client has it."""
     digest = hashlib.sha1(body).hexdigest()[:20]
     etag = f'"{digest}"'
@@ -110,8 +125,11 @@ def respond(site: SampleSite, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
         return Response(405, (("Allow", "GET, HEAD"),))
     if path == "/robots.txt":
-        text = feeds.robots_txt(site.base_url, list(DISALLOWED_PATHS),
-                                ["/planet/sitemap-index.xml", "/gazette/sitemap.xml"])
+        text = feeds.robots_txt(
+            site.base_url,
+            list(DISALLOWED_PATHS),
+            ["/planet/sitemap-index.xml", "/gazette/sitemap.xml"],
+        )
         return Response(200, (("Content-Type", "text/plain; charset=utf-8"),), text.encode())
     if path in TRAP_PATHS or path == "/planet/traps/loop-b/":
         return _trap(site, request)
@@ -139,12 +157,16 @@ def respond(site: SampleSite, request: Request) -> Response:
 
 # --- articles ------------------------------------------------------------------------------
 
+
 def _related(site: SampleSite, key: ArticleKey) -> tuple[tuple[str, str], ...]:
     n = site.config.articles_per_day
     if key.index < 0:
         return ()
     neighbours = [(key.index + d) % n for d in (1, 2, 3, 4) if (key.index + d) % n != key.index]
-    specs = [site.catalog.spec(ArticleKey(key.publication, key.day, i)) for i in dict.fromkeys(neighbours)]
+    specs = [
+        site.catalog.spec(ArticleKey(key.publication, key.day, i))
+        for i in dict.fromkeys(neighbours)
+    ]
     return tuple((s.title, s.path) for s in specs)
 
 
@@ -169,16 +191,20 @@ def render_article(site: SampleSite, key: ArticleKey) -> bytes:
         charset="iso-8859-1" if latin1 else "utf-8",
     )
     rng = random.Random(f"{site.config.seed}:pad:{spec.path}")
-    text = templates.padded(templates.TEMPLATES[key.publication], page, site.config.page_kb,
-                            rng, PREFIXES[key.publication])
+    text = templates.padded(
+        templates.TEMPLATES[key.publication],
+        page,
+        site.config.page_kb,
+        rng,
+        PREFIXES[key.publication],
+    )
     return text.encode(page.charset)
 
 
 def _article(site: SampleSite, request: Request, key: ArticleKey) -> Response:
     body = render_article(site, key)
     latin1 = TRAP_PATHS.get(site.catalog.spec(key).path) == "latin1"
-    return _cached(request, site, 200, "text/html" if latin1 else HTML, body,
-                   site.modified_at(key))
+    return _cached(request, site, 200, "text/html" if latin1 else HTML, body, site.modified_at(key))
 
 
 def _private(site: SampleSite, path: str) -> Response:
@@ -187,22 +213,37 @@ def _private(site: SampleSite, path: str) -> Response:
     key = ArticleKey(PLANET, site.today, rng.randrange(site.config.articles_per_day))
     spec = site.catalog.spec(key)
     page = templates.ArticlePage(
-        spec=ArticleSpec(key=key, path=path, title="EMBARGOED: " + spec.title,
-                         authors=spec.authors, published_at=spec.published_at,
-                         section=spec.section, place=spec.place, kind="original"),
-        paragraphs=site.catalog.paragraphs(key), canonical_url=site.base_url + path,
-        modified_at=spec.published_at, private_path=path)
+        spec=ArticleSpec(
+            key=key,
+            path=path,
+            title="EMBARGOED: " + spec.title,
+            authors=spec.authors,
+            published_at=spec.published_at,
+            section=spec.section,
+            place=spec.place,
+            kind="original",
+        ),
+        paragraphs=site.catalog.paragraphs(key),
+        canonical_url=site.base_url + path,
+        modified_at=spec.published_at,
+        private_path=path,
+    )
     return _html(200, templates.planet_article(page, templates.Padding()))
 
 
 # --- traps ---------------------------------------------------------------------------------
 
+
 def _oversized(megabytes: int) -> Iterator[bytes]:
-    head = (b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Everything, ever"
-            b"</title></head><body>\n")
+    head = (
+        b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Everything, ever'
+        b"</title></head><body>\n"
+    )
     yield head
-    line = (b"<div class=\"row\"><p>This page never ends. It keeps going and going, much like "
-            b"the archive it pretends to be, row after row after row.</p></div>\n")
+    line = (
+        b'<div class="row"><p>This page never ends. It keeps going and going, much like '
+        b"the archive it pretends to be, row after row after row.</p></div>\n"
+    )
     chunk = line * (65_536 // len(line))
     for _ in range(megabytes * 1024 * 1024 // len(chunk) + 1):
         yield chunk
@@ -218,40 +259,51 @@ def _trap(site: SampleSite, request: Request) -> Response:
         return _not_found()
     if kind == "slow":
         return Response(
-            200, (("Content-Type", HTML),),
+            200,
+            (("Content-Type", HTML),),
             templates.small_page("Slow page", "This page took its time.").encode(),
-            delay_seconds=site.config.slow_seconds)
+            delay_seconds=site.config.slow_seconds,
+        )
     if kind == "oversized":
         return Response(200, (("Content-Type", HTML),), stream=_oversized(site.config.oversized_mb))
     if kind == "pdf":
         return Response(200, (("Content-Type", "application/pdf"),), _PDF)
     if kind == "redirect_loop":
         target = "/planet/traps/loop-b/" if path.endswith("loop-a/") else "/planet/traps/loop-a/"
-        return Response(302, (("Location", site.base_url + target),
-                              ("Content-Type", HTML)), b"")
+        return Response(302, (("Location", site.base_url + target), ("Content-Type", HTML)), b"")
     key = site.catalog.lookup(path)
     assert key is not None
     if kind == "429" and site.first_request_of(path):
-        return Response(429, (("Retry-After", "1"), ("Content-Type", HTML)),
-                        templates.small_page("Too many requests", "Slow down.").encode())
+        return Response(
+            429,
+            (("Retry-After", "1"), ("Content-Type", HTML)),
+            templates.small_page("Too many requests", "Slow down.").encode(),
+        )
     return _article(site, request, key)
 
 
 # --- discovery documents -------------------------------------------------------------------
 
+
 def _xml(request: Request, site: SampleSite, text: str, content_type: str = XML) -> Response:
     return _cached(request, site, 200, content_type, text.encode("utf-8"), None)
 
 
-def _entry(site: SampleSite, key: ArticleKey, query: str = "", *,
-           summary: bool = False) -> feeds.FeedEntry:
+def _entry(
+    site: SampleSite, key: ArticleKey, query: str = "", *, summary: bool = False
+) -> feeds.FeedEntry:
     """``key`` as discovery documents list it (feeds ask for a ``summary``)."""
     spec = site.catalog.spec(key)
     url = site.base_url + spec.path + (f"?{query}" if query else "")
-    return feeds.FeedEntry(url=url, lastmod=site.modified_at(key), published_at=spec.published_at,
-                           title=spec.title, authors=spec.authors,
-                           summary=site.catalog.summary(key) if summary else "",
-                           entry_id=f"{key.publication}-{key.day:%Y%m%d}-{key.index}")
+    return feeds.FeedEntry(
+        url=url,
+        lastmod=site.modified_at(key),
+        published_at=spec.published_at,
+        title=spec.title,
+        authors=spec.authors,
+        summary=site.catalog.summary(key) if summary else "",
+        entry_id=f"{key.publication}-{key.day:%Y%m%d}-{key.index}",
+    )
 
 
 def _newest_first(site: SampleSite, publication: str) -> Iterator[ArticleKey]:
@@ -263,8 +315,12 @@ def _newest_first(site: SampleSite, publication: str) -> Iterator[ArticleKey]:
 
 
 def _sitemap_index(site: SampleSite, request: Request) -> Response:
-    entries = [(site.base_url + "/planet/news-sitemap.xml",
-                max(site.modified_at(k) for k in islice(_newest_first(site, PLANET), 1)))]
+    entries = [
+        (
+            site.base_url + "/planet/news-sitemap.xml",
+            max(site.modified_at(k) for k in islice(_newest_first(site, PLANET), 1)),
+        )
+    ]
     for day in site.days():
         keys = site.catalog.keys(PLANET, day)
         lastmod = max([site.modified_at(k) for k in keys] + [_noon(day)])
@@ -281,7 +337,7 @@ def _news_sitemap(site: SampleSite, request: Request) -> Response:
 
 def _noon(day: date) -> datetime:
     """The lastmod of the traps and the disallowed URL a day's sitemap lists."""
-    return datetime.combine(day, datetime.min.time(), timezone.utc) + timedelta(hours=12)
+    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12)
 
 
 def _day_entries(site: SampleSite, day: date) -> list[feeds.FeedEntry]:
@@ -289,11 +345,15 @@ def _day_entries(site: SampleSite, day: date) -> list[feeds.FeedEntry]:
     entries = [_entry(site, k) for k in keys]
     stamp = _noon(day)
     if day == site.trap_day:
-        entries += [feeds.FeedEntry(site.base_url + p, stamp) for p in TRAP_PATHS
-                    if p not in ("/planet/traps/rate-limited/", "/planet/traps/latin1/")]
+        entries += [
+            feeds.FeedEntry(site.base_url + p, stamp)
+            for p in TRAP_PATHS
+            if p not in ("/planet/traps/rate-limited/", "/planet/traps/latin1/")
+        ]
         entries += [_entry(site, k) for k in site.catalog.trap_keys()]
-    entries.append(feeds.FeedEntry(
-        f"{site.base_url}/private/planet/{day:%Y/%m/%d}/embargoed-story-0/", stamp))
+    entries.append(
+        feeds.FeedEntry(f"{site.base_url}/private/planet/{day:%Y/%m/%d}/embargoed-story-0/", stamp)
+    )
     return entries
 
 
@@ -307,9 +367,12 @@ def _day_sitemap(site: SampleSite, request: Request, day_text: str) -> Response:
 
 def _gazette_sitemap(site: SampleSite, request: Request) -> Response:
     entries = [_entry(site, k) for k in _newest_first(site, GAZETTE)]
-    entries.append(feeds.FeedEntry(
-        f"{site.base_url}/private/gazette/{site.today:%Y/%m}/subscriber-special-0",
-        datetime.combine(site.today, datetime.min.time(), timezone.utc)))
+    entries.append(
+        feeds.FeedEntry(
+            f"{site.base_url}/private/gazette/{site.today:%Y/%m}/subscriber-special-0",
+            datetime.combine(site.today, datetime.min.time(), UTC),
+        )
+    )
     return _xml(request, site, feeds.urlset(entries))
 
 
@@ -318,24 +381,50 @@ FEED_TRACKING = "utm_source=rss&utm_medium=feed"
 
 def _rss(site: SampleSite, request: Request) -> Response:
     entries = [_entry(site, k, FEED_TRACKING, summary=True) for k in _newest_first(site, HERALD)]
-    draft_time = datetime.combine(site.today, datetime.min.time(), timezone.utc)
-    entries.insert(0, feeds.FeedEntry(
-        f"{site.base_url}/herald/admin/news/draft-preview-1.html?{FEED_TRACKING}", draft_time,
-        draft_time, "DRAFT - do not publish", summary="Internal preview."))
+    draft_time = datetime.combine(site.today, datetime.min.time(), UTC)
+    entries.insert(
+        0,
+        feeds.FeedEntry(
+            f"{site.base_url}/herald/admin/news/draft-preview-1.html?{FEED_TRACKING}",
+            draft_time,
+            draft_time,
+            "DRAFT - do not publish",
+            summary="Internal preview.",
+        ),
+    )
     built = max(e.lastmod for e in entries)
-    return _xml(request, site, feeds.rss(
-        entries, title=TITLES[HERALD], link=site.base_url + "/herald/",
-        description="The latest news from the Metro Herald", built=built),
-        "application/rss+xml; charset=utf-8")
+    return _xml(
+        request,
+        site,
+        feeds.rss(
+            entries,
+            title=TITLES[HERALD],
+            link=site.base_url + "/herald/",
+            description="The latest news from the Metro Herald",
+            built=built,
+        ),
+        "application/rss+xml; charset=utf-8",
+    )
 
 
 def _atom(site: SampleSite, request: Request) -> Response:
-    entries = [_entry(site, k, "utm_source=atom&utm_medium=feed", summary=True)
-               for k in _newest_first(site, HERALD)]
-    return _xml(request, site, feeds.atom(
-        entries, title=TITLES[HERALD], link=site.base_url + "/herald/",
-        feed_url=site.base_url + "/herald/atom.xml", feed_id="tag:metro-herald.example,2026:feed",
-        updated=max(e.lastmod for e in entries)), "application/atom+xml; charset=utf-8")
+    entries = [
+        _entry(site, k, "utm_source=atom&utm_medium=feed", summary=True)
+        for k in _newest_first(site, HERALD)
+    ]
+    return _xml(
+        request,
+        site,
+        feeds.atom(
+            entries,
+            title=TITLES[HERALD],
+            link=site.base_url + "/herald/",
+            feed_url=site.base_url + "/herald/atom.xml",
+            feed_id="tag:metro-herald.example,2026:feed",
+            updated=max(e.lastmod for e in entries),
+        ),
+        "application/atom+xml; charset=utf-8",
+    )
 
 
 _DOCUMENTS = {
@@ -349,6 +438,7 @@ _DOCUMENTS = {
 
 # --- listing pages -------------------------------------------------------------------------
 
+
 def _teaser(site: SampleSite, key: ArticleKey) -> tuple[str, str, str]:
     spec = site.catalog.spec(key)
     return spec.title, spec.path, site.catalog.summary(key)
@@ -358,8 +448,11 @@ def _section(site: SampleSite, publication: str, name: str, page: int) -> Respon
     """A paginated section page, newest first ("news" lists every article)."""
     if name not in SECTIONS or page < 1:
         return _not_found()
-    keys = (k for k in _newest_first(site, publication)
-            if name == "news" or site.catalog.spec(k).section == name)
+    keys = (
+        k
+        for k in _newest_first(site, publication)
+        if name == "news" or site.catalog.spec(k).section == name
+    )
     chunk = list(islice(keys, (page - 1) * SECTION_PAGE_SIZE, page * SECTION_PAGE_SIZE + 1))
     if not chunk and page > 1:
         return _not_found()
@@ -369,9 +462,10 @@ def _section(site: SampleSite, publication: str, name: str, page: int) -> Respon
     extra: list[tuple[str, str]] = []
     if publication == GAZETTE:
         extra = [(f"From our partners: {kind}", path) for path, kind in TRAP_PATHS.items()]
-        extra += [("Subscriber archive",
-                   f"/private/gazette/{site.today:%Y/%m}/subscriber-special-1"),
-                  ("Editor preview", "/herald/admin/news/draft-preview-2.html")]
+        extra += [
+            ("Subscriber archive", f"/private/gazette/{site.today:%Y/%m}/subscriber-special-1"),
+            ("Editor preview", "/herald/admin/news/draft-preview-2.html"),
+        ]
     text = templates.listing_page(
         f"{name.title()} - {TITLES[publication]}",
         [_teaser(site, k) for k in chunk[:SECTION_PAGE_SIZE]],
@@ -387,8 +481,12 @@ def _static(match: re.Match[str]) -> Response:
     """About, contact, cookies... and author pages: short pages that exist."""
     if match.re is _AUTHOR:
         name = match.group(1).replace("-", " ").title()
-        return _html(200, templates.small_page(f"{name} - {TITLES[PLANET]}",
-                                               f"{name} writes for {TITLES[PLANET]}."))
+        return _html(
+            200,
+            templates.small_page(
+                f"{name} - {TITLES[PLANET]}", f"{name} writes for {TITLES[PLANET]}."
+            ),
+        )
     publication = _BY_PREFIX[match.group(1)]
     title = f"{match.group(2).title()} - {TITLES[publication]}"
     return _html(200, templates.small_page(title, f"{TITLES[publication]}: {match.group(2)}."))
@@ -400,15 +498,23 @@ def _home(site: SampleSite, path: str) -> Response:
     for publication in publications:
         items += [_teaser(site, k) for k in islice(_newest_first(site, publication), 10)]
     nav = [(TITLES[p], PREFIXES[p] + "/") for p in (PLANET, HERALD, GAZETTE)]
-    return _html(200, templates.listing_page("Sample news site", items, nav=nav, extra_links=[],
-                                             next_path=None, prev_path=None))
+    return _html(
+        200,
+        templates.listing_page(
+            "Sample news site", items, nav=nav, extra_links=[], next_path=None, prev_path=None
+        ),
+    )
 
 
 # --- control -------------------------------------------------------------------------------
 
+
 def _json(data: object) -> Response:
-    return Response(200, (("Content-Type", "application/json"),),
-                    json.dumps(data, indent=1, default=str).encode())
+    return Response(
+        200,
+        (("Content-Type", "application/json"),),
+        json.dumps(data, indent=1, default=str).encode(),
+    )
 
 
 def _control(site: SampleSite, request: Request) -> Response:
@@ -423,4 +529,3 @@ def _control(site: SampleSite, request: Request) -> Response:
     if path == "/_control/traps" and request.method == "GET":
         return _json(site.trap_urls())
     return _not_found()
-

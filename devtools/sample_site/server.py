@@ -6,7 +6,7 @@ import logging
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -72,10 +72,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not request.path.startswith("/_control/"):
             # Recorded before the response is sent, so a client that has its answer
             # always finds the request in the log.
-            site.record(RequestRecord(
-                method=method, path=self.path, status=response.status,
-                headers={h: headers[h] for h in LOGGED_HEADERS if h in headers},
-                timestamp=datetime.now(timezone.utc)))
+            site.record(
+                RequestRecord(
+                    method=method,
+                    path=self.path,
+                    status=response.status,
+                    headers={h: headers[h] for h in LOGGED_HEADERS if h in headers},
+                    timestamp=datetime.now(UTC),
+                )
+            )
         try:
             self._send(method, response)
         except (BrokenPipeError, ConnectionResetError):
@@ -113,14 +118,21 @@ class Serving:
 
     def __enter__(self) -> SampleSite:
         self.site._attach(self.base_url)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1},
-                                        name="sample-site", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="sample-site",
+            daemon=True,
+        )
         self._thread.start()
         return self.site
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:

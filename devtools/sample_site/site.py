@@ -10,12 +10,17 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from devtools.sample_site.catalog import (
-    GAZETTE, HERALD, PLANET, PUBLICATIONS, ArticleKey, Catalog,
+    GAZETTE,
+    HERALD,
+    PLANET,
+    PUBLICATIONS,
+    ArticleKey,
+    Catalog,
 )
 
 if TYPE_CHECKING:
@@ -38,12 +43,11 @@ TRAP_PATHS = {
     "/planet/traps/latin1/": "latin1",
 }
 """The trap pages a crawler finds (the loop's second page, ``loop-b/``, it is sent to)."""
-LOGGED_HEADERS = ("user-agent", "if-none-match", "if-modified-since", "accept-encoding",
-                  "referer")
+LOGGED_HEADERS = ("user-agent", "if-none-match", "if-modified-since", "accept-encoding", "referer")
 
 
 def _utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +103,18 @@ class ExpectedArticle:
 
     def to_json(self) -> dict[str, Any]:
         """The article as JSON values (``published_at`` in ISO 8601)."""
-        return {"url": self.url, "source": self.source, "title": self.title, "body": self.body,
-                "authors": list(self.authors), "published_at": self.published_at.isoformat(),
-                "date_only_visible": self.date_only_visible, "kind": self.kind,
-                "original_url": self.original_url, "version": self.version}
+        return {
+            "url": self.url,
+            "source": self.source,
+            "title": self.title,
+            "body": self.body,
+            "authors": list(self.authors),
+            "published_at": self.published_at.isoformat(),
+            "date_only_visible": self.date_only_visible,
+            "kind": self.kind,
+            "original_url": self.original_url,
+            "version": self.version,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +132,13 @@ class RequestRecord:
     """When the response started (after the slow trap's wait), UTC."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "status": self.status,
-                "headers": self.headers, "timestamp": self.timestamp.isoformat()}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "headers": self.headers,
+            "timestamp": self.timestamp.isoformat(),
+        }
 
 
 class SampleSite:
@@ -131,8 +148,9 @@ class SampleSite:
         self.config = config or SiteConfig()
         self.first_day = self.config.today - timedelta(days=self.config.days - 1)
         self.trap_day = max(self.first_day, self.config.today - timedelta(days=1))
-        self.catalog = Catalog(self.config.seed, self.config.articles_per_day, self.first_day,
-                               self.trap_day)
+        self.catalog = Catalog(
+            self.config.seed, self.config.articles_per_day, self.first_day, self.trap_day
+        )
         self._lock = threading.RLock()
         self._today = self.config.today
         self._revisions: dict[ArticleKey, datetime] = {}
@@ -163,8 +181,9 @@ class SampleSite:
         return [today - timedelta(days=n) for n in range((today - self.first_day).days + 1)]
 
     def is_published(self, key: ArticleKey) -> bool:
-        return (key.index < 0 and key.day == self.trap_day) or \
-            (key.index >= 0 and self.first_day <= key.day <= self.today)
+        return (key.index < 0 and key.day == self.trap_day) or (
+            key.index >= 0 and self.first_day <= key.day <= self.today
+        )
 
     def revised_at(self, key: ArticleKey) -> datetime | None:
         with self._lock:
@@ -186,8 +205,9 @@ class SampleSite:
             self._today += timedelta(days=1)
             self._advances += 1
             target = self.catalog.revision_target(
-                self._advances, self._today, self.first_day, frozenset(self._revisions))
-            self._revisions[target] = datetime.combine(self._today, REVISION_TIME, timezone.utc)
+                self._advances, self._today, self.first_day, frozenset(self._revisions)
+            )
+            self._revisions[target] = datetime.combine(self._today, REVISION_TIME, UTC)
             return self._today
 
     def first_request_of(self, path: str) -> bool:
@@ -225,10 +245,15 @@ class SampleSite:
         paragraphs = self.catalog.paragraphs(key, revised.date() if revised else None)
         original = self.catalog.spec(spec.original).path if spec.original else None
         return ExpectedArticle(
-            url=base + spec.path, source=key.publication, title=spec.title,
-            body="\n\n".join(paragraphs), authors=spec.authors,
-            published_at=spec.published_at, date_only_visible=key.publication == GAZETTE,
-            kind=spec.kind, original_url=base + original if original else None,
+            url=base + spec.path,
+            source=key.publication,
+            title=spec.title,
+            body="\n\n".join(paragraphs),
+            authors=spec.authors,
+            published_at=spec.published_at,
+            date_only_visible=key.publication == GAZETTE,
+            kind=spec.kind,
+            original_url=base + original if original else None,
             version=2 if revised else 1,
         )
 
@@ -292,7 +317,7 @@ sources:
 
     # --- serving ---------------------------------------------------------------------
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> "Serving":
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Serving:
         """Bind ``host:port`` now (``OSError`` if taken) and serve in a background thread
         inside the ``with`` block; the block gets this site, with ``base_url`` set."""
         from devtools.sample_site.server import Serving
@@ -311,4 +336,3 @@ sources:
             if self._log_file is not None:
                 self._log_file.close()
                 self._log_file = None
-

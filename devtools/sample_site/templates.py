@@ -74,39 +74,55 @@ def padded(render, page: ArticlePage, page_kb: int, rng: random.Random, prefix: 
 
 # --- template A: the Daily Planet ----------------------------------------------------------
 
+
 def planet_article(page: ArticlePage, pad: Padding) -> str:
     spec = page.spec
-    authors_html = " and ".join(
-        f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>' for a in spec.authors
-    ) if len(spec.authors) <= 2 else (
-        ", ".join(f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>'
-                  for a in spec.authors[:-1])
-        + f' and <a rel="author" href="/planet/authors/{_slug(spec.authors[-1])}/">'
-          f'{escape(spec.authors[-1])}</a>')
-    ld = _jsonld({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": spec.title,
-        "datePublished": _iso(spec.published_at),
-        "dateModified": _iso(page.modified_at),
-        "author": [{"@type": "Person", "name": a} for a in spec.authors],
-        "publisher": {"@type": "NewsMediaOrganization", "name": TITLES[PLANET]},
-        "mainEntityOfPage": page.canonical_url,
-        "articleSection": spec.section.title(),
-        "inLanguage": "en",
-    })
+    authors_html = (
+        " and ".join(
+            f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>'
+            for a in spec.authors
+        )
+        if len(spec.authors) <= 2
+        else (
+            ", ".join(
+                f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>'
+                for a in spec.authors[:-1]
+            )
+            + f' and <a rel="author" href="/planet/authors/{_slug(spec.authors[-1])}/">'
+            f"{escape(spec.authors[-1])}</a>"
+        )
+    )
+    ld = _jsonld(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": spec.title,
+            "datePublished": _iso(spec.published_at),
+            "dateModified": _iso(page.modified_at),
+            "author": [{"@type": "Person", "name": a} for a in spec.authors],
+            "publisher": {"@type": "NewsMediaOrganization", "name": TITLES[PLANET]},
+            "mainEntityOfPage": page.canonical_url,
+            "articleSection": spec.section.title(),
+            "inLanguage": "en",
+        }
+    )
     body: list[str] = []
     for i, p in enumerate(page.paragraphs):
         body.append(f"<p>{escape(p, quote=False)}</p>")
         if i in (1, 5):
-            body.append('<div class="ad-slot ad-inline" aria-hidden="true"><span>Advertisement</span>'
-                        '<div id="div-gpt-ad-%d"></div></div>' % i)
-    related = "".join(f'<li><a href="{escape(path)}">{escape(title)}</a></li>'
-                      for title, path in page.related)
-    share = ('<div class="share-buttons"><span>Share</span> '
-             f'<a href="https://www.facebook.com/sharer.php?u={escape(page.canonical_url)}">Facebook</a> '
-             f'<a href="https://x.com/intent/post?url={escape(page.canonical_url)}">X</a> '
-             '<a href="mailto:?subject=From%20the%20Daily%20Planet">Email</a></div>')
+            body.append(
+                '<div class="ad-slot ad-inline" aria-hidden="true"><span>Advertisement</span>'
+                '<div id="div-gpt-ad-%d"></div></div>' % i
+            )
+    related = "".join(
+        f'<li><a href="{escape(path)}">{escape(title)}</a></li>' for title, path in page.related
+    )
+    share = (
+        '<div class="share-buttons"><span>Share</span> '
+        f'<a href="https://www.facebook.com/sharer.php?u={escape(page.canonical_url)}">Facebook</a> '
+        f'<a href="https://x.com/intent/post?url={escape(page.canonical_url)}">X</a> '
+        '<a href="mailto:?subject=From%20the%20Daily%20Planet">Email</a></div>'
+    )
     nav = "".join(f'<li><a href="/planet/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -152,18 +168,27 @@ the best experience on our website. By continuing to browse you accept our use o
 
 # --- template B: the Metro Herald ----------------------------------------------------------
 
+
 def herald_article(page: ArticlePage, pad: Padding) -> str:
     spec = page.spec
     paragraphs = [f"<p>{escape(p, quote=False)}</p>" for p in page.paragraphs]
     if page.related:
         title, path = page.related[0]
-        paragraphs.insert(min(2, len(paragraphs)), (
-            f'<p class="read-more"><strong>Read more</strong> <a href="{escape(path)}">'
-            f"{escape(title)}</a></p>"))
-    related = "".join(f'<li><a href="{escape(path)}">{escape(title)}</a></li>'
-                      for title, path in page.related[1:])
-    box = (f'<aside class="related-links"><h3>Related</h3><ul>{related}</ul></aside>'
-           if related else "")
+        paragraphs.insert(
+            min(2, len(paragraphs)),
+            (
+                f'<p class="read-more"><strong>Read more</strong> <a href="{escape(path)}">'
+                f"{escape(title)}</a></p>"
+            ),
+        )
+    related = "".join(
+        f'<li><a href="{escape(path)}">{escape(title)}</a></li>' for title, path in page.related[1:]
+    )
+    box = (
+        f'<aside class="related-links"><h3>Related</h3><ul>{related}</ul></aside>'
+        if related
+        else ""
+    )
     paragraphs.insert(min(4, len(paragraphs)), box)
     nav = "".join(f'<li><a href="/herald/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
     return f"""<!DOCTYPE html>
@@ -180,7 +205,7 @@ def herald_article(page: ArticlePage, pad: Padding) -> str:
 <meta property="article:published_time" content="{spec.published_at.isoformat()}">
 <meta property="article:modified_time" content="{page.modified_at.isoformat()}">
 <meta property="article:section" content="{spec.section.title()}">
-<meta name="author" content="{escape(', '.join(spec.authors))}">
+<meta name="author" content="{escape(", ".join(spec.authors))}">
 {pad.head}</head>
 <body>
 <div class="topbar"><a href="/herald/subscribe/">Subscribe</a> <a href="/herald/login/">Log in</a></div>
@@ -207,16 +232,20 @@ placeholder="Your email"><button type="submit">Subscribe</button></form></div>
 
 # --- template C: the Valley Gazette --------------------------------------------------------
 
+
 def gazette_article(page: ArticlePage, pad: Padding) -> str:
     spec = page.spec
     paragraphs = [f"<p>{escape(p, quote=False)}</p>" for p in page.paragraphs]
-    photo = (f'<p class="photo"><img src="/gazette/images/{spec.key.index}.jpg" alt=""></p>\n'
-             f'<p class="credit">Photo: {escape(spec.authors[0] if spec.authors else "Staff")}'
-             f"/{TITLES[GAZETTE]}</p>")
+    photo = (
+        f'<p class="photo"><img src="/gazette/images/{spec.key.index}.jpg" alt=""></p>\n'
+        f'<p class="credit">Photo: {escape(spec.authors[0] if spec.authors else "Staff")}'
+        f"/{TITLES[GAZETTE]}</p>"
+    )
     paragraphs.insert(min(2, len(paragraphs)), photo)
     nav = "".join(f'<li><a href="/gazette/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
-    related = "".join(f'<li><a href="{escape(path)}">{escape(title)}</a></li>'
-                      for title, path in page.related)
+    related = "".join(
+        f'<li><a href="{escape(path)}">{escape(title)}</a></li>' for title, path in page.related
+    )
     return f"""<!DOCTYPE html>
 <html>
 <head>
@@ -252,13 +281,22 @@ TEMPLATES = {PLANET: planet_article, HERALD: herald_article, GAZETTE: gazette_ar
 
 # --- listing and small pages ---------------------------------------------------------------
 
-def listing_page(title: str, items: list[tuple[str, str, str]], *, nav: list[tuple[str, str]],
-                 extra_links: list[tuple[str, str]], next_path: str | None,
-                 prev_path: str | None) -> str:
+
+def listing_page(
+    title: str,
+    items: list[tuple[str, str, str]],
+    *,
+    nav: list[tuple[str, str]],
+    extra_links: list[tuple[str, str]],
+    next_path: str | None,
+    prev_path: str | None,
+) -> str:
     """A section/home page: ``items`` are (title, path, teaser)."""
     entries = "\n".join(
         f'<li class="teaser"><h2><a href="{escape(path)}">{escape(t)}</a></h2>'
-        f"<p>{escape(teaser)}</p></li>" for t, path, teaser in items)
+        f"<p>{escape(teaser)}</p></li>"
+        for t, path, teaser in items
+    )
     nav_html = "".join(f'<li><a href="{escape(p)}">{escape(t)}</a></li>' for t, p in nav)
     extra = "".join(f'<li><a href="{escape(p)}">{escape(t)}</a></li>' for t, p in extra_links)
     pager = ""
@@ -266,7 +304,7 @@ def listing_page(title: str, items: list[tuple[str, str, str]], *, nav: list[tup
         pager += f'<a rel="prev" href="{escape(prev_path)}">Previous page</a> '
     if next_path:
         pager += f'<a rel="next" href="{escape(next_path)}">Next page</a>'
-    head_links = (f'<link rel="next" href="{escape(next_path)}">' if next_path else "")
+    head_links = f'<link rel="next" href="{escape(next_path)}">' if next_path else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{escape(title)}</title>{head_links}</head>
@@ -286,6 +324,8 @@ def listing_page(title: str, items: list[tuple[str, str, str]], *, nav: list[tup
 
 def small_page(title: str, text: str) -> str:
     """A short page that is not an article (errors, the slow trap)."""
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-            f"{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(text)}</p>"
-            "</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+        f"{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(text)}</p>"
+        "</body></html>\n"
+    )

@@ -16,15 +16,28 @@ from pipeline.cli.output import stdout_console
 from pipeline.db import connect
 from pipeline.window import Window
 
-COLUMNS = ("discovered", "skipped_unchanged", "skipped_by_date", "skipped_failed_recently",
-           "skipped_by_robots", "fetched", "not_modified", "failed", "discovery_failed",
-           "discovery_skipped_failed_recently")
+COLUMNS = (
+    "discovered",
+    "skipped_unchanged",
+    "skipped_by_date",
+    "skipped_failed_recently",
+    "skipped_by_robots",
+    "fetched",
+    "not_modified",
+    "failed",
+    "discovery_failed",
+    "discovery_skipped_failed_recently",
+)
 
 
 @click.command()
 @crawl_options
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object with the run id and each source's result on stdout.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object with the run id and each source's result on stdout.",
+)
 @pass_cli
 def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, as_json) -> None:
     """Crawl the chosen sources: discover, fetch politely, archive, remember.
@@ -45,8 +58,13 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     url = ctx.database()
     settings = ctx.settings
     with connect(url) as conn:
-        run_id = runs.create_run(conn, sources=[s.name for s in chosen], since=window.since,
-                                 until=window.until, trigger="cli")
+        run_id = runs.create_run(
+            conn,
+            sources=[s.name for s in chosen],
+            since=window.since,
+            until=window.until,
+            trigger="cli",
+        )
         for source in chosen:
             runs.start_source(conn, run_id, source.name)
     results = []
@@ -54,9 +72,15 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     try:
         for position, source in enumerate(chosen, start=1):
             with console.status(f"crawling {source.name}"):
-                (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=url,
-                                          window=window, max_pages=max_pages,
-                                          prepare_next=position < len(chosen))
+                (result,) = crawl_sources(
+                    settings,
+                    [source],
+                    run_id=run_id,
+                    database_url=url,
+                    window=window,
+                    max_pages=max_pages,
+                    prepare_next=position < len(chosen),
+                )
             results.append(result)
             with connect(url) as conn, conn.transaction():
                 runs.add_source_counts(conn, run_id, source.name, result.run_counts())
@@ -70,8 +94,11 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     with connect(url) as conn:
         status = runs.finish_run(conn, run_id)
     if as_json:
-        click.echo(json.dumps({"run_id": run_id, "status": status,
-                               "sources": [r.as_dict() for r in results]}))
+        click.echo(
+            json.dumps(
+                {"run_id": run_id, "status": status, "sources": [r.as_dict() for r in results]}
+            )
+        )
     else:
         _print_summary(run_id, status, results)
     if any(r.source_error() for r in results):
@@ -81,10 +108,13 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
 def _print_summary(run_id: int, status: str, results) -> None:
     console = stdout_console()
     console.print(f"crawl run {run_id}: [bold]{status}[/bold]")
-    table = Table("source", *(c.replace("_", " ") for c in COLUMNS), "failed by reason",
-                  "error")
+    table = Table("source", *(c.replace("_", " ") for c in COLUMNS), "failed by reason", "error")
     for result in results:
         reasons = ", ".join(f"{k} {v}" for k, v in result.failed_by_reason.items()) or "-"
-        table.add_row(result.source, *(str(getattr(result, c)) for c in COLUMNS), reasons,
-                      result.source_error() or "")
+        table.add_row(
+            result.source,
+            *(str(getattr(result, c)) for c in COLUMNS),
+            reasons,
+            result.source_error() or "",
+        )
     console.print(table)

@@ -79,11 +79,17 @@ def stop(ctx: CliContext) -> None:
 
 
 @db.command()
-@click.option("--out", type=OUTPUT_PATH, default=SCHEMA_DOC, metavar="FILE",
-              show_default="docs/schema.md of this checkout",
-              help="Markdown file to write (missing folders are created).")
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit with code 1 when the file is not up to date.")
+@click.option(
+    "--out",
+    type=OUTPUT_PATH,
+    default=SCHEMA_DOC,
+    metavar="FILE",
+    show_default="docs/schema.md of this checkout",
+    help="Markdown file to write (missing folders are created).",
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit with code 1 when the file is not up to date."
+)
 @pass_cli
 def docs(ctx: CliContext, out: Path, check: bool) -> None:
     """Write the schema documentation (tables, views, columns, types, comments, indexes)
@@ -96,7 +102,8 @@ def docs(ctx: CliContext, out: Path, check: bool) -> None:
     if check:
         if not is_up_to_date(out, markdown):
             raise SchemaDocsOutOfDateError(
-                f"{out} is out of date with the migrations; run 'newsflow db docs' and commit it")
+                f"{out} is out of date with the migrations; run 'newsflow db docs' and commit it"
+            )
         click.echo(f"{out} is up to date")
         return
     with writing_to(out):
@@ -106,10 +113,13 @@ def docs(ctx: CliContext, out: Path, check: bool) -> None:
 
 @db.command("grant-reader")
 @click.argument("name", default=DEFAULT_READER)
-@click.option("--login/--no-login", default=None,
-              help="Let the role log in (set its password with \\password NAME in psql), or "
-                   "make it a group role to GRANT to people. Default: NOLOGIN for a new role, "
-                   "unchanged for an existing one.")
+@click.option(
+    "--login/--no-login",
+    default=None,
+    help="Let the role log in (set its password with \\password NAME in psql), or "
+    "make it a group role to GRANT to people. Default: NOLOGIN for a new role, "
+    "unchanged for an existing one.",
+)
 @pass_cli
 def grant_reader_command(ctx: CliContext, name: str, login: bool | None) -> None:
     """Create or update the read-only role NAME (default newsflow_reader): it can read
@@ -121,7 +131,9 @@ def grant_reader_command(ctx: CliContext, name: str, login: bool | None) -> None
     with connect(ctx.database()) as conn:
         grant = grant_reader(conn, name, login)
     verb = "created" if grant.created else "updated"
-    click.echo(f"{verb} role {grant.role}: read-only access to schema analytics in database "
-               f"{grant.database} ({'LOGIN' if grant.can_login else 'NOLOGIN'})")
+    click.echo(
+        f"{verb} role {grant.role}: read-only access to schema analytics in database "
+        f"{grant.database} ({'LOGIN' if grant.can_login else 'NOLOGIN'})"
+    )
     if not grant.can_login:
         click.echo(f"give it to an analyst with: GRANT {grant.role} TO analyst_login;")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import click
 import psycopg
@@ -70,15 +71,23 @@ class ExportedArticle:
         published = self.article.published_at
         fields["published_at"] = published.isoformat() if published else None
         return {
-            "article_id": self.article_id, **fields, "text": self.text,
-            "version": self.version, "first_seen_at": self.first_seen_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(), "duplicates": self.duplicates,
+            "article_id": self.article_id,
+            **fields,
+            "text": self.text,
+            "version": self.version,
+            "first_seen_at": self.first_seen_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "duplicates": self.duplicates,
         }
 
 
-def iter_originals(conn: psycopg.Connection, *, sources: Sequence[str] = (),
-                   since: date | None = None, until: date | None = None
-                   ) -> Iterator[ExportedArticle]:
+def iter_originals(
+    conn: psycopg.Connection,
+    *,
+    sources: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> Iterator[ExportedArticle]:
     """Original (non-duplicate) articles, oldest publication first, streamed.
 
     ``since``/``until`` are inclusive UTC publication days; with either set, undated
@@ -86,8 +95,9 @@ def iter_originals(conn: psycopg.Connection, *, sources: Sequence[str] = (),
     """
     with conn.cursor(name="newsflow_export") as cursor:
         cursor.itersize = FETCH_ROWS
-        cursor.execute(_ORIGINALS, {"sources": list(sources) or None, "since": since,
-                                    "until": until})
+        cursor.execute(
+            _ORIGINALS, {"sources": list(sources) or None, "since": since, "until": until}
+        )
         for row in cursor:
             yield ExportedArticle.from_row(row)
 
@@ -118,14 +128,31 @@ def write_jsonl(articles: Iterator[ExportedArticle], path: Path) -> int:
 @since_option
 @until_option
 @source_option
-@click.option("--out", "out", required=True, type=OUTPUT_PATH, metavar="DIR",
-              help="Directory to write into (created with its parents if missing).")
-@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl"]), default="txt",
-              show_default=True,
-              help=f"txt: one sample-format file per article; jsonl: one {JSONL_NAME}.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=OUTPUT_PATH,
+    metavar="DIR",
+    help="Directory to write into (created with its parents if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "jsonl"]),
+    default="txt",
+    show_default=True,
+    help=f"txt: one sample-format file per article; jsonl: one {JSONL_NAME}.",
+)
 @pass_cli
-def export(ctx: CliContext, since: date | None, until: date | None,
-           source_names: tuple[str, ...], out: Path, fmt: str) -> None:
+def export(
+    ctx: CliContext,
+    since: date | None,
+    until: date | None,
+    source_names: tuple[str, ...],
+    out: Path,
+    fmt: str,
+) -> None:
     """Export the original articles (duplicates left out), oldest first.
 
     txt files are named NNN_<16 hex digits of the URL's SHA-256>.txt, numbered in

@@ -33,15 +33,18 @@ def _extract_file(job: tuple[str, str | None], min_chars: int) -> ExtractionResu
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return ExtractionResult("error", url=url, message=f"cannot read file: {exc.strerror or exc}",
-                                path=path)
+        return ExtractionResult(
+            "error", url=url, message=f"cannot read file: {exc.strerror or exc}", path=path
+        )
     try:
         return extract_html(data, url, min_chars=min_chars, path=path)
     except Exception as exc:  # one bad file must never abort the batch
         return ExtractionResult("error", url=url, message=f"{type(exc).__name__}: {exc}", path=path)
 
 
-def _extract_record(job: tuple[bytes, str | None, str | None, str], min_chars: int) -> ExtractionResult:
+def _extract_record(
+    job: tuple[bytes, str | None, str | None, str], min_chars: int
+) -> ExtractionResult:
     """Extract one WARC response body (worker function)."""
     body, url, charset, path = job
     try:
@@ -70,17 +73,21 @@ def iter_warc_responses(warc: Path) -> Iterator[tuple[bytes, str | None, str | N
             iterator = ArchiveIterator(fh)
             for record in iterator:
                 if record.format != "warc":  # warcio reads some garbage as (old) ARC
-                    raise ArchiveLoadFailed(f"record at offset {iterator.get_record_offset()} "
-                                            "is not a WARC record")
+                    raise ArchiveLoadFailed(
+                        f"record at offset {iterator.get_record_offset()} is not a WARC record"
+                    )
                 if record.rec_type != "response":
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
+                ctype = (
+                    record.http_headers.get_header("Content-Type") if record.http_headers else None
+                )
                 body = record.content_stream().read()
                 yield body, url, _charset(ctype), f"{warc}#{iterator.get_record_offset()}"
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
         raise InputFileError(
-            f"{warc} is not a readable WARC file ({exc}); pass a .warc or .warc.gz file") from exc
+            f"{warc} is not a readable WARC file ({exc}); pass a .warc or .warc.gz file"
+        ) from exc
 
 
 def result_json(result: ExtractionResult) -> dict[str, object]:
@@ -116,27 +123,59 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--url", help="URL of the page (its path can date the article); only with one FILE.")
-@click.option("--warc", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Extract every response record of this WARC file (.warc or .warc.gz).")
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
-              show_default=True,
-              help="text: each article in the sample format; jsonl: one JSON object per input "
-                   "(path, url, status, message, title, authors, published_at, language, body, "
-                   "text, ...).")
-@click.option("--out", "out_dir", type=OUTPUT_PATH, metavar="DIR",
-              help="With --format text: write each article to DIR/NNN_<16 hex of sha256(url or "
-                   "path)>.txt, exactly in the sample format, instead of printing it.")
-@click.option("--min-chars", type=click.IntRange(min=0), default=None,
-              help="Bodies shorter than this are reported as not_article. "
-                   f"Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else {DEFAULT_MIN_ARTICLE_CHARS}.")
-@click.option("--processes", type=click.IntRange(min=1), default=None,
-              help="Worker processes. Default: $NEWSFLOW_EXTRACT_PROCESSES, else all cores.")
-@click.option("--strict", is_flag=True,
-              help="Exit 1 if any input is not an article or cannot be read, not only when none is.")
+@click.option(
+    "--warc",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Extract every response record of this WARC file (.warc or .warc.gz).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: each article in the sample format; jsonl: one JSON object per input "
+    "(path, url, status, message, title, authors, published_at, language, body, "
+    "text, ...).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=OUTPUT_PATH,
+    metavar="DIR",
+    help="With --format text: write each article to DIR/NNN_<16 hex of sha256(url or "
+    "path)>.txt, exactly in the sample format, instead of printing it.",
+)
+@click.option(
+    "--min-chars",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Bodies shorter than this are reported as not_article. "
+    f"Default: $NEWSFLOW_MIN_ARTICLE_CHARS, else {DEFAULT_MIN_ARTICLE_CHARS}.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes. Default: $NEWSFLOW_EXTRACT_PROCESSES, else all cores.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 if any input is not an article or cannot be read, not only when none is.",
+)
 @pass_cli
-def extract(cli: CliContext, files: tuple[Path, ...], url: str | None, warc: Path | None, fmt: str,
-            out_dir: Path | None, min_chars: int | None, processes: int | None,
-            strict: bool) -> None:
+def extract(
+    cli: CliContext,
+    files: tuple[Path, ...],
+    url: str | None,
+    warc: Path | None,
+    fmt: str,
+    out_dir: Path | None,
+    min_chars: int | None,
+    processes: int | None,
+    strict: bool,
+) -> None:
     """Extract articles from local HTML FILES (gzip accepted) or from a WARC file.
 
     Every input gives one result: ok (an article), not_article (an index, error or
@@ -158,19 +197,26 @@ def extract(cli: CliContext, files: tuple[Path, ...], url: str | None, warc: Pat
     if url and len(files) != 1:
         raise click.UsageError("--url needs exactly one FILE")
     if out_dir is not None and fmt != "text":
-        raise click.UsageError("--out writes sample-format text files; it cannot be used with --format jsonl")
+        raise click.UsageError(
+            "--out writes sample-format text files; it cannot be used with --format jsonl"
+        )
     if out_dir is not None:
         output_dir(out_dir)
     min_chars = cli.settings.min_article_chars if min_chars is None else min_chars
     processes = processes or cli.settings.extract_processes
     if warc is not None:
-        results = ordered_map(_extract_record, iter_warc_responses(warc), min_chars,
-                              processes=processes)
+        results = ordered_map(
+            _extract_record, iter_warc_responses(warc), min_chars, processes=processes
+        )
         total = None
     else:
         jobs = [(str(f), url) for f in files]
-        results = ordered_map(_extract_file, jobs, min_chars,
-                              processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes)
+        results = ordered_map(
+            _extract_file,
+            jobs,
+            min_chars,
+            processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes,
+        )
         total = len(jobs)
     seen = ok = 0
     for seen, result in enumerate(results, 1):
@@ -178,15 +224,18 @@ def extract(cli: CliContext, files: tuple[Path, ...], url: str | None, warc: Pat
             ok += 1
         _emit(result, fmt, out_dir, first_article=ok == 1, index=ok - 1)
         if seen % PROGRESS_EVERY == 0:
-            click.echo(f"extract: {seen}{'/' + str(total) if total else ''} inputs done, "
-                       f"{ok} articles", err=True)
+            click.echo(
+                f"extract: {seen}{'/' + str(total) if total else ''} inputs done, {ok} articles",
+                err=True,
+            )
     if out_dir is not None:
         click.echo(f"extract: wrote {ok} article files to {out_dir}", err=True)
     sys.exit(exit_code(ok, seen, strict))
 
 
-def _emit(result: ExtractionResult, fmt: str, out_dir: Path | None, *, first_article: bool,
-          index: int) -> None:
+def _emit(
+    result: ExtractionResult, fmt: str, out_dir: Path | None, *, first_article: bool, index: int
+) -> None:
     """Print (or write) one result in the chosen format."""
     if fmt == "jsonl":
         click.echo(json.dumps(result_json(result), ensure_ascii=False))

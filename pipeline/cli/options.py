@@ -24,15 +24,23 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 sources_option = click.option(
-    "--sources", "sources_file", type=click.Path(dir_okay=False),
-    help="Sources file (YAML). Default: $NEWSFLOW_SOURCES, else ./sources.yaml.")
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    help="Sources file (YAML). Default: $NEWSFLOW_SOURCES, else ./sources.yaml.",
+)
 source_option = click.option(
-    "--source", "source_names", multiple=True, metavar="NAME",
-    help="Only this source (repeatable). Default: every source in the file.")
+    "--source",
+    "source_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this source (repeatable). Default: every source in the file.",
+)
 since_option = click.option("--since", type=DATE, help="First publication day to take (inclusive).")
 until_option = click.option("--until", type=DATE, help="Last publication day to take (inclusive).")
 max_pages_option = click.option(
-    "--max-pages", type=click.IntRange(min=1), help="At most this many pages per source.")
+    "--max-pages", type=click.IntRange(min=1), help="At most this many pages per source."
+)
 
 
 def crawl_options(command):

@@ -48,8 +48,7 @@ def output_dir(path: Path, option: str = "--out") -> Path:
 def output_file(path: Path, option: str = "--out") -> Path:
     """Create the missing parents of the file ``path`` and check it can be written;
     ``OutputPathError`` if not."""
-    problem = (f"{path} is a folder, not a file" if path.is_dir()
-               else _unwritable_dir(path.parent))
+    problem = f"{path} is a folder, not a file" if path.is_dir() else _unwritable_dir(path.parent)
     if problem:
         raise _error(path, option, problem)
     return path

@@ -16,15 +16,27 @@ from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
 from pipeline.window import Window
 
-JSON_FIELDS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged",
-               "duplicates", "not_article", "failed", "discovery_failed",
-               "discovery_recovered")
+JSON_FIELDS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "duplicates",
+    "not_article",
+    "failed",
+    "discovery_failed",
+    "discovery_recovered",
+)
 
 
 @click.command()
 @crawl_options
-@click.option("--json", "as_json", is_flag=True,
-              help="Print exactly one JSON object with the run's counts on stdout.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print exactly one JSON object with the run's counts on stdout.",
+)
 @pass_cli
 def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as_json) -> None:
     """Crawl, extract, deduplicate, load and check the chosen sources.
@@ -37,13 +49,24 @@ def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as
     ctx.database()
     with console.status("starting") as status:
         report = run_pipeline(
-            ctx.settings, sources_file=sources_file, source_names=source_names, window=window,
-            max_pages=max_pages, trigger="cli",
-            progress=lambda message: status.update(message))
+            ctx.settings,
+            sources_file=sources_file,
+            source_names=source_names,
+            window=window,
+            max_pages=max_pages,
+            trigger="cli",
+            progress=lambda message: status.update(message),
+        )
     if as_json:
-        click.echo(json.dumps({"run_id": report["run_id"],
-                               **{k: report["counts"][k] for k in JSON_FIELDS},
-                               "status": report["status"]}))
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": report["run_id"],
+                    **{k: report["counts"][k] for k in JSON_FIELDS},
+                    "status": report["status"],
+                }
+            )
+        )
     else:
         _print_report(report)
     if report["status"] != "success":
@@ -55,8 +78,9 @@ def _print_report(report: dict) -> None:
     console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
     table = Table("source", "status", *COUNTERS[1:], "error")
     for name, data in report["sources"].items():
-        table.add_row(name, data["status"], *(str(data[c]) for c in COUNTERS[1:]),
-                      data["error"] or "")
+        table.add_row(
+            name, data["status"], *(str(data[c]) for c in COUNTERS[1:]), data["error"] or ""
+        )
     console.print(table)
     for name, data in report["sources"].items():
         failed = (data.get("crawl") or {}).get("failed_documents") or []

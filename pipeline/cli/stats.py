@@ -91,12 +91,22 @@ def stats(ctx: CliContext, as_json: bool) -> None:
     if not lines:
         click.echo("no articles and no runs yet: run `newsflow run` first")
         return
-    table = Table("source", "articles", "duplicates", "last run", "last success",
-                  "with date", "with author")
+    table = Table(
+        "source", "articles", "duplicates", "last run", "last success", "with date", "with author"
+    )
     for line in lines:
-        last_run = (f"{_time(line.last_run_at)} (#{line.last_run_id}, {line.last_run_status})"
-                    if line.last_run_id else "never")
-        table.add_row(line.source, str(line.articles), str(line.duplicates), last_run,
-                      _time(line.last_success_at), _share(line.date_share),
-                      _share(line.author_share))
+        last_run = (
+            f"{_time(line.last_run_at)} (#{line.last_run_id}, {line.last_run_status})"
+            if line.last_run_id
+            else "never"
+        )
+        table.add_row(
+            line.source,
+            str(line.articles),
+            str(line.duplicates),
+            last_run,
+            _time(line.last_success_at),
+            _share(line.date_share),
+            _share(line.author_share),
+        )
     stdout_console().print(table)

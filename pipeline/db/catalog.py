@@ -119,31 +119,54 @@ class Schema:
     functions: tuple[Function, ...]
 
 
-def read_catalog(conn: psycopg.Connection,
-                 schemas: tuple[str, ...] = DOCUMENTED_SCHEMAS) -> list[Schema]:
+def read_catalog(
+    conn: psycopg.Connection, schemas: tuple[str, ...] = DOCUMENTED_SCHEMAS
+) -> list[Schema]:
     """The ``schemas`` that exist in the database, in the order given."""
     params = {"schemas": list(schemas)}
     schema_comments = dict(conn.execute(_SCHEMAS, params).fetchall())
     columns: dict[tuple[str, str], list[Column]] = {}
     for nsp, rel, *fields in conn.execute(_COLUMNS, params):
         name, type_, not_null, generated, identity, default, comment = fields
-        columns.setdefault((nsp, rel), []).append(Column(
-            name, type_, not_null, None if generated or identity else default,
-            generated, identity, comment))
+        columns.setdefault((nsp, rel), []).append(
+            Column(
+                name,
+                type_,
+                not_null,
+                None if generated or identity else default,
+                generated,
+                identity,
+                comment,
+            )
+        )
     indexes: dict[tuple[str, str], list[Index]] = {}
     for nsp, rel, *fields in conn.execute(_INDEXES, params):
         indexes.setdefault((nsp, rel), []).append(Index(*fields))
     relations: dict[str, list[Relation]] = {}
     for nsp, rel, kind, comment in conn.execute(_RELATIONS, params):
-        relations.setdefault(nsp, []).append(Relation(
-            nsp, rel, _KINDS[kind], comment, tuple(columns.get((nsp, rel), ())),
-            tuple(indexes.get((nsp, rel), ()))))
+        relations.setdefault(nsp, []).append(
+            Relation(
+                nsp,
+                rel,
+                _KINDS[kind],
+                comment,
+                tuple(columns.get((nsp, rel), ())),
+                tuple(indexes.get((nsp, rel), ())),
+            )
+        )
     functions: dict[str, list[Function]] = {}
     for nsp, *fields in conn.execute(_FUNCTIONS, params):
         functions.setdefault(nsp, []).append(Function(nsp, *fields))
-    return [Schema(name, schema_comments[name], tuple(relations.get(name, ())),
-                   tuple(functions.get(name, ())))
-            for name in schemas if name in schema_comments]
+    return [
+        Schema(
+            name,
+            schema_comments[name],
+            tuple(relations.get(name, ())),
+            tuple(functions.get(name, ())),
+        )
+        for name in schemas
+        if name in schema_comments
+    ]
 
 
 def undocumented(schemas: list[Schema]) -> list[str]:
@@ -155,8 +178,14 @@ def undocumented(schemas: list[Schema]) -> list[str]:
         for relation in schema.relations:
             if not relation.comment:
                 missing.append(f"{relation.kind} {relation.qualified_name}")
-            missing.extend(f"column {relation.qualified_name}.{column.name}"
-                           for column in relation.columns if not column.comment)
-        missing.extend(f"function {f.schema}.{f.name}({f.arguments})"
-                       for f in schema.functions if not f.comment)
+            missing.extend(
+                f"column {relation.qualified_name}.{column.name}"
+                for column in relation.columns
+                if not column.comment
+            )
+        missing.extend(
+            f"function {f.schema}.{f.name}({f.arguments})"
+            for f in schema.functions
+            if not f.comment
+        )
     return missing

@@ -24,8 +24,9 @@ def database_url(settings: Settings) -> str:
     return embedded_url(settings.embedded_dir)
 
 
-def connect(url: str, *, autocommit: bool = False, application_name: str = "newsflow"
-            ) -> psycopg.Connection:
+def connect(
+    url: str, *, autocommit: bool = False, application_name: str = "newsflow"
+) -> psycopg.Connection:
     """Open a connection, turning connection failures into ``DatabaseUnavailableError``
     (transient) and a malformed URL into ``ConfigError``."""
     try:

@@ -75,8 +75,9 @@ def discover_migrations(directory: Traversable = MIGRATIONS_DIR) -> list[Migrati
     return [found[v] for v in sorted(found)]
 
 
-def pending_migrations(conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR
-                       ) -> list[Migration]:
+def pending_migrations(
+    conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR
+) -> list[Migration]:
     """Migrations in ``directory`` not yet recorded as applied in the database."""
     with conn.transaction():
         lock_schema(conn)
@@ -85,8 +86,11 @@ def pending_migrations(conn: psycopg.Connection, directory: Traversable = MIGRAT
     return [m for m in discover_migrations(directory) if m.version not in applied]
 
 
-def apply_migrations(conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR,
-                     views_directory: Traversable = VIEWS_DIR) -> list[Migration]:
+def apply_migrations(
+    conn: psycopg.Connection,
+    directory: Traversable = MIGRATIONS_DIR,
+    views_directory: Traversable = VIEWS_DIR,
+) -> list[Migration]:
     """Apply every missing migration in order, then the analytics views of
     ``views_directory``; return the migrations applied by this call.
 

@@ -21,6 +21,7 @@ def prepare_database(settings: Settings) -> str:
     with connect(url) as conn:
         applied = apply_migrations(conn)
     if applied:
-        log.info("applied %d migration(s): %s", len(applied),
-                 ", ".join(m.path.name for m in applied))
+        log.info(
+            "applied %d migration(s): %s", len(applied), ", ".join(m.path.name for m in applied)
+        )
     return url

@@ -63,12 +63,16 @@ class ReaderGrant:
 
 def _format(statement: str, role: str, database: str, login: bool = False) -> sql.Composed:
     return sql.SQL(statement).format(
-        role=sql.Identifier(role), database=sql.Identifier(database),
-        schema=sql.Identifier(ANALYTICS), login=sql.SQL("LOGIN" if login else "NOLOGIN"))
+        role=sql.Identifier(role),
+        database=sql.Identifier(database),
+        schema=sql.Identifier(ANALYTICS),
+        login=sql.SQL("LOGIN" if login else "NOLOGIN"),
+    )
 
 
-def grant_reader(conn: psycopg.Connection, role: str = DEFAULT_READER,
-                 login: bool | None = None) -> ReaderGrant:
+def grant_reader(
+    conn: psycopg.Connection, role: str = DEFAULT_READER, login: bool | None = None
+) -> ReaderGrant:
     """Create ``role`` if missing and give it read-only access to ``analytics``.
 
     ``login``: True lets the role log in (set its password yourself, e.g. ``\\password``
@@ -83,7 +87,8 @@ def grant_reader(conn: psycopg.Connection, role: str = DEFAULT_READER,
             if row is not None and (row[1] or row[2]):
                 raise PermanentError(
                     f"role {role!r} is a superuser or the role newsflow connects as and can "
-                    "never be read-only; choose another name for the reader role")
+                    "never be read-only; choose another name for the reader role"
+                )
             if row is None:
                 can_login = bool(login)
                 conn.execute(_format(_CREATE, role, database, can_login))
@@ -116,6 +121,5 @@ def drop_reader(conn: psycopg.Connection, role: str) -> None:
             for statement in _REVOKES:
                 conn.execute(_format(statement, role, database))
             conn.execute(_format(_DROP, role, database))
-    except (psycopg.errors.DependentObjectsStillExist,
-            psycopg.errors.InsufficientPrivilege) as exc:
+    except (psycopg.errors.DependentObjectsStillExist, psycopg.errors.InsufficientPrivilege) as exc:
         raise DatabasePermissionError(f"cannot drop role {role!r}: {str(exc).strip()}") from None

@@ -56,8 +56,10 @@ def _relation_markdown(relation: Relation) -> list[str]:
     if is_table:
         lines += ["| column | type | constraints | description |", "|---|---|---|---|"]
         for column, notes in zip(relation.columns, _column_notes(relation)):
-            lines.append(f"| `{column.name}` | {_cell(column.type)} | {_cell(notes)} "
-                         f"| {_cell(column.comment)} |")
+            lines.append(
+                f"| `{column.name}` | {_cell(column.type)} | {_cell(notes)} "
+                f"| {_cell(column.comment)} |"
+            )
     else:
         lines += ["| column | type | description |", "|---|---|---|"]
         for column in relation.columns:
@@ -82,8 +84,10 @@ def _schema_markdown(schema: Schema) -> list[str]:
     if schema.functions:
         lines += [f"### Functions in `{schema.name}`", ""]
         for function in schema.functions:
-            lines.append(f"- `{function.schema}.{function.name}({function.arguments})` "
-                         f"→ `{function.result}`: {_cell(function.comment)}")
+            lines.append(
+                f"- `{function.schema}.{function.name}({function.arguments})` "
+                f"→ `{function.result}`: {_cell(function.comment)}"
+            )
         lines.append("")
     return lines
 
@@ -91,8 +95,9 @@ def _schema_markdown(schema: Schema) -> list[str]:
 def render_schema_docs(schemas: list[Schema]) -> str:
     """The markdown document describing ``schemas`` (pure)."""
     lines = [_INTRO]
-    lines.append("Contents: " + ", ".join(
-        f"[`{schema.name}`](#schema-{schema.name})" for schema in schemas))
+    lines.append(
+        "Contents: " + ", ".join(f"[`{schema.name}`](#schema-{schema.name})" for schema in schemas)
+    )
     lines.append("")
     for schema in schemas:
         lines += _schema_markdown(schema)

@@ -19,5 +19,7 @@ VIEWS_DIR: Traversable = SQL_ROOT / "views"
 
 def sql_files(directory: Traversable) -> list[Traversable]:
     """The ``*.sql`` files in ``directory``, sorted by name."""
-    return sorted((f for f in directory.iterdir() if f.name.endswith(".sql") and f.is_file()),
-                  key=lambda f: f.name)
+    return sorted(
+        (f for f in directory.iterdir() if f.name.endswith(".sql") and f.is_file()),
+        key=lambda f: f.name,
+    )

@@ -33,7 +33,9 @@ _FILE_PATTERN = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
 
 _RECORDED = "SELECT name, checksum, live_hash FROM warehouse.schema_views"
 _FORGET = "DELETE FROM warehouse.schema_views"
-_RECORD = "INSERT INTO warehouse.schema_views (name, file, checksum, live_hash) VALUES (%s, %s, %s, %s)"
+_RECORD = (
+    "INSERT INTO warehouse.schema_views (name, file, checksum, live_hash) VALUES (%s, %s, %s, %s)"
+)
 # What an upgrade restores and so watches: definition, comments and column names.
 _LIVE = """
 SELECT c.relname,
@@ -79,8 +81,7 @@ def discover_views(directory: Traversable = VIEWS_DIR) -> list[ViewFile]:
     for path in sql_files(directory):
         match = _FILE_PATTERN.match(path.name)
         if not match:
-            raise MigrationError(
-                f"view file {path.name} is not named NN_view_name.sql; rename it")
+            raise MigrationError(f"view file {path.name} is not named NN_view_name.sql; rename it")
         found.append(ViewFile(int(match.group(1)), match.group(2), path))
     names = [view.name for view in found]
     for name in names:
@@ -100,7 +101,8 @@ def apply_views(conn: psycopg.Connection, directory: Traversable = VIEWS_DIR) ->
         except psycopg.errors.UndefinedTable:
             raise MigrationError(
                 "table warehouse.schema_views is missing: the views in sql/views need the "
-                "migrations of the same newsflow version; run newsflow db upgrade") from None
+                "migrations of the same newsflow version; run newsflow db upgrade"
+            ) from None
         live = _live_hashes(conn)
         if _up_to_date(views, recorded, live):
             return []
@@ -118,8 +120,9 @@ def apply_views(conn: psycopg.Connection, directory: Traversable = VIEWS_DIR) ->
     return views
 
 
-def _up_to_date(views: list[ViewFile], recorded: dict[str, tuple[str, str]],
-                live: dict[str, str]) -> bool:
+def _up_to_date(
+    views: list[ViewFile], recorded: dict[str, tuple[str, str]], live: dict[str, str]
+) -> bool:
     if set(recorded) != {view.name for view in views}:
         return False
     return all(recorded[view.name] == (view.checksum, live.get(view.name)) for view in views)
@@ -151,11 +154,13 @@ def _drop(conn: psycopg.Connection, names: list[str]) -> None:
         raise MigrationError(
             f"cannot re-create the analytics views: objects outside newsflow depend on them "
             f"({' '.join(detail.split())}); drop those objects, run newsflow db upgrade, "
-            "then create them again") from None
+            "then create them again"
+        ) from None
     except psycopg.errors.InsufficientPrivilege as exc:
         raise MigrationError(
             f"cannot re-create the analytics views: {exc.diag.message_primary or exc}; run "
-            "newsflow as the role that owns them (the one that ran the migrations)") from None
+            "newsflow as the role that owns them (the one that ran the migrations)"
+        ) from None
 
 
 def _create(conn: psycopg.Connection, view: ViewFile) -> None:
@@ -164,16 +169,19 @@ def _create(conn: psycopg.Connection, view: ViewFile) -> None:
     except psycopg.Error as exc:
         raise MigrationError(
             f"view file {view.path.name} failed: {exc.diag.message_primary or exc} (a view that reads another "
-            "view needs a higher number than that view's file)") from exc
+            "view needs a higher number than that view's file)"
+        ) from exc
     found = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{view.name}",)).fetchone()
     if found is None or found[0] is None:
         raise MigrationError(
             f"view file {view.path.name} did not create view {SCHEMA}.{view.name}; a file "
-            "NN_name.sql must create the view of that name")
+            "NN_name.sql must create the view of that name"
+        )
 
 
-def _restore_grants(conn: psycopg.Connection, grants: dict[str, list[Grant]],
-                    existed: set[str]) -> None:
+def _restore_grants(
+    conn: psycopg.Connection, grants: dict[str, list[Grant]], existed: set[str]
+) -> None:
     """Give every view that ``existed`` before the drop exactly the privileges it had,
     whatever default privileges granted when it was created again. New views keep
     the default privileges (those of ``grant_reader`` make them readable)."""
@@ -185,9 +193,14 @@ def _restore_grants(conn: psycopg.Connection, grants: dict[str, list[Grant]],
         for grantee in {g for g, _, _ in now.get(name, [])}:
             conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(target, _role(grantee)))
         for grantee, privilege, grantable in grants.get(name, []):
-            conn.execute(sql.SQL("GRANT {} ON {} TO {}{}").format(
-                sql.SQL(privilege), target, _role(grantee),
-                sql.SQL(" WITH GRANT OPTION" if grantable else "")))
+            conn.execute(
+                sql.SQL("GRANT {} ON {} TO {}{}").format(
+                    sql.SQL(privilege),
+                    target,
+                    _role(grantee),
+                    sql.SQL(" WITH GRANT OPTION" if grantable else ""),
+                )
+            )
 
 
 def _role(grantee: str | None) -> sql.Composable:

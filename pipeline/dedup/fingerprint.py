@@ -10,8 +10,8 @@ stored (``pipeline.text.clean_text``), so the two always agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from pipeline.dedup.minhash import NUM_PERM, signature_bytes, signatures
 from pipeline.dedup.normalize import content_hash, normalize_body
@@ -20,16 +20,23 @@ from pipeline.records import ExtractionResult, Fingerprint
 from pipeline.text import clean_text
 
 
-def fingerprints(bodies: Sequence[str], *, num_perm: int = NUM_PERM,
-                 shingle_words: int = SHINGLE_WORDS) -> list[Fingerprint]:
+def fingerprints(
+    bodies: Sequence[str], *, num_perm: int = NUM_PERM, shingle_words: int = SHINGLE_WORDS
+) -> list[Fingerprint]:
     """The fingerprints of ``bodies``, which must already be cleaned (``clean_text``)."""
     forms = [normalize_body(body) for body in bodies]
     shingle_sets = [shingle_hashes(form, shingle_words, normalized=True) for form in forms]
     sigs = signatures(shingle_sets, num_perm)
-    return [Fingerprint(content_hash=content_hash(form, normalized=True),
-                        minhash=signature_bytes(sig), num_perm=num_perm,
-                        shingle_words=shingle_words, has_words=bool(shingles.size))
-            for form, shingles, sig in zip(forms, shingle_sets, sigs)]
+    return [
+        Fingerprint(
+            content_hash=content_hash(form, normalized=True),
+            minhash=signature_bytes(sig),
+            num_perm=num_perm,
+            shingle_words=shingle_words,
+            has_words=bool(shingles.size),
+        )
+        for form, shingles, sig in zip(forms, shingle_sets, sigs)
+    ]
 
 
 def with_fingerprint(result: ExtractionResult) -> ExtractionResult:
@@ -41,6 +48,9 @@ def with_fingerprint(result: ExtractionResult) -> ExtractionResult:
 
 def usable(fingerprint: Fingerprint | None, *, num_perm: int, shingle_words: int) -> bool:
     """Whether ``fingerprint`` was made with the parameters in use."""
-    return (fingerprint is not None and fingerprint.num_perm == num_perm
-            and fingerprint.shingle_words == shingle_words
-            and len(fingerprint.minhash) == 4 * num_perm)
+    return (
+        fingerprint is not None
+        and fingerprint.num_perm == num_perm
+        and fingerprint.shingle_words == shingle_words
+        and len(fingerprint.minhash) == 4 * num_perm
+    )

@@ -16,9 +16,10 @@ before it is linked. ``band_keys`` turns each band, with its number, into a sign
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -91,8 +92,10 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int = NUM_PERM) -> 
         # Take documents until the chunk's shingles x permutations would exceed the
         # bound (always at least one document, however long).
         stop, total = start + 1, shingle_sets[start].size
-        while (stop < len(shingle_sets)
-               and (total + shingle_sets[stop].size) * num_perm <= _CHUNK_ELEMENTS):
+        while (
+            stop < len(shingle_sets)
+            and (total + shingle_sets[stop].size) * num_perm <= _CHUNK_ELEMENTS
+        ):
             total += shingle_sets[stop].size
             stop += 1
         chunk = shingle_sets[start:stop]
@@ -108,7 +111,7 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int = NUM_PERM) -> 
 
 
 def _candidate_probability(similarity: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    return 1.0 - (1.0 - similarity ** rows) ** bands
+    return 1.0 - (1.0 - similarity**rows) ** bands
 
 
 @lru_cache(maxsize=32)
@@ -136,11 +139,10 @@ def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> LshParams:
 def band_keys(signature_matrix: np.ndarray, params: LshParams) -> np.ndarray:
     """An ``n x bands`` int64 matrix: the bucket of each band of each signature. The band
     number is hashed in, so equal values in two different bands make different buckets."""
-    keys = np.tile(np.arange(1, params.bands + 1, dtype=np.uint64),
-                   (signature_matrix.shape[0], 1))
+    keys = np.tile(np.arange(1, params.bands + 1, dtype=np.uint64), (signature_matrix.shape[0], 1))
     wide = signature_matrix.astype(np.uint64)
     for row in range(params.rows):
-        columns = wide[:, row: params.bands * params.rows: params.rows]
+        columns = wide[:, row : params.bands * params.rows : params.rows]
         keys = keys * np.uint64(0x9E3779B97F4A7C15) + columns + np.uint64(1)
     keys = keys ^ (keys >> np.uint64(31))
     keys = keys * np.uint64(0xBF58476D1CE4E5B9)

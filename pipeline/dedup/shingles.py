@@ -41,8 +41,7 @@ def _mix64(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def shingle_hashes(text: str, size: int = SHINGLE_WORDS, *, normalized: bool = False
-                   ) -> np.ndarray:
+def shingle_hashes(text: str, size: int = SHINGLE_WORDS, *, normalized: bool = False) -> np.ndarray:
     """Sorted unique 64-bit hashes of the ``size``-word shingles of ``text``.
 
     A text shorter than ``size`` words has one shingle (all its words); an empty text
@@ -51,13 +50,14 @@ def shingle_hashes(text: str, size: int = SHINGLE_WORDS, *, normalized: bool = F
     tokens = words(text, normalized=normalized)
     if not tokens:
         return _EMPTY
-    ids = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64,
-                      count=len(tokens))
+    ids = np.fromiter(
+        (zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens)
+    )
     count = max(1, len(tokens) - size + 1)
     width = min(size, len(tokens))
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(width):
-        combined = combined * _MULTIPLIER + ids[offset:offset + count] + np.uint64(1)
+        combined = combined * _MULTIPLIER + ids[offset : offset + count] + np.uint64(1)
     return np.unique(_mix64(combined))
 
 

@@ -13,8 +13,10 @@ _PREFIX = re.compile(
 )
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\boch\b|\bi\b|\bsowie\b)\s*",
-                    re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\boch\b|\bi\b|\bsowie\b)\s*",
+    re.IGNORECASE,
+)
 _ROLE = re.compile(
     r"\b(?:staff|senior|chief|political|foreign|deputy|associate|contributing|special)?\s*"
     r"(?:writer|reporter|editor|correspondent|columnist|journalist|contributor|redakteur(?:in)?|"

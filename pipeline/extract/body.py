@@ -77,11 +77,16 @@ def _same(a: str, b: str | None) -> bool:
 
 def _without_bylines(paragraphs: list[str], authors: tuple[str, ...]) -> list[str]:
     n = len(paragraphs)
-    return [p for i, p in enumerate(paragraphs)
-            if not ((i < BYLINE_HEAD or i >= n - BYLINE_TAIL) and is_byline(p, authors))]
+    return [
+        p
+        for i, p in enumerate(paragraphs)
+        if not ((i < BYLINE_HEAD or i >= n - BYLINE_TAIL) and is_byline(p, authors))
+    ]
 
 
-def clean_paragraphs(paragraphs: list[str], title: str | None, authors: tuple[str, ...]) -> list[str]:
+def clean_paragraphs(
+    paragraphs: list[str], title: str | None, authors: tuple[str, ...]
+) -> list[str]:
     """Body paragraphs without furniture, a leading copy of the title or other header
     lines, byline lines near either end, end matter, or exact repeats of an earlier
     paragraph (longer than 30 characters)."""

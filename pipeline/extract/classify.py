@@ -35,7 +35,11 @@ def link_share(tree: HtmlElement) -> float:
 
 
 def not_article_reason(
-    body: str, title: str | None, tree: HtmlElement, *, min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
+    body: str,
+    title: str | None,
+    tree: HtmlElement,
+    *,
+    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     is_article_declared: bool = False,
 ) -> str | None:
     """Why the page is not an article, or None if it is one.

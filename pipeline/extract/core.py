@@ -87,12 +87,15 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
     return clean_authors((extract_author(tree) or "").split(";"))
 
 
-def _maybe_declared_body(paragraphs: list[str], meta: PageMetadata, title: str,
-                         authors: tuple[str, ...]) -> list[str]:
+def _maybe_declared_body(
+    paragraphs: list[str], meta: PageMetadata, title: str, authors: tuple[str, ...]
+) -> list[str]:
     """The JSON-LD ``articleBody`` paragraphs instead of ``paragraphs`` when trafilatura
     missed part of the article (see :mod:`pipeline.extract.fallback`)."""
-    declared = next((v for v in jsonld_values(meta.jsonld, "articleBody")
-                     if isinstance(v, str) and v.strip()), None)
+    declared = next(
+        (v for v in jsonld_values(meta.jsonld, "articleBody") if isinstance(v, str) and v.strip()),
+        None,
+    )
     if not declared or not paragraphs:
         return paragraphs
     candidate = clean_paragraphs(declared_paragraphs(declared), title, authors)
@@ -131,23 +134,29 @@ def extract_html(
     paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
     paragraphs = _maybe_declared_body(paragraphs, meta, title, authors)
     body = "\n\n".join(paragraphs)
-    reason = not_article_reason(body, title, tree, min_chars=min_chars,
-                                is_article_declared=meta.declares_article)
+    reason = not_article_reason(
+        body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
+    )
     if reason:
         return ExtractionResult("not_article", url=url, message=reason, path=path)
-    candidates = date_candidates(jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree,
-                                 url, None, discovered_at)
+    candidates = date_candidates(
+        jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree, url, None, discovered_at
+    )
     if not any(c.source in STRUCTURED_SOURCES for c in candidates):
         # htmldate's heuristics are slow; ask them only when the page declares no date.
         candidates += date_candidates([], {}, tree, None, htmldate_guess(tree, url), None)
     published = vote(candidates, now=now)
     language = choose_language(
-        [_first_str(jsonld_values(meta.jsonld, "inLanguage")), meta.html_lang,
-         meta.first_meta("content-language", "og:locale", "language", "dc.language")],
+        [
+            _first_str(jsonld_values(meta.jsonld, "inLanguage")),
+            meta.html_lang,
+            meta.first_meta("content-language", "og:locale", "language", "dc.language"),
+        ],
         body,
     )
-    description = (_first_str(jsonld_values(meta.jsonld, "description"))
-                   or meta.first_meta("og:description", "description"))
+    description = _first_str(jsonld_values(meta.jsonld, "description")) or meta.first_meta(
+        "og:description", "description"
+    )
     article = Article(
         url=url or meta.canonical or "",
         title=title,
@@ -164,10 +173,16 @@ def extract_html(
     return ExtractionResult("ok", url=article.url or None, article=article, path=path)
 
 
-def extract_page(page: FetchedPage, *,
-                 min_chars: int = DEFAULT_MIN_ARTICLE_CHARS) -> ExtractionResult:
+def extract_page(
+    page: FetchedPage, *, min_chars: int = DEFAULT_MIN_ARTICLE_CHARS
+) -> ExtractionResult:
     """Extract one archived page (see :func:`extract_html`)."""
     return extract_html(
-        page.body, page.url, http_charset=page.http_charset, discovered_at=page.discovered_at,
-        min_chars=min_chars, source=page.source, fetched_url=page.fetched_url,
+        page.body,
+        page.url,
+        http_charset=page.http_charset,
+        discovered_at=page.discovered_at,
+        min_chars=min_chars,
+        source=page.source,
+        fetched_url=page.fetched_url,
     )

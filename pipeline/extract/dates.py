@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from lxml.html import HtmlElement
 
 from pipeline.utc import as_utc, parse_utc
 
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 
 # Weights: structured sources first. A calendar date wins by its summed weight.
@@ -28,11 +28,26 @@ WEIGHTS = {
 STRUCTURED_SOURCES = frozenset({"jsonld", "meta-published", "meta-other"})
 
 PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datepublished", "published_time",
-    "article.published", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
-    "publish-date", "date.published", "dc.date.issued", "dcterms.issued", "dc.date",
-    "dcterms.created", "date", "cxenseparse:recs:publishtime", "article_date_original",
-    "originalpublicationdate", "og:article:published_time",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "cxenseparse:recs:publishtime",
+    "article_date_original",
+    "originalpublicationdate",
+    "og:article:published_time",
 )
 
 _URL_DATE = re.compile(
@@ -82,7 +97,7 @@ def url_date(url: str | None) -> DateCandidate | None:
         day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
-    return DateCandidate(datetime.combine(day, time(), timezone.utc), True, "url")
+    return DateCandidate(datetime.combine(day, time(), UTC), True, "url")
 
 
 def time_element_dates(tree: HtmlElement) -> list[DateCandidate]:
@@ -93,8 +108,11 @@ def time_element_dates(tree: HtmlElement) -> list[DateCandidate]:
         if cand is None:
             continue
         attrs = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate"))))
-        (marked if re.search(r"publish|pubdate|created", attrs, re.I) or "pubdate" in el.attrib
-         else other).append(cand)
+        (
+            marked
+            if re.search(r"publish|pubdate|created", attrs, re.I) or "pubdate" in el.attrib
+            else other
+        ).append(cand)
     return (marked + other)[:1]
 
 
@@ -111,7 +129,7 @@ def vote(candidates: list[DateCandidate], now: datetime | None = None) -> DateCa
     earliest date, as updates only move dates forward). Within the winning date the
     candidate with a time of day from the heaviest source is returned.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     valid = [c for c in candidates if is_plausible(c.value, now)]
     if not valid:
         return None

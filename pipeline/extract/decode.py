@@ -54,7 +54,7 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
         return data
     data = gunzip_if_needed(data)
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     # Valid UTF-8 beats a <meta> declaration: multi-byte UTF-8 sequences almost never
     # occur by chance in legacy-encoded text, while stale <meta> charsets are common
     # (re-encoded copies, CMS templates). The HTTP header still comes first.

@@ -83,7 +83,7 @@ def is_endmatter(line: str, authors: tuple[str, ...] = ()) -> bool:
         if _BIO.search(text):
             return True
         for name in authors:
-            if name and text.startswith(name + " ") and _BIO_VERB.match(text[len(name):]):
+            if name and text.startswith(name + " ") and _BIO_VERB.match(text[len(name) :]):
                 return True
     return False
 

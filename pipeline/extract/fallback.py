@@ -33,7 +33,7 @@ def declared_paragraphs(article_body: str) -> list[str]:
 
 def _grams(paragraphs: list[str]) -> set[tuple[str, ...]]:
     words = _WORD.findall(" ".join(paragraphs))
-    return {tuple(words[i:i + 4]) for i in range(max(0, len(words) - 3))}
+    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
 def prefer_declared(extracted: list[str], declared: list[str]) -> bool:

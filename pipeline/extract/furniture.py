@@ -75,7 +75,11 @@ def is_furniture(line: str) -> bool:
     words = len(s.split())
     if words <= 40 and _CONSENT.search(s):
         return True
-    if words <= _MAX_CREDIT_WORDS and _CREDIT.search(s) and not s.endswith((".", "?", "!", "\"", "”")):
+    if (
+        words <= _MAX_CREDIT_WORDS
+        and _CREDIT.search(s)
+        and not s.endswith((".", "?", "!", '"', "”"))
+    ):
         return True
     if words <= _MAX_CAPTION_WORDS and _CAPTION.search(s):
         return True

@@ -6,10 +6,32 @@ import re
 
 _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 # ISO 639-2/3 codes pages sometimes declare, mapped to ISO 639-1.
-_THREE_TO_TWO = {"ger": "de", "deu": "de", "eng": "en", "fre": "fr", "fra": "fr", "spa": "es",
-                 "ita": "it", "jpn": "ja", "kor": "ko", "tur": "tr", "ukr": "uk", "rus": "ru",
-                 "nor": "no", "nob": "nb", "por": "pt", "pol": "pl", "ces": "cs", "cze": "cs",
-                 "zho": "zh", "chi": "zh", "swe": "sv", "dan": "da", "nld": "nl", "dut": "nl"}
+_THREE_TO_TWO = {
+    "ger": "de",
+    "deu": "de",
+    "eng": "en",
+    "fre": "fr",
+    "fra": "fr",
+    "spa": "es",
+    "ita": "it",
+    "jpn": "ja",
+    "kor": "ko",
+    "tur": "tr",
+    "ukr": "uk",
+    "rus": "ru",
+    "nor": "no",
+    "nob": "nb",
+    "por": "pt",
+    "pol": "pl",
+    "ces": "cs",
+    "cze": "cs",
+    "zho": "zh",
+    "chi": "zh",
+    "swe": "sv",
+    "dan": "da",
+    "nld": "nl",
+    "dut": "nl",
+}
 _MIN_DETECT_CHARS = 40
 
 

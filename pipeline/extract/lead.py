@@ -53,10 +53,69 @@ _MONTHS = (
     "desember"
 )
 _DATE_WORDS = frozenset(_MONTHS.split()) | frozenset(
-    "uhr am um stand aktualisiert veröffentlicht updated update published posted last modified "
-    "uppdaterad publicerad oppdatert publisert jst utc gmt cet cest est edt bst pm ago min mins "
-    "minutes minute hours hour days day minuten stunden lesezeit read reading time vom von on at le "
-    "de del el la mis à jour publié il ore vor seit gestern heute today yesterday".split()
+    [
+        "uhr",
+        "am",
+        "um",
+        "stand",
+        "aktualisiert",
+        "veröffentlicht",
+        "updated",
+        "update",
+        "published",
+        "posted",
+        "last",
+        "modified",
+        "uppdaterad",
+        "publicerad",
+        "oppdatert",
+        "publisert",
+        "jst",
+        "utc",
+        "gmt",
+        "cet",
+        "cest",
+        "est",
+        "edt",
+        "bst",
+        "pm",
+        "ago",
+        "min",
+        "mins",
+        "minutes",
+        "minute",
+        "hours",
+        "hour",
+        "days",
+        "day",
+        "minuten",
+        "stunden",
+        "lesezeit",
+        "read",
+        "reading",
+        "time",
+        "vom",
+        "von",
+        "on",
+        "at",
+        "le",
+        "de",
+        "del",
+        "el",
+        "la",
+        "mis",
+        "à",
+        "jour",
+        "publié",
+        "il",
+        "ore",
+        "vor",
+        "seit",
+        "gestern",
+        "heute",
+        "today",
+        "yesterday",
+    ]
 )
 _DATE_SIGN = re.compile(
     r"\d{1,4}[.:/-]\d{1,2}|\d{4}|\d+\s*(?:min|minutes?|hours?|h)\b|\d+[年月日時]", re.IGNORECASE
@@ -85,8 +144,11 @@ def is_label(line: str) -> bool:
     """Whether ``line`` is a one- to three-word label (section name, kicker, "Summary")
     rather than a sentence."""
     text = line.strip()
-    return (len(text.split()) <= 3 and len(text) <= 30
-            and not text.endswith((".", "!", "?", "…", '"', "”", "»")))
+    return (
+        len(text.split()) <= 3
+        and len(text) <= 30
+        and not text.endswith((".", "!", "?", "…", '"', "”", "»"))
+    )
 
 
 def strip_lead(paragraphs: list[str], title: str | None, authors: tuple[str, ...]) -> list[str]:
@@ -98,8 +160,12 @@ def strip_lead(paragraphs: list[str], title: str | None, authors: tuple[str, ...
     i = 0
     while i < min(LEAD_SCAN, len(paragraphs) - 1):
         line = paragraphs[i]
-        if (is_title_variant(line, title) or is_dateline(line, authors) or is_byline(line, authors)
-                or (is_label(line) and len(paragraphs[i + 1].split()) > 3)):
+        if (
+            is_title_variant(line, title)
+            or is_dateline(line, authors)
+            or is_byline(line, authors)
+            or (is_label(line) and len(paragraphs[i + 1].split()) > 3)
+        ):
             i += 1
             continue
         break

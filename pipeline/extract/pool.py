@@ -28,8 +28,9 @@ INFLIGHT_PER_PROCESS = 8
 """Submitted but unfinished tasks per process; bounds memory when inputs are large."""
 
 
-def _safe_extract_page(page: FetchedPage, min_chars: int,
-                       fingerprint: bool = False) -> ExtractionResult:
+def _safe_extract_page(
+    page: FetchedPage, min_chars: int, fingerprint: bool = False
+) -> ExtractionResult:
     try:
         result = extract_page(page, min_chars=min_chars)
         if fingerprint:
@@ -68,8 +69,11 @@ def ordered_map(
 
 
 def iter_extract(
-    pages: Iterable[FetchedPage], processes: int | None = None, *,
-    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS, fingerprint: bool = False,
+    pages: Iterable[FetchedPage],
+    processes: int | None = None,
+    *,
+    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
+    fingerprint: bool = False,
 ) -> Iterator[ExtractionResult]:
     """Extract ``pages`` in a process pool, yielding results in input order.
 
@@ -78,5 +82,4 @@ def iter_extract(
     (``ExtractionResult.fingerprint``), computed in the pool, so that loading does
     not have to.
     """
-    yield from ordered_map(_safe_extract_page, pages, min_chars, fingerprint,
-                           processes=processes)
+    yield from ordered_map(_safe_extract_page, pages, min_chars, fingerprint, processes=processes)

@@ -12,11 +12,23 @@ from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
 
-ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report",
-    "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "TechArticle", "ScholarlyArticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "Report",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,9 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
     return PageMetadata(
         jsonld=tuple(jsonld_articles(tree)),
         meta=meta,
-        html_lang=(tree.get("lang") or tree.get("xml:lang") or None) if tree.tag == "html" else None,
+        html_lang=(tree.get("lang") or tree.get("xml:lang") or None)
+        if tree.tag == "html"
+        else None,
         canonical=canonical,
     )
 

@@ -31,7 +31,7 @@ errors.
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -57,9 +57,15 @@ WHERE url = ANY(%s) AND pending_extract
 _HOLD = "UPDATE warehouse.crawl_state SET held_published_at = %s WHERE url = %s"
 
 
-def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, run_id: int,
-               source: str, near_duplicate_threshold: float = 0.8,
-               window: Window = Window()) -> RunCounts:
+def load_batch(
+    conn: psycopg.Connection,
+    batch: Sequence[ExtractionResult],
+    *,
+    run_id: int,
+    source: str,
+    near_duplicate_threshold: float = 0.8,
+    window: Window = Window(),
+) -> RunCounts:
     """Deduplicate and load ``batch`` for ``source`` in run ``run_id``; commit; return
     the batch's counts (see module docstring).
 
@@ -71,8 +77,13 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
     params = lsh_params(near_duplicate_threshold)
     prepared = prepare_batch(batch, source=source, params=params, window=window)
     if prepared.skipped_by_date:
-        log.info("%s: %d article(s) published outside the window %s..%s not loaded",
-                 source, prepared.skipped_by_date, window.since or "", window.until or "")
+        log.info(
+            "%s: %d article(s) published outside the window %s..%s not loaded",
+            source,
+            prepared.skipped_by_date,
+            window.since or "",
+            window.until or "",
+        )
     try:
         if conn.info.transaction_status == TransactionStatus.INTRANS:
             conn.commit()
@@ -82,14 +93,15 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
             # tables growing during a run are stale) cost more than running them.
             conn.execute("SET LOCAL jit = off")
             ensure_index(conn, params)
-            upserted = _write(conn, prepared, run_id=run_id,
-                              threshold=near_duplicate_threshold)
+            upserted = _write(conn, prepared, run_id=run_id, threshold=near_duplicate_threshold)
             counts = _count(prepared, upserted)
             conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
             if prepared.held:
                 with conn.cursor() as cursor:
-                    cursor.executemany(_HOLD, [(published, url) for url, published
-                                               in sorted(prepared.held.items())])
+                    cursor.executemany(
+                        _HOLD,
+                        [(published, url) for url, published in sorted(prepared.held.items())],
+                    )
             start_source_if_missing(conn, run_id, source)
             add_source_counts(conn, run_id, source, counts)
     except psycopg.OperationalError as exc:
@@ -101,16 +113,21 @@ def load_batch(conn: psycopg.Connection, batch: Sequence[ExtractionResult], *, r
     return counts
 
 
-def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
-           threshold: float) -> dict[int, tuple[Upserted, bool]]:
+def _write(
+    conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int, threshold: float
+) -> dict[int, tuple[Upserted, bool]]:
     """Write, index and link; {article_id: (what was done, is a duplicate)}."""
     if not prepared.rows:
         return {}
     upserted = write_rows(conn, prepared.rows, run_id)
     body_by_url = {row.url: row.body for row in prepared.rows}
     changed = [u for u in upserted if u.action in ("new", "revised")]
-    linker = Linker(conn, threshold, {u.article_id: body_by_url[u.url] for u in changed},
-                    new=[u.article_id for u in upserted if u.action == "new"])
+    linker = Linker(
+        conn,
+        threshold,
+        {u.article_id: body_by_url[u.url] for u in changed},
+        new=[u.article_id for u in upserted if u.action == "new"],
+    )
     to_link = [u.article_id for u in changed]
     for u in changed:
         if u.action == "revised":
@@ -120,14 +137,22 @@ def _write(conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int,
         if u.date_changed:
             linker.reroot(u.article_id)
     write_links(conn, linker.changes(), run_id)
-    return {u.article_id: (u, u.article_id in linker.nodes
-                           and linker.nodes[u.article_id].duplicate_of is not None)
-            for u in upserted}
+    return {
+        u.article_id: (
+            u,
+            u.article_id in linker.nodes and linker.nodes[u.article_id].duplicate_of is not None,
+        )
+        for u in upserted
+    }
 
 
 def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) -> RunCounts:
-    counts = RunCounts(not_article=prepared.not_article, held_by_date=prepared.skipped_by_date,
-                       failed=prepared.failed, duplicates=prepared.repeated)
+    counts = RunCounts(
+        not_article=prepared.not_article,
+        held_by_date=prepared.skipped_by_date,
+        failed=prepared.failed,
+        duplicates=prepared.repeated,
+    )
     for done, is_duplicate in upserted.values():
         if done.action in ("new", "revised") and is_duplicate:
             counts.duplicates += 1

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Callable, Iterator
 
 import psycopg
 
@@ -75,8 +75,9 @@ def _log_done(done: int) -> int:
     return done
 
 
-def derive_pending(conn: psycopg.Connection, *, chunk: int = CHUNK,
-                   progress: Callable[[int], None] | None = None) -> int:
+def derive_pending(
+    conn: psycopg.Connection, *, chunk: int = CHUNK, progress: Callable[[int], None] | None = None
+) -> int:
     """Fill ``search_vector`` and ``word_count`` of every article that waits for them;
     return how many were filled. Commits after each chunk (work ``conn`` had left
     uncommitted is committed first); ``progress`` gets the running total."""
@@ -88,9 +89,13 @@ def derive_pending(conn: psycopg.Connection, *, chunk: int = CHUNK,
     return _log_done(done)
 
 
-def derive_concurrently(connect: Callable[[], psycopg.Connection], connections: int, *,
-                        chunk: int = CHUNK, progress: Callable[[int], None] | None = None
-                        ) -> int:
+def derive_concurrently(
+    connect: Callable[[], psycopg.Connection],
+    connections: int,
+    *,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """``derive_pending`` on ``connections`` connections at once, each opened with
     ``connect`` (in a thread of its own; they wait on the server, not on Python) and
     closed after; return how many articles were filled in all, of which ``progress``

@@ -12,7 +12,7 @@ revised, from the load's staging tables.
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import psycopg
@@ -55,15 +55,29 @@ def ensure_index(conn: psycopg.Connection, params: LshParams) -> None:
             _rebuild_signatures(conn, params)
     else:
         if (stored.num_perm, stored.shingle_words) == (params.num_perm, params.shingle_words):
-            log.warning("near-duplicate index: rebuilding LSH bands for %d bands x %d rows",
-                        params.bands, params.rows)
+            log.warning(
+                "near-duplicate index: rebuilding LSH bands for %d bands x %d rows",
+                params.bands,
+                params.rows,
+            )
             _rebuild_bands(conn, params)
         else:
-            log.warning("near-duplicate index: recomputing every signature (%d permutations, "
-                        "%d-word shingles)", params.num_perm, params.shingle_words)
+            log.warning(
+                "near-duplicate index: recomputing every signature (%d permutations, "
+                "%d-word shingles)",
+                params.num_perm,
+                params.shingle_words,
+            )
             _rebuild_signatures(conn, params)
-    conn.execute(_SET_PARAMS, {"num_perm": params.num_perm, "bands": params.bands,
-                               "rows": params.rows, "shingle_words": params.shingle_words})
+    conn.execute(
+        _SET_PARAMS,
+        {
+            "num_perm": params.num_perm,
+            "bands": params.bands,
+            "rows": params.rows,
+            "shingle_words": params.shingle_words,
+        },
+    )
 
 
 def _chunks(cursor: psycopg.Cursor, size: int):
@@ -71,8 +85,9 @@ def _chunks(cursor: psycopg.Cursor, size: int):
         yield rows
 
 
-def _write_bands(conn: psycopg.Connection, ids: Sequence[int],
-                 buckets: Iterable[Sequence[int]]) -> None:
+def _write_bands(
+    conn: psycopg.Connection, ids: Sequence[int], buckets: Iterable[Sequence[int]]
+) -> None:
     with conn.cursor().copy(COPY_BANDS) as copy:
         copy.set_types(["int8", "int8"])
         for article_id, row in zip(ids, buckets):
@@ -80,8 +95,12 @@ def _write_bands(conn: psycopg.Connection, ids: Sequence[int],
                 copy.write_row((bucket, article_id))
 
 
-def write_entries(conn: psycopg.Connection, ids: Sequence[int], minhashes: Sequence[bytes],
-                  buckets: Iterable[Sequence[int]]) -> None:
+def write_entries(
+    conn: psycopg.Connection,
+    ids: Sequence[int],
+    minhashes: Sequence[bytes],
+    buckets: Iterable[Sequence[int]],
+) -> None:
     """COPY the signatures and band rows of articles that have none yet: ``ids[i]`` has
     the signature ``minhashes[i]`` (``signature_bytes``) and the buckets ``buckets[i]``."""
     with conn.cursor().copy(COPY_SIGNATURES) as copy:
@@ -107,8 +126,11 @@ def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
     with conn.cursor(name="newsflow_bodies") as cursor:
         cursor.execute(_BODIES)
         for rows in _chunks(cursor, REBUILD_CHUNK):
-            made = fingerprints([body for _, body in rows], num_perm=params.num_perm,
-                                shingle_words=params.shingle_words)
+            made = fingerprints(
+                [body for _, body in rows],
+                num_perm=params.num_perm,
+                shingle_words=params.shingle_words,
+            )
             kept = [(row[0], f.minhash) for row, f in zip(rows, made) if f.has_words]
             if not kept:
                 continue

@@ -20,9 +20,9 @@ Bodies without words are never linked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 import numpy as np
 import psycopg
@@ -74,8 +74,12 @@ class Node:
     @property
     def order(self) -> tuple:
         """Sort key: earliest published first, unknown dates last, then first seen."""
-        return (self.published_at is None, self.published_at or self.first_seen_at,
-                self.first_seen_at, self.article_id)
+        return (
+            self.published_at is None,
+            self.published_at or self.first_seen_at,
+            self.first_seen_at,
+            self.article_id,
+        )
 
     @property
     def changed(self) -> bool:
@@ -85,8 +89,13 @@ class Node:
 class Linker:
     """Cluster state for one load; reads rows on demand, writes nothing itself."""
 
-    def __init__(self, conn: psycopg.Connection, threshold: float, bodies: dict[int, str],
-                 new: Iterable[int] = ()):
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        threshold: float,
+        bodies: dict[int, str],
+        new: Iterable[int] = (),
+    ):
         """``bodies``: the bodies of the batch's changed articles, by id (shingled only
         when an article has candidates; other bodies are read when needed). ``new``:
         the ids of rows this load inserted, which no stored row can point at yet."""
@@ -101,8 +110,9 @@ class Linker:
     def _add(self, rows: Iterable[tuple]) -> None:
         for article_id, published, first_seen, dup, sim, chash in rows:
             if article_id not in self.nodes:
-                self.nodes[article_id] = Node(article_id, published, first_seen, dup, sim, chash,
-                                              original=(dup, sim))
+                self.nodes[article_id] = Node(
+                    article_id, published, first_seen, dup, sim, chash, original=(dup, sim)
+                )
 
     def load(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.nodes]
@@ -145,8 +155,11 @@ class Linker:
                 continue
             member.duplicate_of = root.article_id
             # Rounded to float4 as stored, so an unchanged link reads back equal.
-            member.similarity = float(np.float32(jaccard(self.shingles[member.article_id],
-                                                         self.shingles[root.article_id])))
+            member.similarity = float(
+                np.float32(
+                    jaccard(self.shingles[member.article_id], self.shingles[root.article_id])
+                )
+            )
 
     def unlink(self, article_id: int) -> list[int]:
         """Undo the links a revision of ``article_id`` may have invalidated.
@@ -177,8 +190,12 @@ class Linker:
 
     def merge(self, first: Node, second: Node) -> None:
         """One cluster of the clusters of originals ``first`` and ``second``."""
-        everyone = [first, second, *self.members(first.article_id),
-                    *self.members(second.article_id)]
+        everyone = [
+            first,
+            second,
+            *self.members(first.article_id),
+            *self.members(second.article_id),
+        ]
         self._point(everyone, min((first, second), key=lambda n: n.order))
 
     def link(self, changed: list[int]) -> None:
@@ -221,8 +238,9 @@ class Linker:
 
     def changes(self) -> list[tuple[int, int | None, float | None]]:
         """(article_id, duplicate_of, similarity) of every row whose link changed."""
-        return [(n.article_id, n.duplicate_of, n.similarity)
-                for n in self.nodes.values() if n.changed]
+        return [
+            (n.article_id, n.duplicate_of, n.similarity) for n in self.nodes.values() if n.changed
+        ]
 
 
 _SET_LINK = """
@@ -231,10 +249,12 @@ WHERE article_id = %s
 """
 
 
-def write_links(conn: psycopg.Connection, changes: list[tuple[int, int | None, float | None]],
-                run_id: int) -> None:
+def write_links(
+    conn: psycopg.Connection, changes: list[tuple[int, int | None, float | None]], run_id: int
+) -> None:
     """Store the changed links from ``Linker.changes``; the rows get ``run_id``."""
     if changes:
         with conn.cursor() as cur:
-            cur.executemany(_SET_LINK, [(dup, sim, run_id, article_id)
-                                        for article_id, dup, sim in changes])
+            cur.executemany(
+                _SET_LINK, [(dup, sim, run_id, article_id) for article_id, dup, sim in changes]
+            )

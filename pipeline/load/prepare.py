@@ -10,9 +10,9 @@ the database, so the CPU-heavy part of a load runs before its transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -77,8 +77,14 @@ def _clean_url(url: str) -> str:
     return clean_text(url).strip()
 
 
-def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: LshParams,
-                  window: Window | None = None, page_urls: Iterable[str] = ()) -> PreparedBatch:
+def prepare_batch(
+    results: Sequence[ExtractionResult],
+    *,
+    source: str,
+    params: LshParams,
+    window: Window | None = None,
+    page_urls: Iterable[str] = (),
+) -> PreparedBatch:
     """Split and fingerprint ``results`` (see module docstring)."""
     pages = {_clean_url(u) for u in page_urls if u}
     by_url: dict[str, tuple[ExtractionResult, Article, str | None]] = {}
@@ -107,45 +113,63 @@ def prepare_batch(results: Sequence[ExtractionResult], *, source: str, params: L
     urls = sorted(by_url)
     bodies = [clean_text(by_url[u][1].body) for u in urls]
     prints = _fingerprints([by_url[u][0] for u in urls], bodies, params)
-    keys = band_keys(np.vstack([signature_from_bytes(p.minhash) for p in prints])
-                     if prints else np.zeros((0, params.num_perm), dtype=np.uint32), params)
+    keys = band_keys(
+        np.vstack([signature_from_bytes(p.minhash) for p in prints])
+        if prints
+        else np.zeros((0, params.num_perm), dtype=np.uint32),
+        params,
+    )
     rows = []
     for i, url in enumerate(urls):
         _, article, page_url = by_url[url]
-        rows.append(ArticleRow(
-            url=url,
-            page_url=page_url,
-            fetched_url=clean_optional(article.fetched_url),
-            source=source,
-            title=clean_title(article.title or ""),
-            authors=clean_authors(article.authors),
-            published_at=article.published_at,
-            published_date_only=article.published_date_only,
-            language=clean_optional(article.language),
-            description=clean_optional(article.description),
-            body=bodies[i],
-            content_hash=prints[i].content_hash,
-            extractor_version=clean_text(article.extractor_version or ""),
-            has_words=prints[i].has_words,
-            minhash=prints[i].minhash,
-            bands=keys[i],
-        ))
-    return PreparedBatch(rows=rows, page_urls=sorted(pages - held.keys()),
-                         not_article=not_article, failed=failed, skipped_by_date=skipped,
-                         repeated=repeated, held=held)
+        rows.append(
+            ArticleRow(
+                url=url,
+                page_url=page_url,
+                fetched_url=clean_optional(article.fetched_url),
+                source=source,
+                title=clean_title(article.title or ""),
+                authors=clean_authors(article.authors),
+                published_at=article.published_at,
+                published_date_only=article.published_date_only,
+                language=clean_optional(article.language),
+                description=clean_optional(article.description),
+                body=bodies[i],
+                content_hash=prints[i].content_hash,
+                extractor_version=clean_text(article.extractor_version or ""),
+                has_words=prints[i].has_words,
+                minhash=prints[i].minhash,
+                bands=keys[i],
+            )
+        )
+    return PreparedBatch(
+        rows=rows,
+        page_urls=sorted(pages - held.keys()),
+        not_article=not_article,
+        failed=failed,
+        skipped_by_date=skipped,
+        repeated=repeated,
+        held=held,
+    )
 
 
-def _fingerprints(results: Sequence[ExtractionResult], bodies: Sequence[str],
-                  params: LshParams) -> list[Fingerprint]:
+def _fingerprints(
+    results: Sequence[ExtractionResult], bodies: Sequence[str], params: LshParams
+) -> list[Fingerprint]:
     """Each result's own fingerprint when made with ``params``, else one made here."""
     prints: list[Fingerprint | None] = [
-        r.fingerprint if usable(r.fingerprint, num_perm=params.num_perm,
-                                shingle_words=params.shingle_words) else None
-        for r in results]
+        r.fingerprint
+        if usable(r.fingerprint, num_perm=params.num_perm, shingle_words=params.shingle_words)
+        else None
+        for r in results
+    ]
     missing = [i for i, p in enumerate(prints) if p is None]
     if missing:
-        made = fingerprints([bodies[i] for i in missing], num_perm=params.num_perm,
-                            shingle_words=params.shingle_words)
+        made = fingerprints(
+            [bodies[i] for i in missing],
+            num_perm=params.num_perm,
+            shingle_words=params.shingle_words,
+        )
         for i, fingerprint in zip(missing, made):
             prints[i] = fingerprint
     return prints  # type: ignore[return-value]

@@ -24,9 +24,10 @@ row's ``source`` is the one that first loaded it. New and revised rows have NULL
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Literal, Sequence
+from typing import Literal
 
 import psycopg
 
@@ -38,16 +39,16 @@ Action = Literal["new", "revised", "refreshed", "unchanged"]
 
 STORED_COLUMNS: tuple[str, ...] = (*ARTICLE_FIELDS, "content_hash")
 """The ``warehouse.articles`` columns a load writes from each ``ArticleRow``, in order."""
-_COLUMN_TYPES = {"authors": "text[]", "published_at": "timestamptz",
-                 "published_date_only": "bool"}
+_COLUMN_TYPES = {"authors": "text[]", "published_at": "timestamptz", "published_date_only": "bool"}
 _STORED_TYPES = [_COLUMN_TYPES.get(c, "text") for c in STORED_COLUMNS]
 _STORED_LIST = ", ".join(STORED_COLUMNS)
 _article_fields = attrgetter(*STORED_COLUMNS)
 """The stored article columns of an ``ArticleRow``, in ``STORED_COLUMNS`` order."""
 # Fields whose change is a refresh, not a new version: all but the identity (url; the
 # source is the one that first loaded the row) and the content (title, body, its hash).
-_REFRESHED = [c for c in STORED_COLUMNS
-              if c not in ("url", "source", "title", "body", "content_hash")]
+_REFRESHED = [
+    c for c in STORED_COLUMNS if c not in ("url", "source", "title", "body", "content_hash")
+]
 
 # The staging table takes its column types from warehouse.articles.
 _CREATE_STAGING = f"""
@@ -68,7 +69,8 @@ _BAND_TYPES = ["text", "int8"]
 # aliases of the stored and the incoming row.
 _CONTENT_CHANGED = "({old}.title, {old}.body) IS DISTINCT FROM ({new}.title, {new}.body)"
 _FIELDS_CHANGED = "({}) IS DISTINCT FROM ({})".format(
-    ", ".join(f"{{old}}.{c}" for c in _REFRESHED), ", ".join(f"{{new}}.{c}" for c in _REFRESHED))
+    ", ".join(f"{{old}}.{c}" for c in _REFRESHED), ", ".join(f"{{new}}.{c}" for c in _REFRESHED)
+)
 
 _CLASSIFY = """
 CREATE TEMP TABLE load_actions ON COMMIT DROP AS
@@ -80,8 +82,10 @@ SELECT s.url, a.article_id,
        a.article_id IS NOT NULL AND a.published_at IS DISTINCT FROM s.published_at
            AS date_changed
 FROM load_staging s LEFT JOIN warehouse.articles a ON a.url = s.url
-""".format(content=_CONTENT_CHANGED.format(old="a", new="s"),
-           fields=_FIELDS_CHANGED.format(old="a", new="s"))
+""".format(
+    content=_CONTENT_CHANGED.format(old="a", new="s"),
+    fields=_FIELDS_CHANGED.format(old="a", new="s"),
+)
 
 _ARCHIVE_VERSIONS = """
 INSERT INTO warehouse.article_versions
@@ -110,11 +114,14 @@ ON CONFLICT (url) DO UPDATE SET
     last_seen_at = now(),
     updated_at = CASE WHEN {content} OR {fields} THEN now() ELSE a.updated_at END,
     run_id = CASE WHEN {content} OR {fields} THEN EXCLUDED.run_id ELSE a.run_id END
-""".format(stored=_STORED_LIST,
-           replaced=",\n    ".join(f"{c} = EXCLUDED.{c}" for c in STORED_COLUMNS
-                                   if c not in ("url", "source")),
-           content=_CONTENT_CHANGED.format(old="a", new="EXCLUDED"),
-           fields=_FIELDS_CHANGED.format(old="a", new="EXCLUDED"))
+""".format(
+    stored=_STORED_LIST,
+    replaced=",\n    ".join(
+        f"{c} = EXCLUDED.{c}" for c in STORED_COLUMNS if c not in ("url", "source")
+    ),
+    content=_CONTENT_CHANGED.format(old="a", new="EXCLUDED"),
+    fields=_FIELDS_CHANGED.format(old="a", new="EXCLUDED"),
+)
 
 _RESOLVE_NEW_IDS = """
 UPDATE load_actions x SET article_id = a.article_id
@@ -143,8 +150,7 @@ FROM STDIN (FORMAT BINARY)
 _NEW_TYPES = [*_STORED_TYPES, "int8", "timestamptz", "timestamptz", "timestamptz"]
 
 
-def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
-               ) -> list[Upserted]:
+def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int) -> list[Upserted]:
     """Write ``rows`` (see module) with their near-duplicate index entries; what was done
     with each, by URL. Call it with the load lock held."""
     known = dict(conn.execute(_IDS, ([r.url for r in rows],)).fetchall())
@@ -160,8 +166,7 @@ def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
     return sorted(done, key=lambda u: u.url)
 
 
-def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
-               ) -> list[Upserted]:
+def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int) -> list[Upserted]:
     """COPY rows whose URLs are not stored yet, and their signatures and LSH bands.
 
     "First seen" is the time this runs, after the load lock was taken, so it follows
@@ -176,8 +181,12 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
                 copy.write_row((*_article_fields(r), run_id, seen, seen, seen))
         ids = dict(cur.execute(_IDS, ([r.url for r in rows],)).fetchall())
     indexed = [r for r in rows if r.has_words]
-    write_entries(conn, [ids[r.url] for r in indexed], [r.minhash for r in indexed],
-                  [r.bands.tolist() for r in indexed])
+    write_entries(
+        conn,
+        [ids[r.url] for r in indexed],
+        [r.minhash for r in indexed],
+        [r.bands.tolist() for r in indexed],
+    )
     return [Upserted(r.url, ids[r.url], "new", False) for r in rows]
 
 

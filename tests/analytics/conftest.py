@@ -5,9 +5,9 @@ realistic newsroom (``fixtures/newsroom.sql``), and the example queries of
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import psycopg
 import pytest

@@ -3,8 +3,9 @@ the answer an analyst would expect from that data (not merely no error)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,6 +22,7 @@ def check(name: str) -> Callable[[Callable[[Rows], None]], Callable[[Rows], None
     def register(fn: Callable[[Rows], None]) -> Callable[[Rows], None]:
         CHECKS[name] = fn
         return fn
+
     return register
 
 
@@ -42,9 +44,9 @@ def _(rows: Rows) -> None:
 def _(rows: Rows) -> None:
     counts = {(r["source"], r["published_date"]): r["articles"] for r in rows}
     assert counts == {
-        ("daily-planet", date(2026, 11, 1)): 1,   # council budget: "climate office"
-        ("global-wire", date(2026, 11, 2)): 2,    # summit deal and markets
-        ("metro-herald", date(2026, 11, 1)): 1,   # flood warning: "climate change"
+        ("daily-planet", date(2026, 11, 1)): 1,  # council budget: "climate office"
+        ("global-wire", date(2026, 11, 2)): 2,  # summit deal and markets
+        ("metro-herald", date(2026, 11, 1)): 1,  # flood warning: "climate change"
     }
 
 
@@ -79,10 +81,14 @@ def _(rows: Rows) -> None:
 @check("syndication_of_a_story")
 def _(rows: Rows) -> None:
     assert [(r["duplicate_source"], r["match"]) for r in rows] == [
-        ("daily-planet", "exact"), ("metro-herald", "near")]
+        ("daily-planet", "exact"),
+        ("metro-herald", "near"),
+    ]
     assert float(rows[0]["similarity"]) == 1.0 and 0.8 <= float(rows[1]["similarity"]) < 1
-    assert [r["published_later_by"] for r in rows] == [timedelta(hours=1, minutes=30),
-                                                       timedelta(hours=3)]
+    assert [r["published_later_by"] for r in rows] == [
+        timedelta(hours=1, minutes=30),
+        timedelta(hours=3),
+    ]
 
 
 @check("revisions_of_an_article")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -16,8 +16,14 @@ from pipeline.db.roles import drop_reader, grant_reader
 from pipeline.errors import PermanentError
 from tests.cli_helpers import run_newsflow
 
-ANALYTICS_VIEWS = ("articles", "article_duplicates", "daily_source_counts", "article_versions",
-                   "crawl_runs", "crawl_run_sources")
+ANALYTICS_VIEWS = (
+    "articles",
+    "article_duplicates",
+    "daily_source_counts",
+    "article_versions",
+    "crawl_runs",
+    "crawl_run_sources",
+)
 
 
 @pytest.fixture
@@ -39,19 +45,25 @@ def reader(newsroom_url: str, role_name: str) -> Iterator[psycopg.Connection]:
 
 
 def test_grant_reader_command_creates_a_nologin_role(newsroom_url, role_name, tmp_path):
-    result = run_newsflow("db", "grant-reader", role_name,
-                          env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)})
+    result = run_newsflow(
+        "db",
+        "grant-reader",
+        role_name,
+        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr
     assert f"created role {role_name}" in result.stdout and "NOLOGIN" in result.stdout
     with psycopg.connect(newsroom_url) as conn:
-        assert conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
-                            (role_name,)).fetchone() == (False,)
+        assert conn.execute(
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (role_name,)
+        ).fetchone() == (False,)
 
 
 @pytest.mark.parametrize("view", ANALYTICS_VIEWS)
 def test_reader_can_read_every_analytics_view(reader, view):
-    count = reader.execute(sql.SQL("SELECT count(*) FROM analytics.{}").format(
-        sql.Identifier(view))).fetchone()
+    count = reader.execute(
+        sql.SQL("SELECT count(*) FROM analytics.{}").format(sql.Identifier(view))
+    ).fetchone()
     assert count is not None and count[0] > 0
 
 
@@ -68,19 +80,22 @@ def test_reader_cannot_read_warehouse_tables(reader, table):
         reader.execute(sql.SQL("SELECT 1 FROM warehouse.{} LIMIT 1").format(sql.Identifier(table)))
 
 
-@pytest.mark.parametrize("statement", [
-    "INSERT INTO analytics.articles (url, source, title, body) VALUES ('u', 's', 't', 'b')",
-    "UPDATE analytics.articles SET title = 'x'",
-    "DELETE FROM analytics.articles",
-    "INSERT INTO warehouse.crawl_runs DEFAULT VALUES",
-    "DELETE FROM warehouse.articles",
-    "CREATE TABLE public.scratch (x int)",
-    "CREATE TABLE analytics.scratch (x int)",
-    "CREATE VIEW analytics.scratch AS SELECT 1",
-    "CREATE SCHEMA scratch",
-    "DROP VIEW analytics.articles",
-    "TRUNCATE warehouse.articles",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO analytics.articles (url, source, title, body) VALUES ('u', 's', 't', 'b')",
+        "UPDATE analytics.articles SET title = 'x'",
+        "DELETE FROM analytics.articles",
+        "INSERT INTO warehouse.crawl_runs DEFAULT VALUES",
+        "DELETE FROM warehouse.articles",
+        "CREATE TABLE public.scratch (x int)",
+        "CREATE TABLE analytics.scratch (x int)",
+        "CREATE VIEW analytics.scratch AS SELECT 1",
+        "CREATE SCHEMA scratch",
+        "DROP VIEW analytics.articles",
+        "TRUNCATE warehouse.articles",
+    ],
+)
 def test_reader_cannot_write_anything(reader, statement):
     with pytest.raises((errors.InsufficientPrivilege, errors.WrongObjectType)):
         reader.execute(statement)
@@ -89,7 +104,9 @@ def test_reader_cannot_write_anything(reader, statement):
 def test_views_added_later_are_readable_through_default_privileges(newsroom_url, role_name):
     with psycopg.connect(newsroom_url) as conn:
         grant_reader(conn, role_name)
-        conn.execute("CREATE VIEW analytics.later_view AS SELECT count(*) AS n FROM warehouse.articles")
+        conn.execute(
+            "CREATE VIEW analytics.later_view AS SELECT count(*) AS n FROM warehouse.articles"
+        )
         conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role_name)))
         assert conn.execute("SELECT n FROM analytics.later_view").fetchone() == (15,)
         conn.rollback()

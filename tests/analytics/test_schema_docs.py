@@ -20,7 +20,8 @@ def _fresh_docs(make_database) -> str:
 def test_checked_in_schema_docs_match_the_migrations(make_database):
     expected = _fresh_docs(make_database)
     assert SCHEMA_DOC.read_text(encoding="utf-8") == expected, (
-        "docs/schema.md is out of date with sql/migrations: run 'newsflow db docs' and commit it")
+        "docs/schema.md is out of date with sql/migrations: run 'newsflow db docs' and commit it"
+    )
 
 
 def test_every_schema_table_view_column_and_function_has_a_comment(database_url):

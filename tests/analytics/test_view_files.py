@@ -48,25 +48,35 @@ def views_copy(tmp_path: Path) -> Path:
 
 
 def _views(conn: psycopg.Connection) -> set[str]:
-    return {r[0] for r in conn.execute(
-        "SELECT viewname FROM pg_views WHERE schemaname = 'analytics'")}
+    return {
+        r[0] for r in conn.execute("SELECT viewname FROM pg_views WHERE schemaname = 'analytics'")
+    }
 
 
 def _columns(conn: psycopg.Connection, view: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'analytics' "
-        "AND table_name = %s ORDER BY ordinal_position", (view,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'analytics' "
+            "AND table_name = %s ORDER BY ordinal_position",
+            (view,),
+        )
+    ]
 
 
 def _comment(conn: psycopg.Connection, view: str) -> str | None:
-    return conn.execute("SELECT obj_description(%s::regclass, 'pg_class')",
-                        (f"analytics.{view}",)).fetchone()[0]
+    return conn.execute(
+        "SELECT obj_description(%s::regclass, 'pg_class')", (f"analytics.{view}",)
+    ).fetchone()[0]
 
 
 def _without_column(directory: Path, view_file: str, column: str) -> None:
     path = directory / view_file
-    kept = [line for line in path.read_text().splitlines(keepends=True)
-            if line.strip() != f"r.{column}," and f".{column} IS" not in line]
+    kept = [
+        line
+        for line in path.read_text().splitlines(keepends=True)
+        if line.strip() != f"r.{column}," and f".{column} IS" not in line
+    ]
     path.write_text("".join(kept))
 
 
@@ -79,8 +89,9 @@ def test_every_analytics_view_comes_from_one_file(migrated):
 def test_migrations_from_0014_on_do_not_define_views():
     for migration in discover_migrations():
         if migration.version >= 14:
-            assert not re.search(r"CREATE\s+(OR\s+REPLACE\s+)?VIEW", migration.sql, re.IGNORECASE), (
-                f"{migration.path.name} defines a view: put it in sql/views instead")
+            assert not re.search(
+                r"CREATE\s+(OR\s+REPLACE\s+)?VIEW", migration.sql, re.IGNORECASE
+            ), f"{migration.path.name} defines a view: put it in sql/views instead"
 
 
 def test_upgrade_puts_back_a_dropped_view_comment(migrated):
@@ -89,9 +100,11 @@ def test_upgrade_puts_back_a_dropped_view_comment(migrated):
     migrated.execute("COMMENT ON COLUMN analytics.crawl_runs.failed IS 'edited by hand'")
     apply_migrations(migrated)
     assert expected and _comment(migrated, "crawl_runs") == expected
-    assert migrated.execute(
-        "SELECT col_description('analytics.crawl_runs'::regclass, 17)").fetchone()[0].startswith(
-        "Article pages that could not be fetched")
+    assert (
+        migrated.execute("SELECT col_description('analytics.crawl_runs'::regclass, 17)")
+        .fetchone()[0]
+        .startswith("Article pages that could not be fetched")
+    )
 
 
 def test_upgrade_puts_back_a_view_redefined_or_dropped_by_hand(migrated):
@@ -105,13 +118,22 @@ def test_upgrade_puts_back_a_view_redefined_or_dropped_by_hand(migrated):
 
 
 def test_upgrade_with_nothing_changed_leaves_the_views_alone(migrated):
-    oids = dict(migrated.execute(
-        "SELECT relname, oid FROM pg_class WHERE relnamespace = 'analytics'::regnamespace "
-        "AND relkind = 'v'"))
+    oids = dict(
+        migrated.execute(
+            "SELECT relname, oid FROM pg_class WHERE relnamespace = 'analytics'::regnamespace "
+            "AND relkind = 'v'"
+        )
+    )
     assert apply_views(migrated) == []
-    assert dict(migrated.execute(
-        "SELECT relname, oid FROM pg_class WHERE relnamespace = 'analytics'::regnamespace "
-        "AND relkind = 'v'")) == oids
+    assert (
+        dict(
+            migrated.execute(
+                "SELECT relname, oid FROM pg_class WHERE relnamespace = 'analytics'::regnamespace "
+                "AND relkind = 'v'"
+            )
+        )
+        == oids
+    )
 
 
 def test_a_column_removed_from_a_view_file_disappears_from_the_view(migrated, views_copy):
@@ -123,7 +145,8 @@ def test_a_column_removed_from_a_view_file_disappears_from_the_view(migrated, vi
 
 
 def test_dependent_views_are_created_in_file_order_from_an_empty_database(
-        make_database, views_copy):
+    make_database, views_copy
+):
     (views_copy / "70_run_totals.sql").write_text(RUN_TOTALS)
     with psycopg.connect(make_database(), autocommit=True) as conn:
         apply_migrations(conn, views_directory=views_copy)
@@ -175,25 +198,34 @@ def reader_role(migrated: psycopg.Connection) -> Iterator[str]:
 
 
 def test_reader_can_still_select_after_an_upgrade_recreated_the_views(
-        migrated, views_copy, reader_role):
+    migrated, views_copy, reader_role
+):
     (views_copy / "70_run_totals.sql").write_text(RUN_TOTALS)
     _without_column(views_copy, "50_crawl_runs.sql", "error")
     apply_views(migrated, views_copy)
     with migrated.transaction():
         migrated.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(reader_role)))
         for view in _views(migrated):
-            migrated.execute(sql.SQL("SELECT * FROM analytics.{} LIMIT 1").format(
-                sql.Identifier(view)))
+            migrated.execute(
+                sql.SQL("SELECT * FROM analytics.{} LIMIT 1").format(sql.Identifier(view))
+            )
 
 
 def test_privileges_taken_away_by_hand_stay_away_after_an_upgrade(migrated, reader_role):
-    migrated.execute(sql.SQL("REVOKE SELECT ON analytics.article_duplicates FROM {}").format(
-        sql.Identifier(reader_role)))
+    migrated.execute(
+        sql.SQL("REVOKE SELECT ON analytics.article_duplicates FROM {}").format(
+            sql.Identifier(reader_role)
+        )
+    )
     migrated.execute("COMMENT ON VIEW analytics.crawl_runs IS NULL")
     assert apply_views(migrated) != []
-    readable = dict(migrated.execute(
-        "SELECT viewname, has_table_privilege(%s, 'analytics.' || viewname, 'SELECT') "
-        "FROM pg_views WHERE schemaname = 'analytics'", (reader_role,)))
+    readable = dict(
+        migrated.execute(
+            "SELECT viewname, has_table_privilege(%s, 'analytics.' || viewname, 'SELECT') "
+            "FROM pg_views WHERE schemaname = 'analytics'",
+            (reader_role,),
+        )
+    )
     assert readable.pop("article_duplicates") is False
     assert all(readable.values())
 
@@ -208,7 +240,7 @@ def test_concurrent_upgrades_recreate_changed_views_once(migrated):
         try:
             with psycopg.connect(url) as conn:
                 recreated.append(len(apply_views(conn)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=upgrade) for _ in range(4)]
@@ -224,7 +256,8 @@ def test_concurrent_upgrades_recreate_changed_views_once(migrated):
 def test_the_upgrade_every_command_runs_puts_back_a_changed_view(migrated, tmp_path):
     expected = _comment(migrated, "daily_source_counts")
     migrated.execute("COMMENT ON VIEW analytics.daily_source_counts IS 'edited by hand'")
-    settings = Settings.from_env({"NEWSFLOW_HOME": str(tmp_path / "home"),
-                                  "NEWSFLOW_DATABASE_URL": migrated.info.dsn})
+    settings = Settings.from_env(
+        {"NEWSFLOW_HOME": str(tmp_path / "home"), "NEWSFLOW_DATABASE_URL": migrated.info.dsn}
+    )
     prepare_database(settings)
     assert _comment(migrated, "daily_source_counts") == expected

@@ -13,10 +13,19 @@ from pipeline.config import CrawlLimits, Settings
 from pipeline.db import apply_migrations
 
 FAST_LIMITS = CrawlLimits(
-    download_delay_s=0.0, autothrottle_start_delay_s=0.01, autothrottle_max_delay_s=1.0,
-    download_timeout_s=1.0, max_response_bytes=200_000, warn_response_bytes=100_000,
-    max_redirects=3, retry_times=1, retry_after_max_s=5.0, backoff_base_s=0.05,
-    backoff_max_s=0.2, crawl_timeout_s=60.0)
+    download_delay_s=0.0,
+    autothrottle_start_delay_s=0.01,
+    autothrottle_max_delay_s=1.0,
+    download_timeout_s=1.0,
+    max_response_bytes=200_000,
+    warn_response_bytes=100_000,
+    max_redirects=3,
+    retry_times=1,
+    retry_after_max_s=5.0,
+    backoff_base_s=0.05,
+    backoff_max_s=0.2,
+    crawl_timeout_s=60.0,
+)
 """Tiny delays and limits so test crawls take about a second."""
 
 
@@ -40,6 +49,11 @@ def crawl_env(make_database, tmp_path_factory) -> CrawlEnv:
     with psycopg.connect(url) as conn:
         apply_migrations(conn)
     home: Path = tmp_path_factory.mktemp("newsflow-home")
-    settings = Settings.from_env({"NEWSFLOW_HOME": str(home), "NEWSFLOW_DATABASE_URL": url,
-                                  "NEWSFLOW_CONTACT_URL": "https://example.org/contact"})
+    settings = Settings.from_env(
+        {
+            "NEWSFLOW_HOME": str(home),
+            "NEWSFLOW_DATABASE_URL": url,
+            "NEWSFLOW_CONTACT_URL": "https://example.org/contact",
+        }
+    )
     return CrawlEnv(settings.with_overrides(crawl=FAST_LIMITS), url)

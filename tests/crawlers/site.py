@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator
-from contextlib import contextmanager
 
 
 @dataclass
 class Route:
     body: bytes = b""
     status: int = 200
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    headers: dict[str, str] = field(
+        default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"}
+    )
     delay_s: float = 0.0
     """Wait this long before answering (a slow page)."""
-    handler: Callable[["Request"], tuple[int, dict[str, str], bytes]] | None = None
+    handler: Callable[[Request], tuple[int, dict[str, str], bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,12 @@ class TestSite:
         return self.paths().count(path)
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        request = Request(handler.command, handler.path,
-                          {k.lower(): v for k, v in handler.headers.items()}, time.monotonic())
+        request = Request(
+            handler.command,
+            handler.path,
+            {k.lower(): v for k, v in handler.headers.items()},
+            time.monotonic(),
+        )
         with self._lock:
             self.requests.append(request)
         route = self.routes.get(handler.path)
@@ -78,13 +84,13 @@ class TestSite:
             pass
 
     @contextmanager
-    def serve(self) -> Iterator["TestSite"]:
+    def serve(self) -> Iterator[TestSite]:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 site._handle(self)
 
             def log_message(self, *args) -> None:
@@ -103,8 +109,12 @@ class TestSite:
             server.server_close()
 
 
-def article_html(title: str, words: int = 120, extra_head: str = "", links: tuple[str, ...] = ()) -> str:
+def article_html(
+    title: str, words: int = 120, extra_head: str = "", links: tuple[str, ...] = ()
+) -> str:
     body = " ".join(f"word{i}" for i in range(words))
     anchors = "".join(f'<a href="{href}">link</a>' for href in links)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{extra_head}"
-            f"</head><body><article><h1>{title}</h1><p>{body}</p></article>{anchors}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{extra_head}"
+        f"</head><body><article><h1>{title}</h1><p>{body}</p></article>{anchors}</body></html>"
+    )

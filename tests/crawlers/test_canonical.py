@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawlers.canonical import canonical_url, declared_canonical, try_canonical
 
@@ -32,7 +33,9 @@ def test_empty_path_becomes_slash():
 
 
 def test_percent_escapes_are_upper_cased():
-    assert canonical_url("http://a.com/caf%c3%a9?q=%e2%82%ac") == "http://a.com/caf%C3%A9?q=%E2%82%AC"
+    assert (
+        canonical_url("http://a.com/caf%c3%a9?q=%e2%82%ac") == "http://a.com/caf%C3%A9?q=%E2%82%AC"
+    )
 
 
 @pytest.mark.parametrize("url", ["mailto:x@y.z", "/relative/path", "ftp://a.com/f", "http://"])
@@ -55,19 +58,27 @@ def test_cross_host_canonical_link_is_ignored():
 
 
 _segment = st.text(alphabet="abcXYZ019-._~%/", max_size=12)
-_param = st.tuples(st.sampled_from(["a", "B", "utm_source", "fbclid", "id", "q", "%7e"]),
-                   st.text(alphabet="abc12%+=", max_size=5))
+_param = st.tuples(
+    st.sampled_from(["a", "B", "utm_source", "fbclid", "id", "q", "%7e"]),
+    st.text(alphabet="abc12%+=", max_size=5),
+)
 
 
-@given(scheme=st.sampled_from(["http", "HTTP", "https"]),
-       host=st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,10}(\.[A-Za-z]{2,5}){1,2}", fullmatch=True),
-       port=st.sampled_from(["", ":80", ":443", ":8080"]),
-       path=_segment, params=st.lists(_param, max_size=5),
-       fragment=st.text(alphabet="abc#", max_size=4))
+@given(
+    scheme=st.sampled_from(["http", "HTTP", "https"]),
+    host=st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,10}(\.[A-Za-z]{2,5}){1,2}", fullmatch=True),
+    port=st.sampled_from(["", ":80", ":443", ":8080"]),
+    path=_segment,
+    params=st.lists(_param, max_size=5),
+    fragment=st.text(alphabet="abc#", max_size=4),
+)
 def test_canonicalisation_is_idempotent(scheme, host, port, path, params, fragment):
     query = "&".join(f"{k}={v}" for k, v in params)
-    url = f"{scheme}://{host}{port}/{path}" + (f"?{query}" if query else "") + (
-        f"#{fragment}" if fragment else "")
+    url = (
+        f"{scheme}://{host}{port}/{path}"
+        + (f"?{query}" if query else "")
+        + (f"#{fragment}" if fragment else "")
+    )
     once = canonical_url(url)
     assert canonical_url(once) == once
 
@@ -75,8 +86,10 @@ def test_canonicalisation_is_idempotent(scheme, host, port, path, params, fragme
 def test_canonical_link_is_found_whatever_the_attribute_order():
     from crawlers.canonical import canonical_link_href
 
-    page = (b"<html><head><link rel=stylesheet href=/s.css>"
-            b"<LINK href='/story?a=1&amp;b=2' REL='canonical'></head><body>"
-            b"<link rel=canonical href=/body-one></body></html>")
+    page = (
+        b"<html><head><link rel=stylesheet href=/s.css>"
+        b"<LINK href='/story?a=1&amp;b=2' REL='canonical'></head><body>"
+        b"<link rel=canonical href=/body-one></body></html>"
+    )
     assert canonical_link_href(page) == "/story?a=1&b=2"
     assert canonical_link_href(b"<html><head></head><body>x</body></html>") is None

@@ -2,7 +2,7 @@
 failure reasons and page outcomes."""
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -13,7 +13,7 @@ from crawlers.middlewares.robots import ForbiddenByRobots, rules_from_response
 from crawlers.outcomes import failure_reason, response_record
 from crawlers.warc import WarcLocation
 
-NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
 
 
 def test_retry_after_in_seconds():
@@ -45,7 +45,8 @@ def test_robots_txt_2xx_is_obeyed():
 
 def test_robots_txt_group_for_our_agent_wins():
     rules = rules_from_response(
-        200, b"User-agent: *\nDisallow: /\n\nUser-agent: newsflow\nDisallow: /drafts/\n")
+        200, b"User-agent: *\nDisallow: /\n\nUser-agent: newsflow\nDisallow: /drafts/\n"
+    )
     assert rules.allowed("http://a.com/news/x", "newsflow")
     assert not rules.allowed("http://a.com/drafts/x", "newsflow")
 
@@ -61,8 +62,10 @@ def test_robots_txt_server_error_disallows_the_host():
 def test_only_a_robots_txt_that_is_obeyed_has_a_version_to_remember_refusals_by():
     body = b"User-agent: *\nDisallow: /x\n"
     assert rules_from_response(200, body).sha256 == hashlib.sha256(body).hexdigest()
-    assert rules_from_response(200, body + b"Disallow: /y\n").sha256 != \
-        rules_from_response(200, body).sha256
+    assert (
+        rules_from_response(200, body + b"Disallow: /y\n").sha256
+        != rules_from_response(200, body).sha256
+    )
     assert rules_from_response(404, b"").sha256 is None
     assert rules_from_response(503, body).sha256 is None
 
@@ -88,9 +91,17 @@ def test_html_media_types():
 
 
 def _record(**changes):
-    args = dict(status=200, content_type="text/html", etag='"e"', last_modified=None,
-                body_start=b"<html>", fetched_url="http://a.com/x", fetched_at=NOW,
-                warc=WarcLocation("s/1/f.warc.gz", 10, 99), stopped=False)
+    args = dict(
+        status=200,
+        content_type="text/html",
+        etag='"e"',
+        last_modified=None,
+        body_start=b"<html>",
+        fetched_url="http://a.com/x",
+        fetched_at=NOW,
+        warc=WarcLocation("s/1/f.warc.gz", 10, 99),
+        stopped=False,
+    )
     args.update(changes)
     return response_record(Discovered("http://a.com/x", "http://a.com/x"), **args)
 

@@ -18,9 +18,11 @@ from pipeline.sources import Source
 from tests.crawlers.site import Request, TestSite, article_html
 
 PRIVATE = [f"/private/{i}" for i in range(8)]
-LATIN1 = ("<html><head><title>Caf\u00e9</title></head><body><article><p>\u00c7a co\u00fbte "
-          "tr\u00e8s cher \u00e0 l'\u00e9t\u00e9, na\u00efve fa\u00e7ade.</p></article>"
-          "</body></html>").encode("iso-8859-1")
+LATIN1 = (
+    "<html><head><title>Caf\u00e9</title></head><body><article><p>\u00c7a co\u00fbte "
+    "tr\u00e8s cher \u00e0 l'\u00e9t\u00e9, na\u00efve fa\u00e7ade.</p></article>"
+    "</body></html>"
+).encode("iso-8859-1")
 PDF = b"%PDF-1.4\n" + b"0" * 100_000
 
 
@@ -33,55 +35,114 @@ class Crawled:
 
 def build_site(site: TestSite) -> None:
     b = site.base_url
-    site.add("/robots.txt", f"User-agent: *\nDisallow: /private/\nDisallow: /members/\n"
-             f"Sitemap: {b}/sitemap_index.xml\nSitemap: {b}/news/video/sitemap.xml\n",
-             headers={"Content-Type": "text/plain"}, delay_s=0.4)
+    site.add(
+        "/robots.txt",
+        f"User-agent: *\nDisallow: /private/\nDisallow: /members/\n"
+        f"Sitemap: {b}/sitemap_index.xml\nSitemap: {b}/news/video/sitemap.xml\n",
+        headers={"Content-Type": "text/plain"},
+        delay_s=0.4,
+    )
     xml = {"Content-Type": "application/xml"}
-    site.add("/sitemap_index.xml", f"""<?xml version="1.0"?>
+    site.add(
+        "/sitemap_index.xml",
+        f"""<?xml version="1.0"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <sitemap><loc>{b}/sitemap_pages.xml</loc></sitemap>
   <sitemap><loc>{b}/sitemap_news.xml.gz</loc></sitemap>
   <sitemap><loc>{b}/sitemap_broken.xml</loc></sitemap>
-</sitemapindex>""", headers=xml)
-    pages = ["/news/plain-1", "/news/latin1", "/news/report.pdf", "/news/loop", "/news/missing",
-             "/news/huge", "/news/slow", "/news/throttled", "/news/video/denied",
-             "/news/alias?utm_source=x", "http://elsewhere.invalid/news/offsite"]
-    urls = "".join(f"<url><loc>{p if p.startswith('http') else b + p}</loc>"
-                   f"<lastmod>2024-05-01</lastmod></url>" for p in pages)
-    site.add("/sitemap_pages.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-             f'schemas/sitemap/0.9">{urls}</urlset>', headers=xml)
+</sitemapindex>""",
+        headers=xml,
+    )
+    pages = [
+        "/news/plain-1",
+        "/news/latin1",
+        "/news/report.pdf",
+        "/news/loop",
+        "/news/missing",
+        "/news/huge",
+        "/news/slow",
+        "/news/throttled",
+        "/news/video/denied",
+        "/news/alias?utm_source=x",
+        "http://elsewhere.invalid/news/offsite",
+    ]
+    urls = "".join(
+        f"<url><loc>{p if p.startswith('http') else b + p}</loc><lastmod>2024-05-01</lastmod></url>"
+        for p in pages
+    )
+    site.add(
+        "/sitemap_pages.xml",
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{urls}</urlset>',
+        headers=xml,
+    )
     news = f"""<?xml version="1.0"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
         xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
   <url><loc>{b}/news/breaking-1</loc><news:news><news:publication_date>2024-05-02T08:00:00Z</news:publication_date><news:title>One</news:title></news:news></url>
   <url><loc>{b}/news/breaking-2</loc><news:news><news:publication_date>2024-05-02T09:00:00Z</news:publication_date><news:title>Two</news:title></news:news></url>
 </urlset>"""
-    site.add("/sitemap_news.xml.gz", gzip.compress(news.encode()),
-             headers={"Content-Type": "application/x-gzip"})
-    site.add("/news/video/sitemap.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.'
-             f'sitemaps.org/schemas/sitemap/0.9"><url><loc>{b}/news/video/clip</loc></url></urlset>',
-             headers=xml)
-    site.add("/sitemap_broken.xml", "<!doctype html><html><body>Oops<p>" + b
-             + "/news/never</body></html>", headers=xml)
-    site.add("/feed.rss", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    site.add(
+        "/sitemap_news.xml.gz",
+        gzip.compress(news.encode()),
+        headers={"Content-Type": "application/x-gzip"},
+    )
+    site.add(
+        "/news/video/sitemap.xml",
+        f'<?xml version="1.0"?><urlset xmlns="http://www.'
+        f'sitemaps.org/schemas/sitemap/0.9"><url><loc>{b}/news/video/clip</loc></url></urlset>',
+        headers=xml,
+    )
+    site.add(
+        "/sitemap_broken.xml",
+        "<!doctype html><html><body>Oops<p>" + b + "/news/never</body></html>",
+        headers=xml,
+    )
+    site.add(
+        "/feed.rss",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>r</title><link>{b}/news/rss-1</link><pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
 <item><title>dup</title><link>{b}/news/plain-1#c</link></item></channel></rss>""",
-             headers={"Content-Type": "application/rss+xml"})
-    site.add("/feed.atom", f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    site.add(
+        "/feed.atom",
+        f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
 <entry><title>a</title><link href="{b}/news/atom-1"/><updated>2024-05-02T10:00:00Z</updated></entry>
-</feed>""", headers={"Content-Type": "application/atom+xml"})
-    site.add("/feed-broken.xml", "Service temporarily unavailable",
-             headers={"Content-Type": "application/rss+xml"})
-    site.add("/start", article_html("Start", links=("/news/linked-1", "/section", "/members/",
-                                                    "http://elsewhere.invalid/news/x")))
+</feed>""",
+        headers={"Content-Type": "application/atom+xml"},
+    )
+    site.add(
+        "/feed-broken.xml",
+        "Service temporarily unavailable",
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    site.add(
+        "/start",
+        article_html(
+            "Start",
+            links=("/news/linked-1", "/section", "/members/", "http://elsewhere.invalid/news/x"),
+        ),
+    )
     site.add("/section", article_html("Section", links=("/news/linked-2",)))
 
-    for path in ("/news/plain-1", "/news/breaking-1", "/news/breaking-2", "/news/rss-1",
-                 "/news/atom-1", "/news/linked-1", "/news/linked-2", "/news/video/denied",
-                 "/news/canonical-target", *PRIVATE):
+    for path in (
+        "/news/plain-1",
+        "/news/breaking-1",
+        "/news/breaking-2",
+        "/news/rss-1",
+        "/news/atom-1",
+        "/news/linked-1",
+        "/news/linked-2",
+        "/news/video/denied",
+        "/news/canonical-target",
+        *PRIVATE,
+    ):
         site.add(path, article_html(path))
-    site.add("/news/alias?utm_source=x", article_html(
-        "alias", extra_head='<link rel="canonical" href="/news/canonical-target">'))
+    site.add(
+        "/news/alias?utm_source=x",
+        article_html("alias", extra_head='<link rel="canonical" href="/news/canonical-target">'),
+    )
     site.add("/news/latin1", LATIN1, headers={"Content-Type": "text/html"})
     site.add("/news/report.pdf", PDF, headers={"Content-Type": "application/pdf"})
     site.add("/news/loop", status=302, headers={"Location": "/news/loop2"})
@@ -106,12 +167,19 @@ def crawled(crawl_env):
         build_site(site)
         b = site.base_url
         source = Source(
-            name="site", sitemaps=("robots",),
+            name="site",
+            sitemaps=("robots",),
             feeds=(f"{b}/feed.rss", f"{b}/feed.atom", f"{b}/feed-broken.xml"),
             start_urls=(*(b + p for p in PRIVATE), f"{b}/start"),
-            allow=("/news/", "/private/"), deny=("/news/video/",))
-        (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                                  database_url=crawl_env.database_url)
+            allow=("/news/", "/private/"),
+            deny=("/news/video/",),
+        )
+        (result,) = crawl_sources(
+            crawl_env.settings,
+            [source],
+            run_id=crawl_env.new_run(),
+            database_url=crawl_env.database_url,
+        )
     return Crawled(site, result, crawl_env)
 
 
@@ -119,7 +187,8 @@ def state(crawled, path):
     with crawled.env.connect() as conn:
         return conn.execute(
             "SELECT outcome, failure_reason, http_status, warc_path, warc_offset, pending_extract "
-            "FROM warehouse.crawl_state WHERE url = %s", (crawled.site.base_url + path,)
+            "FROM warehouse.crawl_state WHERE url = %s",
+            (crawled.site.base_url + path,),
         ).fetchone()
 
 
@@ -149,10 +218,15 @@ def test_a_link_into_a_disallowed_section_is_not_followed_and_not_a_failure(craw
 
 def test_every_discovery_kind_finds_its_articles(crawled):
     requested = set(crawled.site.paths())
-    assert {"/news/plain-1",  # sitemap from the robots.txt Sitemap line, via an index
-            "/news/breaking-1", "/news/breaking-2",  # gzipped news sitemap
-            "/news/rss-1", "/news/atom-1",  # RSS and Atom
-            "/news/linked-1", "/news/linked-2"} <= requested  # links, two deep
+    assert {
+        "/news/plain-1",  # sitemap from the robots.txt Sitemap line, via an index
+        "/news/breaking-1",
+        "/news/breaking-2",  # gzipped news sitemap
+        "/news/rss-1",
+        "/news/atom-1",  # RSS and Atom
+        "/news/linked-1",
+        "/news/linked-2",
+    } <= requested  # links, two deep
 
 
 def test_a_url_found_twice_is_fetched_once(crawled):
@@ -175,7 +249,8 @@ def test_a_source_with_some_broken_documents_succeeds_and_names_them(crawled):
     assert set(crawled.result.failed_documents) >= {
         f"{b}/sitemap_broken.xml could not be read: an HTML page, not <urlset> or "
         "<sitemapindex> (an error page served with status 200?)",
-        f"{b}/feed-broken.xml could not be read: not XML: expected an RSS or Atom feed"}
+        f"{b}/feed-broken.xml could not be read: not XML: expected an RSS or Atom feed",
+    }
 
 
 def test_discovery_failures_are_counted_apart_from_article_failures(crawled):
@@ -232,11 +307,16 @@ def test_user_agent_names_newsflow_and_the_contact_url(crawled):
 
 def test_fetched_pages_are_readable_from_the_archive_by_offset(crawled):
     with crawled.env.connect() as conn:
-        rows = conn.execute("SELECT fetched_url, warc_path, warc_offset "
-                            "FROM warehouse.crawl_state WHERE outcome = 'fetched'").fetchall()
+        rows = conn.execute(
+            "SELECT fetched_url, warc_path, warc_offset "
+            "FROM warehouse.crawl_state WHERE outcome = 'fetched'"
+        ).fetchall()
     assert len(rows) == crawled.result.fetched >= 10
-    bodies = {crawled.site.base_url + p: r.body for p, r in crawled.site.routes.items()
-              if r.handler is None}
+    bodies = {
+        crawled.site.base_url + p: r.body
+        for p, r in crawled.site.routes.items()
+        if r.handler is None
+    }
     for url, warc_path, offset in rows:
         _, body = read_record(crawled.env.settings.archive_dir, warc_path, offset)
         if url in bodies:
@@ -251,7 +331,10 @@ def test_every_fetched_page_waits_for_extraction(crawled):
 
 def test_latin1_page_without_http_charset_decodes_correctly(crawled):
     with crawled.env.connect() as conn:
-        (page,) = [p for p in iter_pending_pages(conn, crawled.env.settings.archive_dir, "site")
-                   if p.url.endswith("/news/latin1")]
+        (page,) = [
+            p
+            for p in iter_pending_pages(conn, crawled.env.settings.archive_dir, "site")
+            if p.url.endswith("/news/latin1")
+        ]
     assert page.http_charset is None and page.body == LATIN1
     assert "\u00c7a co\u00fbte tr\u00e8s cher \u00e0 l'\u00e9t\u00e9" in decode_html(page.body)

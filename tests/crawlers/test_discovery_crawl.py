@@ -14,33 +14,50 @@ RSS = {"Content-Type": "application/rss+xml"}
 
 
 def urlset(*locs: str) -> str:
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            + "".join(f"<url><loc>{loc}</loc></url>" for loc in locs) + "</urlset>")
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+        + "</urlset>"
+    )
 
 
 def rss(*links: str) -> str:
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-            + "".join(f"<item><title>i</title><link>{link}</link></item>" for link in links)
-            + "</channel></rss>")
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        + "".join(f"<item><title>i</title><link>{link}</link></item>" for link in links)
+        + "</channel></rss>"
+    )
 
 
 def build(site: TestSite) -> None:
     b = site.base_url
-    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\nSitemap: /rel/sitemap.xml\n",
-             headers={"Content-Type": "text/plain"})
+    site.add(
+        "/robots.txt",
+        "User-agent: *\nDisallow: /private/\nSitemap: /rel/sitemap.xml\n",
+        headers={"Content-Type": "text/plain"},
+    )
     site.add("/rel/sitemap.xml", urlset(f"{b}/news/from-robots"), headers=XML)
-    site.add("/self-index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
-             'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/self-index.xml</loc></sitemap>'
-             "<sitemap><loc>/child.xml</loc></sitemap></sitemapindex>", headers=XML)
+    site.add(
+        "/self-index.xml",
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
+        'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/self-index.xml</loc></sitemap>'
+        "<sitemap><loc>/child.xml</loc></sitemap></sitemapindex>",
+        headers=XML,
+    )
     site.add("/child.xml", urlset(f"{b}/news/from-child"), headers=XML)
-    site.add("/home", '<!doctype html><html><head><link rel="alternate" type="application/'
-             'rss+xml" href="/announced.rss"></head><body><a href="/about">about</a></body></html>')
+    site.add(
+        "/home",
+        '<!doctype html><html><head><link rel="alternate" type="application/'
+        'rss+xml" href="/announced.rss"></head><body><a href="/about">about</a></body></html>',
+    )
     site.add("/announced.rss", rss(f"{b}/news/announced"), headers=RSS)
     site.add("/plain", "<!doctype html><html><head></head><body>no feeds</body></html>")
     site.add("/empty.xml", urlset(), headers=XML)
-    site.add("/sloppy.rss", rss(f"{b}/news/sloppy").replace("<title>t</title>",
-                                                            "<title>Fish & chips</title>"),
-             headers=RSS)
+    site.add(
+        "/sloppy.rss",
+        rss(f"{b}/news/sloppy").replace("<title>t</title>", "<title>Fish & chips</title>"),
+        headers=RSS,
+    )
     for name in ("from-robots", "from-child", "announced", "sloppy"):
         site.add(f"/news/{name}", article_html(name))
 
@@ -57,13 +74,16 @@ def crawled(crawl_env):
             Source(name="mixed", feeds=(f"{b}/gone.rss", f"{b}/sloppy.rss")),
             Source(name="selfie", sitemaps=(f"{b}/self-index.xml",)),
             Source(name="auto", feeds=(AUTO,), start_urls=(f"{b}/home",), allow=("/news/",)),
-            Source(name="no-feed", feeds=(AUTO,), start_urls=(f"{b}/plain",),
-                   allow=("/news/",)),
+            Source(name="no-feed", feeds=(AUTO,), start_urls=(f"{b}/plain",), allow=("/news/",)),
             Source(name="robots", sitemaps=("robots",), start_urls=(f"{b}/news/from-child",)),
             Source(name="quiet", sitemaps=(f"{b}/empty.xml",)),
         ]
-        results = crawl_sources(crawl_env.settings, sources, run_id=crawl_env.new_run(),
-                                database_url=crawl_env.database_url)
+        results = crawl_sources(
+            crawl_env.settings,
+            sources,
+            run_id=crawl_env.new_run(),
+            database_url=crawl_env.database_url,
+        )
     return site, {r.source: r for r in results}
 
 
@@ -71,15 +91,18 @@ def test_a_source_whose_only_sitemap_answers_404_has_a_discovery_error(crawled):
     site, results = crawled
     assert results["missing"].discovery_error() == (
         f"source 'missing': no discovery document could be read: "
-        f"{site.base_url}/moved/sitemap.xml answered 404")
+        f"{site.base_url}/moved/sitemap.xml answered 404"
+    )
     assert results["missing"].source_error() == results["missing"].discovery_error()
 
 
 def test_a_source_whose_host_refuses_connections_says_so(crawled):
     error = crawled[1]["refused"].discovery_error()
-    assert error == ("source 'refused': no discovery document could be read: "
-                     "http://127.0.0.1:1/sitemap.xml not fetched: robots.txt unreachable "
-                     "(connection_refused), so the host is not crawled")
+    assert error == (
+        "source 'refused': no discovery document could be read: "
+        "http://127.0.0.1:1/sitemap.xml not fetched: robots.txt unreachable "
+        "(connection_refused), so the host is not crawled"
+    )
 
 
 def test_one_broken_feed_next_to_a_recovered_one_succeeds_and_names_the_broken(crawled):
@@ -106,8 +129,11 @@ def test_feeds_announced_by_a_start_page_are_read_with_feeds_auto(crawled):
 def test_a_start_page_announcing_no_feed_is_a_failed_document(crawled):
     site, results = crawled
     assert results["no-feed"].failed_documents == (
-        (f'{site.base_url}/plain: it announces no feed (no <link rel="alternate" '
-         'type="application/rss+xml"> or Atom)'),)
+        (
+            f'{site.base_url}/plain: it announces no feed (no <link rel="alternate" '
+            'type="application/rss+xml"> or Atom)'
+        ),
+    )
     assert results["no-feed"].discovery_error() is None  # the page itself was read
 
 
@@ -133,8 +159,9 @@ def test_a_sitemap_that_empties_fails_a_source_that_found_urls_before(crawl_env)
         outcomes = []
         for _ in range(2):
             run_id = crawl_env.new_run()
-            (result,) = crawl_sources(crawl_env.settings, [source], run_id=run_id,
-                                      database_url=crawl_env.database_url)
+            (result,) = crawl_sources(
+                crawl_env.settings, [source], run_id=run_id, database_url=crawl_env.database_url
+            )
             with crawl_env.connect() as conn:
                 runs.start_source(conn, run_id, source.name)
                 runs.add_source_counts(conn, run_id, source.name, result.run_counts())
@@ -142,6 +169,11 @@ def test_a_sitemap_that_empties_fails_a_source_that_found_urls_before(crawl_env)
             site.add("/sitemap.xml", urlset(), headers=XML)  # the site moved its articles
     assert outcomes[0].discovery_error() is None and outcomes[0].discovered == 1
     assert outcomes[1].discovered_before == 1
-    assert outcomes[1].discovery_error().startswith(
-        "source 'emptied': discovery found no article URL in 1 document(s) read, where an "
-        "earlier run found 1;")
+    assert (
+        outcomes[1]
+        .discovery_error()
+        .startswith(
+            "source 'emptied': discovery found no article URL in 1 document(s) read, where an "
+            "earlier run found 1;"
+        )
+    )

@@ -12,7 +12,7 @@ from crawlers.discovery import MalformedDocument, parse_feed, parse_sitemap
 from tests.crawlers.site import TestSite
 
 DATA = Path(__file__).parent / "data" / "discovery"
-MALFORMED = '<url><loc>https://news.example.com/fish&chips</loc></url>'
+MALFORMED = "<url><loc>https://news.example.com/fish&chips</loc></url>"
 """A bare ``&``: appended to a fixture, it sends the parser into recovery mode."""
 MODES = {"strict": "", "recovery": MALFORMED}
 
@@ -22,8 +22,9 @@ def fixture(name: str, **values: str) -> bytes:
 
 
 def as_feed(sitemap: bytes) -> bytes:
-    return sitemap.replace(b"<urlset", b"<rss><channel><item><link>https://a.test/x</link>"
-                           b"</item></channel><urlset").replace(b"</urlset>", b"</urlset></rss>")
+    return sitemap.replace(
+        b"<urlset", b"<rss><channel><item><link>https://a.test/x</link></item></channel><urlset"
+    ).replace(b"</urlset>", b"</urlset></rss>")
 
 
 @pytest.fixture
@@ -32,15 +33,18 @@ def dtd_server():
     site = TestSite()
     evil = '<!ENTITY % file SYSTEM "file:///etc/hostname"><!ENTITY exfil "stolen">'
     site.add("/evil.dtd", evil, headers={"Content-Type": "application/xml-dtd"})
-    site.add("/doctype.dtd", '<!ENTITY exfil "stolen">',
-             headers={"Content-Type": "application/xml-dtd"})
+    site.add(
+        "/doctype.dtd", '<!ENTITY exfil "stolen">', headers={"Content-Type": "application/xml-dtd"}
+    )
     with site.serve():
         yield site
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_external_entity_is_never_resolved(mode):
-    body = (DATA / "xxe.xml").read_bytes().replace(b"</urlset>", MODES[mode].encode() + b"</urlset>")
+    body = (
+        (DATA / "xxe.xml").read_bytes().replace(b"</urlset>", MODES[mode].encode() + b"</urlset>")
+    )
     sitemap = parse_sitemap(body)
     assert sitemap.pages and sitemap.recovered == (mode == "recovery")
     assert all("root:" not in p.url and "secret" not in p.url for p in sitemap.pages)
@@ -48,8 +52,7 @@ def test_external_entity_is_never_resolved(mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_parameter_entity_to_an_external_dtd_never_reaches_the_network(mode, dtd_server):
-    body = fixture("external_dtd_parameter_entity.xml", base=dtd_server.base_url,
-                   extra=MODES[mode])
+    body = fixture("external_dtd_parameter_entity.xml", base=dtd_server.base_url, extra=MODES[mode])
     for parse in (parse_sitemap, lambda b: parse_feed(as_feed(b))):
         try:
             found = parse(body)

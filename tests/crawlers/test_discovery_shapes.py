@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from crawlers.discovery import (MalformedDocument, feed_links, parse_feed, parse_sitemap,
-                                robots_sitemaps)
+from crawlers.discovery import (
+    MalformedDocument,
+    feed_links,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from crawlers.discovery_parse import MAX_SITEMAP_URLS
 
 DATA = Path(__file__).parent / "data" / "discovery"
@@ -26,16 +31,21 @@ def urls(found) -> list[str]:
 
 # --- the three shapes that were read as nothing -------------------------------------
 
+
 def test_text_sitemap_gives_one_url_per_line_ignoring_blank_lines_and_whitespace():
     sitemap = parse_sitemap(read("text_sitemap.txt"), BASE + "/sitemap.txt")
-    assert urls(sitemap.pages) == [f"{BASE}/2024/05/01/one", f"{BASE}/2024/05/02/two",
-                                   f"{BASE}/2024/05/03/three"]
+    assert urls(sitemap.pages) == [
+        f"{BASE}/2024/05/01/one",
+        f"{BASE}/2024/05/02/two",
+        f"{BASE}/2024/05/03/three",
+    ]
     assert not sitemap.recovered
 
 
 def test_text_sitemap_is_recognised_by_content_whatever_its_name():
-    assert parse_sitemap(read("text_sitemap.txt"), BASE + "/sitemap.xml") == \
-        parse_sitemap(read("text_sitemap.txt"), BASE + "/sitemap.txt")
+    assert parse_sitemap(read("text_sitemap.txt"), BASE + "/sitemap.xml") == parse_sitemap(
+        read("text_sitemap.txt"), BASE + "/sitemap.txt"
+    )
 
 
 def test_xml_sitemap_after_a_byte_order_mark_and_blank_lines_is_read():
@@ -48,7 +58,7 @@ def test_rss_with_a_bare_ampersand_is_recovered_with_every_item():
     feed = parse_feed(read("rss_bare_ampersand.rss"))
     assert urls(feed) == [f"{BASE}/smith-and-sons", f"{BASE}/second"]
     assert feed.items[0].title == "Smith & Sons sold"
-    assert feed.items[0].published == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    assert feed.items[0].published == datetime(2024, 5, 1, 10, tzinfo=UTC)
     assert feed.recovered
 
 
@@ -62,31 +72,39 @@ def test_rss_with_html_entities_a_stray_less_than_and_a_cut_off_item_is_recovere
 
 # --- the shapes that already worked ---------------------------------------------------
 
+
 def test_gzip_is_recognised_without_a_gz_name():
     assert urls(parse_sitemap(read("gzipped_sitemap_without_gz_name")).pages) == [
-        f"{BASE}/gz/one", f"{BASE}/gz/two"]
+        f"{BASE}/gz/one",
+        f"{BASE}/gz/two",
+    ]
 
 
 def test_rss_1_0_items_are_read_with_dc_dates():
     feed = parse_feed(read("rss10.rdf"))
     assert urls(feed) == [f"{BASE}/rdf/one", f"{BASE}/rdf/two"]
-    assert feed.items[0].published == datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+    assert feed.items[0].published == datetime(2024, 5, 1, 8, tzinfo=UTC)
 
 
 def test_index_with_a_gzipped_child_and_a_news_sitemap_with_image_tags():
     index = parse_sitemap(read("index_with_gzipped_child.xml"))
-    assert index.children == (f"{BASE}/sitemaps/child.xml.gz",
-                              f"{BASE}/sitemaps/news_with_images.xml")
+    assert index.children == (
+        f"{BASE}/sitemaps/child.xml.gz",
+        f"{BASE}/sitemaps/news_with_images.xml",
+    )
     assert urls(parse_sitemap(read("child.xml.gz")).pages) == [f"{BASE}/child/one"]
     (page,) = parse_sitemap(read("news_with_images.xml")).pages
     assert (page.url, page.title, page.via) == (f"{BASE}/news/pictured", "Pictured story", "news")
-    assert page.published == datetime(2024, 5, 3, 8, 30, tzinfo=timezone.utc)
+    assert page.published == datetime(2024, 5, 3, 8, 30, tzinfo=UTC)
 
 
 def test_atom_relative_links_are_resolved_against_xml_base():
     feed = parse_feed(read("atom_xml_base.atom"), BASE + "/feeds/atom.xml")
-    assert urls(feed) == [f"{BASE}/section/2024/relative-story", "https://other.example.com/own-base",
-                          f"{BASE}/root-relative"]
+    assert urls(feed) == [
+        f"{BASE}/section/2024/relative-story",
+        "https://other.example.com/own-base",
+        f"{BASE}/root-relative",
+    ]
 
 
 def test_cdata_links_in_a_feed_served_as_html_are_read_as_written():
@@ -107,6 +125,7 @@ def test_iso_8859_1_sitemap_is_decoded():
 
 
 # --- more shapes ---------------------------------------------------------------------------
+
 
 def test_utf16_sitemap_with_its_byte_order_mark_is_read():
     sitemap = parse_sitemap(read("sitemap_utf16.xml"))
@@ -148,10 +167,16 @@ def test_a_document_with_nothing_recoverable_is_malformed():
 
 # --- limits --------------------------------------------------------------------------------
 
+
 def test_sitemap_over_50000_urls_is_read_up_to_the_limit_with_a_warning(caplog):
-    body = gzip.compress(("<urlset>" + "".join(
-        f"<url><loc>{BASE}/p/{i}</loc></url>" for i in range(MAX_SITEMAP_URLS + 10))
-        + "</urlset>").encode(), compresslevel=1)
+    body = gzip.compress(
+        (
+            "<urlset>"
+            + "".join(f"<url><loc>{BASE}/p/{i}</loc></url>" for i in range(MAX_SITEMAP_URLS + 10))
+            + "</urlset>"
+        ).encode(),
+        compresslevel=1,
+    )
     sitemap = parse_sitemap(body, BASE + "/big.xml")
     assert len(sitemap.pages) == MAX_SITEMAP_URLS
     assert sitemap.cut and "50000" in sitemap.cut
@@ -173,10 +198,16 @@ def test_text_sitemap_over_50000_lines_is_read_up_to_the_limit():
 
 # --- robots.txt and autodiscovery ---------------------------------------------------------
 
+
 def test_relative_robots_sitemap_lines_are_resolved_against_the_robots_url():
-    text = "Sitemap: /sitemap.xml\nSitemap: news/sitemap.txt\nSitemap: https://cdn.example.com/s.xml\n"
+    text = (
+        "Sitemap: /sitemap.xml\nSitemap: news/sitemap.txt\nSitemap: https://cdn.example.com/s.xml\n"
+    )
     assert robots_sitemaps(text, BASE + "/robots.txt") == [
-        f"{BASE}/sitemap.xml", f"{BASE}/news/sitemap.txt", "https://cdn.example.com/s.xml"]
+        f"{BASE}/sitemap.xml",
+        f"{BASE}/news/sitemap.txt",
+        "https://cdn.example.com/s.xml",
+    ]
 
 
 def test_feed_links_of_a_page_are_its_rss_and_atom_alternates():

@@ -33,54 +33,84 @@ class Runs:
 
 
 def sitemap(base: str, lastmods: dict[str, str]) -> str:
-    urls = "".join(f"<url><loc>{base}{p}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "")
-                   + "</url>" for p, m in lastmods.items())
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{urls}</urlset>")
+    urls = "".join(
+        f"<url><loc>{base}{p}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "") + "</url>"
+        for p, m in lastmods.items()
+    )
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    )
 
 
 @pytest.fixture(scope="module")
 def runs(crawl_env) -> Runs:
     site = TestSite()
-    lastmods = {"/a/in-plain": "2024-05-03T10:00:00Z", "/a/before-plain": "2024-04-20",
-                UNDATED: None}
+    lastmods = {
+        "/a/in-plain": "2024-05-03T10:00:00Z",
+        "/a/before-plain": "2024-04-20",
+        UNDATED: None,
+    }
     with site.serve():
         b = site.base_url
         site.add("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
-        site.add("/news.xml", f"""<?xml version="1.0"?>
+        site.add(
+            "/news.xml",
+            f"""<?xml version="1.0"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 <url><loc>{b}/a/in-news</loc><news:news><news:publication_date>2024-05-02T06:00:00Z</news:publication_date></news:news></url>
 <url><loc>{b}/a/before-news</loc><news:news><news:publication_date>2024-05-01T23:59:00Z</news:publication_date></news:news></url>
-</urlset>""", headers={"Content-Type": "application/xml"})
-        site.add("/rss.xml", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+</urlset>""",
+            headers={"Content-Type": "application/xml"},
+        )
+        site.add(
+            "/rss.xml",
+            f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><link>{b}/a/in-rss</link><pubDate>Fri, 03 May 2024 23:00:00 GMT</pubDate></item>
 <item><link>{b}/a/after-rss</link><pubDate>Sat, 04 May 2024 00:30:00 GMT</pubDate></item>
-</channel></rss>""", headers={"Content-Type": "application/rss+xml"})
+</channel></rss>""",
+            headers={"Content-Type": "application/rss+xml"},
+        )
         for path in (*IN_WINDOW, *OUT_OF_WINDOW, UNDATED):
-            site.add(path, article_html(path), headers={
-                "Content-Type": "text/html", "ETag": ETAG,
-                "Last-Modified": "Fri, 03 May 2024 10:00:00 GMT"})
+            site.add(
+                path,
+                article_html(path),
+                headers={
+                    "Content-Type": "text/html",
+                    "ETag": ETAG,
+                    "Last-Modified": "Fri, 03 May 2024 10:00:00 GMT",
+                },
+            )
 
         def not_modified(request: Request):
             if request.headers.get("if-none-match") == ETAG:
                 return 304, {"ETag": ETAG}, b""
             return 200, {"Content-Type": "text/html", "ETag": ETAG}, article_html("x").encode()
 
-        source = Source(name="inc", sitemaps=(f"{b}/news.xml", f"{b}/plain.xml"),
-                        feeds=(f"{b}/rss.xml",))
+        source = Source(
+            name="inc", sitemaps=(f"{b}/news.xml", f"{b}/plain.xml"), feeds=(f"{b}/rss.xml",)
+        )
         results, requests = [], []
         for step in range(4):
             if step == 2:
                 lastmods["/a/in-plain"] = "2024-05-03T18:00:00Z"
-                site.add("/a/in-plain", article_html("revised"), headers={"Content-Type": "text/html"})
+                site.add(
+                    "/a/in-plain", article_html("revised"), headers={"Content-Type": "text/html"}
+                )
             if step == 3:
                 lastmods[UNDATED] = "2024-05-02T12:00:00Z"
                 site.add(UNDATED, handler=not_modified)
-            site.add("/plain.xml", sitemap(b, lastmods), headers={"Content-Type": "application/xml"})
+            site.add(
+                "/plain.xml", sitemap(b, lastmods), headers={"Content-Type": "application/xml"}
+            )
             before = len(site.requests)
-            (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                                      database_url=crawl_env.database_url,
-                                      window=WINDOW)
+            (result,) = crawl_sources(
+                crawl_env.settings,
+                [source],
+                run_id=crawl_env.new_run(),
+                database_url=crawl_env.database_url,
+                window=WINDOW,
+            )
             results.append(result)
             requests.append([r for r in site.requests[before:] if r.path.startswith("/a/")])
     return Runs(site, results, requests)
@@ -122,5 +152,6 @@ def test_304_answer_counts_as_not_modified(runs, crawl_env):
     with crawl_env.connect() as conn:
         outcome, status, warc_path = conn.execute(
             "SELECT outcome, http_status, warc_path FROM warehouse.crawl_state WHERE url = %s",
-            (runs.site.base_url + UNDATED,)).fetchone()
+            (runs.site.base_url + UNDATED,),
+        ).fetchone()
     assert (outcome, status) == ("not_modified", 304) and warc_path  # first fetch's copy kept

@@ -45,8 +45,11 @@ def build_site(site: TestSite) -> None:
 
 def move_last_attempt_back(env, base_url: str, delta: timedelta) -> None:
     with env.connect() as conn:
-        conn.execute("UPDATE warehouse.crawl_state SET last_attempt_at = last_attempt_at - %s "
-                     "WHERE url = ANY(%s)", (delta, [base_url + p for p in BROKEN]))
+        conn.execute(
+            "UPDATE warehouse.crawl_state SET last_attempt_at = last_attempt_at - %s "
+            "WHERE url = ANY(%s)",
+            (delta, [base_url + p for p in BROKEN]),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +59,25 @@ def runs(crawl_env) -> Runs:
     with site.serve():
         build_site(site)
         b = site.base_url
-        source = Source(name="nav", start_urls=(f"{b}/front", f"{b}/start-broken"),
-                        allow=("/news/",))
+        source = Source(
+            name="nav", start_urls=(f"{b}/front", f"{b}/start-broken"), allow=("/news/",)
+        )
         for step in range(3):
             if step == 2:  # the wait after a first failure is NEWSFLOW_RETRY_FAILED_HOURS
                 wait = timedelta(hours=crawl_env.settings.retry_failed_hours)
                 move_last_attempt_back(crawl_env, b, wait + timedelta(minutes=1))
             before = len(site.requests)
-            (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                                      database_url=crawl_env.database_url)
+            (result,) = crawl_sources(
+                crawl_env.settings,
+                [source],
+                run_id=crawl_env.new_run(),
+                database_url=crawl_env.database_url,
+            )
             results.append(result)
             paths.append([r.path for r in site.requests[before:]])
-            states.append({path: state(crawl_env, b + path)
-                           for path in ("/front", "/section/ok", *BROKEN)})
+            states.append(
+                {path: state(crawl_env, b + path) for path in ("/front", "/section/ok", *BROKEN)}
+            )
     return Runs(site, results, paths, states)
 
 
@@ -76,7 +85,9 @@ def state(env, url: str) -> tuple:
     with env.connect() as conn:
         return conn.execute(
             "SELECT kind, outcome, failure_reason, http_status, failed_attempts, warc_path, "
-            "pending_extract FROM warehouse.crawl_state WHERE url = %s", (url,)).fetchone()
+            "pending_extract FROM warehouse.crawl_state WHERE url = %s",
+            (url,),
+        ).fetchone()
 
 
 def test_a_failed_section_page_is_remembered_as_a_failed_navigation_page(runs):
@@ -89,7 +100,13 @@ def test_a_section_page_read_is_remembered_as_followed_and_never_extracted(runs)
     for path in ("/front", "/section/ok"):
         kind, outcome, _, status, attempts, warc_path, pending = runs.states[0][path]
         assert (kind, outcome, status, attempts, warc_path, pending) == (
-            "navigation", "followed", 200, 0, None, False)
+            "navigation",
+            "followed",
+            200,
+            0,
+            None,
+            False,
+        )
 
 
 def test_section_page_failures_count_as_discovery_failures_not_failed_articles(runs):
@@ -117,35 +134,48 @@ def test_after_the_wait_a_failed_section_page_is_requested_again(runs):
 
 # --- the commands' outputs --------------------------------------------------------------
 
+
 def sources_file(tmp_path, base_url: str):
     path = tmp_path / "sources.yaml"
-    path.write_text("sources:\n  - name: navcli\n"
-                    f"    start_urls: [{base_url}/front]\n    allow: ['/news/']\n"
-                    "    download_delay: 0\n")
+    path.write_text(
+        "sources:\n  - name: navcli\n"
+        f"    start_urls: [{base_url}/front]\n    allow: ['/news/']\n"
+        "    download_delay: 0\n"
+    )
     return path
 
 
 def run_source_counts(env, run_id: int) -> tuple[int, int]:
     with env.connect() as conn:
-        return conn.execute("SELECT discovery_failed, failed FROM warehouse.crawl_run_sources "
-                            "WHERE run_id = %s", (run_id,)).fetchone()
+        return conn.execute(
+            "SELECT discovery_failed, failed FROM warehouse.crawl_run_sources WHERE run_id = %s",
+            (run_id,),
+        ).fetchone()
 
 
 @pytest.fixture
 def cli_env(crawl_env, tmp_path):
-    return {"NEWSFLOW_HOME": str(tmp_path / "home"),
-            "NEWSFLOW_DATABASE_URL": crawl_env.database_url}
+    return {
+        "NEWSFLOW_HOME": str(tmp_path / "home"),
+        "NEWSFLOW_DATABASE_URL": crawl_env.database_url,
+    }
 
 
 def test_newsflow_crawl_counts_a_failed_section_page_in_discovery_failed(
-        crawl_env, cli_env, tmp_path):
+    crawl_env, cli_env, tmp_path
+):
     site = TestSite()
     with site.serve():
         build_site(site)
-        done = run_newsflow("crawl", "--sources", str(sources_file(tmp_path, site.base_url)),
-                            "--json", env=cli_env)
-        table = run_newsflow("crawl", "--sources", str(sources_file(tmp_path, site.base_url)),
-                             env={**cli_env, "COLUMNS": "250"})
+        done = run_newsflow(
+            "crawl", "--sources", str(sources_file(tmp_path, site.base_url)), "--json", env=cli_env
+        )
+        table = run_newsflow(
+            "crawl",
+            "--sources",
+            str(sources_file(tmp_path, site.base_url)),
+            env={**cli_env, "COLUMNS": "250"},
+        )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     (result,) = report["sources"]
@@ -158,12 +188,19 @@ def test_newsflow_crawl_counts_a_failed_section_page_in_discovery_failed(
 
 
 def test_newsflow_run_json_counts_a_failed_section_page_in_discovery_failed(
-        crawl_env, cli_env, tmp_path):
+    crawl_env, cli_env, tmp_path
+):
     site = TestSite()
     with site.serve():
         build_site(site)
-        done = run_newsflow("run", "--sources", str(sources_file(tmp_path, site.base_url)),
-                            "--json", env=cli_env, timeout=180)
+        done = run_newsflow(
+            "run",
+            "--sources",
+            str(sources_file(tmp_path, site.base_url)),
+            "--json",
+            env=cli_env,
+            timeout=180,
+        )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["discovery_failed"], report["failed"]) == (1, 0)

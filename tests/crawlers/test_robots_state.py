@@ -34,15 +34,19 @@ class Runs:
 
 def sitemap(base: str, paths: list[str]) -> str:
     urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths)
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{urls}</urlset>")
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    )
 
 
 def state(env, url: str) -> tuple:
     with env.connect() as conn:
         return conn.execute(
             "SELECT kind, outcome, robots_sha256, last_attempt_at FROM warehouse.crawl_state "
-            "WHERE url = %s", (url,)).fetchone()
+            "WHERE url = %s",
+            (url,),
+        ).fetchone()
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +60,26 @@ def runs(crawl_env) -> Runs:
         site.add("/members/", article_html("Members"))
         for path in ("/news/1", "/news/secret", "/news/3"):
             site.add(path, article_html(path))
-        source = Source(name="robots", sitemaps=(f"{b}/sitemap.xml",),
-                        start_urls=(f"{b}/front",), allow=("/news/",))
+        source = Source(
+            name="robots",
+            sitemaps=(f"{b}/sitemap.xml",),
+            start_urls=(f"{b}/front",),
+            allow=("/news/",),
+        )
         for step in range(3):
             listed = ["/news/1", "/news/secret"] + (["/news/3"] if step else [])
-            site.add("/sitemap.xml", sitemap(b, listed), headers={"Content-Type": "application/xml"})
+            site.add(
+                "/sitemap.xml", sitemap(b, listed), headers={"Content-Type": "application/xml"}
+            )
             site.add("/robots.txt", ROBOTS_V2 if step == 2 else ROBOTS_V1, headers=text)
             before = len(site.requests)
-            (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                                      database_url=crawl_env.database_url,
-                                      max_pages=1 if step == 1 else None)
+            (result,) = crawl_sources(
+                crawl_env.settings,
+                [source],
+                run_id=crawl_env.new_run(),
+                database_url=crawl_env.database_url,
+                max_pages=1 if step == 1 else None,
+            )
             results.append(result)
             paths.append([r.path for r in site.requests[before:]])
             states.append({p: state(crawl_env, b + p) for p in ("/news/secret", "/members/")})
@@ -77,8 +91,10 @@ def test_a_refused_url_is_remembered_with_the_robots_txt_that_refused_it(runs):
     kind, outcome, sha, _ = runs.states[0]["/news/secret"]
     assert (kind, outcome, sha) == ("article", "skipped_by_robots", v1)
     assert runs.states[0]["/members/"][:3] == ("navigation", "skipped_by_robots", v1)
-    assert (runs.results[0].skipped_by_robots, runs.results[0].skipped_by_robots_remembered) \
-        == (1, 0)
+    assert (runs.results[0].skipped_by_robots, runs.results[0].skipped_by_robots_remembered) == (
+        1,
+        0,
+    )
 
 
 def test_under_the_same_robots_txt_the_refusal_is_remembered_not_decided_again(runs):

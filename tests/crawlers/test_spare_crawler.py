@@ -20,9 +20,12 @@ def site():
     with site.serve():
         for name in ("first", "second"):
             urls = "".join(f"<url><loc>{site.base_url}/{name}/{i}</loc></url>" for i in range(2))
-            site.add(f"/{name}/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.'
-                     f'sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
-                     headers={"Content-Type": "application/xml"})
+            site.add(
+                f"/{name}/sitemap.xml",
+                '<?xml version="1.0"?><urlset xmlns="http://www.'
+                f'sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+                headers={"Content-Type": "application/xml"},
+            )
             for i in range(2):
                 site.add(f"/{name}/{i}", article_html(f"{name} {i}"))
         yield site
@@ -34,8 +37,13 @@ def _source(site: TestSite, name: str) -> Source:
 
 
 def _crawl(crawl_env, source: Source, **kwargs):
-    (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                              database_url=crawl_env.database_url, **kwargs)
+    (result,) = crawl_sources(
+        crawl_env.settings,
+        [source],
+        run_id=crawl_env.new_run(),
+        database_url=crawl_env.database_url,
+        **kwargs,
+    )
     return result
 
 
@@ -59,8 +67,12 @@ def test_the_next_crawl_runs_in_the_spare_and_logs_to_its_own_file(crawl_env, si
 
 
 def test_several_sources_in_one_call_leave_no_spare_behind(crawl_env, site):
-    results = crawl_sources(crawl_env.settings, [_source(site, "first"), _source(site, "second")],
-                            run_id=crawl_env.new_run(), database_url=crawl_env.database_url)
+    results = crawl_sources(
+        crawl_env.settings,
+        [_source(site, "first"), _source(site, "second")],
+        run_id=crawl_env.new_run(),
+        database_url=crawl_env.database_url,
+    )
     assert [r.error for r in results] == [None, None]
     assert [r.discovered for r in results] == [2, 2]
     assert crawl_run._spare is None
@@ -94,6 +106,11 @@ def test_stop_crawls_stops_the_waiting_spare(crawl_env, site):
 
 def test_a_spare_whose_stdin_closes_exits_without_crawling():
     root = str(crawl_run.Path(crawl_run.__file__).resolve().parents[1])
-    done = subprocess.run([sys.executable, "-m", "crawlers.worker", "--wait"], input=b"",
-                          capture_output=True, timeout=60, env={**os.environ, "PYTHONPATH": root})
+    done = subprocess.run(
+        [sys.executable, "-m", "crawlers.worker", "--wait"],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": root},
+    )
     assert done.returncode == 0, done.stderr

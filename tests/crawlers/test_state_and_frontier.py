@@ -1,17 +1,17 @@
 """Crawl state in PostgreSQL and the frontier's admission, against the test database."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crawlers.discovery import Discovered
 from crawlers.frontier import Frontier, UrlFilter
-from pipeline.window import Window
 from crawlers.state import CrawlStateStore, FetchRecord
 from pipeline import runs
+from pipeline.window import Window
 
-NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
-MAY_2 = datetime(2024, 5, 2, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+MAY_2 = datetime(2024, 5, 2, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -21,8 +21,14 @@ def store(db):
 
 
 def frontier(store, max_pages=100, allow=(), deny=()):
-    return Frontier(store, url_filter=UrlFilter(["a.com"], allow, deny), window=Window(),
-                    revisit=timedelta(days=7), max_pages=max_pages, clock=lambda: NOW)
+    return Frontier(
+        store,
+        url_filter=UrlFilter(["a.com"], allow, deny),
+        window=Window(),
+        revisit=timedelta(days=7),
+        max_pages=max_pages,
+        clock=lambda: NOW,
+    )
 
 
 def found(path, lastmod=MAY_2):
@@ -30,9 +36,18 @@ def found(path, lastmod=MAY_2):
 
 
 def fetch(store, path, lastmod=MAY_2, **changes):
-    record = dict(url=f"http://a.com{path}", outcome="fetched", fetched_at=NOW, lastmod=lastmod,
-                  http_status=200, etag='"1"', warc_path="s/1/f.warc.gz", warc_offset=0,
-                  warc_length=10, pending_extract=True)
+    record = dict(
+        url=f"http://a.com{path}",
+        outcome="fetched",
+        fetched_at=NOW,
+        lastmod=lastmod,
+        http_status=200,
+        etag='"1"',
+        warc_path="s/1/f.warc.gz",
+        warc_offset=0,
+        warc_length=10,
+        pending_extract=True,
+    )
     record.update(changes)
     store.fetched(FetchRecord(**record))
     store.flush()
@@ -40,17 +55,29 @@ def fetch(store, path, lastmod=MAY_2, **changes):
 
 def test_fetched_page_is_remembered_with_its_archive_location_and_pending(store, db):
     fetch(store, "/x")
-    row = db.execute("SELECT outcome, warc_path, pending_extract, discovered_lastmod, etag "
-                     "FROM warehouse.crawl_state WHERE url = 'http://a.com/x'").fetchone()
+    row = db.execute(
+        "SELECT outcome, warc_path, pending_extract, discovered_lastmod, etag "
+        "FROM warehouse.crawl_state WHERE url = 'http://a.com/x'"
+    ).fetchone()
     assert row == ("fetched", "s/1/f.warc.gz", True, MAY_2, '"1"')
 
 
 def test_failed_refetch_keeps_the_earlier_archive_location(store, db):
     fetch(store, "/x")
-    fetch(store, "/x", outcome="failed", failure_reason="timeout", warc_path=None,
-          warc_offset=None, warc_length=None, pending_extract=False, http_status=None)
-    row = db.execute("SELECT outcome, failure_reason, warc_path, warc_offset "
-                     "FROM warehouse.crawl_state").fetchone()
+    fetch(
+        store,
+        "/x",
+        outcome="failed",
+        failure_reason="timeout",
+        warc_path=None,
+        warc_offset=None,
+        warc_length=None,
+        pending_extract=False,
+        http_status=None,
+    )
+    row = db.execute(
+        "SELECT outcome, failure_reason, warc_path, warc_offset FROM warehouse.crawl_state"
+    ).fetchone()
     assert row == ("failed", "timeout", "s/1/f.warc.gz", 0)
 
 
@@ -76,8 +103,14 @@ def test_each_url_is_admitted_once_per_run(store):
 
 def test_allow_deny_and_other_hosts_filter_before_counting(store):
     f = frontier(store, allow=[r"/news/"], deny=[r"/news/video/"])
-    admitted = f.admit([found("/news/1"), found("/news/video/2"), found("/about"),
-                        Discovered("http://b.com/news/3", "http://b.com/news/3")])
+    admitted = f.admit(
+        [
+            found("/news/1"),
+            found("/news/video/2"),
+            found("/about"),
+            Discovered("http://b.com/news/3", "http://b.com/news/3"),
+        ]
+    )
     assert [a.found.url for a in admitted] == ["http://a.com/news/1"]
     assert f.counts.discovered == 1
 
@@ -89,45 +122,78 @@ def test_max_pages_caps_admissions(store):
 
 
 def test_skipped_by_date_never_fetched_url_is_recorded_as_such(store, db):
-    f = Frontier(store, url_filter=UrlFilter(["a.com"], (), ()),
-                 window=Window(MAY_2.date() + timedelta(days=1), None),
-                 revisit=timedelta(days=7), max_pages=10, clock=lambda: NOW)
+    f = Frontier(
+        store,
+        url_filter=UrlFilter(["a.com"], (), ()),
+        window=Window(MAY_2.date() + timedelta(days=1), None),
+        revisit=timedelta(days=7),
+        max_pages=10,
+        clock=lambda: NOW,
+    )
     assert f.admit([found("/old")]) == []
     store.flush()
-    assert db.execute("SELECT outcome, last_fetched_at FROM warehouse.crawl_state"
-                      ).fetchone() == ("skipped_by_date", None)
+    assert db.execute("SELECT outcome, last_fetched_at FROM warehouse.crawl_state").fetchone() == (
+        "skipped_by_date",
+        None,
+    )
 
 
 def test_rediscovery_of_a_fetched_page_keeps_the_lastmod_of_its_fetch(store, db):
     fetch(store, "/x")
     store.discovered("http://a.com/x", MAY_2 + timedelta(days=9), outcome="skipped_by_date")
     store.flush()
-    assert db.execute("SELECT outcome, discovered_lastmod FROM warehouse.crawl_state"
-                      ).fetchone() == ("fetched", MAY_2)
+    assert db.execute(
+        "SELECT outcome, discovered_lastmod FROM warehouse.crawl_state"
+    ).fetchone() == ("fetched", MAY_2)
 
 
 def test_consecutive_failures_are_counted_and_a_success_resets_them(store, db):
     def attempts():
-        return db.execute("SELECT failed_attempts, last_attempt_at IS NOT NULL "
-                          "FROM warehouse.crawl_state").fetchone()
+        return db.execute(
+            "SELECT failed_attempts, last_attempt_at IS NOT NULL FROM warehouse.crawl_state"
+        ).fetchone()
 
     for expected in (1, 2):
-        fetch(store, "/x", outcome="failed", failure_reason="http_500", http_status=500,
-              warc_path=None, warc_offset=None, warc_length=None, pending_extract=False)
+        fetch(
+            store,
+            "/x",
+            outcome="failed",
+            failure_reason="http_500",
+            http_status=500,
+            warc_path=None,
+            warc_offset=None,
+            warc_length=None,
+            pending_extract=False,
+        )
         assert attempts() == (expected, True)
     fetch(store, "/x")
     assert attempts() == (0, True)
 
 
 def test_a_page_that_just_failed_waits_and_is_admitted_after_its_wait(store):
-    fetch(store, "/x", outcome="failed", failure_reason="http_500", http_status=500,
-          warc_path=None, warc_offset=None, warc_length=None, pending_extract=False,
-          attempted_at=NOW - timedelta(hours=1))
+    fetch(
+        store,
+        "/x",
+        outcome="failed",
+        failure_reason="http_500",
+        http_status=500,
+        warc_path=None,
+        warc_offset=None,
+        warc_length=None,
+        pending_extract=False,
+        attempted_at=NOW - timedelta(hours=1),
+    )
 
     def admitted_at(now):
-        f = Frontier(store, url_filter=UrlFilter(["a.com"], (), ()), window=Window(),
-                     revisit=timedelta(days=7), retry_failed=timedelta(hours=20),
-                     max_pages=100, clock=lambda: now)
+        f = Frontier(
+            store,
+            url_filter=UrlFilter(["a.com"], (), ()),
+            window=Window(),
+            revisit=timedelta(days=7),
+            retry_failed=timedelta(hours=20),
+            max_pages=100,
+            clock=lambda: now,
+        )
         return f.admit([found("/x")]), f.counts
 
     admitted, counts = admitted_at(NOW)
@@ -137,39 +203,72 @@ def test_a_page_that_just_failed_waits_and_is_admitted_after_its_wait(store):
 
 
 def test_a_robots_refusal_is_remembered_with_its_robots_txt_and_kind(store, db):
-    store.fetched(FetchRecord(url="http://a.com/members/", outcome="skipped_by_robots",
-                              failure_reason="robots", kind="navigation", robots_sha256="v1"))
+    store.fetched(
+        FetchRecord(
+            url="http://a.com/members/",
+            outcome="skipped_by_robots",
+            failure_reason="robots",
+            kind="navigation",
+            robots_sha256="v1",
+        )
+    )
     store.flush()
-    assert db.execute("SELECT kind, outcome, robots_sha256, failed_attempts "
-                      "FROM warehouse.crawl_state").fetchone() == (
-        "navigation", "skipped_by_robots", "v1", 0)
+    assert db.execute(
+        "SELECT kind, outcome, robots_sha256, failed_attempts FROM warehouse.crawl_state"
+    ).fetchone() == ("navigation", "skipped_by_robots", "v1", 0)
 
 
 def test_a_fetch_after_robots_txt_changed_forgets_the_refusal(store, db):
-    fetch(store, "/x", outcome="skipped_by_robots", failure_reason="robots", robots_sha256="v1",
-          warc_path=None, warc_offset=None, warc_length=None, pending_extract=False)
+    fetch(
+        store,
+        "/x",
+        outcome="skipped_by_robots",
+        failure_reason="robots",
+        robots_sha256="v1",
+        warc_path=None,
+        warc_offset=None,
+        warc_length=None,
+        pending_extract=False,
+    )
     fetch(store, "/x")
-    assert db.execute("SELECT outcome, robots_sha256 FROM warehouse.crawl_state"
-                      ).fetchone() == ("fetched", None)
+    assert db.execute("SELECT outcome, robots_sha256 FROM warehouse.crawl_state").fetchone() == (
+        "fetched",
+        None,
+    )
 
 
 def robots_frontier(store, sha, max_pages=100):
-    return Frontier(store, url_filter=UrlFilter(["a.com"], (), ()), window=Window(),
-                    revisit=timedelta(days=7), max_pages=max_pages, clock=lambda: NOW,
-                    retry_failed=timedelta(hours=20), robots_sha256=lambda url: sha)
+    return Frontier(
+        store,
+        url_filter=UrlFilter(["a.com"], (), ()),
+        window=Window(),
+        revisit=timedelta(days=7),
+        max_pages=max_pages,
+        clock=lambda: NOW,
+        retry_failed=timedelta(hours=20),
+        robots_sha256=lambda url: sha,
+    )
 
 
-def test_a_url_refused_by_the_same_robots_txt_is_not_admitted_nor_counted_against_the_limit(
-        store):
-    fetch(store, "/secret", outcome="skipped_by_robots", failure_reason="robots",
-          robots_sha256="v1", warc_path=None, warc_offset=None, warc_length=None,
-          pending_extract=False)
+def test_a_url_refused_by_the_same_robots_txt_is_not_admitted_nor_counted_against_the_limit(store):
+    fetch(
+        store,
+        "/secret",
+        outcome="skipped_by_robots",
+        failure_reason="robots",
+        robots_sha256="v1",
+        warc_path=None,
+        warc_offset=None,
+        warc_length=None,
+        pending_extract=False,
+    )
     f = robots_frontier(store, "v1", max_pages=1)
     admitted = f.admit([found("/secret"), found("/new")])
     assert [a.found.url for a in admitted] == ["http://a.com/new"]
     assert (f.counts.skipped_by_robots, f.counts.over_limit) == (1, 0)
     assert [a.found.url for a in robots_frontier(store, "v2").admit([found("/secret")])] == [
-        "http://a.com/secret"]
+        "http://a.com/secret"
+    ]
 
 
 def nav_found(path):
@@ -177,15 +276,29 @@ def nav_found(path):
 
 
 def test_a_section_page_that_failed_recently_or_was_refused_is_not_admitted(store):
-    store.fetched(FetchRecord(url="http://a.com/broken", outcome="failed",
-                              failure_reason="nav_http_500", kind="navigation",
-                              attempted_at=NOW - timedelta(hours=1)))
-    store.fetched(FetchRecord(url="http://a.com/members/", outcome="skipped_by_robots",
-                              failure_reason="robots", kind="navigation", robots_sha256="v1"))
+    store.fetched(
+        FetchRecord(
+            url="http://a.com/broken",
+            outcome="failed",
+            failure_reason="nav_http_500",
+            kind="navigation",
+            attempted_at=NOW - timedelta(hours=1),
+        )
+    )
+    store.fetched(
+        FetchRecord(
+            url="http://a.com/members/",
+            outcome="skipped_by_robots",
+            failure_reason="robots",
+            kind="navigation",
+            robots_sha256="v1",
+        )
+    )
     store.flush()
     f = robots_frontier(store, "v1")
-    admitted = f.admit_navigation([nav_found("/broken"), nav_found("/members/"),
-                                   nav_found("/section")])
+    admitted = f.admit_navigation(
+        [nav_found("/broken"), nav_found("/members/"), nav_found("/section")]
+    )
     assert [a.url for a in admitted] == ["http://a.com/section"]
     assert (f.counts.nav_skipped_failed_recently, f.counts.nav_skipped_by_robots) == (1, 1)
     assert f.counts.skipped_failed_recently == f.counts.skipped_by_robots == 0

@@ -18,7 +18,7 @@ HANG_S = 60.0
 class _Hanging(BaseHTTPRequestHandler):
     """Answers nothing for a minute: the crawl waits on its first request."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         time.sleep(HANG_S)
 
     def log_message(self, *args) -> None:
@@ -41,12 +41,20 @@ def test_stop_crawls_stops_a_crawl_running_in_another_thread(crawl_env) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hanging)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = crawl_env.settings.with_overrides(crawl=replace(
-        crawl_env.settings.crawl, download_timeout_s=HANG_S, crawl_timeout_s=HANG_S * 2))
+    settings = crawl_env.settings.with_overrides(
+        crawl=replace(
+            crawl_env.settings.crawl, download_timeout_s=HANG_S, crawl_timeout_s=HANG_S * 2
+        )
+    )
     source = Source("stuck", sitemaps=(f"http://127.0.0.1:{server.server_port}/sitemap.xml",))
     results: list = []
-    crawl = threading.Thread(target=lambda: results.extend(crawl_sources(
-        settings, [source], run_id=crawl_env.new_run(), database_url=crawl_env.database_url)))
+    crawl = threading.Thread(
+        target=lambda: results.extend(
+            crawl_sources(
+                settings, [source], run_id=crawl_env.new_run(), database_url=crawl_env.database_url
+            )
+        )
+    )
     try:
         crawl.start()
         deadline = time.monotonic() + 30

@@ -16,11 +16,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Mapping, Sequence
 
 import psutil
 
@@ -45,36 +45,61 @@ def outside_environ() -> dict[str, str]:
     """This process's environment without any AIRFLOW* or NEWSFLOW_* variable, so a
     developer's own Airflow or newsflow settings (a metadata DB, a ``newsflow_db``
     connection) never reach the test's Airflow."""
-    return {name: value for name, value in os.environ.items()
-            if not name.startswith(("AIRFLOW", "NEWSFLOW_"))}
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AIRFLOW", "NEWSFLOW_"))
+    }
 
 
 def airflow_env(base: Mapping[str, str], flavour: str = "standalone") -> dict[str, str]:
     """``base`` plus what ``scripts/airflow-local.sh env FLAVOUR`` exports (AIRFLOW_HOME,
     the DAGs folder, the API port and URLs, the shared JWT secret, PATH with .venv/bin;
     for ``celery`` also the executor, metadata database and broker)."""
-    shown = subprocess.run(["bash", "-c", f'eval "$("{SCRIPT}" env {flavour})" && env -0'],
-                           env=dict(base), cwd=REPO_ROOT, capture_output=True, check=True)
+    shown = subprocess.run(
+        ["bash", "-c", f'eval "$("{SCRIPT}" env {flavour})" && env -0'],
+        env=dict(base),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    )
     return dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
 
 
 def init_airflow(env: Mapping[str, str], timeout: float = 300) -> None:
     """``scripts/airflow-local.sh init``: migrate the metadata DB, create the pool,
     serialize the DAGs."""
-    done = subprocess.run([str(SCRIPT), "init"], env=dict(env), cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [str(SCRIPT), "init"],
+        env=dict(env),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
-def airflow(env: Mapping[str, str], *args: str, timeout: float = 600,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
+def airflow(
+    env: Mapping[str, str], *args: str, timeout: float = 600, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run ``airflow ARGS`` to completion; with ``check``, fail the test on a non-zero exit
     showing the end of its output."""
-    done = subprocess.run([str(AIRFLOW), *args], env=dict(env), cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [str(AIRFLOW), *args],
+        env=dict(env),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check:
-        assert done.returncode == 0, (f"airflow {' '.join(args)} exited {done.returncode}:\n"
-                                      + done.stdout[-4000:] + "\n" + done.stderr[-4000:])
+        assert done.returncode == 0, (
+            f"airflow {' '.join(args)} exited {done.returncode}:\n"
+            + done.stdout[-4000:]
+            + "\n"
+            + done.stderr[-4000:]
+        )
     return done
 
 
@@ -88,9 +113,15 @@ def dag_runs(env: Mapping[str, str], dag_id: str) -> list[dict[str, str]]:
     raise AssertionError(f"no JSON in the output of airflow dags list-runs:\n{done.stdout}")
 
 
-def wait_for_runs(env: Mapping[str, str], dag_id: str, select: Callable[[dict], bool],
-                  count: int, timeout: float, poll_seconds: float = 10,
-                  alive: Callable[[], None] = lambda: None) -> list[dict[str, str]]:
+def wait_for_runs(
+    env: Mapping[str, str],
+    dag_id: str,
+    select: Callable[[dict], bool],
+    count: int,
+    timeout: float,
+    poll_seconds: float = 10,
+    alive: Callable[[], None] = lambda: None,
+) -> list[dict[str, str]]:
     """Poll until ``count`` runs chosen by ``select`` are finished (success or failed);
     their rows. ``alive`` is called between polls to fail fast when a service died."""
     deadline = time.monotonic() + timeout
@@ -101,8 +132,10 @@ def wait_for_runs(env: Mapping[str, str], dag_id: str, select: Callable[[dict], 
         if len(runs) >= count and all(run["state"] in FINISHED for run in runs):
             return runs
         time.sleep(poll_seconds)
-    raise AssertionError(f"after {timeout:.0f} s, {dag_id} runs are still not finished: "
-                         + json.dumps([(r["run_id"], r["state"]) for r in runs]))
+    raise AssertionError(
+        f"after {timeout:.0f} s, {dag_id} runs are still not finished: "
+        + json.dumps([(r["run_id"], r["state"]) for r in runs])
+    )
 
 
 def wait_for_http(url: str, timeout: float, alive: Callable[[], None] = lambda: None) -> None:
@@ -149,9 +182,15 @@ class Services(AbstractContextManager["Services"]):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         with log_path.open("wb") as log:
-            process = subprocess.Popen(list(command), env=dict(self.env), cwd=REPO_ROOT,
-                                       stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(
+                list(command),
+                env=dict(self.env),
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         service = Service(name, process, log_path)
         self.started.append(service)
         return service
@@ -163,14 +202,19 @@ class Services(AbstractContextManager["Services"]):
         """Fail the test, with the end of its log, when a service has exited."""
         for service in self.started:
             if service.process.poll() is not None:
-                raise AssertionError(f"{service.name} exited with {service.process.returncode}:\n"
-                                     + service.tail())
+                raise AssertionError(
+                    f"{service.name} exited with {service.process.returncode}:\n" + service.tail()
+                )
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name} ---\n{s.tail(25)}" for s in self.started)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def stop(self, grace_seconds: float = 30) -> None:

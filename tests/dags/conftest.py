@@ -28,8 +28,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     which ``scripts/celery-smoke.sh`` sets."""
     if os.environ.get(CELERY_SMOKE_VARIABLE) == "1":
         return
-    skip = pytest.mark.skip(reason=f"Celery smoke test: run scripts/celery-smoke.sh "
-                                   f"(or set {CELERY_SMOKE_VARIABLE}=1)")
+    skip = pytest.mark.skip(
+        reason=f"Celery smoke test: run scripts/celery-smoke.sh (or set {CELERY_SMOKE_VARIABLE}=1)"
+    )
     for item in items:
         if item.get_closest_marker("celery") is not None:
             item.add_marker(skip)

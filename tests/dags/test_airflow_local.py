@@ -47,8 +47,9 @@ def _wait_until_up(script: subprocess.Popen[bytes], log: Path, timeout: float) -
             time.sleep(10)
             return
         time.sleep(1)
-    raise AssertionError(f"Airflow did not start within {timeout:.0f} s:\n"
-                         f"{log.read_text()[-3000:]}")
+    raise AssertionError(
+        f"Airflow did not start within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @pytest.mark.slow
@@ -56,20 +57,28 @@ def _wait_until_up(script: subprocess.Popen[bytes], log: Path, timeout: float) -
 def test_a_signal_stops_every_process_the_script_started(tmp_path, signum):
     if signum == signal.SIGINT and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         pytest.skip("SIGINT is ignored here, so the script started from here cannot trap it")
-    env = {**outside_environ(),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "AIRFLOW_HOME": str(tmp_path / "airflow"),
-           "AIRFLOW_PORT": str(free_port()),
-           "AIRFLOW_STOP_GRACE_S": str(STOP_GRACE_S),
-           "AIRFLOW__API__WORKERS": "1",
-           "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-           "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
-           "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False"}
+    env = {
+        **outside_environ(),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "AIRFLOW_PORT": str(free_port()),
+        "AIRFLOW_STOP_GRACE_S": str(STOP_GRACE_S),
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+    }
     log = tmp_path / "airflow-local.log"
     with log.open("wb") as out:
-        script = subprocess.Popen([str(SCRIPT), "standalone"], env=env, cwd=REPO_ROOT,
-                                  stdout=out, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        script = subprocess.Popen(
+            [str(SCRIPT), "standalone"],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     family: list[psutil.Process] = []
     try:
         _wait_until_up(script, log, timeout=400)

@@ -29,8 +29,16 @@ import yaml
 from psycopg.conninfo import conninfo_to_dict
 
 from devtools.sample_site import SampleSite, SiteConfig
-from tests.dags.airflow_cli import (SCRIPT, Services, airflow, airflow_env, free_port,
-                                    outside_environ, wait_for_http, wait_for_runs)
+from tests.dags.airflow_cli import (
+    SCRIPT,
+    Services,
+    airflow,
+    airflow_env,
+    free_port,
+    outside_environ,
+    wait_for_http,
+    wait_for_runs,
+)
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -78,38 +86,60 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
     metadata_url = sqlalchemy_url(make_database())
     newsflow_url = make_database()
     with ExitStack() as stack:
-        sites = {name: stack.enter_context(SampleSite(SITE).serve(host=host))
-                 for name, host in HOSTS.items()}
-        env = airflow_env({
-            **outside_environ(),
-            "AIRFLOW_HOME": str(tmp_path / "airflow"),
-            "AIRFLOW_PORT": str(free_port()),
-            "AIRFLOW_METADATA_URL": metadata_url,
-            "AIRFLOW_BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
-            "AIRFLOW_WORKER_CONCURRENCY": "4",
-            # A queue of its own, so no other Celery worker on this Redis takes its tasks.
-            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"newsflow-smoke-{secrets.token_hex(4)}",
-            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-            "AIRFLOW__API__WORKERS": "1",
-            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-            # No NEWSFLOW_DATABASE_URL: the connection alone names the database.
-            "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
-            "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
-            "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
-            "NEWSFLOW_EXTRACT_PROCESSES": "1",
-        }, "celery")
+        sites = {
+            name: stack.enter_context(SampleSite(SITE).serve(host=host))
+            for name, host in HOSTS.items()
+        }
+        env = airflow_env(
+            {
+                **outside_environ(),
+                "AIRFLOW_HOME": str(tmp_path / "airflow"),
+                "AIRFLOW_PORT": str(free_port()),
+                "AIRFLOW_METADATA_URL": metadata_url,
+                "AIRFLOW_BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
+                "AIRFLOW_WORKER_CONCURRENCY": "4",
+                # A queue of its own, so no other Celery worker on this Redis takes its tasks.
+                "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"newsflow-smoke-{secrets.token_hex(4)}",
+                "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+                "AIRFLOW__API__WORKERS": "1",
+                "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+                # No NEWSFLOW_DATABASE_URL: the connection alone names the database.
+                "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
+                "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
+                "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
+                "NEWSFLOW_EXTRACT_PROCESSES": "1",
+            },
+            "celery",
+        )
 
         services = stack.enter_context(Services(env, tmp_path / "services"))
         airflow_stack = services.start("airflow-local.sh celery", [str(SCRIPT), "celery"])
         port = env["AIRFLOW__API__PORT"]
-        wait_for_http(f"http://localhost:{port}/api/v2/monitor/health", timeout=300,
-                      alive=services.check_alive)
+        wait_for_http(
+            f"http://localhost:{port}/api/v2/monitor/health",
+            timeout=300,
+            alive=services.check_alive,
+        )
         airflow(env, "dags", "unpause", "newsflow_nightly")
-        airflow(env, "dags", "trigger", "newsflow_nightly", "--logical-date", LOGICAL_DATE,
-                "--conf", json.dumps(CONF))
+        airflow(
+            env,
+            "dags",
+            "trigger",
+            "newsflow_nightly",
+            "--logical-date",
+            LOGICAL_DATE,
+            "--conf",
+            json.dumps(CONF),
+        )
         try:
-            [run] = wait_for_runs(env, "newsflow_nightly", lambda run: True, count=1,
-                                  timeout=600, alive=services.check_alive)
+            [run] = wait_for_runs(
+                env,
+                "newsflow_nightly",
+                lambda run: True,
+                count=1,
+                timeout=600,
+                alive=services.check_alive,
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{airflow_stack.tail(80)}") from None
         log = airflow_stack.log_path.read_text(errors="replace")
@@ -121,8 +151,9 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
         status, sources, new, duplicates = conn.execute(
             "SELECT status, sources, articles_new, duplicates FROM warehouse.crawl_runs"
         ).fetchone()
-        per_source = dict(conn.execute(
-            "SELECT source, articles_new FROM warehouse.crawl_run_sources"))
+        per_source = dict(
+            conn.execute("SELECT source, articles_new FROM warehouse.crawl_run_sources")
+        )
         articles = conn.execute("SELECT count(*) FROM warehouse.articles").fetchone()[0]
     assert status == "success" and sorted(sources) == sorted(HOSTS)
     assert all(count > 0 for count in per_source.values()) and len(per_source) == len(HOSTS)

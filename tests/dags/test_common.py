@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from airflow.sdk.exceptions import AirflowFailException
@@ -14,19 +14,24 @@ from pipeline.window import Window
 
 
 def _at(day: int, hour: int = 2) -> datetime:
-    return datetime(2026, 3, day, hour, tzinfo=timezone.utc)
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
 
 
 def _context(params: dict | None = None, *, start=None, end=None, logical=None) -> dict:
     full = {"sources_file": None, "source": [], "since": None, "until": None, "max_pages": None}
-    return {"params": full | (params or {}), "data_interval_start": start,
-            "data_interval_end": end, "logical_date": logical}
+    return {
+        "params": full | (params or {}),
+        "data_interval_start": start,
+        "data_interval_end": end,
+        "logical_date": logical,
+    }
 
 
 def test_a_scheduled_run_covers_the_day_before_it_runs():
     # The run that starts at 02:00 on the 2nd has the interval [1st 02:00, 2nd 02:00).
     assert nf.run_window(_context(start=_at(1), end=_at(2), logical=_at(1))) == Window(
-        date(2026, 3, 1), date(2026, 3, 1))
+        date(2026, 3, 1), date(2026, 3, 1)
+    )
 
 
 def test_params_override_the_interval():
@@ -75,20 +80,29 @@ def test_quality_breaches_are_permanent():
 
 
 def test_verdict_passes_a_successful_run():
-    report = {"run_id": 3, "status": "success",
-              "sources": {"a": {"status": "success", "error": None}}}
+    report = {
+        "run_id": 3,
+        "status": "success",
+        "sources": {"a": {"status": "success", "error": None}},
+    }
     assert nf.verdict(report) == "success"
 
 
 def test_verdict_fails_a_partial_run_naming_each_failed_source_and_why():
-    report = {"run_id": 4, "status": "partial", "sources": {
-        "a": {"status": "success", "error": None},
-        "b": {"status": "failed", "error": "crawl: robots.txt unreachable"},
-        "c": {"status": "running", "error": None}}}
+    report = {
+        "run_id": 4,
+        "status": "partial",
+        "sources": {
+            "a": {"status": "success", "error": None},
+            "b": {"status": "failed", "error": "crawl: robots.txt unreachable"},
+            "c": {"status": "running", "error": None},
+        },
+    }
     with pytest.raises(AirflowFailException) as failed:
         nf.verdict(report)
-    assert str(failed.value) == ("run 4 is partial: 2 of 3 source(s) failed: "
-                                 "b: crawl: robots.txt unreachable; c: running")
+    assert str(failed.value) == (
+        "run 4 is partial: 2 of 3 source(s) failed: b: crawl: robots.txt unreachable; c: running"
+    )
 
 
 @dataclass
@@ -103,9 +117,11 @@ class _TaskInstance:
 def test_the_failure_summary_is_one_line_naming_task_map_index_try_and_error():
     error = RuntimeError("crawl of b failed: connection refused\nTraceback details")
     line = nf.failure_summary({"ti": _TaskInstance(), "exception": error})
-    assert line == ("newsflow task failed: dag=newsflow_nightly "
-                    "run=scheduled__2026-03-01T02:00:00+00:00 task=source.crawl[2] try=4: "
-                    "crawl of b failed: connection refused")
+    assert line == (
+        "newsflow task failed: dag=newsflow_nightly "
+        "run=scheduled__2026-03-01T02:00:00+00:00 task=source.crawl[2] try=4: "
+        "crawl of b failed: connection refused"
+    )
 
 
 def test_the_failure_summary_of_an_unmapped_task_has_no_index():
@@ -128,8 +144,14 @@ def test_a_malformed_plan_fails_without_retry_naming_what_is_wrong():
 
 
 def test_a_plan_comes_back_from_its_xcom_form():
-    plan = {"run_id": 7, "sources": ["a"], "sources_file": "s.yaml", "since": "2026-03-01",
-            "until": "2026-03-01", "max_pages": None}
+    plan = {
+        "run_id": 7,
+        "sources": ["a"],
+        "sources_file": "s.yaml",
+        "since": "2026-03-01",
+        "until": "2026-03-01",
+        "max_pages": None,
+    }
     assert nf.run_plan(plan).to_xcom() == plan
 
 

@@ -27,8 +27,16 @@ import pytest
 from devtools.sample_site import SampleSite, SiteConfig
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.runs import COUNTERS
-from tests.dags.airflow_cli import (Services, airflow, airflow_env, free_port, init_airflow,
-                                    outside_environ, wait_for_http, wait_for_runs)
+from tests.dags.airflow_cli import (
+    Services,
+    airflow,
+    airflow_env,
+    free_port,
+    init_airflow,
+    outside_environ,
+    wait_for_http,
+    wait_for_runs,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -105,6 +113,7 @@ def request_count(site: SampleSite) -> int:
 
 # --- the module's Airflow, site and database ---------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def stack(make_database, tmp_path_factory) -> Stack:
     root = tmp_path_factory.mktemp("airflow-e2e")
@@ -143,10 +152,18 @@ class NightlyRuns:
 @pytest.fixture(scope="module")
 def nightly(stack: Stack) -> NightlyRuns:
     """``airflow dags test newsflow_nightly`` twice for the same logical date."""
+
     def dags_test() -> tuple[Snapshot, int]:
         before = request_count(stack.site)
-        airflow(stack.env, "dags", "test", "newsflow_nightly", NIGHTLY_DATE,
-                "--conf", json.dumps(NIGHTLY_CONF))
+        airflow(
+            stack.env,
+            "dags",
+            "test",
+            "newsflow_nightly",
+            NIGHTLY_DATE,
+            "--conf",
+            json.dumps(NIGHTLY_CONF),
+        )
         return snapshot(stack.database_url), request_count(stack.site) - before
 
     (first, first_requests), (second, second_requests) = dags_test(), dags_test()
@@ -154,6 +171,7 @@ def nightly(stack: Stack) -> NightlyRuns:
 
 
 # --- newsflow_nightly through `airflow dags test` -----------------------------------------
+
 
 def test_nightly_run_loads_the_sites_articles(stack: Stack, nightly: NightlyRuns):
     expected = stack.site.expected_articles()
@@ -178,8 +196,9 @@ def test_nightly_run_reports_one_row_per_source(nightly: NightlyRuns):
     run = nightly.first.runs[NIGHTLY_EXTERNAL_ID]
     per_source = nightly.first.run_sources[run["run_id"]]
     assert sorted(per_source) == sorted(SOURCES)
-    assert all(row["status"] == "success" and row["articles_new"] > 0
-               for row in per_source.values())
+    assert all(
+        row["status"] == "success" and row["articles_new"] > 0 for row in per_source.values()
+    )
     for counter in COUNTERS:
         assert sum(row[counter] for row in per_source.values()) == run[counter], counter
 
@@ -213,17 +232,38 @@ def backfill(stack: Stack, nightly: NightlyRuns) -> Backfill:
         services.airflow("api-server", "api-server", "--port", port, "--workers", "1")
         services.airflow("scheduler", "scheduler", "--skip-serve-logs")
         services.airflow("dag-processor", "dag-processor")
-        wait_for_http(f"http://localhost:{port}/api/v2/monitor/health", timeout=120,
-                      alive=services.check_alive)
+        wait_for_http(
+            f"http://localhost:{port}/api/v2/monitor/health",
+            timeout=120,
+            alive=services.check_alive,
+        )
         airflow(stack.env, "dags", "unpause", "newsflow_nightly")
-        airflow(stack.env, "backfill", "create", "--dag-id", "newsflow_nightly",
-                "--from-date", BACKFILL_FROM, "--to-date", BACKFILL_TO,
-                "--reprocess-behavior", "completed", "--max-active-runs", "1",
-                "--dag-run-conf", json.dumps({"source": [BACKFILL_SOURCE]}))
+        airflow(
+            stack.env,
+            "backfill",
+            "create",
+            "--dag-id",
+            "newsflow_nightly",
+            "--from-date",
+            BACKFILL_FROM,
+            "--to-date",
+            BACKFILL_TO,
+            "--reprocess-behavior",
+            "completed",
+            "--max-active-runs",
+            "1",
+            "--dag-run-conf",
+            json.dumps({"source": [BACKFILL_SOURCE]}),
+        )
         try:
-            runs = wait_for_runs(stack.env, "newsflow_nightly",
-                                 lambda run: run["run_id"].startswith("backfill__"),
-                                 count=len(DAYS), timeout=480, alive=services.check_alive)
+            runs = wait_for_runs(
+                stack.env,
+                "newsflow_nightly",
+                lambda run: run["run_id"].startswith("backfill__"),
+                count=len(DAYS),
+                timeout=480,
+                alive=services.check_alive,
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{services.logs()}") from None
     return Backfill(runs, snapshot(stack.database_url))
@@ -244,13 +284,13 @@ def test_each_backfill_run_covers_its_own_day(backfill: Backfill):
 
 def test_backfilled_days_already_loaded_add_no_rows(nightly: NightlyRuns, backfill: Backfill):
     assert backfill.after.articles == nightly.second.articles
-    backfill_runs = [run for key, run in backfill.after.runs.items()
-                     if key != NIGHTLY_EXTERNAL_ID]
+    backfill_runs = [run for key, run in backfill.after.runs.items() if key != NIGHTLY_EXTERNAL_ID]
     assert len(backfill_runs) == len(DAYS)
     assert all(run["articles_new"] == 0 for run in backfill_runs)
 
 
 # --- newsflow_reprocess ---------------------------------------------------------------------
+
 
 def _newer_than(version: str) -> str:
     *head, last = version.split(".")
@@ -271,8 +311,9 @@ def reprocess(stack: Stack, nightly: NightlyRuns) -> Reprocess:
     requests_before = request_count(stack.site)
     conf = {"extractor_version_below": _newer_than(EXTRACTOR_VERSION)}
     airflow(stack.env, "dags", "test", "newsflow_reprocess", "--conf", json.dumps(conf))
-    return Reprocess(before, snapshot(stack.database_url),
-                     request_count(stack.site) - requests_before)
+    return Reprocess(
+        before, snapshot(stack.database_url), request_count(stack.site) - requests_before
+    )
 
 
 def test_reprocess_makes_no_http_request(reprocess: Reprocess):
@@ -284,6 +325,8 @@ def test_reprocess_re_extracts_every_article_and_reports_it(reprocess: Reprocess
     assert (run["trigger"], run["status"]) == ("reprocess", "success")
     assert sorted(run["sources"]) == sorted(SOURCES)
     assert run["pages_fetched"] == 0 and run["articles_new"] == 0
-    assert (run["articles_updated"] + run["articles_unchanged"] + run["duplicates"]
-            == reprocess.before.articles)
+    assert (
+        run["articles_updated"] + run["articles_unchanged"] + run["duplicates"]
+        == reprocess.before.articles
+    )
     assert reprocess.after.articles == reprocess.before.articles

@@ -47,8 +47,13 @@ def _parse_in_fresh_process(env_overrides: dict[str, str] | None = None) -> dict
     # A database that does not exist: parsing must not notice.
     env["NEWSFLOW_DATABASE_URL"] = "postgresql://nobody:secret@10.255.255.1:1/none"
     env.update(env_overrides or {})
-    done = subprocess.run([sys.executable, "-c", _PARSE_SANDBOXED, str(DAGS_DIR)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _PARSE_SANDBOXED, str(DAGS_DIR)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -78,8 +83,13 @@ def test_the_schedule_comes_from_newsflow_schedule():
         print(json.dumps(bag.dags["newsflow_nightly"].timetable.expression))
     """)
     env = dict(os.environ, NEWSFLOW_SCHEDULE="30 4 * * 1-5")
-    done = subprocess.run([sys.executable, "-c", code, str(DAGS_DIR)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(DAGS_DIR)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == "30 4 * * 1-5"
 

@@ -7,8 +7,14 @@ from datetime import timedelta
 import pytest
 
 DB_OR_NETWORK_TASKS = {
-    "newsflow_nightly": {"start_run", "source.crawl", "source.extract", "source.load",
-                         "source.check", "report"},
+    "newsflow_nightly": {
+        "start_run",
+        "source.crawl",
+        "source.extract",
+        "source.load",
+        "source.check",
+        "report",
+    },
     "newsflow_reprocess": {"reprocess"},
 }
 
@@ -44,8 +50,13 @@ def test_reprocess_is_manual_only(reprocess):
 def test_nightly_params_are_declared_with_empty_defaults(nightly):
     params = nightly.params
     assert set(params.keys()) == {"sources_file", "source", "since", "until", "max_pages"}
-    assert params.validate() == {"sources_file": None, "source": [], "since": None,
-                                 "until": None, "max_pages": None}
+    assert params.validate() == {
+        "sources_file": None,
+        "source": [],
+        "since": None,
+        "until": None,
+        "max_pages": None,
+    }
     for name in params.keys():
         assert params.get_param(name).description, f"param {name} explains itself"
 
@@ -55,13 +66,16 @@ def test_reprocess_params_are_declared(reprocess):
     assert reprocess.params.validate()["source"] == []
 
 
-@pytest.mark.parametrize("conf", [
-    {"max_pages": 0},
-    {"max_pages": "ten"},
-    {"source": "not-a-list"},
-    {"source": ["Bad Name"]},
-    {"since": 20260301},
-])
+@pytest.mark.parametrize(
+    "conf",
+    [
+        {"max_pages": 0},
+        {"max_pages": "ten"},
+        {"source": "not-a-list"},
+        {"source": ["Bad Name"]},
+        {"since": 20260301},
+    ],
+)
 def test_nightly_params_reject_bad_values(nightly, conf):
     from airflow.sdk.definitions.param import ParamsDict
 
@@ -76,16 +90,28 @@ def test_nightly_params_accept_a_full_trigger_form(nightly):
     from airflow.sdk.definitions.param import ParamsDict
 
     params = ParamsDict(nightly.params)
-    for key, value in {"sources_file": "/srv/sources.yaml", "source": ["a", "b-2"],
-                       "since": "2026-03-01", "until": "2026-03-03", "max_pages": 50}.items():
+    for key, value in {
+        "sources_file": "/srv/sources.yaml",
+        "source": ["a", "b-2"],
+        "since": "2026-03-01",
+        "until": "2026-03-03",
+        "max_pages": 50,
+    }.items():
         params[key] = value
     assert params.validate()["source"] == ["a", "b-2"]
 
 
 def test_nightly_task_ids_and_order(nightly):
-    assert set(nightly.task_ids) == {"start_run", "source_names", "source.crawl",
-                                     "source.extract", "source.load", "source.check",
-                                     "report", "verdict"}
+    assert set(nightly.task_ids) == {
+        "start_run",
+        "source_names",
+        "source.crawl",
+        "source.extract",
+        "source.load",
+        "source.check",
+        "report",
+        "verdict",
+    }
     downstream = {t.task_id: set(t.downstream_task_ids) for t in nightly.tasks}
     assert downstream["start_run"] >= {"source_names", "source.crawl", "report"}
     assert downstream["source.crawl"] == {"source.extract"}

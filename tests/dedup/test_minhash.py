@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from pipeline.dedup.minhash import (band_keys, datasketch_minhash, lsh_params, signature_bytes,
-                                    signature_from_bytes, signatures)
+from pipeline.dedup.minhash import (
+    band_keys,
+    datasketch_minhash,
+    lsh_params,
+    signature_bytes,
+    signature_from_bytes,
+    signatures,
+)
 from pipeline.dedup.shingles import shingle_hashes
 
 TEXTS = [
@@ -38,8 +44,8 @@ def test_signature_bytes_round_trip():
 def test_default_threshold_finds_near_duplicates_almost_always():
     params = lsh_params(0.8)
     assert params.bands * params.rows <= params.num_perm
-    chance_at_085 = 1 - (1 - 0.85 ** params.rows) ** params.bands
-    chance_at_03 = 1 - (1 - 0.3 ** params.rows) ** params.bands
+    chance_at_085 = 1 - (1 - 0.85**params.rows) ** params.bands
+    chance_at_03 = 1 - (1 - 0.3**params.rows) ** params.bands
     assert chance_at_085 > 0.98
     assert chance_at_03 < 0.01
 

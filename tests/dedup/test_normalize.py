@@ -11,7 +11,8 @@ def test_typographic_quotes_case_and_whitespace_do_not_change_the_hash():
 
 def test_different_words_give_different_hashes():
     assert content_hash("The council approved the budget.") != content_hash(
-        "The council rejected the budget.")
+        "The council rejected the budget."
+    )
 
 
 def test_normalisation_is_idempotent():

@@ -8,7 +8,9 @@ from pipeline.dedup.shingles import jaccard, shingle_hashes
 def test_shingle_hashes_are_stable_across_processes_and_machines():
     # Signatures built from these hashes are stored in PostgreSQL: they must never change.
     assert shingle_hashes("one two three four five").tolist() == [
-        2650319730394735760, 15295799687214430451]
+        2650319730394735760,
+        15295799687214430451,
+    ]
 
 
 def test_a_text_shorter_than_a_shingle_has_one_shingle():
@@ -20,8 +22,9 @@ def test_an_empty_text_has_no_shingles():
 
 
 def test_punctuation_and_case_do_not_change_shingles():
-    assert np.array_equal(shingle_hashes("Hello, World! How are you?"),
-                          shingle_hashes("hello world how are you"))
+    assert np.array_equal(
+        shingle_hashes("Hello, World! How are you?"), shingle_hashes("hello world how are you")
+    )
 
 
 def test_identical_texts_have_jaccard_one():
@@ -50,5 +53,6 @@ def test_already_normalised_text_gives_the_same_shingles():
     from pipeline.dedup.normalize import normalize_body
 
     text = "\u201cQuoted\u201d  Text, with CAPITALS and more words here"
-    assert np.array_equal(shingle_hashes(normalize_body(text), normalized=True),
-                          shingle_hashes(text))
+    assert np.array_equal(
+        shingle_hashes(normalize_body(text), normalized=True), shingle_hashes(text)
+    )

@@ -16,11 +16,15 @@ from tests.crawlers.site import TestSite, article_html
 def build(site: TestSite) -> None:
     b = site.base_url
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
-    items = "".join(f"<item><title>{p}</title><link>{b}/news/{p}</link></item>"
-                    for p in ("one", "two"))
-    site.add("/good.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fish & '
-             f"chips</title>{items}</channel></rss>",  # a bare "&": read in recovery mode
-             headers={"Content-Type": "application/rss+xml"})
+    items = "".join(
+        f"<item><title>{p}</title><link>{b}/news/{p}</link></item>" for p in ("one", "two")
+    )
+    site.add(
+        "/good.rss",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fish & '
+        f"chips</title>{items}</channel></rss>",  # a bare "&": read in recovery mode
+        headers={"Content-Type": "application/rss+xml"},
+    )
     for path in ("one", "two"):
         site.add(f"/news/{path}", article_html(f"Story {path}", words=300))
 
@@ -32,7 +36,9 @@ def write_sources(path: Path, base: str) -> Path:
         f"  - name: mixed\n    feeds: [{base}/broken.rss, {base}/good.rss]\n"
         "    allow: ['/news/']\n"
         f"  - name: frontless\n    start_urls: [{base}/section/gone]\n"
-        "    allow: ['/news/']\n", encoding="utf-8")
+        "    allow: ['/news/']\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -47,13 +53,21 @@ def outcome(make_database, tmp_path_factory):
         env = {"NEWSFLOW_DATABASE_URL": database_url, "NEWSFLOW_HOME": str(tmp / "home")}
         done = run_newsflow("run", "--sources", str(sources), "--json", env=env, timeout=240)
     with psycopg.connect(database_url) as conn:
-        rows = conn.execute("SELECT source, status, error, crawl_stats, discovery_recovered "
-                            "FROM warehouse.crawl_run_sources").fetchall()
+        rows = conn.execute(
+            "SELECT source, status, error, crawl_stats, discovery_recovered "
+            "FROM warehouse.crawl_run_sources"
+        ).fetchall()
         run = conn.execute("SELECT status, error FROM warehouse.crawl_runs").fetchone()
-        view = conn.execute("SELECT source, failed_documents, discovery_recovered "
-                            "FROM analytics.crawl_run_sources").fetchall()
-    return (site.base_url, done, {name: row for name, *row in rows}, run,
-            {name: tuple(row) for name, *row in view})
+        view = conn.execute(
+            "SELECT source, failed_documents, discovery_recovered FROM analytics.crawl_run_sources"
+        ).fetchall()
+    return (
+        site.base_url,
+        done,
+        {name: row for name, *row in rows},
+        run,
+        {name: tuple(row) for name, *row in view},
+    )
 
 
 def test_a_run_with_a_source_whose_sitemap_answers_404_exits_non_zero(outcome):
@@ -65,8 +79,9 @@ def test_a_run_with_a_source_whose_sitemap_answers_404_exits_non_zero(outcome):
 def test_the_source_fails_with_a_message_naming_the_document_and_the_answer(outcome):
     base, _, sources, run, _ = outcome
     status, error, stats, _ = sources["moved"]
-    expected = (f"source 'moved': no discovery document could be read: "
-                f"{base}/sitemap.xml answered 404")
+    expected = (
+        f"source 'moved': no discovery document could be read: {base}/sitemap.xml answered 404"
+    )
     assert status == "failed" and expected in error
     assert run[0] == "partial" and f"moved: {error}" in run[1]
     assert stats["failed_documents"] == [f"{base}/sitemap.xml answered 404"]

@@ -20,8 +20,14 @@ from devtools.extraction_metric import aggregate, score_page
 from devtools.sample_site import ExpectedArticle, RequestRecord, SampleSite
 from pipeline.local_run import run_pipeline
 from pipeline.window import Window
-from tests.e2e.conftest import (SITE_CONFIG, TODAY, StoredArticle, e2e_settings, sources_file,
-                                stored_articles)
+from tests.e2e.conftest import (
+    SITE_CONFIG,
+    TODAY,
+    StoredArticle,
+    e2e_settings,
+    sources_file,
+    stored_articles,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -49,13 +55,17 @@ def path_of(url_or_path: str) -> str:
     return urlsplit(url_or_path).path
 
 
-def article_requests(run: Run, expected: list[ExpectedArticle], *,
-                     downloads_only: bool = False) -> list[str]:
+def article_requests(
+    run: Run, expected: list[ExpectedArticle], *, downloads_only: bool = False
+) -> list[str]:
     """Paths of the run's requests for article pages (query strings dropped); with
     ``downloads_only``, without the conditional requests answered 304."""
     articles = {path_of(e.url) for e in expected}
-    return [path_of(r.path) for r in run.requests if path_of(r.path) in articles
-            and not (downloads_only and r.status == 304)]
+    return [
+        path_of(r.path)
+        for r in run.requests
+        if path_of(r.path) in articles and not (downloads_only and r.status == 304)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +90,7 @@ def sequence(site, make_database, tmp_path_factory) -> Sequence:
 
 # --- the first run --------------------------------------------------------------------
 
+
 def test_first_run_succeeds_for_every_source(sequence):
     report = sequence.first.report
     assert report["status"] == "success", report
@@ -96,14 +107,14 @@ def test_every_copy_is_linked_to_its_original(sequence):
     run = sequence.first
     copies = [e for e in run.expected if e.kind != "original"]
     assert copies, "the sample site publishes copies"
-    assert {e.url: run.stored[e.url].original_url for e in copies} == \
-        {e.url: e.original_url for e in copies}
+    assert {e.url: run.stored[e.url].original_url for e in copies} == {
+        e.url: e.original_url for e in copies
+    }
     assert len(run.stored) == len(run.expected)
 
 
 def test_no_request_ever_went_to_a_robots_disallowed_path(sequence):
-    every = [*sequence.first.requests, *sequence.second.requests,
-             *sequence.after_advance.requests]
+    every = [*sequence.first.requests, *sequence.second.requests, *sequence.after_advance.requests]
     disallowed = tuple(sequence.site.disallowed_paths())
     assert every and not [r.path for r in every if r.path.startswith(disallowed)]
 
@@ -117,24 +128,38 @@ def test_extraction_f1_against_the_known_bodies_is_at_least_095(sequence):
 
 def test_titles_are_extracted_exactly(sequence):
     run = sequence.first
-    wrong = {e.url: (e.title, run.stored[e.url].title) for e in run.expected
-             if e.title != run.stored[e.url].title}
+    wrong = {
+        e.url: (e.title, run.stored[e.url].title)
+        for e in run.expected
+        if e.title != run.stored[e.url].title
+    }
     assert len(wrong) <= len(run.expected) // 20, wrong
 
 
-TRAP_REASONS = {"500": ("failed", "http_500"), "404": ("failed", "http_404"),
-                "slow": ("failed", "timeout"), "oversized": ("failed", "too_large"),
-                "pdf": ("not_html", "not_html"), "redirect_loop": ("failed", "redirect_loop"),
-                "429": ("fetched", None), "latin1": ("fetched", None)}
+TRAP_REASONS = {
+    "500": ("failed", "http_500"),
+    "404": ("failed", "http_404"),
+    "slow": ("failed", "timeout"),
+    "oversized": ("failed", "too_large"),
+    "pdf": ("not_html", "not_html"),
+    "redirect_loop": ("failed", "redirect_loop"),
+    "429": ("fetched", None),
+    "latin1": ("fetched", None),
+}
 
 
 def test_traps_are_recorded_as_failures_with_their_reasons(sequence):
     with psycopg.connect(sequence.database_url) as conn:
-        state = {url: (outcome, reason) for url, outcome, reason in conn.execute(
-            "SELECT url, outcome, failure_reason FROM warehouse.crawl_state")}
+        state = {
+            url: (outcome, reason)
+            for url, outcome, reason in conn.execute(
+                "SELECT url, outcome, failure_reason FROM warehouse.crawl_state"
+            )
+        }
     traps = sequence.site.trap_urls()
-    assert {url: state.get(url) for url in traps} == \
-        {url: TRAP_REASONS[kind] for url, kind in traps.items()}
+    assert {url: state.get(url) for url in traps} == {
+        url: TRAP_REASONS[kind] for url, kind in traps.items()
+    }
     failed = sequence.first.report["sources"]["daily-planet"]["crawl"]["failed_by_reason"]
     for reason in ("http_500", "http_404", "timeout", "too_large", "not_html", "redirect_loop"):
         assert failed.get(reason) == 1, failed
@@ -154,6 +179,7 @@ def test_trap_articles_behind_429_and_latin1_are_loaded_correctly(sequence):
 
 # --- the second run -------------------------------------------------------------------
 
+
 def test_second_run_adds_and_changes_nothing(sequence):
     counts = sequence.second.report["counts"]
     assert sequence.second.report["status"] == "success"
@@ -165,21 +191,26 @@ def test_second_run_downloads_no_article_again(sequence):
     assert article_requests(sequence.second, sequence.second.expected) == []
 
 
-
 def test_second_run_does_not_retry_the_pages_that_just_failed(sequence):
-    failing = {path_of(url) for url, kind in sequence.site.trap_urls().items()
-               if TRAP_REASONS[kind][0] == "failed"}
+    failing = {
+        path_of(url)
+        for url, kind in sequence.site.trap_urls().items()
+        if TRAP_REASONS[kind][0] == "failed"
+    }
     assert failing
     assert [r.path for r in sequence.second.requests if path_of(r.path) in failing] == []
     crawl = sequence.second.report["sources"]["daily-planet"]["crawl"]
     assert crawl["skipped_failed_recently"] == len(failing), crawl
 
+
 # --- after advance_day ------------------------------------------------------------------
+
 
 def test_after_a_new_day_only_new_and_revised_pages_are_downloaded(sequence):
     run = sequence.after_advance
-    new_day = {path_of(e.url) for e in run.expected
-               if e.published_at.date() == TODAY + timedelta(days=1)}
+    new_day = {
+        path_of(e.url) for e in run.expected if e.published_at.date() == TODAY + timedelta(days=1)
+    }
     downloaded = article_requests(run, run.expected, downloads_only=True)
     assert sorted(downloaded) == sorted(new_day | {path_of(sequence.revised_url)})
 
@@ -208,13 +239,15 @@ def test_the_revised_article_has_version_2_and_its_first_version_kept(sequence):
     with psycopg.connect(sequence.database_url) as conn:
         versions = conn.execute(
             "SELECT version, body FROM analytics.article_versions WHERE url = %s ORDER BY version",
-            (sequence.revised_url,)).fetchall()
+            (sequence.revised_url,),
+        ).fetchall()
     assert [v for v, _ in versions] == [1, 2]
     assert versions[0][1] == sequence.first.stored[sequence.revised_url].body
     assert run.report["counts"]["articles_updated"] == 1
 
 
 # --- a date-window run ------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def window_run(make_database, tmp_path_factory):
@@ -223,9 +256,11 @@ def window_run(make_database, tmp_path_factory):
     with fresh.serve() as site:
         url = make_database()
         home = tmp_path_factory.mktemp("e2e-window-home")
-        report = run_pipeline(e2e_settings(home, url),
-                              sources_file=str(sources_file(site, home / "sources.yaml")),
-                              window=Window(day, day))
+        report = run_pipeline(
+            e2e_settings(home, url),
+            sources_file=str(sources_file(site, home / "sources.yaml")),
+            window=Window(day, day),
+        )
         expected = site.expected_articles()
         return day, report, site.request_log, expected, stored_articles(url)
 

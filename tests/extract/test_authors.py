@@ -24,8 +24,11 @@ def test_sentences_are_not_names():
 
 
 def test_jsonld_organisations_and_urls_are_skipped():
-    values = [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Example"},
-              "https://example.com/authors/jane"]
+    values = [
+        {"@type": "Person", "name": "Jane Doe"},
+        {"@type": "Organization", "name": "Example"},
+        "https://example.com/authors/jane",
+    ]
     assert jsonld_author_names(values) == ["Jane Doe"]
 
 
@@ -38,9 +41,13 @@ def test_line_of_author_names_is_a_byline():
 
 
 def test_sentence_mentioning_the_author_is_not_a_byline():
-    assert not is_byline("Jane Doe spoke to the mayor about the tram plan on Monday morning.", ("Jane Doe",))
+    assert not is_byline(
+        "Jane Doe spoke to the mayor about the tram plan on Monday morning.", ("Jane Doe",)
+    )
 
 
 def test_by_prefix_alone_is_a_byline_only_when_short():
     assert is_byline("By the editors", ())
-    assert not is_byline("By the end of the year the tram network will reach the airport terminal.", ())
+    assert not is_byline(
+        "By the end of the year the tram network will reach the airport terminal.", ()
+    )

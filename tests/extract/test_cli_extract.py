@@ -68,8 +68,11 @@ def test_jsonl_gives_one_object_per_input_in_order():
     result = newsflow("extract", "--format", "jsonl", ARTICLE, BINARY, INDEX, missing)
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["path"], r["status"]) for r in records] == [
-        (str(ARTICLE), "ok"), (str(BINARY), "error"), (str(INDEX), "not_article"),
-        (str(missing), "error")]
+        (str(ARTICLE), "ok"),
+        (str(BINARY), "error"),
+        (str(INDEX), "not_article"),
+        (str(missing), "error"),
+    ]
     ok = records[0]
     assert ok["title"] == "Council expands tram network"
     assert ok["authors"] == ["Jane Doe", "John Smith"]
@@ -114,19 +117,28 @@ def test_gzip_file_is_accepted():
 
 
 def test_url_dates_a_page_without_other_dates():
-    result = newsflow("extract", "--format", "jsonl", FIXTURES / "extract" / "url_date_only.html",
-                      "--url", "https://example.com/2023/11/07/council-tram")
+    result = newsflow(
+        "extract",
+        "--format",
+        "jsonl",
+        FIXTURES / "extract" / "url_date_only.html",
+        "--url",
+        "https://example.com/2023/11/07/council-tram",
+    )
     record = json.loads(result.stdout)
     assert record["url"] == "https://example.com/2023/11/07/council-tram"
     assert record["published_at"] == "2023-11-07T00:00:00+00:00"
     assert record["published_date_only"] is True
 
 
-@pytest.mark.parametrize("args", [
-    (),
-    ("--url", "https://example.com/a", str(ARTICLE), str(INDEX)),
-    ("--format", "jsonl", "--out", "somewhere", str(ARTICLE)),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("--url", "https://example.com/a", str(ARTICLE), str(INDEX)),
+        ("--format", "jsonl", "--out", "somewhere", str(ARTICLE)),
+    ],
+)
 def test_usage_errors_exit_2(args):
     result = newsflow("extract", *args)
     assert result.returncode == 2
@@ -134,15 +146,17 @@ def test_usage_errors_exit_2(args):
 
 
 def test_min_chars_default_comes_from_the_environment():
-    result = newsflow("extract", "--format", "jsonl", ARTICLE,
-                      env={"NEWSFLOW_MIN_ARTICLE_CHARS": "5000"})
+    result = newsflow(
+        "extract", "--format", "jsonl", ARTICLE, env={"NEWSFLOW_MIN_ARTICLE_CHARS": "5000"}
+    )
     assert json.loads(result.stdout)["status"] == "not_article"
     assert result.returncode == 1
 
 
 def test_min_chars_option_overrides_the_environment():
-    result = newsflow("extract", ARTICLE, "--min-chars", "10",
-                      env={"NEWSFLOW_MIN_ARTICLE_CHARS": "5000"})
+    result = newsflow(
+        "extract", ARTICLE, "--min-chars", "10", env={"NEWSFLOW_MIN_ARTICLE_CHARS": "5000"}
+    )
     assert result.returncode == 0
 
 
@@ -150,20 +164,31 @@ def write_warc(path: Path, records: list[tuple[str, bytes]]) -> None:
     with path.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for url, body in records:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), http_headers=headers))
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(body), http_headers=headers
+                )
+            )
 
 
 def test_warc_response_records_are_extracted_in_order(tmp_path):
     warc = tmp_path / "pages.warc.gz"
-    write_warc(warc, [("https://example.com/news/tram", ARTICLE.read_bytes()),
-                      ("https://example.com/news", INDEX.read_bytes())])
+    write_warc(
+        warc,
+        [
+            ("https://example.com/news/tram", ARTICLE.read_bytes()),
+            ("https://example.com/news", INDEX.read_bytes()),
+        ],
+    )
     result = newsflow("extract", "--warc", warc, "--format", "jsonl")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["url"], r["status"]) for r in records] == [
-        ("https://example.com/news/tram", "ok"), ("https://example.com/news", "not_article")]
+        ("https://example.com/news/tram", "ok"),
+        ("https://example.com/news", "not_article"),
+    ]
     assert records[0]["path"].startswith(f"{warc}#")
     assert result.returncode == 0
 
@@ -192,23 +217,34 @@ def test_help_names_every_option_and_the_exit_statuses():
         for opt in param.opts:
             if opt.startswith("-"):
                 assert opt in text
-    for phrase in ("sample format", "gzip accepted", "--strict", "Exit status: 0 when at least one "
-                   "input gave an article", "1 when none did", "2 for wrong usage",
-                   "$NEWSFLOW_MIN_ARTICLE_CHARS", "$NEWSFLOW_EXTRACT_PROCESSES", "progress on stderr"):
+    for phrase in (
+        "sample format",
+        "gzip accepted",
+        "--strict",
+        "Exit status: 0 when at least one input gave an article",
+        "1 when none did",
+        "2 for wrong usage",
+        "$NEWSFLOW_MIN_ARTICLE_CHARS",
+        "$NEWSFLOW_EXTRACT_PROCESSES",
+        "progress on stderr",
+    ):
         assert phrase in text
 
 
 def _page_with_body_of(chars: int) -> str:
     sentence = "The council approved the new budget for the harbour district today. "
     body = (sentence * (chars // len(sentence) + 1))[:chars].rsplit(" ", 1)[0] + "."
-    return ("<html><head><title>Budget approved</title></head><body><article>"
-            f"<h1>Budget approved</h1><p>{body}</p></article></body></html>")
+    return (
+        "<html><head><title>Budget approved</title></head><body><article>"
+        f"<h1>Budget approved</h1><p>{body}</p></article></body></html>"
+    )
 
 
-@pytest.mark.parametrize("chars, status", [(DEFAULT_MIN_ARTICLE_CHARS - 20, "not_article"),
-                                           (DEFAULT_MIN_ARTICLE_CHARS + 20, "ok")])
-def test_the_library_the_settings_and_the_cli_share_one_minimum_length(tmp_path, chars,
-                                                                       status):
+@pytest.mark.parametrize(
+    "chars, status",
+    [(DEFAULT_MIN_ARTICLE_CHARS - 20, "not_article"), (DEFAULT_MIN_ARTICLE_CHARS + 20, "ok")],
+)
+def test_the_library_the_settings_and_the_cli_share_one_minimum_length(tmp_path, chars, status):
     assert Settings.from_env({}).min_article_chars == DEFAULT_MIN_ARTICLE_CHARS
     html = _page_with_body_of(chars)
     assert extract_html(html.encode(), "http://a.test/budget").status == status

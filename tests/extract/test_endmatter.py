@@ -4,33 +4,41 @@ import pytest
 
 from pipeline.extract.endmatter import is_endmatter, strip_endmatter
 
-ARTICLE = [f"Paragraph {i} of the article, with enough words to count as real text here." for i in range(8)]
+ARTICLE = [
+    f"Paragraph {i} of the article, with enough words to count as real text here." for i in range(8)
+]
 
 
-@pytest.mark.parametrize("line", [
-    "Sign up for our free weekly newsletter",
-    "Copyright © 2023 The Example Times, LLC.",
-    "Get in touch with our news team by emailing us at news@example.com.",
-    "Would you like to comment on this article?",
-    "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
-    "Fehler gefunden? Jetzt melden.",
-    "Dieser Artikel ist zuerst bei \"Capital\" erschienen.",
-    "(dmk)",
-    "SDA/sep",
-    "Quellen:",
-    "Jane Doe is a senior reporter covering transport for the Example Times.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up for our free weekly newsletter",
+        "Copyright © 2023 The Example Times, LLC.",
+        "Get in touch with our news team by emailing us at news@example.com.",
+        "Would you like to comment on this article?",
+        "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+        "Fehler gefunden? Jetzt melden.",
+        'Dieser Artikel ist zuerst bei "Capital" erschienen.',
+        "(dmk)",
+        "SDA/sep",
+        "Quellen:",
+        "Jane Doe is a senior reporter covering transport for the Example Times.",
+    ],
+)
 def test_end_matter_lines(line):
     assert is_endmatter(line, ("Jane Doe",))
 
 
-@pytest.mark.parametrize("line", [
-    "The mayor did not respond to a request for comment.",
-    "Reporting by Jane Doe; Editing by John Smith",
-    "Fox News' Jane Doe contributed to this report.",
-    "The plan will be published on the council's website next week.",
-    "Das registrieren auch die nationalen Verbände.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The mayor did not respond to a request for comment.",
+        "Reporting by Jane Doe; Editing by John Smith",
+        "Fox News' Jane Doe contributed to this report.",
+        "The plan will be published on the council's website next week.",
+        "Das registrieren auch die nationalen Verbände.",
+    ],
+)
 def test_article_lines_and_credits_are_not_end_matter(line):
     assert not is_endmatter(line, ("Jane Doe",))
 

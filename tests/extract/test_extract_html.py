@@ -1,6 +1,6 @@
 """extract_html on small hand-written pages, one behaviour each."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pipeline.extract import EXTRACTOR_VERSION, extract_html
 
@@ -9,18 +9,25 @@ def test_article_body_has_no_furniture_lines(fixture_bytes):
     result = extract_html(fixture_bytes("article_furniture.html"), "https://example.com/news/tram")
     assert result.status == "ok"
     paragraphs = result.article.body.split("\n\n")
-    for furniture in ("Share", "Advertisement", "Read more", "Sign up for our newsletter",
-                      "Photo: Getty Images"):
+    for furniture in (
+        "Share",
+        "Advertisement",
+        "Read more",
+        "Sign up for our newsletter",
+        "Photo: Getty Images",
+    ):
         assert furniture not in paragraphs
     assert paragraphs[0].startswith("The city council voted on Tuesday")
     assert paragraphs[-1].startswith("The transport authority will publish")
 
 
 def test_article_metadata_from_meta_tags(fixture_bytes):
-    art = extract_html(fixture_bytes("article_furniture.html"), "https://example.com/news/tram").article
+    art = extract_html(
+        fixture_bytes("article_furniture.html"), "https://example.com/news/tram"
+    ).article
     assert art.title == "Council expands tram network"
     assert art.authors == ("Jane Doe", "John Smith")
-    assert art.published_at == datetime(2024, 5, 3, 13, 47, 42, tzinfo=timezone.utc)
+    assert art.published_at == datetime(2024, 5, 3, 13, 47, 42, tzinfo=UTC)
     assert art.published_date_only is False
     assert art.language == "en"
     assert art.extractor_version == EXTRACTOR_VERSION
@@ -36,21 +43,23 @@ def test_jsonld_gives_title_authors_date_and_language(fixture_bytes):
     art = extract_html(fixture_bytes("jsonld_dates_authors.html"), "https://example.com/x").article
     assert art.title == "Council expands tram network"
     assert art.authors == ("Jane Doe",)  # duplicate and organisation dropped
-    assert art.published_at == datetime(2024, 5, 3, 13, 47, 42, tzinfo=timezone.utc)
+    assert art.published_at == datetime(2024, 5, 3, 13, 47, 42, tzinfo=UTC)
     assert art.language == "en"
 
 
 def test_date_only_from_url_path_is_midnight_utc_and_flagged(fixture_bytes):
-    art = extract_html(fixture_bytes("url_date_only.html"),
-                       "https://example.com/2023/11/07/council-tram").article
-    assert art.published_at == datetime(2023, 11, 7, tzinfo=timezone.utc)
+    art = extract_html(
+        fixture_bytes("url_date_only.html"), "https://example.com/2023/11/07/council-tram"
+    ).article
+    assert art.published_at == datetime(2023, 11, 7, tzinfo=UTC)
     assert art.published_date_only is True
 
 
 def test_discovery_date_is_kept_when_the_page_has_none(fixture_bytes):
-    found = datetime(2022, 3, 1, 8, 30, tzinfo=timezone.utc)
-    art = extract_html(fixture_bytes("url_date_only.html"), "https://example.com/tram",
-                       discovered_at=found).article
+    found = datetime(2022, 3, 1, 8, 30, tzinfo=UTC)
+    art = extract_html(
+        fixture_bytes("url_date_only.html"), "https://example.com/tram", discovered_at=found
+    ).article
     assert art.published_at == found
 
 
@@ -62,8 +71,9 @@ def test_latin1_page_without_http_charset_decodes(fixture_bytes):
 
 
 def test_http_charset_is_used(fixture_bytes):
-    art = extract_html(fixture_bytes("latin1_no_http_charset.html"), "u",
-                       http_charset="iso-8859-1").article
+    art = extract_html(
+        fixture_bytes("latin1_no_http_charset.html"), "u", http_charset="iso-8859-1"
+    ).article
     assert "nächsten Frühjahr" in art.body
 
 

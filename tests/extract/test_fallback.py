@@ -3,7 +3,9 @@
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 
 FIRST = ["The council voted on Tuesday to extend the tram line to the airport by 2027."]
-REST = [f"Paragraph {i} explains another part of the plan in enough words to matter." for i in range(4)]
+REST = [
+    f"Paragraph {i} explains another part of the plan in enough words to matter." for i in range(4)
+]
 
 
 def test_declared_body_is_preferred_when_it_contains_ours_and_is_much_longer():

@@ -19,22 +19,33 @@ def test_shortened_headline_is_a_title_variant():
 
 def test_lede_that_restates_the_headline_is_not_a_title_variant():
     assert not is_title_variant(
-        "BERLIN (AP) — Council expands tram network to the airport, officials said.", TITLE)
+        "BERLIN (AP) — Council expands tram network to the airport, officials said.", TITLE
+    )
 
 
-@pytest.mark.parametrize("line", [
-    "05.08.2024, 20:59 Uhr", "30. Januar 2024", "17:41 JST, October 13, 2024",
-    "Uppdaterad 15.59 | Publicerad 14.14", "- Veröffentlicht am 13. Mai 2026 um 15:44",
-    "2025年1月14日 01時28分", "Jane Doe 2 hours ago",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "05.08.2024, 20:59 Uhr",
+        "30. Januar 2024",
+        "17:41 JST, October 13, 2024",
+        "Uppdaterad 15.59 | Publicerad 14.14",
+        "- Veröffentlicht am 13. Mai 2026 um 15:44",
+        "2025年1月14日 01時28分",
+        "Jane Doe 2 hours ago",
+    ],
+)
 def test_datelines(line):
     assert is_dateline(line, AUTHORS)
 
 
-@pytest.mark.parametrize("line", [
-    "In 2024, the council approved 12 new lines.",
-    "Trams will run every 10 minutes from May 2027.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "In 2024, the council approved 12 new lines.",
+        "Trams will run every 10 minutes from May 2027.",
+    ],
+)
 def test_sentences_with_dates_are_not_datelines(line):
     assert not is_dateline(line, AUTHORS)
 
@@ -46,8 +57,14 @@ def test_labels_are_short_and_without_sentence_end():
 
 
 def test_strip_lead_drops_kicker_title_dateline_and_byline():
-    body = ["Transport", "Council expands tram network to the airport", "03.05.2024, 13:47 Uhr",
-            "By Jane Doe", LEDE, "Second paragraph."]
+    body = [
+        "Transport",
+        "Council expands tram network to the airport",
+        "03.05.2024, 13:47 Uhr",
+        "By Jane Doe",
+        LEDE,
+        "Second paragraph.",
+    ]
     assert strip_lead(body, TITLE, AUTHORS) == [LEDE, "Second paragraph."]
 
 
@@ -57,7 +74,9 @@ def test_strip_lead_stops_at_the_first_article_line():
 
 
 def test_strip_lead_keeps_the_last_line():
-    assert strip_lead(["Council expands tram network"], TITLE, AUTHORS) == ["Council expands tram network"]
+    assert strip_lead(["Council expands tram network"], TITLE, AUTHORS) == [
+        "Council expands tram network"
+    ]
 
 
 def test_label_before_a_short_line_is_kept():

@@ -31,21 +31,27 @@ def test_short_mostly_linked_line_is_a_link_block():
 
 
 def test_prose_with_one_link_is_kept():
-    block = xml("<p>The council said in <ref target='/r'>a statement</ref> that the tram "
-                "line will open next spring after two years of works.</p>")
+    block = xml(
+        "<p>The council said in <ref target='/r'>a statement</ref> that the tram "
+        "line will open next spring after two years of works.</p>"
+    )
     assert not is_link_block(block)
 
 
 def test_prune_removes_linked_list_items_and_empty_lists():
-    body = xml("<body><p>Article text stays here.</p>"
-               "<list><item><ref target='/1'>Other story one</ref></item>"
-               "<item><ref target='/2'>Other story two</ref></item></list></body>")
+    body = xml(
+        "<body><p>Article text stays here.</p>"
+        "<list><item><ref target='/1'>Other story one</ref></item>"
+        "<item><ref target='/2'>Other story two</ref></item></list></body>"
+    )
     assert prune_link_blocks(body) == 2
     assert [el.tag for el in body] == ["p"]
 
 
 def test_prune_keeps_loose_text_in_the_tail_of_a_removed_block():
-    body = xml("<body><head><ref target='/s'>Section</ref></head>Loose article text.<p>More.</p></body>")
+    body = xml(
+        "<body><head><ref target='/s'>Section</ref></head>Loose article text.<p>More.</p></body>"
+    )
     prune_link_blocks(body)
     assert "Loose article text." in "".join(body.itertext())
 

@@ -2,8 +2,14 @@
 
 import pytest
 
-from devtools.extraction_metric import (aggregate, author_f1, score_page, shingles, tokens,
-                                        title_match)
+from devtools.extraction_metric import (
+    aggregate,
+    author_f1,
+    score_page,
+    shingles,
+    title_match,
+    tokens,
+)
 
 
 def test_tokens_keep_case_and_drop_punctuation():

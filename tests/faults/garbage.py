@@ -9,16 +9,24 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE urlset [\n<!ENTITY lol "lol">\n'
-    + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-               for i in range(1, 10))
-    + b']>\n<urlset xmlns="' + SITEMAP_NS.encode()
-    + b'"><url><loc>http://a.test/&lol9;</loc></url></urlset>\n')
+    + b"".join(
+        b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']>\n<urlset xmlns="'
+    + SITEMAP_NS.encode()
+    + b'"><url><loc>http://a.test/&lol9;</loc></url></urlset>\n'
+)
 """The classic XML bomb: &lol9; expands to 10^9 "lol"s (3 GB) if entities are resolved."""
 
 QUADRATIC_BLOWUP = (
     b'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY a "' + b"x" * 50_000 + b'">]>\n'
-    b'<urlset xmlns="' + SITEMAP_NS.encode() + b'"><url><loc>http://a.test/'
-    + b"&a;" * 50_000 + b"</loc></url></urlset>\n")
+    b'<urlset xmlns="'
+    + SITEMAP_NS.encode()
+    + b'"><url><loc>http://a.test/'
+    + b"&a;" * 50_000
+    + b"</loc></url></urlset>\n"
+)
 """One 50 kB entity referenced 50,000 times: 2.5 GB if expanded."""
 
 
@@ -40,9 +48,15 @@ def truncated_gzip(data: bytes) -> bytes:
 
 
 def deeply_nested_html(depth: int = 100_000) -> bytes:
-    return (b"<html><head><title>Deep</title></head><body>" + b"<div><span>" * depth
-            + b"<p>" + b"A sentence that is buried very deep in the page. " * 20 + b"</p>"
-            + b"</span></div>" * depth + b"</body></html>")
+    return (
+        b"<html><head><title>Deep</title></head><body>"
+        + b"<div><span>" * depth
+        + b"<p>"
+        + b"A sentence that is buried very deep in the page. " * 20
+        + b"</p>"
+        + b"</span></div>" * depth
+        + b"</body></html>"
+    )
 
 
 def single_line_page(megabytes: int = 10) -> bytes:

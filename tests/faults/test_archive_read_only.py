@@ -13,9 +13,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
@@ -36,8 +36,11 @@ def read_only(directory: Path) -> Iterator[None]:
         finally:
             directory.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs",
-                              str(directory)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(directory)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr}")
     try:
@@ -58,11 +61,10 @@ def read_only_archive(tmp_path: Path) -> Iterator[Path]:
 def test_read_only_folder_is_writable_again_after_a_failing_block(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()
-    with pytest.raises(AssertionError, match="the test failed"):
-        with read_only(folder):
-            with pytest.raises(OSError):
-                (folder / "probe").write_text("x")
-            raise AssertionError("the test failed")
+    with pytest.raises(AssertionError, match="the test failed"), read_only(folder):
+        with pytest.raises(OSError):
+            (folder / "probe").write_text("x")
+        raise AssertionError("the test failed")
     (folder / "probe").write_text("x")  # writable again
     assert not os.path.ismount(folder)
 
@@ -70,12 +72,18 @@ def test_read_only_folder_is_writable_again_after_a_failing_block(tmp_path):
 def run_newsflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``python -m pipeline ARGS`` with ``env`` over the cleared environment."""
     full_env = {k: v for k, v in os.environ.items() if k not in CLEARED} | env
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_read_only_archive_fails_the_source_with_a_clear_reason_and_no_retry_loop(
-        read_only_archive, tmp_path, clean_database_url):
+    read_only_archive, tmp_path, clean_database_url
+):
     home = read_only_archive
     site = TestSite()
     with site.serve():
@@ -95,10 +103,14 @@ def test_read_only_archive_fails_the_source_with_a_clear_reason_and_no_retry_loo
         assert elapsed < 60
     assert not [p for p in site.paths() if p in ARTICLES]  # nothing fetched to be lost
     with psycopg.connect(clean_database_url) as conn:
-        errors = [row[0] for row in conn.execute(
-            "SELECT error FROM warehouse.crawl_run_sources ORDER BY run_id")]
+        errors = [
+            row[0]
+            for row in conn.execute("SELECT error FROM warehouse.crawl_run_sources ORDER BY run_id")
+        ]
         assert conn.execute("SELECT count(*) FROM warehouse.articles").fetchone() == (0,)
     assert len(errors) == 2
     # "Permission denied" or "Read-only file system", and what to check.
-    assert all("cannot create the archive directory" in e and "permissions" in e
-               and "NEWSFLOW_HOME" in e for e in errors)
+    assert all(
+        "cannot create the archive directory" in e and "permissions" in e and "NEWSFLOW_HOME" in e
+        for e in errors
+    )

@@ -16,9 +16,14 @@ def test_run_with_unreachable_database_fails_at_once_with_one_line(tmp_path):
     with site.serve():
         small_site(site)
         sources = write_sources(tmp_path / "sources.yaml", site.base_url)
-        result = run_newsflow("run", "--sources", str(sources), "--json", timeout=60,
-                              env={"NEWSFLOW_DATABASE_URL": UNREACHABLE,
-                                   "NEWSFLOW_HOME": str(home)})
+        result = run_newsflow(
+            "run",
+            "--sources",
+            str(sources),
+            "--json",
+            timeout=60,
+            env={"NEWSFLOW_DATABASE_URL": UNREACHABLE, "NEWSFLOW_HOME": str(home)},
+        )
     assert result.returncode == 3  # transient
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsflow: error:")]

@@ -27,8 +27,7 @@ from pipeline.extract import extract_html, iter_extract
 from pipeline.records import FetchedPage
 from tests.faults import garbage
 
-FUZZ = settings(max_examples=300, deadline=2000,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
 
 def discovery_outcome(body: bytes) -> str:
@@ -53,21 +52,87 @@ def assert_recorded(result) -> None:
 
 # --- hypothesis -----------------------------------------------------------------------
 
-xml_tokens = st.sampled_from([
-    "<urlset>", "</urlset>", "<sitemapindex>", "<sitemap>", "<url>", "</url>", "<loc>",
-    "</loc>", "<lastmod>", "2024-13-45T99:00", "<rss>", "<channel>", "<item>", "<link>",
-    "<feed xmlns='http://www.w3.org/2005/Atom'>", "<entry>", "<link href='", "'/>",
-    "http://a.test/x", "javascript:alert(1)", "&amp;", "&bogus;", "<![CDATA[", "]]>",
-    "<!--", "-->", "<?xml version='1.0'?>", "<!DOCTYPE x [<!ENTITY e 'x'>]>", "&e;",
-    "\x00", "\ufeff", "é", "<", ">", "\"", "'", " ", "\n"])
-html_tokens = st.sampled_from([
-    "<html>", "</html>", "<head>", "<body>", "<article>", "</article>", "<p>", "</p>",
-    "<div>", "</div>", "<script>", "</script>", "<style>", "<title>", "</title>", "<h1>",
-    "<meta charset='utf-16'>", "<meta property='og:title' content='", "'>",
-    '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"',
-    '"}</script>', "<time datetime='9999-99-99'>", "<!--", "-->", "&nbsp;", "&#0;",
-    "&#x110000;", "\x00", "\ufffe", "Ünïcödé", "word ", "A sentence of some length. ",
-    "<table><tr><td>", "<iframe src='javascript:1'>", "<base href='file:///'>"])
+xml_tokens = st.sampled_from(
+    [
+        "<urlset>",
+        "</urlset>",
+        "<sitemapindex>",
+        "<sitemap>",
+        "<url>",
+        "</url>",
+        "<loc>",
+        "</loc>",
+        "<lastmod>",
+        "2024-13-45T99:00",
+        "<rss>",
+        "<channel>",
+        "<item>",
+        "<link>",
+        "<feed xmlns='http://www.w3.org/2005/Atom'>",
+        "<entry>",
+        "<link href='",
+        "'/>",
+        "http://a.test/x",
+        "javascript:alert(1)",
+        "&amp;",
+        "&bogus;",
+        "<![CDATA[",
+        "]]>",
+        "<!--",
+        "-->",
+        "<?xml version='1.0'?>",
+        "<!DOCTYPE x [<!ENTITY e 'x'>]>",
+        "&e;",
+        "\x00",
+        "\ufeff",
+        "é",
+        "<",
+        ">",
+        '"',
+        "'",
+        " ",
+        "\n",
+    ]
+)
+html_tokens = st.sampled_from(
+    [
+        "<html>",
+        "</html>",
+        "<head>",
+        "<body>",
+        "<article>",
+        "</article>",
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<title>",
+        "</title>",
+        "<h1>",
+        "<meta charset='utf-16'>",
+        "<meta property='og:title' content='",
+        "'>",
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"',
+        '"}</script>',
+        "<time datetime='9999-99-99'>",
+        "<!--",
+        "-->",
+        "&nbsp;",
+        "&#0;",
+        "&#x110000;",
+        "\x00",
+        "\ufffe",
+        "Ünïcödé",
+        "word ",
+        "A sentence of some length. ",
+        "<table><tr><td>",
+        "<iframe src='javascript:1'>",
+        "<base href='file:///'>",
+    ]
+)
 
 
 @FUZZ
@@ -107,8 +172,10 @@ BOMBS = {
     "quadratic_blowup": ("discovery", "garbage.QUADRATIC_BLOWUP", 50),
     "gzip_bomb": ("discovery", "garbage.gzip_bomb(200)", 150),
     "truncated_gzip_sitemap": (
-        "discovery", "garbage.truncated_gzip(garbage.sitemap(['http://a.test/%d' % i "
-                     "for i in range(2000)]))", 50),
+        "discovery",
+        "garbage.truncated_gzip(garbage.sitemap(['http://a.test/%d' % i for i in range(2000)]))",
+        50,
+    ),
     "deeply_nested_html": ("extraction", "garbage.deeply_nested_html(100_000)", 150),
     "single_line_10mb": ("extraction", "garbage.single_line_page(10)", 500),
     "random_bytes": ("extraction", "garbage.RANDOM_BYTES", 50),
@@ -147,8 +214,7 @@ _PROBE = textwrap.dedent("""
 def probe(stage: str, expression: str) -> dict:
     """Run one bomb in a fresh interpreter; its outcome, time and peak-memory growth."""
     code = _PROBE.format(stage=stage, expression=expression)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -170,9 +236,18 @@ def test_bomb_is_handled_fast_in_bounded_memory_with_a_reason(name):
 
 
 def test_bombs_through_the_extraction_pool_each_get_a_result():
-    pages = [FetchedPage(url=f"http://a.test/{n}", source="s", body=body) for n, body in
-             enumerate([garbage.deeply_nested_html(100_000), garbage.single_line_page(10),
-                        garbage.RANDOM_BYTES, b"", b"\x00" * 1000])]
+    pages = [
+        FetchedPage(url=f"http://a.test/{n}", source="s", body=body)
+        for n, body in enumerate(
+            [
+                garbage.deeply_nested_html(100_000),
+                garbage.single_line_page(10),
+                garbage.RANDOM_BYTES,
+                b"",
+                b"\x00" * 1000,
+            ]
+        )
+    ]
     results = list(iter_extract(pages, processes=2))
     assert [r.url for r in results] == [p.url for p in pages]
     for result in results:

@@ -68,23 +68,30 @@ def test_the_public_source_still_accepts_its_own_articles():
 
 
 def test_sitemap_keeps_only_http_locations():
-    locs = "".join(f"<url><loc>{u.replace('&', '&amp;').replace('<', '&lt;')}</loc></url>"
-                   for u in [*NOT_HTTP, "https://news.example.com/news/ok"])
-    sitemap = parse_sitemap(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                            f"{locs}</urlset>".encode())
+    locs = "".join(
+        f"<url><loc>{u.replace('&', '&amp;').replace('<', '&lt;')}</loc></url>"
+        for u in [*NOT_HTTP, "https://news.example.com/news/ok"]
+    )
+    sitemap = parse_sitemap(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'.encode()
+    )
     assert [p.url for p in sitemap.pages] == ["https://news.example.com/news/ok"]
 
 
 def test_sitemap_index_keeps_only_http_children():
-    children = "".join(f"<sitemap><loc>{u.replace('&', '&amp;').replace('<', '&lt;')}</loc>"
-                       "</sitemap>" for u in [*NOT_HTTP, "https://news.example.com/s.xml"])
+    children = "".join(
+        f"<sitemap><loc>{u.replace('&', '&amp;').replace('<', '&lt;')}</loc></sitemap>"
+        for u in [*NOT_HTTP, "https://news.example.com/s.xml"]
+    )
     index = parse_sitemap(f"<sitemapindex>{children}</sitemapindex>".encode())
     assert index.children == ("https://news.example.com/s.xml",)
 
 
 def test_feed_keeps_only_http_links():
-    items = "".join(f"<item><link>{u.replace('&', '&amp;').replace('<', '&lt;')}</link></item>"
-                    for u in [*NOT_HTTP, "https://news.example.com/news/ok"])
+    items = "".join(
+        f"<item><link>{u.replace('&', '&amp;').replace('<', '&lt;')}</link></item>"
+        for u in [*NOT_HTTP, "https://news.example.com/news/ok"]
+    )
     feed = parse_feed(f'<rss version="2.0"><channel>{items}</channel></rss>'.encode())
     assert [i.url for i in feed] == ["https://news.example.com/news/ok"]
 
@@ -104,28 +111,50 @@ def hostile_crawl(crawl_env, tmp_path_factory):
         other = internal.base_url.replace("127.0.0.1", "localhost")
         port = internal.base_url.rsplit(":", 1)[1]
         internal.add("/news/internal", article_html("internal"))
-        hostile = [f"{other}/news/internal", f"file://{secret}", "javascript:alert(1)",
-                   "http://169.254.169.254/news/latest/meta-data/",
-                   "http://10.255.255.1/news/x", f"{b}{LONG_PATH}",
-                   f"http://user:pw@localhost:{port}/news/internal"]
+        hostile = [
+            f"{other}/news/internal",
+            f"file://{secret}",
+            "javascript:alert(1)",
+            "http://169.254.169.254/news/latest/meta-data/",
+            "http://10.255.255.1/news/x",
+            f"{b}{LONG_PATH}",
+            f"http://user:pw@localhost:{port}/news/internal",
+        ]
         entries = "".join(f"<url><loc>{u}</loc></url>" for u in [*hostile, f"{b}/news/ok"])
-        site.add("/robots.txt", "User-agent: *\nAllow: /\n",
-                 headers={"Content-Type": "text/plain"})
-        site.add("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-                 f'schemas/sitemap/0.9">{entries}</urlset>',
-                 headers={"Content-Type": "application/xml"})
-        site.add("/news/ok", article_html("ok", links=(
-            f"{other}/news/internal", f"file://{secret}", "javascript:void(0)")))
+        site.add("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+        site.add(
+            "/sitemap.xml",
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">{entries}</urlset>',
+            headers={"Content-Type": "application/xml"},
+        )
+        site.add(
+            "/news/ok",
+            article_html(
+                "ok", links=(f"{other}/news/internal", f"file://{secret}", "javascript:void(0)")
+            ),
+        )
         site.add("/news/to-internal", status=302, headers={"Location": f"{other}/news/internal"})
         site.add("/news/to-file", status=302, headers={"Location": f"file://{secret}"})
         site.add("/start", article_html("start", links=("/news/to-internal", "/news/to-file")))
-        source = Source(name="hostile", sitemaps=(f"{b}/sitemap.xml",),
-                        start_urls=(f"{b}/start",), allow=("/news/",))
-        (result,) = crawl_sources(crawl_env.settings, [source], run_id=crawl_env.new_run(),
-                                  database_url=crawl_env.database_url)
+        source = Source(
+            name="hostile",
+            sitemaps=(f"{b}/sitemap.xml",),
+            start_urls=(f"{b}/start",),
+            allow=("/news/",),
+        )
+        (result,) = crawl_sources(
+            crawl_env.settings,
+            [source],
+            run_id=crawl_env.new_run(),
+            database_url=crawl_env.database_url,
+        )
     with crawl_env.connect() as conn:
-        state = dict(conn.execute("SELECT url, outcome FROM warehouse.crawl_state "
-                                  "WHERE source = 'hostile'").fetchall())
+        state = dict(
+            conn.execute(
+                "SELECT url, outcome FROM warehouse.crawl_state WHERE source = 'hostile'"
+            ).fetchall()
+        )
     return site, internal, result, state, secret
 
 
@@ -162,8 +191,10 @@ def test_redirect_to_another_host_or_scheme_is_recorded_with_a_reason(hostile_cr
 def test_redirect_to_another_host_is_recorded_as_offsite_redirect(hostile_crawl, crawl_env):
     site, _, _, _, _ = hostile_crawl
     with crawl_env.connect() as conn:
-        (reason,) = conn.execute("SELECT failure_reason FROM warehouse.crawl_state WHERE url = %s",
-                                 (site.base_url + "/news/to-internal",)).fetchone()
+        (reason,) = conn.execute(
+            "SELECT failure_reason FROM warehouse.crawl_state WHERE url = %s",
+            (site.base_url + "/news/to-internal",),
+        ).fetchone()
     assert reason == "offsite_redirect"
 
 
@@ -171,6 +202,8 @@ def test_very_long_url_is_recorded_with_a_reason(hostile_crawl, crawl_env):
     site, _, _, state, _ = hostile_crawl
     assert state[site.base_url + LONG_PATH] == "failed"
     with crawl_env.connect() as conn:
-        (reason,) = conn.execute("SELECT failure_reason FROM warehouse.crawl_state WHERE url = %s",
-                                 (site.base_url + LONG_PATH,)).fetchone()
+        (reason,) = conn.execute(
+            "SELECT failure_reason FROM warehouse.crawl_state WHERE url = %s",
+            (site.base_url + LONG_PATH,),
+        ).fetchone()
     assert reason == "url_too_long"

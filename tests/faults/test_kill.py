@@ -39,9 +39,12 @@ def snapshot(database_url: str) -> dict[str, object]:
     """Every article as (url, source, title, body, url of its original, version), and
     the earlier versions kept."""
     with psycopg.connect(database_url) as conn:
-        return {"articles": set(conn.execute(SNAPSHOT).fetchall()),
-                "versions": conn.execute(
-                    "SELECT count(*) FROM warehouse.article_versions").fetchone()[0]}
+        return {
+            "articles": set(conn.execute(SNAPSHOT).fetchall()),
+            "versions": conn.execute("SELECT count(*) FROM warehouse.article_versions").fetchone()[
+                0
+            ],
+        }
 
 
 @dataclass
@@ -51,16 +54,23 @@ class Env:
     sources: Path
 
     def variables(self) -> dict[str, str]:
-        return {"NEWSFLOW_DATABASE_URL": self.database_url, "NEWSFLOW_HOME": str(self.home),
-                "NEWSFLOW_EXTRACT_PROCESSES": "2"}
+        return {
+            "NEWSFLOW_DATABASE_URL": self.database_url,
+            "NEWSFLOW_HOME": str(self.home),
+            "NEWSFLOW_EXTRACT_PROCESSES": "2",
+        }
 
 
 def start_run(env: Env) -> subprocess.Popen[str]:
     full = {k: v for k, v in os.environ.items() if k not in CLEARED} | env.variables()
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--sources",
-                             str(env.sources), "--json"], env=full, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "--sources", str(env.sources), "--json"],
+        env=full,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def finish_run(env: Env) -> dict:
@@ -122,6 +132,7 @@ def new_env(site, make_database, tmp_path_factory):
         with psycopg.connect(url) as conn:
             apply_migrations(conn)
         return Env(url, home, sources_file(site, home / "sources.yaml"))
+
     return make
 
 
@@ -153,8 +164,9 @@ def test_run_killed_while_crawling_is_completed_by_the_next_run(reference, new_e
     assert report["status"] == "success"
     assert snapshot(env.database_url) == reference
     with psycopg.connect(env.database_url) as conn:  # the killed run does not stay 'running'
-        runs = conn.execute("SELECT status, error FROM warehouse.crawl_runs ORDER BY run_id"
-                            ).fetchall()
+        runs = conn.execute(
+            "SELECT status, error FROM warehouse.crawl_runs ORDER BY run_id"
+        ).fetchall()
     assert [status for status, _ in runs] == ["failed", "success"]
     assert runs[0][1].startswith("abandoned: ")
 
@@ -162,20 +174,32 @@ def test_run_killed_while_crawling_is_completed_by_the_next_run(reference, new_e
 def test_run_killed_while_loading_is_completed_by_the_next_run(reference, new_env):
     env = new_env("killed-loading")
     process = start_run(env)
-    with psycopg.connect(env.database_url, autocommit=True) as watcher, \
-            psycopg.connect(env.database_url, autocommit=True) as blocker:
+    with (
+        psycopg.connect(env.database_url, autocommit=True) as watcher,
+        psycopg.connect(env.database_url, autocommit=True) as blocker,
+    ):
+
         def count(query: str) -> int:
             return watcher.execute(query).fetchone()[0]
 
         # Once the first source is loaded, hold the next load inside its transaction:
         # it has upserted its rows and waits to write their near-duplicate signatures.
-        wait_for(lambda: count("SELECT count(*) FROM warehouse.articles") > 0,
-                 "the first source to be loaded")
+        wait_for(
+            lambda: count("SELECT count(*) FROM warehouse.articles") > 0,
+            "the first source to be loaded",
+        )
         with blocker.transaction():
             blocker.execute("LOCK TABLE warehouse.article_signatures IN SHARE MODE")
-            wait_for(lambda: count(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'newsflow' "
-                "AND wait_event_type = 'Lock'") > 0, "a load waiting for the lock")
+            wait_for(
+                lambda: (
+                    count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'newsflow' "
+                        "AND wait_event_type = 'Lock'"
+                    )
+                    > 0
+                ),
+                "a load waiting for the lock",
+            )
             loaded_before_kill = count("SELECT count(*) FROM warehouse.articles")
             kill_run(process)
     assert len(snapshot(env.database_url)["articles"]) == loaded_before_kill

@@ -11,7 +11,7 @@ these tests cover the step that retries it.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -33,9 +33,20 @@ def results(count: int = PAGES) -> list[ExtractionResult]:
     def body(n: int) -> str:
         return " ".join(f"story{n}word{i}" for i in range(150))
 
-    return [ExtractionResult("ok", url=f"http://a.test/{n}", article=Article(
-        url=f"http://a.test/{n}", title=f"Story {n}", body=body(n), source=SOURCE,
-        extractor_version="test")) for n in range(count)]
+    return [
+        ExtractionResult(
+            "ok",
+            url=f"http://a.test/{n}",
+            article=Article(
+                url=f"http://a.test/{n}",
+                title=f"Story {n}",
+                body=body(n),
+                source=SOURCE,
+                extractor_version="test",
+            ),
+        )
+        for n in range(count)
+    ]
 
 
 @pytest.fixture
@@ -69,9 +80,9 @@ def article_count(db) -> int:
     return db.execute("SELECT count(*) FROM warehouse.articles").fetchone()[0]
 
 
-def test_batch_whose_connection_is_lost_is_loaded_again_once(settings, plan, db,
-                                                             clean_database_url, monkeypatch,
-                                                             caplog):
+def test_batch_whose_connection_is_lost_is_loaded_again_once(
+    settings, plan, db, clean_database_url, monkeypatch, caplog
+):
     killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=1)
     with caplog.at_level(logging.WARNING, logger="pipeline.steps"):
         counts = steps.load_source(settings, plan, SOURCE)
@@ -83,14 +94,16 @@ def test_batch_whose_connection_is_lost_is_loaded_again_once(settings, plan, db,
 
 
 def test_connection_lost_on_every_attempt_fails_the_load_and_stores_nothing(
-        settings, plan, db, clean_database_url, monkeypatch):
+    settings, plan, db, clean_database_url, monkeypatch
+):
     killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=99)
     with pytest.raises(DatabaseUnavailableError, match="load it again"):
         steps.load_source(settings, plan, SOURCE)
     assert len(killed) == 3  # the first attempt and one per retry delay
     assert article_count(db) == 0
-    assert db.execute("SELECT count(*) FROM warehouse.crawl_run_sources WHERE run_id = %s",
-                      (plan.run_id,)).fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM warehouse.crawl_run_sources WHERE run_id = %s", (plan.run_id,)
+    ).fetchone() == (0,)
 
 
 @pytest.fixture
@@ -99,20 +112,38 @@ def archived_and_loaded(settings, db, tmp_path) -> int:
     sources = tmp_path / "sources.yaml"
     sources.write_text(f"sources:\n  - name: {SOURCE}\n    sitemaps: [http://a.test/s.xml]\n")
     plan = steps.start_run(settings, sources_file=str(sources))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store = CrawlStateStore(db, source=SOURCE, run_id=plan.run_id)
     writer = RollingWarcWriter(settings.archive_dir, SOURCE, plan.run_id)
     for n in range(PAGES):
         body = " ".join(f"story{n}word{i}" for i in range(150))
-        html = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}"
-                f"</h1><p>{body}</p></article></body></html>").encode()
-        location = writer.write(Exchange(
-            url=f"http://a.test/{n}", status=200, body=html, fetched_at=now,
-            headers=[("Content-Type", "text/html; charset=utf-8")], request_headers=[]))
-        store.fetched(FetchRecord(
-            url=f"http://a.test/{n}", outcome="fetched", fetched_at=now, lastmod=None,
-            fetched_url=f"http://a.test/{n}", warc_path=location.path,
-            warc_offset=location.offset, warc_length=location.length, pending_extract=True))
+        html = (
+            f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}"
+            f"</h1><p>{body}</p></article></body></html>"
+        ).encode()
+        location = writer.write(
+            Exchange(
+                url=f"http://a.test/{n}",
+                status=200,
+                body=html,
+                fetched_at=now,
+                headers=[("Content-Type", "text/html; charset=utf-8")],
+                request_headers=[],
+            )
+        )
+        store.fetched(
+            FetchRecord(
+                url=f"http://a.test/{n}",
+                outcome="fetched",
+                fetched_at=now,
+                lastmod=None,
+                fetched_url=f"http://a.test/{n}",
+                warc_path=location.path,
+                warc_offset=location.offset,
+                warc_length=location.length,
+                pending_extract=True,
+            )
+        )
     writer.close()
     store.flush()
     steps.extract_source(settings, plan, SOURCE)
@@ -121,7 +152,8 @@ def archived_and_loaded(settings, db, tmp_path) -> int:
 
 
 def test_reprocessing_loads_a_batch_again_when_its_connection_is_lost(
-        settings, archived_and_loaded, db, clean_database_url, monkeypatch, caplog):
+    settings, archived_and_loaded, db, clean_database_url, monkeypatch, caplog
+):
     killed = terminate_backend_after_upsert(monkeypatch, clean_database_url, times=1)
     with caplog.at_level(logging.WARNING, logger="pipeline.steps"):
         report = reprocess(settings)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -21,21 +21,39 @@ def story(n: int, words: int = 120, topic: str = "story") -> str:
 
 def prose(sentences: int, seed: str = "") -> str:
     """Readable paragraphs of distinct sentences (``seed`` makes another text)."""
-    lines = [f"In {seed}report number {i} the council of town {i * 7} said that the "
-             f"budget for year {2000 + i} would rise by {i} percent." for i in range(sentences)]
-    return "\n\n".join(" ".join(lines[i:i + 3]) for i in range(0, len(lines), 3))
+    lines = [
+        f"In {seed}report number {i} the council of town {i * 7} said that the "
+        f"budget for year {2000 + i} would rise by {i} percent."
+        for i in range(sentences)
+    ]
+    return "\n\n".join(" ".join(lines[i : i + 3]) for i in range(0, len(lines), 3))
 
 
-def ok(url: str, body: str, *, title: str = "A title", published: datetime | None = None,
-       authors: tuple[str, ...] = ("Jane Doe",), extractor_version: str = EXTRACTOR,
-       page_url: str | None = None, source: str = "alpha") -> ExtractionResult:
-    article = Article(url=url, title=title, body=body, authors=authors, published_at=published,
-                      extractor_version=extractor_version, source=source)
+def ok(
+    url: str,
+    body: str,
+    *,
+    title: str = "A title",
+    published: datetime | None = None,
+    authors: tuple[str, ...] = ("Jane Doe",),
+    extractor_version: str = EXTRACTOR,
+    page_url: str | None = None,
+    source: str = "alpha",
+) -> ExtractionResult:
+    article = Article(
+        url=url,
+        title=title,
+        body=body,
+        authors=authors,
+        published_at=published,
+        extractor_version=extractor_version,
+        source=source,
+    )
     return ExtractionResult("ok", url=page_url or url, article=article)
 
 
 def day(n: int) -> datetime:
-    return datetime(2025, 3, n, 9, 30, tzinfo=timezone.utc)
+    return datetime(2025, 3, n, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -68,15 +86,20 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     with psycopg.connect(url) as c:
         return {
             "articles": c.execute(ARTICLE_COLUMNS).fetchall(),
-            "versions": c.execute("SELECT * FROM warehouse.article_versions "
-                                  "ORDER BY article_id, version").fetchall(),
-            "signatures": c.execute("SELECT * FROM warehouse.article_signatures "
-                                    "ORDER BY article_id").fetchall(),
-            "bands": c.execute("SELECT * FROM warehouse.article_lsh_bands "
-                               "ORDER BY bucket, article_id").fetchall(),
-            "run_sources": c.execute("SELECT run_id, source, articles_new, articles_updated, "
-                                     "articles_unchanged, duplicates FROM "
-                                     "warehouse.crawl_run_sources ORDER BY 1, 2").fetchall(),
+            "versions": c.execute(
+                "SELECT * FROM warehouse.article_versions ORDER BY article_id, version"
+            ).fetchall(),
+            "signatures": c.execute(
+                "SELECT * FROM warehouse.article_signatures ORDER BY article_id"
+            ).fetchall(),
+            "bands": c.execute(
+                "SELECT * FROM warehouse.article_lsh_bands ORDER BY bucket, article_id"
+            ).fetchall(),
+            "run_sources": c.execute(
+                "SELECT run_id, source, articles_new, articles_updated, "
+                "articles_unchanged, duplicates FROM "
+                "warehouse.crawl_run_sources ORDER BY 1, 2"
+            ).fetchall(),
         }
 
 

@@ -27,16 +27,20 @@ def _kill_after(real, database_url: str):
 
 
 def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged(
-        conn, run_id, clean_database_url, monkeypatch):
+    conn, run_id, clean_database_url, monkeypatch
+):
     load_batch(conn, [ok("http://a.test/0", story(0))], run_id=run_id, source="alpha")
     before = snapshot(clean_database_url)
     second = new_run(conn)
-    batch = [ok("http://a.test/0", story(0) + " revised"),
-             *(ok(f"http://a.test/{i}", story(i)) for i in range(1, 30))]
+    batch = [
+        ok("http://a.test/0", story(0) + " revised"),
+        *(ok(f"http://a.test/{i}", story(i)) for i in range(1, 30)),
+    ]
     # Both paths of the write ran (the revision staged and upserted, the new rows
     # COPied) when the connection dies.
-    monkeypatch.setattr(batch_module, "write_rows",
-                        _kill_after(batch_module.write_rows, clean_database_url))
+    monkeypatch.setattr(
+        batch_module, "write_rows", _kill_after(batch_module.write_rows, clean_database_url)
+    )
     with pytest.raises(DatabaseUnavailableError, match="load it again"):
         load_batch(conn, batch, run_id=second, source="alpha")
     assert snapshot(clean_database_url) == before
@@ -49,8 +53,9 @@ def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged
 
 
 def test_a_killed_connection_is_a_transient_error(conn, run_id, clean_database_url, monkeypatch):
-    monkeypatch.setattr(batch_module, "write_links",
-                        _kill_after(batch_module.write_links, clean_database_url))
+    monkeypatch.setattr(
+        batch_module, "write_links", _kill_after(batch_module.write_links, clean_database_url)
+    )
     with pytest.raises(DatabaseUnavailableError) as caught:
         load_batch(conn, [ok("http://a.test/1", story(1))], run_id=run_id, source="alpha")
     assert caught.value.transient
@@ -64,8 +69,7 @@ def _load_concurrently(database_url: str, batches: list[list], run_id: int) -> l
         try:
             with psycopg.connect(database_url) as c:
                 barrier.wait()
-                outcomes[index] = load_batch(c, batches[index], run_id=run_id,
-                                             source=f"s{index}")
+                outcomes[index] = load_batch(c, batches[index], run_id=run_id, source=f"s{index}")
         except BaseException as exc:  # reported by the test
             outcomes[index] = exc
 
@@ -77,22 +81,27 @@ def _load_concurrently(database_url: str, batches: list[list], run_id: int) -> l
     return outcomes
 
 
-def test_concurrent_overlapping_loads_neither_deadlock_nor_duplicate(conn, run_id,
-                                                                     clean_database_url):
+def test_concurrent_overlapping_loads_neither_deadlock_nor_duplicate(
+    conn, run_id, clean_database_url
+):
     urls = [f"http://shared.test/{i}" for i in range(120)]
     texts = {u: prose(9, seed=f"{i} ") for i, u in enumerate(urls)}
-    batches = [[ok(u, texts[u]) for u in urls[0:80]],
-               [ok(u, texts[u]) for u in reversed(urls[40:120])],
-               [ok(u, texts[u]) for u in urls[20:100:2]]
-               + [ok(f"http://copy.test/{i}", texts[urls[i]].upper()) for i in range(0, 120, 10)]]
+    batches = [
+        [ok(u, texts[u]) for u in urls[0:80]],
+        [ok(u, texts[u]) for u in reversed(urls[40:120])],
+        [ok(u, texts[u]) for u in urls[20:100:2]]
+        + [ok(f"http://copy.test/{i}", texts[urls[i]].upper()) for i in range(0, 120, 10)],
+    ]
     outcomes = _load_concurrently(clean_database_url, batches, run_id)
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
     # Which of a story and its copy counts as new depends on which load commits first
     # (the first seen is the original when neither has a date); every row counts once.
     assert sum(o.articles_new + o.duplicates for o in outcomes) == 132
     assert sum(o.duplicates for o in outcomes) == 12
-    stored = conn.execute("SELECT count(*), count(DISTINCT url), "
-                          "count(*) FILTER (WHERE duplicate_of IS NOT NULL) "
-                          "FROM warehouse.articles").fetchone()
+    stored = conn.execute(
+        "SELECT count(*), count(DISTINCT url), "
+        "count(*) FILTER (WHERE duplicate_of IS NOT NULL) "
+        "FROM warehouse.articles"
+    ).fetchone()
     assert stored == (132, 132, 12)
     assert conn.execute("SELECT count(*) FROM warehouse.article_signatures").fetchone() == (132,)

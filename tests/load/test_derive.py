@@ -26,8 +26,15 @@ WHERE search_vector @@ websearch_to_tsquery('english', %s) ORDER BY url
 
 
 def test_a_load_leaves_the_derived_columns_to_the_derive_step(conn, run_id):
-    load_batch(conn, [english("http://a.test/1", "Councils debated budgets.\n\nThey  voted."),
-                      ok("http://a.test/2", prose(3))], run_id=run_id, source="alpha")
+    load_batch(
+        conn,
+        [
+            english("http://a.test/1", "Councils debated budgets.\n\nThey  voted."),
+            ok("http://a.test/2", prose(3)),
+        ],
+        run_id=run_id,
+        source="alpha",
+    )
     assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == (None, None)
     assert pending_count(conn) == 2
 
@@ -37,8 +44,10 @@ def test_a_load_leaves_the_derived_columns_to_the_derive_step(conn, run_id):
     vector, words = conn.execute(_ROW, ("http://a.test/1",)).fetchone()
     assert words == 5
     assert "'council':3B" in vector and "'titl':2A" in vector  # stemmed in English
-    assert conn.execute(_MATCHES, ("budgets",)).fetchall() == [("http://a.test/1",),
-                                                              ("http://a.test/2",)]
+    assert conn.execute(_MATCHES, ("budgets",)).fetchall() == [
+        ("http://a.test/1",),
+        ("http://a.test/2",),
+    ]
     # No language: unstemmed ('simple'), as the generated column was.
     assert "'budget':" in conn.execute(_ROW, ("http://a.test/2",)).fetchone()[0]
     assert pending_count(conn) == 0
@@ -46,18 +55,29 @@ def test_a_load_leaves_the_derived_columns_to_the_derive_step(conn, run_id):
 
 
 def test_a_revision_is_derived_again_and_an_unchanged_reload_keeps_its_values(conn, run_id):
-    load_batch(conn, [english("http://a.test/1", "The harbour reopened today.")],
-               run_id=run_id, source="alpha")
+    load_batch(
+        conn,
+        [english("http://a.test/1", "The harbour reopened today.")],
+        run_id=run_id,
+        source="alpha",
+    )
     derive_pending(conn)
     before = conn.execute(_ROW, ("http://a.test/1",)).fetchone()
-    load_batch(conn, [english("http://a.test/1", "The harbour reopened today.")],
-               run_id=run_id, source="alpha")
+    load_batch(
+        conn,
+        [english("http://a.test/1", "The harbour reopened today.")],
+        run_id=run_id,
+        source="alpha",
+    )
     assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == before
 
     second = new_run(conn)
-    load_batch(conn, [english("http://a.test/1",
-                              "The airport closed for two days after storms.")],
-               run_id=second, source="alpha")
+    load_batch(
+        conn,
+        [english("http://a.test/1", "The airport closed for two days after storms.")],
+        run_id=second,
+        source="alpha",
+    )
     assert conn.execute(_ROW, ("http://a.test/1",)).fetchone() == (None, None)
     derive_pending(conn)
     assert conn.execute(_MATCHES, ("airport",)).fetchall() == [("http://a.test/1",)]
@@ -84,7 +104,8 @@ def test_concurrent_derive_steps_share_the_work(conn, run_id, clean_database_url
 
 
 def test_the_derive_step_on_several_connections_fills_every_article_once(
-        conn, run_id, clean_database_url):
+    conn, run_id, clean_database_url
+):
     batch = [ok(f"http://a.test/{i}", prose(2, seed=f"s{i} ")) for i in range(60)]
     load_batch(conn, batch, run_id=run_id, source="alpha")
     opened: list[psycopg.Connection] = []
@@ -98,13 +119,15 @@ def test_the_derive_step_on_several_connections_fills_every_article_once(
     assert progress == sorted(progress) and progress[-1] == 60
     assert len(opened) == 3 and all(c.closed for c in opened)
     assert pending_count(conn) == 0
-    (derived,) = conn.execute("SELECT count(*) FROM warehouse.articles "
-                              "WHERE search_vector IS NOT NULL AND word_count > 0").fetchone()
+    (derived,) = conn.execute(
+        "SELECT count(*) FROM warehouse.articles WHERE search_vector IS NOT NULL AND word_count > 0"
+    ).fetchone()
     assert derived == 60
 
 
 def test_a_failed_connection_fails_the_derive_step_and_the_next_one_finishes(
-        conn, run_id, clean_database_url):
+    conn, run_id, clean_database_url
+):
     batch = [ok(f"http://a.test/{i}", prose(2, seed=f"s{i} ")) for i in range(60)]
     load_batch(conn, batch, run_id=run_id, source="alpha")
     attempts: list[int] = []

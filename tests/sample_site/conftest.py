@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import http.client
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,8 +17,9 @@ TODAY = date(2026, 11, 25)
 
 def small_config(**overrides: object) -> SiteConfig:
     """Three days, four articles per publication and day, light pages, quick traps."""
-    values: dict[str, object] = dict(seed=7, today=TODAY, days=3, articles_per_day=4, page_kb=4,
-                                     slow_seconds=0.3, oversized_mb=1)
+    values: dict[str, object] = dict(
+        seed=7, today=TODAY, days=3, articles_per_day=4, page_kb=4, slow_seconds=0.3, oversized_mb=1
+    )
     values.update(overrides)
     return SiteConfig(**values)  # type: ignore[arg-type]
 
@@ -33,8 +34,9 @@ class Fetched:
         return self.headers.get(name)
 
 
-def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-          timeout: float = 10.0) -> Fetched:
+def fetch(
+    url: str, *, method: str = "GET", headers: dict[str, str] | None = None, timeout: float = 10.0
+) -> Fetched:
     """One request, redirects not followed, body read whole (chunked decoded)."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)

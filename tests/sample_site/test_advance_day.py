@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
 
 from lxml import etree
@@ -22,8 +22,10 @@ def _lastmods(site: SampleSite, article) -> dict[str, str]:
     else:
         body = fetch(site.base_url + "/gazette/sitemap.xml").body
     root = etree.fromstring(body)
-    return {u.findtext("sm:loc", namespaces=SM): u.findtext("sm:lastmod", namespaces=SM)
-            for u in root.xpath("//sm:url", namespaces=SM)}
+    return {
+        u.findtext("sm:loc", namespaces=SM): u.findtext("sm:lastmod", namespaces=SM)
+        for u in root.xpath("//sm:url", namespaces=SM)
+    }
 
 
 def test_advance_day_publishes_the_next_day_and_keeps_the_earlier_ones() -> None:
@@ -63,7 +65,7 @@ def test_the_revised_page_has_a_new_etag_last_modified_and_sitemap_lastmod(fresh
     site = fresh_site
     site.advance_day()
     article = next(a for a in site.expected_articles() if a.version == 2)
-    revised_at = datetime.combine(site.today, time(5, 0), timezone.utc)
+    revised_at = datetime.combine(site.today, time(5, 0), UTC)
     response = fetch(article.url)
     assert response.header("Last-Modified") == format_datetime(revised_at, usegmt=True)
     assert article.body.split("\n\n")[-1].encode() in response.body

@@ -12,8 +12,10 @@ from lxml import etree
 from devtools.sample_site import SampleSite
 from tests.sample_site.conftest import TODAY, fetch
 
-SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+SM = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
 
@@ -37,7 +39,10 @@ def test_robots_txt_disallows_private_admin_and_control_and_lists_sitemaps(site)
     lines = response.body.decode().splitlines()
     assert "User-agent: *" in lines
     assert [l for l in lines if l.startswith("Disallow:")] == [
-        "Disallow: /private/", "Disallow: /herald/admin/", "Disallow: /_control/"]
+        "Disallow: /private/",
+        "Disallow: /herald/admin/",
+        "Disallow: /_control/",
+    ]
     assert f"Sitemap: {site.base_url}/gazette/sitemap.xml" in lines
     assert f"Sitemap: {site.base_url}/planet/sitemap-index.xml" in lines
     assert site.disallowed_paths() == ["/private/", "/herald/admin/", "/_control/"]
@@ -49,7 +54,8 @@ def test_sitemap_index_lists_the_news_sitemap_and_one_gzipped_sitemap_per_day(si
     locs = root.xpath("//sm:sitemap/sm:loc/text()", namespaces=SM)
     days = [TODAY - timedelta(days=n) for n in range(3)]
     assert locs == [site.base_url + "/planet/news-sitemap.xml"] + [
-        f"{site.base_url}/planet/sitemaps/{d.isoformat()}.xml.gz" for d in days]
+        f"{site.base_url}/planet/sitemaps/{d.isoformat()}.xml.gz" for d in days
+    ]
     assert len(root.xpath("//sm:sitemap/sm:lastmod", namespaces=SM)) == len(locs)
 
 
@@ -68,20 +74,26 @@ def test_daily_sitemaps_together_list_every_planet_article_traps_and_a_private_u
 
 
 def test_daily_sitemap_of_an_unpublished_day_is_404(site) -> None:
-    assert fetch(f"{site.base_url}/planet/sitemaps/{TODAY + timedelta(days=1)}.xml.gz").status == 404
+    assert (
+        fetch(f"{site.base_url}/planet/sitemaps/{TODAY + timedelta(days=1)}.xml.gz").status == 404
+    )
 
 
 def test_news_sitemap_has_the_last_two_days_with_publication_date_and_title(site) -> None:
     root = _xml(site.base_url + "/planet/news-sitemap.xml")
-    expected = {a.url: a for a in site.expected_articles()
-                if a.source == "daily-planet" and a.published_at.date() >= TODAY - timedelta(days=1)}
+    expected = {
+        a.url: a
+        for a in site.expected_articles()
+        if a.source == "daily-planet" and a.published_at.date() >= TODAY - timedelta(days=1)
+    }
     entries = root.xpath("//sm:url", namespaces=SM)
     assert {e.findtext("sm:loc", namespaces=SM) for e in entries} == set(expected)
     for entry in entries:
         article = expected[entry.findtext("sm:loc", namespaces=SM)]
         assert entry.findtext(".//news:title", namespaces=SM) == article.title
-        assert entry.findtext(".//news:publication_date", namespaces=SM) == \
-            article.published_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        assert entry.findtext(
+            ".//news:publication_date", namespaces=SM
+        ) == article.published_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         assert entry.findtext(".//news:name", namespaces=SM) == "The Daily Planet"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -31,7 +31,9 @@ def test_another_seed_gives_other_articles() -> None:
 def test_unserved_expectations_use_the_placeholder_or_the_given_base_url() -> None:
     site = _default()
     assert all(a.url.startswith(PLACEHOLDER_BASE_URL + "/") for a in site.expected_articles())
-    assert all(a.url.startswith("http://x.test:1/") for a in site.expected_articles("http://x.test:1"))
+    assert all(
+        a.url.startswith("http://x.test:1/") for a in site.expected_articles("http://x.test:1")
+    )
 
 
 def test_default_site_has_about_420_articles_over_14_days_ending_today() -> None:
@@ -116,8 +118,9 @@ def test_distinct_originals_are_far_from_near_duplicates() -> None:
     site = SampleSite(SiteConfig(seed=7, today=TODAY, days=3))
     originals = [a for a in site.expected_articles() if a.kind == "original"]
     hashes = [shingle_hashes(a.body) for a in originals]
-    worst = max(jaccard(hashes[i], hashes[j])
-                for i in range(len(hashes)) for j in range(i + 1, len(hashes)))
+    worst = max(
+        jaccard(hashes[i], hashes[j]) for i in range(len(hashes)) for j in range(i + 1, len(hashes))
+    )
     assert worst < 0.3
 
 
@@ -174,5 +177,5 @@ def test_config_rejects_impossible_sizes() -> None:
 
 
 def test_today_defaults_to_the_current_utc_day() -> None:
-    assert SiteConfig().today == datetime.now(timezone.utc).date()
+    assert SiteConfig().today == datetime.now(UTC).date()
     assert isinstance(SiteConfig().today, date)

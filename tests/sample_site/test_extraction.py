@@ -6,7 +6,7 @@ metric, and checks title, authors and date on each page.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from devtools.sample_site import SampleSite
 from pipeline.extract import extract_html
 from tests.sample_site.conftest import fetch, small_config
 
-NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +27,23 @@ def extracted():
             response = fetch(article.url)
             if response.status == 429:
                 response = fetch(article.url)
-            result = extract_html(response.body, article.url,
-                                  http_charset=response.headers.get_content_charset(), now=NOW)
+            result = extract_html(
+                response.body,
+                article.url,
+                http_charset=response.headers.get_content_charset(),
+                now=NOW,
+            )
             pairs.append((article, result))
     return pairs
 
 
 @pytest.mark.parametrize("source", ["daily-planet", "metro-herald", "valley-gazette"])
 def test_body_f1_is_at_least_095_on_each_template(extracted, source) -> None:
-    scores = [score_page(a.body, r.article.body if r.article else "")
-              for a, r in extracted if a.source == source]
+    scores = [
+        score_page(a.body, r.article.body if r.article else "")
+        for a, r in extracted
+        if a.source == source
+    ]
     assert len(scores) >= 15
     assert aggregate(scores).f1 >= 0.95
 

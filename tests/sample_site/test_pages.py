@@ -44,8 +44,9 @@ def test_two_sites_with_the_same_seed_serve_identical_pages(site) -> None:
     with SampleSite(small_config()).serve() as twin:
         for article, other in list(zip(site.expected_articles(), twin.expected_articles()))[:9]:
             mine, theirs = fetch(article.url).body, fetch(other.url).body
-            assert mine.replace(site.base_url.encode(), b"") == \
-                theirs.replace(twin.base_url.encode(), b"")
+            assert mine.replace(site.base_url.encode(), b"") == theirs.replace(
+                twin.base_url.encode(), b""
+            )
 
 
 def test_tracking_parameters_do_not_change_the_page(site) -> None:
@@ -92,8 +93,9 @@ def test_every_link_on_the_site_leads_to_a_live_page_except_traps_and_disallowed
     for url in pages:
         tree = etree.HTML(fetch(url).body)
         links |= {h.split("#")[0] for h in tree.xpath("//a/@href") if h.startswith("/")}
-    links = {link for link in links if not link.startswith(
-        ("/planet/traps/", *site.disallowed_paths()))}
+    links = {
+        link for link in links if not link.startswith(("/planet/traps/", *site.disallowed_paths()))
+    }
     assert len(links) > 20
     dead = [link for link in sorted(links) if fetch(site.base_url + link).status != 200]
     assert dead == []

@@ -40,7 +40,9 @@ def test_log_file_gets_one_json_line_per_request(tmp_path) -> None:
         fetch(site.base_url + "/gazette/sitemap.xml")
     lines = [json.loads(l) for l in log_file.read_text().splitlines()]
     assert [(l["method"], l["path"], l["status"]) for l in lines] == [
-        ("GET", "/robots.txt", 200), ("GET", "/gazette/sitemap.xml", 200)]
+        ("GET", "/robots.txt", 200),
+        ("GET", "/gazette/sitemap.xml", 200),
+    ]
 
 
 def test_request_log_is_a_snapshot(fresh_site) -> None:

@@ -14,7 +14,8 @@ def _trap(site, kind: str) -> str:
 
 def test_trap_urls_name_every_kind_once(site) -> None:
     assert sorted(site.trap_urls().values()) == sorted(
-        ["500", "404", "slow", "oversized", "pdf", "redirect_loop", "429", "latin1"])
+        ["500", "404", "slow", "oversized", "pdf", "redirect_loop", "429", "latin1"]
+    )
     assert all(url.startswith(site.base_url + "/planet/traps/") for url in site.trap_urls())
 
 
@@ -68,7 +69,7 @@ def test_latin1_trap_is_iso_8859_1_without_an_http_charset(site) -> None:
     assert response.header("Content-Type") == "text/html"
     assert b'<meta charset="iso-8859-1">' in response.body
     assert "café".encode("iso-8859-1") in response.body
-    assert "Zürich".encode("utf-8") not in response.body
+    assert "Zürich".encode() not in response.body
     expected = next(a for a in site.expected_articles() if a.url == url)
     assert all(word in expected.body for word in ("café", "Zürich", "señor"))
     assert expected.kind == "original" and expected.source == "daily-planet"
