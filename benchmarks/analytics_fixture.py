@@ -337,7 +337,7 @@ def generate_articles(count: int, seed: int = 20261101) -> Iterator[tuple]:
     rng = np.random.default_rng(seed)
     vocab = build_vocabulary(rng)
     topic_names = list(TOPICS)
-    authors_pool = [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
+    authors_pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
     originals: list[tuple] = []
     for article_id in range(1, count + 1):
         source = SOURCES[int(rng.integers(0, len(SOURCES)))]

@@ -262,7 +262,7 @@ def test_discovery_failures_are_counted_apart_from_article_failures(crawled):
 
 
 def test_pdf_is_recorded_as_not_html_and_not_archived(crawled):
-    outcome, reason, status, warc_path, _, pending = state(crawled, "/news/report.pdf")
+    outcome, _reason, status, warc_path, _, pending = state(crawled, "/news/report.pdf")
     assert (outcome, status, warc_path, pending) == ("not_html", 200, None, False)
     assert crawled.result.failed_by_reason.get("not_html") == 1
 
