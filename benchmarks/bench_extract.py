@@ -397,7 +397,8 @@ def render(
         lines += [
             "",
             f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.2f} points "
-            f"(target +1.5); throughput ratio per core {r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8).",
+            f"(target +1.5); throughput ratio per core "
+            f"{r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8).",
         ]
         worse = [g for g in r.groups if g[3] < g[2] - 0.005]
         lines += ["", "| class | pages | bare F1 | newsflow F1 | Δ |", "|---|---|---|---|---|"]

@@ -303,25 +303,67 @@ def report(load: dict[str, object], detect: dict[str, object]) -> str:
     counts = load["counts"]
     detect_rate = detect["documents"] / detect["seconds"]
     both_s = load["load_s"] + load["derive_s"]
-    return f"""## Loading and near-duplicate detection (`python -m benchmarks.bench_load`)
-
-{machine_line()}. Batches of {LOAD_BATCH_SIZE}, Jaccard threshold {THRESHOLD}.
-
-| what | rows | MB | seconds | rows/s | ratio |
-|---|---|---|---|---|---|
-| bare `COPY` into an unindexed table (baseline) | {n} | {load["megabytes"]:.0f} | {load["bare_s"]:.1f} | {rate["bare"]:,.0f} | 1.00 |
-| bare `COPY` into a table like `warehouse.articles` (its indexes; first {min(n, SHAPED_SAMPLE):,} rows) | {min(n, SHAPED_SAMPLE)} | | {min(n, SHAPED_SAMPLE) / shaped_rate:.1f} | {shaped_rate:,.0f} | {shaped_rate / rate["bare"]:.2f} |
-| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | {n} | {load["megabytes"]:.0f} | {load["load_s"]:.1f} | {rate["load"]:,.0f} | {ratio:.2f} |
-| derive step after the load (full-text `search_vector` with its GIN index, `word_count`; {load["derive_connections"]} connection(s)) | {load["derived"]} | | {load["derive_s"]:.1f} | {rate["derive"]:,.0f} | {rate["derive"] / rate["bare"]:.2f} |
-| `load_batch` and the derive step together | {n} | | {both_s:.1f} | {rate["both"]:,.0f} | {rate["both"] / rate["bare"]:.2f} |
-
-The articles come with the dedup fingerprints (content hash, MinHash signature) that the extraction workers compute beside each page's extraction, on every core: {fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU per article, against some 30 ms for extracting a page). A result without one is fingerprinted by the loader.
-
-Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{"met" if ratio >= TARGET_RATIO else "not met"}** ({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting an article into the warehouse: a run does it in its derive step, right after each source's load, so articles are searchable before the run ends; with it, an article is stored and indexed at {rate["both"] / rate["bare"]:.2f}x the bare COPY's rows/s.
-Loaded: {counts["articles_new"]} new, {counts["duplicates"]} duplicates of {load["planted"]} planted copies.
-
-Near-duplicate detection over {detect["documents"]:,} documents (~1.5 KB, {detect["planted"]:,} planted edited copies; shingling, MinHash {detect["bands"]}x{detect["rows"]} LSH, exact Jaccard verification of {detect["candidates"]:,} candidates): **{detect_rate:,.0f} docs/s** ({detect["seconds"]:.1f} s), peak memory {detect["peak_mib"]:.0f} MiB (of which {detect["before_mib"]:.0f} MiB Python, libraries and the generated texts); found {detect["found"]:,} of the planted copies, {detect["false"]:,} other links.
-"""
+    load_row = f"{n} | {load['megabytes']:.0f} | {load['load_s']:.1f} | {rate['load']:,.0f}"
+    shaped_rows = min(n, SHAPED_SAMPLE)
+    verdict = "met" if ratio >= TARGET_RATIO else "not met"
+    table = [
+        "| what | rows | MB | seconds | rows/s | ratio |",
+        "|---|---|---|---|---|---|",
+        f"| bare `COPY` into an unindexed table (baseline) | {n} | {load['megabytes']:.0f} | "
+        f"{load['bare_s']:.1f} | {rate['bare']:,.0f} | 1.00 |",
+        "| bare `COPY` into a table like `warehouse.articles` "
+        f"(its indexes; first {shaped_rows:,} rows) | {shaped_rows} | | "
+        f"{shaped_rows / shaped_rate:.1f} | {shaped_rate:,.0f} | "
+        f"{shaped_rate / rate['bare']:.2f} |",
+        "| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | "
+        f"{load_row} | {ratio:.2f} |",
+        "| derive step after the load (full-text `search_vector` with its GIN index, "
+        f"`word_count`; {load['derive_connections']} connection(s)) | {load['derived']} | | "
+        f"{load['derive_s']:.1f} | {rate['derive']:,.0f} | {rate['derive'] / rate['bare']:.2f} |",
+        f"| `load_batch` and the derive step together | {n} | | {both_s:.1f} | "
+        f"{rate['both']:,.0f} | {rate['both'] / rate['bare']:.2f} |",
+    ]
+    fingerprints = (
+        "The articles come with the dedup fingerprints (content hash, MinHash signature) that "
+        "the extraction workers compute beside each page's extraction, on every core: "
+        f"{fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU "
+        "per article, against some 30 ms for extracting a page). A result without one is "
+        "fingerprinted by the loader."
+    )
+    target = (
+        f"Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{verdict}** "
+        f"({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting "
+        "an article into the warehouse: a run does it in its derive step, right after each "
+        "source's load, so articles are searchable before the run ends; with it, an article is "
+        f"stored and indexed at {rate['both'] / rate['bare']:.2f}x the bare COPY's rows/s.\n"
+        f"Loaded: {counts['articles_new']} new, {counts['duplicates']} duplicates of "
+        f"{load['planted']} planted copies."
+    )
+    detection = (
+        f"Near-duplicate detection over {detect['documents']:,} documents (~1.5 KB, "
+        f"{detect['planted']:,} planted edited copies; shingling, MinHash "
+        f"{detect['bands']}x{detect['rows']} LSH, exact Jaccard verification of "
+        f"{detect['candidates']:,} candidates): **{detect_rate:,.0f} docs/s** "
+        f"({detect['seconds']:.1f} s), peak memory {detect['peak_mib']:.0f} MiB (of which "
+        f"{detect['before_mib']:.0f} MiB Python, libraries and the generated texts); found "
+        f"{detect['found']:,} of the planted copies, {detect['false']:,} other links."
+    )
+    return "\n".join(
+        [
+            "## Loading and near-duplicate detection (`python -m benchmarks.bench_load`)",
+            "",
+            f"{machine_line()}. Batches of {LOAD_BATCH_SIZE}, Jaccard threshold {THRESHOLD}.",
+            "",
+            *table,
+            "",
+            fingerprints,
+            "",
+            target,
+            "",
+            detection,
+            "",
+        ]
+    )
 
 
 def figures(load: dict, detect: dict) -> list[Figure]:

@@ -230,7 +230,8 @@ _SHORT = {
 """Short column headers of the per-source table; a counter missing here shows its own name."""
 
 _WAREHOUSE_TOTALS = """
-SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of IS NOT NULL)
+SELECT count(*) FILTER (WHERE duplicate_of IS NULL),
+       count(*) FILTER (WHERE duplicate_of IS NOT NULL)
 FROM warehouse.articles
 """
 

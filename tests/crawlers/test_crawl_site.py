@@ -101,7 +101,8 @@ def build_site(site: TestSite) -> None:
     site.add(
         "/feed.rss",
         f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
-<item><title>r</title><link>{b}/news/rss-1</link><pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
+<item><title>r</title><link>{b}/news/rss-1</link>
+<pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
 <item><title>dup</title><link>{b}/news/plain-1#c</link></item></channel></rss>""",
         headers={"Content-Type": "application/rss+xml"},
     )
