@@ -1,5 +1,4 @@
-"""The report of ``benchmarks/bench_e2e.py``: its headline figures and its section of
-``benchmarks/RESULTS.md`` (runs, where the time goes, the profile, notes)."""
+"""The report of bench_e2e: headline figures and its section of benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
