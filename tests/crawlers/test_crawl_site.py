@@ -33,7 +33,32 @@ class Crawled:
     env: object
 
 
+SITEMAP_PAGES = [
+    "/news/plain-1",
+    "/news/latin1",
+    "/news/report.pdf",
+    "/news/loop",
+    "/news/missing",
+    "/news/huge",
+    "/news/slow",
+    "/news/throttled",
+    "/news/video/denied",
+    "/news/alias?utm_source=x",
+    "http://elsewhere.invalid/news/offsite",
+]
+"""What sitemap_pages.xml lists: articles, traps, a tracking-parameter alias, another host."""
+
+
 def build_site(site: TestSite) -> None:
+    """robots.txt, sitemaps, feeds, link-following pages, articles and traps."""
+    _add_sitemaps(site)
+    _add_feeds(site)
+    _add_pages(site)
+
+
+def _add_sitemaps(site: TestSite) -> None:
+    """robots.txt, a sitemap index with a page, a gzipped news and a broken sitemap, and a
+    sitemap only robots.txt names."""
     b = site.base_url
     site.add(
         "/robots.txt",
@@ -53,22 +78,9 @@ def build_site(site: TestSite) -> None:
 </sitemapindex>""",
         headers=xml,
     )
-    pages = [
-        "/news/plain-1",
-        "/news/latin1",
-        "/news/report.pdf",
-        "/news/loop",
-        "/news/missing",
-        "/news/huge",
-        "/news/slow",
-        "/news/throttled",
-        "/news/video/denied",
-        "/news/alias?utm_source=x",
-        "http://elsewhere.invalid/news/offsite",
-    ]
     urls = "".join(
         f"<url><loc>{p if p.startswith('http') else b + p}</loc><lastmod>2024-05-01</lastmod></url>"
-        for p in pages
+        for p in SITEMAP_PAGES
     )
     site.add(
         "/sitemap_pages.xml",
@@ -98,6 +110,11 @@ def build_site(site: TestSite) -> None:
         "<!doctype html><html><body>Oops<p>" + b + "/news/never</body></html>",
         headers=xml,
     )
+
+
+def _add_feeds(site: TestSite) -> None:
+    """RSS and Atom feeds, a feed that answers with plain text."""
+    b = site.base_url
     site.add(
         "/feed.rss",
         f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
@@ -118,6 +135,10 @@ def build_site(site: TestSite) -> None:
         "Service temporarily unavailable",
         headers={"Content-Type": "application/rss+xml"},
     )
+
+
+def _add_pages(site: TestSite) -> None:
+    """Link-following start pages, the articles, and the traps."""
     site.add(
         "/start",
         article_html(
