@@ -264,7 +264,7 @@ def run_baseline(db_url: str, archive_dir: Path, limit: int) -> dict[str, Any]:
     so the timed part is extraction alone: the physical limit of this machine. Each
     worker also times its own CPU per page, which a busy machine does not distort.
     """
-    import trafilatura  # noqa: F401  (imported before the fork, like a warm worker)
+    import trafilatura  # noqa: F401  # imported before the fork, like a warm worker
 
     _PAGES[:] = archived_pages(db_url, archive_dir, limit)
     processes = os.cpu_count() or 1
