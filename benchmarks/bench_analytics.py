@@ -146,6 +146,36 @@ def _size(conn: psycopg.Connection, expression: str) -> str:
     return conn.execute(f"SELECT pg_size_pretty({expression})").fetchone()[0]
 
 
+def _measure_queries(
+    conn: psycopg.Connection, params: dict[str, Any], articles: int, repeat: int
+) -> tuple[list[str], list[Figure]]:
+    """Each query with and without its indexes: table rows and the summary lines."""
+    rows: list[str] = []
+    figures: list[Figure] = []
+    for query in QUERIES:
+        fast = explain(conn, query, params, repeat)
+        slow = without_indexes(conn, query, params, max(1, repeat // 2))
+        verdict = ("yes" if fast.median_ms < BUDGET_MS else "**no**") if query.budgeted else "—"
+        rows.append(
+            f"| {query.name} | {fast.rows} | {fast.median_ms:.1f} | {verdict} "
+            f"| {slow.median_ms:.0f} | {slow.median_ms / fast.median_ms:.0f}x "
+            f"| {', '.join(f'`{i}`' for i in fast.indexes) or 'none'} |"
+        )
+        print(rows[-1], flush=True)
+        if query.budgeted:
+            met = "met" if fast.median_ms < BUDGET_MS else "not met"
+            figures.append(
+                Figure(
+                    f"analyst query: {query.name}, {articles:,} articles (ms)",
+                    f"{fast.median_ms:.1f}",
+                    f"{slow.median_ms:.0f} (sequential scans)",
+                    f"{slow.median_ms / fast.median_ms:.0f}x faster",
+                    f"< {BUDGET_MS:.0f} ms {met}",
+                )
+            )
+    return rows, figures
+
+
 def run(url: str, articles: int, repeat: int) -> tuple[str, list[Figure]]:
     """Load, measure and return the markdown section and the summary lines."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -163,27 +193,7 @@ def run(url: str, articles: int, repeat: int) -> tuple[str, list[Figure]]:
             (articles // 2,),
         ).fetchone()
         params = {"url": lookup_url}
-        rows, figures = [], []
-        for query in QUERIES:
-            fast = explain(conn, query, params, repeat)
-            slow = without_indexes(conn, query, params, max(1, repeat // 2))
-            verdict = ("yes" if fast.median_ms < BUDGET_MS else "**no**") if query.budgeted else "—"
-            rows.append(
-                f"| {query.name} | {fast.rows} | {fast.median_ms:.1f} | {verdict} "
-                f"| {slow.median_ms:.0f} | {slow.median_ms / fast.median_ms:.0f}x "
-                f"| {', '.join(f'`{i}`' for i in fast.indexes) or 'none'} |"
-            )
-            print(rows[-1], flush=True)
-            if query.budgeted:
-                figures.append(
-                    Figure(
-                        f"analyst query: {query.name}, {articles:,} articles (ms)",
-                        f"{fast.median_ms:.1f}",
-                        f"{slow.median_ms:.0f} (sequential scans)",
-                        f"{slow.median_ms / fast.median_ms:.0f}x faster",
-                        f"< {BUDGET_MS:.0f} ms {'met' if fast.median_ms < BUDGET_MS else 'not met'}",
-                    )
-                )
+        rows, figures = _measure_queries(conn, params, articles, repeat)
     return "\n".join(
         [
             "## Analyst queries (`python -m benchmarks.bench_analytics`)",
@@ -192,8 +202,9 @@ def run(url: str, articles: int, repeat: int) -> tuple[str, list[Figure]]:
             f"duplicates, 5 languages incl. unknown; `benchmarks/analytics_fixture.py`), "
             f"PostgreSQL {version}, {machine_line()}.",
             "",
-            f"Load: COPY + `VACUUM ANALYZE` in {load_s:.0f} s ({articles / load_s:,.0f} articles/s, "
-            f"including the computed search vector, word count and day); "
+            f"Load: COPY + `VACUUM ANALYZE` in {load_s:.0f} s "
+            f"({articles / load_s:,.0f} articles/s, "
+            "including the computed search vector, word count and day); "
             f"`warehouse.articles` {table} + indexes {indexes}.",
             "",
             f"Time = planning + execution from `EXPLAIN ANALYZE`, median of {repeat} runs after a "

@@ -192,7 +192,8 @@ def report(small: dict, large: dict, baseline: dict) -> str:
             "| crawl | pages | seconds | pages/s | peak RSS (MiB) |",
             "|---|---:|---:|---:|---:|",
             f"| baseline: bare Scrapy spider, no parsing | {baseline['pages']} | "
-            f"{baseline['elapsed_s']:.1f} | {baseline['rate']:.0f} | {baseline['peak_rss_mb']:.0f} |",
+            f"{baseline['elapsed_s']:.1f} | {baseline['rate']:.0f} | "
+            f"{baseline['peak_rss_mb']:.0f} |",
             f"| newsflow (robots, sitemap, crawl state, WARC) | {small['pages']} | "
             f"{small['elapsed_s']:.1f} | {small['rate']:.0f} | {small['peak_rss_mb']:.0f} |",
             f"| newsflow (robots, sitemap, crawl state, WARC) | {large['pages']} | "

@@ -9,7 +9,8 @@ The dev set path comes from ``--devset``, else ``NEWSFLOW_DEVSET``, else
 ``../shared/extraction-devset`` relative to the repository root. Both sets are scored:
 the main set (``ground-truth.json`` + ``pages/``) and ``fundus-eval/``. Both extractors
 run in one process pool of the same size, so their docs/s are comparable. The table is
-printed and written between the ``bench-extract`` markers of ``benchmarks/RESULTS.md``.
+printed and written between the ``bench-extract`` markers of ``benchmarks/RESULTS.md``
+(the text: ``benchmarks/extract_report.py``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.extract_report import figures, render
+from benchmarks.results import RESULTS, write_section
 from devtools.extraction_metric import (
     CorpusScore,
+    PageScore,
     aggregate,
     author_f1,
     score_page,
@@ -256,6 +259,42 @@ class SetReport:
     groups: list[tuple[str, int, float, float]]
 
 
+def _metadata_scores(
+    pages: list[DevPage], ours: list[dict[str, Any]]
+) -> tuple[float, float | None, float | None]:
+    """Title exact match, and (when the set has them) author F1 and date accuracy."""
+    title = sum(title_match(p.truth["title"], o["title"]) for p, o in zip(pages, ours)) / len(pages)
+    if "authors" not in pages[0].truth:
+        return title, None, None
+    authors = sum(author_f1(p.truth["authors"], o["authors"]) for p, o in zip(pages, ours)) / len(
+        pages
+    )
+    hits = 0
+    for p, o in zip(pages, ours):
+        truth = _truth_dates(p.truth.get("published_at"))
+        pred = datetime.fromisoformat(o["date"]).date() if o["date"] else None
+        hits += (pred in truth) if truth else (pred is None)
+    return title, authors, hits / len(pages)
+
+
+def _group_scores(
+    pages: list[DevPage], bare_scores: list[PageScore], our_scores: list[PageScore]
+) -> list[tuple[str, int, float, float]]:
+    """(class, pages, bare F1, newsflow F1) per class, largest first."""
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pages):
+        by_group[p.group].append(i)
+    return [
+        (
+            g,
+            len(ix),
+            aggregate(bare_scores[i] for i in ix).f1,
+            aggregate(our_scores[i] for i in ix).f1,
+        )
+        for g, ix in sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
 def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) -> SetReport:
     bare, bare_dps = run_all(run_bare, pages, processes)
     ours, ours_dps = run_all(run_newsflow, pages, processes, initializer=warm_up_newsflow)
@@ -271,31 +310,7 @@ def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) ->
             score_page_lenient(p.truth["body"], o["body"], p.truth.get("optional_paragraphs") or [])
             for p, o in zip(pages, ours)
         )
-    has_meta = "authors" in pages[0].truth
-    title = sum(title_match(p.truth["title"], o["title"]) for p, o in zip(pages, ours)) / len(pages)
-    authors = dates = None
-    if has_meta:
-        authors = sum(
-            author_f1(p.truth["authors"], o["authors"]) for p, o in zip(pages, ours)
-        ) / len(pages)
-        hits = 0
-        for p, o in zip(pages, ours):
-            truth = _truth_dates(p.truth.get("published_at"))
-            pred = datetime.fromisoformat(o["date"]).date() if o["date"] else None
-            hits += (pred in truth) if truth else (pred is None)
-        dates = hits / len(pages)
-    by_group: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(pages):
-        by_group[p.group].append(i)
-    groups = [
-        (
-            g,
-            len(ix),
-            aggregate(bare_scores[i] for i in ix).f1,
-            aggregate(our_scores[i] for i in ix).f1,
-        )
-        for g, ix in sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
+    title, authors, dates = _metadata_scores(pages, ours)
     if os.environ.get("BENCH_DEBUG"):
         for p, b, o in sorted(zip(pages, bare_scores, our_scores), key=lambda t: t[2].f1 - t[1].f1):
             print(
@@ -315,128 +330,8 @@ def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) ->
         authors=authors,
         date=dates,
         not_article=sum(o["status"] != "ok" for o in ours),
-        groups=groups,
+        groups=_group_scores(pages, bare_scores, our_scores),
     )
-
-
-def _row(label: str, s: CorpusScore, dps: Throughput, lenient: CorpusScore | None) -> str:
-    len_cell = f" {lenient.f1:.3f} |" if lenient else ""
-    empty = f"{s.empty} ({s.empty / s.pages:.1%})" if s.pages else "0"
-    return (
-        f"| {label} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} | {empty} |{len_cell} "
-        f"{dps.per_core:.1f} | {dps.wall:.1f} |"
-    )
-
-
-def render_ablations(
-    reports: list[SetReport], rows: list[tuple[str, list[tuple[float, float]]]]
-) -> list[str]:
-    """The table of F1 with each clean-up step switched off."""
-    if not rows:
-        return []
-    head = (
-        "| newsflow with ... | "
-        + " | ".join(f"{r.name.split(' (')[0]} F1 (Δ)" for r in reports)
-        + " |"
-    )
-    lines = [
-        "",
-        "### What each clean-up step is worth",
-        "",
-        "F1 of newsflow with one step switched off; Δ is the loss against the full extractor.",
-        "",
-        head,
-        "|---|" + "---|" * len(reports),
-    ]
-    for name, cells in rows:
-        lines.append(
-            f"| {name} | " + " | ".join(f"{f1:.4f} ({f1 - full:+.4f})" for f1, full in cells) + " |"
-        )
-    return lines
-
-
-def render(
-    reports: list[SetReport],
-    processes: int,
-    ablations: list[tuple[str, list[tuple[float, float]]]] | None = None,
-) -> str:
-    """The markdown section for RESULTS.md."""
-    import trafilatura
-
-    from pipeline.extract import EXTRACTOR_VERSION
-
-    lines = [
-        "## Extraction (`python -m benchmarks.bench_extract`)",
-        "",
-        f"newsflow extractor {EXTRACTOR_VERSION}, trafilatura {trafilatura.__version__}, "
-        f"{processes} processes; {machine_line()}. Body metric: shingle-4 "
-        "(Zyte benchmark), see `devtools/extraction_metric.py`; empty = pages with no body text.",
-    ]
-    for r in reports:
-        lenient = r.bare_lenient is not None
-        lines += ["", f"### {r.name} ({r.pages} pages)", ""]
-        lines.append(
-            "| extractor | F1 | P | R | empty |"
-            + (" lenient F1 |" if lenient else "")
-            + " docs/s per core | docs/s (pool) |"
-        )
-        lines.append("|---|---|---|---|---|" + ("---|" if lenient else "") + "---|---|")
-        lines.append(
-            _row("`trafilatura.extract(html)` defaults", r.bare, r.bare_dps, r.bare_lenient)
-        )
-        lines.append(
-            _row("newsflow `extract_html`", r.newsflow, r.newsflow_dps, r.newsflow_lenient)
-        )
-        meta = [f"title exact match {r.title:.3f}"]
-        if r.authors is not None:
-            meta.append(f"author F1 {r.authors:.3f}")
-        if r.date is not None:
-            meta.append(f"date accuracy {r.date:.3f}")
-        meta.append(f"pages reported not_article/error: {r.not_article}")
-        lines += ["", "newsflow metadata: " + ", ".join(meta) + "."]
-        lines += [
-            "",
-            f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.2f} points "
-            f"(target +1.5); throughput ratio per core {r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8).",
-        ]
-        worse = [g for g in r.groups if g[3] < g[2] - 0.005]
-        lines += ["", "| class | pages | bare F1 | newsflow F1 | Δ |", "|---|---|---|---|---|"]
-        for g, n, b, o in r.groups:
-            lines.append(f"| {g} | {n} | {b:.3f} | {o:.3f} | {o - b:+.3f} |")
-        lines.append("")
-        lines.append(
-            "Classes where newsflow is more than 0.005 below bare: "
-            + (", ".join(f"{g} ({o - b:+.3f}, {n} pages)" for g, n, b, o in worse) or "none")
-            + "."
-        )
-    lines += render_ablations(reports, ablations or [])
-    return "\n".join(lines)
-
-
-def figures(reports: list[SetReport]) -> list[Figure]:
-    """The summary lines: body F1 and throughput per core against bare trafilatura."""
-    lines = []
-    for r in reports:
-        gain = 100 * (r.newsflow.f1 - r.bare.f1)
-        speed = r.newsflow_dps.per_core / r.bare_dps.per_core
-        name = r.name.split(" (")[0]
-        lines += [
-            Figure(
-                f"extraction body F1, {name} ({r.pages} pages)",
-                f"{r.newsflow.f1:.3f}",
-                f"{r.bare.f1:.3f} (bare `trafilatura.extract`)",
-                f"{gain:+.2f} points",
-                f">= +1.5 points {'met' if gain >= 1.5 else 'not met'}",
-            ),
-            Figure(
-                f"extraction docs/s per core, {name}",
-                f"{r.newsflow_dps.per_core:.1f}",
-                f"{r.bare_dps.per_core:.1f} (bare `trafilatura.extract`)",
-                f"{speed:.2f}",
-                f">= 0.8 {'met' if speed >= 0.8 else 'not met'}",
-            ),
-        ]
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

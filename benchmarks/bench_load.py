@@ -34,12 +34,12 @@ import resource
 import sys
 import time
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import psycopg
 
+from benchmarks.load_fixture import synthetic_bodies, synthetic_results
 from benchmarks.results import RESULTS, Figure, machine_line, write_section
 from benchmarks.scratch_db import database_server, scratch_database
 from pipeline import runs
@@ -50,14 +50,13 @@ from pipeline.dedup.minhash import band_keys, lsh_params, signatures
 from pipeline.dedup.shingles import jaccard, shingle_hashes
 from pipeline.load import load_batch
 from pipeline.load.derive import derive_concurrently
-from pipeline.records import Article, ExtractionResult
+from pipeline.records import ExtractionResult
 from pipeline.steps import LOAD_BATCH_SIZE
 
 THRESHOLD = 0.8
 SHAPED_SAMPLE = 5000
 """Rows of the warehouse-shaped COPY baseline (its rate is steady; keeps the run short)."""
 TARGET_RATIO = 0.5
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 _BARE_TABLE = """
 CREATE TABLE bare_articles (
@@ -75,69 +74,7 @@ COPY {table} (url, fetched_url, source, title, authors, published_at, published_
 """
 
 
-# --- synthetic text -------------------------------------------------------------------
-
-
-def _vocabulary(rng: np.random.Generator, size: int = 20_000) -> np.ndarray:
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    lengths = rng.integers(3, 10, size)
-    return np.array(["".join(rng.choice(letters, n)) for n in lengths])
-
-
-def synthetic_bodies(
-    count: int, words: int, copy_share: float, seed: int
-) -> tuple[list[str], dict[int, int]]:
-    """``count`` bodies of about ``words`` words; {copy index: original index} for the
-    planted copies (the original with one sentence added and one word changed)."""
-    rng = np.random.default_rng(seed)
-    vocab = _vocabulary(rng)
-    ids = rng.integers(0, len(vocab), (count, words))
-    bodies = []
-    for row in ids:
-        tokens = vocab[row]
-        sentences = [" ".join(tokens[i : i + 15]).capitalize() + "." for i in range(0, words, 15)]
-        bodies.append(
-            "\n\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
-        )
-    copies: dict[int, int] = {}
-    originals = rng.choice(count, int(count * copy_share), replace=False)
-    targets = rng.permutation(np.setdiff1d(np.arange(count), originals))[: len(originals)]
-    for original, target in zip(originals.tolist(), targets.tolist()):
-        if original in copies or target in copies.values():
-            continue
-        text = bodies[original]
-        cut = text.index(" ", len(text) // 2)
-        bodies[target] = (
-            text[:cut]
-            + " changed"
-            + text[text.index(" ", cut + 1) :]
-            + "\n\nThis story first appeared elsewhere."
-        )
-        copies[target] = original
-    return bodies, copies
-
-
 # --- 1. loading ---------------------------------------------------------------------------
-
-
-def _results(bodies: list[str]) -> list[ExtractionResult]:
-    out = []
-    for i, body in enumerate(bodies):
-        url = f"https://bench{i % 7}.example/news/{i:06d}"
-        article = Article(
-            url=url,
-            title=f"Synthetic article number {i}",
-            body=body,
-            authors=("Bench Writer",),
-            published_at=EPOCH + timedelta(minutes=i),
-            language="en",
-            description="A synthetic article for the benchmark.",
-            extractor_version="bench",
-            source="bench",
-            fetched_url=url,
-        )
-        out.append(ExtractionResult("ok", url=url, article=article))
-    return out
 
 
 def _bare_copy(url: str, results: list[ExtractionResult], *, shaped: bool = False) -> float:
@@ -200,7 +137,7 @@ def _load(
 
 def bench_load(server_url: str, count: int, derive_connections: int) -> dict[str, object]:
     bodies, copies = synthetic_bodies(count, words=450, copy_share=0.05, seed=1)
-    results = _results(bodies)
+    results = synthetic_results(bodies)
     megabytes = sum(len(b.encode()) for b in bodies) / 2**20
     lsh_params(THRESHOLD)  # computed once per process; not part of any timing
     started = time.process_time()
@@ -294,34 +231,86 @@ def _rates(load: dict) -> dict[str, float]:
     }
 
 
-def report(load: dict[str, object], detect: dict[str, object]) -> str:
+def _load_table(load: dict, rate: dict[str, float]) -> list[str]:
+    """Rows/s of the bare COPYs, ``load_batch``, the derive step and both."""
     n = load["articles"]
+    shaped_rate = load["shaped_rate"]
+    shaped_rows = min(n, SHAPED_SAMPLE)
+    load_row = f"{n} | {load['megabytes']:.0f} | {load['load_s']:.1f} | {rate['load']:,.0f}"
+    ratio = rate["load"] / rate["bare"]
+    both_s = load["load_s"] + load["derive_s"]
+    return [
+        "| what | rows | MB | seconds | rows/s | ratio |",
+        "|---|---|---|---|---|---|",
+        f"| bare `COPY` into an unindexed table (baseline) | {n} | {load['megabytes']:.0f} | "
+        f"{load['bare_s']:.1f} | {rate['bare']:,.0f} | 1.00 |",
+        "| bare `COPY` into a table like `warehouse.articles` "
+        f"(its indexes; first {shaped_rows:,} rows) | {shaped_rows} | | "
+        f"{shaped_rows / shaped_rate:.1f} | {shaped_rate:,.0f} | "
+        f"{shaped_rate / rate['bare']:.2f} |",
+        "| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | "
+        f"{load_row} | {ratio:.2f} |",
+        "| derive step after the load (full-text `search_vector` with its GIN index, "
+        f"`word_count`; {load['derive_connections']} connection(s)) | {load['derived']} | | "
+        f"{load['derive_s']:.1f} | {rate['derive']:,.0f} | {rate['derive'] / rate['bare']:.2f} |",
+        f"| `load_batch` and the derive step together | {n} | | {both_s:.1f} | "
+        f"{rate['both']:,.0f} | {rate['both'] / rate['bare']:.2f} |",
+    ]
+
+
+def _detection_text(detect: dict) -> str:
+    """One paragraph: docs/s, memory and what near-duplicate detection found."""
+    detect_rate = detect["documents"] / detect["seconds"]
+    return (
+        f"Near-duplicate detection over {detect['documents']:,} documents (~1.5 KB, "
+        f"{detect['planted']:,} planted edited copies; shingling, MinHash "
+        f"{detect['bands']}x{detect['rows']} LSH, exact Jaccard verification of "
+        f"{detect['candidates']:,} candidates): **{detect_rate:,.0f} docs/s** "
+        f"({detect['seconds']:.1f} s), peak memory {detect['peak_mib']:.0f} MiB (of which "
+        f"{detect['before_mib']:.0f} MiB Python, libraries and the generated texts); found "
+        f"{detect['found']:,} of the planted copies, {detect['false']:,} other links."
+    )
+
+
+def report(load: dict[str, object], detect: dict[str, object]) -> str:
+    """The ``bench-load`` section of ``benchmarks/RESULTS.md``."""
     rate = _rates(load)
     ratio = rate["load"] / rate["bare"]
-    shaped_rate = load["shaped_rate"]
     fingerprint_rate = load["fingerprint_rate"]
     counts = load["counts"]
-    detect_rate = detect["documents"] / detect["seconds"]
-    both_s = load["load_s"] + load["derive_s"]
-    return f"""## Loading and near-duplicate detection (`python -m benchmarks.bench_load`)
-
-{machine_line()}. Batches of {LOAD_BATCH_SIZE}, Jaccard threshold {THRESHOLD}.
-
-| what | rows | MB | seconds | rows/s | ratio |
-|---|---|---|---|---|---|
-| bare `COPY` into an unindexed table (baseline) | {n} | {load["megabytes"]:.0f} | {load["bare_s"]:.1f} | {rate["bare"]:,.0f} | 1.00 |
-| bare `COPY` into a table like `warehouse.articles` (its indexes; first {min(n, SHAPED_SAMPLE):,} rows) | {min(n, SHAPED_SAMPLE)} | | {min(n, SHAPED_SAMPLE) / shaped_rate:.1f} | {shaped_rate:,.0f} | {shaped_rate / rate["bare"]:.2f} |
-| `load_batch` (COPY of new rows, near-duplicate index, linking, bookkeeping) | {n} | {load["megabytes"]:.0f} | {load["load_s"]:.1f} | {rate["load"]:,.0f} | {ratio:.2f} |
-| derive step after the load (full-text `search_vector` with its GIN index, `word_count`; {load["derive_connections"]} connection(s)) | {load["derived"]} | | {load["derive_s"]:.1f} | {rate["derive"]:,.0f} | {rate["derive"] / rate["bare"]:.2f} |
-| `load_batch` and the derive step together | {n} | | {both_s:.1f} | {rate["both"]:,.0f} | {rate["both"] / rate["bare"]:.2f} |
-
-The articles come with the dedup fingerprints (content hash, MinHash signature) that the extraction workers compute beside each page's extraction, on every core: {fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU per article, against some 30 ms for extracting a page). A result without one is fingerprinted by the loader.
-
-Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{"met" if ratio >= TARGET_RATIO else "not met"}** ({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting an article into the warehouse: a run does it in its derive step, right after each source's load, so articles are searchable before the run ends; with it, an article is stored and indexed at {rate["both"] / rate["bare"]:.2f}x the bare COPY's rows/s.
-Loaded: {counts["articles_new"]} new, {counts["duplicates"]} duplicates of {load["planted"]} planted copies.
-
-Near-duplicate detection over {detect["documents"]:,} documents (~1.5 KB, {detect["planted"]:,} planted edited copies; shingling, MinHash {detect["bands"]}x{detect["rows"]} LSH, exact Jaccard verification of {detect["candidates"]:,} candidates): **{detect_rate:,.0f} docs/s** ({detect["seconds"]:.1f} s), peak memory {detect["peak_mib"]:.0f} MiB (of which {detect["before_mib"]:.0f} MiB Python, libraries and the generated texts); found {detect["found"]:,} of the planted copies, {detect["false"]:,} other links.
-"""
+    verdict = "met" if ratio >= TARGET_RATIO else "not met"
+    fingerprints = (
+        "The articles come with the dedup fingerprints (content hash, MinHash signature) that "
+        "the extraction workers compute beside each page's extraction, on every core: "
+        f"{fingerprint_rate:,.0f} articles/s per core ({1000 / fingerprint_rate:.2f} ms of CPU "
+        "per article, against some 30 ms for extracting a page). A result without one is "
+        "fingerprinted by the loader."
+    )
+    target = (
+        f"Target: `load_batch` at least {TARGET_RATIO}x the bare COPY's rows/s: **{verdict}** "
+        f"({ratio:.2f}x). The full-text index of the analyst layer is the dearest part of getting "
+        "an article into the warehouse: a run does it in its derive step, right after each "
+        "source's load, so articles are searchable before the run ends; with it, an article is "
+        f"stored and indexed at {rate['both'] / rate['bare']:.2f}x the bare COPY's rows/s.\n"
+        f"Loaded: {counts['articles_new']} new, {counts['duplicates']} duplicates of "
+        f"{load['planted']} planted copies."
+    )
+    return "\n".join(
+        [
+            "## Loading and near-duplicate detection (`python -m benchmarks.bench_load`)",
+            "",
+            f"{machine_line()}. Batches of {LOAD_BATCH_SIZE}, Jaccard threshold {THRESHOLD}.",
+            "",
+            *_load_table(load, rate),
+            "",
+            fingerprints,
+            "",
+            target,
+            "",
+            _detection_text(detect),
+            "",
+        ]
+    )
 
 
 def figures(load: dict, detect: dict) -> list[Figure]:

@@ -9,6 +9,7 @@ a benchmark run alone updates its own lines of the summary and keeps the others'
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -47,10 +48,8 @@ def machine_description() -> str:
         memory = "unknown RAM"
     versions = []
     for package in ("trafilatura", "scrapy", "psycopg", "datasketch"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            pass
     return (
         f"{os.cpu_count()} cores, {memory}, Python {platform.python_version()}, "
         f"{', '.join(versions)}"

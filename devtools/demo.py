@@ -35,6 +35,7 @@ from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from rich.console import Console
 from rich.table import Table
 
@@ -230,7 +231,8 @@ _SHORT = {
 """Short column headers of the per-source table; a counter missing here shows its own name."""
 
 _WAREHOUSE_TOTALS = """
-SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of IS NOT NULL)
+SELECT count(*) FILTER (WHERE duplicate_of IS NULL),
+       count(*) FILTER (WHERE duplicate_of IS NOT NULL)
 FROM warehouse.articles
 """
 
@@ -263,53 +265,64 @@ def source_table(rows: list[tuple[Any, ...]]) -> Table:
 
 def _print_results(settings: Settings, url: str, plan: DemoPlan) -> None:
     with connect(url) as conn:
-        run = conn.execute(_LATEST_RUN).fetchone()
-        if run is None:
-            raise DemoError("the Airflow run recorded no crawl run; see the Airflow log")
-        run_id, status, since, until, _, _, error, *counts = run
-        totals = dict(zip(COUNTERS, counts))
-        console.print(
-            f"\n[bold]Run {run_id}[/bold] ({since} .. {until}): [bold]{status}[/bold]"
-            + (f" — {error}" if error else "")
-        )
-        console.print(
-            "  " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items())
-        )
-        originals, copies = conn.execute(_WAREHOUSE_TOTALS).fetchone()
-        console.print(
-            f"  the warehouse holds {originals} articles and {copies} duplicates "
-            "linked to their originals"
-        )
-        if totals["articles_new"] == 0:
-            console.print(
-                "  0 new articles: every page was already loaded (re-runs are idempotent)"
-            )
+        _print_run(conn)
+        _print_samples(conn)
+    _print_next(url, plan)
 
-        console.print(source_table(conn.execute(_RUN_SOURCES, (run_id,)).fetchall()))
+
+def _print_run(conn: psycopg.Connection) -> None:
+    """The latest run's status and counts, the warehouse totals and the per-source table."""
+    run = conn.execute(_LATEST_RUN).fetchone()
+    if run is None:
+        raise DemoError("the Airflow run recorded no crawl run; see the Airflow log")
+    run_id, status, since, until, _, _, error, *counts = run
+    totals = dict(zip(COUNTERS, counts))
+    console.print(
+        f"\n[bold]Run {run_id}[/bold] ({since} .. {until}): [bold]{status}[/bold]"
+        + (f" — {error}" if error else "")
+    )
+    console.print(
+        "  " + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items())
+    )
+    originals, copies = conn.execute(_WAREHOUSE_TOTALS).fetchone()
+    console.print(
+        f"  the warehouse holds {originals} articles and {copies} duplicates "
+        "linked to their originals"
+    )
+    if totals["articles_new"] == 0:
+        console.print("  0 new articles: every page was already loaded (re-runs are idempotent)")
+
+    console.print(source_table(conn.execute(_RUN_SOURCES, (run_id,)).fetchall()))
+    console.print(
+        "  (failed pages are the sample site's traps: 404, 500, an oversized "
+        "page, a PDF, a redirect loop)"
+    )
+
+
+def _print_samples(conn: psycopg.Connection) -> None:
+    """Three rows of analytics.articles and an analyst query with its answer."""
+    console.print("\n[bold]Three rows of analytics.articles[/bold]")
+    for source, published, title, authors, body, copies in conn.execute(_SAMPLE_ROWS):
+        when = f"{published:%Y-%m-%d %H:%M} UTC" if published else "date unknown"
+        console.print(f"• [bold]{title}[/bold]", highlight=False)
         console.print(
-            "  (failed pages are the sample site's traps: 404, 500, an oversized "
-            "page, a PDF, a redirect loop)"
+            f"  {source} · {when} · by {', '.join(authors) or 'unknown'}"
+            f" · {copies} syndicated cop{'y' if copies == 1 else 'ies'}",
+            highlight=False,
         )
+        console.print(f"  {body} …", markup=False, highlight=False)
 
-        console.print("\n[bold]Three rows of analytics.articles[/bold]")
-        for source, published, title, authors, body, copies in conn.execute(_SAMPLE_ROWS):
-            when = f"{published:%Y-%m-%d %H:%M} UTC" if published else "date unknown"
-            console.print(f"• [bold]{title}[/bold]", highlight=False)
-            console.print(
-                f"  {source} · {when} · by {', '.join(authors) or 'unknown'}"
-                f" · {copies} syndicated cop{'y' if copies == 1 else 'ies'}",
-                highlight=False,
-            )
-            console.print(f"  {body} …", markup=False, highlight=False)
+    console.print("\n[bold]An analyst query[/bold]")
+    console.print(ANALYST_QUERY, markup=False, highlight=False)
+    cursor = conn.execute(ANALYST_QUERY)
+    answer = Table(*(column.name for column in cursor.description))
+    for row in cursor:
+        answer.add_row(*map(str, row))
+    console.print(answer)
 
-        console.print("\n[bold]An analyst query[/bold]")
-        console.print(ANALYST_QUERY, markup=False, highlight=False)
-        cursor = conn.execute(ANALYST_QUERY)
-        answer = Table(*(column.name for column in cursor.description))
-        for row in cursor:
-            answer.add_row(*map(str, row))
-        console.print(answer)
 
+def _print_next(url: str, plan: DemoPlan) -> None:
+    """What to do next: psql, the Airflow UI, the site, the demo's data, stopping the database."""
     console.print("\n[bold]Next[/bold]")
     console.print(f"  Query the warehouse:  psql {shlex.quote(url)}")
     console.print(

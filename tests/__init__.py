@@ -1,0 +1,1 @@
+"""newsflow's test suite (pytest; real PostgreSQL and local HTTP servers)."""

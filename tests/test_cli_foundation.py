@@ -44,7 +44,9 @@ def test_unreachable_database_is_one_line_and_exit_3(tmp_path):
     result = run_newsflow("db", "upgrade", env=env)
     assert result.returncode == 3  # transient: the same command may work later
     assert "Traceback" not in result.stderr
-    error_lines = [l for l in result.stderr.splitlines() if l.startswith("newsflow: error:")]
+    error_lines = [
+        line for line in result.stderr.splitlines() if line.startswith("newsflow: error:")
+    ]
     assert len(error_lines) == 1 and "cannot connect to PostgreSQL" in error_lines[0]
 
 

@@ -9,17 +9,17 @@ LIMITS = QualityThresholds()
 
 
 def figures(**changes) -> SourceRunFigures:
-    base = dict(
-        pages_fetched=100,
-        articles=90,
-        duplicates=5,
-        loaded=85,
-        with_title=85,
-        with_date=80,
-        with_author=70,
-        empty_body=0,
-        trailing_yield=0.9,
-    )
+    base = {
+        "pages_fetched": 100,
+        "articles": 90,
+        "duplicates": 5,
+        "loaded": 85,
+        "with_title": 85,
+        "with_date": 80,
+        "with_author": 70,
+        "empty_body": 0,
+        "trailing_yield": 0.9,
+    }
     base.update(changes)
     return SourceRunFigures(**base)
 

@@ -30,5 +30,5 @@ def test_report_names_failed_documents_of_a_source_that_succeeded(capsys):
             },
         }
     )
-    lines = [l for l in capsys.readouterr().out.splitlines() if "discovery documents" in l]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "discovery documents" in line]
     assert lines == ["mixed: discovery documents that failed: https://a.com/old.rss answered 404"]

@@ -115,13 +115,13 @@ def test_missing_sources_key_is_reported():
 
 
 def test_missing_file_says_what_to_do(tmp_path):
-    with pytest.raises(SourcesFileError, match="does not exist.*NEWSFLOW_SOURCES"):
+    with pytest.raises(SourcesFileError, match=r"does not exist.*NEWSFLOW_SOURCES"):
         load_sources(tmp_path / "nope.yaml")
 
 
 def test_select_unknown_source_lists_known_names():
     sources = parse_sources(GOOD)
-    with pytest.raises(UnknownSourceError, match="'nope'.*example-times, other"):
+    with pytest.raises(UnknownSourceError, match=r"'nope'.*example-times, other"):
         select_sources(sources, ["nope"])
     assert [s.name for s in select_sources(sources, ["other"])] == ["other"]
     assert len(select_sources(sources, [])) == 2

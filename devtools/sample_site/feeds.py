@@ -72,11 +72,12 @@ def news_sitemap(entries: list[FeedEntry], publication: str, language: str = "en
     """A Google News sitemap (``news:publication_date``, ``news:title``)."""
     items = []
     for e in entries:
+        published = w3c(e.published_at or e.lastmod)
         items.append(
             f"  <url>\n    <loc>{escape(e.url)}</loc>\n    <news:news>\n"
             f"      <news:publication>\n        <news:name>{escape(publication)}</news:name>\n"
             f"        <news:language>{language}</news:language>\n      </news:publication>\n"
-            f"      <news:publication_date>{w3c(e.published_at or e.lastmod)}</news:publication_date>\n"
+            f"      <news:publication_date>{published}</news:publication_date>\n"
             f"      <news:title>{escape(e.title)}</news:title>\n    </news:news>\n  </url>\n"
         )
     return (
@@ -94,10 +95,12 @@ def rss(
         creator = (
             f"      <dc:creator>{escape(', '.join(e.authors))}</dc:creator>\n" if e.authors else ""
         )
+        published = format_datetime(e.published_at or e.lastmod, usegmt=True)
         items.append(
-            f"    <item>\n      <title>{escape(e.title)}</title>\n      <link>{escape(e.url)}</link>\n"
+            f"    <item>\n      <title>{escape(e.title)}</title>\n"
+            f"      <link>{escape(e.url)}</link>\n"
             f'      <guid isPermaLink="false">{escape(e.entry_id or e.url)}</guid>\n'
-            f"      <pubDate>{format_datetime(e.published_at or e.lastmod, usegmt=True)}</pubDate>\n"
+            f"      <pubDate>{published}</pubDate>\n"
             f"{creator}      <description>{escape(e.summary)}</description>\n    </item>\n"
         )
     return (

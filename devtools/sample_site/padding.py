@@ -116,7 +116,10 @@ def _menu(rng: random.Random, budget: int, prefix: str) -> str:
             f"{escape(rng.choice(textgen.PLACES))} {top.lower()}</a></li>"
             for _ in range(6)
         )
-        item = f'<li class="menu-item"><a href="{rng.choice(links)}">{top}</a><ul class="sub-menu">{subs}</ul></li>'
+        item = (
+            f'<li class="menu-item"><a href="{rng.choice(links)}">{top}</a>'
+            f'<ul class="sub-menu">{subs}</ul></li>'
+        )
         items.append(item)
         size += len(item)
     return (

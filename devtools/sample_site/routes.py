@@ -6,15 +6,10 @@ site's small state (the 429 trap's memory, ``advance_day`` through /_control/).
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import random
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from email.utils import format_datetime
+from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -28,22 +23,19 @@ from devtools.sample_site.catalog import (
     ArticleKey,
     ArticleSpec,
 )
+from devtools.sample_site.documents import DAY_SITEMAP, DOCUMENTS, day_sitemap, newest_first
 from devtools.sample_site.padding import SECTIONS, STATIC_PAGES
+from devtools.sample_site.responses import HTML, Request, Response, cached, html_response, not_found
 from devtools.sample_site.site import DISALLOWED_PATHS, TRAP_PATHS
-from pipeline.utc import parse_utc
 
 if TYPE_CHECKING:
     from devtools.sample_site.site import SampleSite
 
-HTML = "text/html; charset=utf-8"
-XML = "application/xml; charset=utf-8"
 SECTION_PAGE_SIZE = 20
-NEWS_SITEMAP_DAYS = 2
 _SECTION = re.compile(r"^/(planet|herald|gazette)/section/([a-z]+)/(?:page/(\d+)/)?$")
 _STATIC = re.compile(r"^/(planet|herald|gazette)/([a-z]+)/$")
 _AUTHOR = re.compile(r"^/planet/authors/([a-z-]+)/$")
 _BY_PREFIX = {prefix.strip("/"): publication for publication, prefix in PREFIXES.items()}
-_DAY_SITEMAP = re.compile(r"^/planet/sitemaps/(\d{4}-\d{2}-\d{2})\.xml\.gz$")
 _PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -52,69 +44,7 @@ _PDF = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
-    method: str
-    path: str
-    query: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Lower-case names."""
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    status: int
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-    stream: Iterator[bytes] | None = None
-    """Sent with chunked transfer encoding instead of ``body`` (the oversized trap)."""
-    delay_seconds: float = 0.0
-    """How long to wait before answering (the slow trap)."""
-
-
-def _html(status: int, text: str, *extra: tuple[str, str]) -> Response:
-    return Response(status, (("Content-Type", HTML), *extra), text.encode("utf-8"))
-
-
-def _not_found() -> Response:
-    return _html(404, templates.small_page("Page not found", "There is nothing at this address."))
-
-
-def _http_date(value: datetime) -> str:
-    return format_datetime(value.astimezone(UTC), usegmt=True)
-
-
-def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110: If-None-Match wins over If-Modified-Since."""
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-        return "*" in tags or etag in tags
-    ims = request.headers.get("if-modified-since")
-    if ims and last_modified is not None:
-        since = parse_utc(ims)
-        return since is not None and last_modified.replace(microsecond=0) <= since
-    return False
-
-
-def _cached(
-    request: Request,
-    site: SampleSite,
-    status: int,
-    content_type: str,
-    body: bytes,
-    last_modified: datetime | None,
-    *extra: tuple[str, str],
-) -> Response:
-    """A response with ETag (and Last-Modified), or 304 when the client has it."""
-    digest = hashlib.sha1(body).hexdigest()[:20]
-    etag = f'"{digest}"'
-    headers: list[tuple[str, str]] = [("ETag", etag)]
-    if last_modified is not None:
-        headers.append(("Last-Modified", _http_date(last_modified)))
-    if _not_modified(request, etag, last_modified):
-        return Response(304, tuple(headers))
-    return Response(status, (("Content-Type", content_type), *headers, *extra), body)
+__all__ = ["Request", "Response", "render_article", "respond"]
 
 
 def respond(site: SampleSite, request: Request) -> Response:
@@ -135,12 +65,12 @@ def respond(site: SampleSite, request: Request) -> Response:
         return _trap(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
         return _private(site, path)
-    handler = _DOCUMENTS.get(path)
+    handler = DOCUMENTS.get(path)
     if handler is not None:
         return handler(site, request)
-    match = _DAY_SITEMAP.match(path)
+    match = DAY_SITEMAP.match(path)
     if match:
-        return _day_sitemap(site, request, match.group(1))
+        return day_sitemap(site, request, match.group(1))
     match = _SECTION.match(path)
     if match:
         return _section(site, _BY_PREFIX[match.group(1)], match.group(2), int(match.group(3) or 1))
@@ -152,7 +82,7 @@ def respond(site: SampleSite, request: Request) -> Response:
     key = site.catalog.lookup(path)
     if key is not None and site.is_published(key):
         return _article(site, request, key)
-    return _not_found()
+    return not_found()
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -204,7 +134,7 @@ def render_article(site: SampleSite, key: ArticleKey) -> bytes:
 def _article(site: SampleSite, request: Request, key: ArticleKey) -> Response:
     body = render_article(site, key)
     latin1 = TRAP_PATHS.get(site.catalog.spec(key).path) == "latin1"
-    return _cached(request, site, 200, "text/html" if latin1 else HTML, body, site.modified_at(key))
+    return cached(request, site, 200, "text/html" if latin1 else HTML, body, site.modified_at(key))
 
 
 def _private(site: SampleSite, path: str) -> Response:
@@ -228,7 +158,7 @@ def _private(site: SampleSite, path: str) -> Response:
         modified_at=spec.published_at,
         private_path=path,
     )
-    return _html(200, templates.planet_article(page, templates.Padding()))
+    return html_response(200, templates.planet_article(page, templates.Padding()))
 
 
 # --- traps ---------------------------------------------------------------------------------
@@ -254,9 +184,9 @@ def _trap(site: SampleSite, request: Request) -> Response:
     path = request.path
     kind = TRAP_PATHS.get(path, "redirect_loop")
     if kind == "500":
-        return _html(500, templates.small_page("Internal server error", "Something broke."))
+        return html_response(500, templates.small_page("Internal server error", "Something broke."))
     if kind == "404":
-        return _not_found()
+        return not_found()
     if kind == "slow":
         return Response(
             200,
@@ -282,160 +212,6 @@ def _trap(site: SampleSite, request: Request) -> Response:
     return _article(site, request, key)
 
 
-# --- discovery documents -------------------------------------------------------------------
-
-
-def _xml(request: Request, site: SampleSite, text: str, content_type: str = XML) -> Response:
-    return _cached(request, site, 200, content_type, text.encode("utf-8"), None)
-
-
-def _entry(
-    site: SampleSite, key: ArticleKey, query: str = "", *, summary: bool = False
-) -> feeds.FeedEntry:
-    """``key`` as discovery documents list it (feeds ask for a ``summary``)."""
-    spec = site.catalog.spec(key)
-    url = site.base_url + spec.path + (f"?{query}" if query else "")
-    return feeds.FeedEntry(
-        url=url,
-        lastmod=site.modified_at(key),
-        published_at=spec.published_at,
-        title=spec.title,
-        authors=spec.authors,
-        summary=site.catalog.summary(key) if summary else "",
-        entry_id=f"{key.publication}-{key.day:%Y%m%d}-{key.index}",
-    )
-
-
-def _newest_first(site: SampleSite, publication: str) -> Iterator[ArticleKey]:
-    for day in site.days():
-        keys = site.catalog.keys(publication, day)
-        if publication == PLANET and day == site.trap_day:
-            keys = keys + site.catalog.trap_keys()
-        yield from sorted(keys, key=site.catalog.published_at, reverse=True)
-
-
-def _sitemap_index(site: SampleSite, request: Request) -> Response:
-    entries = [
-        (
-            site.base_url + "/planet/news-sitemap.xml",
-            max(site.modified_at(k) for k in islice(_newest_first(site, PLANET), 1)),
-        )
-    ]
-    for day in site.days():
-        keys = site.catalog.keys(PLANET, day)
-        lastmod = max([site.modified_at(k) for k in keys] + [_noon(day)])
-        entries.append((f"{site.base_url}/planet/sitemaps/{day.isoformat()}.xml.gz", lastmod))
-    return _xml(request, site, feeds.sitemap_index(entries))
-
-
-def _news_sitemap(site: SampleSite, request: Request) -> Response:
-    since = site.today - timedelta(days=NEWS_SITEMAP_DAYS - 1)
-    keys = [k for k in _newest_first(site, PLANET) if k.day >= since]
-    entries = [_entry(site, k) for k in keys]
-    return _xml(request, site, feeds.news_sitemap(entries, TITLES[PLANET]))
-
-
-def _noon(day: date) -> datetime:
-    """The lastmod of the traps and the disallowed URL a day's sitemap lists."""
-    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12)
-
-
-def _day_entries(site: SampleSite, day: date) -> list[feeds.FeedEntry]:
-    keys = site.catalog.keys(PLANET, day)
-    entries = [_entry(site, k) for k in keys]
-    stamp = _noon(day)
-    if day == site.trap_day:
-        entries += [
-            feeds.FeedEntry(site.base_url + p, stamp)
-            for p in TRAP_PATHS
-            if p not in ("/planet/traps/rate-limited/", "/planet/traps/latin1/")
-        ]
-        entries += [_entry(site, k) for k in site.catalog.trap_keys()]
-    entries.append(
-        feeds.FeedEntry(f"{site.base_url}/private/planet/{day:%Y/%m/%d}/embargoed-story-0/", stamp)
-    )
-    return entries
-
-
-def _day_sitemap(site: SampleSite, request: Request, day_text: str) -> Response:
-    day = date.fromisoformat(day_text)
-    if day not in site.days():
-        return _not_found()
-    body = gzip.compress(feeds.urlset(_day_entries(site, day)).encode("utf-8"), mtime=0)
-    return _cached(request, site, 200, "application/x-gzip", body, None)
-
-
-def _gazette_sitemap(site: SampleSite, request: Request) -> Response:
-    entries = [_entry(site, k) for k in _newest_first(site, GAZETTE)]
-    entries.append(
-        feeds.FeedEntry(
-            f"{site.base_url}/private/gazette/{site.today:%Y/%m}/subscriber-special-0",
-            datetime.combine(site.today, datetime.min.time(), UTC),
-        )
-    )
-    return _xml(request, site, feeds.urlset(entries))
-
-
-FEED_TRACKING = "utm_source=rss&utm_medium=feed"
-
-
-def _rss(site: SampleSite, request: Request) -> Response:
-    entries = [_entry(site, k, FEED_TRACKING, summary=True) for k in _newest_first(site, HERALD)]
-    draft_time = datetime.combine(site.today, datetime.min.time(), UTC)
-    entries.insert(
-        0,
-        feeds.FeedEntry(
-            f"{site.base_url}/herald/admin/news/draft-preview-1.html?{FEED_TRACKING}",
-            draft_time,
-            draft_time,
-            "DRAFT - do not publish",
-            summary="Internal preview.",
-        ),
-    )
-    built = max(e.lastmod for e in entries)
-    return _xml(
-        request,
-        site,
-        feeds.rss(
-            entries,
-            title=TITLES[HERALD],
-            link=site.base_url + "/herald/",
-            description="The latest news from the Metro Herald",
-            built=built,
-        ),
-        "application/rss+xml; charset=utf-8",
-    )
-
-
-def _atom(site: SampleSite, request: Request) -> Response:
-    entries = [
-        _entry(site, k, "utm_source=atom&utm_medium=feed", summary=True)
-        for k in _newest_first(site, HERALD)
-    ]
-    return _xml(
-        request,
-        site,
-        feeds.atom(
-            entries,
-            title=TITLES[HERALD],
-            link=site.base_url + "/herald/",
-            feed_url=site.base_url + "/herald/atom.xml",
-            feed_id="tag:metro-herald.example,2026:feed",
-            updated=max(e.lastmod for e in entries),
-        ),
-        "application/atom+xml; charset=utf-8",
-    )
-
-
-_DOCUMENTS = {
-    "/planet/sitemap-index.xml": _sitemap_index,
-    "/planet/news-sitemap.xml": _news_sitemap,
-    "/gazette/sitemap.xml": _gazette_sitemap,
-    "/herald/rss.xml": _rss,
-    "/herald/atom.xml": _atom,
-}
-
-
 # --- listing pages -------------------------------------------------------------------------
 
 
@@ -447,15 +223,15 @@ def _teaser(site: SampleSite, key: ArticleKey) -> tuple[str, str, str]:
 def _section(site: SampleSite, publication: str, name: str, page: int) -> Response:
     """A paginated section page, newest first ("news" lists every article)."""
     if name not in SECTIONS or page < 1:
-        return _not_found()
+        return not_found()
     keys = (
         k
-        for k in _newest_first(site, publication)
+        for k in newest_first(site, publication)
         if name == "news" or site.catalog.spec(k).section == name
     )
     chunk = list(islice(keys, (page - 1) * SECTION_PAGE_SIZE, page * SECTION_PAGE_SIZE + 1))
     if not chunk and page > 1:
-        return _not_found()
+        return not_found()
     more = len(chunk) > SECTION_PAGE_SIZE
     prefix = PREFIXES[publication]
     base = f"{prefix}/section/{name}/"
@@ -474,14 +250,14 @@ def _section(site: SampleSite, publication: str, name: str, page: int) -> Respon
         next_path=f"{base}page/{page + 1}/" if more else None,
         prev_path=(base if page == 2 else f"{base}page/{page - 1}/") if page > 1 else None,
     )
-    return _html(200, text)
+    return html_response(200, text)
 
 
 def _static(match: re.Match[str]) -> Response:
     """About, contact, cookies... and author pages: short pages that exist."""
     if match.re is _AUTHOR:
         name = match.group(1).replace("-", " ").title()
-        return _html(
+        return html_response(
             200,
             templates.small_page(
                 f"{name} - {TITLES[PLANET]}", f"{name} writes for {TITLES[PLANET]}."
@@ -489,16 +265,18 @@ def _static(match: re.Match[str]) -> Response:
         )
     publication = _BY_PREFIX[match.group(1)]
     title = f"{match.group(2).title()} - {TITLES[publication]}"
-    return _html(200, templates.small_page(title, f"{TITLES[publication]}: {match.group(2)}."))
+    return html_response(
+        200, templates.small_page(title, f"{TITLES[publication]}: {match.group(2)}.")
+    )
 
 
 def _home(site: SampleSite, path: str) -> Response:
     publications = [p for p in (PLANET, HERALD, GAZETTE) if path in ("/", PREFIXES[p] + "/")]
     items = []
     for publication in publications:
-        items += [_teaser(site, k) for k in islice(_newest_first(site, publication), 10)]
+        items += [_teaser(site, k) for k in islice(newest_first(site, publication), 10)]
     nav = [(TITLES[p], PREFIXES[p] + "/") for p in (PLANET, HERALD, GAZETTE)]
-    return _html(
+    return html_response(
         200,
         templates.listing_page(
             "Sample news site", items, nav=nav, extra_links=[], next_path=None, prev_path=None
@@ -528,4 +306,4 @@ def _control(site: SampleSite, request: Request) -> Response:
         return _json([a.to_json() for a in site.expected_articles()])
     if path == "/_control/traps" and request.method == "GET":
         return _json(site.trap_urls())
-    return _not_found()
+    return not_found()

@@ -328,7 +328,9 @@ sources:
         with self._lock:
             self._base_url = base_url
             if self.config.log_file is not None:
-                self._log_file = open(self.config.log_file, "a", encoding="utf-8")
+                self._log_file = open(  # noqa: SIM115  # open while serving; _detach closes it
+                    self.config.log_file, "a", encoding="utf-8"
+                )
 
     def _detach(self) -> None:
         with self._lock:

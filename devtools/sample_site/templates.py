@@ -75,24 +75,17 @@ def padded(render, page: ArticlePage, page_kb: int, rng: random.Random, prefix: 
 # --- template A: the Daily Planet ----------------------------------------------------------
 
 
-def planet_article(page: ArticlePage, pad: Padding) -> str:
+def _planet_authors(authors: tuple[str, ...]) -> str:
+    """Author links: "A and B", or "A, B and C"."""
+    links = [f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>' for a in authors]
+    if len(links) <= 2:
+        return " and ".join(links)
+    return ", ".join(links[:-1]) + " and " + links[-1]
+
+
+def _planet_jsonld(page: ArticlePage) -> str:
     spec = page.spec
-    authors_html = (
-        " and ".join(
-            f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>'
-            for a in spec.authors
-        )
-        if len(spec.authors) <= 2
-        else (
-            ", ".join(
-                f'<a rel="author" href="/planet/authors/{_slug(a)}/">{escape(a)}</a>'
-                for a in spec.authors[:-1]
-            )
-            + f' and <a rel="author" href="/planet/authors/{_slug(spec.authors[-1])}/">'
-            f"{escape(spec.authors[-1])}</a>"
-        )
-    )
-    ld = _jsonld(
+    return _jsonld(
         {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -106,23 +99,39 @@ def planet_article(page: ArticlePage, pad: Padding) -> str:
             "inLanguage": "en",
         }
     )
+
+
+def _planet_story(paragraphs: tuple[str, ...]) -> str:
+    """The story's paragraphs, with an inline ad after the second and the sixth."""
     body: list[str] = []
-    for i, p in enumerate(page.paragraphs):
+    for i, p in enumerate(paragraphs):
         body.append(f"<p>{escape(p, quote=False)}</p>")
         if i in (1, 5):
             body.append(
                 '<div class="ad-slot ad-inline" aria-hidden="true"><span>Advertisement</span>'
-                '<div id="div-gpt-ad-%d"></div></div>' % i
+                f'<div id="div-gpt-ad-{i}"></div></div>'
             )
+    return "\n".join(body)
+
+
+def _planet_share(canonical_url: str) -> str:
+    url = escape(canonical_url)
+    return (
+        '<div class="share-buttons"><span>Share</span> '
+        f'<a href="https://www.facebook.com/sharer.php?u={url}">Facebook</a> '
+        f'<a href="https://x.com/intent/post?url={url}">X</a> '
+        '<a href="mailto:?subject=From%20the%20Daily%20Planet">Email</a></div>'
+    )
+
+
+def planet_article(page: ArticlePage, pad: Padding) -> str:
+    spec = page.spec
     related = "".join(
         f'<li><a href="{escape(path)}">{escape(title)}</a></li>' for title, path in page.related
     )
-    share = (
-        '<div class="share-buttons"><span>Share</span> '
-        f'<a href="https://www.facebook.com/sharer.php?u={escape(page.canonical_url)}">Facebook</a> '
-        f'<a href="https://x.com/intent/post?url={escape(page.canonical_url)}">X</a> '
-        '<a href="mailto:?subject=From%20the%20Daily%20Planet">Email</a></div>'
-    )
+    share = _planet_share(page.canonical_url)
+    published = _iso(spec.published_at)
+    visible = visible_date(spec.published_at)
     nav = "".join(f'<li><a href="/planet/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -133,7 +142,7 @@ def planet_article(page: ArticlePage, pad: Padding) -> str:
 <link rel="canonical" href="{escape(page.canonical_url)}">
 <meta name="description" content="{escape(page.paragraphs[0][:150])}">
 <meta property="og:site_name" content="{TITLES[PLANET]}">
-{ld}
+{_planet_jsonld(page)}
 {pad.head}</head>
 <body class="article-page">
 <div id="cookie-banner" class="cookie-consent" role="dialog"><p>We use cookies to give you
@@ -147,12 +156,12 @@ the best experience on our website. By continuing to browse you accept our use o
 <header class="story-header">
 <p class="kicker"><a href="/planet/section/{spec.section}/">{spec.section.title()}</a></p>
 <h1 class="headline">{escape(spec.title)}</h1>
-<p class="byline">By {authors_html}</p>
-<p class="timestamp"><time datetime="{_iso(spec.published_at)}">{visible_date(spec.published_at)} UTC</time></p>
+<p class="byline">By {_planet_authors(spec.authors)}</p>
+<p class="timestamp"><time datetime="{published}">{visible} UTC</time></p>
 {share}
 </header>
 <div class="story-body">
-{chr(10).join(body)}
+{_planet_story(page.paragraphs)}
 </div>
 <footer class="story-footer">{share}</footer>
 </article>
@@ -167,6 +176,12 @@ the best experience on our website. By continuing to browse you accept our use o
 
 
 # --- template B: the Metro Herald ----------------------------------------------------------
+
+
+_HERALD_TOPBAR = (
+    '<div class="topbar"><a href="/herald/subscribe/">Subscribe</a> '
+    '<a href="/herald/login/">Log in</a></div>'
+)
 
 
 def herald_article(page: ArticlePage, pad: Padding) -> str:
@@ -208,7 +223,7 @@ def herald_article(page: ArticlePage, pad: Padding) -> str:
 <meta name="author" content="{escape(", ".join(spec.authors))}">
 {pad.head}</head>
 <body>
-<div class="topbar"><a href="/herald/subscribe/">Subscribe</a> <a href="/herald/login/">Log in</a></div>
+{_HERALD_TOPBAR}
 <header><a class="brand" href="/herald/">{TITLES[HERALD]}</a><nav><ul>{nav}</ul></nav></header>
 {pad.nav}<div class="container">
 <div class="content-column">

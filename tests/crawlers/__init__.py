@@ -1,0 +1,1 @@
+"""Tests of the Scrapy crawler: discovery, canonical URLs, crawl state, robots, WARC."""

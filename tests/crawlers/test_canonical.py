@@ -1,3 +1,7 @@
+"""Canonical URLs: normalisation, refused schemes, relative URLs, declared canonical links."""
+
+from __future__ import annotations
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

@@ -91,17 +91,17 @@ def test_html_media_types():
 
 
 def _record(**changes):
-    args = dict(
-        status=200,
-        content_type="text/html",
-        etag='"e"',
-        last_modified=None,
-        body_start=b"<html>",
-        fetched_url="http://a.com/x",
-        fetched_at=NOW,
-        warc=WarcLocation("s/1/f.warc.gz", 10, 99),
-        stopped=False,
-    )
+    args = {
+        "status": 200,
+        "content_type": "text/html",
+        "etag": '"e"',
+        "last_modified": None,
+        "body_start": b"<html>",
+        "fetched_url": "http://a.com/x",
+        "fetched_at": NOW,
+        "warc": WarcLocation("s/1/f.warc.gz", 10, 99),
+        "stopped": False,
+    }
     args.update(changes)
     return response_record(Discovered("http://a.com/x", "http://a.com/x"), **args)
 

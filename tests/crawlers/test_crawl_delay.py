@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from crawlers.middlewares.robots import rules_from_response
 from crawlers.run import crawl_sources
 from pipeline.sources import Source
@@ -48,5 +50,5 @@ def test_requests_to_a_host_are_spaced_by_its_crawl_delay(crawl_env):
         )
         times = [r.at for r in site.requests]  # robots.txt, the sitemap, the pages
     assert result.error is None and result.fetched == len(PAGES)
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert len(gaps) == len(PAGES) + 1 and min(gaps) >= 0.9, gaps

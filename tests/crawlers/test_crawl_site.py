@@ -33,7 +33,32 @@ class Crawled:
     env: object
 
 
+SITEMAP_PAGES = [
+    "/news/plain-1",
+    "/news/latin1",
+    "/news/report.pdf",
+    "/news/loop",
+    "/news/missing",
+    "/news/huge",
+    "/news/slow",
+    "/news/throttled",
+    "/news/video/denied",
+    "/news/alias?utm_source=x",
+    "http://elsewhere.invalid/news/offsite",
+]
+"""What sitemap_pages.xml lists: articles, traps, a tracking-parameter alias, another host."""
+
+
 def build_site(site: TestSite) -> None:
+    """robots.txt, sitemaps, feeds, link-following pages, articles and traps."""
+    _add_sitemaps(site)
+    _add_feeds(site)
+    _add_pages(site)
+
+
+def _add_sitemaps(site: TestSite) -> None:
+    """robots.txt, a sitemap index with a page, a gzipped news and a broken sitemap, and a
+    sitemap only robots.txt names."""
     b = site.base_url
     site.add(
         "/robots.txt",
@@ -53,22 +78,9 @@ def build_site(site: TestSite) -> None:
 </sitemapindex>""",
         headers=xml,
     )
-    pages = [
-        "/news/plain-1",
-        "/news/latin1",
-        "/news/report.pdf",
-        "/news/loop",
-        "/news/missing",
-        "/news/huge",
-        "/news/slow",
-        "/news/throttled",
-        "/news/video/denied",
-        "/news/alias?utm_source=x",
-        "http://elsewhere.invalid/news/offsite",
-    ]
     urls = "".join(
         f"<url><loc>{p if p.startswith('http') else b + p}</loc><lastmod>2024-05-01</lastmod></url>"
-        for p in pages
+        for p in SITEMAP_PAGES
     )
     site.add(
         "/sitemap_pages.xml",
@@ -98,10 +110,16 @@ def build_site(site: TestSite) -> None:
         "<!doctype html><html><body>Oops<p>" + b + "/news/never</body></html>",
         headers=xml,
     )
+
+
+def _add_feeds(site: TestSite) -> None:
+    """RSS and Atom feeds, a feed that answers with plain text."""
+    b = site.base_url
     site.add(
         "/feed.rss",
         f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
-<item><title>r</title><link>{b}/news/rss-1</link><pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
+<item><title>r</title><link>{b}/news/rss-1</link>
+<pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item>
 <item><title>dup</title><link>{b}/news/plain-1#c</link></item></channel></rss>""",
         headers={"Content-Type": "application/rss+xml"},
     )
@@ -117,6 +135,10 @@ def build_site(site: TestSite) -> None:
         "Service temporarily unavailable",
         headers={"Content-Type": "application/rss+xml"},
     )
+
+
+def _add_pages(site: TestSite) -> None:
+    """Link-following start pages, the articles, and the traps."""
     site.add(
         "/start",
         article_html(
@@ -262,7 +284,7 @@ def test_discovery_failures_are_counted_apart_from_article_failures(crawled):
 
 
 def test_pdf_is_recorded_as_not_html_and_not_archived(crawled):
-    outcome, reason, status, warc_path, _, pending = state(crawled, "/news/report.pdf")
+    outcome, _reason, status, warc_path, _, pending = state(crawled, "/news/report.pdf")
     assert (outcome, status, warc_path, pending) == ("not_html", 200, None, False)
     assert crawled.result.failed_by_reason.get("not_html") == 1
 

@@ -43,6 +43,39 @@ def sitemap(base: str, lastmods: dict[str, str]) -> str:
     )
 
 
+def _add_pages(site: TestSite) -> None:
+    """robots.txt, a news sitemap, an RSS feed and the articles (plain.xml changes per run)."""
+    b = site.base_url
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    site.add(
+        "/news.xml",
+        f"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{b}/a/in-news</loc><news:news><news:publication_date>2024-05-02T06:00:00Z</news:publication_date></news:news></url>
+<url><loc>{b}/a/before-news</loc><news:news><news:publication_date>2024-05-01T23:59:00Z</news:publication_date></news:news></url>
+</urlset>""",
+        headers={"Content-Type": "application/xml"},
+    )
+    site.add(
+        "/rss.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><link>{b}/a/in-rss</link><pubDate>Fri, 03 May 2024 23:00:00 GMT</pubDate></item>
+<item><link>{b}/a/after-rss</link><pubDate>Sat, 04 May 2024 00:30:00 GMT</pubDate></item>
+</channel></rss>""",
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    for path in (*IN_WINDOW, *OUT_OF_WINDOW, UNDATED):
+        site.add(
+            path,
+            article_html(path),
+            headers={
+                "Content-Type": "text/html",
+                "ETag": ETAG,
+                "Last-Modified": "Fri, 03 May 2024 10:00:00 GMT",
+            },
+        )
+
+
 @pytest.fixture(scope="module")
 def runs(crawl_env) -> Runs:
     site = TestSite()
@@ -53,34 +86,7 @@ def runs(crawl_env) -> Runs:
     }
     with site.serve():
         b = site.base_url
-        site.add("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
-        site.add(
-            "/news.xml",
-            f"""<?xml version="1.0"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
-<url><loc>{b}/a/in-news</loc><news:news><news:publication_date>2024-05-02T06:00:00Z</news:publication_date></news:news></url>
-<url><loc>{b}/a/before-news</loc><news:news><news:publication_date>2024-05-01T23:59:00Z</news:publication_date></news:news></url>
-</urlset>""",
-            headers={"Content-Type": "application/xml"},
-        )
-        site.add(
-            "/rss.xml",
-            f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
-<item><link>{b}/a/in-rss</link><pubDate>Fri, 03 May 2024 23:00:00 GMT</pubDate></item>
-<item><link>{b}/a/after-rss</link><pubDate>Sat, 04 May 2024 00:30:00 GMT</pubDate></item>
-</channel></rss>""",
-            headers={"Content-Type": "application/rss+xml"},
-        )
-        for path in (*IN_WINDOW, *OUT_OF_WINDOW, UNDATED):
-            site.add(
-                path,
-                article_html(path),
-                headers={
-                    "Content-Type": "text/html",
-                    "ETag": ETAG,
-                    "Last-Modified": "Fri, 03 May 2024 10:00:00 GMT",
-                },
-            )
+        _add_pages(site)
 
         def not_modified(request: Request):
             if request.headers.get("if-none-match") == ETAG:

@@ -36,18 +36,18 @@ def found(path, lastmod=MAY_2):
 
 
 def fetch(store, path, lastmod=MAY_2, **changes):
-    record = dict(
-        url=f"http://a.com{path}",
-        outcome="fetched",
-        fetched_at=NOW,
-        lastmod=lastmod,
-        http_status=200,
-        etag='"1"',
-        warc_path="s/1/f.warc.gz",
-        warc_offset=0,
-        warc_length=10,
-        pending_extract=True,
-    )
+    record = {
+        "url": f"http://a.com{path}",
+        "outcome": "fetched",
+        "fetched_at": NOW,
+        "lastmod": lastmod,
+        "http_status": 200,
+        "etag": '"1"',
+        "warc_path": "s/1/f.warc.gz",
+        "warc_offset": 0,
+        "warc_length": 10,
+        "pending_extract": True,
+    }
     record.update(changes)
     store.fetched(FetchRecord(**record))
     store.flush()

@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -232,21 +232,15 @@ class Services(AbstractContextManager["Services"]):
         for service in self.started:
             _signal_group(service.process.pid, signal.SIGKILL)
         for process in alive:
-            try:
+            with suppress(psutil.NoSuchProcess):
                 process.kill()
-            except psutil.NoSuchProcess:
-                pass
         psutil.wait_procs(alive, timeout=10)
         for service in self.started:
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 service.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         self.started.clear()
 
 
 def _signal_group(pid: int, signum: int) -> None:
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass

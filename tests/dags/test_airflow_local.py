@@ -4,6 +4,7 @@ executor workers is left running, orphaned."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,10 +32,8 @@ def _tree(pid: int) -> list[psutil.Process]:
 def _command_lines(processes: list[psutil.Process]) -> str:
     lines = []
     for process in processes:
-        try:
+        with contextlib.suppress(psutil.Error):
             lines.append(" ".join(process.cmdline()))
-        except psutil.Error:
-            pass
     return "\n".join(lines)
 
 
@@ -91,10 +90,8 @@ def test_a_signal_stops_every_process_the_script_started(tmp_path, signum):
     finally:  # whatever happened, leave nothing of this test's Airflow behind
         family += _tree(script.pid)
         for process in family:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
-            except psutil.NoSuchProcess:
-                pass
         psutil.wait_procs(family, timeout=10)
         if script.poll() is None:
             script.kill()

@@ -81,6 +81,33 @@ def sources_file(sites: dict[str, SampleSite], path: Path) -> Path:
     return path
 
 
+def _celery_env(
+    tmp_path: Path, metadata_url: str, newsflow_url: str, sites: dict[str, SampleSite]
+) -> dict[str, str]:
+    """The environment of airflow-local.sh celery: its own queue, ports, databases and sources."""
+    return airflow_env(
+        {
+            **outside_environ(),
+            "AIRFLOW_HOME": str(tmp_path / "airflow"),
+            "AIRFLOW_PORT": str(free_port()),
+            "AIRFLOW_METADATA_URL": metadata_url,
+            "AIRFLOW_BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
+            "AIRFLOW_WORKER_CONCURRENCY": "4",
+            # A queue of its own, so no other Celery worker on this Redis takes its tasks.
+            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"newsflow-smoke-{secrets.token_hex(4)}",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            # No NEWSFLOW_DATABASE_URL: the connection alone names the database.
+            "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
+            "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
+            "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
+            "NEWSFLOW_EXTRACT_PROCESSES": "1",
+        },
+        "celery",
+    )
+
+
 def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_path):
     assert redis_reachable(), f"this test needs Redis at {REDIS[0]}:{REDIS[1]}"
     metadata_url = sqlalchemy_url(make_database())
@@ -90,27 +117,7 @@ def test_nightly_dag_runs_to_success_through_a_celery_worker(make_database, tmp_
             name: stack.enter_context(SampleSite(SITE).serve(host=host))
             for name, host in HOSTS.items()
         }
-        env = airflow_env(
-            {
-                **outside_environ(),
-                "AIRFLOW_HOME": str(tmp_path / "airflow"),
-                "AIRFLOW_PORT": str(free_port()),
-                "AIRFLOW_METADATA_URL": metadata_url,
-                "AIRFLOW_BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
-                "AIRFLOW_WORKER_CONCURRENCY": "4",
-                # A queue of its own, so no other Celery worker on this Redis takes its tasks.
-                "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"newsflow-smoke-{secrets.token_hex(4)}",
-                "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-                "AIRFLOW__API__WORKERS": "1",
-                "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-                # No NEWSFLOW_DATABASE_URL: the connection alone names the database.
-                "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
-                "NEWSFLOW_HOME": str(tmp_path / "newsflow"),
-                "NEWSFLOW_SOURCES": str(sources_file(sites, tmp_path / "sources.yaml")),
-                "NEWSFLOW_EXTRACT_PROCESSES": "1",
-            },
-            "celery",
-        )
+        env = _celery_env(tmp_path, metadata_url, newsflow_url, sites)
 
         services = stack.enter_context(Services(env, tmp_path / "services"))
         airflow_stack = services.start("airflow-local.sh celery", [str(SCRIPT), "celery"])

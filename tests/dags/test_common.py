@@ -59,7 +59,7 @@ def test_permanent_errors_fail_the_task_without_retry_with_the_same_line():
     def step():
         raise UnknownSourceError("unknown source 'x'; the sources file defines: a, b")
 
-    with pytest.raises(AirflowFailException, match="^unknown source 'x'; the sources file"):
+    with pytest.raises(AirflowFailException, match=r"^unknown source 'x'; the sources file"):
         nf.call_step(step)
 
 

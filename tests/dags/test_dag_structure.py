@@ -57,7 +57,7 @@ def test_nightly_params_are_declared_with_empty_defaults(nightly):
         "until": None,
         "max_pages": None,
     }
-    for name in params.keys():
+    for name in params:
         assert params.get_param(name).description, f"param {name} explains itself"
 
 
@@ -78,9 +78,10 @@ def test_reprocess_params_are_declared(reprocess):
 )
 def test_nightly_params_reject_bad_values(nightly, conf):
     from airflow.sdk.definitions.param import ParamsDict
+    from airflow.sdk.exceptions import ParamValidationError
 
     params = ParamsDict(nightly.params)
-    with pytest.raises(Exception):
+    with pytest.raises(ParamValidationError):
         for key, value in conf.items():
             params[key] = value
         params.validate()

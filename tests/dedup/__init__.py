@@ -1,0 +1,1 @@
+"""Tests of near-duplicate detection: normalisation, shingles, MinHash."""

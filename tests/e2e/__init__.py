@@ -1,0 +1,1 @@
+"""End-to-end runs of newsflow against the sample site."""

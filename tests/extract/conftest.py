@@ -1,3 +1,7 @@
+"""Fixtures of the extraction tests: the saved pages under tests/fixtures/extract."""
+
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest

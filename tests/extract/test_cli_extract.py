@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_text_output_has_the_layout_of_the_shared_sample():
     for text in (article, sample):
         shape = layout(text)
         assert shape[:2] == ["T", ""] and shape[-2:] == ["", "B"]
-        assert all(a != b for a, b in zip(shape, shape[1:]))  # one blank line between blocks
+        assert all(a != b for a, b in itertools.pairwise(shape))  # one blank line between blocks
         assert not text.endswith("\n")
 
 

@@ -1,0 +1,1 @@
+"""Fault tests: hostile sites, garbage input, killed runs, unreachable databases."""

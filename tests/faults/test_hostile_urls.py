@@ -171,7 +171,7 @@ def test_other_hosts_are_never_requested_from_sitemaps_links_or_redirects(hostil
 
 
 def test_file_and_javascript_urls_are_never_fetched_or_archived(hostile_crawl):
-    _, _, _, state, secret = hostile_crawl
+    _, _, _, state, _secret = hostile_crawl
     assert not [u for u in state if not u.startswith("http")]
     assert not [u for u in state if "169.254" in u or "10.255" in u]
 

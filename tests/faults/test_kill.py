@@ -8,6 +8,7 @@ reference is one uninterrupted ``newsflow run`` into a third database.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -102,10 +103,8 @@ def kill_run(process: subprocess.Popen[str]) -> None:
     """SIGKILL the run and everything it started (its crawl child leads its own session),
     as when the machine or container running it dies."""
     for pid in [process.pid, *descendants(process.pid)]:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
 

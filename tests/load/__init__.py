@@ -1,0 +1,1 @@
+"""Tests of loading articles into the warehouse: batches, duplicates, derive, export."""

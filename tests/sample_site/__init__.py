@@ -1,0 +1,1 @@
+"""Tests of the sample news site the demo, the e2e tests and the benchmarks crawl."""

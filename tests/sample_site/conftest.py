@@ -17,11 +17,17 @@ TODAY = date(2026, 11, 25)
 
 def small_config(**overrides: object) -> SiteConfig:
     """Three days, four articles per publication and day, light pages, quick traps."""
-    values: dict[str, object] = dict(
-        seed=7, today=TODAY, days=3, articles_per_day=4, page_kb=4, slow_seconds=0.3, oversized_mb=1
-    )
+    values: dict[str, object] = {
+        "seed": 7,
+        "today": TODAY,
+        "days": 3,
+        "articles_per_day": 4,
+        "page_kb": 4,
+        "slow_seconds": 0.3,
+        "oversized_mb": 1,
+    }
     values.update(overrides)
-    return SiteConfig(**values)  # type: ignore[arg-type]
+    return SiteConfig(**values)  # type: ignore[arg-type]  # the values are SiteConfig's fields
 
 
 @dataclass(frozen=True)

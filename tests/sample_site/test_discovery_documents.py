@@ -38,7 +38,7 @@ def test_robots_txt_disallows_private_admin_and_control_and_lists_sitemaps(site)
     assert response.header("Content-Type").startswith("text/plain")
     lines = response.body.decode().splitlines()
     assert "User-agent: *" in lines
-    assert [l for l in lines if l.startswith("Disallow:")] == [
+    assert [line for line in lines if line.startswith("Disallow:")] == [
         "Disallow: /private/",
         "Disallow: /herald/admin/",
         "Disallow: /_control/",

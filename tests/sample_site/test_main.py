@@ -48,7 +48,7 @@ def test_module_serves_writes_port_and_sources_files_and_exits_0_on_sigterm(tmp_
         assert fetch(base_url + "/robots.txt").status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=10)
+        _out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert '"/robots.txt"' in log_file.read_text()
 

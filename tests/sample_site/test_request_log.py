@@ -38,8 +38,8 @@ def test_log_file_gets_one_json_line_per_request(tmp_path) -> None:
     with SampleSite(small_config(log_file=log_file)).serve() as site:
         fetch(site.base_url + "/robots.txt")
         fetch(site.base_url + "/gazette/sitemap.xml")
-    lines = [json.loads(l) for l in log_file.read_text().splitlines()]
-    assert [(l["method"], l["path"], l["status"]) for l in lines] == [
+    entries = [json.loads(line) for line in log_file.read_text().splitlines()]
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [
         ("GET", "/robots.txt", 200),
         ("GET", "/gazette/sitemap.xml", 200),
     ]
@@ -54,11 +54,11 @@ def test_request_log_is_a_snapshot(fresh_site) -> None:
 def test_base_url_is_only_available_while_serving() -> None:
     site = SampleSite(small_config())
     with pytest.raises(RuntimeError, match="not serving"):
-        site.base_url
+        _ = site.base_url
     with site.serve() as served:
         assert served.base_url.startswith("http://127.0.0.1:")
     with pytest.raises(RuntimeError):
-        site.base_url
+        _ = site.base_url
 
 
 def test_control_expected_lists_the_expected_articles_as_json(fresh_site) -> None:
