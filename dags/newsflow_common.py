@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from airflow.sdk import Param
 
 from pipeline.config import DEFAULT_SCHEDULE
-from pipeline.errors import first_line
+from pipeline.errors import NewsflowError, QualityCheckError, first_line
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -171,13 +171,9 @@ def external_id(context: Mapping[str, Any]) -> str:
 
 
 def run_window(context: Mapping[str, Any]) -> Window:
-    """The run's [since, until] days: the params when given, else its data interval.
-
-    See ``pipeline.window.Window.for_interval``: with the nightly DAG's
-    ``CronDataIntervalTimetable`` a scheduled run covers the day before it runs and a
-    backfill run covers its own day. One param given alone is completed from the other
-    end of the interval window.
-    """
+    """The run's [since, until] days: the params when given, else its data interval
+    (``Window.for_interval``: a scheduled nightly run covers the day before it runs, a
+    backfill run its own day). One param given alone is completed from the interval."""
     from pipeline.window import Window
 
     params = context["params"]
@@ -301,8 +297,6 @@ def call_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a ``pipeline`` function, mapping its errors to task outcomes (see top)."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from pipeline.errors import NewsflowError
-
     try:
         return step(*args, **kwargs)
     except NewsflowError as exc:
@@ -322,7 +316,6 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
     from airflow.sdk.exceptions import AirflowRescheduleException
 
     from pipeline import steps
-    from pipeline.errors import QualityCheckError
 
     # Names the map index in the UI (MAP_INDEX_TEMPLATE reads the key from the context).
     get_current_context()[MAP_INDEX_KEY] = source  # type: ignore[literal-required]  # a key of ours
