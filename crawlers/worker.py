@@ -117,13 +117,13 @@ def stop_with_parent() -> None:
 def preload() -> None:
     """Import what a crawl would import on its way: Scrapy, our spider and every
     downloader handler, middleware, extension and pipeline of ``scrapy_settings``."""
-    from scrapy.crawler import CrawlerProcess  # noqa: F401  # imported for its import time
+    from scrapy.crawler import CrawlerProcess  # noqa: F401  # preloading: the import is the point
     from scrapy.settings.default_settings import TWISTED_REACTOR
     from scrapy.utils.misc import load_object
     from scrapy.utils.reactor import install_reactor
 
     import crawlers.spiders.news
-    import crawlers.state  # noqa: F401  # imported for its import time
+    import crawlers.state  # noqa: F401  # preloading: the import is the point
     from crawlers.scrapy_settings import component_paths
 
     # Some components import twisted.internet.reactor, which would install Twisted's
