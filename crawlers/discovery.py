@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
@@ -34,6 +34,7 @@ from crawlers.discovery_parse import (
     parse_tree,
     text_sitemap_urls,
 )
+from pipeline.sources import AUTO, Source
 from pipeline.utc import parse_utc
 
 __all__ = [
@@ -169,22 +170,21 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     if kind not in ("sitemapindex", "urlset"):
         raise MalformedDocument(_wrong_kind(kind, "<urlset> or <sitemapindex>"))
     entry = "sitemap" if kind == "sitemapindex" else "url"
-    found: list = []
+    page_entries: list[Discovered] = []
+    child_urls: list[str] = []  # one of the two stays empty
     for node in elements:
         if local_name(node.tag) != entry:
             continue
-        if len(found) >= MAX_SITEMAP_URLS:
+        if len(page_entries) + len(child_urls) >= MAX_SITEMAP_URLS:
             reading.cut = f"more than {MAX_SITEMAP_URLS} entries"
             break
-        item = (
-            _sitemap_entry(node, base_url)
-            if entry == "url"
-            else _resolve(_text(node, "loc"), base_url)
-        )
-        if item is not None:
-            found.append(item)
+        if entry == "url":
+            if (page := _sitemap_entry(node, base_url)) is not None:
+                page_entries.append(page)
+        elif (child := _resolve(_text(node, "loc"), base_url)) is not None:
+            child_urls.append(child[0])
     elements.close()
-    if reading.recovered and not found:
+    if reading.recovered and not (page_entries or child_urls):
         raise MalformedDocument("not well-formed XML, and no entry could be recovered")
     if reading.cut:
         log.warning(
@@ -192,11 +192,12 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
             base_url or "",
             reading.cut,
         )
-    if entry == "sitemap":
-        return Sitemap(
-            children=tuple(loc for loc, _ in found), recovered=reading.recovered, cut=reading.cut
-        )
-    return Sitemap(pages=tuple(found), recovered=reading.recovered, cut=reading.cut)
+    return Sitemap(
+        children=tuple(child_urls),
+        pages=tuple(page_entries),
+        recovered=reading.recovered,
+        cut=reading.cut,
+    )
 
 
 def _sitemap_entry(node: etree._Element, base_url: str | None) -> Discovered | None:
@@ -333,3 +334,33 @@ def _atom_entries(root: etree._Element, base_url: str | None) -> Iterator[Discov
             title=_text(entry, "title"),
             via="atom",
         )
+
+
+# --- a source's documents ---------------------------------------------------------------
+
+
+def discovery_documents(source: Source) -> list[tuple[str, str]]:
+    """(URL, kind) of each discovery document ``source`` names, in reading order. Kinds:
+    ``sitemap``, ``feed``, ``feed_links`` (a page read for the feeds it announces) and
+    ``robots_sitemaps`` (a robots.txt read for its ``Sitemap:`` lines)."""
+    documents = [(url, "sitemap") for url in source.sitemaps if url != "robots"]
+    documents += [(url, "feed") for url in source.feeds if url != AUTO]
+    if AUTO in source.feeds:  # the feeds the start pages (else home pages) announce
+        pages = source.start_urls or [f"{origin}/" for origin in origins(source.sitemaps)]
+        documents += [(url, "feed_links") for url in pages]
+    if source.uses_robots_sitemaps:
+        documents += [
+            (f"{origin}/robots.txt", "robots_sitemaps")
+            for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls))
+        ]
+    return documents
+
+
+def origins(urls: Iterable[str]) -> list[str]:
+    """``scheme://host[:port]`` of each URL, in order of first mention."""
+    seen: dict[str, None] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            seen.setdefault(f"{parts.scheme}://{parts.netloc.lower()}", None)
+    return list(seen)

@@ -22,6 +22,7 @@ import html.entities
 import logging
 import re
 import zlib
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -269,11 +270,9 @@ def complete_entries(data: bytes) -> bytes:
     else of its last complete link: a truncated download must not yield the half URL
     of its last entry. Recovery mode closes the elements left open."""
     for pattern in (_ENTRY_END, _LINK_END):
-        end = None
-        for end in pattern.finditer(data):
-            pass
-        if end is not None:
-            return data[: end.end()]
+        last = deque(pattern.finditer(data), maxlen=1)  # the last match, in constant memory
+        if last:
+            return data[: last[0].end()]
     return data
 
 

@@ -61,8 +61,11 @@ class CrawlJob:
     @classmethod
     def from_json(cls, text: str) -> CrawlJob:
         data = json.loads(text)
-        source = data.pop("source")
-        source = Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in source.items()})
+        # JSON has no tuples: the source's sequences come back as lists.
+        fields: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.pop("source").items()
+        }
+        source = Source(**fields)
         return cls(
             **{
                 **data,

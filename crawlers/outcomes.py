@@ -73,6 +73,7 @@ def document_failure(url: str, reason: str, detail: str = "") -> str:
 
 
 def looks_like_html(body: bytes) -> bool:
+    """True when the start of ``body`` looks like an HTML document."""
     head = body[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head
 
@@ -91,8 +92,9 @@ def response_record(
     stopped: bool,
 ) -> FetchRecord:
     """The crawl-state record of a response to an article request."""
-    common = dict(
+    record = FetchRecord(
         url=found.url,
+        outcome="not_modified",
         fetched_at=fetched_at,
         lastmod=found.version_date,
         http_status=status,
@@ -100,17 +102,18 @@ def response_record(
         content_type=content_type,
     )
     if status == 304:
-        return FetchRecord(outcome="not_modified", **common)
+        return record
     html = (
         is_html_type(content_type)
         and not stopped
         and (bool(content_type) or looks_like_html(body_start))
     )
     if not html:
-        return FetchRecord(outcome="not_html", failure_reason="not_html", **common)
+        return replace(record, outcome="not_html", failure_reason="not_html")
     if warc is None:
-        return FetchRecord(outcome="failed", failure_reason="not_archived", **common)
-    return FetchRecord(
+        return replace(record, outcome="failed", failure_reason="not_archived")
+    return replace(
+        record,
         outcome="fetched",
         etag=etag,
         last_modified=last_modified,
@@ -118,7 +121,6 @@ def response_record(
         warc_offset=warc.offset,
         warc_length=warc.length,
         pending_extract=True,
-        **common,
     )
 
 

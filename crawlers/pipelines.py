@@ -7,7 +7,15 @@ section-page failures count by their ``nav_*`` reason (discovery failures, see
 
 from __future__ import annotations
 
-from crawlers.state import FetchRecord
+from typing import TYPE_CHECKING, Self, cast
+
+from crawlers.state import CrawlStateStore, FetchRecord
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from crawlers.spiders.news import NewsSpider
 
 COUNTED_OUTCOMES = {
     "fetched": "newsflow/fetched",
@@ -17,18 +25,23 @@ COUNTED_OUTCOMES = {
 
 
 class CrawlStatePipeline:
-    def __init__(self, crawler) -> None:
+    """Remembers each ``FetchRecord`` in crawl state and counts it in the crawl's stats."""
+
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    def _store(self) -> CrawlStateStore:
+        # Only NewsSpider crawls enable this pipeline (crawlers.scrapy_settings).
+        return cast("NewsSpider", self.crawler.spider).frontier.store
+
+    def process_item(self, item: object, spider: Spider | None = None) -> object:
         if not isinstance(item, FetchRecord):
             return item
-        spider = self.crawler.spider
-        spider.frontier.store.fetched(item)
+        self._store().fetched(item)
         stats = self.crawler.stats
         if item.kind == "navigation":
             if item.outcome == "failed":
@@ -41,5 +54,5 @@ class CrawlStatePipeline:
             stats.inc_value(f"newsflow/failed/{item.failure_reason or 'unknown'}")
         return item
 
-    def close_spider(self, spider=None) -> None:
-        self.crawler.spider.frontier.store.flush()
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self._store().flush()

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from crawlers.discovery import Discovered
 from pipeline.window import Window
@@ -43,7 +43,7 @@ DONE_OUTCOMES = frozenset({"fetched", "not_modified", "not_html", "canonical_els
 """Outcomes after which a page counts as having been fetched (no need to retry it)."""
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     FETCH = "fetch"
     SKIP_UNCHANGED = "skipped_unchanged"
     SKIP_BY_DATE = "skipped_by_date"
@@ -77,7 +77,8 @@ class KnownState:
 def failure_wait(failed_attempts: int, *, retry_failed: timedelta, revisit: timedelta) -> timedelta:
     """How long a URL waits after its ``failed_attempts``-th consecutive failure."""
     # 2**16 times any sensible first wait is beyond any revisit interval.
-    return min(revisit, retry_failed * 2 ** max(0, min(failed_attempts, 16) - 1))
+    factor: int = 2 ** max(0, min(failed_attempts, 16) - 1)
+    return min(revisit, retry_failed * factor)
 
 
 def disallowed_before(known: KnownState | None, robots_sha256: str | None) -> bool:

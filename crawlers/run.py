@@ -44,14 +44,14 @@ GRACE_S = 60.0
 """Extra time the child gets beyond its own time limit to close cleanly."""
 LOG_TAIL_LINES = 5
 
-_RUNNING: set[subprocess.Popen] = set()
+_RUNNING: set[subprocess.Popen[bytes]] = set()
 """Crawl children of this process that are still running (see ``stop_crawls``)."""
 _RUNNING_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
 class _Spare:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     env: dict[str, str]
     """The environment it was started with."""
 
@@ -233,7 +233,9 @@ def _start_spare() -> None:
         )
 
 
-def _hand_to_spare(job_file: Path, result_file: Path, log_path: Path) -> subprocess.Popen | None:
+def _hand_to_spare(
+    job_file: Path, result_file: Path, log_path: Path
+) -> subprocess.Popen[bytes] | None:
     """Give the job to the waiting spare; None when there is none, or it died, or the
     environment changed since it started (a proxy setting, say)."""
     global _spare
@@ -263,7 +265,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _kill(process: subprocess.Popen) -> None:
+def _kill(process: subprocess.Popen[bytes]) -> None:
     """Stop the child and anything it started (it leads its own process group)."""
     for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
         try:

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 
@@ -130,8 +131,8 @@ class CrawlStateStore:
         self.conn = conn
         self.source = source
         self.run_id = run_id
-        self._discovered: list[dict] = []
-        self._fetched: list[dict] = []
+        self._discovered: list[dict[str, Any]] = []
+        self._fetched: list[dict[str, Any]] = []
 
     @classmethod
     def connect(cls, database_url: str, *, source: str, run_id: int) -> CrawlStateStore:
@@ -209,7 +210,7 @@ class CrawlStateStore:
             self.conn.close()
 
 
-def _sorted(rows: Iterable[dict]) -> list[dict]:
+def _sorted(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     # One row per URL per batch (the last wins), in key order: no deadlock with a
     # concurrent crawl touching the same URLs.
     by_url = {row["url"]: row for row in rows}

@@ -12,12 +12,14 @@ LOG and runs that job. It exits 0 without crawling when stdin closes first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("crawlers.worker")
 
@@ -41,7 +43,7 @@ def run_job(job_path: Path, result_path: Path) -> int:
     job = CrawlJob.from_json(job_path.read_text(encoding="utf-8"))
     started = time.monotonic()
     error = None
-    stats: dict = {}
+    stats: dict[str, Any] = {}
     store = None
     try:
         store = CrawlStateStore.connect(job.database_url, source=job.source.name, run_id=job.run_id)
@@ -115,13 +117,13 @@ def stop_with_parent() -> None:
 def preload() -> None:
     """Import what a crawl would import on its way: Scrapy, our spider and every
     downloader handler, middleware, extension and pipeline of ``scrapy_settings``."""
-    from scrapy.crawler import CrawlerProcess  # noqa: F401
+    from scrapy.crawler import CrawlerProcess  # noqa: F401  # preloading: the import is the point
     from scrapy.settings.default_settings import TWISTED_REACTOR
     from scrapy.utils.misc import load_object
     from scrapy.utils.reactor import install_reactor
 
     import crawlers.spiders.news
-    import crawlers.state  # noqa: F401
+    import crawlers.state  # noqa: F401  # preloading: the import is the point
     from crawlers.scrapy_settings import component_paths
 
     # Some components import twisted.internet.reactor, which would install Twisted's
@@ -136,10 +138,10 @@ def preload() -> None:
 
 def wait_for_job() -> int:
     """The spare's life: preload, then run the job named on stdin (see the module)."""
-    try:
+    # A spare that could not preload still runs its job: the crawl imports the same
+    # modules again and reports what fails in its result.
+    with contextlib.suppress(Exception):
         preload()
-    except Exception:
-        pass
     line = sys.stdin.readline()
     if not line.strip():
         return 0

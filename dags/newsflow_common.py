@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from airflow.sdk import Param
 
 from pipeline.config import DEFAULT_SCHEDULE
-from pipeline.errors import first_line
+from pipeline.errors import NewsflowError, QualityCheckError, first_line
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -140,7 +140,7 @@ def connection_url(conn_id: str) -> str | None:
     from airflow.sdk.exceptions import AirflowNotFoundException
 
     try:
-        conn = Connection.get(conn_id)
+        conn: Connection = Connection.get(conn_id)
     except AirflowNotFoundException:
         return None
     url = conn.get_uri()
@@ -171,13 +171,9 @@ def external_id(context: Mapping[str, Any]) -> str:
 
 
 def run_window(context: Mapping[str, Any]) -> Window:
-    """The run's [since, until] days: the params when given, else its data interval.
-
-    See ``pipeline.window.Window.for_interval``: with the nightly DAG's
-    ``CronDataIntervalTimetable`` a scheduled run covers the day before it runs and a
-    backfill run covers its own day. One param given alone is completed from the other
-    end of the interval window.
-    """
+    """The run's [since, until] days: the params when given, else its data interval
+    (``Window.for_interval``: a scheduled nightly run covers the day before it runs, a
+    backfill run its own day). One param given alone is completed from the interval."""
     from pipeline.window import Window
 
     params = context["params"]
@@ -249,12 +245,8 @@ def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
     report = call_step(steps.finish_run, settings(), run_plan(plan))
     log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     for name, outcome in sorted(report.get("sources", {}).items()):
-        log.info(
-            "  %s: %s%s",
-            name,
-            outcome.get("status"),
-            f" ({outcome['error']})" if outcome.get("error") else "",
-        )
+        error = f" ({outcome['error']})" if outcome.get("error") else ""
+        log.info("  %s: %s%s", name, outcome.get("status"), error)
     return report
 
 
@@ -305,8 +297,6 @@ def call_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a ``pipeline`` function, mapping its errors to task outcomes (see top)."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from pipeline.errors import NewsflowError
-
     try:
         return step(*args, **kwargs)
     except NewsflowError as exc:
@@ -326,9 +316,9 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
     from airflow.sdk.exceptions import AirflowRescheduleException
 
     from pipeline import steps
-    from pipeline.errors import QualityCheckError
 
-    get_current_context()[MAP_INDEX_KEY] = source  # names the map index in the UI
+    # Names the map index in the UI (MAP_INDEX_TEMPLATE reads the key from the context).
+    get_current_context()[MAP_INDEX_KEY] = source  # type: ignore[literal-required]  # a key of ours
     current = settings()
     the_plan = run_plan(plan)
     try:
@@ -341,13 +331,9 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
     except BaseException as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
         if not isinstance(cause, QualityCheckError):  # check_source recorded it already
+            why = f"{step_name.removesuffix('_source')}: {first_line(cause)}"
             try:
-                steps.fail_source(
-                    current,
-                    the_plan,
-                    source,
-                    f"{step_name.removesuffix('_source')}: {first_line(cause)}",
-                )
+                steps.fail_source(current, the_plan, source, why)
             except Exception:
                 log.exception("could not record the failure of source %s", source)
         raise
@@ -374,13 +360,15 @@ def host_locks(current: Settings, plan: RunPlan, source: str) -> Iterator[None]:
     hosts = sorted(select_sources(load_sources(plan.sources_file), [source])[0].hosts)
     with connect(prepare_database(current), autocommit=True) as conn:
         for host in hosts:
-            if not conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()[0]:
+            locked = conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()
+            if not (locked and locked[0]):
                 log.info(
                     "host %s is being crawled by another run; trying again in %s",
                     host,
                     HOST_BUSY_RETRY,
                 )
-                raise AirflowRescheduleException(datetime.now().astimezone() + HOST_BUSY_RETRY)
+                retry_at = datetime.now().astimezone() + HOST_BUSY_RETRY
+                raise AirflowRescheduleException(retry_at)  # type: ignore[no-untyped-call]  # untyped in Airflow
         yield
 
 

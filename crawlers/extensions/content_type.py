@@ -7,10 +7,17 @@ feeds and robots.txt are XML or text by nature.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
 from crawlers.job import KIND
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers
 
 PAGE_KINDS = frozenset({"article", "nav"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -25,16 +32,20 @@ def is_html_type(content_type: str | None) -> bool:
 
 
 class HtmlOnlyExtension:
-    def __init__(self, crawler) -> None:
+    """Stops the download of a page whose headers say it is not HTML."""
+
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.headers_received, signal=signals.headers_received)
         return extension
 
-    def headers_received(self, headers, body_length, request, spider=None) -> None:
+    def headers_received(
+        self, headers: Headers, body_length: object, request: Request, spider: Spider | None = None
+    ) -> None:
         if request.meta.get(KIND) not in PAGE_KINDS:
             return
         value = headers.get(b"Content-Type")

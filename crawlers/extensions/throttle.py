@@ -9,17 +9,22 @@ or above it whatever the latencies say.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scrapy import Request, Spider
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 
 from crawlers.middlewares.robots import crawl_delay_floors
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class RobotsAwareAutoThrottle(AutoThrottle):
     """AutoThrottle with each host's robots.txt ``Crawl-delay`` as its lower bound."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.floors = crawl_delay_floors(crawler)
 

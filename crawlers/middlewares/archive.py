@@ -9,29 +9,37 @@ left in ``request.meta["newsflow_warc"]`` for the crawl state.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawlers.job import FETCHED_AT, WARC
+from crawlers.job import FETCHED_AT, WARC, CrawlJob
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline.errors import ArchiveError
 
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
 
-def _pairs(headers) -> list[tuple[str, str]]:
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
     return [
         (k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values
     ]
 
 
 class WarcArchiveMiddleware:
-    def __init__(self, crawler, writer: RollingWarcWriter) -> None:
+    """Archives each complete 2xx response; stops the crawl when the archive fails."""
+
+    def __init__(self, crawler: Crawler, writer: RollingWarcWriter) -> None:
         self.crawler = crawler
         self.writer = writer
         self.failed = False
 
     @classmethod
-    def from_crawler(cls, crawler):
-        job = crawler.settings["NEWSFLOW_JOB"]
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        job: CrawlJob = crawler.settings["NEWSFLOW_JOB"]
         writer = RollingWarcWriter(
             job.archive_dir, job.source.name, job.run_id, roll_bytes=job.limits.warc_roll_bytes
         )
@@ -41,7 +49,9 @@ class WarcArchiveMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def process_response(self, request, response, spider=None):
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
         fetched_at = datetime.now(UTC)
         request.meta[FETCHED_AT] = fetched_at
         if (
@@ -79,5 +89,5 @@ class WarcArchiveMiddleware:
         self.crawler.stats.inc_value("newsflow/archived_bytes", len(response.body))
         return response
 
-    def spider_closed(self, spider=None, reason=None) -> None:
+    def spider_closed(self, spider: Spider | None = None, reason: str | None = None) -> None:
         self.writer.close()

@@ -8,10 +8,14 @@ not one of the source's; the page is recorded as failed with ``offsite_redirect`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
 
 
 class OffsiteRedirect(IgnoreRequest):
@@ -24,14 +28,16 @@ def leaves_hosts(url: str, hosts: frozenset[str]) -> bool:
 
 
 class OffsiteRedirectMiddleware:
-    def __init__(self, crawler) -> None:
+    """Refuses a redirect that leaves the spider's ``allowed_domains``."""
+
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_request(self, request: Request, spider=None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get("redirect_urls"):
             return None
         spider = spider or self.crawler.spider

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -18,6 +19,11 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from pipeline.utc import parse_utc
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +45,23 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
 
 def backoff_seconds(attempt: int, base: float, cap: float) -> float:
     """Delay before retry number ``attempt`` (1 for the first retry): base * 2^(attempt-1)."""
-    return min(cap, base * 2 ** max(0, attempt - 1))
+    factor: int = 2 ** max(0, attempt - 1)
+    return min(cap, base * factor)
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings) -> None:
+    """Scrapy's retries, each after the wait the server asks for or a growing backoff."""
+
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.retry_after_max = settings.getfloat("NEWSFLOW_RETRY_AFTER_MAX")
         self.backoff_base = settings.getfloat("NEWSFLOW_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("NEWSFLOW_BACKOFF_MAX")
 
-    async def process_response(self, request, response, spider=None):
+    # Scrapy awaits coroutine middleware methods; its RetryMiddleware's are plain ones.
+    async def process_response(  # type: ignore[override]  # async where the base is sync
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, f"HTTP {response.status}")
@@ -76,7 +88,9 @@ class PoliteRetryMiddleware(RetryMiddleware):
         await self._sleep(delay)
         return retry
 
-    async def process_exception(self, request, exception, spider=None):
+    async def process_exception(  # type: ignore[override]  # async where the base is sync
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | None:
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         retry = self._retry(request, exception)
@@ -85,7 +99,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         await self._sleep(self._backoff(retry))
         return retry
 
-    def _backoff(self, retry) -> float:
+    def _backoff(self, retry: Request) -> float:
         return backoff_seconds(
             retry.meta.get("retry_times", 1), self.backoff_base, self.backoff_max
         )

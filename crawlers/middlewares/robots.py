@@ -24,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Self
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from protego import Protego
 from scrapy import Request
@@ -37,6 +39,10 @@ from twisted.internet.defer import Deferred
 
 from crawlers.job import KIND, ROBOTS_AGENT
 from crawlers.outcomes import failure_reason
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 log = logging.getLogger(__name__)
 
@@ -82,25 +88,23 @@ class HostRules:
         return float(delay) if delay and delay > 0 else None
 
 
-def crawl_delay_floors(crawler) -> dict[str, float]:
+_CRAWL_DELAY_FLOORS: WeakKeyDictionary[Crawler, dict[str, float]] = WeakKeyDictionary()
+_ROBOTS_VERSIONS: WeakKeyDictionary[Crawler, dict[str, str | None]] = WeakKeyDictionary()
+
+
+def crawl_delay_floors(crawler: Crawler) -> dict[str, float]:
     """Download slot (host name) -> least delay between its requests, from robots.txt.
 
     One dict per crawler: ``RobotsFirstMiddleware`` fills it, ``RobotsAwareAutoThrottle``
     reads it.
     """
-    floors = getattr(crawler, "newsflow_crawl_delay_floors", None)
-    if floors is None:
-        floors = crawler.newsflow_crawl_delay_floors = {}
-    return floors
+    return _CRAWL_DELAY_FLOORS.setdefault(crawler, {})
 
 
-def robots_versions(crawler) -> dict[str, str | None]:
+def robots_versions(crawler: Crawler) -> dict[str, str | None]:
     """Origin (``origin_of``) -> SHA-256 of the robots.txt it serves in this crawl (None
     when it gave none to obey). One dict per crawler, filled by ``RobotsFirstMiddleware``."""
-    versions = getattr(crawler, "newsflow_robots_versions", None)
-    if versions is None:
-        versions = crawler.newsflow_robots_versions = {}
-    return versions
+    return _ROBOTS_VERSIONS.setdefault(crawler, {})
 
 
 def origin_of(url: str) -> str:
@@ -133,17 +137,19 @@ def rules_from_response(status: int, body: bytes) -> HostRules:
 class RobotsFirstMiddleware:
     """Fetches, caches and enforces robots.txt per host (scheme + host + port)."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.agent = ROBOTS_AGENT
         self._rules: dict[str, HostRules] = {}
-        self._waiting: dict[str, list[Deferred]] = {}
+        self._waiting: dict[str, list[Deferred[HostRules]]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    async def process_request(self, request: Request, spider=None) -> Response | None:
+    async def process_request(
+        self, request: Request, spider: Spider | None = None
+    ) -> Response | None:
         if request.meta.get("dont_obey_robotstxt") or not request.url.startswith("http"):
             return None
         rules = await self._host_rules(request)
@@ -169,7 +175,7 @@ class RobotsFirstMiddleware:
         if origin in self._rules:
             return self._rules[origin]
         if origin in self._waiting:
-            waiter: Deferred = Deferred()
+            waiter: Deferred[HostRules] = Deferred()
             self._waiting[origin].append(waiter)
             return await maybe_deferred_to_future(waiter)
         self._waiting[origin] = []

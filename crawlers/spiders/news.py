@@ -4,21 +4,17 @@ It only decides what to follow and what to yield. Robots, politeness, limits, th
 archive and crawl state are Scrapy components (``crawlers.scrapy_settings``); which
 URLs are downloaded is the frontier's decision (``crawlers.frontier``).
 
-Admitted article URLs wait in the spider's own compact queue and are handed to Scrapy
-a few at a time (``feed_ahead`` requests in flight), not all at once: a sitemap of
-50,000 URLs would otherwise sit in Scrapy's scheduler as 50,000 request objects, and
-the crawl's memory would grow with the size of the site.
+Admitted article URLs wait in the spider's own compact queue
+(``crawlers.spiders.article_queue``) and are handed to Scrapy a few at a time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
 from scrapy import signals
@@ -30,6 +26,7 @@ from crawlers.canonical import canonical_link_href, declared_canonical, try_cano
 from crawlers.discovery import (
     Discovered,
     MalformedDocument,
+    discovery_documents,
     feed_links,
     parse_feed,
     parse_sitemap,
@@ -38,37 +35,29 @@ from crawlers.discovery import (
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.middlewares.robots import origin_of, robots_versions
-from crawlers.outcomes import (
-    document_failure,
-    failure_reason,
-    failure_record,
-    navigation_failure_record,
-    navigation_record,
-    response_record,
-)
-from crawlers.result import FAILED_DOCUMENTS, MAX_FAILED_DOCUMENTS
+from crawlers.outcomes import failure_reason, failure_record, navigation_record, response_record
+from crawlers.spiders import reporting
+from crawlers.spiders.article_queue import FEED_AHEAD_MIN, ArticleQueue
 from crawlers.state import CrawlStateStore, FetchRecord
-from pipeline.sources import AUTO
 from pipeline.window import Window
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
 
 log = logging.getLogger(__name__)
 
-FEED_AHEAD_MIN = 32
-"""Article requests handed to Scrapy ahead of their responses (at least; twice the total
-concurrency when that is more), enough to keep every downloader slot busy."""
 
-
-def origins(urls: Iterable[str]) -> list[str]:
-    """``scheme://host[:port]`` of each URL, in order of first mention."""
-    seen: dict[str, None] = {}
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            seen.setdefault(f"{parts.scheme}://{parts.netloc.lower()}", None)
-    return list(seen)
+def _failed(failure: Failure) -> tuple[scrapy.Request, BaseException]:
+    """The request an errback's failure is about, and what went wrong."""
+    request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+    assert failure.value is not None  # a Failure always holds its exception
+    return request, failure.value
 
 
 class NewsSpider(scrapy.Spider):
+    """Reads one source's discovery documents and fetches the article pages admitted."""
+
     name = "newsflow"
 
     def __init__(self, job: CrawlJob, store: CrawlStateStore, **kwargs: Any) -> None:
@@ -91,14 +80,10 @@ class NewsSpider(scrapy.Spider):
         self._documents_pending = 0
         self._documents_asked: set[tuple[str, str]] = set()  # (kind, URL): each read once
         self._held_start: list[scrapy.Request] = []
-        # Admitted pages not yet handed to Scrapy, and article requests handed over whose
-        # callback or errback has not run yet.
-        self._waiting: deque[tuple[Admitted, int | None]] = deque()
-        self._in_flight = 0
-        self.feed_ahead = max(FEED_AHEAD_MIN, 2 * job.limits.concurrency_total)
+        self.articles = ArticleQueue(max(FEED_AHEAD_MIN, 2 * job.limits.concurrency_total))
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._release_on_idle, signal=signals.spider_idle)
         return spider
@@ -107,17 +92,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         source = self.job.source
-        documents = [(url, "sitemap") for url in source.sitemaps if url != "robots"]
-        documents += [(url, "feed") for url in source.feeds if url != AUTO]
-        if AUTO in source.feeds:  # the feeds the start pages (else home pages) announce
-            pages = source.start_urls or [f"{origin}/" for origin in origins(source.sitemaps)]
-            documents += [(url, "feed_links") for url in pages]
-        if source.uses_robots_sitemaps:
-            documents += [
-                (f"{origin}/robots.txt", "robots_sitemaps")
-                for origin in origins((*source.sitemaps, *source.feeds, *source.start_urls))
-            ]
-        for url, kind in documents:
+        for url, kind in discovery_documents(source):
             for request in self._document(url, kind):
                 yield request
         for request in self._start_links(source.start_urls):
@@ -195,8 +170,8 @@ class NewsSpider(scrapy.Spider):
         if held:
             self._documents_pending = 0
         fed: list[scrapy.Request] = []
-        if self._waiting:
-            self._in_flight = 0  # idle: nothing is in flight, whatever was counted
+        if self.articles:
+            self.articles.idle()
             fed = self._feed()
         for request in [*held, *fed]:
             self.crawler.engine.crawl(request)
@@ -206,8 +181,12 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         listed = robots_sitemaps(response.text if response.body else "", response.url)
         if not listed:
-            self._discovery_failed(
-                "sitemap", "none_listed", response.url, "it lists no Sitemap: line"
+            reporting.discovery_failed(
+                self.crawler.stats,
+                "sitemap",
+                "none_listed",
+                response.url,
+                "it lists no Sitemap: line",
             )
         for url in listed:
             # A host may list the sitemaps of sections (or publications) the source
@@ -222,10 +201,14 @@ class NewsSpider(scrapy.Spider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except MalformedDocument as exc:
-            self._discovery_failed("sitemap", "malformed", response.url, exc)
+            reporting.discovery_failed(
+                self.crawler.stats, "sitemap", "malformed", response.url, exc
+            )
             yield from self._document_done()
             return
-        self._document_read("sitemap", response.url, sitemap.recovered, not sitemap.children)
+        reporting.document_read(
+            self.crawler.stats, "sitemap", response.url, sitemap.recovered, not sitemap.children
+        )
         for child in sitemap.children:
             yield from self._document(child, "sitemap")
         yield from self._requests(self.frontier.admit(sitemap.pages))
@@ -235,17 +218,18 @@ class NewsSpider(scrapy.Spider):
         try:
             items = parse_feed(response.body, response.url)
         except MalformedDocument as exc:
-            self._discovery_failed("feed", "malformed", response.url, exc)
+            reporting.discovery_failed(self.crawler.stats, "feed", "malformed", response.url, exc)
             yield from self._document_done()
             return
-        self._document_read("feed", response.url, items.recovered, True)
+        reporting.document_read(self.crawler.stats, "feed", response.url, items.recovered, True)
         yield from self._requests(self.frontier.admit(items))
         yield from self._document_done()
 
     def parse_feed_links(self, response: Response) -> Iterator[scrapy.Request]:
         announced = feed_links(response.body, response.url)
         if not announced:
-            self._discovery_failed(
+            reporting.discovery_failed(
+                self.crawler.stats,
                 "feed",
                 "none_announced",
                 response.url,
@@ -268,76 +252,17 @@ class NewsSpider(scrapy.Spider):
         )
         yield from self._follow(response)
 
-    def document_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
-        request = failure.request
-        reason = failure_reason(failure.value)
+    def document_failed(self, failure: Failure) -> Sequence[FetchRecord | scrapy.Request]:
+        request, error = _failed(failure)
+        reason = failure_reason(error)
+        stats = self.crawler.stats
         if request.meta.get(KIND) == "nav":
-            return [self._navigation_failed(failure, reason)]
-        self._discovery_failed(
-            request.meta.get(KIND, "document"), reason, request.url, failure.value
-        )
-        if request.meta.get(KIND) in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
+            return [reporting.navigation_failed(stats, request, error, reason)]
+        kind = request.meta.get(KIND, "document")
+        reporting.discovery_failed(stats, kind, reason, request.url, error)
+        if kind in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
             return self._document_done()
         return []
-
-    def _navigation_failed(self, failure, reason: str) -> FetchRecord:
-        """The crawl-state record of a section page that could not be read (counted as a
-        discovery failure by the item pipeline, and waiting before its next try)."""
-        request = failure.request
-        if reason == "robots":
-            # A link into a disallowed section is not a failure: it is not followed.
-            log.debug("link %s not followed: disallowed by robots.txt", request.url)
-        else:
-            log.error(
-                "nav %s failed (%s): %s; the rest of the source is still crawled",
-                request.url,
-                reason,
-                failure.value,
-            )
-            self._remember_failed_document(request.url, reason, failure.value)
-        response = getattr(failure.value, "response", None)
-        return navigation_failure_record(
-            request.meta[FOUND],
-            reason,
-            status=getattr(response, "status", None),
-            fetched_at=request.meta.get(FETCHED_AT),
-            robots_sha256=getattr(failure.value, "robots_sha256", None),
-        )
-
-    def _discovery_failed(self, kind: str, reason: str, url: str, error: object) -> None:
-        kind = {"robots_sitemaps": "sitemap", "feed_links": "feed"}.get(kind, kind)
-        log.error(
-            "%s %s failed (%s): %s; the rest of the source is still crawled",
-            kind,
-            url,
-            reason,
-            error,
-        )
-        stats = self.crawler.stats
-        stats.inc_value(f"newsflow/failed/{kind}_{reason}")
-        self._remember_failed_document(url, reason, error)
-
-    def _remember_failed_document(self, url: str, reason: str, error: object) -> None:
-        """Name a discovery document that could not be read in the crawl's result (what a
-        source whose every document failed reports, and a partly failed one lists)."""
-        stats = self.crawler.stats
-        failed = stats.get_value(FAILED_DOCUMENTS) or []
-        if len(failed) < MAX_FAILED_DOCUMENTS:
-            stats.set_value(
-                FAILED_DOCUMENTS,
-                [
-                    *failed,
-                    document_failure(url, reason, "" if reason.startswith("http_") else str(error)),
-                ],
-            )
-
-    def _document_read(self, kind: str, url: str, recovered: bool, gave_links: bool) -> None:
-        """Count a sitemap or feed read; an index (it only names others) is not counted."""
-        if recovered:
-            log.warning("%s %s is not well-formed: read as far as it goes", kind, url)
-            self.crawler.stats.inc_value("newsflow/discovery_recovered")
-        if gave_links:
-            self.crawler.stats.inc_value("newsflow/documents_read")
 
     # --- pages -------------------------------------------------------------------------
 
@@ -345,21 +270,16 @@ class NewsSpider(scrapy.Spider):
         self, admitted: Iterable[Admitted], depth: int | None = None
     ) -> list[scrapy.Request]:
         """Queue ``admitted`` pages; the requests that may be handed to Scrapy now."""
-        self._waiting.extend((item, depth) for item in admitted)
+        self.articles.add(admitted, depth)
         return self._feed()
 
     def _feed(self) -> list[scrapy.Request]:
-        """Requests for queued pages, up to ``feed_ahead`` in flight."""
-        requests = []
-        while self._waiting and self._in_flight < self.feed_ahead:
-            item, depth = self._waiting.popleft()
-            self._in_flight += 1
-            requests.append(self._article_request(item, depth))
-        return requests
+        """Requests for queued pages, as many as the queue hands out now."""
+        return [self._article_request(item, depth) for item, depth in self.articles.take()]
 
     def _article_done(self) -> list[scrapy.Request]:
         """An article request came back: the next queued ones to hand over."""
-        self._in_flight = max(0, self._in_flight - 1)
+        self.articles.done()
         return self._feed()
 
     def _article_request(self, item: Admitted, depth: int | None) -> scrapy.Request:
@@ -420,16 +340,16 @@ class NewsSpider(scrapy.Spider):
         output.extend(self._follow(response))
         return output
 
-    def article_failed(self, failure) -> list[FetchRecord | scrapy.Request]:
-        request = failure.request
-        response = getattr(failure.value, "response", None)
+    def article_failed(self, failure: Failure) -> list[FetchRecord | scrapy.Request]:
+        request, error = _failed(failure)
+        response = getattr(error, "response", None)
         return [
             failure_record(
                 request.meta[FOUND],
-                failure_reason(failure.value),
+                failure_reason(error),
                 status=getattr(response, "status", None),
                 fetched_at=request.meta.get(FETCHED_AT),
-                robots_sha256=getattr(failure.value, "robots_sha256", None),
+                robots_sha256=getattr(error, "robots_sha256", None),
             ),
             *self._article_done(),
         ]
@@ -456,22 +376,7 @@ class NewsSpider(scrapy.Spider):
             yield self._navigation_request(item, depth=depth + 1)
 
     def closed(self, reason: str) -> None:
-        stats = self.crawler.stats
-        counts = self.frontier.counts
-        stats.set_value("newsflow/discovered", counts.discovered)
-        stats.set_value("newsflow/skipped_unchanged", counts.skipped_unchanged)
-        stats.set_value("newsflow/skipped_by_date", counts.skipped_by_date)
-        stats.set_value("newsflow/skipped_failed_recently", counts.skipped_failed_recently)
-        # Refusals remembered by the frontier add to those robots.txt made in this crawl.
-        stats.inc_value("newsflow/skipped_by_robots", counts.skipped_by_robots)
-        stats.set_value("newsflow/skipped_by_robots_remembered", counts.skipped_by_robots)
-        stats.inc_value("newsflow/nav_skipped_by_robots", counts.nav_skipped_by_robots)
-        stats.set_value(
-            "newsflow/discovery_skipped_failed_recently", counts.nav_skipped_failed_recently
-        )
-        stats.set_value("newsflow/over_limit", counts.over_limit)
-        if counts.url_too_long:
-            stats.set_value("newsflow/failed/url_too_long", counts.url_too_long)
+        reporting.frontier_counts(self.crawler.stats, self.frontier.counts)
 
 
 def _header(response: Response, name: bytes) -> str | None:
