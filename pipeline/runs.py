@@ -78,7 +78,8 @@ ON CONFLICT (run_id, source) DO UPDATE SET status = 'running', started_at = now(
 _FORGET_SOURCES = "DELETE FROM warehouse.crawl_run_sources WHERE run_id = %s"
 
 _ADD_SOURCE_COUNTS = """
-UPDATE warehouse.crawl_run_sources SET {assignments} WHERE run_id = %(run_id)s AND source = %(source)s
+UPDATE warehouse.crawl_run_sources SET {assignments}
+WHERE run_id = %(run_id)s AND source = %(source)s
 """.format(assignments=", ".join(f"{c} = {c} + %({c})s" for c in COUNTERS))
 
 _FINISH_SOURCE = """
