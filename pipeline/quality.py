@@ -139,4 +139,4 @@ def source_run_figures(
     ).fetchone()
     if row is None:
         raise LookupError(f"run {run_id} has no record for source {source!r}")
-    return SourceRunFigures(*row[:8], trailing_yield=row[8])
+    return SourceRunFigures(*row)

@@ -180,7 +180,9 @@ def close_abandoned_runs(conn: psycopg.Connection) -> list[int]:
     ]
     closed = []
     for run_id in candidates:
-        if not conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()[0]:
+        row = conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()
+        assert row is not None  # a SELECT without FROM returns one row
+        if not row[0]:
             continue  # its process is alive and working
         try:
             with conn.transaction():

@@ -124,7 +124,7 @@ def read_catalog(
 ) -> list[Schema]:
     """The ``schemas`` that exist in the database, in the order given."""
     params = {"schemas": list(schemas)}
-    schema_comments = dict(conn.execute(_SCHEMAS, params).fetchall())
+    schema_comments: dict[str, str | None] = dict(conn.execute(_SCHEMAS, params).fetchall())
     columns: dict[tuple[str, str], list[Column]] = {}
     for nsp, rel, *fields in conn.execute(_COLUMNS, params):
         name, type_, not_null, generated, identity, default, comment = fields
