@@ -1,8 +1,8 @@
-"""Reading newsflow's schemas from the PostgreSQL catalog: relations, columns, indexes,
-functions and their ``COMMENT ON`` texts.
+"""Reading newsflow's schemas (relations, columns, indexes, comments) from the catalog.
 
-What this returns depends only on the migrations applied, never on the data, the
-database name, owners or grants, so two freshly migrated databases give equal results
+Relations, columns, indexes and functions come with their ``COMMENT ON`` texts. What
+this returns depends only on the migrations applied, never on the data, the database
+name, owners or grants, so two freshly migrated databases give equal results
 (``docs/schema.md`` is rendered from it and checked in).
 """
 
