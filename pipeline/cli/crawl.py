@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import click
 from rich.console import Console
@@ -20,9 +20,6 @@ from pipeline.db import connect
 from pipeline.sources import Source
 from pipeline.window import Window
 
-if TYPE_CHECKING:
-    from crawlers.result import CrawlResult
-
 COLUMNS = (
     "discovered",
     "skipped_unchanged",
@@ -35,6 +32,21 @@ COLUMNS = (
     "discovery_failed",
     "discovery_skipped_failed_recently",
 )
+
+
+class CrawledSource(Protocol):
+    """What this command reads of a ``crawlers.result.CrawlResult`` (crawlers/ is
+    imported inside the function that crawls, so other commands never load Scrapy)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def failed_by_reason(self) -> dict[str, int]: ...
+
+    def source_error(self) -> str | None: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
 
 
 @click.command()
@@ -106,11 +118,11 @@ def _crawl_each(
     chosen: Sequence[Source],
     window: Window,
     max_pages: int | None,
-) -> list[CrawlResult]:
+) -> list[CrawledSource]:
     """Crawl the sources one by one, recording each one's counts and end in the run."""
     from crawlers.run import crawl_sources
 
-    results = []
+    results: list[CrawledSource] = []
     console = Console(stderr=True)
     for position, source in enumerate(chosen, start=1):
         with console.status(f"crawling {source.name}"):
@@ -132,7 +144,7 @@ def _crawl_each(
     return results
 
 
-def _print_summary(run_id: int, status: str, results: Sequence[CrawlResult]) -> None:
+def _print_summary(run_id: int, status: str, results: Sequence[CrawledSource]) -> None:
     console = stdout_console()
     console.print(f"crawl run {run_id}: [bold]{status}[/bold]")
     table = Table("source", *(c.replace("_", " ") for c in COLUMNS), "failed by reason", "error")
