@@ -39,6 +39,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
@@ -130,9 +131,9 @@ class Settings:
     def runs_dir(self) -> Path:
         return self.home / "runs"
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (used by tests and the CLI's options)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

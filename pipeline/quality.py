@@ -103,7 +103,8 @@ _FIGURES = """
 SELECT s.pages_fetched - s.held_by_date,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates,
        s.duplicates,
-       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source),
+       (SELECT count(*) FROM warehouse.articles a
+            WHERE a.run_id = s.run_id AND a.source = s.source),
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
             AND btrim(a.title) <> ''),
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
@@ -112,8 +113,8 @@ SELECT s.pages_fetched - s.held_by_date,
             AND cardinality(a.authors) > 0),
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
             AND btrim(a.body) = ''),
-       (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged + p.duplicates)::float
-                   / (p.pages_fetched - p.held_by_date))
+       (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged
+                    + p.duplicates)::float / (p.pages_fetched - p.held_by_date))
         FROM (SELECT * FROM warehouse.crawl_run_sources p
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
                 AND p.pages_fetched - p.held_by_date >= %(min_pages)s
@@ -138,4 +139,4 @@ def source_run_figures(
     ).fetchone()
     if row is None:
         raise LookupError(f"run {run_id} has no record for source {source!r}")
-    return SourceRunFigures(*row[:8], trailing_yield=row[8])
+    return SourceRunFigures(*row)

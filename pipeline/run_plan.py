@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pipeline.errors import RunPlanError, WindowError
 from pipeline.window import Window
@@ -39,7 +39,8 @@ class RunPlan:
     def __post_init__(self) -> None:
         if isinstance(self.run_id, bool) or not isinstance(self.run_id, int) or self.run_id < 1:
             raise _malformed(f"run_id must be a positive integer, got {self.run_id!r}")
-        if isinstance(self.sources, (str, bytes)) or not all(
+        # Typed a tuple, but callers outside mypy's view (tests, hand-made plans) pass a str.
+        if isinstance(cast(object, self.sources), (str, bytes)) or not all(
             isinstance(name, str) and name for name in self.sources
         ):
             raise _malformed(f"sources must be a list of source names, got {self.sources!r}")

@@ -78,7 +78,8 @@ ON CONFLICT (run_id, source) DO UPDATE SET status = 'running', started_at = now(
 _FORGET_SOURCES = "DELETE FROM warehouse.crawl_run_sources WHERE run_id = %s"
 
 _ADD_SOURCE_COUNTS = """
-UPDATE warehouse.crawl_run_sources SET {assignments} WHERE run_id = %(run_id)s AND source = %(source)s
+UPDATE warehouse.crawl_run_sources SET {assignments}
+WHERE run_id = %(run_id)s AND source = %(source)s
 """.format(assignments=", ".join(f"{c} = {c} + %({c})s" for c in COUNTERS))
 
 _FINISH_SOURCE = """
@@ -179,7 +180,9 @@ def close_abandoned_runs(conn: psycopg.Connection) -> list[int]:
     ]
     closed = []
     for run_id in candidates:
-        if not conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()[0]:
+        row = conn.execute(_TRY_LEASE, (LEASE_LOCK_CLASS, run_id)).fetchone()
+        assert row is not None  # a SELECT without FROM returns one row
+        if not row[0]:
             continue  # its process is alive and working
         try:
             with conn.transaction():

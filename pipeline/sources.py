@@ -152,87 +152,15 @@ def select_sources(sources: Iterable[Source], names: Iterable[str] | None) -> li
 
 
 def _parse_source(node: yaml.Node, origin: str) -> Source:
-    if not isinstance(node, yaml.MappingNode):
-        raise SourcesFileError(f"{origin}:{_line(node)}: each source must be a mapping")
-    fields = _mapping(node)
-    name_entry = fields.get("name")
-    if name_entry is None:
-        raise SourcesFileError(f"{origin}:{_line(node)}: source is missing the field 'name'")
-    name = _scalar(name_entry[1])
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise SourcesFileError(
-            f"{origin}:{_line(name_entry[1])}: field 'name' must match [a-z0-9_-]+, got {name!r}"
-        )
-
-    def fail(field: str, message: str) -> SourcesFileError:
-        line = _line(fields[field][1]) if field in fields else _line(node)
-        return SourcesFileError(f"{origin}:{line}: source '{name}': field '{field}' {message}")
-
-    for key, (key_node, _) in fields.items():
-        if key not in _KNOWN_FIELDS:
-            raise SourcesFileError(
-                f"{origin}:{_line(key_node)}: source '{name}': unknown field '{key}'; "
-                f"known fields: {', '.join(_KNOWN_FIELDS)}"
-            )
-
-    lists: dict[str, tuple[str, ...]] = {}
-    for field in _LIST_FIELDS:
-        if field not in fields:
-            lists[field] = ()
-            continue
-        value_node = fields[field][1]
-        if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
-            lists[field] = ()
-            continue
-        if not isinstance(value_node, yaml.SequenceNode):
-            raise fail(field, "must be a list")
-        items = [_scalar(item) for item in value_node.value]
-        if not all(isinstance(item, str) and item for item in items):
-            raise fail(field, "must be a list of non-empty strings")
-        lists[field] = tuple(items)  # type: ignore[arg-type]
-
-    for field in ("sitemaps", "feeds", "start_urls"):
-        for url in lists[field]:
-            if (field, url) in (("sitemaps", ROBOTS), ("feeds", AUTO)):
-                continue
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise fail(field, f"has {url!r}, which is not an http(s) URL")
-    if (
-        AUTO in lists["feeds"]
-        and not lists["start_urls"]
-        and not any(url != ROBOTS for url in lists["sitemaps"])
-    ):
-        raise fail(
-            "feeds",
-            "has 'auto', which reads the feeds announced by the start URLs "
-            "(else the home pages of the sitemaps' hosts): add a start URL",
-        )
-    for field in ("allow", "deny"):
-        for pattern in lists[field]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise fail(field, f"has an invalid regex {pattern!r}: {exc}") from None
-
-    max_pages = _scalar(fields["max_pages"][1]) if "max_pages" in fields else DEFAULT_MAX_PAGES
-    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages <= 0:
-        raise fail("max_pages", f"must be a positive integer, got {max_pages!r}")
-
-    language = _scalar(fields["language"][1]) if "language" in fields else None
-    if language is not None and (
-        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
-    ):
-        raise fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
-
-    delay = _scalar(fields["download_delay"][1]) if "download_delay" in fields else None
-    if delay is not None and (
-        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
-    ):
-        raise fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
-
+    entry = _SourceEntry.of(node, origin)
+    lists = {field: _string_list(entry, field) for field in _LIST_FIELDS}
+    _check_urls(entry, lists)
+    _check_patterns(entry, lists)
+    max_pages = _max_pages(entry)
+    language = _language(entry)
+    delay = _download_delay(entry)
     return Source(
-        name=name,
+        name=entry.name,
         sitemaps=lists["sitemaps"],
         feeds=lists["feeds"],
         start_urls=lists["start_urls"],
@@ -240,8 +168,124 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         deny=lists["deny"],
         max_pages=max_pages,
         language=language,
-        download_delay=float(delay) if delay is not None else None,
+        download_delay=delay,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceEntry:
+    """One source's mapping in the file: its name and fields, for errors with a line."""
+
+    origin: str
+    node: yaml.MappingNode
+    name: str
+    fields: dict[str, tuple[yaml.Node, yaml.Node]]
+
+    @classmethod
+    def of(cls, node: yaml.Node, origin: str) -> _SourceEntry:
+        """The entry of ``node``; ``SourcesFileError`` unless it is a mapping with a valid
+        name and only known fields."""
+        if not isinstance(node, yaml.MappingNode):
+            raise SourcesFileError(f"{origin}:{_line(node)}: each source must be a mapping")
+        fields = _mapping(node)
+        name_entry = fields.get("name")
+        if name_entry is None:
+            raise SourcesFileError(f"{origin}:{_line(node)}: source is missing the field 'name'")
+        name = _scalar(name_entry[1])
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise SourcesFileError(
+                f"{origin}:{_line(name_entry[1])}: field 'name' must match [a-z0-9_-]+, "
+                f"got {name!r}"
+            )
+        for key, (key_node, _) in fields.items():
+            if key not in _KNOWN_FIELDS:
+                raise SourcesFileError(
+                    f"{origin}:{_line(key_node)}: source '{name}': unknown field '{key}'; "
+                    f"known fields: {', '.join(_KNOWN_FIELDS)}"
+                )
+        return cls(origin, node, name, fields)
+
+    def value(self, field: str, default: Any = None) -> Any:
+        """The scalar value of ``field`` (other nodes as is), ``default`` when absent."""
+        return _scalar(self.fields[field][1]) if field in self.fields else default
+
+    def fail(self, field: str, message: str) -> SourcesFileError:
+        """The error for ``field``, located at its value (else at the source)."""
+        line = _line(self.fields[field][1]) if field in self.fields else _line(self.node)
+        return SourcesFileError(
+            f"{self.origin}:{line}: source '{self.name}': field '{field}' {message}"
+        )
+
+
+def _string_list(entry: _SourceEntry, field: str) -> tuple[str, ...]:
+    """A list field: absent or empty (``field:``) is ``()``."""
+    if field not in entry.fields:
+        return ()
+    value_node = entry.fields[field][1]
+    if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
+        return ()
+    if not isinstance(value_node, yaml.SequenceNode):
+        raise entry.fail(field, "must be a list")
+    items = [_scalar(item) for item in value_node.value]
+    if not all(isinstance(item, str) and item for item in items):
+        raise entry.fail(field, "must be a list of non-empty strings")
+    return tuple(items)
+
+
+def _check_urls(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
+    """Discovery URLs are http(s) URLs (or ``robots`` / ``auto``); ``auto`` has pages to
+    read the announced feeds from."""
+    for field in ("sitemaps", "feeds", "start_urls"):
+        for url in lists[field]:
+            if (field, url) in (("sitemaps", ROBOTS), ("feeds", AUTO)):
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise entry.fail(field, f"has {url!r}, which is not an http(s) URL")
+    if (
+        AUTO in lists["feeds"]
+        and not lists["start_urls"]
+        and not any(url != ROBOTS for url in lists["sitemaps"])
+    ):
+        raise entry.fail(
+            "feeds",
+            "has 'auto', which reads the feeds announced by the start URLs "
+            "(else the home pages of the sitemaps' hosts): add a start URL",
+        )
+
+
+def _check_patterns(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
+    for field in ("allow", "deny"):
+        for pattern in lists[field]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise entry.fail(field, f"has an invalid regex {pattern!r}: {exc}") from None
+
+
+def _max_pages(entry: _SourceEntry) -> int:
+    max_pages = entry.value("max_pages", DEFAULT_MAX_PAGES)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages <= 0:
+        raise entry.fail("max_pages", f"must be a positive integer, got {max_pages!r}")
+    return max_pages
+
+
+def _language(entry: _SourceEntry) -> str | None:
+    language = entry.value("language")
+    if language is not None and (
+        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+    ):
+        raise entry.fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
+    return language
+
+
+def _download_delay(entry: _SourceEntry) -> float | None:
+    delay = entry.value("download_delay")
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
+    ):
+        raise entry.fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
+    return float(delay) if delay is not None else None
 
 
 def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:

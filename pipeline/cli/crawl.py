@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
 
 import click
 from rich.console import Console
@@ -14,6 +17,7 @@ from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
 from pipeline.cli.output import stdout_console
 from pipeline.db import connect
+from pipeline.sources import Source
 from pipeline.window import Window
 
 COLUMNS = (
@@ -30,6 +34,21 @@ COLUMNS = (
 )
 
 
+class CrawledSource(Protocol):
+    """What this command reads of a ``crawlers.result.CrawlResult`` (crawlers/ is
+    imported inside the function that crawls, so other commands never load Scrapy)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def failed_by_reason(self) -> dict[str, int]: ...
+
+    def source_error(self) -> str | None: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 @click.command()
 @crawl_options
 @click.option(
@@ -39,7 +58,15 @@ COLUMNS = (
     help="Print one JSON object with the run id and each source's result on stdout.",
 )
 @pass_cli
-def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, as_json) -> None:
+def crawl(
+    ctx: CliContext,
+    sources_file: str | None,
+    source_names: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    max_pages: int | None,
+    as_json: bool,
+) -> None:
     """Crawl the chosen sources: discover, fetch politely, archive, remember.
 
     Pages whose sitemap/feed date is outside --since/--until are not downloaded;
@@ -51,12 +78,9 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
     when a crawl failed or a source could read none of its sitemaps and feeds.
     """
-    from crawlers.run import crawl_sources
-
     window = Window(since, until)
     chosen = ctx.sources(sources_file, source_names)
     url = ctx.database()
-    settings = ctx.settings
     with connect(url) as conn:
         run_id = runs.create_run(
             conn,
@@ -67,26 +91,8 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
         )
         for source in chosen:
             runs.start_source(conn, run_id, source.name)
-    results = []
-    console = Console(stderr=True)
     try:
-        for position, source in enumerate(chosen, start=1):
-            with console.status(f"crawling {source.name}"):
-                (result,) = crawl_sources(
-                    settings,
-                    [source],
-                    run_id=run_id,
-                    database_url=url,
-                    window=window,
-                    max_pages=max_pages,
-                    prepare_next=position < len(chosen),
-                )
-            results.append(result)
-            with connect(url) as conn, conn.transaction():
-                runs.add_source_counts(conn, run_id, source.name, result.run_counts())
-                runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
-            with connect(url) as conn:
-                runs.finish_source(conn, run_id, source.name, error=result.source_error())
+        results = _crawl_each(ctx, url, run_id, chosen, window, max_pages)
     except BaseException as exc:
         with connect(url) as conn:
             runs.finish_run(conn, run_id, error=f"interrupted: {type(exc).__name__}")
@@ -105,7 +111,40 @@ def crawl(ctx: CliContext, sources_file, source_names, since, until, max_pages, 
         sys.exit(1)
 
 
-def _print_summary(run_id: int, status: str, results) -> None:
+def _crawl_each(
+    ctx: CliContext,
+    url: str,
+    run_id: int,
+    chosen: Sequence[Source],
+    window: Window,
+    max_pages: int | None,
+) -> list[CrawledSource]:
+    """Crawl the sources one by one, recording each one's counts and end in the run."""
+    from crawlers.run import crawl_sources
+
+    results: list[CrawledSource] = []
+    console = Console(stderr=True)
+    for position, source in enumerate(chosen, start=1):
+        with console.status(f"crawling {source.name}"):
+            (result,) = crawl_sources(
+                ctx.settings,
+                [source],
+                run_id=run_id,
+                database_url=url,
+                window=window,
+                max_pages=max_pages,
+                prepare_next=position < len(chosen),
+            )
+        results.append(result)
+        with connect(url) as conn, conn.transaction():
+            runs.add_source_counts(conn, run_id, source.name, result.run_counts())
+            runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
+        with connect(url) as conn:
+            runs.finish_source(conn, run_id, source.name, error=result.source_error())
+    return results
+
+
+def _print_summary(run_id: int, status: str, results: Sequence[CrawledSource]) -> None:
     console = stdout_console()
     console.print(f"crawl run {run_id}: [bold]{status}[/bold]")
     table = Table("source", *(c.replace("_", " ") for c in COLUMNS), "failed by reason", "error")

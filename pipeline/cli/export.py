@@ -119,8 +119,9 @@ def write_jsonl(articles: Iterator[ExportedArticle], path: Path) -> int:
     """One JSON object per line in ``path``; returns how many were written."""
     written = 0
     with path.open("w", encoding="utf-8") as fh:
-        for written, article in enumerate(articles, 1):
+        for article in articles:
             fh.write(json.dumps(article.as_json(), ensure_ascii=False) + "\n")
+            written += 1
     return written
 
 

@@ -190,16 +190,7 @@ def extract(
     (with --strict: when any input did not), 2 for wrong usage or an unreadable WARC file.
     Batches of more than 100 inputs report progress on stderr.
     """
-    if not files and warc is None:
-        raise click.UsageError("give one or more FILEs or --warc FILE")
-    if files and warc is not None:
-        raise click.UsageError("give either FILEs or --warc, not both")
-    if url and len(files) != 1:
-        raise click.UsageError("--url needs exactly one FILE")
-    if out_dir is not None and fmt != "text":
-        raise click.UsageError(
-            "--out writes sample-format text files; it cannot be used with --format jsonl"
-        )
+    _check_usage(files, url, warc, fmt, out_dir)
     if out_dir is not None:
         output_dir(out_dir)
     min_chars = cli.settings.min_article_chars if min_chars is None else min_chars
@@ -231,6 +222,22 @@ def extract(
     if out_dir is not None:
         click.echo(f"extract: wrote {ok} article files to {out_dir}", err=True)
     sys.exit(exit_code(ok, seen, strict))
+
+
+def _check_usage(
+    files: tuple[Path, ...], url: str | None, warc: Path | None, fmt: str, out_dir: Path | None
+) -> None:
+    """``click.UsageError`` (exit 2) for options that do not go together."""
+    if not files and warc is None:
+        raise click.UsageError("give one or more FILEs or --warc FILE")
+    if files and warc is not None:
+        raise click.UsageError("give either FILEs or --warc, not both")
+    if url and len(files) != 1:
+        raise click.UsageError("--url needs exactly one FILE")
+    if out_dir is not None and fmt != "text":
+        raise click.UsageError(
+            "--out writes sample-format text files; it cannot be used with --format jsonl"
+        )
 
 
 def _emit(

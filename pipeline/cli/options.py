@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import click
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-class DateParam(click.ParamType):
+
+class DateParam(click.ParamType[date, str | date]):
     """A calendar date written YYYY-MM-DD."""
 
     name = "DATE"
 
-    def convert(self, value, param, ctx):  # type: ignore[override]
+    def convert(
+        self, value: str | date, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         try:
@@ -43,7 +49,7 @@ max_pages_option = click.option(
 )
 
 
-def crawl_options(command):
+def crawl_options(command: F) -> F:
     """--sources, --source, --since, --until and --max-pages: what to crawl, in one go."""
     for option in (max_pages_option, until_option, since_option, source_option, sources_option):
         command = option(command)

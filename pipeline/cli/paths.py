@@ -12,13 +12,15 @@ import click
 from pipeline.errors import OutputPathError
 
 
-class OutputPath(click.ParamType):
+class OutputPath(click.ParamType[Path, str | Path]):
     """A path the command writes to. Click does not check it (its checks print a usage
     screen); ``output_dir``/``output_file`` do when the command is about to write."""
 
     name = "PATH"
 
-    def convert(self, value, param, ctx):  # type: ignore[override]
+    def convert(
+        self, value: str | Path, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path:
         return value if isinstance(value, Path) else Path(value)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
+from typing import Any
 
 import click
 from rich.console import Console
@@ -38,7 +40,15 @@ JSON_FIELDS = (
     help="Print exactly one JSON object with the run's counts on stdout.",
 )
 @pass_cli
-def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as_json) -> None:
+def run(
+    ctx: CliContext,
+    sources_file: str | None,
+    source_names: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    max_pages: int | None,
+    as_json: bool,
+) -> None:
     """Crawl, extract, deduplicate, load and check the chosen sources.
 
     Uses the same steps as the Airflow DAG. Exits 0 when the run succeeded, even if
@@ -73,7 +83,7 @@ def run(ctx: CliContext, sources_file, source_names, since, until, max_pages, as
         sys.exit(1)
 
 
-def _print_report(report: dict) -> None:
+def _print_report(report: dict[str, Any]) -> None:
     console = stdout_console()
     console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
     table = Table("source", "status", *COUNTERS[1:], "error")

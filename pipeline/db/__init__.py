@@ -1,8 +1,9 @@
 """PostgreSQL access: which database to use, connecting, migrations and analytics views."""
 
 from pipeline.db.connection import connect, database_url, describe_url, mask_url
-from pipeline.db.migrations import MIGRATIONS_DIR, apply_migrations, pending_migrations
+from pipeline.db.migrations import apply_migrations, pending_migrations
 from pipeline.db.prepare import prepare_database
+from pipeline.db.sql_files import MIGRATIONS_DIR
 
 __all__ = [
     "MIGRATIONS_DIR",

@@ -1,8 +1,8 @@
-"""Reading newsflow's schemas from the PostgreSQL catalog: relations, columns, indexes,
-functions and their ``COMMENT ON`` texts.
+"""Reading newsflow's schemas (relations, columns, indexes, comments) from the catalog.
 
-What this returns depends only on the migrations applied, never on the data, the
-database name, owners or grants, so two freshly migrated databases give equal results
+Relations, columns, indexes and functions come with their ``COMMENT ON`` texts. What
+this returns depends only on the migrations applied, never on the data, the database
+name, owners or grants, so two freshly migrated databases give equal results
 (``docs/schema.md`` is rendered from it and checked in).
 """
 
@@ -124,7 +124,7 @@ def read_catalog(
 ) -> list[Schema]:
     """The ``schemas`` that exist in the database, in the order given."""
     params = {"schemas": list(schemas)}
-    schema_comments = dict(conn.execute(_SCHEMAS, params).fetchall())
+    schema_comments: dict[str, str | None] = dict(conn.execute(_SCHEMAS, params).fetchall())
     columns: dict[tuple[str, str], list[Column]] = {}
     for nsp, rel, *fields in conn.execute(_COLUMNS, params):
         name, type_, not_null, generated, identity, default, comment = fields

@@ -23,7 +23,7 @@ def embedded_url(data_dir: Path) -> str:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (cron, CI); harmless here.
             warnings.simplefilter("ignore")
-            import pgserver
+            from pgserver.postgres_server import get_server
     except ImportError:  # pragma: no cover - pgserver is a hard dependency
         raise ConfigError(
             "the embedded PostgreSQL needs the 'pgserver' package; install newsflow with "
@@ -33,7 +33,7 @@ def embedded_url(data_dir: Path) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            server = pgserver.get_server(data_dir, cleanup_mode=None)
+            server = get_server(data_dir, cleanup_mode=None)
     except Exception as exc:  # pgserver raises plain exceptions from pg_ctl/initdb
         raise DatabaseUnavailableError(
             f"could not start the embedded PostgreSQL in {data_dir}: {exc}; "
@@ -49,8 +49,8 @@ def stop_embedded(data_dir: Path) -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs without XDG_RUNTIME_DIR, as above
-        import pgserver
+        from pgserver.postgres_server import get_server
 
-        server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        server = get_server(data_dir, cleanup_mode="stop")
         server.cleanup()
     return True

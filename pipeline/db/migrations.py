@@ -104,7 +104,7 @@ def apply_migrations(
             conn.execute(_CREATE_TABLE)
             applied = {row[0]: row for row in conn.execute(_APPLIED)}
             if migration.version in applied:
-                _, name, checksum = applied[migration.version]
+                _, _, checksum = applied[migration.version]
                 if checksum != migration.checksum:
                     raise MigrationError(
                         f"migration {migration.path.name} changed after it was applied; "

@@ -14,7 +14,8 @@ SQL_ROOT: Traversable = files("pipeline") / "sql"
 MIGRATIONS_DIR: Traversable = SQL_ROOT / "migrations"
 """``NNNN_name.sql``: ordered migrations, each applied once (``pipeline.db.migrations``)."""
 VIEWS_DIR: Traversable = SQL_ROOT / "views"
-"""``NN_view.sql``: the current analytics views, re-applied by every upgrade (``pipeline.db.views``)."""
+"""``NN_view.sql``: the current analytics views, re-applied by every upgrade
+(``pipeline.db.views``)."""
 
 
 def sql_files(directory: Traversable) -> list[Traversable]:

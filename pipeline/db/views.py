@@ -168,8 +168,8 @@ def _create(conn: psycopg.Connection, view: ViewFile) -> None:
         conn.execute(view.sql)
     except psycopg.Error as exc:
         raise MigrationError(
-            f"view file {view.path.name} failed: {exc.diag.message_primary or exc} (a view that reads another "
-            "view needs a higher number than that view's file)"
+            f"view file {view.path.name} failed: {exc.diag.message_primary or exc} "
+            "(a view that reads another view needs a higher number than that view's file)"
         ) from exc
     found = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{view.name}",)).fetchone()
     if found is None or found[0] is None:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -56,7 +57,7 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
+def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     # MurmurHash3's 32-bit finaliser, as datasketch applies it before the permutations.
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)

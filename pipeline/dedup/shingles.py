@@ -14,6 +14,7 @@ import re
 import zlib
 
 import numpy as np
+import numpy.typing as npt
 
 from pipeline.dedup.normalize import normalize_body
 
@@ -32,7 +33,7 @@ def words(text: str, *, normalized: bool = False) -> list[str]:
     return _WORD.findall(text if normalized else normalize_body(text))
 
 
-def _mix64(values: np.ndarray) -> np.ndarray:
+def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """The splitmix64 finaliser: spreads the bits of a polynomial hash evenly."""
     values = values ^ (values >> np.uint64(30))
     values = values * np.uint64(0xBF58476D1CE4E5B9)

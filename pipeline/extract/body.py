@@ -11,9 +11,11 @@ Each step was kept because it raises body F1 on the extraction dev set (see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import normalize_unicode
 from trafilatura.xml import xmltotxt
 
@@ -23,9 +25,20 @@ from pipeline.extract.furniture import remove_furniture
 from pipeline.extract.lead import strip_lead
 from pipeline.extract.links import prune_link_blocks, unwrap_links
 
+
+class TrafilaturaOptions(TypedDict):
+    """The options newsflow passes to ``trafilatura.bare_extraction``."""
+
+    include_comments: bool
+    include_tables: bool
+    include_links: bool
+    favor_precision: bool
+    favor_recall: bool
+
+
 # trafilatura settings, chosen on the dev set (see benchmarks/RESULTS.md). Links are kept
 # in its XML only so that link-dense blocks can be recognised; they are unwrapped to text.
-TRAFILATURA_OPTIONS = {
+TRAFILATURA_OPTIONS: TrafilaturaOptions = {
     "include_comments": False,
     "include_tables": True,
     "include_links": True,
@@ -53,8 +66,11 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> CoreOutput | None:
     :mod:`pipeline.extract.core` reads metadata itself and calls the expensive
     fallbacks only when the structured sources are missing.
     """
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, output_format="python", **TRAFILATURA_OPTIONS
+    doc = cast(  # as_dict=False (the default): a Document, never a dict
+        "Document | None",
+        trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, output_format="python", **TRAFILATURA_OPTIONS
+        ),
     )
     if doc is None:
         return None
@@ -72,7 +88,9 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _same(a: str, b: str | None) -> bool:
-    return bool(b) and a.casefold().strip(" .") == b.casefold().strip(" .")
+    if not b:
+        return False
+    return a.casefold().strip(" .") == b.casefold().strip(" .")
 
 
 def _without_bylines(paragraphs: list[str], authors: tuple[str, ...]) -> list[str]:

@@ -14,7 +14,13 @@ from trafilatura.utils import load_html
 from pipeline.extract.authors import clean_authors, jsonld_author_names
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
 from pipeline.extract.classify import not_article_reason
-from pipeline.extract.dates import STRUCTURED_SOURCES, date_candidates, htmldate_guess, vote
+from pipeline.extract.dates import (
+    STRUCTURED_SOURCES,
+    DateCandidate,
+    date_candidates,
+    htmldate_guess,
+    vote,
+)
 from pipeline.extract.decode import decode_html
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.language import choose_language
@@ -87,6 +93,31 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
     return clean_authors((extract_author(tree) or "").split(";"))
 
 
+def choose_published(
+    meta: PageMetadata,
+    tree: HtmlElement,
+    url: str | None,
+    discovered_at: datetime | None,
+    now: datetime | None,
+) -> DateCandidate | None:
+    """The publication time the date sources agree on (see
+    :func:`pipeline.extract.dates.vote`); htmldate only when no structured date exists."""
+    candidates = date_candidates(
+        jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree, url, None, discovered_at
+    )
+    if not any(c.source in STRUCTURED_SOURCES for c in candidates):
+        # htmldate's heuristics are slow; ask them only when the page declares no date.
+        candidates += date_candidates([], {}, tree, None, htmldate_guess(tree, url), None)
+    return vote(candidates, now=now)
+
+
+def choose_description(meta: PageMetadata) -> str | None:
+    """The JSON-LD description, else og:description or the description meta tag."""
+    return _first_str(jsonld_values(meta.jsonld, "description")) or meta.first_meta(
+        "og:description", "description"
+    )
+
+
 def _maybe_declared_body(
     paragraphs: list[str], meta: PageMetadata, title: str, authors: tuple[str, ...]
 ) -> list[str]:
@@ -139,13 +170,7 @@ def extract_html(
     )
     if reason:
         return ExtractionResult("not_article", url=url, message=reason, path=path)
-    candidates = date_candidates(
-        jsonld_values(meta.jsonld, "datePublished"), meta.meta, tree, url, None, discovered_at
-    )
-    if not any(c.source in STRUCTURED_SOURCES for c in candidates):
-        # htmldate's heuristics are slow; ask them only when the page declares no date.
-        candidates += date_candidates([], {}, tree, None, htmldate_guess(tree, url), None)
-    published = vote(candidates, now=now)
+    published = choose_published(meta, tree, url, discovered_at, now)
     language = choose_language(
         [
             _first_str(jsonld_values(meta.jsonld, "inLanguage")),
@@ -153,9 +178,6 @@ def extract_html(
             meta.first_meta("content-language", "og:locale", "language", "dc.language"),
         ],
         body,
-    )
-    description = _first_str(jsonld_values(meta.jsonld, "description")) or meta.first_meta(
-        "og:description", "description"
     )
     article = Article(
         url=url or meta.canonical or "",
@@ -165,7 +187,7 @@ def extract_html(
         published_at=published.value if published else None,
         published_date_only=published.date_only if published else False,
         language=language,
-        description=description,
+        description=choose_description(meta),
         extractor_version=EXTRACTOR_VERSION,
         source=source,
         fetched_url=fetched_url,

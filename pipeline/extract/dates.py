@@ -102,7 +102,8 @@ def url_date(url: str | None) -> DateCandidate | None:
 
 def time_element_dates(tree: HtmlElement) -> list[DateCandidate]:
     """Dates of ``<time datetime>`` elements, the ones marked as publication time first."""
-    marked, other = [], []
+    marked: list[DateCandidate] = []
+    other: list[DateCandidate] = []
     for el in tree.iterfind(".//time[@datetime]"):
         cand = _candidate(el.get("datetime"), "time-element")
         if cand is None:

@@ -46,11 +46,11 @@ _CREDIT = re.compile(
 _MAX_CREDIT_WORDS = 14
 # A caption: a line that ends with its photo credit ("... Foto: NTB", "(Photo by X/Getty)").
 _CAPTION = re.compile(
-    r"(?:\b(?:foto|photo|photograph|bild|image|picture|credit|kuva|billede|zdjęcie|imagen|immagine)s?"
-    r"\s*(?:credit)?\s*[:©]\s*[^.!?]{1,80}$|"
+    r"(?:\b(?:foto|photo|photograph|bild|image|picture|credit|kuva|billede|zdjęcie|imagen"
+    r"|immagine)s?\s*(?:credit)?\s*[:©]\s*[^.!?]{1,80}$|"
     r"\((?:photo|foto|image|picture)s?(?: by| credit:?)? [^()]{1,80}\)$|"
-    r"[/|]\s*(?:getty images|afp|reuters|dpa|ap|epa|imago|shutterstock|picture alliance|keystone|ntb|"
-    r"anp|tt|scanpix|alamy)\)?$)",
+    r"[/|]\s*(?:getty images|afp|reuters|dpa|ap|epa|imago|shutterstock|picture alliance|keystone"
+    r"|ntb|anp|tt|scanpix|alamy)\)?$)",
     re.IGNORECASE,
 )
 _MAX_CAPTION_WORDS = 60
@@ -83,9 +83,7 @@ def is_furniture(line: str) -> bool:
         return True
     if words <= _MAX_CAPTION_WORDS and _CAPTION.search(s):
         return True
-    if words <= _MAX_READ_ALSO_WORDS and _READ_ALSO.match(s):
-        return True
-    return False
+    return words <= _MAX_READ_ALSO_WORDS and _READ_ALSO.match(s) is not None
 
 
 def remove_furniture(paragraphs: list[str]) -> list[str]:

@@ -47,10 +47,10 @@ def is_title_variant(line: str, title: str | None) -> bool:
 _MONTHS = (
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
     "august september october november december januar februar märz mai juni juli oktober dezember "
-    "janvier février mars avril juin juillet août septembre octobre novembre décembre enero febrero "
-    "marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre gennaio febbraio "
-    "aprile maggio giugno luglio settembre ottobre dicembre januari februari maart mei augustus "
-    "desember"
+    "janvier février mars avril juin juillet août septembre octobre novembre décembre enero "
+    "febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre gennaio "
+    "febbraio aprile maggio giugno luglio settembre ottobre dicembre januari februari maart mei "
+    "augustus desember"
 )
 _DATE_WORDS = frozenset(_MONTHS.split()) | frozenset(
     [

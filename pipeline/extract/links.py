@@ -1,5 +1,6 @@
-"""Link-dense blocks in trafilatura's output: related-article lists, teaser headlines,
-tag lists, "more on this" boxes.
+"""Link-dense blocks in trafilatura's output: related lists, teasers, tag lists, boxes.
+
+The blocks are related-article lists, teaser headlines, tag lists and "more on this" boxes.
 
 trafilatura runs with ``include_links=True`` so that its XML keeps ``<ref>`` elements;
 this module removes the blocks that are (almost) all link text and then unwraps the

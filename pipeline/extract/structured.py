@@ -76,7 +76,7 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
     """JSON-LD objects of an article type, in page order; malformed blocks are skipped."""
-    found = []
+    found: list[dict[str, Any]] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
         if not raw:

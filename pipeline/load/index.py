@@ -12,10 +12,11 @@ revised, from the load's staging tables.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import psycopg
+from psycopg.rows import TupleRow
 
 from pipeline.dedup.fingerprint import fingerprints
 from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
@@ -80,7 +81,7 @@ def ensure_index(conn: psycopg.Connection, params: LshParams) -> None:
     )
 
 
-def _chunks(cursor: psycopg.Cursor, size: int):
+def _chunks(cursor: psycopg.Cursor[TupleRow], size: int) -> Iterator[list[TupleRow]]:
     while rows := cursor.fetchmany(size):
         yield rows
 

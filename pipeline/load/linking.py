@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -72,7 +73,7 @@ class Node:
     """(duplicate_of, similarity) as read from the database."""
 
     @property
-    def order(self) -> tuple:
+    def order(self) -> tuple[bool, datetime, datetime, int]:
         """Sort key: earliest published first, unknown dates last, then first seen."""
         return (
             self.published_at is None,
@@ -107,7 +108,7 @@ class Linker:
         self._members_loaded: set[int] = set(new)
 
     # --- reading ---------------------------------------------------------------
-    def _add(self, rows: Iterable[tuple]) -> None:
+    def _add(self, rows: Iterable[tuple[Any, ...]]) -> None:
         for article_id, published, first_seen, dup, sim, chash in rows:
             if article_id not in self.nodes:
                 self.nodes[article_id] = Node(

@@ -86,30 +86,65 @@ def prepare_batch(
     page_urls: Iterable[str] = (),
 ) -> PreparedBatch:
     """Split and fingerprint ``results`` (see module docstring)."""
-    pages = {_clean_url(u) for u in page_urls if u}
-    by_url: dict[str, tuple[ExtractionResult, Article, str | None]] = {}
-    not_article = failed = skipped = repeated = 0
-    held: dict[str, datetime] = {}
+    sorted_out = _sort_out(results, window, {_clean_url(u) for u in page_urls if u})
+    return PreparedBatch(
+        rows=_article_rows(sorted_out.by_url, source, params),
+        page_urls=sorted(sorted_out.pages - sorted_out.held.keys()),
+        not_article=sorted_out.not_article,
+        failed=sorted_out.failed,
+        skipped_by_date=sorted_out.skipped_by_date,
+        repeated=sorted_out.repeated,
+        held=sorted_out.held,
+    )
+
+
+_Loadable = tuple[ExtractionResult, Article, str | None]
+"""A result to load, its article and its cleaned page URL."""
+
+
+@dataclass(slots=True)
+class _SortedOut:
+    """A batch's results sorted into articles to load (by cleaned URL) and counts."""
+
+    pages: set[str]
+    by_url: dict[str, _Loadable] = field(default_factory=dict)
+    not_article: int = 0
+    failed: int = 0
+    skipped_by_date: int = 0
+    repeated: int = 0
+    held: dict[str, datetime] = field(default_factory=dict)
+
+
+def _sort_out(
+    results: Sequence[ExtractionResult], window: Window | None, pages: set[str]
+) -> _SortedOut:
+    """Sort ``results`` out; ``pages`` (the batch's page URLs) gains every result's URL."""
+    out = _SortedOut(pages)
     for result in results:
         if result.url:
-            pages.add(_clean_url(result.url))
+            out.pages.add(_clean_url(result.url))
         article = result.article
         if result.status == "error":
-            failed += 1
+            out.failed += 1
         elif result.status != "ok" or article is None:
-            not_article += 1
+            out.not_article += 1
         elif not in_window(article.published_at, window):
-            skipped += 1
+            out.skipped_by_date += 1
             if result.url and article.published_at is not None:
-                held[_clean_url(result.url)] = article.published_at
+                out.held[_clean_url(result.url)] = article.published_at
         else:
             url = _clean_url(article.url or result.url or "")
             if not url:
-                failed += 1
+                out.failed += 1
                 continue
-            if url in by_url:
-                repeated += 1
-            by_url[url] = (result, article, _clean_url(result.url) if result.url else None)
+            if url in out.by_url:
+                out.repeated += 1
+            out.by_url[url] = (result, article, _clean_url(result.url) if result.url else None)
+    return out
+
+
+def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) -> list[ArticleRow]:
+    """The rows of the articles to load, sorted by URL, with fingerprints and band keys."""
     urls = sorted(by_url)
     bodies = [clean_text(by_url[u][1].body) for u in urls]
     prints = _fingerprints([by_url[u][0] for u in urls], bodies, params)
@@ -142,34 +177,30 @@ def prepare_batch(
                 bands=keys[i],
             )
         )
-    return PreparedBatch(
-        rows=rows,
-        page_urls=sorted(pages - held.keys()),
-        not_article=not_article,
-        failed=failed,
-        skipped_by_date=skipped,
-        repeated=repeated,
-        held=held,
-    )
+    return rows
 
 
 def _fingerprints(
     results: Sequence[ExtractionResult], bodies: Sequence[str], params: LshParams
 ) -> list[Fingerprint]:
     """Each result's own fingerprint when made with ``params``, else one made here."""
-    prints: list[Fingerprint | None] = [
+    own: list[Fingerprint | None] = [
         r.fingerprint
         if usable(r.fingerprint, num_perm=params.num_perm, shingle_words=params.shingle_words)
         else None
         for r in results
     ]
-    missing = [i for i, p in enumerate(prints) if p is None]
+    missing = [i for i, p in enumerate(own) if p is None]
+    made: dict[int, Fingerprint] = {}
     if missing:
-        made = fingerprints(
-            [bodies[i] for i in missing],
-            num_perm=params.num_perm,
-            shingle_words=params.shingle_words,
+        made = dict(
+            zip(
+                missing,
+                fingerprints(
+                    [bodies[i] for i in missing],
+                    num_perm=params.num_perm,
+                    shingle_words=params.shingle_words,
+                ),
+            )
         )
-        for i, fingerprint in zip(missing, made):
-            prints[i] = fingerprint
-    return prints  # type: ignore[return-value]
+    return [p if p is not None else made[i] for i, p in enumerate(own)]

@@ -153,7 +153,7 @@ _NEW_TYPES = [*_STORED_TYPES, "int8", "timestamptz", "timestamptz", "timestamptz
 def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int) -> list[Upserted]:
     """Write ``rows`` (see module) with their near-duplicate index entries; what was done
     with each, by URL. Call it with the load lock held."""
-    known = dict(conn.execute(_IDS, ([r.url for r in rows],)).fetchall())
+    known: dict[str, int] = dict(conn.execute(_IDS, ([r.url for r in rows],)).fetchall())
     done: list[Upserted] = []
     stored = [r for r in rows if r.url in known]
     if stored:
@@ -173,13 +173,15 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
     the order in which loads commit (not ``now()``, the transaction's start: a copy
     loaded earlier could otherwise turn out to be seen after its original).
     """
-    (seen,) = conn.execute(_NOW).fetchone()  # type: ignore[misc]
+    row = conn.execute(_NOW).fetchone()
+    assert row is not None  # a SELECT without FROM returns one row
+    (seen,) = row
     with conn.cursor() as cur:
         with cur.copy(_COPY_NEW) as copy:
             copy.set_types(_NEW_TYPES)
             for r in rows:
                 copy.write_row((*_article_fields(r), run_id, seen, seen, seen))
-        ids = dict(cur.execute(_IDS, ([r.url for r in rows],)).fetchall())
+        ids: dict[str, int] = dict(cur.execute(_IDS, ([r.url for r in rows],)).fetchall())
     indexed = [r for r in rows if r.has_words]
     write_entries(
         conn,
