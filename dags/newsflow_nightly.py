@@ -108,14 +108,12 @@ def newsflow_nightly() -> None:
         """Fail the DAG run when a source failed, naming each one and why."""
         return nf.verdict(run_report)
 
-    # A task called with another's output gets an XComArg, which TaskFlow resolves to the
-    # value at run time; without apache-airflow-mypy's plugin mypy sees only the XComArg.
     plan = start_run()
-    names = source_names(plan)  # type: ignore[arg-type]  # TaskFlow resolves the XComArg
+    names = source_names(plan)
     sources = per_source.partial(plan=plan).expand(source=names)
-    run_report = report(plan)  # type: ignore[arg-type]  # TaskFlow resolves the XComArg
+    run_report = report(plan)
     sources >> run_report
-    verdict(run_report)  # type: ignore[arg-type]  # TaskFlow resolves the XComArg
+    verdict(run_report)
 
 
 newsflow_nightly()

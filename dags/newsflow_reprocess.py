@@ -58,7 +58,7 @@ def newsflow_reprocess() -> None:
         """Fail the DAG run when the reprocessing run did not succeed."""
         return nf.verdict(run_report)
 
-    verdict(reprocess())  # type: ignore[arg-type]  # TaskFlow resolves the XComArg to the dict
+    verdict(reprocess())
 
 
 newsflow_reprocess()
