@@ -12,7 +12,6 @@ the migrations, ``apply_migrations`` re-applies the analytics views of ``sql/vie
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from importlib.resources.abc import Traversable
 import psycopg
 
 from pipeline.db.schema_lock import lock_schema
-from pipeline.db.sql_files import MIGRATIONS_DIR, VIEWS_DIR, sql_files
+from pipeline.db.sql_files import MIGRATIONS_DIR, VIEWS_DIR, SqlText, sql_files
 from pipeline.db.views import apply_views
 from pipeline.errors import MigrationError
 
@@ -43,18 +42,12 @@ _RECORD = "INSERT INTO warehouse.schema_migrations (version, name, checksum) VAL
 
 
 @dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(SqlText):
+    """One file of ``sql/migrations``: a schema change applied once, in version order."""
+
     version: int
     name: str
     path: Traversable
-
-    @property
-    def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
-
-    @property
-    def checksum(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
 def discover_migrations(directory: Traversable = MIGRATIONS_DIR) -> list[Migration]:

@@ -7,6 +7,7 @@ wheel carries them as package data of ``pipeline`` (``pyproject.toml``).
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -24,3 +25,19 @@ def sql_files(directory: Traversable) -> list[Traversable]:
         (f for f in directory.iterdir() if f.name.endswith(".sql") and f.is_file()),
         key=lambda f: f.name,
     )
+
+
+class SqlText:
+    """The text and checksum of the SQL file at ``self.path`` (a migration, a view file)."""
+
+    __slots__ = ()
+    path: Traversable
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 (hex) of the file's bytes: what is recorded once it is applied."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()

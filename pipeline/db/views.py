@@ -13,7 +13,6 @@ wait for analysts' long queries on the views.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from pipeline.db.schema_lock import lock_schema
-from pipeline.db.sql_files import VIEWS_DIR, sql_files
+from pipeline.db.sql_files import VIEWS_DIR, SqlText, sql_files
 from pipeline.errors import MigrationError
 
 log = logging.getLogger(__name__)
@@ -59,20 +58,12 @@ Grant = tuple[str | None, str, bool]
 
 
 @dataclass(frozen=True, slots=True)
-class ViewFile:
+class ViewFile(SqlText):
     """One file of ``sql/views``: the current definition of ``analytics.<name>``."""
 
     order: int
     name: str
     path: Traversable
-
-    @property
-    def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
-
-    @property
-    def checksum(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
 def discover_views(directory: Traversable = VIEWS_DIR) -> list[ViewFile]:
