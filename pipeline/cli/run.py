@@ -74,6 +74,9 @@ def run(
                     "run_id": report["run_id"],
                     **{k: report["counts"][k] for k in JSON_FIELDS},
                     "status": report["status"],
+                    "sources": {
+                        name: _source_json(data) for name, data in report["sources"].items()
+                    },
                 }
             )
         )
@@ -81,6 +84,17 @@ def run(
         _print_report(report)
     if report["status"] != "success":
         sys.exit(1)
+
+
+def _source_json(data: dict[str, Any]) -> dict[str, Any]:
+    """One source of ``--json``: its status, error, counters and the discovery documents
+    (sitemaps, feeds, start pages) that could not be read."""
+    return {
+        "status": data["status"],
+        "error": data["error"],
+        **{k: data[k] for k in JSON_FIELDS if k in data},
+        "failed_documents": (data.get("crawl") or {}).get("failed_documents") or [],
+    }
 
 
 def _print_report(report: dict[str, Any]) -> None:

@@ -87,6 +87,16 @@ def test_the_source_fails_with_a_message_naming_the_document_and_the_answer(outc
     assert stats["failed_documents"] == [f"{base}/sitemap.xml answered 404"]
 
 
+def test_the_json_report_names_each_source_s_failed_documents(outcome):
+    base, done, _, _, _ = outcome
+    per_source = json.loads(done.stdout)["sources"]
+    assert per_source["mixed"]["status"] == "success"
+    assert per_source["mixed"]["failed_documents"] == [f"{base}/broken.rss answered 404"]
+    assert per_source["mixed"]["discovery_failed"] == 1
+    assert per_source["moved"]["status"] == "failed"
+    assert "no discovery document could be read" in per_source["moved"]["error"]
+
+
 def test_a_source_with_one_broken_feed_succeeds_and_names_the_broken_one(outcome):
     base, _, sources, _, _ = outcome
     status, error, stats, _ = sources["mixed"]
