@@ -26,6 +26,8 @@ DEPTH = "newsflow_depth"
 WARC = "newsflow_warc"
 """The ``WarcLocation`` of the archived response."""
 FETCHED_AT = "newsflow_fetched_at"
+BLOCKED = "newsflow_blocked"
+"""The ``BotWall`` an article response turned out to be (see ``crawlers.botwall``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from crawlers.botwall import BotWall
 from crawlers.discovery import Discovered
 from crawlers.extensions.content_type import is_html_type
+from crawlers.job import BLOCKED, FETCHED_AT, FOUND
 from crawlers.state import FetchRecord
 from crawlers.warc import WarcLocation
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 _REASONS_BY_NAME = {
     "DownloadTimeoutError": "timeout",
@@ -143,6 +150,42 @@ def failure_record(
         fetched_at=fetched_at,
         lastmod=found.version_date,
         robots_sha256=robots_sha256 if robots else None,
+    )
+
+
+def blocked_record(
+    found: Discovered,
+    wall: BotWall,
+    *,
+    status: int,
+    fetched_url: str | None,
+    fetched_at: datetime | None,
+) -> FetchRecord:
+    """The crawl-state record of an article request answered by a bot wall: outcome
+    ``blocked``, reason ``bot_wall_<service>``; it waits like a failed page."""
+    return FetchRecord(
+        url=found.url,
+        outcome="blocked",
+        failure_reason=f"bot_wall_{wall.service}",
+        http_status=status,
+        fetched_url=fetched_url,
+        fetched_at=fetched_at,
+        lastmod=found.version_date,
+    )
+
+
+def wall_record(meta: Mapping[str, Any], response: Response) -> FetchRecord | None:
+    """The ``blocked`` record of an article request whose ``response`` the bot-wall
+    middleware marked as a wall (``meta``: the request's), else None."""
+    wall: BotWall | None = meta.get(BLOCKED)
+    if wall is None:
+        return None
+    return blocked_record(
+        meta[FOUND],
+        wall,
+        status=response.status,
+        fetched_url=response.url,
+        fetched_at=meta.get(FETCHED_AT),
     )
 
 

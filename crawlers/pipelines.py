@@ -1,6 +1,7 @@
 """Item pipeline: every page outcome the spider yields goes into crawl state and stats.
 
-Article outcomes count as fetched, not modified, skipped by robots or failed by reason;
+Article outcomes count as fetched, not modified, skipped by robots, blocked (by a bot
+wall) or failed by reason;
 section-page failures count by their ``nav_*`` reason (discovery failures, see
 ``crawlers.result``) and their robots.txt refusals as ``nav_skipped_by_robots``.
 """
@@ -21,6 +22,7 @@ COUNTED_OUTCOMES = {
     "fetched": "newsflow/fetched",
     "not_modified": "newsflow/not_modified",
     "skipped_by_robots": "newsflow/skipped_by_robots",
+    "blocked": "newsflow/blocked",
 }
 
 

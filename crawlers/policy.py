@@ -15,7 +15,8 @@ Rules, in order:
 3. **Failed recently**: a URL whose last attempts failed (5xx, 404, timeout, too large,
    ...) waits before it is tried again: ``retry_failed`` after the first failure, doubled
    with every further consecutive failure, never longer than the revisit interval
-   (``skipped_failed_recently``). A nightly schedule thus retries a page that failed
+   (``skipped_failed_recently``). A page a bot wall answered (``blocked``) waits the
+   same way. A nightly schedule thus retries a page that failed
    once on the next night, and a page that keeps failing ever more rarely.
 4. **Unchanged**: a URL fetched before (successfully, or answered 304) is downloaded
    again only when discovery reports a *different* lastmod than the one recorded at
@@ -41,6 +42,8 @@ from pipeline.window import Window
 
 DONE_OUTCOMES = frozenset({"fetched", "not_modified", "not_html", "canonical_elsewhere"})
 """Outcomes after which a page counts as having been fetched (no need to retry it)."""
+WAITING_OUTCOMES = frozenset({"failed", "blocked"})
+"""Outcomes after which a page waits before it is tried again (rule 3)."""
 
 
 class Decision(StrEnum):
@@ -98,7 +101,7 @@ def failed_recently(
     """True while the wait after the URL's last consecutive failure is not over."""
     return (
         known is not None
-        and known.outcome == "failed"
+        and known.outcome in WAITING_OUTCOMES
         and known.failed_attempts > 0
         and known.last_attempt_at is not None
         and now - known.last_attempt_at

@@ -46,6 +46,11 @@ class CrawlResult:
     """Article pages downloaded (HTML, archived, waiting for extraction)."""
     not_modified: int = 0
     """Conditional requests answered 304."""
+    blocked: int = 0
+    """Article pages a bot wall answered (a challenge or block page, see
+    ``crawlers.botwall``); not counted in ``failed``."""
+    skipped_blocked_host: int = 0
+    """Article pages not requested because their host walled several pages in a row."""
     failed_by_reason: dict[str, int] = field(default_factory=dict)
     """Failed requests by reason: articles (``http_404``, ``timeout``, ``too_large``,
     ``not_html``, ``redirect_loop``, ...) and discovery documents, whose reasons name
@@ -119,6 +124,7 @@ class CrawlResult:
             failed=self.failed,
             discovery_failed=self.discovery_failed,
             discovery_recovered=self.discovery_recovered,
+            blocked=self.blocked,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -162,6 +168,8 @@ class CrawlResult:
             discovery_skipped_failed_recently=count("discovery_skipped_failed_recently"),
             fetched=count("fetched"),
             not_modified=count("not_modified"),
+            blocked=count("blocked"),
+            skipped_blocked_host=count("skipped_blocked_host"),
             failed_by_reason=dict(sorted(failed.items())),
             error=error,
             documents_read=count("documents_read"),

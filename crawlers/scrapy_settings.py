@@ -13,6 +13,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.PoliteRetryMiddleware": 550,
+    # Above retry (a wall is not retried), below decompression (reads decoded bodies).
+    "crawlers.middlewares.botwall.BotWallMiddleware": 560,
     # Below retry (sees final responses only), above decompression (sees decoded bodies).
     "crawlers.middlewares.archive.WarcArchiveMiddleware": 545,
 }

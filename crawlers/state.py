@@ -6,7 +6,8 @@ hundred round trips, not tens of thousands.
 
 Columns written (see ``sql/migrations/0001_warehouse.sql``): discovery dates on
 discovery; on a fetch attempt ``outcome`` (``fetched``, ``not_modified``, ``not_html``,
-``canonical_elsewhere``, ``failed``, ``skipped_by_robots``, ``skipped_by_date``),
+``canonical_elsewhere``, ``failed``, ``blocked`` (a bot wall answered; it waits before
+its next try like a failure), ``skipped_by_robots``, ``skipped_by_date``),
 ``failure_reason``, HTTP status, validators, the WARC record location,
 ``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at``,
 ``failed_attempts`` (consecutive failures, for the wait before the next try) and
@@ -61,7 +62,7 @@ INSERT INTO warehouse.crawl_state (
 VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
     %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
     %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s,
-    CASE WHEN %(outcome)s = 'failed' THEN 1 ELSE 0 END, %(attempted_at)s, %(kind)s,
+    CASE WHEN %(outcome)s IN ('failed', 'blocked') THEN 1 ELSE 0 END, %(attempted_at)s, %(kind)s,
     %(robots_sha256)s)
 ON CONFLICT (url) DO UPDATE SET
     source = EXCLUDED.source,
@@ -88,7 +89,7 @@ ON CONFLICT (url) DO UPDATE SET
     pending_extract = crawl_state.pending_extract OR EXCLUDED.pending_extract,
     held_published_at = CASE WHEN EXCLUDED.pending_extract THEN NULL
         ELSE crawl_state.held_published_at END,
-    failed_attempts = CASE WHEN EXCLUDED.outcome = 'failed'
+    failed_attempts = CASE WHEN EXCLUDED.outcome IN ('failed', 'blocked')
         THEN crawl_state.failed_attempts + 1 ELSE 0 END,
     last_attempt_at = EXCLUDED.last_attempt_at
 """

@@ -68,6 +68,9 @@ class QualityThresholds:
     7-run average (catches a redesign that silently breaks extraction)."""
     min_pages_for_checks: int = 5
     """Runs that fetched fewer pages than this are too small to judge."""
+    max_blocked_share: float = 0.5
+    """Fail when more than this share of the article pages asked were answered by a bot
+    wall (judged however few pages there were)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 The checks compare what one run produced for one source against thresholds from
 ``Settings.quality`` and against the source's own recent history, so a site redesign
-that silently breaks extraction fails a task instead of quietly loading junk.
+that silently breaks extraction fails a task instead of quietly loading junk, and a
+source a bot wall answers for most pages fails instead of quietly collecting nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class SourceRunFigures:
     empty_body: int
     trailing_yield: float | None
     """Mean article yield (articles / pages fetched) of the source's previous runs."""
+    blocked: int = 0
+    """Article pages a bot wall answered instead of the page (not in ``pages_fetched``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +60,27 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def blocked_breach(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> str | None:
+    """Why the source fails when a bot wall answered most of its pages, else None. Judged
+    however few pages there were: a source walled off entirely has nothing else to check."""
+    asked = figures.pages_fetched + figures.blocked
+    if not figures.blocked or figures.blocked / asked <= limits.max_blocked_share:
+        return None
+    return (
+        f"source '{source}': blocked by a bot wall ({figures.blocked} of {asked} pages); "
+        "newsflow does not get around bot walls: ask the site for access or leave the source out"
+    )
+
+
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
+    blocked = blocked_breach(source, figures, limits)
     if figures.pages_fetched < limits.min_pages_for_checks:
         return QualityReport(
-            source, checked=False, metrics={"pages_fetched": figures.pages_fetched}
+            source,
+            checked=False,
+            metrics={"pages_fetched": figures.pages_fetched, "blocked": figures.blocked},
+            breaches=(blocked,) if blocked else (),
         )
     metrics = {
         "article_share": _share(figures.articles, figures.pages_fetched),
@@ -72,7 +91,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         "duplicate_share": _share(figures.duplicates, figures.articles),
         "trailing_article_share": figures.trailing_yield,
     }
-    breaches: list[str] = []
+    breaches: list[str] = [blocked] if blocked else []
 
     def at_least(name: str, low: float, what: str) -> None:
         value = metrics[name]
@@ -118,7 +137,8 @@ SELECT s.pages_fetched - s.held_by_date,
         FROM (SELECT * FROM warehouse.crawl_run_sources p
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
                 AND p.pages_fetched - p.held_by_date >= %(min_pages)s
-              ORDER BY p.run_id DESC LIMIT %(trailing)s) p)
+              ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
+       s.blocked
 FROM warehouse.crawl_run_sources s
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """

@@ -28,6 +28,7 @@ COUNTERS = (
     "held_by_date",
     "discovery_failed",
     "discovery_recovered",
+    "blocked",
 )
 
 
@@ -49,6 +50,8 @@ class RunCounts:
     """Sitemaps, feeds and section pages that could not be fetched or parsed."""
     discovery_recovered: int = 0
     """Sitemaps and feeds that were not well-formed, read as far as they went."""
+    blocked: int = 0
+    """Article pages a bot wall answered instead of the page (not counted in failed)."""
 
     def __add__(self, other: RunCounts) -> RunCounts:
         return RunCounts(

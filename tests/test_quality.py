@@ -58,3 +58,19 @@ def test_missing_dates_and_titles_are_breaches():
 def test_tiny_runs_are_not_judged():
     report = evaluate("s", figures(pages_fetched=2, articles=0), LIMITS)
     assert not report.checked and report.passed
+
+
+def test_a_source_mostly_behind_a_bot_wall_fails_with_the_count():
+    report = evaluate("x", figures(pages_fetched=9, articles=9, blocked=41), LIMITS)
+    assert report.breaches[0].startswith("source 'x': blocked by a bot wall (41 of 50 pages)")
+
+
+def test_a_source_entirely_behind_a_bot_wall_fails_however_few_its_pages():
+    report = evaluate("x", figures(pages_fetched=0, articles=0, blocked=3), LIMITS)
+    assert not report.checked and not report.passed
+    assert report.breaches[0].startswith("source 'x': blocked by a bot wall (3 of 3 pages)")
+
+
+def test_a_few_blocked_pages_among_many_pass():
+    report = evaluate("x", figures(blocked=10), LIMITS)
+    assert report.passed

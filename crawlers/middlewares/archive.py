@@ -2,7 +2,7 @@
 
 Sits below the retry middleware and above decompression, so it sees final responses
 with their bodies decoded (see ``crawlers.warc``). Responses cut short on purpose (a
-non-HTML page stopped after its headers) are not archived. The record's location is
+non-HTML page stopped after its headers) and bot walls are not archived. The record's location is
 left in ``request.meta["newsflow_warc"]`` for the crawl state.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawlers.job import FETCHED_AT, WARC, CrawlJob
+from crawlers.job import BLOCKED, FETCHED_AT, WARC, CrawlJob
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline.errors import ArchiveError
 
@@ -58,6 +58,7 @@ class WarcArchiveMiddleware:
             not 200 <= response.status < 300
             or "download_stopped" in response.flags
             or "cached" in response.flags
+            or request.meta.get(BLOCKED)  # a challenge page, not the page asked for
         ):
             return response
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"

@@ -4,7 +4,8 @@ Replaces Scrapy's ``RetryMiddleware`` (which retries at once). A 429 or 503 carr
 ``Retry-After`` (seconds or an HTTP date) is retried after that delay, capped at
 ``retry_after_max_s``; other retryable responses and errors wait ``backoff_base_s``,
 doubled on every further attempt, capped at ``backoff_max_s``. The wait happens off
-the downloader slot (the slot serves other requests meanwhile).
+the downloader slot (the slot serves other requests meanwhile). A bot wall
+(``crawlers.middlewares.botwall``) is never retried.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawlers.job import BLOCKED
 from pipeline.utc import parse_utc
 
 if TYPE_CHECKING:
@@ -62,7 +64,11 @@ class PoliteRetryMiddleware(RetryMiddleware):
     async def process_response(  # type: ignore[override]  # async where the base is sync
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+        if (
+            request.meta.get("dont_retry")
+            or request.meta.get(BLOCKED)  # a bot wall: asking again is what it stops
+            or response.status not in self.retry_http_codes
+        ):
             return response
         retry = self._retry(request, f"HTTP {response.status}")
         if retry is None:

@@ -34,8 +34,15 @@ from crawlers.discovery import (
 )
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
+from crawlers.middlewares.botwall import HostWalled
 from crawlers.middlewares.robots import origin_of, robots_versions
-from crawlers.outcomes import failure_reason, failure_record, navigation_record, response_record
+from crawlers.outcomes import (
+    failure_reason,
+    failure_record,
+    navigation_record,
+    response_record,
+    wall_record,
+)
 from crawlers.spiders import reporting
 from crawlers.spiders.article_queue import FEED_AHEAD_MIN, ArticleQueue
 from crawlers.state import CrawlStateStore, FetchRecord
@@ -306,6 +313,9 @@ class NewsSpider(scrapy.Spider):
 
     def _article_output(self, response: Response) -> list[FetchRecord | scrapy.Request]:
         found: Discovered = response.meta[FOUND]
+        walled = wall_record(response.meta, response)
+        if walled is not None:
+            return [walled]
         record = response_record(
             found,
             status=response.status,
@@ -342,7 +352,13 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> list[FetchRecord | scrapy.Request]:
         request, error = _failed(failure)
+        if isinstance(error, HostWalled):
+            self.crawler.stats.inc_value("newsflow/skipped_blocked_host")
+            return [*self._article_done()]
         response = getattr(error, "response", None)
+        walled = wall_record(request.meta, response) if response is not None else None
+        if walled is not None:
+            return [walled, *self._article_done()]
         return [
             failure_record(
                 request.meta[FOUND],

@@ -18,6 +18,9 @@ discovery method:
 - ``valley-gazette`` (``/gazette/``): pages with visible-only dates; the ``Sitemap:``
   lines of /robots.txt and paginated section pages; some articles are near copies.
 
+A bot-wall trap, opt-in (nothing links to it): the sitemap ``/walled/sitemap.xml``
+lists pages that answer with a challenge, 403 or 200 (:mod:`devtools.sample_site.walls`).
+
 Everything is generated from the seed (no copyrighted text), lazily per article, and
 known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.
 ``advance_day`` publishes a new day and revises one article. Every request is kept in

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from devtools.sample_site import feeds, templates
+from devtools.sample_site import feeds, templates, walls
 from devtools.sample_site.catalog import (
     GAZETTE,
     HERALD,
@@ -63,6 +63,8 @@ def respond(site: SampleSite, request: Request) -> Response:
         return Response(200, (("Content-Type", "text/plain; charset=utf-8"),), text.encode())
     if path in TRAP_PATHS or path == "/planet/traps/loop-b/":
         return _trap(site, request)
+    if path.startswith(walls.WALL_PREFIX):
+        return walls.respond(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
         return _private(site, path)
     handler = DOCUMENTS.get(path)

@@ -29,6 +29,7 @@ COLUMNS = (
     "fetched",
     "not_modified",
     "failed",
+    "blocked",
     "discovery_failed",
     "discovery_skipped_failed_recently",
 )

@@ -28,6 +28,7 @@ JSON_FIELDS = (
     "failed",
     "discovery_failed",
     "discovery_recovered",
+    "blocked",
 )
 
 

@@ -31,7 +31,9 @@ SELECT s.run_id,
        s.discovery_recovered,
        ARRAY(SELECT jsonb_array_elements_text(
                  CASE WHEN jsonb_typeof(s.crawl_stats -> 'failed_documents') = 'array'
-                      THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents
+                      THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents,
+       s.blocked,
+       COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -64,3 +66,5 @@ COMMENT ON COLUMN analytics.crawl_run_sources.held_by_date IS 'Fetched articles 
 COMMENT ON COLUMN analytics.crawl_run_sources.discovery_failed IS 'Sitemaps, feeds and section pages that could not be fetched or parsed (the crawl went on with the rest); not counted in failed.';
 COMMENT ON COLUMN analytics.crawl_run_sources.discovery_recovered IS 'Sitemaps and feeds that were not well-formed and were read as far as they went (recovery mode); not counted in discovery_failed.';
 COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps, feeds and start pages of this source that could not be read, each with what went wrong (at most a few); empty when all were read. When every one failed, the source failed.';
+COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this source a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. When most pages are blocked, the source fails its checks.';
+COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
