@@ -1,0 +1,184 @@
+"""``newsflow report``: one self-contained HTML page from the analytics views of the newsroom
+fixture, also for the read-only reader role; an empty warehouse and bad input."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from pipeline.db.roles import drop_reader, grant_reader
+from tests.cli_helpers import run_newsflow
+
+NEWSROOM_SOURCES = (
+    "city-notes",
+    "daily-planet",
+    "global-wire",
+    "le-quotidien",
+    "metro-herald",
+    "tagesblatt",
+)
+_ATTENTION_ROW = re.compile(r'<tr><td><a href="#source-([^"]+)">')
+
+
+def _report(url: str, home: Path, *args: str) -> tuple[str, str]:
+    """Run ``newsflow report`` and return (the file's HTML, stderr)."""
+    out = home / "out" / "report.html"
+    result = run_newsflow(
+        "report",
+        "--out",
+        str(out),
+        *args,
+        env={"NEWSFLOW_DATABASE_URL": url, "NEWSFLOW_HOME": str(home)},
+    )
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8"), result.stderr
+
+
+def _attention_order(html: str) -> list[str]:
+    table = html.split('<table id="attention">', 1)[1].split("</table>", 1)[0]
+    return _ATTENTION_ROW.findall(table)
+
+
+@pytest.fixture(scope="module")
+def newsroom_report(newsroom_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    html, _ = _report(newsroom_url, tmp_path_factory.mktemp("report"))
+    return html
+
+
+def test_the_report_loads_nothing_from_the_network(newsroom_report):
+    assert not re.search(r"<script[^>]*\ssrc=", newsroom_report)
+    assert not re.search(r"<link[^>]*\shref=", newsroom_report)
+    assert not re.search(r"<img[^>]*\ssrc=\"?https?:", newsroom_report)
+    assert "<style>" in newsroom_report
+    assert newsroom_report.count("Plotly.newPlot(") == len(NEWSROOM_SOURCES)
+    assert len(newsroom_report) > 3_000_000, "plotly.js is inlined, once"
+
+
+def test_the_report_has_a_section_with_plots_for_each_source(newsroom_report):
+    for source in NEWSROOM_SOURCES:
+        assert f'<section class="source" id="source-{source}"><h2>{source}</h2>' in newsroom_report
+
+
+def test_the_latest_run_is_summarised(newsroom_report):
+    latest = newsroom_report.split('<table id="latest-run">', 1)[1].split("</table>", 1)[0]
+    assert "#2 (airflow)" in latest
+    assert '<span class="status-partial">partial</span>' in latest
+    assert "2026-11-02 to 2026-11-02" in latest
+    assert "37m 00s" in latest
+    assert "<tr><th>new</th><td>120</td></tr>" in latest
+    assert "<tr><th>not article</th><td>50</td></tr>" in latest
+    assert "quality checks failed for metro-herald" in latest
+
+
+def test_sources_that_need_attention_come_furthest_off_first(newsroom_report):
+    assert _attention_order(newsroom_report) == ["metro-herald", "city-notes"]
+    table = newsroom_report.split('<table id="attention">', 1)[1].split("</table>", 1)[0]
+    assert '<td class="n">100%</td><td>failed: quality checks failed' in table
+    assert (
+        '<td class="n">47%</td><td>yield (articles ÷ pages) 30% is below the minimum 50%' in table
+    )
+    assert "with a date 33% is below the minimum 80%" in table
+
+
+def test_thresholds_are_drawn_and_breaches_marked(newsroom_report):
+    assert "min 80%" in newsroom_report  # min_date_share, the config's default
+    assert '"name":"with date breach"' in newsroom_report
+    assert '"name":"run failed"' in newsroom_report
+
+
+def test_source_limits_the_report(newsroom_url, tmp_path):
+    html, stderr = _report(newsroom_url, tmp_path, "--source", "city-notes", "--runs", "1")
+    assert html.count("Plotly.newPlot(") == 1
+    assert 'id="source-city-notes"' in html and 'id="source-metro-herald"' not in html
+    assert "wrote the report of 1 source(s)" in stderr
+
+
+def test_since_after_the_last_run_gives_a_report_that_says_so(newsroom_url, tmp_path):
+    html, stderr = _report(newsroom_url, tmp_path, "--since", "2027-01-01")
+    assert "holds no runs in this range" in html
+    assert "wrote an empty report" in stderr
+
+
+def test_an_empty_warehouse_gives_a_report_that_says_so(clean_database_url, tmp_path):
+    html, _ = _report(clean_database_url, tmp_path)
+    assert "The warehouse holds no runs yet: nothing to report" in html
+    assert "Plotly.newPlot(" not in html
+
+
+def test_an_unknown_source_is_one_error_line(newsroom_url, tmp_path):
+    result = run_newsflow(
+        "report",
+        "--out",
+        str(tmp_path / "r.html"),
+        "--source",
+        "nope",
+        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsflow:")]
+    assert errors == [
+        "newsflow: error: unknown source 'nope'; the warehouse has runs of: "
+        + ", ".join(NEWSROOM_SOURCES)
+    ]
+    assert "Traceback" not in result.stderr and not (tmp_path / "r.html").exists()
+
+
+def test_since_after_until_is_one_error_line(newsroom_url, tmp_path):
+    result = run_newsflow(
+        "report",
+        "--out",
+        str(tmp_path / "r.html"),
+        "--since",
+        "2026-11-03",
+        "--until",
+        "2026-11-02",
+        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsflow: error: since 2026-11-03 is after until 2026-11-02")
+
+
+def test_a_folder_as_out_is_one_error_line(newsroom_url, tmp_path):
+    result = run_newsflow(
+        "report",
+        "--out",
+        str(tmp_path),
+        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"newsflow: error: cannot write --out {tmp_path}: {tmp_path} is a folder, not a file; "
+        "give a path you can write to\n"
+    )
+
+
+@pytest.fixture
+def reader_url(newsroom_url: str) -> Iterator[str]:
+    """The newsroom database's URL for a freshly granted login reader role (dropped after)."""
+    role = f"newsflow_report_reader_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(newsroom_url, autocommit=True) as conn:
+        grant_reader(conn, role, login=True)
+    params = conninfo_to_dict(newsroom_url)
+    params.update(user=role, password="")
+    url = make_conninfo(**params)
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"the test server does not let a password-less role log in: {exc}")
+    yield url
+    with psycopg.connect(newsroom_url, autocommit=True) as conn:
+        drop_reader(conn, role)
+
+
+def test_the_read_only_reader_role_can_write_the_report(reader_url, tmp_path):
+    html, _ = _report(reader_url, tmp_path)
+    assert _attention_order(html) == ["metro-herald", "city-notes"]
+    for source in NEWSROOM_SOURCES:
+        assert f'id="source-{source}"' in html
