@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import plotly.graph_objects as go
@@ -17,7 +18,7 @@ PANELS = (
     "Yield (articles ÷ fetched pages)",
     "Not-article and duplicate share",
     "Articles with a title, date, author",
-    "Failures per run",
+    "Failed requests per run, by reason",
 )
 COLOURS = {
     "yield_share": "#1f77b4",
@@ -28,6 +29,7 @@ COLOURS = {
     "author_share": "#17becf",
 }
 BREACH_COLOUR = "#d62728"
+UNRECORDED = "reason not recorded"
 _SHARE_PANELS = {
     (1, 2): ("yield_share",),
     (2, 1): ("not_article_share", "duplicate_share"),
@@ -48,9 +50,11 @@ def source_figure(
     runs: list[SourceRun],
     daily: list[tuple[date, int]],
     thresholds: QualityThresholds,
+    failures: Mapping[int, Mapping[str, int]],
 ) -> go.Figure:
     """Five panels for ``source``: articles per day, yield, not-article/duplicate share,
-    title/date/author shares and failures, thresholds dashed and breaches marked with a red x."""
+    title/date/author shares and failures by reason (``failures``: per run_id); thresholds
+    dashed, breaches marked with a red x."""
     figure = make_subplots(
         rows=3,
         cols=2,
@@ -75,7 +79,7 @@ def source_figure(
         for metric in metrics:
             _share_traces(figure, runs, started, metric, by_metric.get(metric), row, col)
         figure.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=col)
-    _failure_traces(figure, runs, started)
+    _failure_traces(figure, runs, started, failures)
     figure.update_layout(
         title_text=source,
         height=760,
@@ -136,14 +140,24 @@ def _share_traces(
         )
 
 
-def _failure_traces(figure: go.Figure, runs: list[SourceRun], started: list[str]) -> None:
-    """Failed article pages and unreadable sitemaps/feeds/section pages, stacked per run;
-    a failed run is marked with a red x above its bar."""
-    for name, colour, counts in (
-        ("failed pages", "#e377c2", [run.failed for run in runs]),
-        ("discovery failed", "#7f7f7f", [run.discovery_failed for run in runs]),
-    ):
-        figure.add_trace(go.Bar(x=started, y=counts, name=name, marker_color=colour), row=3, col=1)
+def _failure_traces(
+    figure: go.Figure,
+    runs: list[SourceRun],
+    started: list[str],
+    failures: Mapping[int, Mapping[str, int]],
+) -> None:
+    """Failed requests per run, stacked by reason (what the crawl recorded; the rest of
+    ``failed`` + ``discovery_failed`` as "reason not recorded"); a failed run is marked
+    with a red x above its bar."""
+    reasons = sorted({reason for run in runs for reason in failures.get(run.run_id, {})})
+    for reason in reasons:
+        counts = [failures.get(run.run_id, {}).get(reason, 0) for run in runs]
+        figure.add_trace(go.Bar(x=started, y=counts, name=reason), row=3, col=1)
+    unrecorded = [failures_unrecorded(run, failures.get(run.run_id, {})) for run in runs]
+    if any(unrecorded):
+        figure.add_trace(
+            go.Bar(x=started, y=unrecorded, name=UNRECORDED, marker_color="#7f7f7f"), row=3, col=1
+        )
     failed = [(x, run) for x, run in zip(started, runs) if run.status == "failed"]
     if failed:
         figure.add_trace(
@@ -158,6 +172,11 @@ def _failure_traces(figure: go.Figure, runs: list[SourceRun], started: list[str]
             row=3,
             col=1,
         )
+
+
+def failures_unrecorded(run: SourceRun, by_reason: Mapping[str, int]) -> int:
+    """The failures of ``run`` whose reason the crawl did not record (e.g. older runs)."""
+    return max(0, run.failed + run.discovery_failed - sum(by_reason.values()))
 
 
 def _when(moment: datetime) -> str:

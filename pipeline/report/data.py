@@ -53,6 +53,13 @@ WHERE s.recent <= %(runs)s
 ORDER BY s.source, s.started_at, s.run_id
 """
 
+FAILURES = """
+SELECT run_id, source, reason, failures
+FROM analytics.crawl_run_failures
+WHERE run_id = ANY(%(run_ids)s::bigint[]) AND source = ANY(%(sources)s::text[])
+ORDER BY run_id, source, reason
+"""
+
 DAILY_COUNTS = """
 SELECT source, published_date, articles
 FROM analytics.daily_source_counts
@@ -146,6 +153,9 @@ class ReportData:
     """Per source, its runs oldest first (at most ``query.runs``)."""
     daily: dict[str, list[tuple[date, int]]] = field(default_factory=dict)
     """Per source, original articles per publication day over the runs' windows."""
+    failures: dict[tuple[int, str], dict[str, int]] = field(default_factory=dict)
+    """Per (run_id, source), failed requests by reason (``analytics.crawl_run_failures``);
+    runs whose crawl recorded no reasons are missing."""
 
     @property
     def sources(self) -> list[str]:
@@ -171,6 +181,7 @@ def gather(
         source_runs = conn.cursor(row_factory=class_row(SourceRun)).execute(SOURCE_RUNS, params)
         runs = _by_source(source_runs.fetchall())
         daily = _daily(conn, runs)
+        failures = _failures(conn, runs)
     except errors.UndefinedTable:
         raise ConfigError(
             "the database has no newsflow analytics views; run `newsflow db upgrade` as its "
@@ -181,7 +192,7 @@ def gather(
             f"cannot read the analytics views ({str(exc).strip()}); grant the role read access "
             "with `newsflow db grant-reader ROLE`"
         ) from None
-    return ReportData(query, now, thresholds, latest_run, runs, daily)
+    return ReportData(query, now, thresholds, latest_run, runs, daily, failures)
 
 
 def _check_sources(wanted: tuple[str, ...], known: list[str]) -> None:
@@ -215,3 +226,16 @@ def _daily(
     for source, day, articles in conn.execute(DAILY_COUNTS, params):
         daily[source].append((day, articles))
     return dict(daily)
+
+
+def _failures(
+    conn: psycopg.Connection, runs: dict[str, list[SourceRun]]
+) -> dict[tuple[int, str], dict[str, int]]:
+    params = {
+        "run_ids": sorted({run.run_id for source_runs in runs.values() for run in source_runs}),
+        "sources": sorted(runs),
+    }
+    failures: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for run_id, source, reason, count in conn.execute(FAILURES, params):
+        failures[run_id, source][reason] = count
+    return dict(failures)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 
@@ -48,7 +49,7 @@ def render_html(data: ReportData) -> str:
         )
     else:
         if data.latest is not None:
-            body.append(_latest_run(data.latest))
+            body.append(_latest_run(data.latest, _reasons_of_run(data, data.latest.run_id)))
         body.append(_attention(needs_attention(data.runs, data.thresholds)))
         body.extend(_source_sections(data))
     return (
@@ -61,9 +62,9 @@ def render_html(data: ReportData) -> str:
 def _source_sections(data: ReportData) -> list[str]:
     sections = []
     for index, source in enumerate(data.sources):
-        figure = source_figure(
-            source, data.runs[source], data.daily.get(source, []), data.thresholds
-        )
+        runs = data.runs[source]
+        failures = {run.run_id: data.failures.get((run.run_id, source), {}) for run in runs}
+        figure = source_figure(source, runs, data.daily.get(source, []), data.thresholds, failures)
         chart = figure.to_html(
             full_html=False,
             include_plotlyjs=index == 0,  # inlined once, so the page opens offline
@@ -76,7 +77,16 @@ def _source_sections(data: ReportData) -> list[str]:
     return sections
 
 
-def _latest_run(run: RunSummary) -> str:
+def _reasons_of_run(data: ReportData, run_id: int) -> dict[str, int]:
+    """Failed requests of the run by reason, summed over its sources, most frequent first."""
+    total: Counter[str] = Counter()
+    for (failed_run, _), by_reason in data.failures.items():
+        if failed_run == run_id:
+            total.update(by_reason)
+    return dict(sorted(total.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _latest_run(run: RunSummary, reasons: dict[str, int]) -> str:
     window = f"{run.window_since or '…'} to {run.window_until or '…'}"
     rows = [
         ("run", f"#{run.run_id} ({escape(run.trigger)})"),
@@ -87,6 +97,9 @@ def _latest_run(run: RunSummary) -> str:
         ("sources", escape(", ".join(run.sources))),
     ]
     rows += [(label, str(getattr(run, attr))) for label, attr in _LATEST_COUNTS]
+    if reasons:
+        by_reason = ", ".join(f"{escape(reason)} {count}" for reason, count in reasons.items())
+        rows.append(("failed by reason", by_reason))
     if run.error:
         rows.append(("error", escape(run.error)))
     cells = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)

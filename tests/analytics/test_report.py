@@ -6,14 +6,17 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from pipeline.db import apply_migrations
 from pipeline.db.roles import drop_reader, grant_reader
+from pipeline.load.derive import derive_pending
+from tests.analytics.conftest import NEWSROOM_SQL
 from tests.cli_helpers import run_newsflow
 
 NEWSROOM_SOURCES = (
@@ -24,6 +27,14 @@ NEWSROOM_SOURCES = (
     "metro-herald",
     "tagesblatt",
 )
+FAILURE_REASONS = """
+UPDATE warehouse.crawl_run_sources SET crawl_stats = CASE source
+    WHEN 'le-quotidien'
+    THEN '{"failed_by_reason": {"http_404": 5, "timeout": 2, "sitemap_http_500": 1}}'
+    ELSE '{"failed_by_reason": {"http_404": 1}}'
+END::jsonb
+WHERE run_id = 2 AND source IN ('le-quotidien', 'tagesblatt')
+"""
 _ATTENTION_ROW = re.compile(r'<tr><td><a href="#source-([^"]+)">')
 
 
@@ -47,8 +58,20 @@ def _attention_order(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def newsroom_report(newsroom_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    html, _ = _report(newsroom_url, tmp_path_factory.mktemp("report"))
+def report_url(make_database: Callable[[], str]) -> str:
+    """The newsroom fixture, with failure reasons recorded by two crawls of the second run."""
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        apply_migrations(conn)
+        conn.execute(NEWSROOM_SQL.read_text(encoding="utf-8"))
+        derive_pending(conn)
+        conn.execute(FAILURE_REASONS)
+    return url
+
+
+@pytest.fixture(scope="module")
+def newsroom_report(report_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    html, _ = _report(report_url, tmp_path_factory.mktemp("report"))
     return html
 
 
@@ -75,6 +98,18 @@ def test_the_latest_run_is_summarised(newsroom_report):
     assert "<tr><th>new</th><td>120</td></tr>" in latest
     assert "<tr><th>not article</th><td>50</td></tr>" in latest
     assert "quality checks failed for metro-herald" in latest
+    assert (
+        "<tr><th>failed by reason</th><td>http_404 6, timeout 2, sitemap_http_500 1</td>" in latest
+    )
+
+
+def test_failures_are_plotted_by_reason_with_the_unrecorded_rest(newsroom_report):
+    quotidien = newsroom_report.split('id="source-le-quotidien"', 1)[1].split("</section>", 1)[0]
+    assert '"name":"http_404"' in quotidien and '"name":"sitemap_http_500"' in quotidien
+    # run 1 recorded no reasons for its 2 failures; run 2 recorded all 7 of its own
+    assert re.search(r'"name":"reason not recorded","x":\[[^]]*\],"y":\[2,0\]', quotidien)
+    tagesblatt = newsroom_report.split('id="source-tagesblatt"', 1)[1].split("</section>", 1)[0]
+    assert '"name":"http_404"' in tagesblatt and '"name":"reason not recorded"' in tagesblatt
 
 
 def test_sources_that_need_attention_come_furthest_off_first(newsroom_report):
@@ -93,15 +128,15 @@ def test_thresholds_are_drawn_and_breaches_marked(newsroom_report):
     assert '"name":"run failed"' in newsroom_report
 
 
-def test_source_limits_the_report(newsroom_url, tmp_path):
-    html, stderr = _report(newsroom_url, tmp_path, "--source", "city-notes", "--runs", "1")
+def test_source_limits_the_report(report_url, tmp_path):
+    html, stderr = _report(report_url, tmp_path, "--source", "city-notes", "--runs", "1")
     assert html.count("Plotly.newPlot(") == 1
     assert 'id="source-city-notes"' in html and 'id="source-metro-herald"' not in html
     assert "wrote the report of 1 source(s)" in stderr
 
 
-def test_since_after_the_last_run_gives_a_report_that_says_so(newsroom_url, tmp_path):
-    html, stderr = _report(newsroom_url, tmp_path, "--since", "2027-01-01")
+def test_since_after_the_last_run_gives_a_report_that_says_so(report_url, tmp_path):
+    html, stderr = _report(report_url, tmp_path, "--since", "2027-01-01")
     assert "holds no runs in this range" in html
     assert "wrote an empty report" in stderr
 
@@ -112,14 +147,14 @@ def test_an_empty_warehouse_gives_a_report_that_says_so(clean_database_url, tmp_
     assert "Plotly.newPlot(" not in html
 
 
-def test_an_unknown_source_is_one_error_line(newsroom_url, tmp_path):
+def test_an_unknown_source_is_one_error_line(report_url, tmp_path):
     result = run_newsflow(
         "report",
         "--out",
         str(tmp_path / "r.html"),
         "--source",
         "nope",
-        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+        env={"NEWSFLOW_DATABASE_URL": report_url, "NEWSFLOW_HOME": str(tmp_path)},
     )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsflow:")]
@@ -130,7 +165,7 @@ def test_an_unknown_source_is_one_error_line(newsroom_url, tmp_path):
     assert "Traceback" not in result.stderr and not (tmp_path / "r.html").exists()
 
 
-def test_since_after_until_is_one_error_line(newsroom_url, tmp_path):
+def test_since_after_until_is_one_error_line(report_url, tmp_path):
     result = run_newsflow(
         "report",
         "--out",
@@ -139,18 +174,18 @@ def test_since_after_until_is_one_error_line(newsroom_url, tmp_path):
         "2026-11-03",
         "--until",
         "2026-11-02",
-        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+        env={"NEWSFLOW_DATABASE_URL": report_url, "NEWSFLOW_HOME": str(tmp_path)},
     )
     assert result.returncode == 2
     assert result.stderr.startswith("newsflow: error: since 2026-11-03 is after until 2026-11-02")
 
 
-def test_a_folder_as_out_is_one_error_line(newsroom_url, tmp_path):
+def test_a_folder_as_out_is_one_error_line(report_url, tmp_path):
     result = run_newsflow(
         "report",
         "--out",
         str(tmp_path),
-        env={"NEWSFLOW_DATABASE_URL": newsroom_url, "NEWSFLOW_HOME": str(tmp_path)},
+        env={"NEWSFLOW_DATABASE_URL": report_url, "NEWSFLOW_HOME": str(tmp_path)},
     )
     assert result.returncode == 2
     assert result.stderr == (
@@ -160,12 +195,12 @@ def test_a_folder_as_out_is_one_error_line(newsroom_url, tmp_path):
 
 
 @pytest.fixture
-def reader_url(newsroom_url: str) -> Iterator[str]:
+def reader_url(report_url: str) -> Iterator[str]:
     """The newsroom database's URL for a freshly granted login reader role (dropped after)."""
     role = f"newsflow_report_reader_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(newsroom_url, autocommit=True) as conn:
+    with psycopg.connect(report_url, autocommit=True) as conn:
         grant_reader(conn, role, login=True)
-    params = conninfo_to_dict(newsroom_url)
+    params = conninfo_to_dict(report_url)
     params.update(user=role, password="")
     url = make_conninfo(**params)
     try:
@@ -173,7 +208,7 @@ def reader_url(newsroom_url: str) -> Iterator[str]:
     except psycopg.OperationalError as exc:
         pytest.skip(f"the test server does not let a password-less role log in: {exc}")
     yield url
-    with psycopg.connect(newsroom_url, autocommit=True) as conn:
+    with psycopg.connect(report_url, autocommit=True) as conn:
         drop_reader(conn, role)
 
 
