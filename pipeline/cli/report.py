@@ -10,7 +10,7 @@ import click
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import DATE
 from pipeline.cli.paths import OUTPUT_PATH, output_file, writing_to
-from pipeline.db import connect, database_url, mask_url
+from pipeline.db import connect, database_url, describe_url
 from pipeline.report.data import DEFAULT_RUNS, ReportQuery, gather
 from pipeline.report.render import render_html
 from pipeline.window import Window
@@ -61,7 +61,7 @@ def report(
     query = ReportQuery(Window(since, until), tuple(dict.fromkeys(source_names)), runs)
     output_file(out)
     url = database_url(ctx.settings)
-    click.echo(f"database: {mask_url(url)}", err=True)
+    click.echo(describe_url(ctx.settings, url), err=True)
     with connect(url) as conn:
         data = gather(conn, query, ctx.settings.quality, datetime.now(UTC))
     with writing_to(out):
