@@ -57,7 +57,7 @@ def test_a_failed_run_comes_first_with_its_error():
     )
     assert [(a.source, round(a.off, 3)) for a in found] == [("broken", 1.0), ("low-dates", 0.3)]
     assert found[0].reasons == ("failed: timed out",)
-    assert found[1].reasons == ("with a date 50% is below the minimum 80%",)
+    assert found[1].reasons == ("articles with a date 50% is below the minimum 80%",)
 
 
 def test_sources_are_ordered_by_their_largest_shortfall():
@@ -70,7 +70,7 @@ def test_sources_are_ordered_by_their_largest_shortfall():
         LIMITS,
     )
     assert [a.source for a in found] == ["many-dupes", "low-yield", "few-authors"]
-    assert found[0].reasons == ("duplicates 80% is above the maximum 50%",)
+    assert found[0].reasons == ("duplicate share 80% is above the maximum 50%",)
 
 
 def test_a_drop_against_the_trailing_average_needs_attention():

@@ -48,10 +48,10 @@ def limits(thresholds: QualityThresholds) -> list[Limit]:
     """The thresholds the report draws, in the config's values."""
     return [
         Limit("yield_share", "yield (articles ÷ pages)", thresholds.min_article_share, "min"),
-        Limit("title_share", "with a title", thresholds.min_title_share, "min"),
-        Limit("date_share", "with a date", thresholds.min_date_share, "min"),
-        Limit("author_share", "with an author", thresholds.min_author_share, "min"),
-        Limit("duplicate_share", "duplicates", thresholds.max_duplicate_share, "max"),
+        Limit("title_share", "articles with a title", thresholds.min_title_share, "min"),
+        Limit("date_share", "articles with a date", thresholds.min_date_share, "min"),
+        Limit("author_share", "articles with an author", thresholds.min_author_share, "min"),
+        Limit("duplicate_share", "duplicate share", thresholds.max_duplicate_share, "max"),
     ]
 
 

@@ -123,10 +123,10 @@ def _attention(found: list[Attention]) -> str:
 
 
 def _scope(query: ReportQuery) -> str:
-    since, until = query.days.since, query.days.until
-    days = f"runs started {since or '…'} to {until or '…'}" if since or until else "all runs"
     sources = ", ".join(query.sources) if query.sources else "all sources"
-    return f"{sources}; the last {query.runs} runs of each; {days}"
+    since, until = query.days.since, query.days.until
+    days = f", started {since or '…'} to {until or '…'} (UTC)" if since or until else ""
+    return f"{sources} · the last {query.runs} runs of each source{days}"
 
 
 def _filtered(query: ReportQuery) -> bool:

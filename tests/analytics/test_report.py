@@ -133,11 +133,13 @@ def test_source_limits_the_report(report_url, tmp_path):
     assert html.count("Plotly.newPlot(") == 1
     assert 'id="source-city-notes"' in html and 'id="source-metro-herald"' not in html
     assert "wrote the report of 1 source(s)" in stderr
+    assert "city-notes · the last 1 runs of each source</p>" in html
 
 
 def test_since_after_the_last_run_gives_a_report_that_says_so(report_url, tmp_path):
     html, stderr = _report(report_url, tmp_path, "--since", "2027-01-01")
     assert "holds no runs in this range" in html
+    assert "all sources · the last 30 runs of each source, started 2027-01-01 to … (UTC)" in html
     assert "wrote an empty report" in stderr
 
 
