@@ -133,7 +133,7 @@ def test_source_limits_the_report(report_url, tmp_path):
     assert html.count("Plotly.newPlot(") == 1
     assert 'id="source-city-notes"' in html and 'id="source-metro-herald"' not in html
     assert "wrote the report of 1 source(s)" in stderr
-    assert "city-notes · the last 1 runs of each source</p>" in html
+    assert "city-notes · the last 1 runs of each source · generated " in html
 
 
 def test_since_after_the_last_run_gives_a_report_that_says_so(report_url, tmp_path):
