@@ -356,6 +356,10 @@ def _print_next(url: str, plan: DemoPlan) -> None:
         "scripts/airflow-local.sh   then open http://localhost:8080"
     )
     console.print(
+        "  The newsflow page:    http://localhost:8080/newsflow/ (in the Airflow UI's menu; "
+        "after `make install`, which registers the plugin)"
+    )
+    console.print(
         f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "
         f"{plan.port} --days {(plan.today - plan.since).days + 1}"
     )

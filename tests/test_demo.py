@@ -91,6 +91,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
     report = tmp_path / "home" / "demo" / "report.html"
     assert f"{report}" in first.stdout.replace("\n", "")
     assert 'id="source-daily-planet"' in report.read_text(encoding="utf-8")
+    assert "http://localhost:8080/newsflow/" in first.stdout
 
     second = subprocess.run(
         [sys.executable, "-m", "devtools.demo"],
