@@ -6,21 +6,36 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from airflow.api_fastapi.core_api.security import requires_authenticated
+from airflow.models.connection import Connection
+from airflow.sdk.exceptions import AirflowNotFoundException
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from pipeline.config import Settings
 from pipeline.db import connect, database_url
+from pipeline.db.connection import libpq_url
 from pipeline.errors import NewsflowError
 from pipeline.report.data import ReportQuery, gather
 from pipeline.report.render import render_html
 
+CONNECTION_ID = "newsflow_db"
+"""The Airflow connection the DAGs load into, when it is defined (as in ``dags/``)."""
+
+
+def dags_database_url(settings: Settings) -> str:
+    """The database the DAGs use: the Airflow connection ``newsflow_db`` when defined,
+    else NEWSFLOW_DATABASE_URL, else the embedded PostgreSQL under NEWSFLOW_HOME."""
+    try:
+        connection = Connection.get_connection_from_secrets(CONNECTION_ID)
+    except AirflowNotFoundException:
+        return database_url(settings)
+    return libpq_url(connection.get_uri())
+
 
 def report_page() -> str:
-    """The report of the database newsflow's settings name (NEWSFLOW_DATABASE_URL, else
-    the embedded PostgreSQL under NEWSFLOW_HOME), read from the analytics views only."""
+    """The report of the database the DAGs use, read from the analytics views only."""
     settings = Settings.from_env()
-    with connect(database_url(settings)) as conn:
+    with connect(dags_database_url(settings)) as conn:
         data = gather(conn, ReportQuery(), settings.quality, datetime.now(UTC))
     return render_html(data)
 

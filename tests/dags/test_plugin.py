@@ -96,3 +96,17 @@ def test_the_plugin_is_registered_through_the_airflow_plugins_entry_point():
     assert mounted["url_prefix"] == "/newsflow"
     (view,) = plugin.external_views
     assert (view["name"], view["destination"], view["href"]) == ("newsflow", "nav", "newsflow/")
+
+
+def test_the_page_reads_the_database_of_the_dags_newsflow_db_connection(
+    client, token, clean_database_url, monkeypatch
+):
+    monkeypatch.setenv("NEWSFLOW_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(clean_database_url)
+    airflow_style = (  # how Airflow writes a postgres connection
+        f"postgres://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+    )
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSFLOW_DB", airflow_style)
+    assert _names_the_sources(client.get("/", headers={"Authorization": f"Bearer {token}"}))
