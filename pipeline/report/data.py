@@ -11,7 +11,12 @@ from psycopg import errors
 from psycopg.rows import class_row
 
 from pipeline.config import QualityThresholds
-from pipeline.errors import ConfigError, DatabasePermissionError, UnknownSourceError
+from pipeline.errors import (
+    ConfigError,
+    DatabasePermissionError,
+    UnknownSourceError,
+    first_line,
+)
 from pipeline.window import Window
 
 DEFAULT_RUNS = 30
@@ -184,12 +189,13 @@ def gather(
         failures = _failures(conn, runs)
     except errors.UndefinedTable:
         raise ConfigError(
-            "the database has no newsflow analytics views; run `newsflow db upgrade` as its "
-            "owner, or point NEWSFLOW_DATABASE_URL at newsflow's database"
+            "the database lacks newsflow's analytics views, or has those of an older version; "
+            "run `newsflow db upgrade` as its owner, or point NEWSFLOW_DATABASE_URL at "
+            "newsflow's database"
         ) from None
     except errors.InsufficientPrivilege as exc:
         raise DatabasePermissionError(
-            f"cannot read the analytics views ({str(exc).strip()}); grant the role read access "
+            f"cannot read the analytics views ({first_line(exc)}); grant the role read access "
             "with `newsflow db grant-reader ROLE`"
         ) from None
     return ReportData(query, now, thresholds, latest_run, runs, daily, failures)

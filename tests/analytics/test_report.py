@@ -219,3 +219,21 @@ def test_the_read_only_reader_role_can_write_the_report(reader_url, tmp_path):
     assert _attention_order(html) == ["metro-herald", "city-notes"]
     for source in NEWSROOM_SOURCES:
         assert f'id="source-{source}"' in html
+
+
+def test_a_database_without_the_views_is_one_error_line_and_is_not_migrated(
+    make_database, tmp_path
+):
+    url = make_database()
+    result = run_newsflow(
+        "report",
+        "--out",
+        str(tmp_path / "r.html"),
+        env={"NEWSFLOW_DATABASE_URL": url, "NEWSFLOW_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "newsflow: error: the database lacks newsflow's analytics views"
+    )
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('warehouse.crawl_runs')").fetchone() == (None,)
