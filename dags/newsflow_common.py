@@ -143,12 +143,9 @@ def connection_url(conn_id: str) -> str | None:
         conn: Connection = Connection.get(conn_id)
     except AirflowNotFoundException:
         return None
-    url = conn.get_uri()
-    # Airflow writes postgres connections as postgres://; libpq wants postgresql://.
-    for prefix in ("postgres://", "postgresql+psycopg://", "postgresql+psycopg2://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url
+    from pipeline.db.connection import libpq_url
+
+    return libpq_url(conn.get_uri())
 
 
 # --- the run ---------------------------------------------------------------------------

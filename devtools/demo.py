@@ -9,7 +9,9 @@ What it does, from nothing:
 3. sets up a local Airflow under ``.airflow/`` (``scripts/airflow-local.sh init``) and
    runs ``airflow dags test newsflow_nightly`` over the site's last week;
 4. prints the run summary, a per-source table, three sample rows, one analyst query and
-   how to connect with ``psql`` and open the Airflow UI.
+   how to connect with ``psql`` and open the Airflow UI;
+5. writes the HTML report (``newsflow report``) to ``$NEWSFLOW_HOME/demo/report.html``
+   and prints its path.
 
 A second ``make demo`` on the same day re-runs the same Airflow run: every page is
 unchanged, so it reports 0 new articles.
@@ -39,9 +41,12 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.cli.paths import output_file, writing_to
 from pipeline.config import Settings
 from pipeline.db import connect, describe_url, prepare_database
 from pipeline.errors import NewsflowError, PermanentError
+from pipeline.report.data import ReportQuery, gather
+from pipeline.report.render import render_html
 from pipeline.runs import COUNTERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,6 +103,7 @@ def main() -> None:
         with _sample_site(plan) as site:
             _run_airflow(plan, site.base_url)
         _print_results(settings, url, plan)
+        _write_report(settings, url, plan)
     except NewsflowError as exc:
         console.print(f"[red]demo failed:[/red] {exc}")
         sys.exit(exc.exit_code)
@@ -321,6 +327,21 @@ def _print_samples(conn: psycopg.Connection) -> None:
     console.print(answer)
 
 
+def report_path(plan: DemoPlan) -> Path:
+    """Where the demo writes its HTML report: ``$NEWSFLOW_HOME/demo/report.html``."""
+    return Path(plan.env["NEWSFLOW_HOME"]) / "demo" / "report.html"
+
+
+def _write_report(settings: Settings, url: str, plan: DemoPlan) -> None:
+    """The report ``newsflow report`` would write, under the demo's home; prints its path."""
+    out = output_file(report_path(plan))
+    with connect(url) as conn:
+        data = gather(conn, ReportQuery(), settings.quality, datetime.now(UTC))
+    with writing_to(out):
+        out.write_text(render_html(data), encoding="utf-8")
+    console.print(f"\n[bold]Report[/bold] (open it in a browser, it works offline): {out}")
+
+
 def _print_next(url: str, plan: DemoPlan) -> None:
     """What to do next: psql, the Airflow UI, the site, the demo's data, stopping the database."""
     console.print("\n[bold]Next[/bold]")
@@ -333,6 +354,10 @@ def _print_next(url: str, plan: DemoPlan) -> None:
         f"  Airflow UI:           NEWSFLOW_HOME={shlex.quote(plan.env['NEWSFLOW_HOME'])} "
         f"NEWSFLOW_SOURCES={shlex.quote(plan.env['NEWSFLOW_SOURCES'])} "
         "scripts/airflow-local.sh   then open http://localhost:8080"
+    )
+    console.print(
+        "  The newsflow page:    http://localhost:8080/newsflow/ (in the Airflow UI's menu; "
+        "after `make install`, which registers the plugin)"
     )
     console.print(
         f"  Serve the site again: .venv/bin/python -m devtools.sample_site --port "

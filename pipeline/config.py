@@ -31,6 +31,13 @@ Environment variables:
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``
     Seconds one source's crawl may take before it is stopped. Default 14400 (4 hours).
+``NEWSFLOW_ALERT_WEBHOOK``
+    A Slack-compatible incoming-webhook URL: a run that ends partial or failed posts one
+    message per failed source or quality breach. Unset: no alerts.
+``NEWSFLOW_ALERT_TIMEOUT``
+    Seconds to wait for the webhook to answer. Default 10.
+``NEWSFLOW_AIRFLOW_URL``
+    Base URL of the Airflow UI (e.g. ``http://localhost:8080``), for links in alerts.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
@@ -121,6 +129,12 @@ class Settings:
     schedule: str = DEFAULT_SCHEDULE
     quality: QualityThresholds = field(default_factory=QualityThresholds)
     crawl: CrawlLimits = field(default_factory=CrawlLimits)
+    alert_webhook: str | None = None
+    """Slack-compatible webhook for run alerts (a secret: log it through
+    ``pipeline.alerts.mask_webhook``); None: no alerts."""
+    alert_timeout_s: float = 10.0
+    airflow_url: str | None = None
+    """Base URL of the Airflow UI, for links in alerts; None: no links."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -172,6 +186,9 @@ class Settings:
                 download_delay_s=_number(env, "NEWSFLOW_DOWNLOAD_DELAY", 0.5, low=0.0),
                 crawl_timeout_s=_number(env, "NEWSFLOW_CRAWL_TIMEOUT", 4 * 3600.0, low=1.0),
             ),
+            alert_webhook=_http_url(env, "NEWSFLOW_ALERT_WEBHOOK"),
+            alert_timeout_s=_number(env, "NEWSFLOW_ALERT_TIMEOUT", 10.0, low=0.1),
+            airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
         )
 
 
@@ -189,3 +206,15 @@ def _number(
         bounds = f">= {low}" if high is None else f"between {low} and {high}"
         raise ConfigError(f"{name} must be {bounds}, got {raw!r}")
     return value
+
+
+def _http_url(env: Mapping[str, str], name: str) -> str | None:
+    """An http(s) URL from ``name``; None when unset. The value is not echoed in the
+    error: a webhook URL is a secret."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be an http:// or https:// URL with a host")
+    return raw

@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 
 from pipeline import runs
+from pipeline.alerts import airflow_link, alert_run_end
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import CrawlError, DatabaseUnavailableError, QualityCheckError, first_line
@@ -96,10 +97,17 @@ def start_run(
 
 
 def finish_run(settings: Settings, plan: RunPlan) -> dict[str, Any]:
-    """Close the run: total the counters, set the status; return the run report."""
+    """Close the run: total the counters, set the status, post alerts when it is partial
+    or failed (``NEWSFLOW_ALERT_WEBHOOK``); return the run report."""
     with connect(prepare_database(settings)) as conn:
         status = runs.finish_run(conn, plan.run_id)
-        return run_report(conn, plan.run_id) | {"status": status}
+        report = run_report(conn, plan.run_id) | {"status": status}
+        link = airflow_link(conn, plan.run_id, settings.airflow_url)
+    # after the commit: a slow webhook must not hold the run's row
+    alert_run_end(
+        report, webhook=settings.alert_webhook, timeout_s=settings.alert_timeout_s, link=link
+    )
+    return report
 
 
 _REPORT_SOURCES = """

@@ -145,6 +145,7 @@ case "$MODE" in
     standalone)
         setup
         echo "Open http://localhost:$PORT and trigger newsflow_nightly (Ctrl-C stops Airflow)." >&2
+        echo "The newsflow report page: http://localhost:$PORT/newsflow/ (\"newsflow\" in the UI's menu)." >&2
         start airflow standalone
         supervise
         ;;
@@ -159,6 +160,7 @@ case "$MODE" in
         start airflow scheduler
         start airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}"
         echo "CeleryExecutor Airflow on http://localhost:$PORT (Ctrl-C stops every process)." >&2
+        echo "The newsflow report page: http://localhost:$PORT/newsflow/" >&2
         supervise
         ;;
     *)

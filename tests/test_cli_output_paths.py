@@ -28,7 +28,11 @@ def _db_docs(out: Path) -> tuple[str, ...]:
     return ("db", "docs", "--out", str(out / "schema.md"))
 
 
-COMMANDS = {"export": _export, "extract": _extract, "db docs": _db_docs}
+def _report(out: Path) -> tuple[str, ...]:
+    return ("report", "--out", str(out / "report.html"))
+
+
+COMMANDS = {"export": _export, "extract": _extract, "db docs": _db_docs, "report": _report}
 
 
 @pytest.fixture

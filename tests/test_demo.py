@@ -11,7 +11,14 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 
-from devtools.demo import DEFAULT_DAYS, DEFAULT_PORT, ROOT, plan_demo, source_table
+from devtools.demo import (
+    DEFAULT_DAYS,
+    DEFAULT_PORT,
+    ROOT,
+    plan_demo,
+    report_path,
+    source_table,
+)
 from pipeline.runs import COUNTERS
 
 
@@ -23,6 +30,7 @@ def test_the_demo_covers_the_last_week_and_keeps_its_state_in_the_project():
     assert plan.env["NEWSFLOW_HOME"] == str(ROOT / ".newsflow")
     assert plan.env["AIRFLOW_HOME"] == str(ROOT / ".airflow")
     assert plan.env["NEWSFLOW_SOURCES"].startswith(plan.env["NEWSFLOW_HOME"])
+    assert report_path(plan) == ROOT / ".newsflow" / "demo" / "report.html"
 
 
 def test_the_demo_respects_the_users_home_port_and_days():
@@ -80,6 +88,10 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
     assert new > 20
     assert "SELECT source, published_date" in first.stdout and "daily-planet" in first.stdout
     assert "psql " in first.stdout and "http://localhost:8080" in first.stdout
+    report = tmp_path / "home" / "demo" / "report.html"
+    assert f"{report}" in first.stdout.replace("\n", "")
+    assert 'id="source-daily-planet"' in report.read_text(encoding="utf-8")
+    assert "http://localhost:8080/newsflow/" in first.stdout
 
     second = subprocess.run(
         [sys.executable, "-m", "devtools.demo"],

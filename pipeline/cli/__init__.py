@@ -20,6 +20,7 @@ from pipeline.cli.crawl import crawl
 from pipeline.cli.db import db
 from pipeline.cli.export import export
 from pipeline.cli.extract import extract
+from pipeline.cli.report import report
 from pipeline.cli.run import run
 from pipeline.cli.stats import stats
 from pipeline.errors import EXIT_INTERRUPTED, NewsflowError
@@ -49,6 +50,7 @@ cli.add_command(crawl)
 cli.add_command(db)
 cli.add_command(export)
 cli.add_command(extract)
+cli.add_command(report)
 cli.add_command(run)
 cli.add_command(stats)
 

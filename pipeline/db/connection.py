@@ -47,6 +47,15 @@ def connect(
         ) from None
 
 
+def libpq_url(url: str) -> str:
+    """A PostgreSQL URL as libpq takes it: Airflow writes postgres connections as
+    ``postgres://`` and SQLAlchemy adds a driver (``postgresql+psycopg://``)."""
+    for prefix in ("postgres://", "postgresql+psycopg://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ``***`` (safe to print and log)."""
     try:
