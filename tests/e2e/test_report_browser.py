@@ -43,10 +43,13 @@ RENDERED = """
     points: gd.data.map(t => (t.y || []).filter(y => y !== null && y !== undefined).length),
     marks: [...gd.querySelectorAll('.cartesianlayer g.trace')].map(
         g => g.querySelectorAll('.point').length),
+    spots: [...gd.querySelectorAll('.cartesianlayer g.trace')].map(g => new Set(
+        [...g.querySelectorAll('path.point')].map(p => p.getAttribute('transform'))).size),
 }))
 """
 """Per plot: its source, the SVG layers, the traces in its data and drawn, and per trace
-the data points and the marks drawn (bars and markers are ``.point`` elements)."""
+the data points, the marks drawn (bars and markers are ``.point`` elements) and the
+distinct places of its markers."""
 PLOTS_DRAWN = """
 n => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
@@ -175,3 +178,4 @@ def test_every_data_point_is_a_mark(opened):
         assert plot["marks"] == plot["points"], where
         assert plot["points"][0] == SITE_CONFIG.days + 1, where  # articles per day
         assert plot["points"][1] == 2, where  # the yield of each run
+        assert plot["spots"][1] == 2, f"the two runs share one point; {where}"
