@@ -180,4 +180,5 @@ def failures_unrecorded(run: SourceRun, by_reason: Mapping[str, int]) -> int:
 
 
 def _when(moment: datetime) -> str:
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M")
+    """A run's x: to the second, so runs started within one minute do not share a point."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S")
