@@ -31,7 +31,7 @@ _FILTERS = """
 LATEST_RUN = f"""
 SELECT run_id, trigger, sources, window_since, window_until, started_at, finished_at,
        status, pages_discovered, pages_fetched, articles_new, articles_updated,
-       articles_unchanged, duplicates, not_article, failed, discovery_failed, error
+       articles_unchanged, duplicates, not_article, failed, discovery_failed, blocked, error
 FROM analytics.crawl_runs
 WHERE {_FILTERS}
   AND (cardinality(%(sources)s::text[]) = 0 OR sources && %(sources)s::text[])
@@ -94,6 +94,8 @@ class RunSummary:
     not_article: int
     failed: int
     discovery_failed: int
+    blocked: int
+    """Article pages a bot wall answered (outcome ``blocked``)."""
     error: str | None
 
     @property

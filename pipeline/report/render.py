@@ -32,6 +32,7 @@ _LATEST_COUNTS = (
     ("not article", "not_article"),
     ("failed", "failed"),
     ("discovery failed", "discovery_failed"),
+    ("blocked by a bot wall", "blocked"),
 )
 
 

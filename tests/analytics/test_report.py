@@ -97,6 +97,7 @@ def test_the_latest_run_is_summarised(newsroom_report):
     assert "37m 00s" in latest
     assert "<tr><th>new</th><td>120</td></tr>" in latest
     assert "<tr><th>not article</th><td>50</td></tr>" in latest
+    assert "<tr><th>blocked by a bot wall</th><td>0</td></tr>" in latest
     assert "quality checks failed for metro-herald" in latest
     assert (
         "<tr><th>failed by reason</th><td>http_404 6, timeout 2, sitemap_http_500 1</td>" in latest
