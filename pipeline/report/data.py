@@ -23,6 +23,10 @@ DEFAULT_RUNS = 30
 
 KNOWN_SOURCES = "SELECT DISTINCT source FROM analytics.crawl_run_sources ORDER BY source"
 
+UNBOUNDED_RUN_DAYS = 30
+"""Publication days a run without a window counts for in "articles per publication day":
+it read whatever the site lists, so the month before it ran stands for it."""
+
 _FILTERS = """
       (%(since)s::date IS NULL OR (started_at AT TIME ZONE 'UTC')::date >= %(since)s::date)
   AND (%(until)s::date IS NULL OR (started_at AT TIME ZONE 'UTC')::date <= %(until)s::date)
@@ -46,7 +50,8 @@ SELECT s.run_id, s.source, s.started_at, s.status,
        s.duplicates, s.not_article, s.failed, s.discovery_failed,
        s.article_share AS yield_share, s.title_share, s.date_share, s.author_share,
        s.quality_breaches AS breaches, s.error,
-       coalesce(r.window_since, (s.started_at AT TIME ZONE 'UTC')::date) AS first_day,
+       coalesce(r.window_since,
+                (s.started_at AT TIME ZONE 'UTC')::date - %(unbounded_days)s + 1) AS first_day,
        coalesce(r.window_until, (s.started_at AT TIME ZONE 'UTC')::date) AS last_day
 FROM (SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC, run_id DESC)
                 AS recent
@@ -126,7 +131,8 @@ class SourceRun:
     breaches: list[str]
     error: str | None
     first_day: date
-    """First publication day the run asked for (its start day when unbounded)."""
+    """First publication day the run asked for; for a run without a window (a plain
+    ``newsflow run``), the ``UNBOUNDED_RUN_DAYS`` days up to its start day."""
     last_day: date
 
     @property
@@ -182,6 +188,7 @@ def gather(
             "until": query.days.until,
             "sources": list(query.sources),
             "runs": query.runs,
+            "unbounded_days": UNBOUNDED_RUN_DAYS,
         }
         latest = conn.cursor(row_factory=class_row(RunSummary)).execute(LATEST_RUN, params)
         latest_run = latest.fetchone()

@@ -7,15 +7,18 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from pipeline.config import QualityThresholds
 from pipeline.db import apply_migrations
 from pipeline.db.roles import drop_reader, grant_reader
 from pipeline.load.derive import derive_pending
+from pipeline.report.data import UNBOUNDED_RUN_DAYS, ReportQuery, gather
 from tests.analytics.conftest import NEWSROOM_SQL
 from tests.cli_helpers import run_newsflow
 
@@ -238,3 +241,33 @@ def test_a_database_without_the_views_is_one_error_line_and_is_not_migrated(
     )
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT to_regclass('warehouse.crawl_runs')").fetchone() == (None,)
+
+
+UNBOUNDED_RUN = """
+INSERT INTO warehouse.crawl_runs (trigger, sources, started_at, finished_at, status)
+VALUES ('cli', '{solo}', '2026-11-20 09:00+00', '2026-11-20 09:05+00', 'success');
+INSERT INTO warehouse.crawl_run_sources (run_id, source, started_at, finished_at, status)
+SELECT max(run_id), 'solo', '2026-11-20 09:00+00', '2026-11-20 09:05+00', 'success'
+FROM warehouse.crawl_runs;
+INSERT INTO warehouse.articles (url, source, title, body, content_hash, published_at,
+                                extractor_version, run_id)
+SELECT 'https://solo.example/a', 'solo', 'Ten days old', 'Body.', 'hash-solo',
+       '2026-11-10 08:00+00', '1', max(run_id)
+FROM warehouse.crawl_runs;
+"""
+
+
+def test_a_run_without_a_window_counts_the_month_before_it_per_publication_day(
+    make_database: Callable[[], str],
+) -> None:
+    """A plain ``newsflow run`` reads whatever the site lists: its chart covers the
+    ``UNBOUNDED_RUN_DAYS`` up to its start, not only the day it ran."""
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        apply_migrations(conn)
+        conn.execute(UNBOUNDED_RUN)
+        data = gather(conn, ReportQuery(), QualityThresholds(), datetime.now(UTC))
+    (run,) = data.runs["solo"]
+    assert run.last_day == date(2026, 11, 20)
+    assert (run.last_day - run.first_day).days == UNBOUNDED_RUN_DAYS - 1
+    assert (date(2026, 11, 10), 1) in data.daily["solo"]
