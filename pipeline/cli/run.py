@@ -38,7 +38,7 @@ JSON_FIELDS = (
     "--json",
     "as_json",
     is_flag=True,
-    help="Print exactly one JSON object with the run's counts on stdout.",
+    help="Print exactly one JSON object on stdout: the run's counts and each source's result.",
 )
 @pass_cli
 def run(
