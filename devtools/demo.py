@@ -41,6 +41,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.cli.output import stdout_console
 from pipeline.cli.paths import output_file, writing_to
 from pipeline.config import Settings
 from pipeline.db import connect, describe_url, prepare_database
@@ -55,7 +56,8 @@ DEFAULT_PORT = 8765
 DEFAULT_DAYS = 7
 ARTICLES_PER_DAY = 10
 
-console = Console(width=max(120, Console().width))
+console = Console(width=max(120, Console().width)) if Console().is_terminal else stdout_console()
+"""The terminal (at least 120 columns), or a wide console when the output goes to a file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,20 +224,6 @@ SELECT source, status, {counters}, error FROM warehouse.crawl_run_sources
 WHERE run_id = %s ORDER BY source
 """.format(counters=", ".join(COUNTERS))
 
-_SHORT = {
-    "pages_discovered": "discovered",
-    "pages_fetched": "fetched",
-    "articles_new": "new",
-    "articles_updated": "updated",
-    "articles_unchanged": "unchanged",
-    "duplicates": "dupl.",
-    "not_article": "not art.",
-    "failed": "failed",
-    "held_by_date": "held",
-    "discovery_failed": "disc. failed",
-}
-"""Short column headers of the per-source table; a counter missing here shows its own name."""
-
 _WAREHOUSE_TOTALS = """
 SELECT count(*) FILTER (WHERE duplicate_of IS NULL),
        count(*) FILTER (WHERE duplicate_of IS NOT NULL)
@@ -255,17 +243,18 @@ ORDER BY published_date DESC, source"""
 
 
 def source_table(rows: list[tuple[Any, ...]]) -> Table:
-    """The per-source table: one row per ``_RUN_SOURCES`` row (source, status, the
-    ``COUNTERS`` in order, error), every column under a header."""
-    headers = [_SHORT.get(counter, counter.replace("_", " ")) for counter in COUNTERS]
-    table = Table("source", "status", *headers, title="Per source")
-    for source, source_status, *rest in rows:
-        *numbers, source_error = rest
+    """The per-source table of ``_RUN_SOURCES`` rows (source, status, the ``COUNTERS`` in
+    order, error): one column per source (the demo crawls three) and one named row per
+    figure, so every name fits a terminal in full."""
+    table = Table("", *(str(row[0]) for row in rows), title="Per source")
+    columns = [(status, rest[:-1], rest[-1]) for _, status, *rest in rows]
+    table.add_row("status", *(status for status, _, _ in columns))
+    for index, counter in enumerate(COUNTERS):
         table.add_row(
-            source,
-            source_status + (f": {source_error}" if source_error else ""),
-            *map(str, numbers),
+            counter.replace("_", " "), *(str(numbers[index]) for _, numbers, _ in columns)
         )
+    if any(error for _, _, error in columns):
+        table.add_row("error", *(error or "" for _, _, error in columns))
     return table
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -42,18 +43,24 @@ def test_the_demo_respects_the_users_home_port_and_days():
     assert plan.logical_date.startswith(plan.until.isoformat() + "T02:00")
 
 
-def test_every_column_of_the_per_source_table_has_a_header():
-    row = ("daily-planet", "failed", *range(1, len(COUNTERS) + 1), "robots.txt unreachable")
-    table = source_table([row])
-    headers = [str(column.header) for column in table.columns]
-    assert len(headers) == 2 + len(COUNTERS) and all(headers)
-    assert "disc. failed" in headers
-    console = Console(width=300, record=True)
+def test_every_figure_and_source_of_the_per_source_table_is_named_in_full():
+    failed = ("daily-planet", "failed", *range(1, len(COUNTERS) + 1), "robots.txt unreachable")
+    fine = ("valley-gazette", "success", *[0] * len(COUNTERS), None)
+    table = source_table([failed, fine])
+    assert [str(column.header) for column in table.columns] == [
+        "",
+        "daily-planet",
+        "valley-gazette",
+    ]
+    console = Console(width=120, record=True)
     console.print(table)
     lines = console.export_text().splitlines()
-    assert "disc. failed" in next(line for line in lines if "status" in line)
-    row_line = next(line for line in lines if "daily-planet" in line)
-    assert "failed: robots.txt unreachable" in row_line
+    assert not [line for line in lines if "…" in line]
+    for index, counter in enumerate(COUNTERS, start=1):
+        label = counter.replace("_", " ")
+        row = next(line for line in lines if re.match(rf"│ {re.escape(label)} +│", line))
+        assert f" {index} " in row and " 0 " in row
+    assert "robots.txt unreachable" in next(line for line in lines if " error " in line)
 
 
 def _free_port() -> int:
