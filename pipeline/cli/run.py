@@ -18,18 +18,8 @@ from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
 from pipeline.window import Window
 
-JSON_FIELDS = (
-    "pages_fetched",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "duplicates",
-    "not_article",
-    "failed",
-    "discovery_failed",
-    "discovery_recovered",
-    "blocked",
-)
+JSON_FIELDS = tuple(c for c in COUNTERS if c not in ("pages_discovered", "held_by_date"))
+"""The run counters ``--json`` prints: all but pages_discovered and held_by_date, in order."""
 
 
 @click.command()
@@ -93,7 +83,7 @@ def _source_json(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": data["status"],
         "error": data["error"],
-        **{k: data[k] for k in JSON_FIELDS if k in data},
+        **{k: data[k] for k in JSON_FIELDS},
         "failed_documents": (data.get("crawl") or {}).get("failed_documents") or [],
     }
 
