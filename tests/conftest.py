@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,20 +18,12 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from devtools.postgres_server import postgres_server
 from pipeline.config import Settings
 from pipeline.db import apply_migrations
 
-LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def _reachable(url: str) -> bool:
-    try:
-        psycopg.connect(url, connect_timeout=2).close()
-        return True
-    except psycopg.Error:
-        return False
 
 
 def _with_dbname(url: str, dbname: str) -> str:
@@ -45,17 +36,8 @@ def _with_dbname(url: str, dbname: str) -> str:
 def pg_server_url() -> Iterator[str]:
     """A URL for the maintenance database of the PostgreSQL server tests use."""
     configured = os.environ.get("NEWSFLOW_TEST_DATABASE_URL")
-    if configured:
-        yield configured
-        return
-    if _reachable(LOCAL_SERVER_URL):
-        yield LOCAL_SERVER_URL
-        return
-    from pipeline.db.embedded import embedded_url, stop_embedded
-
-    data_dir = Path(tempfile.mkdtemp(prefix="newsflow-test-pg-"))
-    yield embedded_url(data_dir / "postgres")
-    stop_embedded(data_dir / "postgres")
+    with postgres_server(configured, prefix="newsflow-test-pg-") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
