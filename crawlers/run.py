@@ -29,6 +29,7 @@ from pathlib import Path
 
 import psycopg
 
+from crawlers.browser import missing_browser
 from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
 from pipeline.config import Settings
@@ -113,6 +114,14 @@ def crawl_sources(
         ) from None
     results = []
     for position, source in enumerate(sources, start=1):
+        missing = source.render == "browser" and missing_browser(
+            source.name, settings.chromium_path
+        )
+        if missing:
+            # This source cannot run at all; the others go on.
+            log.error("%s", missing)
+            results.append(CrawlResult(source.name, error=missing))
+            continue
         job = CrawlJob(
             source=source,
             run_id=run_id,
@@ -125,6 +134,7 @@ def crawl_sources(
             revisit_days=settings.revisit_days,
             retry_failed_hours=settings.retry_failed_hours,
             limits=settings.crawl,
+            chromium_path=str(settings.chromium_path),
         )
         log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
         result = run_child(job, log_path, prepare_next=prepare_next or position < len(sources))

@@ -12,6 +12,7 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         max_pages: 5000
         language: en
         download_delay: 0.5
+        render: http          # or browser: article pages rendered in headless Chromium
 
 Validation errors name the source, the field and the line, e.g.
 ``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``;
@@ -36,9 +37,12 @@ ROBOTS = "robots"
 AUTO = "auto"
 """``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
 DEFAULT_MAX_PAGES = 5000
+RENDER_MODES = ("http", "browser")
+"""``render:``: article pages fetched as they are (``http``) or rendered in headless
+Chromium (``browser``, for sites whose pages insert their text with JavaScript)."""
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
-_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay")
+_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "render")
 _KNOWN_TOP_LEVEL = ("sources",)
 
 
@@ -60,6 +64,9 @@ class Source:
     language: str | None = None
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
+    render: str = "http"
+    """How article pages are fetched: ``http``, or ``browser`` (rendered in headless
+    Chromium; see ``crawlers.render``)."""
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -159,6 +166,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     max_pages = _max_pages(entry)
     language = _language(entry)
     delay = _download_delay(entry)
+    render = _render(entry)
     return Source(
         name=entry.name,
         sitemaps=lists["sitemaps"],
@@ -169,6 +177,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         max_pages=max_pages,
         language=language,
         download_delay=delay,
+        render=render,
     )
 
 
@@ -286,6 +295,13 @@ def _download_delay(entry: _SourceEntry) -> float | None:
     ):
         raise entry.fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
     return float(delay) if delay is not None else None
+
+
+def _render(entry: _SourceEntry) -> str:
+    render = entry.value("render", "http")
+    if render not in RENDER_MODES:
+        raise entry.fail("render", f"must be one of {', '.join(RENDER_MODES)}, got {render!r}")
+    return str(render)
 
 
 def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:

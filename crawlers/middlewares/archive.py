@@ -2,8 +2,10 @@
 
 Sits below the retry middleware and above decompression, so it sees final responses
 with their bodies decoded (see ``crawlers.warc``). Responses cut short on purpose (a
-non-HTML page stopped after its headers) and bot walls are not archived. The record's location is
-left in ``request.meta["newsflow_warc"]`` for the crawl state.
+non-HTML page stopped after its headers) and bot walls are not archived. A page rendered
+in the browser is archived as rendered, its record naming the browser (see
+``crawlers.warc``). The record's location is left in ``request.meta["newsflow_warc"]``
+for the crawl state.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawlers.job import BLOCKED, FETCHED_AT, WARC, CrawlJob
+from crawlers.job import BLOCKED, FETCHED_AT, RENDERED, WARC, CrawlJob
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline.errors import ArchiveError
 
@@ -73,6 +75,7 @@ class WarcArchiveMiddleware:
                     method=request.method,
                     request_headers=_pairs(request.headers),
                     protocol=protocol,
+                    rendered_by=request.meta.get(RENDERED),
                 )
             )
         except ArchiveError as exc:

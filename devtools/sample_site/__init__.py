@@ -20,6 +20,8 @@ discovery method:
 
 A bot-wall trap, opt-in (nothing links to it): the sitemap ``/walled/sitemap.xml``
 lists pages that answer with a challenge, 403 or 200 (:mod:`devtools.sample_site.walls`).
+A JavaScript publication, opt-in too: the sitemap ``/scripted/sitemap.xml`` lists pages
+whose body a script fetches as JSON and inserts (:mod:`devtools.sample_site.scripted`).
 
 Everything is generated from the seed (no copyrighted text), lazily per article, and
 known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.
