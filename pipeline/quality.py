@@ -13,8 +13,12 @@ from dataclasses import asdict, dataclass, field
 import psycopg
 
 from pipeline.config import QualityThresholds
+from pipeline.records import SCRIPT_SHELLS
 
 TRAILING_RUNS = 7
+MAX_SCRIPT_SHELL_SHARE = 0.5
+"""More than this share of a source's fetched pages being JavaScript shells fails it
+with the hint to render them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class SourceRunFigures:
     """Mean article yield (articles / pages fetched) of the source's previous runs."""
     blocked: int = 0
     """Article pages a bot wall answered instead of the page (not in ``pages_fetched``)."""
+    script_shells: int = 0
+    """Fetched pages that came back as JavaScript shells (scripts, almost no text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +78,32 @@ def blocked_breach(source: str, figures: SourceRunFigures, limits: QualityThresh
     )
 
 
+def script_shell_breach(source: str, figures: SourceRunFigures) -> str | None:
+    """Why the source fails when most of its pages came back as JavaScript shells (their
+    text is inserted by scripts: the source may need ``render: browser``), else None.
+    Judged however few pages there were, like a bot wall."""
+    shells, fetched = figures.script_shells, figures.pages_fetched
+    if not shells or shells <= fetched * MAX_SCRIPT_SHELL_SHARE:
+        return None
+    return (
+        f"source '{source}': {shells} of {fetched} pages came back as JavaScript shells "
+        "(scripts and almost no text); the site may need rendering: set 'render: browser' "
+        "for the source in the sources file"
+    )
+
+
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
-    blocked = blocked_breach(source, figures, limits)
+    # Judged however few pages there were: a site that answered nothing usable.
+    always = [
+        b for b in (blocked_breach(source, figures, limits), script_shell_breach(source, figures)) if b
+    ]
     if figures.pages_fetched < limits.min_pages_for_checks:
         return QualityReport(
             source,
             checked=False,
             metrics={"pages_fetched": figures.pages_fetched, "blocked": figures.blocked},
-            breaches=(blocked,) if blocked else (),
+            breaches=tuple(always),
         )
     metrics = {
         "article_share": _share(figures.articles, figures.pages_fetched),
@@ -91,7 +114,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         "duplicate_share": _share(figures.duplicates, figures.articles),
         "trailing_article_share": figures.trailing_yield,
     }
-    breaches: list[str] = [blocked] if blocked else []
+    breaches: list[str] = list(always)
 
     def at_least(name: str, low: float, what: str) -> None:
         value = metrics[name]
@@ -138,7 +161,8 @@ SELECT s.pages_fetched - s.held_by_date,
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
                 AND p.pages_fetched - p.held_by_date >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
-       s.blocked
+       s.blocked,
+       coalesce((s.crawl_stats ->> %(shells)s)::int, 0)
 FROM warehouse.crawl_run_sources s
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """
@@ -155,6 +179,7 @@ def source_run_figures(
             "source": source,
             "trailing": TRAILING_RUNS,
             "min_pages": limits.min_pages_for_checks,
+            "shells": SCRIPT_SHELLS,
         },
     ).fetchone()
     if row is None:

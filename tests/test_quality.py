@@ -74,3 +74,22 @@ def test_a_source_entirely_behind_a_bot_wall_fails_however_few_its_pages():
 def test_a_few_blocked_pages_among_many_pass():
     report = evaluate("x", figures(blocked=10), LIMITS)
     assert report.passed
+
+
+def test_a_source_of_javascript_shells_fails_with_the_hint_to_render_it():
+    report = evaluate("js", figures(pages_fetched=12, articles=0, loaded=0, script_shells=12), LIMITS)
+    assert report.breaches[0] == (
+        "source 'js': 12 of 12 pages came back as JavaScript shells (scripts and almost no "
+        "text); the site may need rendering: set 'render: browser' for the source in the "
+        "sources file"
+    )
+
+
+def test_the_render_hint_is_given_however_few_pages_there_were():
+    report = evaluate("js", figures(pages_fetched=3, articles=0, script_shells=3), LIMITS)
+    assert not report.checked
+    assert "set 'render: browser'" in report.breaches[0]
+
+
+def test_a_few_script_shells_among_articles_pass():
+    assert evaluate("s", figures(script_shells=10), LIMITS).passed
