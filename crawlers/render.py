@@ -48,6 +48,8 @@ SETTLE_QUIET_S = 0.1
 flight for this long (its scripts have fetched and inserted the text)..."""
 SETTLE_MAX_S = 10.0
 """...or after this long, with whatever the page shows by then."""
+LAUNCH_TIMEOUT_S = 30.0
+"""Least time the browser gets to start (a busy machine takes seconds)."""
 HANDLER = "crawlers.render.RenderingDownloadHandler"
 
 
@@ -61,7 +63,7 @@ def render_settings(job: CrawlJob) -> dict[str, Any]:
             "executable_path": job.chromium_path,
             "headless": True,
             "args": list(browser.ARGS),
-            "timeout": limits.download_timeout_s * 1000,
+            "timeout": max(limits.download_timeout_s, LAUNCH_TIMEOUT_S) * 1000,
         },
         # One context renders; the one before it may still finish its last pages.
         "PLAYWRIGHT_MAX_CONTEXTS": 2,
@@ -121,7 +123,7 @@ class InFlight:
             await asyncio.sleep(SETTLE_QUIET_S / 4)
 
 
-class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]  # scrapy-playwright ships no type information
     """scrapy-playwright's handler, with newsflow's bound on open pages, contexts
     recycled after ``render_pages_per_context`` pages, and the browser's version
     recorded on each rendered request."""
@@ -134,9 +136,12 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._generation = 0
         self._started_in: dict[str, int] = {}
 
-    async def download_request(self, request: Request) -> Response:  # type: ignore[override]  # scrapy-playwright's signature differs by Scrapy version; this is the one of Scrapy >= 2.14
+    async def download_request(self, request: Request) -> Response:
+        # The signature of Scrapy >= 2.14 (scrapy-playwright has one per Scrapy version).
+        response: Response
         if not request.meta.get("playwright"):
-            return await super().download_request(request)
+            response = await super().download_request(request)
+            return response
         async with self._open_pages:
             name = self._context_for_next_page()
             request.meta["playwright_context"] = name

@@ -95,9 +95,8 @@ def script_shell_breach(source: str, figures: SourceRunFigures) -> str | None:
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
     # Judged however few pages there were: a site that answered nothing usable.
-    always = [
-        b for b in (blocked_breach(source, figures, limits), script_shell_breach(source, figures)) if b
-    ]
+    found = (blocked_breach(source, figures, limits), script_shell_breach(source, figures))
+    always = [breach for breach in found if breach]
     if figures.pages_fetched < limits.min_pages_for_checks:
         return QualityReport(
             source,

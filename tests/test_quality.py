@@ -77,7 +77,8 @@ def test_a_few_blocked_pages_among_many_pass():
 
 
 def test_a_source_of_javascript_shells_fails_with_the_hint_to_render_it():
-    report = evaluate("js", figures(pages_fetched=12, articles=0, loaded=0, script_shells=12), LIMITS)
+    shells = figures(pages_fetched=12, articles=0, loaded=0, script_shells=12)
+    report = evaluate("js", shells, LIMITS)
     assert report.breaches[0] == (
         "source 'js': 12 of 12 pages came back as JavaScript shells (scripts and almost no "
         "text); the site may need rendering: set 'render: browser' for the source in the "

@@ -111,7 +111,8 @@ def _sitemap(site: SampleSite, request: Request) -> Response:
         return not_found()
     urls = "".join(f"<url><loc>{site.base_url}{p}</loc></url>" for p in scripted_paths(site, pages))
     text = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
     )
     return Response(200, (("Content-Type", XML),), text.encode())
 
