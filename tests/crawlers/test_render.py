@@ -63,8 +63,12 @@ def _records(archive: Path, base: str) -> dict[str, tuple[str | None, str]]:
 @pytest.fixture(scope="module")
 def rendered(crawl_env) -> Rendered:
     chromium_or_skip("rendering")
+    # A browser on a busy machine takes seconds to start: more time than plain crawls.
     limits = replace(
-        crawl_env.settings.crawl, download_timeout_s=20.0, render_pages_per_context=PER_CONTEXT
+        crawl_env.settings.crawl,
+        download_timeout_s=20.0,
+        crawl_timeout_s=240.0,
+        render_pages_per_context=PER_CONTEXT,
     )
     settings = crawl_env.settings.with_overrides(crawl=limits)
     with SampleSite(SiteConfig(days=2, articles_per_day=2)).serve() as site:
