@@ -126,6 +126,7 @@ def crawl(base: str, render: str, pages: int, server_url: str, home: Path) -> di
         "rate": result.fetched / result.elapsed_s,
         "crawler_rss_mb": result.peak_rss_mb,
         "browser": sampler.peak,
+        "load": os.getloadavg()[0],
     }
 
 
@@ -164,7 +165,9 @@ def report(http: dict[str, Any], browser: dict[str, Any]) -> str:
             f"peak memory: **{memory.rss:.0f} MiB** summed RSS ({memory.pss:.0f} MiB PSS) over "
             f"{memory.processes} Chromium processes at most, beside the crawler process. "
             "Plain HTTP gets only the empty shells: the rendered pages are the ones with "
-            "text.",
+            f"text. The machine's 1-minute load average at the end of the crawls: "
+            f"{http['load']:.1f} (http), {browser['load']:.1f} (browser): other work shared "
+            "its cores, and a rendered page costs far more CPU than a fetched one.",
         ]
     )
 

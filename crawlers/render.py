@@ -10,7 +10,8 @@ has already decided to fetch.
 
 - **Sub-resources.** A page may load scripts and make XHR/fetch requests to the
   source's own hosts; everything else is aborted: images, media, fonts, style sheets,
-  frames and any request to another host (ads, trackers, third-party widgets), so a
+  any request to another host (ads, trackers, their frames, third-party widgets,
+  captcha services) and a bot wall's challenge script on the site itself, so a
   rendered page costs the site its HTML, its scripts and its data calls, and nobody
   else is asked anything.
 - **Limits.** At most ``CrawlLimits.render_pages`` pages are open at once; a browser
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 ALLOWED_TYPES = frozenset({"document", "script", "xhr", "fetch"})
 """Playwright resource types a rendered page may load (from the source's hosts only)."""
+CHALLENGE_PATHS = ("/cdn-cgi/challenge-platform/",)
+"""Bot-wall challenge scripts a site serves from its own host (Cloudflare's)."""
 SETTLE_QUIET_S = 0.1
 """After the load event, the page is taken once none of its requests has been in
 flight for this long (its scripts have fetched and inserted the text)..."""
@@ -75,10 +78,15 @@ def render_settings(job: CrawlJob) -> dict[str, Any]:
 
 def allowed_subresource(resource_type: str, url: str, hosts: tuple[str, ...]) -> bool:
     """Whether a rendered page may load ``url`` (of Playwright's ``resource_type``):
-    documents, scripts and XHR/fetch from the source's own ``hosts`` only."""
+    documents, scripts and XHR/fetch from the source's own ``hosts`` only, and never a
+    bot wall's challenge script (newsflow does not get past walls, not even by running
+    them in a browser)."""
     if resource_type not in ALLOWED_TYPES:
         return False
-    return (urlsplit(url).hostname or "").lower() in hosts
+    parts = urlsplit(url)
+    if parts.path.startswith(CHALLENGE_PATHS):
+        return False
+    return (parts.hostname or "").lower() in hosts
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,9 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         self._per_context = limits.render_pages_per_context
         self._generation = 0
         self._started_in: dict[str, int] = {}
+        """Pages started in each context that is not closed yet..."""
+        self._open_in: dict[str, int] = {}
+        """...and of those, the ones not finished (counted before their page exists)."""
 
     async def download_request(self, request: Request) -> Response:
         # The signature of Scrapy >= 2.14 (scrapy-playwright has one per Scrapy version).
@@ -148,6 +159,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
             try:
                 response = await super().download_request(request)
             finally:
+                self._open_in[name] -= 1
                 await self._close_if_done(name)
         version = self.browser.version if hasattr(self, "browser") else "unknown"
         request.meta[RENDERED] = f"chromium {version}"
@@ -156,17 +168,17 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
     def _context_for_next_page(self) -> str:
         name = f"newsflow-{self._generation}"
         self._started_in[name] = self._started_in.get(name, 0) + 1
+        self._open_in[name] = self._open_in.get(name, 0) + 1
         if self._started_in[name] >= self._per_context:
             self._generation += 1  # the next page opens in a fresh context
         return name
 
     async def _close_if_done(self, name: str) -> None:
-        """Close context ``name`` once it has had its pages and none is still open."""
+        """Close context ``name`` once all its pages have started and finished: no page
+        will open in it again."""
+        if self._open_in[name] > 0 or self._started_in[name] < self._per_context:
+            return
+        del self._open_in[name], self._started_in[name]
         wrapper = self.context_wrappers.get(name)
-        if (
-            wrapper is not None
-            and self._started_in.get(name, 0) >= self._per_context
-            and not wrapper.context.pages
-        ):
-            self._started_in.pop(name, None)
+        if wrapper is not None:
             await wrapper.context.close()
