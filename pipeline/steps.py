@@ -214,20 +214,23 @@ def extract_source(
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
 
     path = extracted_path(settings, plan, source)
-    counts = {"ok": 0, "not_article": 0, "error": 0}
+    counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
+    wanted = _source(plan, source)
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
         first = next(pages, None)
         if first is None:  # nothing waits: no need to load the extractor (about 2 s)
             return iter(())
-        from pipeline.extract import iter_extract
+        from pipeline.extract import iter_extract, keep_languages
 
-        return iter_extract(
+        results = iter_extract(
             itertools.chain([first], pages),
             processes=settings.extract_processes,
             min_chars=settings.min_article_chars,
             fingerprint=True,
+            language_hint=wanted.language,
         )
+        return (keep_languages(result, wanted.languages) for result in results)
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):
