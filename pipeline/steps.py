@@ -96,13 +96,16 @@ def start_run(
     )
 
 
-def finish_run(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+def finish_run(
+    settings: Settings, plan: RunPlan, airflow_run_id: str | None = None
+) -> dict[str, Any]:
     """Close the run: total the counters, set the status, post alerts when it is partial
-    or failed (``NEWSFLOW_ALERT_WEBHOOK``); return the run report."""
+    or failed (``NEWSFLOW_ALERT_WEBHOOK``; under Airflow, ``airflow_run_id`` makes them
+    link to the DAG run's page); return the run report."""
     with connect(prepare_database(settings)) as conn:
         status = runs.finish_run(conn, plan.run_id)
         report = run_report(conn, plan.run_id) | {"status": status}
-        link = airflow_link(conn, plan.run_id, settings.airflow_url)
+        link = airflow_link(conn, plan.run_id, settings.airflow_url, airflow_run_id)
     # after the commit: a slow webhook must not hold the run's row
     alert_run_end(
         report, webhook=settings.alert_webhook, timeout_s=settings.alert_timeout_s, link=link
