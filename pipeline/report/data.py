@@ -140,6 +140,17 @@ class SourceRun:
     last_day: date
 
     @property
+    def days(self) -> int:
+        """Publication days the run covered (at least 1)."""
+        return max(1, (self.last_day - self.first_day).days + 1)
+
+    @property
+    def articles_per_day(self) -> float:
+        """Articles per publication day covered: runs over windows of different lengths
+        (a nightly run, a week's backfill) compare on this."""
+        return self.articles / self.days
+
+    @property
     def not_article_share(self) -> float | None:
         return self.not_article / self.pages if self.pages > 0 else None
 
