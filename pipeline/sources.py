@@ -10,7 +10,8 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         allow: ['/news/']
         deny: ['/video/']
         max_pages: 5000
-        language: en
+        language: en          # a hint for language detection
+        languages: [en, de]   # keep only articles in these languages
         download_delay: 0.5
 
 Validation errors name the source, the field and the line, e.g.
@@ -38,7 +39,7 @@ AUTO = "auto"
 DEFAULT_MAX_PAGES = 5000
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
-_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay")
+_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "languages", "download_delay")
 _KNOWN_TOP_LEVEL = ("sources",)
 
 
@@ -58,6 +59,13 @@ class Source:
     deny: tuple[str, ...] = ()
     max_pages: int = DEFAULT_MAX_PAGES
     language: str | None = None
+    """ISO 639-1 code of the language the site mostly writes in: a hint that decides
+    between close candidates when an article's language is detected from its text
+    (Bosnian or Croatian, Malay or Indonesian); a language the page declares wins."""
+    languages: tuple[str, ...] = ()
+    """ISO 639-1 codes: only articles in one of these languages are loaded; the others
+    are counted as ``other_language``. Empty means every language (and articles whose
+    language cannot be told are always kept)."""
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
 
@@ -158,6 +166,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     _check_patterns(entry, lists)
     max_pages = _max_pages(entry)
     language = _language(entry)
+    languages = _languages(entry, language)
     delay = _download_delay(entry)
     return Source(
         name=entry.name,
@@ -168,6 +177,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         deny=lists["deny"],
         max_pages=max_pages,
         language=language,
+        languages=languages,
         download_delay=delay,
     )
 
@@ -270,13 +280,31 @@ def _max_pages(entry: _SourceEntry) -> int:
     return max_pages
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
 def _language(entry: _SourceEntry) -> str | None:
     language = entry.value("language")
     if language is not None and (
-        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+        not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language)
     ):
         raise entry.fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
     return language
+
+
+def _languages(entry: _SourceEntry, hint: str | None) -> tuple[str, ...]:
+    codes = _string_list(entry, "languages")
+    for code in codes:
+        if not _LANGUAGE_CODE.fullmatch(code):
+            raise entry.fail(
+                "languages", f"must hold two-letter ISO 639-1 codes such as en, got {code!r}"
+            )
+    if hint is not None and codes and hint not in codes:
+        raise entry.fail(
+            "languages",
+            f"does not hold the source's language hint {hint!r}: add it, or change 'language'",
+        )
+    return tuple(dict.fromkeys(codes))
 
 
 def _download_delay(entry: _SourceEntry) -> float | None:
