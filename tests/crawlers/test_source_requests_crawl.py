@@ -44,6 +44,10 @@ class Crawls:
     proxied: Crawl
     proxied_site: TestSite
     proxy: ForwardProxy
+    proxied_seen: list[tuple[str, dict[str, str]]]
+    """What the proxy saw of the crawl through its URL with credentials."""
+    plain_proxy_seen: list[tuple[str, dict[str, str]]]
+    """What the proxy saw of a crawl through its URL without credentials."""
 
 
 def _build(site: TestSite, elsewhere_url: str) -> None:
@@ -92,13 +96,14 @@ def _crawl(crawl_env, source: Source) -> Crawl:
 
 @pytest.fixture(scope="module")
 def crawls(crawl_env) -> Crawls:
-    site, elsewhere, proxied_site = TestSite(), TestSite(), TestSite()
+    site, elsewhere, proxied_site, plain_site = TestSite(), TestSite(), TestSite(), TestSite()
     proxy = ForwardProxy()
-    with site.serve(), elsewhere.serve(), proxied_site.serve(), proxy.serve():
+    with site.serve(), elsewhere.serve(), proxied_site.serve(), plain_site.serve(), proxy.serve():
         elsewhere_url = elsewhere.base_url.replace("127.0.0.1", "localhost")
         elsewhere.add("/stolen", article_html("stolen", words=300))
         _build(site, elsewhere_url)
         _build(proxied_site, elsewhere_url)
+        _build(plain_site, elsewhere_url)
         sitemap = f"{site.base_url}/sitemap.xml"
         sent = _crawl(
             crawl_env,
@@ -120,7 +125,13 @@ def crawls(crawl_env) -> Crawls:
                 proxy=proxy_url,
             ),
         )
-    return Crawls(site, elsewhere, sent, sent_requests, proxied, proxied_site, proxy)
+        proxied_seen = list(proxy.seen)
+        plain_sitemap = f"{plain_site.base_url}/sitemap.xml"
+        _crawl(crawl_env, Source(name="plain", sitemaps=(plain_sitemap,), proxy=proxy.url))
+        plain_seen = proxy.seen[len(proxied_seen) :]
+    return Crawls(
+        site, elsewhere, sent, sent_requests, proxied, proxied_site, proxy, proxied_seen, plain_seen
+    )
 
 
 def test_every_request_to_the_sources_host_carries_its_headers_and_cookies(crawls):
@@ -154,14 +165,19 @@ def test_the_archive_keeps_the_request_records_with_the_values_masked(crawls):
 
 
 def test_every_request_goes_through_the_proxy_with_its_credentials(crawls):
-    through = [urlpath for urlpath, _ in crawls.proxy.seen]
+    through = [urlpath for urlpath, _ in crawls.proxied_seen]
     site = crawls.proxied_site
     assert sorted(through) == sorted(site.base_url + path for path in site.paths())
     assert {"/robots.txt", "/sitemap.xml", "/a/1", "/a/2"} <= set(site.paths())
     expected = "Basic " + base64.b64encode(f"user:{PROXY_PASSWORD}".encode()).decode()
-    assert {headers.get("proxy-authorization") for _, headers in crawls.proxy.seen} == {expected}
-    assert all(headers["cookie"] == "consent=yes" for _, headers in crawls.proxy.seen)
+    assert {headers.get("proxy-authorization") for _, headers in crawls.proxied_seen} == {expected}
+    assert all(headers["cookie"] == "consent=yes" for _, headers in crawls.proxied_seen)
     assert crawls.proxied.result.fetched == 2
+
+
+def test_a_proxy_without_credentials_gets_no_proxy_authorization(crawls):
+    assert len(crawls.plain_proxy_seen) >= 4  # robots.txt, the sitemap, the two articles
+    assert not any("proxy-authorization" in headers for _, headers in crawls.plain_proxy_seen)
 
 
 def test_the_proxy_is_logged_with_its_credentials_masked(crawls):
