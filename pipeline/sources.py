@@ -83,7 +83,7 @@ class Source:
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
     headers: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
-    """(name, value) of extra request headers, sent only to ``hosts``; secret-ish."""
+    """(name, value) of extra request headers, sent only to ``hosts``; values never logged."""
     cookies: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
     """(name, value) of cookies, sent only to ``hosts`` as one ``Cookie`` header."""
     proxy: str | None = dataclasses.field(default=None, repr=False)
