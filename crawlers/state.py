@@ -11,7 +11,9 @@ its next try like a failure), ``skipped_by_robots``, ``skipped_by_date``),
 ``failure_reason``, HTTP status, validators, the WARC record location,
 ``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at``,
 ``failed_attempts`` (consecutive failures, for the wait before the next try) and
-``robots_sha256`` (the robots.txt that disallowed the URL). Section pages followed for
+``robots_sha256`` (the robots.txt that disallowed the URL) and ``sitemap_keywords``
+(the news sitemap's ``news:keywords``, for extraction's tags;
+``sql/migrations/0018_article_fields.sql``). Section pages followed for
 their links are rows of ``kind`` ``navigation`` (outcome ``followed`` when read;
 ``sql/migrations/0013_navigation_and_robots_state.sql``).
 """
@@ -58,12 +60,13 @@ _FETCHED = """
 INSERT INTO warehouse.crawl_state (
     url, source, discovered_lastmod, last_fetched_at, http_status, outcome, failure_reason,
     etag, last_modified, fetched_url, content_type, warc_path, warc_offset, warc_length,
-    pending_extract, run_id, failed_attempts, last_attempt_at, kind, robots_sha256)
+    pending_extract, run_id, failed_attempts, last_attempt_at, kind, robots_sha256,
+    sitemap_keywords)
 VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
     %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
     %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s,
     CASE WHEN %(outcome)s IN ('failed', 'blocked') THEN 1 ELSE 0 END, %(attempted_at)s, %(kind)s,
-    %(robots_sha256)s)
+    %(robots_sha256)s, %(sitemap_keywords)s)
 ON CONFLICT (url) DO UPDATE SET
     source = EXCLUDED.source,
     kind = EXCLUDED.kind,
@@ -91,7 +94,8 @@ ON CONFLICT (url) DO UPDATE SET
         ELSE crawl_state.held_published_at END,
     failed_attempts = CASE WHEN EXCLUDED.outcome IN ('failed', 'blocked')
         THEN crawl_state.failed_attempts + 1 ELSE 0 END,
-    last_attempt_at = EXCLUDED.last_attempt_at
+    last_attempt_at = EXCLUDED.last_attempt_at,
+    sitemap_keywords = COALESCE(EXCLUDED.sitemap_keywords, crawl_state.sitemap_keywords)
 """
 
 
@@ -123,6 +127,8 @@ class FetchRecord:
     """``article``, or ``navigation`` for a section page followed only for its links."""
     robots_sha256: str | None = None
     """SHA-256 of the robots.txt that disallowed the URL (outcome ``skipped_by_robots``)."""
+    sitemap_keywords: tuple[str, ...] = ()
+    """The news sitemap's keywords for the URL (kept for extraction's tags)."""
 
 
 class CrawlStateStore:
@@ -186,6 +192,7 @@ class CrawlStateStore:
                 "run_id": self.run_id,
                 "kind": record.kind,
                 "robots_sha256": record.robots_sha256,
+                "sitemap_keywords": list(record.sitemap_keywords) or None,
                 "attempted_at": record.attempted_at or datetime.now(UTC),
             }
         )

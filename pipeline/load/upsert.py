@@ -39,7 +39,13 @@ Action = Literal["new", "revised", "refreshed", "unchanged"]
 
 STORED_COLUMNS: tuple[str, ...] = (*ARTICLE_FIELDS, "content_hash")
 """The ``warehouse.articles`` columns a load writes from each ``ArticleRow``, in order."""
-_COLUMN_TYPES = {"authors": "text[]", "published_at": "timestamptz", "published_date_only": "bool"}
+_COLUMN_TYPES = {
+    "authors": "text[]",
+    "published_at": "timestamptz",
+    "published_date_only": "bool",
+    "tags": "text[]",
+    "modified_at": "timestamptz",
+}
 _STORED_TYPES = [_COLUMN_TYPES.get(c, "text") for c in STORED_COLUMNS]
 _STORED_LIST = ", ".join(STORED_COLUMNS)
 _article_fields = attrgetter(*STORED_COLUMNS)
