@@ -55,6 +55,14 @@ ON CONFLICT (url) DO UPDATE SET
         THEN EXCLUDED.outcome ELSE crawl_state.outcome END
 """
 
+# Keywords a news sitemap gave for a URL another document listed first this run; a
+# fetch recorded without keywords keeps them (COALESCE in _FETCHED).
+_KEYWORDS = """
+INSERT INTO warehouse.crawl_state (url, source, run_id, sitemap_keywords)
+VALUES (%(url)s, %(source)s, %(run_id)s, %(sitemap_keywords)s)
+ON CONFLICT (url) DO UPDATE SET sitemap_keywords = EXCLUDED.sitemap_keywords
+"""
+
 # A failed or skipped attempt never erases the archive location of an earlier good fetch.
 _FETCHED = """
 INSERT INTO warehouse.crawl_state (
@@ -140,6 +148,7 @@ class CrawlStateStore:
         self.run_id = run_id
         self._discovered: list[dict[str, Any]] = []
         self._fetched: list[dict[str, Any]] = []
+        self._keywords: list[dict[str, Any]] = []
 
     @classmethod
     def connect(cls, database_url: str, *, source: str, run_id: int) -> CrawlStateStore:
@@ -168,6 +177,20 @@ class CrawlStateStore:
             }
         )
         if len(self._discovered) >= FLUSH_EVERY:
+            self.flush()
+
+    def sitemap_keywords(self, url: str, keywords: tuple[str, ...]) -> None:
+        """Remember the news sitemap's keywords for ``url`` (listed by another document
+        first, so its fetch record may not carry them)."""
+        self._keywords.append(
+            {
+                "url": url,
+                "source": self.source,
+                "run_id": self.run_id,
+                "sitemap_keywords": list(keywords),
+            }
+        )
+        if len(self._keywords) >= FLUSH_EVERY:
             self.flush()
 
     def fetched(self, record: FetchRecord) -> None:
@@ -200,13 +223,15 @@ class CrawlStateStore:
             self.flush()
 
     def flush(self) -> None:
-        """Write everything buffered, discoveries before fetches, in one transaction."""
-        if not (self._discovered or self._fetched):
+        """Write everything buffered, discoveries before keywords before fetches, in one
+        transaction."""
+        if not (self._discovered or self._fetched or self._keywords):
             return
-        discovered, fetched = self._discovered, self._fetched
-        self._discovered, self._fetched = [], []
+        discovered, keywords, fetched = self._discovered, self._keywords, self._fetched
+        self._discovered, self._keywords, self._fetched = [], [], []
         with self.conn.transaction(), self.conn.cursor() as cur:
-            for statement, rows in ((_DISCOVERED, discovered), (_FETCHED, fetched)):
+            batches = ((_DISCOVERED, discovered), (_KEYWORDS, keywords), (_FETCHED, fetched))
+            for statement, rows in batches:
                 if rows:
                     cur.executemany(statement, _sorted(rows))
 

@@ -246,6 +246,36 @@ def test_the_revised_article_has_version_2_and_its_first_version_kept(sequence):
     assert run.report["counts"]["articles_updated"] == 1
 
 
+_FIELDS = """
+SELECT url, source, top_image_url, section, tags, published_at, modified_at
+FROM warehouse.articles ORDER BY url
+"""
+_IMAGE_FOLDER = {
+    "daily-planet": "/planet/images/",  # JSON-LD ImageObject
+    "metro-herald": "/herald/media/",  # og:image
+    "valley-gazette": "/gazette/images/",  # the body's only picture
+}
+
+
+def test_loaded_rows_have_their_image_section_tags_and_modified_time(sequence):
+    with psycopg.connect(sequence.database_url) as conn:
+        rows = conn.execute(_FIELDS).fetchall()
+    assert rows
+    base = sequence.site.base_url
+    for url, source, image, section, tags, published, modified in rows:
+        assert image and image.startswith(base + _IMAGE_FOLDER[source]), url
+        if source == "valley-gazette":  # no structured data, no breadcrumb
+            assert (section, tags, modified) == (None, [], None), url
+            continue
+        assert section in {"News", "Business", "Sport", "Culture"}, url
+        assert section in tags and len(tags) >= 2, url
+        assert modified is not None and modified >= published, url
+    # The news sitemap's keywords (the story's topic) join the page's own tags.
+    assert any(len(tags) == 3 for _, source, _, _, tags, _, _ in rows if source == "daily-planet")
+    revised = next(r for r in rows if r[0] == sequence.revised_url)
+    assert revised[6] > revised[5]  # modified after publication
+
+
 # --- a date-window run ------------------------------------------------------------------
 
 
