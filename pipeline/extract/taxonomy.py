@@ -62,9 +62,11 @@ def _crumb(item: Any) -> tuple[str, str | None]:
 
 
 def _position(item: Any) -> float:
+    """A ``ListItem``'s ``position`` (a number or a numeric string); 0 when it has none."""
+    value = item.get("position") if isinstance(item, dict) else None
     try:
-        return float(item.get("position")) if isinstance(item, dict) else 0.0
-    except (TypeError, ValueError):
+        return float(value) if isinstance(value, int | float | str) else 0.0
+    except ValueError:
         return 0.0
 
 

@@ -276,6 +276,20 @@ def test_loaded_rows_have_their_image_section_tags_and_modified_time(sequence):
     assert revised[6] > revised[5]  # modified after publication
 
 
+def test_the_first_runs_quality_figures_give_the_share_of_articles_with_each_field(sequence):
+    with psycopg.connect(sequence.database_url) as conn:
+        shares = conn.execute(
+            "SELECT source, image_share, section_share, tags_share, modified_share"
+            " FROM analytics.crawl_run_sources"
+            " WHERE run_id = (SELECT min(run_id) FROM warehouse.crawl_runs)"
+        ).fetchall()
+    assert {row[0]: row[1:] for row in shares} == {
+        "daily-planet": (1.0, 1.0, 1.0, 1.0),
+        "metro-herald": (1.0, 1.0, 1.0, 1.0),
+        "valley-gazette": (1.0, 0.0, 0.0, 0.0),
+    }
+
+
 # --- a date-window run ------------------------------------------------------------------
 
 
