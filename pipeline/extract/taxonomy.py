@@ -9,6 +9,7 @@ else the page's breadcrumb; tags gather ``article:tag``, the JSON-LD ``keywords`
 from __future__ import annotations
 
 import html as html_lib
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +26,10 @@ MAX_TAG_CHARS = 100
 than cut into a tag nobody wrote."""
 MAX_SECTION_CHARS = 100
 """A longer section name is not a section name (a headline in a breadcrumb): left out."""
+
+_ID_LIKE = re.compile(r"[0-9a-f]{8,}(?:-[0-9a-f]{4,})*|\d+", re.IGNORECASE)
+"""A "tag" that is a number or a hex identifier (a CMS's UUID), not a word anyone filed
+the article under."""
 
 SECTION_META_KEYS = ("article:section", "og:article:section", "section", "parsely-section")
 KEYWORD_META_KEYS = ("news_keywords", "keywords")
@@ -174,14 +179,15 @@ def _meta_values(tree: HtmlElement, key: str) -> list[str]:
 
 
 def clean_tags(values: Iterable[str]) -> tuple[str, ...]:
-    """``values`` trimmed, without empty or over-long ones, deduplicated ignoring case
+    """``values`` trimmed, without empty, over-long or identifier-like ones (numbers,
+    UUIDs), deduplicated ignoring case
     (the first spelling kept), at most ``MAX_TAGS``."""
     seen: set[str] = set()
     tags: list[str] = []
     for value in values:
         tag = _clean(value)
         key = tag.casefold()
-        if not tag or len(tag) > MAX_TAG_CHARS or key in seen:
+        if not tag or len(tag) > MAX_TAG_CHARS or key in seen or _ID_LIKE.fullmatch(tag):
             continue
         seen.add(key)
         tags.append(tag)

@@ -124,3 +124,11 @@ def test_tags_are_capped_in_number_and_length():
     found = tags(f'<meta name="keywords" content="{long}, {many}">')
     assert len(found) == MAX_TAGS
     assert found[0] == "tag0"
+
+
+def test_identifiers_are_not_tags():
+    head = (
+        '<meta property="article:tag" content="8ae9ab2d-fe1b-4230-acb8-a59b52877682">'
+        '<meta property="article:tag" content="12345"><meta property="article:tag" content="G7">'
+    )
+    assert tags(head) == ("G7",)
