@@ -72,6 +72,8 @@ class Discovered:
     """Publication time (``news:publication_date``, RSS ``pubDate``, Atom ``published``), UTC."""
     title: str | None = None
     via: Via = "sitemap"
+    keywords: tuple[str, ...] = ()
+    """News sitemap ``news:keywords`` for the URL (comma-separated, as written)."""
 
     @property
     def version_date(self) -> datetime | None:
@@ -214,7 +216,13 @@ def _sitemap_entry(node: etree._Element, base_url: str | None) -> Discovered | N
         published=published,
         title=_text(news, "title") if news is not None else None,
         via="news" if news is not None else "sitemap",
+        keywords=_keywords(_text(news, "keywords")) if news is not None else (),
     )
+
+
+def _keywords(text: str | None) -> tuple[str, ...]:
+    """The keywords of a ``news:keywords`` element, split on commas, empty ones dropped."""
+    return tuple(k for k in (part.strip() for part in (text or "").split(",")) if k)
 
 
 def _resolved(links: Iterable[str], base_url: str | None) -> Iterator[tuple[str, str]]:

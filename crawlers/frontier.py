@@ -115,6 +115,8 @@ class Frontier:
         fresh: dict[str, Discovered] = {}
         for item in found:
             if item.url in self._seen or item.url in fresh or not self.filter.is_article(item.url):
+                if item.keywords and (item.url in self._seen or item.url in fresh):
+                    self.store.sitemap_keywords(item.url, item.keywords)
                 continue
             fresh[item.url] = item
         if not fresh:

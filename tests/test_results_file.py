@@ -27,6 +27,10 @@ def test_results_round_trip(tmp_path):
                     extractor_version="v1",
                     source="s",
                     fetched_url="https://a.example/x?utm_source=f",
+                    top_image_url="https://cdn.a.example/x.jpg",
+                    section="Politics",
+                    tags=("Budget", "Tax"),
+                    modified_at=datetime(2026, 11, 3, 9, 30, tzinfo=UTC),
                 ),
             )
         ),

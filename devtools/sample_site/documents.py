@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -67,8 +68,14 @@ def _sitemap_index(site: SampleSite, request: Request) -> Response:
 def _news_sitemap(site: SampleSite, request: Request) -> Response:
     since = site.today - timedelta(days=NEWS_SITEMAP_DAYS - 1)
     keys = [k for k in newest_first(site, PLANET) if k.day >= since]
-    entries = [_entry(site, k) for k in keys]
+    entries = [_news_entry(site, k) for k in keys]
     return _xml(request, site, feeds.news_sitemap(entries, TITLES[PLANET]))
+
+
+def _news_entry(site: SampleSite, key: ArticleKey) -> feeds.FeedEntry:
+    """``key`` as the news sitemap lists it: with its topic and place as keywords."""
+    spec = site.catalog.spec(key)
+    return replace(_entry(site, key), keywords=(spec.topic.title(), spec.place))
 
 
 def _noon(day: date) -> datetime:

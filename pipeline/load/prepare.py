@@ -44,6 +44,10 @@ class ArticleRow:
     extractor_version: str
     has_words: bool
     """False for a body without words: no signature, never linked."""
+    top_image_url: str | None
+    section: str | None
+    tags: list[str]
+    modified_at: datetime | None
     minhash: bytes = field(repr=False, compare=False)
     bands: np.ndarray = field(repr=False, compare=False)
     """int64 bucket per band."""
@@ -179,6 +183,10 @@ def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) 
                 content_hash=prints[i].content_hash,
                 extractor_version=clean_text(article.extractor_version or ""),
                 has_words=prints[i].has_words,
+                top_image_url=clean_optional(article.top_image_url),
+                section=clean_optional(article.section),
+                tags=clean_authors(article.tags),  # the same rules as for author names
+                modified_at=article.modified_at,
                 minhash=prints[i].minhash,
                 bands=keys[i],
             )

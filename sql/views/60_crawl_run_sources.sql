@@ -21,6 +21,10 @@ SELECT s.run_id,
        (s.quality -> 'metrics' ->> 'date_share')::double precision AS date_share,
        (s.quality -> 'metrics' ->> 'author_share')::double precision AS author_share,
        (s.quality -> 'metrics' ->> 'empty_body_share')::double precision AS empty_body_share,
+       (s.quality -> 'metrics' ->> 'image_share')::double precision AS image_share,
+       (s.quality -> 'metrics' ->> 'section_share')::double precision AS section_share,
+       (s.quality -> 'metrics' ->> 'tags_share')::double precision AS tags_share,
+       (s.quality -> 'metrics' ->> 'modified_share')::double precision AS modified_share,
        (s.quality ->> 'checked')::boolean AS quality_checked,
        ARRAY(SELECT jsonb_array_elements_text(
                  CASE WHEN jsonb_typeof(s.quality -> 'breaches') = 'array'
@@ -60,6 +64,10 @@ COMMENT ON COLUMN analytics.crawl_run_sources.title_share IS 'Share (0-1) of the
 COMMENT ON COLUMN analytics.crawl_run_sources.date_share IS 'Share (0-1) of the articles loaded in this run that have a publication date; NULL when not checked.';
 COMMENT ON COLUMN analytics.crawl_run_sources.author_share IS 'Share (0-1) of the articles loaded in this run that name an author; NULL when not checked.';
 COMMENT ON COLUMN analytics.crawl_run_sources.empty_body_share IS 'Share (0-1) of the articles loaded in this run whose body is empty; NULL when not checked.';
+COMMENT ON COLUMN analytics.crawl_run_sources.image_share IS 'Share (0-1) of the articles loaded in this run that have a top image (top_image_url); reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.section_share IS 'Share (0-1) of the articles loaded in this run that have a section; reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.tags_share IS 'Share (0-1) of the articles loaded in this run that have at least one tag; reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.modified_share IS 'Share (0-1) of the articles loaded in this run that give a modification time (modified_at); reported, not checked; NULL when the run was too small to check.';
 COMMENT ON COLUMN analytics.crawl_run_sources.quality_checked IS 'True when the quality checks ran; false when the run fetched too few pages to judge; NULL before the checks ran.';
 COMMENT ON COLUMN analytics.crawl_run_sources.quality_breaches IS 'The quality checks that failed, in words; empty when all passed or none ran.';
 COMMENT ON COLUMN analytics.crawl_run_sources.error IS 'Why this source failed; NULL on success.';

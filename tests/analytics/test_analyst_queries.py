@@ -105,6 +105,43 @@ def _(rows: Rows) -> None:
     assert [r["url"] for r in rows] == ["https://daily-planet.example/local/council-budget"]
 
 
+@check("articles_per_section")
+def _(rows: Rows) -> None:
+    counts = {(r["source"], r["section"]): r["articles"] for r in rows}
+    assert counts[("global-wire", "World")] == 1
+    assert counts[("daily-planet", "Local")] == 1 and counts[("daily-planet", "Sport")] == 1
+    assert counts[("metro-herald", "News")] == 1
+    assert ("daily-planet", "World") not in counts  # its World story is a hidden copy
+    assert counts[("city-notes", "none")] == 1  # the undated post is not in November
+
+
+@check("articles_with_tag")
+def _(rows: Rows) -> None:
+    # Exact spelling: the flood warning's lower-case "climate" and the hidden copy are out.
+    assert [r["article_id"] for r in rows] == [8, 1, 4]
+    assert all("Climate" in r["tags"] for r in rows)
+
+
+@check("top_tags")
+def _(rows: Rows) -> None:
+    assert (rows[0]["tag"], rows[0]["articles"], rows[0]["sources"]) == ("climate", 4, 3)
+    assert {r["tag"]: r["articles"] for r in rows}["summit"] == 1  # its copy is hidden
+
+
+@check("latest_with_image")
+def _(rows: Rows) -> None:
+    assert [r["article_id"] for r in rows] == [1, 4, 6]
+    assert all(r["top_image_url"].startswith("https://") for r in rows)
+
+
+@check("changed_after_publication")
+def _(rows: Rows) -> None:
+    assert [(r["article_id"], r["changed_after"]) for r in rows] == [
+        (4, timedelta(hours=15)),
+        (1, timedelta(hours=2)),
+    ]
+
+
 @check("extraction_quality_drops")
 def _(rows: Rows) -> None:
     assert [r["source"] for r in rows] == ["metro-herald"]

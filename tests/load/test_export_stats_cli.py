@@ -141,6 +141,10 @@ def test_export_gives_back_every_article_field_the_load_stored(
         extractor_version="9.9",
         source="alpha",
         fetched_url="http://a.test/full?utm_source=x",
+        top_image_url="https://cdn.a.test/lead.jpg",
+        section="Politics",
+        tags=("Budget", "Parliament"),
+        modified_at=day(4).replace(hour=9, minute=30),
     )
     assert all(
         getattr(article, name) != f.default for name, f in zip(ARTICLE_FIELDS, fields(Article))
@@ -165,6 +169,8 @@ def test_export_gives_back_every_article_field_the_load_stored(
         **{name: getattr(article, name) for name in ARTICLE_FIELDS},
         "authors": list(article.authors),
         "published_at": article.published_at.isoformat(),
+        "tags": list(article.tags),
+        "modified_at": article.modified_at.isoformat(),
     }
     (from_db,) = iter_originals(conn)
     assert from_db.article == article
