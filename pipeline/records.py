@@ -57,6 +57,12 @@ class Article:
     extractor_version: str = ""
     source: str = ""
     fetched_url: str | None = None
+    is_accessible_for_free: bool | None = None
+    """What the page declares (JSON-LD ``isAccessibleForFree``, equivalent meta tags);
+    None when it does not say (see ``pipeline.extract.paywall``)."""
+    truncated: bool = False
+    """The body stops at a paywall prompt, or the page declares the article gated and the
+    body is much shorter than the article it declares."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

@@ -14,7 +14,8 @@ tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
 ``furniture`` (non-article lines), ``lead`` (header lines at the start of a body),
 ``endmatter`` (lines after the article), ``fallback`` (JSON-LD ``articleBody`` when
 trafilatura missed part of the text), ``dates`` (publication date vote), ``authors``
-(name cleaning, byline lines), ``language``, ``classify`` (not-article pages), ``core``
+(name cleaning, byline lines), ``language``, ``paywall`` (declared free access, bodies
+cut off at a paywall), ``classify`` (not-article pages), ``core``
 (one page), ``pool`` (many pages).
 """
 

@@ -12,7 +12,7 @@ from trafilatura.metadata import extract_author, extract_title
 from trafilatura.utils import load_html
 
 from pipeline.extract.authors import clean_authors, jsonld_author_names
-from pipeline.extract.body import clean_paragraphs, run_trafilatura
+from pipeline.extract.body import CoreOutput, clean_paragraphs, run_trafilatura
 from pipeline.extract.classify import not_article_reason
 from pipeline.extract.dates import (
     STRUCTURED_SOURCES,
@@ -24,6 +24,7 @@ from pipeline.extract.dates import (
 from pipeline.extract.decode import decode_html
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.language import choose_language
+from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, Article, ExtractionResult, FetchedPage
@@ -133,6 +134,27 @@ def _maybe_declared_body(
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 
+def choose_body(
+    core: CoreOutput | None,
+    meta: PageMetadata,
+    tree: HtmlElement,
+    title: str,
+    authors: tuple[str, ...],
+) -> tuple[str, bool]:
+    """The article body and whether it is cut off by a paywall (see
+    :mod:`pipeline.extract.paywall`); a closing paywall prompt is not part of the body.
+
+    A body that stopped at a prompt but was replaced by the page's complete JSON-LD
+    ``articleBody`` is not cut off by that prompt.
+    """
+    cut = cut_at_prompt(core.paragraphs if core else [])
+    extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
+    paragraphs = _maybe_declared_body(extracted, meta, title, authors)
+    body = "\n\n".join(paragraphs)
+    at_prompt = cut.found and paragraphs is extracted
+    return body, at_prompt or gated_body_missing(meta, tree, len(body.split()))
+
+
 def extract_html(
     html: bytes | str,
     url: str | None = None,
@@ -162,9 +184,7 @@ def extract_html(
     core = run_trafilatura(tree, url)
     title = choose_title(meta, tree)
     authors = choose_authors(meta, tree)
-    paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
-    paragraphs = _maybe_declared_body(paragraphs, meta, title, authors)
-    body = "\n\n".join(paragraphs)
+    body, truncated = choose_body(core, meta, tree, title, authors)
     reason = not_article_reason(
         body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
     )
@@ -191,6 +211,8 @@ def extract_html(
         extractor_version=EXTRACTOR_VERSION,
         source=source,
         fetched_url=fetched_url,
+        is_accessible_for_free=accessible_for_free(meta),
+        truncated=truncated,
     )
     return ExtractionResult("ok", url=article.url or None, article=article, path=path)
 
