@@ -41,6 +41,8 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
             "extractor_version": article.extractor_version,
             "source": article.source,
             "fetched_url": article.fetched_url,
+            "is_accessible_for_free": article.is_accessible_for_free,
+            "truncated": article.truncated,
         },
         "fingerprint": None
         if result.fingerprint is None
@@ -88,6 +90,9 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
             extractor_version=raw.get("extractor_version") or "",
             source=raw.get("source") or "",
             fetched_url=raw.get("fetched_url"),
+            # absent from files written before extractor 2026.12.1: not known, not cut
+            is_accessible_for_free=raw.get("is_accessible_for_free"),
+            truncated=bool(raw.get("truncated")),
         )
     return ExtractionResult(
         status=data["status"],

@@ -107,6 +107,8 @@ def result_json(result: ExtractionResult) -> dict[str, object]:
         "body": art.body if art else None,
         "text": format_article(art.title, art.body, art.authors) if art else None,
         "extractor_version": art.extractor_version if art else None,
+        "is_accessible_for_free": art.is_accessible_for_free if art else None,
+        "truncated": art.truncated if art else None,
     }
 
 

@@ -41,6 +41,8 @@ class ArticleRow:
     body: str
     content_hash: str
     extractor_version: str
+    is_accessible_for_free: bool | None
+    truncated: bool
     has_words: bool
     """False for a body without words: no signature, never linked."""
     minhash: bytes = field(repr=False, compare=False)
@@ -172,6 +174,8 @@ def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) 
                 body=bodies[i],
                 content_hash=prints[i].content_hash,
                 extractor_version=clean_text(article.extractor_version or ""),
+                is_accessible_for_free=article.is_accessible_for_free,
+                truncated=article.truncated,
                 has_words=prints[i].has_words,
                 minhash=prints[i].minhash,
                 bands=keys[i],

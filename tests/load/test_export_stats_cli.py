@@ -141,6 +141,8 @@ def test_export_gives_back_every_article_field_the_load_stored(
         extractor_version="9.9",
         source="alpha",
         fetched_url="http://a.test/full?utm_source=x",
+        is_accessible_for_free=False,
+        truncated=True,
     )
     assert all(
         getattr(article, name) != f.default for name, f in zip(ARTICLE_FIELDS, fields(Article))
