@@ -36,6 +36,8 @@ class SourceRunFigures:
     """Mean article yield (articles / pages fetched) of the source's previous runs."""
     blocked: int = 0
     """Article pages a bot wall answered instead of the page (not in ``pages_fetched``)."""
+    truncated: int = 0
+    """Article rows this run touched whose body a paywall cut off (a figure, no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         "empty_body_share": _share(figures.empty_body, figures.loaded),
         "duplicate_share": _share(figures.duplicates, figures.articles),
         "trailing_article_share": figures.trailing_yield,
+        "truncated_share": _share(figures.truncated, figures.loaded),
     }
     breaches: list[str] = [blocked] if blocked else []
 
@@ -138,7 +141,9 @@ SELECT s.pages_fetched - s.held_by_date,
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
                 AND p.pages_fetched - p.held_by_date >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
-       s.blocked
+       s.blocked,
+       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
+            AND a.truncated)
 FROM warehouse.crawl_run_sources s
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """

@@ -74,3 +74,9 @@ def test_a_source_entirely_behind_a_bot_wall_fails_however_few_its_pages():
 def test_a_few_blocked_pages_among_many_pass():
     report = evaluate("x", figures(blocked=10), LIMITS)
     assert report.passed
+
+
+def test_the_share_of_articles_cut_off_by_a_paywall_is_a_figure_not_a_limit():
+    report = evaluate("s", figures(truncated=85), LIMITS)
+    assert report.metrics["truncated_share"] == 1.0
+    assert report.passed

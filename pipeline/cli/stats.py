@@ -20,7 +20,8 @@ WITH articles AS (
            count(*) FILTER (WHERE duplicate_of IS NULL) AS articles,
            count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS duplicates,
            avg((published_at IS NOT NULL)::int) FILTER (WHERE duplicate_of IS NULL) AS date_share,
-           avg((cardinality(authors) > 0)::int) FILTER (WHERE duplicate_of IS NULL) AS author_share
+           avg((cardinality(authors) > 0)::int) FILTER (WHERE duplicate_of IS NULL) AS author_share,
+           avg(truncated::int) FILTER (WHERE duplicate_of IS NULL) AS truncated_share
     FROM warehouse.articles GROUP BY source
 ), last_run AS (
     SELECT DISTINCT ON (source) source, run_id, started_at, status
@@ -31,7 +32,7 @@ WITH articles AS (
 )
 SELECT source, COALESCE(a.articles, 0), COALESCE(a.duplicates, 0),
        r.run_id, r.started_at, r.status, s.finished_at,
-       a.date_share::float8, a.author_share::float8
+       a.date_share::float8, a.author_share::float8, a.truncated_share::float8
 FROM articles a
 FULL JOIN last_run r USING (source)
 LEFT JOIN last_success s USING (source)
@@ -56,6 +57,8 @@ class SourceStats:
     date_share: float | None
     """Share of original articles with a publication date (None: no articles)."""
     author_share: float | None
+    truncated_share: float | None
+    """Share of original articles whose body a paywall cut off (``truncated``)."""
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -81,7 +84,8 @@ def _share(value: float | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
 @pass_cli
 def stats(ctx: CliContext, as_json: bool) -> None:
-    """Per source: articles, duplicates, last run, last success, share with date/author."""
+    """Per source: articles, duplicates, last run, last success, share with date/author,
+    share cut off by a paywall."""
     with connect(ctx.database()) as conn:
         lines = source_stats(conn)
     if as_json:
@@ -92,7 +96,14 @@ def stats(ctx: CliContext, as_json: bool) -> None:
         click.echo("no articles and no runs yet: run `newsflow run` first")
         return
     table = Table(
-        "source", "articles", "duplicates", "last run", "last success", "with date", "with author"
+        "source",
+        "articles",
+        "duplicates",
+        "last run",
+        "last success",
+        "with date",
+        "with author",
+        "truncated",
     )
     for line in lines:
         last_run = (
@@ -108,5 +119,6 @@ def stats(ctx: CliContext, as_json: bool) -> None:
             _time(line.last_success_at),
             _share(line.date_share),
             _share(line.author_share),
+            _share(line.truncated_share),
         )
     stdout_console().print(table)
