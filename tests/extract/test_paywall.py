@@ -176,7 +176,13 @@ def test_a_prompt_followed_by_article_text_does_not_cut():
 
 
 def test_a_prompt_followed_by_short_lines_cuts_them_all():
-    paragraphs = [LONG, LONG, "Subscribe to continue reading.", "Log in", "x " * MAX_AFTER_PROMPT_WORDS]
+    paragraphs = [
+        LONG,
+        LONG,
+        "Subscribe to continue reading.",
+        "Log in",
+        "x " * MAX_AFTER_PROMPT_WORDS,
+    ]
     cut = cut_at_prompt(paragraphs)
     assert cut.found is True
     assert cut.paragraphs == [LONG, LONG]
