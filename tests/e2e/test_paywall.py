@@ -19,7 +19,9 @@ from devtools.sample_site.paywalled import (
     is_paywalled,
     paywalled_paths,
 )
+from pipeline.config import Settings
 from pipeline.extract import EXTRACTOR_VERSION
+from pipeline.reprocess import reprocess
 from tests.cli_helpers import run_newsflow
 
 pytestmark = pytest.mark.slow
@@ -35,6 +37,9 @@ class PaywallRun:
     """Paths of analytics.articles WHERE NOT truncated."""
     stats: dict[str, object]
     """The source's line of ``newsflow stats --json``."""
+    reprocessed: dict[str, tuple]
+    """Path -> (is_accessible_for_free, truncated, body, version) after the rows were
+    made to look extracted before paywalls were recorded and the reprocess ran."""
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +75,26 @@ def loaded(site, make_database, tmp_path_factory) -> PaywallRun:
             for line in map(json.loads, stats.stdout.splitlines())
             if line["source"] == "paywalled"
         ),
+        {url[cut:]: tuple(rest) for url, *rest in _reprocessed(database_url, env)},
     )
+
+
+def _reprocessed(database_url: str, env: dict[str, str]) -> list[tuple]:
+    """Make the rows look loaded by the extractor before paywalls (flags unknown, the
+    prompt in the first paywalled body), re-extract them, and read them back."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "UPDATE warehouse.articles SET is_accessible_for_free = NULL, truncated = false, "
+            "extractor_version = '2026.11.2', "
+            "body = CASE WHEN url LIKE %s THEN body || %s ELSE body END",
+            (f"%{paywalled_paths()[0]}", f"\n\n{PROMPT}"),
+        )
+    reprocess(Settings.from_env(env), extractor_version_below=EXTRACTOR_VERSION)
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT url, is_accessible_for_free, truncated, body, version "
+            "FROM warehouse.articles WHERE source = 'paywalled'"
+        ).fetchall()
 
 
 def test_every_article_of_the_trap_is_loaded(loaded):
@@ -103,3 +127,16 @@ def test_one_filter_leaves_the_cut_off_articles_out(loaded):
 def test_stats_gives_the_share_of_truncated_articles(loaded):
     expected = PAYWALLED_ARTICLES / (PAYWALLED_ARTICLES + 1)
     assert loaded.stats["truncated_share"] == pytest.approx(expected)
+
+
+def test_reprocessing_fills_the_flags_of_articles_loaded_before_them(loaded):
+    assert {p: row[:2] for p, row in loaded.reprocessed.items()} == {
+        p: row[:2] for p, row in loaded.articles.items()
+    }
+
+
+def test_reprocessing_takes_the_prompt_out_of_an_older_body_as_a_new_version(loaded):
+    first, *others = paywalled_paths()
+    assert PROMPT not in loaded.reprocessed[first][2]
+    assert loaded.reprocessed[first][3] == 2
+    assert {loaded.reprocessed[p][3] for p in others} == {1}
