@@ -144,15 +144,16 @@ def choose_body(
     """The article body and whether it is cut off by a paywall (see
     :mod:`pipeline.extract.paywall`); a closing paywall prompt is not part of the body.
 
-    A body that stopped at a prompt but was replaced by the page's complete JSON-LD
-    ``articleBody`` is not cut off by that prompt.
+    When the page's JSON-LD ``articleBody`` replaced the extracted text, neither a prompt
+    nor an empty gated section of the HTML cuts it off; only a declared word count can.
     """
     cut = cut_at_prompt(core.paragraphs if core else [])
     extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
     paragraphs = _maybe_declared_body(extracted, meta, title, authors)
     body = "\n\n".join(paragraphs)
-    at_prompt = cut.found and paragraphs is extracted
-    return body, at_prompt or gated_body_missing(meta, tree, len(body.split()))
+    from_html = paragraphs is extracted
+    missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))
+    return body, (cut.found and from_html) or missing
 
 
 def extract_html(

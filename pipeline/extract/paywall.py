@@ -211,13 +211,14 @@ def _sections(tree: HtmlElement, class_name: str) -> list[HtmlElement]:
     return [el for el in found if isinstance(el, HtmlElement)]
 
 
-def gated_body_missing(meta: PageMetadata, tree: HtmlElement, body_words: int) -> bool:
+def gated_body_missing(meta: PageMetadata, tree: HtmlElement | None, body_words: int) -> bool:
     """Whether a page that declares its article gated holds much less of it than it says.
 
     False when the page does not declare a gate. With a ``wordCount``, that decides:
     the body has under :data:`MAX_SHARE_OF_DECLARED` of it. Else the gated sections
     (``hasPart`` ``.class`` selectors) are on the page but hold under
-    :data:`MIN_GATED_WORDS` words together; when none is on the page, that says nothing.
+    :data:`MIN_GATED_WORDS` words together; when none is on the page, or ``tree`` is None
+    (the body does not come from the page's HTML), that says nothing.
     """
     selectors = gated_selectors(meta)
     if accessible_for_free(meta) is not False and not selectors:
@@ -225,6 +226,8 @@ def gated_body_missing(meta: PageMetadata, tree: HtmlElement, body_words: int) -
     declared = declared_word_count(meta)
     if declared is not None:
         return body_words < MAX_SHARE_OF_DECLARED * declared
+    if tree is None:
+        return False
     sections = [el for name in _class_names(selectors) for el in _sections(tree, name)]
     if not sections:
         # Inconclusive: the section may be added by a script, or be a wall that asks only

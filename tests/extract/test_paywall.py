@@ -195,3 +195,10 @@ def test_a_prompt_far_from_the_end_does_not_cut():
 
 def test_a_prompt_alone_is_not_cut_away():
     assert cut_at_prompt(["Subscribe to continue reading."]).found is False
+
+
+def test_a_complete_declared_article_body_is_not_cut_off_by_the_html_prompt(fixture_bytes):
+    article = _page(fixture_bytes, "declared_body_complete.html")
+    assert article.is_accessible_for_free is False
+    assert article.truncated is False
+    assert article.body.split("\n\n")[-1].startswith("The authority said it would monitor")
