@@ -138,7 +138,7 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
     show_default=True,
     help="text: each article in the sample format; jsonl: one JSON object per input "
     "(path, url, status, message, title, authors, published_at, language, body, "
-    "text, ...).",
+    "text, is_accessible_for_free, truncated, ...).",
 )
 @click.option(
     "--out",
