@@ -176,6 +176,31 @@ GROUP BY source, coalesce(language, 'unknown')
 ORDER BY source, articles DESC, language;
 
 
+-- name: whole_articles_only
+-- November's articles whose whole text newsflow holds: WHERE NOT truncated leaves out
+-- the articles a paywall cut off (the page stopped at "Subscribe to continue reading",
+-- or declared a paywall and held much less than the article). Add it to any query.
+SELECT article_id, source, published_at, title, word_count
+FROM analytics.articles
+WHERE NOT truncated
+  AND published_at >= TIMESTAMPTZ '2026-11-01 00:00+00'
+  AND published_at <  TIMESTAMPTZ '2026-12-01 00:00+00'
+ORDER BY published_at, article_id;
+
+
+-- name: paywalls_per_source
+-- Per source: original articles, how many the page declares paywalled
+-- (is_accessible_for_free false; NULL: the page does not say) and how many newsflow holds
+-- only cut off at the paywall, with their share.
+SELECT source, count(*) AS articles,
+       count(*) FILTER (WHERE is_accessible_for_free = false) AS paywalled,
+       count(*) FILTER (WHERE truncated) AS truncated,
+       round(100.0 * count(*) FILTER (WHERE truncated) / count(*), 1) AS truncated_percent
+FROM analytics.articles
+GROUP BY source
+ORDER BY source;
+
+
 -- name: article_by_url
 -- One article by its URL (an index lookup).
 SELECT article_id, source, title, authors, published_at, language, word_count, version,

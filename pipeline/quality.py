@@ -42,6 +42,8 @@ class SourceRunFigures:
     with_section: int = 0
     with_tags: int = 0
     with_modified: int = 0
+    truncated: int = 0
+    """Article rows this run touched whose body a paywall cut off (a figure, no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         "duplicate_share": _share(figures.duplicates, figures.articles),
         "trailing_article_share": figures.trailing_yield,
         **coverage(figures),
+        "truncated_share": _share(figures.truncated, figures.loaded),
     }
     breaches: list[str] = [blocked] if blocked else []
 
@@ -149,7 +152,7 @@ SELECT s.pages_fetched - s.held_by_date - s.other_language,
                 AND p.pages_fetched - p.held_by_date - p.other_language >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
        s.blocked,
-       a.with_image, a.with_section, a.with_tags, a.with_modified
+       a.with_image, a.with_section, a.with_tags, a.with_modified, a.truncated
 FROM warehouse.crawl_run_sources s,
 LATERAL (SELECT count(*) AS loaded,
                 count(*) FILTER (WHERE btrim(a.title) <> '') AS with_title,
@@ -159,7 +162,8 @@ LATERAL (SELECT count(*) AS loaded,
                 count(*) FILTER (WHERE a.top_image_url IS NOT NULL) AS with_image,
                 count(*) FILTER (WHERE a.section IS NOT NULL) AS with_section,
                 count(*) FILTER (WHERE cardinality(a.tags) > 0) AS with_tags,
-                count(*) FILTER (WHERE a.modified_at IS NOT NULL) AS with_modified
+                count(*) FILTER (WHERE a.modified_at IS NOT NULL) AS with_modified,
+                count(*) FILTER (WHERE a.truncated) AS truncated
          FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source) a
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """

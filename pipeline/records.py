@@ -71,6 +71,12 @@ class Article:
     modified_at: datetime | None = None
     """When the page says the article last changed, UTC; never before ``published_at``
     and never after the page was fetched."""
+    is_accessible_for_free: bool | None = None
+    """What the page declares (JSON-LD ``isAccessibleForFree``, equivalent meta tags);
+    None when it does not say (see ``pipeline.extract.paywall``)."""
+    truncated: bool = False
+    """The body stops at a paywall prompt, or the page declares the article gated and the
+    body is much shorter than the article it declares."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

@@ -45,6 +45,8 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
             "section": article.section,
             "tags": list(article.tags),
             "modified_at": article.modified_at.isoformat() if article.modified_at else None,
+            "is_accessible_for_free": article.is_accessible_for_free,
+            "truncated": article.truncated,
         },
         "fingerprint": None
         if result.fingerprint is None
@@ -97,6 +99,9 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
             section=raw.get("section"),
             tags=tuple(raw.get("tags") or ()),
             modified_at=datetime.fromisoformat(modified) if modified else None,
+            # absent from files written before extractor 2026.12.1: not known, not cut
+            is_accessible_for_free=raw.get("is_accessible_for_free"),
+            truncated=bool(raw.get("truncated")),
         )
     return ExtractionResult(
         status=data["status"],

@@ -87,3 +87,9 @@ def test_coverage_of_the_optional_fields_is_reported_as_shares_of_the_loaded_art
         "modified_share": 0.4,
     }
     assert report.passed  # reported, never judged: many sites give no tags at all
+
+
+def test_the_share_of_articles_cut_off_by_a_paywall_is_a_figure_not_a_limit():
+    report = evaluate("s", figures(truncated=85), LIMITS)
+    assert report.metrics["truncated_share"] == 1.0
+    assert report.passed

@@ -22,6 +22,9 @@ A bot-wall trap, opt-in (nothing links to it): the sitemap ``/walled/sitemap.xml
 lists pages that answer with a challenge, 403 or 200 (:mod:`devtools.sample_site.walls`).
 A consent-wall trap, opt-in too: ``/consent/sitemap.xml`` lists pages that show a consent
 interstitial unless the cookie ``consent=yes`` is sent (:mod:`devtools.sample_site.consent`).
+A paywall trap, opt-in as well: the sitemap ``/paywalled/sitemap.xml`` lists articles
+declared ``isAccessibleForFree: false`` whose text stops at a subscribe prompt, and one
+free article (:mod:`devtools.sample_site.paywalled`).
 
 Everything is generated from the seed (no copyrighted text), lazily per article, and
 known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.

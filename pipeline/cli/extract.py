@@ -111,6 +111,8 @@ def result_json(result: ExtractionResult) -> dict[str, object]:
         "body": art.body if art else None,
         "text": format_article(art.title, art.body, art.authors) if art else None,
         "extractor_version": art.extractor_version if art else None,
+        "is_accessible_for_free": art.is_accessible_for_free if art else None,
+        "truncated": art.truncated if art else None,
     }
 
 
@@ -140,7 +142,7 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
     show_default=True,
     help="text: each article in the sample format; jsonl: one JSON object per input "
     "(path, url, status, message, title, authors, published_at, language, body, "
-    "text, ...).",
+    "text, is_accessible_for_free, truncated, ...).",
 )
 @click.option(
     "--out",

@@ -18,7 +18,8 @@ tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
 trafilatura missed part of the text), ``dates`` (publication date vote, modification
 time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
 (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
-``languages:``), ``classify`` (not-article pages), ``core``
+``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
+``classify`` (not-article pages), ``core``
 (one page), ``pool`` (many pages).
 """
 

@@ -27,6 +27,7 @@ from pipeline.extract.decode import decode_html
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
+from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
 from pipeline.extract.version import EXTRACTOR_VERSION
@@ -139,12 +140,23 @@ def _maybe_declared_body(
 
 def choose_body(
     meta: PageMetadata, tree: HtmlElement, url: str | None, title: str, authors: tuple[str, ...]
-) -> str:
-    """The cleaned article text: trafilatura's paragraphs, or the JSON-LD body when
-    trafilatura missed part of it; paragraphs joined by a blank line."""
+) -> tuple[str, bool]:
+    """The cleaned article text (trafilatura's paragraphs, or the JSON-LD body when
+    trafilatura missed part of it; paragraphs joined by a blank line) and whether a
+    paywall cut it off (see :mod:`pipeline.extract.paywall`); a closing paywall prompt
+    is not part of the body.
+
+    When the page's JSON-LD ``articleBody`` replaced the extracted text, neither a prompt
+    nor an empty gated section of the HTML cuts it off; only a declared word count can.
+    """
     core = run_trafilatura(tree, url)
-    paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
-    return "\n\n".join(_maybe_declared_body(paragraphs, meta, title, authors))
+    cut = cut_at_prompt(core.paragraphs if core else [])
+    extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
+    paragraphs = _maybe_declared_body(extracted, meta, title, authors)
+    body = "\n\n".join(paragraphs)
+    from_html = paragraphs is extracted
+    missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))
+    return body, (cut.found and from_html) or missing
 
 
 def choose_article_language(meta: PageMetadata, body: str, hint: str | None = None) -> str | None:
@@ -230,7 +242,7 @@ def extract_html(
     meta = read_metadata(tree)
     title = choose_title(meta, tree)
     authors = choose_authors(meta, tree)
-    body = choose_body(meta, tree, url, title, authors)
+    body, truncated = choose_body(meta, tree, url, title, authors)
     reason = not_article_reason(
         body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
     )
@@ -255,6 +267,8 @@ def extract_html(
         section=filing.section,
         tags=filing.tags,
         modified_at=filing.modified_at,
+        is_accessible_for_free=accessible_for_free(meta),
+        truncated=truncated,
     )
     return ExtractionResult("ok", url=article.url or None, article=article, path=path)
 

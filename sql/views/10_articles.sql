@@ -17,6 +17,8 @@ SELECT a.article_id,
        a.modified_at,
        a.body,
        a.word_count,
+       a.is_accessible_for_free,
+       a.truncated,
        a.version,
        a.first_seen_at,
        a.last_seen_at,
@@ -28,7 +30,7 @@ FROM warehouse.articles a
 WHERE a.duplicate_of IS NULL;
 
 COMMENT ON VIEW analytics.articles IS
-'One row per original article: duplicates (syndicated or copied articles) are left out and counted in syndication_count. Start here. Full-text search: WHERE search_vector @@ websearch_to_tsquery(''english'', ''climate policy'') ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery(''english'', ''climate policy'')) DESC (see docs/analyst-queries.sql).';
+'One row per original article: duplicates (syndicated or copied articles) are left out and counted in syndication_count. Start here. Full-text search: WHERE search_vector @@ websearch_to_tsquery(''english'', ''climate policy'') ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery(''english'', ''climate policy'')) DESC (see docs/analyst-queries.sql). Leave articles cut off by a paywall out with WHERE NOT truncated.';
 COMMENT ON COLUMN analytics.articles.article_id IS 'Stable identifier of the article; never reused.';
 COMMENT ON COLUMN analytics.articles.url IS 'Canonical URL of the article (as the site declares it, else the fetched URL); unique.';
 COMMENT ON COLUMN analytics.articles.source IS 'Name of the news source in the sources file, e.g. ''example-times''.';
@@ -45,6 +47,8 @@ COMMENT ON COLUMN analytics.articles.top_image_url IS 'Absolute URL of the artic
 COMMENT ON COLUMN analytics.articles.modified_at IS 'When the page says the article last changed (UTC); never before published_at nor after the page was fetched. NULL when not given. Not the same as updated_at (when newsflow saw a change).';
 COMMENT ON COLUMN analytics.articles.body IS 'Article text without navigation, ads or comments; paragraphs separated by a blank line (latest version).';
 COMMENT ON COLUMN analytics.articles.word_count IS 'Number of words in body (runs of non-space characters). NULL for an article loaded moments ago, until its run has indexed it (within the same run, right after the source''s load).';
+COMMENT ON COLUMN analytics.articles.is_accessible_for_free IS 'What the page declares about free access: false for a paywalled (locked or metered) article, true for one declared free, NULL when the page does not say (JSON-LD isAccessibleForFree, also of a hasPart section; the meta tag article:content_tier). NULL for articles extracted before extractor 2026.12.1.';
+COMMENT ON COLUMN analytics.articles.truncated IS 'True when body is cut off by a paywall: the page''s text stopped at a paywall prompt ("Subscribe to continue reading"; the prompt is not in body), or the page declares the article gated and holds much less of it than it declares. Leave such articles out with WHERE NOT truncated. False for articles extracted before extractor 2026.12.1 until they are re-extracted.';
 COMMENT ON COLUMN analytics.articles.version IS 'Revision number: 1 when first loaded, +1 each time the title or body changed. Earlier versions are in analytics.article_versions.';
 COMMENT ON COLUMN analytics.articles.first_seen_at IS 'When newsflow first loaded this article (UTC).';
 COMMENT ON COLUMN analytics.articles.last_seen_at IS 'When newsflow last fetched this article (UTC), changed or not.';

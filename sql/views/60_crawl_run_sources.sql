@@ -38,7 +38,8 @@ SELECT s.run_id,
                       THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents,
        s.blocked,
        COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host,
-       s.other_language
+       s.other_language,
+       (s.quality -> 'metrics' ->> 'truncated_share')::double precision AS truncated_share
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -78,3 +79,4 @@ COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps,
 COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this source a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. When most pages are blocked, the source fails its checks.';
 COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
 COMMENT ON COLUMN analytics.crawl_run_sources.other_language IS 'Articles of this source in a language it does not keep (languages: in the sources file); not loaded, not counted in not_article.';
+COMMENT ON COLUMN analytics.crawl_run_sources.truncated_share IS 'Share (0-1) of the articles loaded in this run whose body a paywall cut off (analytics.articles.truncated); NULL when the run was not checked or ran before newsflow recorded paywalls (extractor 2026.12.1).';

@@ -71,6 +71,24 @@ def _(rows: Rows) -> None:
     assert len(rows) <= 10
 
 
+@check("whole_articles_only")
+def _(rows: Rows) -> None:
+    ids = [r["article_id"] for r in rows]
+    assert 12 not in ids  # the paywalled French article held only up to its prompt
+    assert 10 in ids  # paywalled, but held whole
+    assert len(ids) == 9  # the 10 dated November originals but the cut-off one
+
+
+@check("paywalls_per_source")
+def _(rows: Rows) -> None:
+    by_source = {r["source"]: r for r in rows}
+    quotidien = by_source["le-quotidien"]
+    assert (quotidien["paywalled"], quotidien["truncated"]) == (1, 1)
+    assert float(quotidien["truncated_percent"]) == 100.0
+    assert (by_source["tagesblatt"]["paywalled"], by_source["tagesblatt"]["truncated"]) == (1, 0)
+    assert sum(r["truncated"] for r in rows) == 1
+
+
 @check("most_syndicated_stories")
 def _(rows: Rows) -> None:
     assert len(rows) == 1
