@@ -165,6 +165,17 @@ class Frontier:
                 admitted.append(Admitted(item, conditional_headers(state), state))
         return admitted
 
+    def recheck(self) -> list[Admitted]:
+        """The source's known article URLs that are due again although discovery lists
+        them as before (failed and waited enough, now in the date window, undated and
+        older than the revisit interval), through the same admission as discovered ones:
+        what a discovery document that was not read again would have led to."""
+        due = self.store.due(self.window.since, self.window.until, self.clock() - self.revisit)
+        return self.admit(
+            Discovered(url, fetch_url, lastmod=lastmod, via="sitemap")
+            for url, fetch_url, lastmod in due
+        )
+
     def claim(self, url: str) -> bool:
         """Mark ``url`` as handled this run (e.g. reached through rel=canonical);
         False when it already was."""

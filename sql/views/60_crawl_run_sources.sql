@@ -33,7 +33,9 @@ SELECT s.run_id,
                  CASE WHEN jsonb_typeof(s.crawl_stats -> 'failed_documents') = 'array'
                       THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents,
        s.blocked,
-       COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host
+       COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host,
+       s.discovery_not_modified,
+       s.discovery_unchanged
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -68,3 +70,5 @@ COMMENT ON COLUMN analytics.crawl_run_sources.discovery_recovered IS 'Sitemaps a
 COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps, feeds and start pages of this source that could not be read, each with what went wrong (at most a few); empty when all were read. When every one failed, the source failed.';
 COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this source a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. When most pages are blocked, the source fails its checks.';
 COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_not_modified IS 'Discovery documents of this source (sitemaps, feeds, section pages) not downloaded again because they had not changed: answered 304 to a conditional request, or a child sitemap whose lastmod in its index was unchanged (not requested).';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_unchanged IS 'Discovery documents of this source downloaded in full (its server gave no validators, or ignored them) whose body had the same SHA-256 as last time: not parsed again.';
