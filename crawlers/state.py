@@ -39,15 +39,16 @@ FROM warehouse.crawl_state WHERE url = ANY(%s)
 """
 
 # The article URLs of a source that discovery would act on even when it lists them as
-# before: failed or blocked (the frontier decides whether their wait is over), skipped
-# by date but dated inside this run's window, undated and fetched longer ago than the
-# revisit interval. Asked when a discovery document was not read again (it had not
+# before: failed or blocked (the frontier decides whether their wait is over), refused
+# by robots.txt (asked again once it changes), never requested, skipped by date but
+# dated inside this run's window, undated and fetched longer ago than the revisit
+# interval. Asked when a discovery document was not read again (it had not
 # changed), so the URLs it listed are not forgotten (crawlers.conditional).
 _DUE = """
 SELECT url, COALESCE(fetched_url, url), discovered_lastmod
 FROM warehouse.crawl_state
 WHERE source = %(source)s AND kind = 'article' AND (
-    outcome IN ('failed', 'blocked')
+    outcome IN ('failed', 'blocked', 'skipped_by_robots') OR outcome IS NULL
     OR (outcome = 'skipped_by_date'
         AND (%(since)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date >= %(since)s)
         AND (%(until)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date <= %(until)s))
