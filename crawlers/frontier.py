@@ -6,7 +6,9 @@ refusals under an unchanged robots.txt, pages that failed recently, unchanged pa
 revisit interval) against ``warehouse.crawl_state``, and ``max_pages``. Section pages
 followed for their links pass the same robots.txt and failure rules
 (``admit_navigation``). It keeps the counts the run reports. Skipped URLs are
-remembered in crawl state as discovered.
+remembered in crawl state as discovered. When a discovery document is not read again
+because it did not change (``crawlers.conditional``), ``recheck`` admits the source's
+known URLs that are due anyway, as reading it would have.
 """
 
 from __future__ import annotations
