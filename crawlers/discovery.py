@@ -93,6 +93,8 @@ class Sitemap:
 
     children: tuple[str, ...] = ()
     """Child sitemap URLs of a sitemap index (as written)."""
+    child_lastmods: tuple[datetime | None, ...] = ()
+    """The ``<lastmod>`` the index gives for each of ``children`` (same order), UTC."""
     pages: tuple[Discovered, ...] = ()
     recovered: bool = False
     """Not well-formed (or a truncated download): what could be read was taken."""
@@ -174,6 +176,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     entry = "sitemap" if kind == "sitemapindex" else "url"
     page_entries: list[Discovered] = []
     child_urls: list[str] = []  # one of the two stays empty
+    child_lastmods: list[datetime | None] = []
     for node in elements:
         if local_name(node.tag) != entry:
             continue
@@ -185,6 +188,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
                 page_entries.append(page)
         elif (child := _resolve(_text(node, "loc"), base_url)) is not None:
             child_urls.append(child[0])
+            child_lastmods.append(parse_utc(_text(node, "lastmod")))
     elements.close()
     if reading.recovered and not (page_entries or child_urls):
         raise MalformedDocument("not well-formed XML, and no entry could be recovered")
@@ -196,6 +200,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
         )
     return Sitemap(
         children=tuple(child_urls),
+        child_lastmods=tuple(child_lastmods),
         pages=tuple(page_entries),
         recovered=reading.recovered,
         cut=reading.cut,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
@@ -38,6 +38,24 @@ _KNOWN = """
 SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified,
        failed_attempts, last_attempt_at, robots_sha256
 FROM warehouse.crawl_state WHERE url = ANY(%s)
+"""
+
+# The article URLs of a source that discovery would act on even when it lists them as
+# before: failed or blocked (the frontier decides whether their wait is over), refused
+# by robots.txt (asked again once it changes), never requested, skipped by date but
+# dated inside this run's window, undated and fetched longer ago than the revisit
+# interval. Asked when a discovery document was not read again (it had not
+# changed), so the URLs it listed are not forgotten (crawlers.conditional).
+_DUE = """
+SELECT url, COALESCE(fetched_url, url), discovered_lastmod
+FROM warehouse.crawl_state
+WHERE source = %(source)s AND kind = 'article' AND (
+    outcome IN ('failed', 'blocked', 'skipped_by_robots') OR outcome IS NULL
+    OR (outcome = 'skipped_by_date'
+        AND (%(since)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date >= %(since)s)
+        AND (%(until)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date <= %(until)s))
+    OR (discovered_lastmod IS NULL AND last_fetched_at < %(stale_before)s))
+ORDER BY url
 """
 
 # A URL skipped before it was ever fetched keeps its row up to date; a URL fetched
@@ -161,6 +179,20 @@ class CrawlStateStore:
             return {}
         rows = self.conn.execute(_KNOWN, (list(urls),)).fetchall()
         return {url: KnownState(*rest) for url, *rest in rows}
+
+    def due(
+        self, since: date | None, until: date | None, stale_before: datetime
+    ) -> list[tuple[str, str, datetime | None]]:
+        """(canonical URL, URL to request, discovery date) of this source's article URLs
+        that discovery would act on again (see ``_DUE``)."""
+        params = {
+            "source": self.source,
+            "since": since,
+            "until": until,
+            "stale_before": stale_before,
+        }
+        rows = self.conn.execute(_DUE, params).fetchall()
+        return [(url, fetch_url, lastmod) for url, fetch_url, lastmod in rows]
 
     def discovered(
         self, url: str, lastmod: datetime | None, outcome: str | None = None, kind: str = "article"

@@ -308,6 +308,11 @@ def _control(site: SampleSite, request: Request) -> Response:
     if path == "/_control/advance-day" and request.method == "POST":
         today = site.advance_day()
         return _json({"today": today.isoformat()})
+    if path == "/_control/publish-late" and request.method == "POST":
+        try:
+            return _json({"path": site.publish_late()})
+        except ValueError as exc:
+            return Response(409, (("Content-Type", "text/plain"),), str(exc).encode())
     if path == "/_control/expected" and request.method == "GET":
         return _json([a.to_json() for a in site.expected_articles()])
     if path == "/_control/traps" and request.method == "GET":

@@ -32,6 +32,8 @@ COLUMNS = (
     "blocked",
     "discovery_failed",
     "discovery_skipped_failed_recently",
+    "discovery_not_modified",
+    "discovery_unchanged",
 )
 
 
@@ -75,6 +77,9 @@ def crawl(
     last fetch failed wait $NEWSFLOW_RETRY_FAILED_HOURS (doubled per further failure)
     before they are tried again, section pages followed for their links too. URLs that
     robots.txt disallowed are not queued again until the host's robots.txt changes.
+    Sitemaps, feeds and section pages are asked conditionally (If-None-Match /
+    If-Modified-Since); one answered 304 or downloaded with the same body is not read
+    again, and a child sitemap whose lastmod in its index is unchanged is not asked.
     Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them.
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
     when a crawl failed or a source could read none of its sitemaps and feeds.

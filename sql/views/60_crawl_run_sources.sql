@@ -39,7 +39,9 @@ SELECT s.run_id,
        s.blocked,
        COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host,
        s.other_language,
-       (s.quality -> 'metrics' ->> 'truncated_share')::double precision AS truncated_share
+       (s.quality -> 'metrics' ->> 'truncated_share')::double precision AS truncated_share,
+       s.discovery_not_modified,
+       s.discovery_unchanged
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -80,3 +82,5 @@ COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this 
 COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
 COMMENT ON COLUMN analytics.crawl_run_sources.other_language IS 'Articles of this source in a language it does not keep (languages: in the sources file); not loaded, not counted in not_article.';
 COMMENT ON COLUMN analytics.crawl_run_sources.truncated_share IS 'Share (0-1) of the articles loaded in this run whose body a paywall cut off (analytics.articles.truncated); NULL when the run was not checked or ran before newsflow recorded paywalls (extractor 2026.12.1).';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_not_modified IS 'Discovery documents of this source (sitemaps, feeds, section pages) not downloaded again because they had not changed: answered 304 to a conditional request, or a child sitemap whose lastmod in its index was unchanged (not requested).';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_unchanged IS 'Discovery documents of this source downloaded in full (its server gave no validators, or ignored them) whose body had the same SHA-256 as last time: not parsed again.';
