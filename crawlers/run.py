@@ -11,9 +11,9 @@ on in a fresh child. Each source's log is kept in
 ``<NEWSFLOW_HOME>/runs/<run_id>/<source>/crawl.log``.
 
 Starting a child costs about a second of CPU (importing Scrapy and its components), as
-much as a whole crawl of an unchanged site. When the caller crawls again after a call
-(``prepare_next``), that next child is started while the current one runs: a spare
-that imports everything and then waits for its batch on stdin.
+much as a whole crawl of an unchanged site. A caller that knows a crawl will follow
+starts its child early (``prepare_crawler``; or ``prepare_next`` for the call after
+this one): a spare that imports everything and then waits for its batch on stdin.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CrawlResult", "crawl_sources", "stop_crawls"]
+__all__ = ["CrawlResult", "crawl_sources", "prepare_crawler", "stop_crawls"]
 
 _RUNNING: set[subprocess.Popen[bytes]] = set()
 """Crawl children of this process that are still running (see ``stop_crawls``)."""
@@ -238,6 +238,13 @@ def run_child(
                 _RUNNING.discard(process)
             if process.stdout is not None:
                 process.stdout.close()
+
+
+def prepare_crawler() -> None:
+    """Start the crawler process of the next ``crawl_sources`` call now, so that its
+    imports (about a second of CPU) overlap whatever the caller does first; it waits
+    for its batch. ``stop_crawls`` stops it when no crawl follows."""
+    _start_spare()
 
 
 def _start_spare() -> None:

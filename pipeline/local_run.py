@@ -163,14 +163,21 @@ def run_pipeline(
     The run is leased (``runs.lease_run``) for its whole duration: if this process is
     killed, the next run to start marks it failed.
     """
-    plan = steps.start_run(
-        settings,
-        sources_file=sources_file,
-        source_names=source_names,
-        window=window,
-        max_pages=max_pages,
-        trigger=trigger,
-    )
+    from crawlers.run import prepare_crawler, stop_crawls
+
+    prepare_crawler()  # its imports overlap the run's preparation
+    try:
+        plan = steps.start_run(
+            settings,
+            sources_file=sources_file,
+            source_names=source_names,
+            window=window,
+            max_pages=max_pages,
+            trigger=trigger,
+        )
+    except BaseException:
+        stop_crawls()
+        raise
     with connect(prepare_database(settings)) as lease:
         runs.lease_run(lease, plan.run_id)
         progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")
@@ -180,4 +187,6 @@ def run_pipeline(
             with connect(prepare_database(settings)) as conn:
                 runs.finish_run(conn, plan.run_id, error=f"interrupted: {type(exc).__name__}")
             raise
+        finally:
+            stop_crawls()  # the prepared crawler, when no crawl took it
         return steps.finish_run(settings, plan)
