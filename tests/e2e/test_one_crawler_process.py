@@ -81,3 +81,17 @@ def test_an_unreachable_source_fails_alone_in_the_shared_process(
         outcome = report["sources"][name]
         assert outcome["error"] is None, (name, outcome)
         assert outcome["articles_new"] > 0, (name, outcome)
+
+
+def test_a_dag_crawl_task_crawls_its_one_source(site, make_database, tmp_path, caplog):
+    from pipeline import steps
+
+    sources = site.write_sources_file(tmp_path / "sources.yaml")
+    settings = e2e_settings(tmp_path, make_database())
+    plan = steps.start_run(settings, sources_file=str(sources), source_names=["metro-herald"])
+    with caplog.at_level(logging.INFO, logger="crawlers.run"):
+        summary = steps.crawl_source(settings, plan, "metro-herald")
+
+    assert [count for _, count in crawler_processes(caplog)] == [1]
+    assert summary["source"] == "metro-herald" and summary["fetched"] > 0, summary
+    assert summary["error"] is None
