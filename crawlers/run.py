@@ -108,37 +108,7 @@ def crawl_sources(
     before it starts cannot even be built: ``WindowError``); everything that goes wrong
     during a crawl is in the results.
     """
-    if max_pages is not None and max_pages < 1:
-        raise CrawlError(f"max_pages must be at least 1, got {max_pages}")
-    for source in sources:
-        if not source.hosts:
-            raise CrawlError(
-                f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
-                "add at least one URL of the site to the sources file"
-            )
-    try:
-        settings.archive_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ArchiveError(
-            f"cannot create the archive directory {settings.archive_dir}: "
-            f"{exc.strerror or exc}; check NEWSFLOW_HOME"
-        ) from None
-    jobs = [
-        CrawlJob(
-            source=source,
-            run_id=run_id,
-            database_url=database_url,
-            archive_dir=settings.archive_dir.resolve(),
-            user_agent=settings.user_agent,
-            since=window.since,
-            until=window.until,
-            max_pages=max_pages,
-            revisit_days=settings.revisit_days,
-            retry_failed_hours=settings.retry_failed_hours,
-            limits=settings.crawl,
-        )
-        for source in sources
-    ]
+    jobs = _jobs(settings, sources, run_id, database_url, window, max_pages)
     results: list[CrawlResult] = []
 
     def report(result: CrawlResult) -> None:
@@ -166,6 +136,49 @@ def crawl_sources(
         with _RUNNING_LOCK:
             _CALLS.discard(call)
     return results
+
+
+def _jobs(
+    settings: Settings,
+    sources: Sequence[Source],
+    run_id: int,
+    database_url: str,
+    window: Window,
+    max_pages: int | None,
+) -> list[CrawlJob]:
+    """One ``CrawlJob`` per source, once the input is known to be usable and the
+    archive directory exists (``CrawlError``, ``ArchiveError`` otherwise)."""
+    if max_pages is not None and max_pages < 1:
+        raise CrawlError(f"max_pages must be at least 1, got {max_pages}")
+    for source in sources:
+        if not source.hosts:
+            raise CrawlError(
+                f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
+                "add at least one URL of the site to the sources file"
+            )
+    try:
+        settings.archive_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot create the archive directory {settings.archive_dir}: "
+            f"{exc.strerror or exc}; check NEWSFLOW_HOME"
+        ) from None
+    return [
+        CrawlJob(
+            source=source,
+            run_id=run_id,
+            database_url=database_url,
+            archive_dir=settings.archive_dir.resolve(),
+            user_agent=settings.user_agent,
+            since=window.since,
+            until=window.until,
+            max_pages=max_pages,
+            revisit_days=settings.revisit_days,
+            retry_failed_hours=settings.retry_failed_hours,
+            limits=settings.crawl,
+        )
+        for source in sources
+    ]
 
 
 _LAST_DISCOVERED = """
