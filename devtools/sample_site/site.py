@@ -144,6 +144,8 @@ class RequestRecord:
     if-modified-since, accept-encoding, referer, host, cookie; only those sent."""
     timestamp: datetime
     """When the response started (after the slow trap's wait), UTC."""
+    body_bytes: int = 0
+    """Length of the response body sent (0 for HEAD and 304; a streamed body: 0)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,6 +154,7 @@ class RequestRecord:
             "status": self.status,
             "headers": self.headers,
             "timestamp": self.timestamp.isoformat(),
+            "body_bytes": self.body_bytes,
         }
 
 

@@ -49,6 +49,8 @@ class CrawledSource(Protocol):
 
     def source_error(self) -> str | None: ...
 
+    def run_counts(self) -> runs.RunCounts: ...
+
     def as_dict(self) -> dict[str, Any]: ...
 
 
@@ -125,29 +127,35 @@ def _crawl_each(
     window: Window,
     max_pages: int | None,
 ) -> list[CrawledSource]:
-    """Crawl the sources one by one, recording each one's counts and end in the run."""
+    """Crawl the sources one by one in one crawler process, recording each one's counts
+    and end in the run as soon as its crawl ends."""
     from crawlers.run import crawl_sources
 
-    results: list[CrawledSource] = []
     console = Console(stderr=True)
-    for position, source in enumerate(chosen, start=1):
-        with console.status(f"crawling {source.name}"):
-            (result,) = crawl_sources(
+    with console.status(f"crawling {chosen[0].name}") as status:
+
+        def started(name: str) -> None:
+            status.update(f"crawling {name}")
+
+        def crawled(result: CrawledSource) -> None:
+            with connect(url) as conn, conn.transaction():
+                runs.add_source_counts(conn, run_id, result.source, result.run_counts())
+                runs.record_crawl_stats(conn, run_id, result.source, result.as_dict())
+            with connect(url) as conn:
+                runs.finish_source(conn, run_id, result.source, error=result.source_error())
+
+        return list(
+            crawl_sources(
                 ctx.settings,
-                [source],
+                chosen,
                 run_id=run_id,
                 database_url=url,
                 window=window,
                 max_pages=max_pages,
-                prepare_next=position < len(chosen),
+                started=started,
+                crawled=crawled,
             )
-        results.append(result)
-        with connect(url) as conn, conn.transaction():
-            runs.add_source_counts(conn, run_id, source.name, result.run_counts())
-            runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
-        with connect(url) as conn:
-            runs.finish_source(conn, run_id, source.name, error=result.source_error())
-    return results
+        )
 
 
 def _print_summary(run_id: int, status: str, results: Sequence[CrawledSource]) -> None:

@@ -1,7 +1,7 @@
 """The whole pipeline against the bundled sample site and a real PostgreSQL.
 
 One sequence of runs for the module (``pipeline.local_run.run_pipeline``, what ``newsflow
-run`` calls; each crawl in its own child process): a first full run, the same run again,
+run`` calls; the run's crawls in one child process): a first full run, the same run again,
 then ``advance_day`` and a third run. Each test checks one promise against the rows
 stored, the crawl state, the run reports or the site's request log. A date-window run
 into a fresh database comes last.
