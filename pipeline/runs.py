@@ -29,6 +29,9 @@ COUNTERS = (
     "discovery_failed",
     "discovery_recovered",
     "blocked",
+    "other_language",
+    "discovery_not_modified",
+    "discovery_unchanged",
 )
 
 
@@ -52,6 +55,13 @@ class RunCounts:
     """Sitemaps and feeds that were not well-formed, read as far as they went."""
     blocked: int = 0
     """Article pages a bot wall answered instead of the page (not counted in failed)."""
+    other_language: int = 0
+    """Articles in a language the source does not keep (``languages:``); not loaded."""
+    discovery_not_modified: int = 0
+    """Discovery documents not downloaded again: answered 304, or child sitemaps whose
+    lastmod in their index was unchanged (not requested)."""
+    discovery_unchanged: int = 0
+    """Discovery documents downloaded with the same body (SHA-256) as last time: not parsed."""
 
     def __add__(self, other: RunCounts) -> RunCounts:
         return RunCounts(

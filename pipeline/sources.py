@@ -10,9 +10,16 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         allow: ['/news/']
         deny: ['/video/']
         max_pages: 5000
-        language: en
+        language: en          # a hint for language detection
+        languages: [en, de]   # keep only articles in these languages
         download_delay: 0.5
         render: http          # or browser: article pages rendered in headless Chromium
+        headers: {Accept-Language: en}            # sent only to the source's hosts
+        cookies: {consent: "yes"}                 # likewise, as one Cookie header
+        proxy: http://user:secret@proxy.example:3128
+
+``headers``, ``cookies`` and ``proxy`` follow the rules of ``pipeline.source_requests``;
+their values never appear in logs or messages (nor in a ``Source``'s repr).
 
 Validation errors name the source, the field and the line, e.g.
 ``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``;
@@ -21,6 +28,7 @@ a field not listed above is an error too (``unknown field 'hosts'``), never igno
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +39,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.errors import SourcesFileError, UnknownSourceError
+from pipeline.source_requests import (
+    RequestOptionError,
+    check_cookies,
+    check_headers,
+    check_proxy,
+)
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 ROBOTS = "robots"
@@ -42,7 +56,18 @@ RENDER_MODES = ("http", "browser")
 Chromium (``browser``, for sites whose pages insert their text with JavaScript)."""
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
-_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "render")
+_MAP_FIELDS = ("headers", "cookies")
+_KNOWN_FIELDS = (
+    "name",
+    *_LIST_FIELDS,
+    "max_pages",
+    "language",
+    "languages",
+    "download_delay",
+    "render",
+    *_MAP_FIELDS,
+    "proxy",
+)
 _KNOWN_TOP_LEVEL = ("sources",)
 
 
@@ -62,11 +87,25 @@ class Source:
     deny: tuple[str, ...] = ()
     max_pages: int = DEFAULT_MAX_PAGES
     language: str | None = None
+    """ISO 639-1 code of the language the site mostly writes in: a hint that decides
+    between close candidates when an article's language is detected from its text
+    (Bosnian or Croatian, Malay or Indonesian); a language the page declares wins."""
+    languages: tuple[str, ...] = ()
+    """ISO 639-1 codes: only articles in one of these languages are loaded; the others
+    are counted as ``other_language``. Empty means every language (and articles whose
+    language cannot be told are always kept)."""
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
     render: str = "http"
     """How article pages are fetched: ``http``, or ``browser`` (rendered in headless
     Chromium; see ``crawlers.render``)."""
+    headers: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    """(name, value) of extra request headers, sent only to ``hosts``; values never logged."""
+    cookies: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    """(name, value) of cookies, sent only to ``hosts`` as one ``Cookie`` header."""
+    proxy: str | None = dataclasses.field(default=None, repr=False)
+    """``http(s)://[user:password@]host[:port]`` every request of the source goes
+    through; None: the process-wide ``HTTPS_PROXY``/``HTTP_PROXY``, if any."""
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -165,8 +204,10 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     _check_patterns(entry, lists)
     max_pages = _max_pages(entry)
     language = _language(entry)
+    languages = _languages(entry, language)
     delay = _download_delay(entry)
     render = _render(entry)
+    headers, cookies, proxy = _request_options(entry, lists)
     return Source(
         name=entry.name,
         sitemaps=lists["sitemaps"],
@@ -176,8 +217,12 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         deny=lists["deny"],
         max_pages=max_pages,
         language=language,
+        languages=languages,
         download_delay=delay,
         render=render,
+        headers=headers,
+        cookies=cookies,
+        proxy=proxy,
     )
 
 
@@ -279,13 +324,31 @@ def _max_pages(entry: _SourceEntry) -> int:
     return max_pages
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
 def _language(entry: _SourceEntry) -> str | None:
     language = entry.value("language")
     if language is not None and (
-        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+        not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language)
     ):
         raise entry.fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
     return language
+
+
+def _languages(entry: _SourceEntry, hint: str | None) -> tuple[str, ...]:
+    codes = _string_list(entry, "languages")
+    for code in codes:
+        if not _LANGUAGE_CODE.fullmatch(code):
+            raise entry.fail(
+                "languages", f"must hold two-letter ISO 639-1 codes such as en, got {code!r}"
+            )
+    if hint is not None and codes and hint not in codes:
+        raise entry.fail(
+            "languages",
+            f"does not hold the source's language hint {hint!r}: add it, or change 'language'",
+        )
+    return tuple(dict.fromkeys(codes))
 
 
 def _download_delay(entry: _SourceEntry) -> float | None:
@@ -302,6 +365,52 @@ def _render(entry: _SourceEntry) -> str:
     if render not in RENDER_MODES:
         raise entry.fail("render", f"must be one of {', '.join(RENDER_MODES)}, got {render!r}")
     return str(render)
+
+
+def _request_options(
+    entry: _SourceEntry, lists: dict[str, tuple[str, ...]]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str | None]:
+    """``headers``, ``cookies`` and ``proxy``, checked (``pipeline.source_requests``)."""
+    checked = []
+    for name, check in (("headers", check_headers), ("cookies", check_cookies)):
+        pairs = _string_map(entry, name)
+        try:
+            checked.append(check((key, value) for key, value, _ in pairs))
+        except RequestOptionError as exc:
+            line = pairs[exc.index][2] if exc.index is not None else _line(entry.node)
+            raise SourcesFileError(
+                f"{entry.origin}:{line}: source '{entry.name}': field '{name}' {exc}"
+            ) from None
+    proxy = entry.value("proxy")
+    if proxy is not None:
+        if not isinstance(proxy, str):
+            raise entry.fail("proxy", "must be a proxy URL such as http://proxy.example:3128")
+        try:
+            check_proxy(proxy, (*lists["sitemaps"], *lists["feeds"], *lists["start_urls"]))
+        except RequestOptionError as exc:
+            raise entry.fail("proxy", str(exc)) from None
+    return checked[0], checked[1], proxy
+
+
+def _string_map(entry: _SourceEntry, field: str) -> list[tuple[str, str, int]]:
+    """A map of names to scalar values as (name, value, line); absent or empty is ``[]``.
+    Values are taken as written (``consent: yes`` is the text ``yes``, not a boolean)."""
+    if field not in entry.fields:
+        return []
+    value_node = entry.fields[field][1]
+    if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
+        return []
+    if not isinstance(value_node, yaml.MappingNode):
+        raise entry.fail(field, "must be a map of names to values, e.g. {consent: 'yes'}")
+    pairs = []
+    for key_node, item in value_node.value:
+        if not isinstance(item, yaml.ScalarNode) or _scalar(item) is None:
+            raise SourcesFileError(
+                f"{entry.origin}:{_line(key_node)}: source '{entry.name}': field '{field}' "
+                f"gives {str(key_node.value)!r} no single value"
+            )
+        pairs.append((str(key_node.value), str(item.value), _line(key_node)))
+    return pairs
 
 
 def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:

@@ -8,6 +8,8 @@ gzip JSON-lines file under ``settings.runs_dir``, and results into PostgreSQL.
 
 Per source:  crawl_source → extract_source → load_source (then its derive step:
              search vectors and word counts) → check_source
+             (``newsflow run`` crawls with crawl_sources instead: all its sources in
+             one crawler process; both live in ``pipeline.crawl_step``)
 Per run:     start_run → (the per-source chain for each source) → finish_run
 A failure in one source's chain is recorded with ``fail_source`` and does not stop the
 other sources; ``finish_run`` then marks the run ``partial`` and names the failure.
@@ -30,8 +32,10 @@ import psycopg
 from pipeline import runs
 from pipeline.alerts import airflow_link, alert_run_end
 from pipeline.config import Settings
+from pipeline.crawl_step import crawl_source as crawl_source  # re-exported: a step
+from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a step
 from pipeline.db import connect, prepare_database
-from pipeline.errors import CrawlError, DatabaseUnavailableError, QualityCheckError, first_line
+from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.run_plan import RunPlan
@@ -96,13 +100,16 @@ def start_run(
     )
 
 
-def finish_run(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+def finish_run(
+    settings: Settings, plan: RunPlan, airflow_run_id: str | None = None
+) -> dict[str, Any]:
     """Close the run: total the counters, set the status, post alerts when it is partial
-    or failed (``NEWSFLOW_ALERT_WEBHOOK``); return the run report."""
+    or failed (``NEWSFLOW_ALERT_WEBHOOK``; under Airflow, ``airflow_run_id`` makes them
+    link to the DAG run's page); return the run report."""
     with connect(prepare_database(settings)) as conn:
         status = runs.finish_run(conn, plan.run_id)
         report = run_report(conn, plan.run_id) | {"status": status}
-        link = airflow_link(conn, plan.run_id, settings.airflow_url)
+        link = airflow_link(conn, plan.run_id, settings.airflow_url, airflow_run_id)
     # after the commit: a slow webhook must not hold the run's row
     alert_run_end(
         report, webhook=settings.alert_webhook, timeout_s=settings.alert_timeout_s, link=link
@@ -160,37 +167,6 @@ def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseExcep
         runs.finish_source(conn, plan.run_id, source, error=first_line(error))
 
 
-def crawl_source(
-    settings: Settings, plan: RunPlan, source: str, *, prepare_next: bool = False
-) -> dict[str, Any]:
-    """Crawl one source (in a child process) into the archive and crawl state; with
-    ``prepare_next``, the process of the next crawl starts while this one runs."""
-    from crawlers.run import crawl_sources
-
-    url = prepare_database(settings)
-    with connect(url) as conn:
-        runs.start_source(conn, plan.run_id, source)
-    result = crawl_sources(
-        settings,
-        [_source(plan, source)],
-        run_id=plan.run_id,
-        database_url=url,
-        window=plan.window,
-        max_pages=plan.max_pages,
-        prepare_next=prepare_next,
-    )[0]
-    summary = result.as_dict()
-    with connect(url) as conn, conn.transaction():
-        runs.add_source_counts(conn, plan.run_id, source, result.run_counts())
-        runs.record_crawl_stats(conn, plan.run_id, source, summary)
-    if result.error:
-        raise CrawlError(f"crawl of {source} failed: {result.error}")
-    broken = result.discovery_error()  # discovery found nothing: not a quiet day
-    if broken:
-        raise CrawlError(broken)
-    return summary
-
-
 def extracted_path(settings: Settings, plan: RunPlan, source: str) -> Path:
     """Where ``extract_source`` writes the source's results for this run."""
     return settings.runs_dir / str(plan.run_id) / source / "extracted.jsonl.gz"
@@ -214,21 +190,24 @@ def extract_source(
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
 
     path = extracted_path(settings, plan, source)
-    counts = {"ok": 0, "not_article": 0, "error": 0}
+    counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
+    wanted = _source(plan, source)
     shells = [0]  # not_article pages that look like JavaScript shells
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
         first = next(pages, None)
         if first is None:  # nothing waits: no need to load the extractor (about 2 s)
             return iter(())
-        from pipeline.extract import iter_extract
+        from pipeline.extract import iter_extract, keep_languages
 
-        return iter_extract(
+        results = iter_extract(
             itertools.chain([first], pages),
             processes=settings.extract_processes,
             min_chars=settings.min_article_chars,
             fingerprint=True,
+            language_hint=wanted.language,
         )
+        return (keep_languages(result, wanted.languages) for result in results)
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from devtools.sample_site import feeds, scripted, templates, walls
+from devtools.sample_site import consent, feeds, paywalled, scripted, templates, walls
 from devtools.sample_site.catalog import (
     GAZETTE,
     HERALD,
@@ -65,6 +65,10 @@ def respond(site: SampleSite, request: Request) -> Response:
         return _trap(site, request)
     if path.startswith(walls.WALL_PREFIX):
         return walls.respond(site, request)
+    if path.startswith(consent.CONSENT_PREFIX):
+        return consent.respond(site, request)
+    if path.startswith(paywalled.PAYWALL_PREFIX):
+        return paywalled.respond(site, request)
     if path.startswith(scripted.SCRIPTED_PREFIX):
         return scripted.respond(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
@@ -306,6 +310,11 @@ def _control(site: SampleSite, request: Request) -> Response:
     if path == "/_control/advance-day" and request.method == "POST":
         today = site.advance_day()
         return _json({"today": today.isoformat()})
+    if path == "/_control/publish-late" and request.method == "POST":
+        try:
+            return _json({"path": site.publish_late()})
+        except ValueError as exc:
+            return Response(409, (("Content-Type", "text/plain"),), str(exc).encode())
     if path == "/_control/expected" and request.method == "GET":
         return _json([a.to_json() for a in site.expected_articles()])
     if path == "/_control/traps" and request.method == "GET":

@@ -3,7 +3,8 @@
 ``prepare_batch`` cleans the text of every article, takes its dedup fingerprint
 (content hash, MinHash signature; computed by the extraction workers, or here when a
 result has none), derives the LSH band keys, and sorts the batch's results into what
-will be loaded and what is only counted: ``not_article`` and ``error`` results, and
+will be loaded and what is only counted: ``not_article``, ``other_language`` and
+``error`` results, and
 articles published outside the run window (``skipped_by_date``). Nothing here touches
 the database, so the CPU-heavy part of a load runs before its transaction.
 """
@@ -41,8 +42,14 @@ class ArticleRow:
     body: str
     content_hash: str
     extractor_version: str
+    is_accessible_for_free: bool | None
+    truncated: bool
     has_words: bool
     """False for a body without words: no signature, never linked."""
+    top_image_url: str | None
+    section: str | None
+    tags: list[str]
+    modified_at: datetime | None
     minhash: bytes = field(repr=False, compare=False)
     bands: np.ndarray = field(repr=False, compare=False)
     """int64 bucket per band."""
@@ -57,6 +64,7 @@ class PreparedBatch:
     page_urls: list[str]
     """Every input page URL of the batch (``crawl_state`` keys), sorted, unique."""
     not_article: int = 0
+    other_language: int = 0
     failed: int = 0
     skipped_by_date: int = 0
     repeated: int = 0
@@ -91,6 +99,7 @@ def prepare_batch(
         rows=_article_rows(sorted_out.by_url, source, params),
         page_urls=sorted(sorted_out.pages - sorted_out.held.keys()),
         not_article=sorted_out.not_article,
+        other_language=sorted_out.other_language,
         failed=sorted_out.failed,
         skipped_by_date=sorted_out.skipped_by_date,
         repeated=sorted_out.repeated,
@@ -109,6 +118,7 @@ class _SortedOut:
     pages: set[str]
     by_url: dict[str, _Loadable] = field(default_factory=dict)
     not_article: int = 0
+    other_language: int = 0
     failed: int = 0
     skipped_by_date: int = 0
     repeated: int = 0
@@ -126,6 +136,8 @@ def _sort_out(
         article = result.article
         if result.status == "error":
             out.failed += 1
+        elif result.status == "other_language":
+            out.other_language += 1
         elif result.status != "ok" or article is None:
             out.not_article += 1
         elif not in_window(article.published_at, window):
@@ -172,7 +184,13 @@ def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) 
                 body=bodies[i],
                 content_hash=prints[i].content_hash,
                 extractor_version=clean_text(article.extractor_version or ""),
+                is_accessible_for_free=article.is_accessible_for_free,
+                truncated=article.truncated,
                 has_words=prints[i].has_words,
+                top_image_url=clean_optional(article.top_image_url),
+                section=clean_optional(article.section),
+                tags=clean_authors(article.tags),  # the same rules as for author names
+                modified_at=article.modified_at,
                 minhash=prints[i].minhash,
                 bands=keys[i],
             )
