@@ -1,7 +1,8 @@
 """``render: browser`` in a real crawl of the sample site's JavaScript publication: the
 article pages are rendered in Debian's Chromium and archived as rendered, with a record
 header naming the browser; a rendered page loads the site's scripts and data but no
-images, fonts or style sheets; contexts are recycled. Without the browser only that
+images, fonts or style sheets; contexts are recycled; a plain source crawled next in the
+same crawler process is not rendered. Without the browser only that
 source fails, with one line naming the package to install."""
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Rendered:
     """Paths the site was asked for during the crawl."""
     log: str
     site: SampleSite
+    plain: CrawlResult
+    """The crawl of the same pages (on another server) over plain HTTP, after it."""
+    plain_records: dict[str, tuple[str | None, str]]
+    plain_asked: list[str]
 
 
 def _records(archive: Path, base: str) -> dict[str, tuple[str | None, str]]:
@@ -62,6 +67,8 @@ def _records(archive: Path, base: str) -> dict[str, tuple[str | None, str]]:
 
 @pytest.fixture(scope="module")
 def rendered(crawl_env) -> Rendered:
+    """The publication crawled with ``render: browser`` and then, in the same crawler
+    process, a second copy of it (another server) over plain HTTP."""
     chromium_or_skip("rendering")
     # A browser on a busy machine takes seconds to start: more time than plain crawls.
     limits = replace(
@@ -71,26 +78,33 @@ def rendered(crawl_env) -> Rendered:
         render_pages_per_context=PER_CONTEXT,
     )
     settings = crawl_env.settings.with_overrides(crawl=limits)
-    with SampleSite(SiteConfig(days=2, articles_per_day=2)).serve() as site:
-        start = len(site.request_log)
-        source = Source(
-            "scripted",
-            sitemaps=(f"{site.base_url}{SCRIPTED_SITEMAP}?pages={PAGES}",),
-            render="browser",
-        )
+    config = SiteConfig(days=2, articles_per_day=2)
+    with SampleSite(config).serve() as site, SampleSite(config).serve() as other:
+        sources = [
+            Source(name, sitemaps=(f"{s.base_url}{SCRIPTED_SITEMAP}?pages={PAGES}",), render=r)
+            for name, s, r in (("scripted", site, "browser"), ("plain", other, "http"))
+        ]
         run_id = crawl_env.new_run()
-        (result,) = crawl_sources(
-            settings, [source], run_id=run_id, database_url=crawl_env.database_url
+        result, plain = crawl_sources(
+            settings, sources, run_id=run_id, database_url=crawl_env.database_url
         )
         log = (settings.runs_dir / str(run_id) / "scripted" / "crawl.log").read_text()
-        archive = settings.archive_dir / "scripted" / str(run_id)
         return Rendered(
             result,
-            _records(archive, site.base_url),
-            [r.path for r in site.request_log[start:]],
+            _records(settings.archive_dir / "scripted" / str(run_id), site.base_url),
+            [r.path for r in site.request_log],
             log,
             site,
+            plain,
+            _records(settings.archive_dir / "plain" / str(run_id), other.base_url),
+            [r.path for r in other.request_log],
         )
+
+
+def test_a_plain_source_crawled_after_it_in_the_same_process_is_not_rendered(rendered):
+    assert rendered.plain.error is None and rendered.plain.fetched == PAGES
+    assert {header for header, _ in rendered.plain_records.values()} == {None}
+    assert APP_JS not in rendered.plain_asked
 
 
 def test_every_page_is_fetched_through_the_browser(rendered):
