@@ -28,7 +28,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
@@ -59,7 +59,7 @@ HANDLER = "crawlers.render.RenderingDownloadHandler"
 def render_settings(job: CrawlJob) -> dict[str, Any]:
     """The Scrapy settings that add rendering to the crawl of ``job``'s source."""
     limits = job.limits
-    return {
+    settings: dict[str, Any] = {
         "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
@@ -74,6 +74,21 @@ def render_settings(job: CrawlJob) -> dict[str, Any]:
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": limits.download_timeout_s * 1000,
         "PLAYWRIGHT_ABORT_REQUEST": SubresourcePolicy(job.source.hosts),
     }
+    if job.source.proxy:  # Scrapy's proxy meta does not reach the browser
+        settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["proxy"] = browser_proxy(job.source.proxy)
+    return settings
+
+
+def browser_proxy(url: str) -> dict[str, str]:
+    """Playwright's ``proxy`` launch option for a source's ``proxy:`` URL (credentials
+    apart, as Playwright wants them)."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    proxy = {"server": f"{parts.scheme}://{parts.hostname}{port}"}
+    if parts.username:
+        proxy["username"] = unquote(parts.username)
+        proxy["password"] = unquote(parts.password or "")
+    return proxy
 
 
 def allowed_subresource(resource_type: str, url: str, hosts: tuple[str, ...]) -> bool:

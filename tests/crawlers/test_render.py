@@ -172,6 +172,18 @@ def test_a_plain_http_source_loads_no_browser_machinery(crawl_env):
     assert "crawlers.middlewares.render.RenderMiddleware" in rendering["DOWNLOADER_MIDDLEWARES"]
 
 
+def test_the_browser_goes_through_the_sources_proxy():
+    source = Source("p", sitemaps=("https://example.com/s.xml",), render="browser")
+    job = CrawlJob(source, run_id=1, database_url="", archive_dir=Path("/a"), user_agent="ua")
+    assert "proxy" not in scrapy_settings(job)["PLAYWRIGHT_LAUNCH_OPTIONS"]
+    proxied = replace(job, source=replace(source, proxy="http://u%40x:s3cret@proxy.example:3128"))
+    assert scrapy_settings(proxied)["PLAYWRIGHT_LAUNCH_OPTIONS"]["proxy"] == {
+        "server": "http://proxy.example:3128",
+        "username": "u@x",
+        "password": "s3cret",
+    }
+
+
 @pytest.mark.parametrize(
     ("kind", "url", "allowed"),
     [
