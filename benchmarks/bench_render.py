@@ -188,7 +188,7 @@ def figures(http: dict[str, Any], browser: dict[str, Any]) -> list[Figure]:
             f"{memory.rss:.0f} RSS, {memory.pss:.0f} PSS",
             f"{http['crawler_rss_mb']:.0f} (crawler process over plain HTTP)",
             "",
-            "bounded (contexts recycled)",
+            "(for reference)",
         ),
     ]
 
