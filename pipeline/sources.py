@@ -12,6 +12,9 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         max_pages: 5000
         language: en
         download_delay: 0.5
+      - name: example-times-history              # a backfill: pages from WARC files
+        warc: [/data/cc-news/2024/03/*.warc.gz]  # paths, globs, http(s) URLs
+        allow: ['^https://example\\.com/']
 
 Validation errors name the source, the field and the line, e.g.
 ``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``;
@@ -37,7 +40,7 @@ AUTO = "auto"
 """``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
 DEFAULT_MAX_PAGES = 5000
 
-_LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
+_LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny", "warc")
 _KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay")
 _KNOWN_TOP_LEVEL = ("sources",)
 
@@ -60,6 +63,9 @@ class Source:
     language: str | None = None
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
+    warc: tuple[str, ...] = ()
+    """WARC files (paths, globs, http(s) URLs) the source's pages are read from instead
+    of the web (a backfill, ``pipeline.warc_backfill``); ``allow``/``deny`` filter them."""
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -155,6 +161,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     entry = _SourceEntry.of(node, origin)
     lists = {field: _string_list(entry, field) for field in _LIST_FIELDS}
     _check_urls(entry, lists)
+    _check_warc(entry, lists)
     _check_patterns(entry, lists)
     max_pages = _max_pages(entry)
     language = _language(entry)
@@ -169,6 +176,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         max_pages=max_pages,
         language=language,
         download_delay=delay,
+        warc=lists["warc"],
     )
 
 
@@ -252,6 +260,27 @@ def _check_urls(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
             "has 'auto', which reads the feeds announced by the start URLs "
             "(else the home pages of the sitemaps' hosts): add a start URL",
         )
+
+
+def _check_warc(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
+    """A ``warc`` source reads files, not the web: no discovery URLs beside them, and
+    only local paths or http(s) URLs (s3:// waits for the object-storage archive)."""
+    if not lists["warc"]:
+        return
+    if lists["sitemaps"] or lists["feeds"] or lists["start_urls"]:
+        raise entry.fail(
+            "warc",
+            "reads the pages from WARC files, so the source takes no sitemaps, feeds or "
+            "start_urls: make the backfill a source of its own",
+        )
+    for item in lists["warc"]:
+        scheme = urlsplit(item).scheme.lower() if "://" in item else ""
+        if scheme not in ("", "http", "https"):
+            raise entry.fail(
+                "warc",
+                f"has {item!r}: only local paths, globs and http(s) URLs are read"
+                + (" (s3:// waits for the object-storage archive, #19)" if scheme == "s3" else ""),
+            )
 
 
 def _check_patterns(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:

@@ -164,7 +164,13 @@ def crawl_source(
     settings: Settings, plan: RunPlan, source: str, *, prepare_next: bool = False
 ) -> dict[str, Any]:
     """Crawl one source (in a child process) into the archive and crawl state; with
-    ``prepare_next``, the process of the next crawl starts while this one runs."""
+    ``prepare_next``, the process of the next crawl starts while this one runs. A
+    source with ``warc:`` files reads them instead (``pipeline.warc_backfill``)."""
+    chosen = _source(plan, source)
+    if chosen.warc:  # a backfill source: its pages come from WARC files, not the web
+        from pipeline.warc_backfill import crawl_warc_source
+
+        return crawl_warc_source(settings, plan, chosen)
     from crawlers.run import crawl_sources
 
     url = prepare_database(settings)
@@ -172,7 +178,7 @@ def crawl_source(
         runs.start_source(conn, plan.run_id, source)
     result = crawl_sources(
         settings,
-        [_source(plan, source)],
+        [chosen],
         run_id=plan.run_id,
         database_url=url,
         window=plan.window,
