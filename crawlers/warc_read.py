@@ -201,7 +201,10 @@ def _gzip_members(head: bytes, stream: BinaryIO, counts: ReadCounts) -> Iterator
 
 
 def _more(buffer: bytes, stream: BinaryIO) -> tuple[bytes, bool]:
-    chunk = stream.read(CHUNK_BYTES)
+    # read1: what has arrived (up to CHUNK_BYTES), so a record is used as soon as its
+    # bytes are in, not when a whole chunk of a slow download is
+    read = getattr(stream, "read1", stream.read)
+    chunk = read(CHUNK_BYTES)
     return buffer + chunk, not chunk
 
 

@@ -1,0 +1,61 @@
+"""The sources-file kind ``warc:``: a backfill that runs as a source of ``newsflow run``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from devtools.warc_files import WarcPage, write_warc
+from pipeline.errors import SourcesFileError
+from pipeline.sources import parse_sources
+from tests.cli_helpers import run_newsflow
+
+
+def test_a_warc_source_lists_paths_globs_and_urls() -> None:
+    (source,) = parse_sources(
+        "sources:\n  - name: history\n"
+        "    warc: [cc-news/*.warc.gz, https://data.example/CC-NEWS-1.warc.gz]\n"
+        "    allow: ['^https://metro-herald\\.example/']\n"
+    )
+    assert source.warc == ("cc-news/*.warc.gz", "https://data.example/CC-NEWS-1.warc.gz")
+    assert source.allow == ("^https://metro-herald\\.example/",)
+
+
+def test_a_warc_source_takes_no_discovery_urls() -> None:
+    with pytest.raises(SourcesFileError, match="field 'warc' reads the pages from WARC files"):
+        parse_sources(
+            "sources:\n  - name: history\n    warc: [a.warc.gz]\n"
+            "    sitemaps: [https://a.example/sitemap.xml]\n"
+        )
+
+
+def test_s3_in_a_warc_source_waits_for_the_object_storage_archive() -> None:
+    with pytest.raises(SourcesFileError, match=r"s3:// waits for the object-storage archive"):
+        parse_sources("sources:\n  - name: history\n    warc: ['s3://bucket/a.warc.gz']\n")
+
+
+def test_newsflow_run_imports_a_warc_source(
+    tmp_path: Path, pages: list[WarcPage], clean_database_url: str
+) -> None:
+    (tmp_path / "cc-news").mkdir()
+    write_warc(tmp_path / "cc-news" / "CC-NEWS-1.warc.gz", pages[:9])
+    write_warc(tmp_path / "cc-news" / "CC-NEWS-2.warc.gz", pages[9:])
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(  # a relative glob is relative to the sources file
+        "sources:\n  - name: herald-history\n    warc: ['cc-news/*.warc.gz']\n"
+        "    allow: ['^https://metro-herald\\.example/']\n",
+        encoding="utf-8",
+    )
+    env = {
+        "NEWSFLOW_DATABASE_URL": clean_database_url,
+        "NEWSFLOW_HOME": str(tmp_path / "home"),
+        "NEWSFLOW_EXTRACT_PROCESSES": "2",
+    }
+    done = run_newsflow("run", "--sources", str(sources), "--json", env=env, timeout=240)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == "success"
+    assert report["pages_fetched"] == 6
+    assert report["articles_new"] + report["duplicates"] == 6
