@@ -40,8 +40,8 @@ AUTO = "auto"
 """``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
 DEFAULT_MAX_PAGES = 5000
 
-_LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny", "warc")
-_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay")
+_LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
+_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "warc")
 _KNOWN_TOP_LEVEL = ("sources",)
 
 
@@ -159,7 +159,7 @@ def select_sources(sources: Iterable[Source], names: Iterable[str] | None) -> li
 
 def _parse_source(node: yaml.Node, origin: str) -> Source:
     entry = _SourceEntry.of(node, origin)
-    lists = {field: _string_list(entry, field) for field in _LIST_FIELDS}
+    lists = {field: _string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
     _check_urls(entry, lists)
     _check_warc(entry, lists)
     _check_patterns(entry, lists)
