@@ -5,8 +5,8 @@ Each HTML response that passes the ``Selection`` is copied into newsflow's own a
 recorded in ``warehouse.crawl_state`` like a page the crawler fetched: outcome
 ``fetched`` at its ``WARC-Date``, its archive location, ``pending_extract``. From there
 on it is an ordinary page: ``extract_source`` and ``load_source`` take it (the same
-extract → dedup → load path as a live crawl) and ``newsflow reprocess`` re-extracts it
-with no network. Copying (rather than pointing at the input file) keeps that promise
+extract → dedup → load path as a live crawl) and re-processing (``pipeline.reprocess``)
+re-extracts it with no network. Copying (rather than pointing at the input file) keeps that promise
 for inputs read over HTTP and for files that are moved or deleted after the import.
 
 A page whose canonical URL is already stored from a capture at the same time or later

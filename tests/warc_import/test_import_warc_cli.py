@@ -158,3 +158,17 @@ def test_s3_urls_wait_for_the_object_storage_archive(env: dict[str, str]) -> Non
     done, _report = _import(env, "s3://commoncrawl/crawl-data/CC-NEWS/x.warc.gz", "--source", "h")
     assert done.returncode == 1
     assert "object-storage archive" in done.stderr and "#19" in done.stderr
+
+
+def test_imported_pages_can_be_reprocessed_with_no_network(
+    env: dict[str, str], cc_news: Path
+) -> None:
+    from pipeline.config import Settings
+    from pipeline.reprocess import reprocess
+
+    _, report = _import(env, str(cc_news), "--source", "history", "--host", "planet")
+    loaded = report["articles_new"] + report["duplicates"]
+    again = reprocess(Settings.from_env(env))
+    assert again["sources"]["history"]["status"] == "success"
+    counts = again["counts"]
+    assert counts["articles_unchanged"] + counts["duplicates"] + counts["articles_updated"] == loaded
