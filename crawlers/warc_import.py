@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 """Kept pages looked up in ``crawl_state`` and committed together."""
-PROGRESS_EVERY_S = 2.0
+PROGRESS_EVERY_S = 5.0
+"""Seconds between progress reports while reading (and a last one at the end)."""
 
 
 @dataclass(slots=True)

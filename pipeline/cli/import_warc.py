@@ -117,13 +117,14 @@ def import_warc(
     console = Console(stderr=True)
     ctx.database()
     with console.status("starting") as status:
+
+        def progress(message: str) -> None:
+            status.update(message)
+            if not console.is_terminal:  # a log (cron, a pipe): one line per report
+                click.echo(f"newsflow: {message}", err=True)
+
         report = run_import(
-            ctx.settings,
-            source,
-            inputs,
-            host=host,
-            window=window,
-            progress=lambda message: status.update(message),
+            ctx.settings, source, inputs, host=host, window=window, progress=progress
         )
     data = report["sources"].get(source.name) or {}
     crawl = data.get("crawl") or {}

@@ -69,6 +69,9 @@ def test_import_loads_the_pages_of_the_chosen_host(
     assert report["articles_new"] + report["duplicates"] == len(herald)
     assert _article_urls(env["NEWSFLOW_DATABASE_URL"]) <= herald
     assert report["failed_inputs"] == []
+    # progress on stderr (one line per report when stderr is not a terminal)
+    assert "herald-history: read 22 records" in done.stderr
+    assert "kept 6, 0 damaged" in done.stderr
 
 
 def test_imported_pages_are_archived_like_crawled_ones(
@@ -171,4 +174,6 @@ def test_imported_pages_can_be_reprocessed_with_no_network(
     again = reprocess(Settings.from_env(env))
     assert again["sources"]["history"]["status"] == "success"
     counts = again["counts"]
-    assert counts["articles_unchanged"] + counts["duplicates"] + counts["articles_updated"] == loaded
+    assert (
+        counts["articles_unchanged"] + counts["duplicates"] + counts["articles_updated"] == loaded
+    )
