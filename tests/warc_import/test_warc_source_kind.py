@@ -59,3 +59,13 @@ def test_newsflow_run_imports_a_warc_source(
     assert report["status"] == "success"
     assert report["pages_fetched"] == 6
     assert report["articles_new"] + report["duplicates"] == 6
+
+
+def test_newsflow_crawl_leaves_a_warc_source_out(tmp_path: Path, clean_database_url: str) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - name: history\n    warc: [a.warc.gz]\n", encoding="utf-8")
+    env = {"NEWSFLOW_DATABASE_URL": clean_database_url, "NEWSFLOW_HOME": str(tmp_path / "home")}
+    done = run_newsflow("crawl", "--sources", str(sources), env=env)
+    assert done.returncode == 2
+    assert "history reads WARC files, not the web" in done.stderr
+    assert "every chosen source has warc: files" in done.stderr
