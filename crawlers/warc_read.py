@@ -115,7 +115,12 @@ def _html_response(record: ArcWarcRecord) -> ArchivedResponse | None:
     http = record.http_headers
     if http is None:
         return None
-    content_type = http.get_header("Content-Type") or ""
+    # Common Crawl adds the type it detected; it stands in for a missing header
+    content_type = (
+        http.get_header("Content-Type")
+        or record.rec_headers.get_header("WARC-Identified-Payload-Type")
+        or ""
+    )
     if content_type.split(";", 1)[0].strip().lower() not in HTML_TYPES:
         return None
     try:
