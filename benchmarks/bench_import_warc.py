@@ -105,13 +105,17 @@ def run_newsflow(path: Path, server: str, home: Path, host: str | None) -> dict[
     }
 
 
-def report(records: int, size_mb: float, processes: int, rows: dict[str, dict[str, Any]]) -> str:
+def report(
+    records: int, size_mb: float, processes: int, load: float, rows: dict[str, dict[str, Any]]
+) -> str:
     lines = [
         "## WARC import (`python -m benchmarks.bench_import_warc`)",
         "",
         f"{machine_line()}. One generated CC-NEWS-layout file: {records} records, "
         f"{size_mb:.1f} MB gzip per record (sample-site article pages of ~20 KB on three "
-        f"hosts, plus non-HTML responses and redirects); {processes} extraction processes.",
+        f"hosts, plus non-HTML responses and redirects); {processes} extraction processes. "
+        f"Load average when it started: {load:.1f} (other work on the machine "
+        "slows both sides; compare the ratio, not the absolute rates).",
         "",
         "| reader | records/s | seconds | pages extracted | articles loaded |",
         "|---|---|---|---|---|",
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     processes = os.cpu_count() or 1
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-warc-") as tmp:
         folder = Path(tmp)
         path, records = make_file(folder, args.days, args.per_day)
@@ -164,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio=f"{ratio:.2f}",
         target=f">= {TARGET_RATIO} {met}",
     )
-    write_section("import-warc", report(records, size_mb, processes, rows), args.results, [figure])
+    write_section(
+        "import-warc", report(records, size_mb, processes, load, rows), args.results, [figure]
+    )
     return 0 if all(r.get("status", "success") == "success" for r in rows.values()) else 1
 
 
