@@ -63,9 +63,13 @@ class CrawlJob:
     @classmethod
     def from_json(cls, text: str) -> CrawlJob:
         data = json.loads(text)
-        # JSON has no tuples: the source's sequences come back as lists.
+        # JSON has no tuples: the source's sequences (and its (name, value) pairs) come
+        # back as lists.
         fields: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in data.pop("source").items()
+            k: tuple(tuple(i) if isinstance(i, list) else i for i in v)
+            if isinstance(v, list)
+            else v
+            for k, v in data.pop("source").items()
         }
         source = Source(**fields)
         return cls(

@@ -10,6 +10,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # COOKIES_ENABLED is off
     "crawlers.middlewares.offsite.OffsiteRedirectMiddleware": 50,
+    # The source's headers/cookies on its hosts only, its proxy; before Scrapy's
+    # HttpProxyMiddleware (750), which turns the proxy's credentials into a header.
+    "crawlers.middlewares.source_requests.SourceRequestsMiddleware": 60,
     "crawlers.middlewares.robots.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.PoliteRetryMiddleware": 550,

@@ -231,15 +231,16 @@ def run_plan(plan: Mapping[str, Any]) -> RunPlan:
     return call_step(RunPlan.from_xcom, plan)
 
 
-def finish_run(plan: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Close the run; log one line per source; return the report."""
+def finish_run(plan: Mapping[str, Any] | None, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Close the run; log one line per source; return the report. Alerts link to this
+    DAG run's page."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from pipeline import steps
 
     if not plan:
         raise AirflowFailException("start_run did not produce a run plan; see its log")
-    report = call_step(steps.finish_run, settings(), run_plan(plan))
+    report = call_step(steps.finish_run, settings(), run_plan(plan), context.get("run_id"))
     log.info("run %s %s: %s", report["run_id"], report["status"], report.get("counts"))
     for name, outcome in sorted(report.get("sources", {}).items()):
         error = f" ({outcome['error']})" if outcome.get("error") else ""

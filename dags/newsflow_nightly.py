@@ -101,7 +101,7 @@ def newsflow_nightly() -> None:
     @task(trigger_rule="all_done", execution_timeout=nf.TIMEOUT_REPORT)
     def report(plan: dict[str, Any]) -> dict[str, Any]:
         """Close the run and return its report, whatever happened to the sources."""
-        return nf.finish_run(plan)
+        return nf.finish_run(plan, get_current_context())
 
     @task(execution_timeout=nf.TIMEOUT_REPORT, **nf.NO_RETRIES)
     def verdict(run_report: dict[str, Any]) -> str:

@@ -60,10 +60,17 @@ def run_alerts(report: Mapping[str, Any], link: str | None = None) -> list[Alert
     return alerts
 
 
-def airflow_link(conn: psycopg.Connection, run_id: int, airflow_url: str | None) -> str | None:
-    """The Airflow UI page of the DAG that made run ``run_id``: its ``external_id`` is
-    ``dag_id:logical date``, so the page that lists its runs. None for runs not made by
-    Airflow and when ``airflow_url`` is not set."""
+def airflow_link(
+    conn: psycopg.Connection,
+    run_id: int,
+    airflow_url: str | None,
+    airflow_run_id: str | None = None,
+) -> str | None:
+    """The Airflow UI page of the DAG run that made run ``run_id``: its ``external_id``
+    is ``dag_id:logical date``, which names the DAG; with ``airflow_run_id`` (the DAG
+    run's id, known to the task that finishes the run) the page of that very run, else
+    the page that lists the DAG's runs. None for runs not made by Airflow and when
+    ``airflow_url`` is not set."""
     if not airflow_url:
         return None
     row = conn.execute(RUN_EXTERNAL_ID, (run_id,)).fetchone()
@@ -71,7 +78,8 @@ def airflow_link(conn: psycopg.Connection, run_id: int, airflow_url: str | None)
     if not external_id or ":" not in external_id:
         return None
     dag_id = external_id.split(":", 1)[0]
-    return f"{airflow_url.rstrip('/')}/dags/{quote(dag_id, safe='')}/runs"
+    runs = f"{airflow_url.rstrip('/')}/dags/{quote(dag_id, safe='')}/runs"
+    return f"{runs}/{quote(airflow_run_id, safe='')}" if airflow_run_id else runs
 
 
 def mask_webhook(url: str) -> str:

@@ -22,7 +22,8 @@ class SourceRunFigures:
     """What one run did for one source (shares are computed from these)."""
 
     pages_fetched: int
-    """Pages fetched for this run's window (pages held for another day left out)."""
+    """Pages fetched for this run's window (pages held for another day and articles in a
+    language the source does not keep left out)."""
     articles: int
     """Pages that yielded an article (new, updated, unchanged or duplicate)."""
     duplicates: int
@@ -119,7 +120,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
 
 
 _FIGURES = """
-SELECT s.pages_fetched - s.held_by_date,
+SELECT s.pages_fetched - s.held_by_date - s.other_language,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates,
        s.duplicates,
        (SELECT count(*) FROM warehouse.articles a
@@ -133,10 +134,11 @@ SELECT s.pages_fetched - s.held_by_date,
        (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
             AND btrim(a.body) = ''),
        (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged
-                    + p.duplicates)::float / (p.pages_fetched - p.held_by_date))
+                    + p.duplicates)::float
+                   / (p.pages_fetched - p.held_by_date - p.other_language))
         FROM (SELECT * FROM warehouse.crawl_run_sources p
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
-                AND p.pages_fetched - p.held_by_date >= %(min_pages)s
+                AND p.pages_fetched - p.held_by_date - p.other_language >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
        s.blocked
 FROM warehouse.crawl_run_sources s

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Literal
 
-ExtractionStatus = Literal["ok", "not_article", "error"]
+ExtractionStatus = Literal["ok", "not_article", "other_language", "error"]
+"""``other_language``: an article in a language the source does not keep (``languages:``)."""
 
 DEFAULT_MIN_ARTICLE_CHARS = 200
 """Bodies shorter than this many characters are not articles (CJK text counts double).
@@ -91,7 +92,7 @@ class ExtractionResult:
     url: str | None = None
     article: Article | None = None
     message: str | None = None
-    """Why the page is ``not_article`` or ``error``."""
+    """Why the page is ``not_article``, ``other_language`` or ``error``."""
     path: str | None = field(default=None)
     """The input file, when extracting local files."""
     fingerprint: Fingerprint | None = None

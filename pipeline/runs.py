@@ -29,6 +29,7 @@ COUNTERS = (
     "discovery_failed",
     "discovery_recovered",
     "blocked",
+    "other_language",
 )
 
 
@@ -52,6 +53,8 @@ class RunCounts:
     """Sitemaps and feeds that were not well-formed, read as far as they went."""
     blocked: int = 0
     """Article pages a bot wall answered instead of the page (not counted in failed)."""
+    other_language: int = 0
+    """Articles in a language the source does not keep (``languages:``); not loaded."""
 
     def __add__(self, other: RunCounts) -> RunCounts:
         return RunCounts(

@@ -10,11 +10,18 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         allow: ['/news/']
         deny: ['/video/']
         max_pages: 5000
-        language: en
+        language: en          # a hint for language detection
+        languages: [en, de]   # keep only articles in these languages
         download_delay: 0.5
+        headers: {Accept-Language: en}            # sent only to the source's hosts
+        cookies: {consent: "yes"}                 # likewise, as one Cookie header
+        proxy: http://user:secret@proxy.example:3128
       - name: example-times-history              # a backfill: pages from WARC files
         warc: [/data/cc-news/2024/03/*.warc.gz]  # paths, globs, http(s) URLs
         allow: ['^https://example\\.com/']
+
+``headers``, ``cookies`` and ``proxy`` follow the rules of ``pipeline.source_requests``;
+their values never appear in logs or messages (nor in a ``Source``'s repr).
 
 Validation errors name the source, the field and the line, e.g.
 ``sources.yaml:7: source 'example-times': field 'max_pages' must be a positive integer``;
@@ -23,6 +30,7 @@ a field not listed above is an error too (``unknown field 'hosts'``), never igno
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +41,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from pipeline.errors import SourcesFileError, UnknownSourceError
+from pipeline.source_requests import (
+    RequestOptionError,
+    check_cookies,
+    check_headers,
+    check_proxy,
+)
+from pipeline.source_warc import warc_problem
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 ROBOTS = "robots"
@@ -41,7 +56,18 @@ AUTO = "auto"
 DEFAULT_MAX_PAGES = 5000
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
-_KNOWN_FIELDS = ("name", *_LIST_FIELDS, "max_pages", "language", "download_delay", "warc")
+_MAP_FIELDS = ("headers", "cookies")
+_KNOWN_FIELDS = (
+    "name",
+    *_LIST_FIELDS,
+    "max_pages",
+    "language",
+    "languages",
+    "download_delay",
+    *_MAP_FIELDS,
+    "proxy",
+    "warc",
+)
 _KNOWN_TOP_LEVEL = ("sources",)
 
 
@@ -61,8 +87,22 @@ class Source:
     deny: tuple[str, ...] = ()
     max_pages: int = DEFAULT_MAX_PAGES
     language: str | None = None
+    """ISO 639-1 code of the language the site mostly writes in: a hint that decides
+    between close candidates when an article's language is detected from its text
+    (Bosnian or Croatian, Malay or Indonesian); a language the page declares wins."""
+    languages: tuple[str, ...] = ()
+    """ISO 639-1 codes: only articles in one of these languages are loaded; the others
+    are counted as ``other_language``. Empty means every language (and articles whose
+    language cannot be told are always kept)."""
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
+    headers: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    """(name, value) of extra request headers, sent only to ``hosts``; values never logged."""
+    cookies: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    """(name, value) of cookies, sent only to ``hosts`` as one ``Cookie`` header."""
+    proxy: str | None = dataclasses.field(default=None, repr=False)
+    """``http(s)://[user:password@]host[:port]`` every request of the source goes
+    through; None: the process-wide ``HTTPS_PROXY``/``HTTP_PROXY``, if any."""
     warc: tuple[str, ...] = ()
     """WARC files (paths, globs, http(s) URLs) the source's pages are read from instead
     of the web (a backfill, ``pipeline.warc_backfill``); ``allow``/``deny`` filter them."""
@@ -161,11 +201,17 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     entry = _SourceEntry.of(node, origin)
     lists = {field: _string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
     _check_urls(entry, lists)
-    _check_warc(entry, lists)
+    problem = warc_problem(
+        lists["warc"], has_discovery=any(lists[f] for f in ("sitemaps", "feeds", "start_urls"))
+    )
+    if problem:
+        raise entry.fail("warc", problem)
     _check_patterns(entry, lists)
     max_pages = _max_pages(entry)
     language = _language(entry)
+    languages = _languages(entry, language)
     delay = _download_delay(entry)
+    headers, cookies, proxy = _request_options(entry, lists)
     return Source(
         name=entry.name,
         sitemaps=lists["sitemaps"],
@@ -175,7 +221,11 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         deny=lists["deny"],
         max_pages=max_pages,
         language=language,
+        languages=languages,
         download_delay=delay,
+        headers=headers,
+        cookies=cookies,
+        proxy=proxy,
         warc=lists["warc"],
     )
 
@@ -262,27 +312,6 @@ def _check_urls(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
         )
 
 
-def _check_warc(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
-    """A ``warc`` source reads files, not the web: no discovery URLs beside them, and
-    only local paths or http(s) URLs (s3:// waits for the object-storage archive)."""
-    if not lists["warc"]:
-        return
-    if lists["sitemaps"] or lists["feeds"] or lists["start_urls"]:
-        raise entry.fail(
-            "warc",
-            "reads the pages from WARC files, so the source takes no sitemaps, feeds or "
-            "start_urls: make the backfill a source of its own",
-        )
-    for item in lists["warc"]:
-        scheme = urlsplit(item).scheme.lower() if "://" in item else ""
-        if scheme not in ("", "http", "https"):
-            raise entry.fail(
-                "warc",
-                f"has {item!r}: only local paths, globs and http(s) URLs are read"
-                + (" (s3:// waits for the object-storage archive, #19)" if scheme == "s3" else ""),
-            )
-
-
 def _check_patterns(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
     for field in ("allow", "deny"):
         for pattern in lists[field]:
@@ -299,13 +328,31 @@ def _max_pages(entry: _SourceEntry) -> int:
     return max_pages
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
 def _language(entry: _SourceEntry) -> str | None:
     language = entry.value("language")
     if language is not None and (
-        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+        not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language)
     ):
         raise entry.fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
     return language
+
+
+def _languages(entry: _SourceEntry, hint: str | None) -> tuple[str, ...]:
+    codes = _string_list(entry, "languages")
+    for code in codes:
+        if not _LANGUAGE_CODE.fullmatch(code):
+            raise entry.fail(
+                "languages", f"must hold two-letter ISO 639-1 codes such as en, got {code!r}"
+            )
+    if hint is not None and codes and hint not in codes:
+        raise entry.fail(
+            "languages",
+            f"does not hold the source's language hint {hint!r}: add it, or change 'language'",
+        )
+    return tuple(dict.fromkeys(codes))
 
 
 def _download_delay(entry: _SourceEntry) -> float | None:
@@ -315,6 +362,52 @@ def _download_delay(entry: _SourceEntry) -> float | None:
     ):
         raise entry.fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
     return float(delay) if delay is not None else None
+
+
+def _request_options(
+    entry: _SourceEntry, lists: dict[str, tuple[str, ...]]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str | None]:
+    """``headers``, ``cookies`` and ``proxy``, checked (``pipeline.source_requests``)."""
+    checked = []
+    for name, check in (("headers", check_headers), ("cookies", check_cookies)):
+        pairs = _string_map(entry, name)
+        try:
+            checked.append(check((key, value) for key, value, _ in pairs))
+        except RequestOptionError as exc:
+            line = pairs[exc.index][2] if exc.index is not None else _line(entry.node)
+            raise SourcesFileError(
+                f"{entry.origin}:{line}: source '{entry.name}': field '{name}' {exc}"
+            ) from None
+    proxy = entry.value("proxy")
+    if proxy is not None:
+        if not isinstance(proxy, str):
+            raise entry.fail("proxy", "must be a proxy URL such as http://proxy.example:3128")
+        try:
+            check_proxy(proxy, (*lists["sitemaps"], *lists["feeds"], *lists["start_urls"]))
+        except RequestOptionError as exc:
+            raise entry.fail("proxy", str(exc)) from None
+    return checked[0], checked[1], proxy
+
+
+def _string_map(entry: _SourceEntry, field: str) -> list[tuple[str, str, int]]:
+    """A map of names to scalar values as (name, value, line); absent or empty is ``[]``.
+    Values are taken as written (``consent: yes`` is the text ``yes``, not a boolean)."""
+    if field not in entry.fields:
+        return []
+    value_node = entry.fields[field][1]
+    if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
+        return []
+    if not isinstance(value_node, yaml.MappingNode):
+        raise entry.fail(field, "must be a map of names to values, e.g. {consent: 'yes'}")
+    pairs = []
+    for key_node, item in value_node.value:
+        if not isinstance(item, yaml.ScalarNode) or _scalar(item) is None:
+            raise SourcesFileError(
+                f"{entry.origin}:{_line(key_node)}: source '{entry.name}': field '{field}' "
+                f"gives {str(key_node.value)!r} no single value"
+            )
+        pairs.append((str(key_node.value), str(item.value), _line(key_node)))
+    return pairs
 
 
 def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:

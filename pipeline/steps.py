@@ -96,13 +96,16 @@ def start_run(
     )
 
 
-def finish_run(settings: Settings, plan: RunPlan) -> dict[str, Any]:
+def finish_run(
+    settings: Settings, plan: RunPlan, airflow_run_id: str | None = None
+) -> dict[str, Any]:
     """Close the run: total the counters, set the status, post alerts when it is partial
-    or failed (``NEWSFLOW_ALERT_WEBHOOK``); return the run report."""
+    or failed (``NEWSFLOW_ALERT_WEBHOOK``; under Airflow, ``airflow_run_id`` makes them
+    link to the DAG run's page); return the run report."""
     with connect(prepare_database(settings)) as conn:
         status = runs.finish_run(conn, plan.run_id)
         report = run_report(conn, plan.run_id) | {"status": status}
-        link = airflow_link(conn, plan.run_id, settings.airflow_url)
+        link = airflow_link(conn, plan.run_id, settings.airflow_url, airflow_run_id)
     # after the commit: a slow webhook must not hold the run's row
     alert_run_end(
         report, webhook=settings.alert_webhook, timeout_s=settings.alert_timeout_s, link=link
@@ -220,20 +223,23 @@ def extract_source(
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
 
     path = extracted_path(settings, plan, source)
-    counts = {"ok": 0, "not_article": 0, "error": 0}
+    counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
+    wanted = _source(plan, source)
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
         first = next(pages, None)
         if first is None:  # nothing waits: no need to load the extractor (about 2 s)
             return iter(())
-        from pipeline.extract import iter_extract
+        from pipeline.extract import iter_extract, keep_languages
 
-        return iter_extract(
+        results = iter_extract(
             itertools.chain([first], pages),
             processes=settings.extract_processes,
             min_chars=settings.min_article_chars,
             fingerprint=True,
+            language_hint=wanted.language,
         )
+        return (keep_languages(result, wanted.languages) for result in results)
 
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):

@@ -204,6 +204,21 @@ def test_finish_run_links_airflow_runs_to_their_dag(settings, db, receiver, tmp_
     ]
 
 
+def test_finish_run_under_airflow_links_the_dag_run_itself(settings, db, receiver, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - name: alpha\n    sitemaps: [http://a.test/s.xml]\n")
+    plan = steps.start_run(
+        settings, sources_file=str(sources), trigger="airflow", external_id="nightly:2026-11-02"
+    )
+    steps.fail_source(settings, plan, "alpha", "timed out")
+    chosen = settings.with_overrides(alert_webhook=receiver.url, airflow_url="http://af:8080")
+    steps.finish_run(chosen, plan, airflow_run_id="scheduled__2026-11-02T00:00:00+00:00")
+    assert receiver.texts == [
+        f"newsflow run #{plan.run_id} failed · alpha: timed out · <http://af:8080/dags/nightly/"
+        "runs/scheduled__2026-11-02T00%3A00%3A00%2B00%3A00|Airflow>"
+    ]
+
+
 def test_a_failing_webhook_never_fails_the_run(settings, plan, db, receiver, caplog):
     receiver.mode = "error"
     _finish_sources(db, plan, ["x"])

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from pipeline.config import QualityThresholds
-from pipeline.report.attention import limits, needs_attention, trailing_articles
+from pipeline.report.attention import limits, needs_attention, trailing_articles_per_day
 from pipeline.report.data import SourceRun
 
 LIMITS = QualityThresholds()
@@ -75,11 +75,25 @@ def test_sources_are_ordered_by_their_largest_shortfall():
 
 def test_a_drop_against_the_trailing_average_needs_attention():
     runs = nightly_runs("s", {"articles": 30})
-    assert trailing_articles(runs) == 90
+    assert trailing_articles_per_day(runs) == 90
     (found,) = needs_attention({"s": runs}, LIMITS)
     assert round(found.off, 3) == round(1 - 30 / 90, 3)
     assert found.reasons == (
-        "30 articles, 67% below the trailing average of 90.0 (the limit is 50% below)",
+        "30 articles (30.0 a day), 67% below the trailing average of 90.0 a day "
+        "(the limit is 50% below)",
+    )
+
+
+def test_runs_over_longer_windows_compare_per_publication_day():
+    week = {"first_day": date(2026, 10, 1), "last_day": date(2026, 10, 7)}
+    backfill_then_nightly = nightly_runs("s")
+    backfill_then_nightly[0] = replace(backfill_then_nightly[0], articles=630, **week)
+    assert trailing_articles_per_day(backfill_then_nightly) == 90
+    assert needs_attention({"s": backfill_then_nightly}, LIMITS) == []
+    (found,) = needs_attention({"s": nightly_runs("s", {"articles": 210, **week})}, LIMITS)
+    assert found.reasons == (
+        "210 articles over 7 days (30.0 a day), 67% below the trailing average of 90.0 a day "
+        "(the limit is 50% below)",
     )
 
 
@@ -90,7 +104,7 @@ def test_a_small_dip_is_no_drop():
 def test_failed_runs_do_not_count_in_the_trailing_average():
     runs = nightly_runs("s")
     runs[1] = replace(runs[1], status="failed", articles=0)
-    assert trailing_articles(runs) == 90
+    assert trailing_articles_per_day(runs) == 90
 
 
 def test_a_breach_the_report_does_not_draw_is_still_listed():

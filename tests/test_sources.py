@@ -62,7 +62,8 @@ def test_unknown_field_is_rejected_with_its_line():
         """)
     assert message == (
         "s.yaml:3: source 'a': unknown field 'sitemap'; known fields: name, sitemaps, "
-        "feeds, start_urls, allow, deny, max_pages, language, download_delay, warc"
+        "feeds, start_urls, allow, deny, max_pages, language, languages, download_delay, "
+        "headers, cookies, proxy, warc"
     )
 
 
@@ -133,3 +134,42 @@ def test_the_readme_example_uses_only_known_fields():
     assert example is not None, "README.md has no sources-file example"
     (source,) = parse_sources(example.group(1), origin="README.md")
     assert source.name == "example-times"
+
+
+def test_languages_are_kept_in_order_without_repeats():
+    (source,) = parse_sources(
+        "sources:\n  - name: a\n    language: de\n    languages: [de, en, de]\n"
+    )
+    assert source.languages == ("de", "en") and source.language == "de"
+    (default,) = parse_sources("sources:\n  - name: a\n")
+    assert default.languages == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("[EN]", "must hold two-letter ISO 639-1 codes such as en, got 'EN'"),
+        ("[deu]", "must hold two-letter ISO 639-1 codes such as en, got 'deu'"),
+        ("en", "must be a list"),
+    ],
+)
+def test_bad_languages_name_the_field(value, expected):
+    message = _error(f"""\
+        sources:
+          - name: a
+            languages: {value}
+        """)
+    assert message == f"s.yaml:3: source 'a': field 'languages' {expected}"
+
+
+def test_a_language_hint_outside_languages_is_an_error():
+    message = _error("""\
+        sources:
+          - name: a
+            language: fr
+            languages: [en, de]
+        """)
+    assert message == (
+        "s.yaml:4: source 'a': field 'languages' does not hold the source's language hint "
+        "'fr': add it, or change 'language'"
+    )

@@ -3,7 +3,9 @@
 Sits below the retry middleware and above decompression, so it sees final responses
 with their bodies decoded (see ``crawlers.warc``). Responses cut short on purpose (a
 non-HTML page stopped after its headers) and bot walls are not archived. The record's location is
-left in ``request.meta["newsflow_warc"]`` for the crawl state.
+left in ``request.meta["newsflow_warc"]`` for the crawl state. The request record keeps
+the values of cookies, credentials and the source's own headers as ``***``
+(``crawlers.middlewares.source_requests.redacted``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy.exceptions import IgnoreRequest
 
 from crawlers.job import BLOCKED, FETCHED_AT, WARC, CrawlJob
+from crawlers.middlewares.source_requests import ALWAYS_SECRET, redacted, secret_names
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline.errors import ArchiveError
 
@@ -32,10 +35,14 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 class WarcArchiveMiddleware:
     """Archives each complete 2xx response; stops the crawl when the archive fails."""
 
-    def __init__(self, crawler: Crawler, writer: RollingWarcWriter) -> None:
+    def __init__(
+        self, crawler: Crawler, writer: RollingWarcWriter, secret: frozenset[str] = ALWAYS_SECRET
+    ) -> None:
         self.crawler = crawler
         self.writer = writer
         self.failed = False
+        self.secret = secret
+        """Request headers archived as ``***`` (cookies, credentials, the source's own)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -43,7 +50,7 @@ class WarcArchiveMiddleware:
         writer = RollingWarcWriter(
             job.archive_dir, job.source.name, job.run_id, roll_bytes=job.limits.warc_roll_bytes
         )
-        middleware = cls(crawler, writer)
+        middleware = cls(crawler, writer, secret_names(job.source))
         from scrapy import signals
 
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -71,7 +78,7 @@ class WarcArchiveMiddleware:
                     body=response.body,
                     fetched_at=fetched_at,
                     method=request.method,
-                    request_headers=_pairs(request.headers),
+                    request_headers=redacted(_pairs(request.headers), self.secret),
                     protocol=protocol,
                 )
             )

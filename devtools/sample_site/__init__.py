@@ -20,6 +20,8 @@ discovery method:
 
 A bot-wall trap, opt-in (nothing links to it): the sitemap ``/walled/sitemap.xml``
 lists pages that answer with a challenge, 403 or 200 (:mod:`devtools.sample_site.walls`).
+A consent-wall trap, opt-in too: ``/consent/sitemap.xml`` lists pages that show a consent
+interstitial unless the cookie ``consent=yes`` is sent (:mod:`devtools.sample_site.consent`).
 
 Everything is generated from the seed (no copyrighted text), lazily per article, and
 known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from devtools.sample_site import feeds, templates, walls
+from devtools.sample_site import consent, feeds, templates, walls
 from devtools.sample_site.catalog import (
     GAZETTE,
     HERALD,
@@ -65,6 +65,8 @@ def respond(site: SampleSite, request: Request) -> Response:
         return _trap(site, request)
     if path.startswith(walls.WALL_PREFIX):
         return walls.respond(site, request)
+    if path.startswith(consent.CONSENT_PREFIX):
+        return consent.respond(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
         return _private(site, path)
     handler = DOCUMENTS.get(path)

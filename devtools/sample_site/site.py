@@ -43,7 +43,15 @@ TRAP_PATHS = {
     "/planet/traps/latin1/": "latin1",
 }
 """The trap pages a crawler finds (the loop's second page, ``loop-b/``, it is sent to)."""
-LOGGED_HEADERS = ("user-agent", "if-none-match", "if-modified-since", "accept-encoding", "referer")
+LOGGED_HEADERS = (
+    "user-agent",
+    "if-none-match",
+    "if-modified-since",
+    "accept-encoding",
+    "referer",
+    "host",
+    "cookie",
+)
 
 
 def _utc_today() -> date:
@@ -127,7 +135,7 @@ class RequestRecord:
     status: int
     headers: dict[str, str]
     """The request headers of interest (lower-case names): user-agent, if-none-match,
-    if-modified-since, accept-encoding, referer; only those sent."""
+    if-modified-since, accept-encoding, referer, host, cookie; only those sent."""
     timestamp: datetime
     """When the response started (after the slow trap's wait), UTC."""
 

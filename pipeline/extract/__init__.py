@@ -2,11 +2,13 @@
 
 Public API::
 
-    extract_page(page, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS) -> ExtractionResult
+    extract_page(page, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS, language_hint=None)
+        -> ExtractionResult
     extract_html(html, url=None, *, http_charset=None, discovered_at=None, ...) -> ExtractionResult
     iter_extract(pages, processes=None, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS,
-                 fingerprint=False)
+                 fingerprint=False, language_hint=None)
         -> Iterator[ExtractionResult]
+    keep_languages(result, languages) -> ExtractionResult
     EXTRACTOR_VERSION
 
 Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and meta
@@ -14,11 +16,13 @@ tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
 ``furniture`` (non-article lines), ``lead`` (header lines at the start of a body),
 ``endmatter`` (lines after the article), ``fallback`` (JSON-LD ``articleBody`` when
 trafilatura missed part of the text), ``dates`` (publication date vote), ``authors``
-(name cleaning, byline lines), ``language``, ``classify`` (not-article pages), ``core``
+(name cleaning, byline lines), ``language``, ``language_filter`` (a source's
+``languages:``), ``classify`` (not-article pages), ``core``
 (one page), ``pool`` (many pages).
 """
 
 from pipeline.extract.core import extract_html, extract_page
+from pipeline.extract.language_filter import keep_languages
 from pipeline.extract.pool import iter_extract, ordered_map
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
@@ -29,5 +33,6 @@ __all__ = [
     "extract_html",
     "extract_page",
     "iter_extract",
+    "keep_languages",
     "ordered_map",
 ]

@@ -144,8 +144,12 @@ def extract_html(
     fetched_url: str | None = None,
     path: str | None = None,
     now: datetime | None = None,
+    language_hint: str | None = None,
 ) -> ExtractionResult:
     """Extract the article of one HTML document.
+
+    ``language_hint`` is the source's usual language: it decides between close
+    candidates when the language is detected from the text.
 
     Returns status ``ok`` with an :class:`Article`, ``not_article`` with the reason
     (see :func:`pipeline.extract.classify.not_article_reason`), or ``error`` when the
@@ -178,6 +182,7 @@ def extract_html(
             meta.first_meta("content-language", "og:locale", "language", "dc.language"),
         ],
         body,
+        language_hint,
     )
     article = Article(
         url=url or meta.canonical or "",
@@ -196,7 +201,10 @@ def extract_html(
 
 
 def extract_page(
-    page: FetchedPage, *, min_chars: int = DEFAULT_MIN_ARTICLE_CHARS
+    page: FetchedPage,
+    *,
+    min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
+    language_hint: str | None = None,
 ) -> ExtractionResult:
     """Extract one archived page (see :func:`extract_html`)."""
     return extract_html(
@@ -207,4 +215,5 @@ def extract_page(
         min_chars=min_chars,
         source=page.source,
         fetched_url=page.fetched_url,
+        language_hint=language_hint,
     )

@@ -29,10 +29,10 @@ INFLIGHT_PER_PROCESS = 8
 
 
 def _safe_extract_page(
-    page: FetchedPage, min_chars: int, fingerprint: bool = False
+    page: FetchedPage, min_chars: int, fingerprint: bool = False, language_hint: str | None = None
 ) -> ExtractionResult:
     try:
-        result = extract_page(page, min_chars=min_chars)
+        result = extract_page(page, min_chars=min_chars, language_hint=language_hint)
         if fingerprint:
             from pipeline.dedup.fingerprint import with_fingerprint
 
@@ -74,12 +74,15 @@ def iter_extract(
     *,
     min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     fingerprint: bool = False,
+    language_hint: str | None = None,
 ) -> Iterator[ExtractionResult]:
     """Extract ``pages`` in a process pool, yielding results in input order.
 
     Errors in single pages become ``error`` results; the stream never aborts on them.
     With ``fingerprint``, each article also gets its dedup fingerprint
     (``ExtractionResult.fingerprint``), computed in the pool, so that loading does
-    not have to.
+    not have to. ``language_hint`` is the source's usual language (see ``extract_html``).
     """
-    yield from ordered_map(_safe_extract_page, pages, min_chars, fingerprint, processes=processes)
+    yield from ordered_map(
+        _safe_extract_page, pages, min_chars, fingerprint, language_hint, processes=processes
+    )

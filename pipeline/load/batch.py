@@ -21,7 +21,8 @@ A failure anywhere rolls all of it back; a lost connection is raised as
 Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title or
 body changed) / ``articles_unchanged`` (including rows whose other fields were
 refreshed), or ``duplicates`` when a new or revised article is linked to an original
-(or its URL came twice in the batch); ``not_article``; ``held_by_date`` counts articles
+(or its URL came twice in the batch); ``not_article``; ``other_language`` (not
+in the source's ``languages:``, not loaded); ``held_by_date`` counts articles
 published outside the run window, which are not loaded: their pages stay pending, with
 the date found (``crawl_state.held_published_at``), for the run whose window holds that
 date (a backfill), so holding a page back never loses it; ``failed`` counts extraction
@@ -149,6 +150,7 @@ def _write(
 def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) -> RunCounts:
     counts = RunCounts(
         not_article=prepared.not_article,
+        other_language=prepared.other_language,
         held_by_date=prepared.skipped_by_date,
         failed=prepared.failed,
         duplicates=prepared.repeated,

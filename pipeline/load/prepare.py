@@ -3,7 +3,8 @@
 ``prepare_batch`` cleans the text of every article, takes its dedup fingerprint
 (content hash, MinHash signature; computed by the extraction workers, or here when a
 result has none), derives the LSH band keys, and sorts the batch's results into what
-will be loaded and what is only counted: ``not_article`` and ``error`` results, and
+will be loaded and what is only counted: ``not_article``, ``other_language`` and
+``error`` results, and
 articles published outside the run window (``skipped_by_date``). Nothing here touches
 the database, so the CPU-heavy part of a load runs before its transaction.
 """
@@ -57,6 +58,7 @@ class PreparedBatch:
     page_urls: list[str]
     """Every input page URL of the batch (``crawl_state`` keys), sorted, unique."""
     not_article: int = 0
+    other_language: int = 0
     failed: int = 0
     skipped_by_date: int = 0
     repeated: int = 0
@@ -91,6 +93,7 @@ def prepare_batch(
         rows=_article_rows(sorted_out.by_url, source, params),
         page_urls=sorted(sorted_out.pages - sorted_out.held.keys()),
         not_article=sorted_out.not_article,
+        other_language=sorted_out.other_language,
         failed=sorted_out.failed,
         skipped_by_date=sorted_out.skipped_by_date,
         repeated=sorted_out.repeated,
@@ -109,6 +112,7 @@ class _SortedOut:
     pages: set[str]
     by_url: dict[str, _Loadable] = field(default_factory=dict)
     not_article: int = 0
+    other_language: int = 0
     failed: int = 0
     skipped_by_date: int = 0
     repeated: int = 0
@@ -126,6 +130,8 @@ def _sort_out(
         article = result.article
         if result.status == "error":
             out.failed += 1
+        elif result.status == "other_language":
+            out.other_language += 1
         elif result.status != "ok" or article is None:
             out.not_article += 1
         elif not in_window(article.published_at, window):

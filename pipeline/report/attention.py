@@ -55,9 +55,10 @@ def limits(thresholds: QualityThresholds) -> list[Limit]:
     ]
 
 
-def trailing_articles(runs: list[SourceRun]) -> float | None:
-    """Mean articles of the successful runs before the last one (up to ``TRAILING_RUNS``)."""
-    earlier = [run.articles for run in runs[:-1] if run.status == "success"][-TRAILING_RUNS:]
+def trailing_articles_per_day(runs: list[SourceRun]) -> float | None:
+    """Mean articles per publication day of the successful runs before the last one (up
+    to ``TRAILING_RUNS``), so a week's backfill and a nightly run compare fairly."""
+    earlier = [r.articles_per_day for r in runs[:-1] if r.status == "success"][-TRAILING_RUNS:]
     return fmean(earlier) if earlier else None
 
 
@@ -65,7 +66,7 @@ def needs_attention(
     runs_by_source: dict[str, list[SourceRun]], thresholds: QualityThresholds
 ) -> list[Attention]:
     """The sources whose latest run failed, breached a threshold or collected far fewer
-    articles than its trailing average; the furthest off first."""
+    articles per publication day than its trailing average; the furthest off first."""
     found = []
     for source, runs in runs_by_source.items():
         if not runs:
@@ -98,15 +99,18 @@ def _breaches(run: SourceRun, thresholds: QualityThresholds) -> list[tuple[float
 
 
 def _drop(runs: list[SourceRun], thresholds: QualityThresholds) -> list[tuple[float, str]]:
-    trailing = trailing_articles(runs)
-    current = runs[-1].articles
+    trailing = trailing_articles_per_day(runs)
+    latest = runs[-1]
+    current = latest.articles_per_day
     if not trailing or current >= trailing * thresholds.max_drop_vs_trailing:
         return []
     off = 1 - current / trailing
+    over = f" over {latest.days} days" if latest.days > 1 else ""
     return [
         (
             off,
-            f"{current} articles, {off:.0%} below the trailing average of {trailing:.1f} "
+            f"{latest.articles} articles{over} ({current:.1f} a day), {off:.0%} below the "
+            f"trailing average of {trailing:.1f} a day "
             f"(the limit is {1 - thresholds.max_drop_vs_trailing:.0%} below)",
         )
     ]

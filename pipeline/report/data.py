@@ -35,7 +35,8 @@ _FILTERS = """
 LATEST_RUN = f"""
 SELECT run_id, trigger, sources, window_since, window_until, started_at, finished_at,
        status, pages_discovered, pages_fetched, articles_new, articles_updated,
-       articles_unchanged, duplicates, not_article, failed, discovery_failed, blocked, error
+       articles_unchanged, duplicates, not_article, failed, discovery_failed, blocked, error,
+       other_language
 FROM analytics.crawl_runs
 WHERE {_FILTERS}
   AND (cardinality(%(sources)s::text[]) = 0 OR sources && %(sources)s::text[])
@@ -45,7 +46,7 @@ LIMIT 1
 
 SOURCE_RUNS = f"""
 SELECT s.run_id, s.source, s.started_at, s.status,
-       s.pages_fetched - s.held_by_date AS pages,
+       s.pages_fetched - s.held_by_date - s.other_language AS pages,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates AS articles,
        s.duplicates, s.not_article, s.failed, s.discovery_failed,
        s.article_share AS yield_share, s.title_share, s.date_share, s.author_share,
@@ -102,6 +103,8 @@ class RunSummary:
     blocked: int
     """Article pages a bot wall answered (outcome ``blocked``)."""
     error: str | None
+    other_language: int = 0
+    """Articles in a language their source does not keep (``languages:``)."""
 
     @property
     def duration(self) -> timedelta | None:
@@ -117,7 +120,8 @@ class SourceRun:
     started_at: datetime
     status: str
     pages: int
-    """Pages fetched for the run's window (pages held for another day left out)."""
+    """Pages fetched for the run's window (pages held for another day and articles in a
+    language the source does not keep left out)."""
     articles: int
     """Pages that yielded an article (new, updated, unchanged or duplicate)."""
     duplicates: int
@@ -134,6 +138,17 @@ class SourceRun:
     """First publication day the run asked for; for a run without a window (a plain
     ``newsflow run``), the ``UNBOUNDED_RUN_DAYS`` days up to its start day."""
     last_day: date
+
+    @property
+    def days(self) -> int:
+        """Publication days the run covered (at least 1)."""
+        return max(1, (self.last_day - self.first_day).days + 1)
+
+    @property
+    def articles_per_day(self) -> float:
+        """Articles per publication day covered: runs over windows of different lengths
+        (a nightly run, a week's backfill) compare on this."""
+        return self.articles / self.days
 
     @property
     def not_article_share(self) -> float | None:

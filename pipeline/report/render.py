@@ -30,6 +30,7 @@ _LATEST_COUNTS = (
     ("unchanged", "articles_unchanged"),
     ("duplicates", "duplicates"),
     ("not article", "not_article"),
+    ("other language", "other_language"),
     ("failed", "failed"),
     ("discovery failed", "discovery_failed"),
     ("blocked by a bot wall", "blocked"),

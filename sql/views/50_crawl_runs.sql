@@ -22,7 +22,8 @@ SELECT r.run_id,
        r.held_by_date,
        r.discovery_failed,
        r.discovery_recovered,
-       r.blocked
+       r.blocked,
+       r.other_language
 FROM warehouse.crawl_runs r
 ORDER BY r.started_at DESC, r.run_id DESC;
 
@@ -49,4 +50,5 @@ COMMENT ON COLUMN analytics.crawl_runs.error IS 'Why the run was partial or fail
 COMMENT ON COLUMN analytics.crawl_runs.held_by_date IS 'Fetched articles published outside the run''s window, left for the run that covers their day.';
 COMMENT ON COLUMN analytics.crawl_runs.discovery_failed IS 'Sitemaps, feeds and section pages that could not be fetched or parsed (the crawl went on with the rest); not counted in failed.';
 COMMENT ON COLUMN analytics.crawl_runs.discovery_recovered IS 'Sitemaps and feeds that were not well-formed and were read as far as they went (recovery mode); not counted in discovery_failed.';
+COMMENT ON COLUMN analytics.crawl_runs.other_language IS 'Articles in a language their source does not keep (languages: in the sources file); not loaded.';
 COMMENT ON COLUMN analytics.crawl_runs.blocked IS 'Article pages a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. newsflow never solves or gets around a wall.';

@@ -16,7 +16,7 @@ SELECT s.run_id,
        s.not_article,
        s.failed,
        (s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates)::double precision
-           / nullif(s.pages_fetched - s.held_by_date, 0) AS article_share,
+           / nullif(s.pages_fetched - s.held_by_date - s.other_language, 0) AS article_share,
        (s.quality -> 'metrics' ->> 'title_share')::double precision AS title_share,
        (s.quality -> 'metrics' ->> 'date_share')::double precision AS date_share,
        (s.quality -> 'metrics' ->> 'author_share')::double precision AS author_share,
@@ -33,7 +33,8 @@ SELECT s.run_id,
                  CASE WHEN jsonb_typeof(s.crawl_stats -> 'failed_documents') = 'array'
                       THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents,
        s.blocked,
-       COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host
+       COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host,
+       s.other_language
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -54,7 +55,7 @@ COMMENT ON COLUMN analytics.crawl_run_sources.articles_unchanged IS 'Known artic
 COMMENT ON COLUMN analytics.crawl_run_sources.duplicates IS 'Articles found to be copies of another article.';
 COMMENT ON COLUMN analytics.crawl_run_sources.not_article IS 'Fetched pages that were not articles.';
 COMMENT ON COLUMN analytics.crawl_run_sources.failed IS 'Article pages that could not be fetched or extracted (sitemaps, feeds and section pages: discovery_failed).';
-COMMENT ON COLUMN analytics.crawl_run_sources.article_share IS 'Share (0-1) of the pages fetched for this run''s window that yielded an article (new, updated, unchanged or duplicate); pages held for another day are left out. NULL when none were fetched.';
+COMMENT ON COLUMN analytics.crawl_run_sources.article_share IS 'Share (0-1) of the pages fetched for this run''s window that yielded an article (new, updated, unchanged or duplicate); pages held for another day and articles in a language the source does not keep are left out. NULL when none were fetched.';
 COMMENT ON COLUMN analytics.crawl_run_sources.title_share IS 'Share (0-1) of the articles loaded in this run that have a title; NULL when the run was too small to check.';
 COMMENT ON COLUMN analytics.crawl_run_sources.date_share IS 'Share (0-1) of the articles loaded in this run that have a publication date; NULL when not checked.';
 COMMENT ON COLUMN analytics.crawl_run_sources.author_share IS 'Share (0-1) of the articles loaded in this run that name an author; NULL when not checked.';
@@ -68,3 +69,4 @@ COMMENT ON COLUMN analytics.crawl_run_sources.discovery_recovered IS 'Sitemaps a
 COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps, feeds and start pages of this source that could not be read, each with what went wrong (at most a few); empty when all were read. When every one failed, the source failed.';
 COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this source a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. When most pages are blocked, the source fails its checks.';
 COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
+COMMENT ON COLUMN analytics.crawl_run_sources.other_language IS 'Articles of this source in a language it does not keep (languages: in the sources file); not loaded, not counted in not_article.';

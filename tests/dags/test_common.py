@@ -157,7 +157,7 @@ def test_a_plan_comes_back_from_its_xcom_form():
 
 def test_a_report_without_a_plan_fails_without_retry():
     with pytest.raises(AirflowFailException, match="start_run did not produce a run plan"):
-        nf.finish_run(None)
+        nf.finish_run(None, {})
 
 
 @dataclass
