@@ -19,10 +19,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from pipeline import runs, steps
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
-from pipeline.errors import CrawlError
+from pipeline.errors import ArchiveError, CrawlError
 from pipeline.run_plan import RunPlan
 from pipeline.sources import Source
 from pipeline.steps import Progress, quiet
@@ -91,17 +93,36 @@ def _beside(item: str, sources_file: Path) -> str:
     return str(sources_file.parent / item)
 
 
+def _one_source_file(settings: Settings, run_id: int, source: Source) -> Path:
+    """A sources file of ``source`` alone (name and WARC inputs) for the run's steps."""
+    path = settings.runs_dir / str(run_id) / "sources.yaml"
+    entry = {"name": source.name, "warc": list(source.warc)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot write {path}: {exc.strerror or exc}; check NEWSFLOW_HOME and its permissions"
+        ) from None
+    return path
+
+
 def import_warc(
     settings: Settings,
     source: Source,
     inputs: Sequence[str],
     *,
+    sources_file: Path | None = None,
     host: str | None = None,
     window: Window = Window(),
     progress: Progress = quiet,
 ) -> dict[str, Any]:
     """Import ``inputs`` as pages of ``source`` in a run of their own (trigger
     ``import``) and extract, deduplicate, load and check them; the run report.
+
+    ``sources_file`` is the file that defines ``source`` (its language settings then
+    apply to extraction); None for a source of this import alone, for which the later
+    steps read a one-source file written under the run's folder of ``runs_dir``.
 
     The run is leased like ``newsflow run``'s: if this process is killed, the next run
     to start marks it failed.
@@ -117,7 +138,9 @@ def import_warc(
         run_id = runs.create_run(
             conn, sources=[source.name], since=window.since, until=window.until, trigger="import"
         )
-    plan = RunPlan(run_id, (source.name,), settings.sources_path, window)
+    if sources_file is None:
+        sources_file = _one_source_file(settings, run_id, source)
+    plan = RunPlan(run_id, (source.name,), sources_file, window)
     with connect(url) as lease:
         runs.lease_run(lease, run_id)
         progress(f"run {run_id}: importing {len(inputs)} input(s) as {source.name}")

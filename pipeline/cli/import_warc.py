@@ -36,16 +36,19 @@ READ_FIELDS = (
 """What reading the inputs met, in the order ``--json`` and the table give it."""
 
 
-def _source(ctx: CliContext, sources_file: str | None, name: str) -> Source:
-    """The sources file's source ``name`` when the file defines it (its allow/deny and
-    language apply), else a new source of that name for this import alone."""
+def _source(ctx: CliContext, sources_file: str | None, name: str) -> tuple[Source, Path | None]:
+    """The sources file's source ``name`` and that file when the file defines it (its
+    allow/deny and language settings apply), else a new source of that name for this
+    import alone and None."""
     if not NAME_PATTERN.match(name):
         raise click.BadParameter(f"must match [a-z0-9_-]+, got {name!r}", param_hint="--source")
     path = Path(sources_file) if sources_file else ctx.settings.sources_path
     if not sources_file and not path.exists():  # no sources file: a new source
-        return Source(name=name)
+        return Source(name=name), None
     known = {s.name: s for s in load_sources(path)}
-    return known.get(name) or Source(name=name)
+    if name in known:
+        return known[name], path
+    return Source(name=name), None
 
 
 def _host(value: str | None) -> str | None:
@@ -111,7 +114,7 @@ def import_warc(
     """
     from pipeline.warc_backfill import import_warc as run_import
 
-    source = _source(ctx, sources_file, source_name)
+    source, defined_in = _source(ctx, sources_file, source_name)
     host = _host(host)
     window = Window(since, until)
     console = Console(stderr=True)
@@ -124,7 +127,13 @@ def import_warc(
                 click.echo(f"newsflow: {message}", err=True)
 
         report = run_import(
-            ctx.settings, source, inputs, host=host, window=window, progress=progress
+            ctx.settings,
+            source,
+            inputs,
+            sources_file=defined_in,
+            host=host,
+            window=window,
+            progress=progress,
         )
     data = report["sources"].get(source.name) or {}
     crawl = data.get("crawl") or {}
