@@ -159,8 +159,9 @@ def import_warc_files(
     """Read every input (paths, globs, http(s) URLs) and keep the pages ``selection``
     takes as pages of ``store``'s source and run waiting for extraction.
 
-    An input that cannot be read is one line of ``failed_documents`` (and a logged
-    error); the other inputs go on. ``progress`` gets the counts every few seconds.
+    An input that cannot be read is one line of ``failed_documents`` (logged at info
+    level; the caller reports it); the other inputs go on. ``progress`` gets the counts
+    every few seconds.
     """
     stats = ImportStats()
     writer = RollingWarcWriter(
@@ -179,7 +180,8 @@ def import_warc_files(
                             reported = time.monotonic()
                 stats.files_read += 1
             except (ArchiveError, OSError) as exc:
-                log.error("skipping WARC input %s", exc)
+                # info: the command prints the one error line (failed_documents)
+                log.info("skipping WARC input %s", exc)
                 stats.failed_documents.append(str(exc))
             importer.flush()
     finally:

@@ -122,8 +122,11 @@ def test_a_non_warc_input_is_one_error_line_and_the_others_go_on(
         env, str(notes), str(cc_news), "--source", "history", "--host", "gazette"
     )
     assert done.returncode == 1
-    errors = [line for line in done.stderr.splitlines() if line.startswith("newsflow: error:")]
-    assert len(errors) == 1 and "notes.txt is not a WARC file" in errors[0]
+    errors = [line for line in done.stderr.splitlines() if "notes.txt" in line]
+    assert errors == [
+        f"newsflow: error: {notes} is not a WARC file (it starts with b'not'); "
+        "give .warc or .warc.gz files"
+    ]
     assert report["records"]["files_read"] == 1 and report["records"]["kept"] == 6
     assert report["articles_new"] > 0
 
