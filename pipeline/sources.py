@@ -202,7 +202,9 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     lists = {field: _string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
     _check_urls(entry, lists)
     problem = warc_problem(
-        lists["warc"], has_discovery=any(lists[f] for f in ("sitemaps", "feeds", "start_urls"))
+        lists["warc"],
+        has_discovery=any(lists[f] for f in ("sitemaps", "feeds", "start_urls")),
+        has_request_options=any(f in entry.fields for f in (*_MAP_FIELDS, "proxy")),
     )
     if problem:
         raise entry.fail("warc", problem)

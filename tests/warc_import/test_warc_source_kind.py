@@ -31,6 +31,13 @@ def test_a_warc_source_takes_no_discovery_urls() -> None:
         )
 
 
+def test_a_warc_source_takes_no_request_options() -> None:
+    with pytest.raises(SourcesFileError, match="headers, cookies and proxy do not apply"):
+        parse_sources(
+            "sources:\n  - name: history\n    warc: [a.warc.gz]\n    cookies: {consent: 'yes'}\n"
+        )
+
+
 def test_s3_in_a_warc_source_waits_for_the_object_storage_archive() -> None:
     with pytest.raises(SourcesFileError, match=r"s3:// waits for the object-storage archive"):
         parse_sources("sources:\n  - name: history\n    warc: ['s3://bucket/a.warc.gz']\n")
