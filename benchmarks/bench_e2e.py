@@ -18,8 +18,10 @@ writes, default settings); ``benchmarks/procmem.py`` samples the child's process
 * **throughput**: pages fetched / wall time of the first run, against the physical
   limit: bare ``trafilatura.extract`` over the very same HTML (read back from the run's
   archive beforehand, untimed) in one process per core; target ratio >= 0.7;
-* **incremental**: the second run over the unchanged site as a fraction of the first
-  (target < 5 %; it must download and extract nothing);
+* **incremental**: the second run over the unchanged site as a share of the first
+  run's wall time and of its bytes downloaded (targets < 2 % each), and the bytes per
+  request type (robots, sitemap, feed, navigation page, article) from the sample site's
+  request log (``benchmarks/e2e_quiet.py``);
 * **memory**: peak RSS and PSS of the tree for ``--small`` and N pages, the growth per
   10,000 articles; ``--full`` adds a 50,000-page run (20 KB pages) — about half an hour,
   so not part of ``make bench``;
@@ -50,10 +52,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from benchmarks.e2e_quiet import bytes_by_kind
 from benchmarks.e2e_report import (
     FULL_PAGE_KB,
     FULL_PAGES,
@@ -89,6 +93,8 @@ class RunMeasure:
     """CPU seconds of this process during the run: the sample site's server threads
     (and the sampler)."""
     profile_text: str = ""
+    bytes_by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """(requests, body bytes) per request type, from the site's request log."""
     pages_fetched: int = field(init=False)
     articles: int = field(init=False)
 
@@ -174,8 +180,9 @@ def site_config(pages: int, page_kb: int):
 
 
 @contextmanager
-def serving(pages: int, page_kb: int, folder: Path) -> Iterator[Path]:
-    """Serve a sample site of about ``pages`` article pages; yields its sources file."""
+def serving(pages: int, page_kb: int, folder: Path) -> Iterator[tuple[Any, Path]]:
+    """Serve a sample site of about ``pages`` article pages; yields it and its sources
+    file."""
     from devtools.sample_site import SampleSite
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -187,7 +194,7 @@ def serving(pages: int, page_kb: int, folder: Path) -> Iterator[Path]:
             r"^(  - name: .*)$", rf"\1\n    max_pages: {cap}", path.read_text("utf-8"), flags=re.M
         )
         path.write_text(text, "utf-8")
-        yield path
+        yield site, path
 
 
 def measure_size(
@@ -206,10 +213,18 @@ def measure_size(
     out: dict[str, Any] = {"pages_requested": pages, "page_kb": page_kb}
     home = folder / "home"
     with (
-        serving(pages, page_kb, folder) as sources,
+        serving(pages, page_kb, folder) as (site, sources),
         scratch_database(server_url, "newsflow_bench_e2e") as db_url,
     ):
-        first = run_pipeline_child(home, db_url, sources, profile=profile)
+        articles = {urlsplit(e.url).path for e in site.expected_articles()}
+
+        def measured(**kwargs: Any) -> RunMeasure:
+            start = len(site.request_log)
+            run = run_pipeline_child(home, db_url, sources, **kwargs)
+            run.bytes_by_kind = bytes_by_kind(site.request_log[start:], articles)
+            return run
+
+        first = measured(profile=profile)
         out["first"] = first
         print(
             f"{pages} pages{' (profiled)' if profile else ''}: {first.pages_fetched} fetched, "
@@ -218,7 +233,7 @@ def measure_size(
             flush=True,
         )
         if incremental:
-            second = run_pipeline_child(home, db_url, sources)
+            second = measured()
             out["second"] = second
             print(
                 f"second run: {second.pages_fetched} fetched in {second.wall_s:.1f} s", flush=True

@@ -72,6 +72,8 @@ class Discovered:
     """Publication time (``news:publication_date``, RSS ``pubDate``, Atom ``published``), UTC."""
     title: str | None = None
     via: Via = "sitemap"
+    keywords: tuple[str, ...] = ()
+    """News sitemap ``news:keywords`` for the URL (comma-separated, as written)."""
 
     @property
     def version_date(self) -> datetime | None:
@@ -91,6 +93,8 @@ class Sitemap:
 
     children: tuple[str, ...] = ()
     """Child sitemap URLs of a sitemap index (as written)."""
+    child_lastmods: tuple[datetime | None, ...] = ()
+    """The ``<lastmod>`` the index gives for each of ``children`` (same order), UTC."""
     pages: tuple[Discovered, ...] = ()
     recovered: bool = False
     """Not well-formed (or a truncated download): what could be read was taken."""
@@ -172,6 +176,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
     entry = "sitemap" if kind == "sitemapindex" else "url"
     page_entries: list[Discovered] = []
     child_urls: list[str] = []  # one of the two stays empty
+    child_lastmods: list[datetime | None] = []
     for node in elements:
         if local_name(node.tag) != entry:
             continue
@@ -183,6 +188,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
                 page_entries.append(page)
         elif (child := _resolve(_text(node, "loc"), base_url)) is not None:
             child_urls.append(child[0])
+            child_lastmods.append(parse_utc(_text(node, "lastmod")))
     elements.close()
     if reading.recovered and not (page_entries or child_urls):
         raise MalformedDocument("not well-formed XML, and no entry could be recovered")
@@ -194,6 +200,7 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
         )
     return Sitemap(
         children=tuple(child_urls),
+        child_lastmods=tuple(child_lastmods),
         pages=tuple(page_entries),
         recovered=reading.recovered,
         cut=reading.cut,
@@ -214,7 +221,13 @@ def _sitemap_entry(node: etree._Element, base_url: str | None) -> Discovered | N
         published=published,
         title=_text(news, "title") if news is not None else None,
         via="news" if news is not None else "sitemap",
+        keywords=_keywords(_text(news, "keywords")) if news is not None else (),
     )
+
+
+def _keywords(text: str | None) -> tuple[str, ...]:
+    """The keywords of a ``news:keywords`` element, split on commas, empty ones dropped."""
+    return tuple(k for k in (part.strip() for part in (text or "").split(",")) if k)
 
 
 def _resolved(links: Iterable[str], base_url: str | None) -> Iterator[tuple[str, str]]:

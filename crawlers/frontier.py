@@ -6,7 +6,9 @@ refusals under an unchanged robots.txt, pages that failed recently, unchanged pa
 revisit interval) against ``warehouse.crawl_state``, and ``max_pages``. Section pages
 followed for their links pass the same robots.txt and failure rules
 (``admit_navigation``). It keeps the counts the run reports. Skipped URLs are
-remembered in crawl state as discovered.
+remembered in crawl state as discovered. When a discovery document is not read again
+because it did not change (``crawlers.conditional``), ``recheck`` admits the source's
+known URLs that are due anyway, as reading it would have.
 """
 
 from __future__ import annotations
@@ -115,6 +117,8 @@ class Frontier:
         fresh: dict[str, Discovered] = {}
         for item in found:
             if item.url in self._seen or item.url in fresh or not self.filter.is_article(item.url):
+                if item.keywords and (item.url in self._seen or item.url in fresh):
+                    self.store.sitemap_keywords(item.url, item.keywords)
                 continue
             fresh[item.url] = item
         if not fresh:
@@ -164,6 +168,17 @@ class Frontier:
                 self.admitted += 1
                 admitted.append(Admitted(item, conditional_headers(state), state))
         return admitted
+
+    def recheck(self) -> list[Admitted]:
+        """The source's known article URLs that are due again although discovery lists
+        them as before (failed and waited enough, now in the date window, undated and
+        older than the revisit interval), through the same admission as discovered ones:
+        what a discovery document that was not read again would have led to."""
+        due = self.store.due(self.window.since, self.window.until, self.clock() - self.revisit)
+        return self.admit(
+            Discovered(url, fetch_url, lastmod=lastmod, via="sitemap")
+            for url, fetch_url, lastmod in due
+        )
 
     def claim(self, url: str) -> bool:
         """Mark ``url`` as handled this run (e.g. reached through rel=canonical);

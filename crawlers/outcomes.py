@@ -107,6 +107,7 @@ def response_record(
         http_status=status,
         fetched_url=fetched_url,
         content_type=content_type,
+        sitemap_keywords=found.keywords,
     )
     if status == 304:
         return record

@@ -26,9 +26,9 @@ Rules, in order:
    (``If-None-Match`` / ``If-Modified-Since``) so an unchanged page costs a 304.
 
 Section pages (followed only for their links, ``decide_navigation``) obey rules 2 and 3
-and are otherwise requested on every run: that is how new links are found. Sitemaps and
-feeds are not backed off: they are few, each is a main way into the source, and a
-failure of one is reported on every run.
+and are otherwise requested on every run (conditionally, ``crawlers.conditional``): that
+is how new links are found. Sitemaps and feeds are not backed off: they are few, each is
+a main way into the source, and a failure of one is reported on every run.
 """
 
 from __future__ import annotations

@@ -63,6 +63,12 @@ class CrawlResult:
     other documents and are not counted."""
     discovery_recovered: int = 0
     """Sitemaps and feeds that were not well-formed and were read as far as they went."""
+    discovery_not_modified: int = 0
+    """Discovery documents not downloaded again because they had not changed: answered
+    304, or child sitemaps whose lastmod in the index was unchanged (not requested)."""
+    discovery_unchanged: int = 0
+    """Discovery documents downloaded with the body of last time (same SHA-256): not
+    parsed again."""
     discovered_before: int = 0
     """Set when discovery read documents but found no article URL: the article URLs
     the latest earlier run of the source that found any discovered (0: none before)."""
@@ -105,7 +111,12 @@ class CrawlResult:
                 f"{self.discovered_before}; check that the sitemaps and feeds still list "
                 f"the articles and that allow/deny still match their URLs{failed}"
             )
-        if self.documents_read or not self.failed_documents:
+        if (
+            self.documents_read
+            or self.discovery_not_modified
+            or self.discovery_unchanged
+            or not self.failed_documents
+        ):
             return None
         return f"source '{self.source}': no discovery document could be read: " + "; ".join(
             self.failed_documents
@@ -124,6 +135,8 @@ class CrawlResult:
             failed=self.failed,
             discovery_failed=self.discovery_failed,
             discovery_recovered=self.discovery_recovered,
+            discovery_not_modified=self.discovery_not_modified,
+            discovery_unchanged=self.discovery_unchanged,
             blocked=self.blocked,
         )
 
@@ -174,6 +187,8 @@ class CrawlResult:
             error=error,
             documents_read=count("documents_read"),
             discovery_recovered=count("discovery_recovered"),
+            discovery_not_modified=count("discovery_not_modified"),
+            discovery_unchanged=count("discovery_unchanged"),
             failed_documents=tuple(stats.get(FAILED_DOCUMENTS, ()) or ()),
             over_limit=count("over_limit"),
             requests=int(stats.get("downloader/request_count", 0) or 0),

@@ -1,15 +1,19 @@
-"""``crawl_sources``: crawl each source in its own child process; one result per source.
+"""``crawl_sources``: crawl several sources in one child process; one result per source.
 
-Scrapy's Twisted reactor cannot be restarted inside a process, so every source's crawl
-runs in ``python -m crawlers.worker`` (see there). The parent never hangs on a child:
-it waits at most the crawl time limit plus a grace period, then kills it. A child that
-dies or times out yields a ``CrawlResult`` with ``error`` set; the child's log is kept
-in ``<NEWSFLOW_HOME>/runs/<run_id>/<source>/crawl.log``.
+Scrapy's Twisted reactor cannot be restarted inside a process, so crawls run in
+``python -m crawlers.worker``: one child for all the sources of a call, which crawls
+them one after the other, each its own Scrapy crawler (``crawlers.batch``), and tells
+the parent on a pipe when each source starts and ends; the results travel in files.
+The parent never hangs on a child: it waits at most a crawl's time limit plus a grace
+period for each source, then kills the child (``crawlers.child``). A source whose child
+dies or overruns gets a ``CrawlResult`` with ``error`` set, and the sources after it go
+on in a fresh child. Each source's log is kept in
+``<NEWSFLOW_HOME>/runs/<run_id>/<source>/crawl.log``.
 
 Starting a child costs about a second of CPU (importing Scrapy and its components), as
-much as a whole crawl of an unchanged site. When more crawls follow, the process of the
-next one is therefore started while the current one runs (``prepare_next``): a spare
-that imports everything and then waits for its job on stdin.
+much as a whole crawl of an unchanged site. A caller that knows a crawl will follow
+starts its child early (``prepare_crawler``; or ``prepare_next`` for the call after
+this one): a spare that imports everything and then waits for its batch on stdin.
 """
 
 from __future__ import annotations
@@ -17,18 +21,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
 
+from crawlers.batch import BatchEntry, write_batch
+from crawlers.child import follow, kill
 from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
 from pipeline.config import Settings
@@ -38,14 +42,12 @@ from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CrawlResult", "crawl_sources", "stop_crawls"]
-
-GRACE_S = 60.0
-"""Extra time the child gets beyond its own time limit to close cleanly."""
-LOG_TAIL_LINES = 5
+__all__ = ["CrawlResult", "crawl_sources", "prepare_crawler", "stop_crawls"]
 
 _RUNNING: set[subprocess.Popen[bytes]] = set()
 """Crawl children of this process that are still running (see ``stop_crawls``)."""
+_CALLS: set[threading.Event] = set()
+"""One event per ``crawl_sources`` call under way; ``stop_crawls`` sets them all."""
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -70,10 +72,12 @@ def stop_crawls() -> None:
     """
     global _spare
     with _RUNNING_LOCK:
+        for call in _CALLS:
+            call.set()
         running = list(_RUNNING) + ([_spare.process] if _spare else [])
         _spare = None
     for process in running:
-        _kill(process)
+        kill(process)
 
 
 def crawl_sources(
@@ -85,17 +89,65 @@ def crawl_sources(
     window: Window = Window(),
     max_pages: int | None = None,
     prepare_next: bool = False,
+    started: Callable[[str], None] | None = None,
+    crawled: Callable[[CrawlResult], None] | None = None,
 ) -> list[CrawlResult]:
-    """Crawl ``sources`` one after the other, each in a child process.
+    """Crawl ``sources`` one after the other in one child process; one result each.
 
-    The process of each next source starts while the crawl before it runs; with
-    ``prepare_next``, so does one for a crawl the caller starts after this call.
+    ``started(name)`` is called when a source's crawl begins and ``crawled(result)`` as
+    soon as it ended, before the next source's result (every source gets both, in the
+    order given, unless ``stop_crawls`` stopped the call: the sources it had not
+    crawled then get neither, and no result). A source whose crawl hangs past its time
+    limit, or whose child dies, gets a result with ``error`` set; the sources after it
+    go on in a fresh child. With
+    ``prepare_next``, a spare process starts for a crawl the caller starts after this
+    call.
 
     Raises ``CrawlError`` for unusable input (a source with nothing to crawl) and
     ``ArchiveError`` when the archive directory cannot be created (a window that ends
     before it starts cannot even be built: ``WindowError``); everything that goes wrong
     during a crawl is in the results.
     """
+    jobs = _jobs(settings, sources, run_id, database_url, window, max_pages)
+    results: list[CrawlResult] = []
+
+    def report(result: CrawlResult) -> None:
+        result = with_history(result, database_url, run_id)
+        results.append(result)
+        if crawled is not None:
+            crawled(result)
+
+    call = threading.Event()  # set by stop_crawls: start no further child
+    with _RUNNING_LOCK:
+        _CALLS.add(call)
+    try:
+        while len(results) < len(jobs):
+            remaining = jobs[len(results) :]
+            if call.is_set():  # stop_crawls: the sources not crawled get no result
+                break
+            run_child(
+                remaining,
+                settings.runs_dir / str(run_id),
+                started=started,
+                crawled=report,
+                prepare_next=prepare_next,
+            )
+    finally:
+        with _RUNNING_LOCK:
+            _CALLS.discard(call)
+    return results
+
+
+def _jobs(
+    settings: Settings,
+    sources: Sequence[Source],
+    run_id: int,
+    database_url: str,
+    window: Window,
+    max_pages: int | None,
+) -> list[CrawlJob]:
+    """One ``CrawlJob`` per source, once the input is known to be usable and the
+    archive directory exists (``CrawlError``, ``ArchiveError`` otherwise)."""
     if max_pages is not None and max_pages < 1:
         raise CrawlError(f"max_pages must be at least 1, got {max_pages}")
     for source in sources:
@@ -111,9 +163,8 @@ def crawl_sources(
             f"cannot create the archive directory {settings.archive_dir}: "
             f"{exc.strerror or exc}; check NEWSFLOW_HOME"
         ) from None
-    results = []
-    for position, source in enumerate(sources, start=1):
-        job = CrawlJob(
+    return [
+        CrawlJob(
             source=source,
             run_id=run_id,
             database_url=database_url,
@@ -126,10 +177,8 @@ def crawl_sources(
             retry_failed_hours=settings.retry_failed_hours,
             limits=settings.crawl,
         )
-        log_path = settings.runs_dir / str(run_id) / source.name / "crawl.log"
-        result = run_child(job, log_path, prepare_next=prepare_next or position < len(sources))
-        results.append(with_history(result, database_url, run_id))
-    return results
+        for source in sources
+    ]
 
 
 _LAST_DISCOVERED = """
@@ -153,64 +202,62 @@ def with_history(result: CrawlResult, database_url: str, run_id: int) -> CrawlRe
     return replace(result, discovered_before=row[0]) if row else result
 
 
-def run_child(job: CrawlJob, log_path: Path, *, prepare_next: bool = False) -> CrawlResult:
-    """Run one job in ``python -m crawlers.worker`` (the spare when one is waiting); its
-    result, never an exception. With ``prepare_next``, a spare for the next crawl starts
-    once this one has."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    timeout = job.limits.crawl_timeout_s + GRACE_S
-    started = time.monotonic()
+def run_child(
+    jobs: Sequence[CrawlJob],
+    run_dir: Path,
+    *,
+    started: Callable[[str], None] | None = None,
+    crawled: Callable[[CrawlResult], None],
+    prepare_next: bool = False,
+) -> int:
+    """Run ``jobs`` in one ``python -m crawlers.worker`` child (the spare when one is
+    waiting), calling ``started`` and ``crawled`` as the child reports each source;
+    how many sources got their result. That is every one, unless the child died or a
+    crawl overran its time limit (the child is then killed): the source it was on gets
+    a result with ``error`` set and the caller runs the rest in a new child. With
+    ``prepare_next``, a spare for the next crawl starts once this child has."""
     with tempfile.TemporaryDirectory(prefix="newsflow-crawl-") as tmp:
-        job_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job_file.write_text(job.to_json(), encoding="utf-8")
-        with log_path.open("ab") as log_file:
-            process = _hand_to_spare(job_file, result_file, log_path)
-            if process is None:
+        entries = [
+            BatchEntry(job, Path(tmp) / f"result-{i}.json", run_dir / job.source.name / "crawl.log")
+            for i, job in enumerate(jobs)
+        ]
+        for entry in entries:
+            entry.log_path.parent.mkdir(parents=True, exist_ok=True)
+        batch = Path(tmp) / "batch.json"
+        write_batch(batch, entries)
+        process = _hand_to_spare(batch)
+        if process is None:
+            with entries[0].log_path.open("ab") as first_log:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "crawlers.worker", str(job_file), str(result_file)],
+                    [sys.executable, "-m", "crawlers.worker", str(batch)],
                     stdin=subprocess.DEVNULL,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
+                    stdout=subprocess.PIPE,
+                    stderr=first_log,
                     env=_child_env(),
                     start_new_session=True,
                 )
+        log.info("crawler process %d crawls %d source(s)", process.pid, len(entries))
+        with _RUNNING_LOCK:
+            _RUNNING.add(process)
+        if prepare_next:
+            _start_spare()
+        try:
+            return follow(process, entries, started, crawled)
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child along
+            kill(process)
+            raise
+        finally:
             with _RUNNING_LOCK:
-                _RUNNING.add(process)
-            if prepare_next:
-                _start_spare()
-            try:
-                code = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill(process)
-                return CrawlResult(
-                    job.source.name,
-                    error=(
-                        f"crawl did not finish within {timeout:.0f} s and was killed; "
-                        f"see {log_path}"
-                    ),
-                    elapsed_s=round(time.monotonic() - started, 3),
-                )
-            except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child along
-                _kill(process)
-                raise
-            finally:
-                with _RUNNING_LOCK:
-                    _RUNNING.discard(process)
-        elapsed = round(time.monotonic() - started, 3)
-        if result_file.exists():
-            try:
-                return CrawlResult.from_dict(json.loads(result_file.read_text("utf-8")))
-            except (ValueError, TypeError) as exc:
-                log.error("unreadable crawl result of %s: %s", job.source.name, exc)
-    tail = _tail(log_path)
-    return CrawlResult(
-        job.source.name,
-        elapsed_s=elapsed,
-        error=(
-            f"crawl process exited with code {code} without a result; see {log_path}"
-            + (f": {tail}" if tail else "")
-        ),
-    )
+                _RUNNING.discard(process)
+            if process.stdout is not None:
+                process.stdout.close()
+
+
+def prepare_crawler() -> None:
+    """Start the crawler process of the next ``crawl_sources`` call now, so that its
+    imports (about a second of CPU) overlap whatever the caller does first; it waits
+    for its batch. ``stop_crawls`` stops it when no crawl follows."""
+    _start_spare()
 
 
 def _start_spare() -> None:
@@ -224,7 +271,7 @@ def _start_spare() -> None:
             subprocess.Popen(
                 [sys.executable, "-m", "crawlers.worker", "--wait"],
                 stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,  # its events, once it has a batch
                 stderr=subprocess.DEVNULL,
                 env=env,
                 start_new_session=True,
@@ -233,10 +280,8 @@ def _start_spare() -> None:
         )
 
 
-def _hand_to_spare(
-    job_file: Path, result_file: Path, log_path: Path
-) -> subprocess.Popen[bytes] | None:
-    """Give the job to the waiting spare; None when there is none, or it died, or the
+def _hand_to_spare(batch: Path) -> subprocess.Popen[bytes] | None:
+    """Give the batch to the waiting spare; None when there is none, or it died, or the
     environment changed since it started (a proxy setting, say)."""
     global _spare
     with _RUNNING_LOCK:
@@ -245,14 +290,14 @@ def _hand_to_spare(
         return None
     process = spare.process
     if spare.env != _child_env() or process.stdin is None:
-        _kill(process)
+        kill(process)
         return None
-    request = {"job": str(job_file), "result": str(result_file), "log": str(log_path)}
+    request = {"batch": str(batch)}
     try:
         process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
         process.stdin.close()
     except OSError:  # it exited (stdin closed): start a fresh child instead
-        _kill(process)
+        kill(process)
         return None
     return process
 
@@ -263,25 +308,3 @@ def _child_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Stop the child and anything it started (it leads its own process group)."""
-    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _tail(path: Path) -> str:
-    try:
-        lines = path.read_text("utf-8", "replace").strip().splitlines()
-    except OSError:
-        return ""
-    return " | ".join(line.strip() for line in lines[-LOG_TAIL_LINES:])[-500:]

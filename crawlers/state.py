@@ -11,7 +11,9 @@ its next try like a failure), ``skipped_by_robots``, ``skipped_by_date``),
 ``failure_reason``, HTTP status, validators, the WARC record location,
 ``pending_extract`` (true for every newly fetched HTML page), ``last_attempt_at``,
 ``failed_attempts`` (consecutive failures, for the wait before the next try) and
-``robots_sha256`` (the robots.txt that disallowed the URL). Section pages followed for
+``robots_sha256`` (the robots.txt that disallowed the URL) and ``sitemap_keywords``
+(the news sitemap's ``news:keywords``, for extraction's tags;
+``sql/migrations/0018_article_fields.sql``). Section pages followed for
 their links are rows of ``kind`` ``navigation`` (outcome ``followed`` when read;
 ``sql/migrations/0013_navigation_and_robots_state.sql``).
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
@@ -36,6 +38,24 @@ _KNOWN = """
 SELECT url, discovered_lastmod, last_fetched_at, outcome, etag, last_modified,
        failed_attempts, last_attempt_at, robots_sha256
 FROM warehouse.crawl_state WHERE url = ANY(%s)
+"""
+
+# The article URLs of a source that discovery would act on even when it lists them as
+# before: failed or blocked (the frontier decides whether their wait is over), refused
+# by robots.txt (asked again once it changes), never requested, skipped by date but
+# dated inside this run's window, undated and fetched longer ago than the revisit
+# interval. Asked when a discovery document was not read again (it had not
+# changed), so the URLs it listed are not forgotten (crawlers.conditional).
+_DUE = """
+SELECT url, COALESCE(fetched_url, url), discovered_lastmod
+FROM warehouse.crawl_state
+WHERE source = %(source)s AND kind = 'article' AND (
+    outcome IN ('failed', 'blocked', 'skipped_by_robots') OR outcome IS NULL
+    OR (outcome = 'skipped_by_date'
+        AND (%(since)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date >= %(since)s)
+        AND (%(until)s::date IS NULL OR (discovered_lastmod AT TIME ZONE 'UTC')::date <= %(until)s))
+    OR (discovered_lastmod IS NULL AND last_fetched_at < %(stale_before)s))
+ORDER BY url
 """
 
 # A URL skipped before it was ever fetched keeps its row up to date; a URL fetched
@@ -53,17 +73,26 @@ ON CONFLICT (url) DO UPDATE SET
         THEN EXCLUDED.outcome ELSE crawl_state.outcome END
 """
 
+# Keywords a news sitemap gave for a URL another document listed first this run; a
+# fetch recorded without keywords keeps them (COALESCE in _FETCHED).
+_KEYWORDS = """
+INSERT INTO warehouse.crawl_state (url, source, run_id, sitemap_keywords)
+VALUES (%(url)s, %(source)s, %(run_id)s, %(sitemap_keywords)s)
+ON CONFLICT (url) DO UPDATE SET sitemap_keywords = EXCLUDED.sitemap_keywords
+"""
+
 # A failed or skipped attempt never erases the archive location of an earlier good fetch.
 _FETCHED = """
 INSERT INTO warehouse.crawl_state (
     url, source, discovered_lastmod, last_fetched_at, http_status, outcome, failure_reason,
     etag, last_modified, fetched_url, content_type, warc_path, warc_offset, warc_length,
-    pending_extract, run_id, failed_attempts, last_attempt_at, kind, robots_sha256)
+    pending_extract, run_id, failed_attempts, last_attempt_at, kind, robots_sha256,
+    sitemap_keywords)
 VALUES (%(url)s, %(source)s, %(lastmod)s, %(fetched_at)s, %(http_status)s, %(outcome)s,
     %(failure_reason)s, %(etag)s, %(last_modified)s, %(fetched_url)s, %(content_type)s,
     %(warc_path)s, %(warc_offset)s, %(warc_length)s, %(pending)s, %(run_id)s,
     CASE WHEN %(outcome)s IN ('failed', 'blocked') THEN 1 ELSE 0 END, %(attempted_at)s, %(kind)s,
-    %(robots_sha256)s)
+    %(robots_sha256)s, %(sitemap_keywords)s)
 ON CONFLICT (url) DO UPDATE SET
     source = EXCLUDED.source,
     kind = EXCLUDED.kind,
@@ -91,7 +120,8 @@ ON CONFLICT (url) DO UPDATE SET
         ELSE crawl_state.held_published_at END,
     failed_attempts = CASE WHEN EXCLUDED.outcome IN ('failed', 'blocked')
         THEN crawl_state.failed_attempts + 1 ELSE 0 END,
-    last_attempt_at = EXCLUDED.last_attempt_at
+    last_attempt_at = EXCLUDED.last_attempt_at,
+    sitemap_keywords = COALESCE(EXCLUDED.sitemap_keywords, crawl_state.sitemap_keywords)
 """
 
 
@@ -123,6 +153,8 @@ class FetchRecord:
     """``article``, or ``navigation`` for a section page followed only for its links."""
     robots_sha256: str | None = None
     """SHA-256 of the robots.txt that disallowed the URL (outcome ``skipped_by_robots``)."""
+    sitemap_keywords: tuple[str, ...] = ()
+    """The news sitemap's keywords for the URL (kept for extraction's tags)."""
 
 
 class CrawlStateStore:
@@ -134,6 +166,7 @@ class CrawlStateStore:
         self.run_id = run_id
         self._discovered: list[dict[str, Any]] = []
         self._fetched: list[dict[str, Any]] = []
+        self._keywords: list[dict[str, Any]] = []
 
     @classmethod
     def connect(cls, database_url: str, *, source: str, run_id: int) -> CrawlStateStore:
@@ -146,6 +179,20 @@ class CrawlStateStore:
             return {}
         rows = self.conn.execute(_KNOWN, (list(urls),)).fetchall()
         return {url: KnownState(*rest) for url, *rest in rows}
+
+    def due(
+        self, since: date | None, until: date | None, stale_before: datetime
+    ) -> list[tuple[str, str, datetime | None]]:
+        """(canonical URL, URL to request, discovery date) of this source's article URLs
+        that discovery would act on again (see ``_DUE``)."""
+        params = {
+            "source": self.source,
+            "since": since,
+            "until": until,
+            "stale_before": stale_before,
+        }
+        rows = self.conn.execute(_DUE, params).fetchall()
+        return [(url, fetch_url, lastmod) for url, fetch_url, lastmod in rows]
 
     def discovered(
         self, url: str, lastmod: datetime | None, outcome: str | None = None, kind: str = "article"
@@ -162,6 +209,20 @@ class CrawlStateStore:
             }
         )
         if len(self._discovered) >= FLUSH_EVERY:
+            self.flush()
+
+    def sitemap_keywords(self, url: str, keywords: tuple[str, ...]) -> None:
+        """Remember the news sitemap's keywords for ``url`` (listed by another document
+        first, so its fetch record may not carry them)."""
+        self._keywords.append(
+            {
+                "url": url,
+                "source": self.source,
+                "run_id": self.run_id,
+                "sitemap_keywords": list(keywords),
+            }
+        )
+        if len(self._keywords) >= FLUSH_EVERY:
             self.flush()
 
     def fetched(self, record: FetchRecord) -> None:
@@ -186,6 +247,7 @@ class CrawlStateStore:
                 "run_id": self.run_id,
                 "kind": record.kind,
                 "robots_sha256": record.robots_sha256,
+                "sitemap_keywords": list(record.sitemap_keywords) or None,
                 "attempted_at": record.attempted_at or datetime.now(UTC),
             }
         )
@@ -193,13 +255,15 @@ class CrawlStateStore:
             self.flush()
 
     def flush(self) -> None:
-        """Write everything buffered, discoveries before fetches, in one transaction."""
-        if not (self._discovered or self._fetched):
+        """Write everything buffered, discoveries before keywords before fetches, in one
+        transaction."""
+        if not (self._discovered or self._fetched or self._keywords):
             return
-        discovered, fetched = self._discovered, self._fetched
-        self._discovered, self._fetched = [], []
+        discovered, keywords, fetched = self._discovered, self._keywords, self._fetched
+        self._discovered, self._keywords, self._fetched = [], [], []
         with self.conn.transaction(), self.conn.cursor() as cur:
-            for statement, rows in ((_DISCOVERED, discovered), (_FETCHED, fetched)):
+            batches = ((_DISCOVERED, discovered), (_KEYWORDS, keywords), (_FETCHED, fetched))
+            for statement, rows in batches:
                 if rows:
                     cur.executemany(statement, _sorted(rows))
 

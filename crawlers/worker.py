@@ -1,13 +1,16 @@
-"""The child process of one source's crawl: ``python -m crawlers.worker JOB RESULT``.
+"""The crawler child process: ``python -m crawlers.worker BATCH``.
 
-Reads the ``CrawlJob`` JSON from the file JOB, runs the spider in a ``CrawlerProcess``
-(a fresh Twisted reactor), writes the ``CrawlResult`` JSON to the file RESULT and exits
-0. A crawl that could not run writes a result with ``error`` set and exits 1.
+Runs the crawls of the batch file BATCH (``crawlers.batch``: one or more sources, one
+after the other, each its own Scrapy crawler in one ``CrawlerProcess`` and so one
+Twisted reactor), writing each source's ``CrawlResult`` JSON to its result file and a
+line per started and finished source to stdout, which the parent reads; everything
+else goes to the sources' crawl logs. Exits 0 when every crawl succeeded, 1 when one
+failed (its result says why).
 
-``python -m crawlers.worker --wait`` is a spare started ahead of its crawl: it imports
+``python -m crawlers.worker --wait`` is a spare started ahead of its crawls: it imports
 Scrapy and every component a crawl loads (about a second of CPU), then reads one line
-``{"job": JOB, "result": RESULT, "log": LOG}`` from stdin, sends its output to the file
-LOG and runs that job. It exits 0 without crawling when stdin closes first.
+``{"batch": BATCH}`` from stdin and runs that batch. It exits 0 without crawling when
+stdin closes first.
 """
 
 from __future__ import annotations
@@ -17,76 +20,18 @@ import json
 import logging
 import os
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 log = logging.getLogger("crawlers.worker")
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MiB (Linux reports KiB)."""
-    import resource
+def run_batch_file(batch_path: Path) -> int:
+    """Run the batch in ``batch_path`` (``crawlers.batch``), its events on stdout."""
+    from crawlers.batch import read_batch, run_batch
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_job(job_path: Path, result_path: Path) -> int:
-    from scrapy.crawler import CrawlerProcess
-
-    from crawlers.job import CrawlJob
-    from crawlers.result import CrawlResult
-    from crawlers.scrapy_settings import scrapy_settings
-    from crawlers.spiders.news import NewsSpider
-    from crawlers.state import CrawlStateStore
-
-    job = CrawlJob.from_json(job_path.read_text(encoding="utf-8"))
-    started = time.monotonic()
-    error = None
-    stats: dict[str, Any] = {}
-    store = None
-    try:
-        store = CrawlStateStore.connect(job.database_url, source=job.source.name, run_id=job.run_id)
-        process = CrawlerProcess(scrapy_settings(job), install_root_handler=True)
-        crawler = process.create_crawler(NewsSpider)
-        startup_errors: list[str] = []
-        process.crawl(crawler, job=job, store=store).addErrback(
-            lambda failure: startup_errors.append(
-                f"{type(failure.value).__name__}: {failure.value}"
-            )
-        )
-        process.start()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = stats.get("finish_reason")
-        if startup_errors:
-            error = startup_errors[0]
-        elif reason == "closespider_timeout":
-            error = (
-                f"crawl stopped after its time limit of {job.limits.crawl_timeout_s:.0f} s "
-                "(NEWSFLOW_CRAWL_TIMEOUT); pages fetched so far are kept"
-            )
-        elif reason is None:
-            error = "the crawl did not run; see the crawl log"
-        elif str(reason).startswith("archive_error: "):
-            error = str(reason)[len("archive_error: ") :]
-        elif reason != "finished":
-            error = f"crawl ended early: {reason}"
-        store.close()
-    except Exception as exc:  # the crawl could not run: report it, do not hide it
-        log.exception("crawl of %s failed", job.source.name)
-        error = f"{type(exc).__name__}: {exc}"
-    finally:
-        if store is not None and not store.conn.closed:
-            store.conn.close()
-    result = CrawlResult.from_stats(
-        job.source.name,
-        stats,
-        error=error,
-        elapsed_s=time.monotonic() - started,
-        peak_rss_mb=peak_rss_mb(),
-    )
-    result_path.write_text(json.dumps(result.as_dict()), encoding="utf-8")
-    return 0 if error is None else 1
+    # The events keep the stdout the parent reads; fds 1 and 2 then go to each job's log.
+    events = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    return run_batch(read_batch(batch_path), events)
 
 
 def stop_with_parent() -> None:
@@ -145,13 +90,7 @@ def wait_for_job() -> int:
     line = sys.stdin.readline()
     if not line.strip():
         return 0
-    request = json.loads(line)
-    log_fd = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        stream.flush()
-        os.dup2(log_fd, fd)
-    os.close(log_fd)
-    return run_job(Path(request["job"]), Path(request["result"]))
+    return run_batch_file(Path(json.loads(line)["batch"]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,20 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     if args == ["--wait"]:
         stop_with_parent()
         return wait_for_job()
-    if len(args) != 2:
+    if len(args) != 1:
         print(
-            "usage: python -m crawlers.worker JOB.json RESULT.json\n"
-            "       python -m crawlers.worker --wait",
+            "usage: python -m crawlers.worker BATCH.json\n       python -m crawlers.worker --wait",
             file=sys.stderr,
         )
         return 2
     stop_with_parent()
-    return run_job(Path(args[0]), Path(args[1]))
+    return run_batch_file(Path(args[0]))
 
 
 if __name__ == "__main__":
     code = main()
-    # The result is written and every file and connection closed: skip the interpreter's
+    # The results are written and every file and connection closed: skip the interpreter's
     # teardown of Scrapy, Twisted and lxml, a few hundred milliseconds the parent waits.
     logging.shutdown()
     sys.stdout.flush()

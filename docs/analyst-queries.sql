@@ -176,6 +176,31 @@ GROUP BY source, coalesce(language, 'unknown')
 ORDER BY source, articles DESC, language;
 
 
+-- name: whole_articles_only
+-- November's articles whose whole text newsflow holds: WHERE NOT truncated leaves out
+-- the articles a paywall cut off (the page stopped at "Subscribe to continue reading",
+-- or declared a paywall and held much less than the article). Add it to any query.
+SELECT article_id, source, published_at, title, word_count
+FROM analytics.articles
+WHERE NOT truncated
+  AND published_at >= TIMESTAMPTZ '2026-11-01 00:00+00'
+  AND published_at <  TIMESTAMPTZ '2026-12-01 00:00+00'
+ORDER BY published_at, article_id;
+
+
+-- name: paywalls_per_source
+-- Per source: original articles, how many the page declares paywalled
+-- (is_accessible_for_free false; NULL: the page does not say) and how many newsflow holds
+-- only cut off at the paywall, with their share.
+SELECT source, count(*) AS articles,
+       count(*) FILTER (WHERE is_accessible_for_free = false) AS paywalled,
+       count(*) FILTER (WHERE truncated) AS truncated,
+       round(100.0 * count(*) FILTER (WHERE truncated) / count(*), 1) AS truncated_percent
+FROM analytics.articles
+GROUP BY source
+ORDER BY source;
+
+
 -- name: article_by_url
 -- One article by its URL (an index lookup).
 SELECT article_id, source, title, authors, published_at, language, word_count, version,
@@ -191,3 +216,54 @@ SELECT run_id, trigger, status, started_at, duration, articles_new, articles_upd
        duplicates, failed, discovery_failed, error
 FROM analytics.crawl_runs
 LIMIT 10;
+
+
+-- name: articles_per_section
+-- How many articles each source published per section in November 2026 ('none' when
+-- the page names no section). Sections are as each site writes them.
+SELECT source, coalesce(section, 'none') AS section, count(*) AS articles
+FROM analytics.articles
+WHERE published_at >= TIMESTAMPTZ '2026-11-01 00:00+00'
+  AND published_at <  TIMESTAMPTZ '2026-12-01 00:00+00'
+GROUP BY source, coalesce(section, 'none')
+ORDER BY source, articles DESC, section;
+
+
+-- name: articles_with_tag
+-- The articles tagged Climate, newest first. tags @> ARRAY[...] uses the tags index;
+-- it matches the exact spelling (see top_tags for spellings that differ in case).
+SELECT article_id, source, published_at, title, tags
+FROM analytics.articles
+WHERE tags @> ARRAY['Climate']
+ORDER BY published_at DESC NULLS LAST, article_id;
+
+
+-- name: top_tags
+-- The 20 most used tags in November 2026, spellings that differ only in case counted
+-- together, with the number of sources using each.
+SELECT lower(tag) AS tag, count(*) AS articles, count(DISTINCT source) AS sources
+FROM analytics.articles, unnest(tags) AS tag
+WHERE published_at >= TIMESTAMPTZ '2026-11-01 00:00+00'
+  AND published_at <  TIMESTAMPTZ '2026-12-01 00:00+00'
+GROUP BY lower(tag)
+ORDER BY articles DESC, tag
+LIMIT 20;
+
+
+-- name: latest_with_image
+-- The 10 latest articles that have a top image, e.g. for a dashboard of headlines.
+SELECT article_id, source, published_at, title, top_image_url
+FROM analytics.articles
+WHERE top_image_url IS NOT NULL
+ORDER BY published_at DESC NULLS LAST, article_id
+LIMIT 10;
+
+
+-- name: changed_after_publication
+-- Articles whose page says they were changed more than an hour after publication
+-- (modified_at, as the site declares it), longest after first.
+SELECT article_id, source, title, published_at, modified_at,
+       modified_at - published_at AS changed_after
+FROM analytics.articles
+WHERE modified_at > published_at + interval '1 hour'
+ORDER BY changed_after DESC, article_id;

@@ -31,7 +31,7 @@ POLL_S = 0.5
 
 _ARCHIVED = """
 SELECT url, source, fetched_url, content_type, discovered_lastmod, last_fetched_at,
-       warc_path, warc_offset
+       warc_path, warc_offset, sitemap_keywords
 FROM warehouse.crawl_state
 WHERE source = %(source)s AND warc_path IS NOT NULL AND {condition}
 ORDER BY warc_path, warc_offset
@@ -211,6 +211,7 @@ def _pages_at(
                 fetched_at,
                 warc_path,
                 offset,
+                keywords,
             ) in cursor:
                 if url in skip:
                     continue
@@ -236,6 +237,7 @@ def _pages_at(
                         http_charset=charset_of(headers.get("content-type") or content_type),
                         discovered_at=_utc(discovered),
                         fetched_at=_utc(fetched_at),
+                        sitemap_keywords=tuple(keywords or ()),
                     ),
                     (warc_path, offset),
                 )

@@ -1,8 +1,9 @@
 """The local concurrent runner behind ``newsflow run``: every step of a run, overlapped.
 
 A source's pages are extracted while its crawl fetches them, and the crawls follow one
-another while earlier sources are loaded. The steps themselves are ``pipeline.steps``,
-the ones the DAG tasks call.
+another, all in one crawler process, while earlier sources are loaded. The steps
+themselves are ``pipeline.steps``, the ones the DAG tasks call (which crawl each source
+in a process of its own).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from pipeline import runs, steps
 from pipeline.config import Settings
+from pipeline.crawl_step import CrawlOutcome
 from pipeline.db import connect, prepare_database
 from pipeline.errors import NewsflowError, QualityCheckError
 from pipeline.run_plan import RunPlan
@@ -22,19 +24,6 @@ from pipeline.steps import Progress, quiet
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
-
-
-def _crawl_outcome(
-    settings: Settings, plan: RunPlan, source: str, progress: Progress, *, prepare_next: bool
-) -> NewsflowError | None:
-    """Crawl ``source``; the error that failed it (recorded later), or None."""
-    progress(f"{source}: crawling")
-    try:
-        crawl = steps.crawl_source(settings, plan, source, prepare_next=prepare_next)
-    except NewsflowError as exc:
-        return exc
-    progress(f"{source}: fetched {crawl.get('fetched', 0)} pages")
-    return None
 
 
 def _process_source(
@@ -95,30 +84,38 @@ def _crawl_in_order(
     progress: Progress,
     stop: threading.Event,
 ) -> list[Future[NewsflowError | None]]:
-    """Crawl ``names`` one after the other in a daemon thread; one future per source.
+    """Crawl ``names`` one after the other in one crawler process, driven from a daemon
+    thread; one future per source, done the moment that source's crawl ends (the error
+    that failed it, or None).
 
-    Each crawl starts as soon as the one before it ends. After ``stop`` is set no new
-    crawl starts (its future and the later ones are cancelled).
+    When ``stop`` is set before the crawls begin, none starts; the futures of the
+    sources the crawl process did not get to are cancelled.
     """
-    futures: list[Future[NewsflowError | None]] = [Future() for _ in names]
+    futures = {name: Future[NewsflowError | None]() for name in names}
+
+    def started(name: str) -> None:
+        progress(f"{name}: crawling")
+
+    def crawled(name: str, outcome: CrawlOutcome) -> None:
+        if isinstance(outcome, NewsflowError):
+            futures[name].set_result(outcome)
+            return
+        progress(f"{name}: fetched {outcome.get('fetched', 0)} pages")
+        futures[name].set_result(None)
 
     def run() -> None:
-        for position, (name, future) in enumerate(zip(names, futures), start=1):
-            if stop.is_set() or not future.set_running_or_notify_cancel():
-                break
-            try:
-                future.set_result(
-                    _crawl_outcome(
-                        settings, plan, name, progress, prepare_next=position < len(names)
-                    )
-                )
-            except BaseException as exc:  # handed to whoever takes the result
-                future.set_exception(exc)
-        for future in futures:
-            future.cancel()  # a no-op on those that ran
+        try:
+            if not stop.is_set():
+                steps.crawl_sources(settings, plan, names, crawled, started)
+        except BaseException as exc:  # handed to whoever takes the results
+            for future in futures.values():
+                if not future.done():
+                    future.set_exception(exc)
+        for future in futures.values():
+            future.cancel()  # a no-op on those that are done
 
     threading.Thread(target=run, name="newsflow-crawl", daemon=True).start()
-    return futures
+    return list(futures.values())
 
 
 def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -> None:
@@ -126,10 +123,11 @@ def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -
     them, and the crawls follow one another while earlier sources are loaded.
 
     A crawl mostly waits on the network and the publisher's politeness limits, while
-    extraction keeps every core busy, so the two overlap instead of adding up. Crawls
-    stay one at a time, in order, so sources sharing a host are never crawled at once.
-    A source is loaded only after its crawl ended. When the run is interrupted, no new
-    crawl starts and a crawl still running is stopped.
+    extraction keeps every core busy, so the two overlap instead of adding up. All the
+    crawls run in one crawler process (started once: interpreter, Scrapy), one at a
+    time, in order, so sources sharing a host are never crawled at once. A source is
+    extracted to the end and loaded as soon as its crawl ended. When the run is
+    interrupted, the crawler process is stopped and no further crawl starts.
     """
     names = list(plan.sources)
     stop = threading.Event()
@@ -195,14 +193,21 @@ def run_pipeline(
     The run is leased (``runs.lease_run``) for its whole duration: if this process is
     killed, the next run to start marks it failed.
     """
-    plan = steps.start_run(
-        settings,
-        sources_file=sources_file,
-        source_names=source_names,
-        window=window,
-        max_pages=max_pages,
-        trigger=trigger,
-    )
+    from crawlers.run import prepare_crawler, stop_crawls
+
+    prepare_crawler()  # its imports overlap the run's preparation
+    try:
+        plan = steps.start_run(
+            settings,
+            sources_file=sources_file,
+            source_names=source_names,
+            window=window,
+            max_pages=max_pages,
+            trigger=trigger,
+        )
+    except BaseException:
+        stop_crawls()
+        raise
     with connect(prepare_database(settings)) as lease:
         runs.lease_run(lease, plan.run_id)
         progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")
@@ -212,4 +217,6 @@ def run_pipeline(
             with connect(prepare_database(settings)) as conn:
                 runs.finish_run(conn, plan.run_id, error=f"interrupted: {type(exc).__name__}")
             raise
+        finally:
+            stop_crawls()  # the prepared crawler, when no crawl took it
         return steps.finish_run(settings, plan)

@@ -37,6 +37,13 @@ class SourceRunFigures:
     """Mean article yield (articles / pages fetched) of the source's previous runs."""
     blocked: int = 0
     """Article pages a bot wall answered instead of the page (not in ``pages_fetched``)."""
+    with_image: int = 0
+    """Loaded article rows with a top image (coverage only: no limit applies)."""
+    with_section: int = 0
+    with_tags: int = 0
+    with_modified: int = 0
+    truncated: int = 0
+    """Article rows this run touched whose body a paywall cut off (a figure, no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,17 @@ def blocked_breach(source: str, figures: SourceRunFigures, limits: QualityThresh
     )
 
 
+COVERAGE_METRICS = ("image_share", "section_share", "tags_share", "modified_share")
+"""Shares of the loaded articles that have each optional field. Reported, never judged:
+many sites give no section or tags at all, and that is no fault of the extraction."""
+
+
+def coverage(figures: SourceRunFigures) -> dict[str, float | None]:
+    """The ``COVERAGE_METRICS`` of one source's run."""
+    parts = (figures.with_image, figures.with_section, figures.with_tags, figures.with_modified)
+    return {name: _share(part, figures.loaded) for name, part in zip(COVERAGE_METRICS, parts)}
+
+
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
     blocked = blocked_breach(source, figures, limits)
@@ -91,6 +109,8 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         "empty_body_share": _share(figures.empty_body, figures.loaded),
         "duplicate_share": _share(figures.duplicates, figures.articles),
         "trailing_article_share": figures.trailing_yield,
+        **coverage(figures),
+        "truncated_share": _share(figures.truncated, figures.loaded),
     }
     breaches: list[str] = [blocked] if blocked else []
 
@@ -123,16 +143,7 @@ _FIGURES = """
 SELECT s.pages_fetched - s.held_by_date - s.other_language,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates,
        s.duplicates,
-       (SELECT count(*) FROM warehouse.articles a
-            WHERE a.run_id = s.run_id AND a.source = s.source),
-       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
-            AND btrim(a.title) <> ''),
-       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
-            AND a.published_at IS NOT NULL),
-       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
-            AND cardinality(a.authors) > 0),
-       (SELECT count(*) FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source
-            AND btrim(a.body) = ''),
+       a.loaded, a.with_title, a.with_date, a.with_author, a.empty_body,
        (SELECT avg((p.articles_new + p.articles_updated + p.articles_unchanged
                     + p.duplicates)::float
                    / (p.pages_fetched - p.held_by_date - p.other_language))
@@ -140,8 +151,20 @@ SELECT s.pages_fetched - s.held_by_date - s.other_language,
               WHERE p.source = s.source AND p.run_id < s.run_id AND p.status = 'success'
                 AND p.pages_fetched - p.held_by_date - p.other_language >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
-       s.blocked
-FROM warehouse.crawl_run_sources s
+       s.blocked,
+       a.with_image, a.with_section, a.with_tags, a.with_modified, a.truncated
+FROM warehouse.crawl_run_sources s,
+LATERAL (SELECT count(*) AS loaded,
+                count(*) FILTER (WHERE btrim(a.title) <> '') AS with_title,
+                count(*) FILTER (WHERE a.published_at IS NOT NULL) AS with_date,
+                count(*) FILTER (WHERE cardinality(a.authors) > 0) AS with_author,
+                count(*) FILTER (WHERE btrim(a.body) = '') AS empty_body,
+                count(*) FILTER (WHERE a.top_image_url IS NOT NULL) AS with_image,
+                count(*) FILTER (WHERE a.section IS NOT NULL) AS with_section,
+                count(*) FILTER (WHERE cardinality(a.tags) > 0) AS with_tags,
+                count(*) FILTER (WHERE a.modified_at IS NOT NULL) AS with_modified,
+                count(*) FILTER (WHERE a.truncated) AS truncated
+         FROM warehouse.articles a WHERE a.run_id = s.run_id AND a.source = s.source) a
 WHERE s.run_id = %(run_id)s AND s.source = %(source)s
 """
 

@@ -37,6 +37,8 @@ class FetchedPage:
     discovered_at: datetime | None = None
     """Date the sitemap/feed gave for this URL (lastmod or publication date), UTC."""
     fetched_at: datetime | None = None
+    sitemap_keywords: tuple[str, ...] = ()
+    """Keywords the news sitemap gave for this URL (``news:keywords``), as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,23 @@ class Article:
     extractor_version: str = ""
     source: str = ""
     fetched_url: str | None = None
+    top_image_url: str | None = None
+    """Absolute URL of the article's main picture (og:image, JSON-LD image, or the body's
+    first picture); never a tracking pixel or icon."""
+    section: str | None = None
+    """The section the site files the article under (article:section, JSON-LD
+    articleSection, or the breadcrumb)."""
+    tags: tuple[str, ...] = ()
+    """Tags and keywords, trimmed and deduplicated ignoring case, first spelling kept."""
+    modified_at: datetime | None = None
+    """When the page says the article last changed, UTC; never before ``published_at``
+    and never after the page was fetched."""
+    is_accessible_for_free: bool | None = None
+    """What the page declares (JSON-LD ``isAccessibleForFree``, equivalent meta tags);
+    None when it does not say (see ``pipeline.extract.paywall``)."""
+    truncated: bool = False
+    """The body stops at a paywall prompt, or the page declares the article gated and the
+    body is much shorter than the article it declares."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

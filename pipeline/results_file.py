@@ -41,6 +41,12 @@ def result_to_dict(result: ExtractionResult) -> dict[str, Any]:
             "extractor_version": article.extractor_version,
             "source": article.source,
             "fetched_url": article.fetched_url,
+            "top_image_url": article.top_image_url,
+            "section": article.section,
+            "tags": list(article.tags),
+            "modified_at": article.modified_at.isoformat() if article.modified_at else None,
+            "is_accessible_for_free": article.is_accessible_for_free,
+            "truncated": article.truncated,
         },
         "fingerprint": None
         if result.fingerprint is None
@@ -76,6 +82,7 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
     article = None
     if raw is not None:
         published = raw.get("published_at")
+        modified = raw.get("modified_at")
         article = Article(
             url=raw["url"],
             title=raw["title"],
@@ -88,6 +95,13 @@ def result_from_dict(data: dict[str, Any]) -> ExtractionResult:
             extractor_version=raw.get("extractor_version") or "",
             source=raw.get("source") or "",
             fetched_url=raw.get("fetched_url"),
+            top_image_url=raw.get("top_image_url"),
+            section=raw.get("section"),
+            tags=tuple(raw.get("tags") or ()),
+            modified_at=datetime.fromisoformat(modified) if modified else None,
+            # absent from files written before extractor 2026.12.1: not known, not cut
+            is_accessible_for_free=raw.get("is_accessible_for_free"),
+            truncated=bool(raw.get("truncated")),
         )
     return ExtractionResult(
         status=data["status"],

@@ -30,6 +30,8 @@ COUNTERS = (
     "discovery_recovered",
     "blocked",
     "other_language",
+    "discovery_not_modified",
+    "discovery_unchanged",
 )
 
 
@@ -55,6 +57,11 @@ class RunCounts:
     """Article pages a bot wall answered instead of the page (not counted in failed)."""
     other_language: int = 0
     """Articles in a language the source does not keep (``languages:``); not loaded."""
+    discovery_not_modified: int = 0
+    """Discovery documents not downloaded again: answered 304, or child sitemaps whose
+    lastmod in their index was unchanged (not requested)."""
+    discovery_unchanged: int = 0
+    """Discovery documents downloaded with the same body (SHA-256) as last time: not parsed."""
 
     def __add__(self, other: RunCounts) -> RunCounts:
         return RunCounts(

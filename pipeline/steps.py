@@ -8,6 +8,8 @@ gzip JSON-lines file under ``settings.runs_dir``, and results into PostgreSQL.
 
 Per source:  crawl_source → extract_source → load_source (then its derive step:
              search vectors and word counts) → check_source
+             (``newsflow run`` crawls with crawl_sources instead: all its sources in
+             one crawler process; both live in ``pipeline.crawl_step``)
 Per run:     start_run → (the per-source chain for each source) → finish_run
 A failure in one source's chain is recorded with ``fail_source`` and does not stop the
 other sources; ``finish_run`` then marks the run ``partial`` and names the failure.
@@ -30,8 +32,10 @@ import psycopg
 from pipeline import runs
 from pipeline.alerts import airflow_link, alert_run_end
 from pipeline.config import Settings
+from pipeline.crawl_step import crawl_source as crawl_source  # re-exported: a step
+from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a step
 from pipeline.db import connect, prepare_database
-from pipeline.errors import CrawlError, DatabaseUnavailableError, QualityCheckError, first_line
+from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.run_plan import RunPlan
@@ -161,43 +165,6 @@ def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseExcep
     with connect(prepare_database(settings)) as conn:
         runs.start_source_if_missing(conn, plan.run_id, source)
         runs.finish_source(conn, plan.run_id, source, error=first_line(error))
-
-
-def crawl_source(
-    settings: Settings, plan: RunPlan, source: str, *, prepare_next: bool = False
-) -> dict[str, Any]:
-    """Crawl one source (in a child process) into the archive and crawl state; with
-    ``prepare_next``, the process of the next crawl starts while this one runs. A
-    source with ``warc:`` files reads them instead (``pipeline.warc_backfill``)."""
-    chosen = _source(plan, source)
-    if chosen.warc:  # a backfill source: its pages come from WARC files, not the web
-        from pipeline.warc_backfill import crawl_warc_source
-
-        return crawl_warc_source(settings, plan, chosen)
-    from crawlers.run import crawl_sources
-
-    url = prepare_database(settings)
-    with connect(url) as conn:
-        runs.start_source(conn, plan.run_id, source)
-    result = crawl_sources(
-        settings,
-        [chosen],
-        run_id=plan.run_id,
-        database_url=url,
-        window=plan.window,
-        max_pages=plan.max_pages,
-        prepare_next=prepare_next,
-    )[0]
-    summary = result.as_dict()
-    with connect(url) as conn, conn.transaction():
-        runs.add_source_counts(conn, plan.run_id, source, result.run_counts())
-        runs.record_crawl_stats(conn, plan.run_id, source, summary)
-    if result.error:
-        raise CrawlError(f"crawl of {source} failed: {result.error}")
-    broken = result.discovery_error()  # discovery found nothing: not a quiet day
-    if broken:
-        raise CrawlError(broken)
-    return summary
 
 
 def extracted_path(settings: Settings, plan: RunPlan, source: str) -> Path:

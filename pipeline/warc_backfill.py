@@ -2,7 +2,7 @@
 run behind ``newsflow import-warc``.
 
 A source with ``warc: [paths or URLs]`` in the sources file is crawled by reading those
-files instead of fetching (``crawl_warc_source``, which ``steps.crawl_source`` calls),
+files instead of fetching (``crawl_warc_source``, which ``pipeline.crawl_step`` calls),
 so a backfill runs as a source of ``newsflow run`` or the Airflow DAG. ``import_warc``
 is the same for inputs given on the command line, in a run of its own (trigger
 ``import``). Either way the pages go into the archive and ``warehouse.crawl_state``

@@ -61,3 +61,30 @@ def test_sampler_sees_a_child_process_memory_and_cpu() -> None:
     assert usage.peak_processes == 2
     assert usage.cpu_s_by_role["child"] >= 0.3
     assert os.getpid() not in sampler._cpu
+
+
+def test_requests_are_typed_and_their_bytes_summed_per_type() -> None:
+    from datetime import UTC, datetime
+
+    from benchmarks.e2e_quiet import bytes_by_kind
+    from devtools.sample_site import RequestRecord
+
+    def request(path: str, size: int, status: int = 200) -> RequestRecord:
+        return RequestRecord("GET", path, status, {}, datetime.now(UTC), size)
+
+    log = [
+        request("/robots.txt", 10),
+        request("/planet/sitemap-index.xml", 100),
+        request("/planet/sitemap-2026-11-20.xml", 200),
+        request("/herald/rss.xml", 300),
+        request("/gazette/section/news/?page=2", 400),
+        request("/planet/2026/11/20/a-story/", 1000),
+        request("/planet/2026/11/20/a-story/", 0, status=304),
+    ]
+    assert bytes_by_kind(log, {"/planet/2026/11/20/a-story/"}) == {
+        "robots": (1, 10),
+        "sitemap": (2, 300),
+        "feed": (1, 300),
+        "navigation page": (1, 400),
+        "article": (2, 1000),
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import QualityThresholds
-from pipeline.quality import SourceRunFigures, evaluate
+from pipeline.quality import COVERAGE_METRICS, SourceRunFigures, evaluate
 
 LIMITS = QualityThresholds()
 
@@ -73,4 +73,23 @@ def test_a_source_entirely_behind_a_bot_wall_fails_however_few_its_pages():
 
 def test_a_few_blocked_pages_among_many_pass():
     report = evaluate("x", figures(blocked=10), LIMITS)
+    assert report.passed
+
+
+def test_coverage_of_the_optional_fields_is_reported_as_shares_of_the_loaded_articles():
+    report = evaluate(
+        "s", figures(with_image=85, with_section=17, with_tags=0, with_modified=34), LIMITS
+    )
+    assert {name: report.metrics[name] for name in COVERAGE_METRICS} == {
+        "image_share": 1.0,
+        "section_share": 0.2,
+        "tags_share": 0.0,
+        "modified_share": 0.4,
+    }
+    assert report.passed  # reported, never judged: many sites give no tags at all
+
+
+def test_the_share_of_articles_cut_off_by_a_paywall_is_a_figure_not_a_limit():
+    report = evaluate("s", figures(truncated=85), LIMITS)
+    assert report.metrics["truncated_share"] == 1.0
     assert report.passed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import UTC, datetime
 
 from pipeline.dedup.fingerprint import with_fingerprint
@@ -27,6 +29,12 @@ def test_results_round_trip(tmp_path):
                     extractor_version="v1",
                     source="s",
                     fetched_url="https://a.example/x?utm_source=f",
+                    top_image_url="https://cdn.a.example/x.jpg",
+                    section="Politics",
+                    tags=("Budget", "Tax"),
+                    modified_at=datetime(2026, 11, 3, 9, 30, tzinfo=UTC),
+                    is_accessible_for_free=False,
+                    truncated=True,
                 ),
             )
         ),
@@ -43,3 +51,17 @@ def test_results_round_trip(tmp_path):
     assert list(read_results(path)) == results
     assert results[0].fingerprint is not None and len(results[0].fingerprint.minhash) == 512
     assert not (tmp_path / "r" / "extracted.jsonl.gz.tmp").exists()
+
+
+def test_a_results_file_from_before_the_paywall_fields_reads_as_unknown_and_whole(tmp_path):
+    path = tmp_path / "old.jsonl.gz"
+    line = {
+        "status": "ok",
+        "url": "https://a.example/x",
+        "article": {"url": "https://a.example/x", "title": "T", "body": "B"},
+    }
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
+    (result,) = read_results(path)
+    assert result.article is not None
+    assert (result.article.is_accessible_for_free, result.article.truncated) == (None, False)

@@ -39,7 +39,19 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
 
         return run
 
-    monkeypatch.setattr(steps, "crawl_source", step("crawl", {"fetched": 1}, fail_for="bad"))
+    crawl = step("crawl", {"fetched": 1}, fail_for="bad")
+
+    def crawl_sources(settings, plan, names, crawled, started=None):
+        for name in names:  # one after the other, each reported as it ends
+            if started is not None:
+                started(name)
+            try:
+                outcome = crawl(settings, plan, name)
+            except CrawlError as exc:
+                outcome = exc
+            crawled(name, outcome)
+
+    monkeypatch.setattr(steps, "crawl_sources", crawl_sources)
     monkeypatch.setattr(steps, "extract_source", step("extract"))
     monkeypatch.setattr(steps, "load_source", step("load"))
     monkeypatch.setattr(steps, "check_source", step("check"))

@@ -11,7 +11,7 @@ Admitted article URLs wait in the spider's own compact queue
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -23,15 +23,9 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 
 from crawlers.canonical import canonical_link_href, declared_canonical, try_canonical
-from crawlers.discovery import (
-    Discovered,
-    MalformedDocument,
-    discovery_documents,
-    feed_links,
-    parse_feed,
-    parse_sitemap,
-    robots_sitemaps,
-)
+from crawlers.conditional import Child, DocumentState, body_sha256, body_unchanged, request_headers
+from crawlers.discovery import Discovered, discovery_documents
+from crawlers.discovery_state import DiscoveryStateStore
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
 from crawlers.middlewares.botwall import HostWalled
@@ -45,6 +39,13 @@ from crawlers.outcomes import (
 )
 from crawlers.spiders import reporting
 from crawlers.spiders.article_queue import FEED_AHEAD_MIN, ArticleQueue
+from crawlers.spiders.documents import (
+    NOT_MODIFIED,
+    UNCHANGED,
+    DocumentSpider,
+    failed_request,
+    header,
+)
 from crawlers.state import CrawlStateStore, FetchRecord
 from pipeline.window import Window
 
@@ -55,14 +56,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _failed(failure: Failure) -> tuple[scrapy.Request, BaseException]:
-    """The request an errback's failure is about, and what went wrong."""
-    request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
-    assert failure.value is not None  # a Failure always holds its exception
-    return request, failure.value
-
-
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DocumentSpider):
     """Reads one source's discovery documents and fetches the article pages admitted."""
 
     name = "newsflow"
@@ -81,12 +75,8 @@ class NewsSpider(scrapy.Spider):
             max_pages=job.page_limit,
             robots_sha256=self._robots_sha256,
         )
+        self.docs = DiscoveryStateStore(store.conn, source=store.source, run_id=store.run_id)
         self.links = LinkExtractor()  # hosts are checked on canonical URLs by the frontier
-        # Link following waits until the sitemaps and feeds are read: a page they date
-        # outside the window must not be fetched first, undated, through a link.
-        self._documents_pending = 0
-        self._documents_asked: set[tuple[str, str]] = set()  # (kind, URL): each read once
-        self._held_start: list[scrapy.Request] = []
         self.articles = ArticleQueue(max(FEED_AHEAD_MIN, 2 * job.limits.concurrency_total))
 
     @classmethod
@@ -128,46 +118,20 @@ class NewsSpider(scrapy.Spider):
             # new links are found), so one that fails is not retried within the run:
             # retries would only hold the crawl open. The start URLs keep their retries.
             meta["dont_retry"] = True
+        headers = request_headers(self.docs.get("navigation", item.url))
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(
-            item.fetch_url, callback=self.parse_navigation, errback=self.document_failed, meta=meta
+            item.fetch_url,
+            headers=headers,
+            callback=self.parse_navigation,
+            errback=self.navigation_failed,
+            meta=meta,
         )
 
     def _robots_sha256(self, url: str) -> str | None:
         """The robots.txt ``url``'s host serves in this crawl (None: not read yet)."""
         return robots_versions(self.crawler).get(origin_of(url))
-
-    def _document(self, url: str, kind: str) -> list[scrapy.Request]:
-        """The request for a discovery document; none for one already asked for."""
-        if (kind, url) in self._documents_asked:
-            log.debug("%s %s is listed again (by itself?): read once", kind, url)
-            return []
-        self._documents_asked.add((kind, url))
-        callback = {
-            "sitemap": self.parse_sitemap,
-            "feed": self.parse_feed,
-            "robots_sitemaps": self.parse_robots,
-            "feed_links": self.parse_feed_links,
-        }[kind]
-        self._documents_pending += 1
-        # A page announcing feeds may also be a start URL, fetched again for its links.
-        return [
-            scrapy.Request(
-                url,
-                callback=callback,
-                errback=self.document_failed,
-                meta={KIND: kind},
-                priority=10,
-                dont_filter=kind == "feed_links",
-            )
-        ]
-
-    def _document_done(self) -> list[scrapy.Request]:
-        """The held link-following requests, once the last sitemap or feed is read."""
-        self._documents_pending -= 1
-        if self._documents_pending > 0 or not self._held_start:
-            return []
-        held, self._held_start = self._held_start, []
-        return held
 
     def _release_on_idle(self) -> None:
         # A request dropped without a callback or errback (filtered) would hold the
@@ -185,91 +149,50 @@ class NewsSpider(scrapy.Spider):
         if held or fed:
             raise DontCloseSpider
 
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        listed = robots_sitemaps(response.text if response.body else "", response.url)
-        if not listed:
-            reporting.discovery_failed(
-                self.crawler.stats,
-                "sitemap",
-                "none_listed",
-                response.url,
-                "it lists no Sitemap: line",
-            )
-        for url in listed:
-            # A host may list the sitemaps of sections (or publications) the source
-            # denies: their pages would all be dropped, so they are not read at all.
-            if self.frontier.filter.denied(url):
-                log.debug("sitemap %s from robots.txt not read: the source denies it", url)
-                continue
-            yield from self._document(url, "sitemap")
-        yield from self._document_done()
-
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        try:
-            sitemap = parse_sitemap(response.body, response.url)
-        except MalformedDocument as exc:
-            reporting.discovery_failed(
-                self.crawler.stats, "sitemap", "malformed", response.url, exc
-            )
-            yield from self._document_done()
-            return
-        reporting.document_read(
-            self.crawler.stats, "sitemap", response.url, sitemap.recovered, not sitemap.children
-        )
-        for child in sitemap.children:
-            yield from self._document(child, "sitemap")
-        yield from self._requests(self.frontier.admit(sitemap.pages))
-        yield from self._document_done()
-
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        try:
-            items = parse_feed(response.body, response.url)
-        except MalformedDocument as exc:
-            reporting.discovery_failed(self.crawler.stats, "feed", "malformed", response.url, exc)
-            yield from self._document_done()
-            return
-        reporting.document_read(self.crawler.stats, "feed", response.url, items.recovered, True)
-        yield from self._requests(self.frontier.admit(items))
-        yield from self._document_done()
-
-    def parse_feed_links(self, response: Response) -> Iterator[scrapy.Request]:
-        announced = feed_links(response.body, response.url)
-        if not announced:
-            reporting.discovery_failed(
-                self.crawler.stats,
-                "feed",
-                "none_announced",
-                response.url,
-                'it announces no feed (no <link rel="alternate" '
-                'type="application/rss+xml"> or Atom)',
-            )
-        log.info("%s announces %d feed(s): %s", response.url, len(announced), ", ".join(announced))
-        for url in announced:
-            yield from self._document(url, "feed")
-        yield from self._document_done()
-
     def parse_navigation(self, response: Response) -> Iterator[FetchRecord | scrapy.Request]:
-        self.crawler.stats.inc_value("newsflow/documents_read")
+        found: Discovered = response.meta[FOUND]
+        depth: int | None = response.meta.get(DEPTH)
         yield navigation_record(
-            response.meta[FOUND],
+            found,
             status=response.status,
-            content_type=_header(response, b"Content-Type"),
+            content_type=header(response, b"Content-Type"),
             fetched_url=response.url,
             fetched_at=response.meta.get(FETCHED_AT) or datetime.now(UTC),
         )
-        yield from self._follow(response)
+        state = self.docs.get("navigation", found.url)
+        sha256 = body_sha256(response.body)
+        if state is not None and (response.status == 304 or body_unchanged(sha256, state)):
+            # Not read again: the section pages it linked to are visited as before; its
+            # article links are known (crawl state), the due ones re-checked.
+            self.crawler.stats.inc_value(NOT_MODIFIED if response.status == 304 else UNCHANGED)
+            self.docs.read("navigation", found.url, state, changed=False)
+            yield from self.recheck()
+            linked = [
+                Discovered(url, child.url, via="link")
+                for child in state.children
+                if (url := try_canonical(child.url))
+            ]
+            yield from self._follow_links([], linked, depth)
+            return
+        self.crawler.stats.inc_value("newsflow/documents_read")
+        articles, navigation = self._links(response)
+        read = DocumentState(
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
+            body_sha256=sha256,
+            children=tuple(Child(item.fetch_url) for item in navigation),
+        )
+        self.docs.read("navigation", found.url, read, changed=True)
+        yield from self._follow_links(articles, navigation, depth)
 
-    def document_failed(self, failure: Failure) -> Sequence[FetchRecord | scrapy.Request]:
-        request, error = _failed(failure)
+    def navigation_failed(self, failure: Failure) -> list[FetchRecord]:
+        """A section page that could not be read: a failure in crawl state, which waits
+        before its next try like a failed article, and no validators kept."""
+        request, error = failed_request(failure)
         reason = failure_reason(error)
-        stats = self.crawler.stats
-        if request.meta.get(KIND) == "nav":
-            return [reporting.navigation_failed(stats, request, error, reason)]
-        kind = request.meta.get(KIND, "document")
-        reporting.discovery_failed(stats, kind, reason, request.url, error)
-        if kind in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
-            return self._document_done()
-        return []
+        if reason != "robots":
+            self.docs.failed("navigation", request.meta[FOUND].url, reason)
+        return [reporting.navigation_failed(self.crawler.stats, request, error, reason)]
 
     # --- pages -------------------------------------------------------------------------
 
@@ -319,9 +242,9 @@ class NewsSpider(scrapy.Spider):
         record = response_record(
             found,
             status=response.status,
-            content_type=_header(response, b"Content-Type"),
-            etag=_header(response, b"ETag"),
-            last_modified=_header(response, b"Last-Modified"),
+            content_type=header(response, b"Content-Type"),
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
             body_start=response.body[:1024],
             fetched_url=response.url,
             fetched_at=response.meta.get(FETCHED_AT) or datetime.now(UTC),
@@ -351,7 +274,7 @@ class NewsSpider(scrapy.Spider):
         return output
 
     def article_failed(self, failure: Failure) -> list[FetchRecord | scrapy.Request]:
-        request, error = _failed(failure)
+        request, error = failed_request(failure)
         if isinstance(error, HostWalled):
             self.crawler.stats.inc_value("newsflow/skipped_blocked_host")
             return [*self._article_done()]
@@ -371,30 +294,50 @@ class NewsSpider(scrapy.Spider):
         ]
 
     def _follow(self, response: Response) -> Iterator[scrapy.Request]:
+        """The links of an article page to follow (from a start URL's depth on)."""
         depth = response.meta.get(DEPTH)
-        if (
-            depth is None
-            or depth >= self.job.limits.follow_depth
-            or not isinstance(response, scrapy.http.HtmlResponse)
-        ):
-            return
-        articles, navigation = [], []
+        if depth is not None and depth < self.job.limits.follow_depth:
+            yield from self._follow_links(*self._links(response), depth)
+
+    def _links(self, response: Response) -> tuple[list[Discovered], list[Discovered]]:
+        """The article links of a page, and its links to other same-host, not denied
+        pages (section pages, to follow for their links)."""
+        articles: list[Discovered] = []
+        navigation: list[Discovered] = []
+        if not isinstance(response, scrapy.http.HtmlResponse):
+            return articles, navigation
         for link in self.links.extract_links(response):
             canonical = try_canonical(link.url)
             if canonical is None:
                 continue
             if self.frontier.filter.is_article(canonical):
                 articles.append(Discovered(canonical, link.url, via="link"))
-            elif self.frontier.follow_navigation(canonical):
+            elif self.frontier.filter.on_hosts(canonical) and not self.frontier.filter.denied(
+                canonical
+            ):
                 navigation.append(Discovered(canonical, link.url, via="link"))
+        return articles, navigation
+
+    def _follow_links(
+        self, articles: list[Discovered], navigation: list[Discovered], depth: int | None
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the links of a page at ``depth`` (none beyond the follow depth)."""
+        if depth is None or depth >= self.job.limits.follow_depth:
+            return
         yield from self._requests(self.frontier.admit(articles), depth=depth + 1)
-        for item in self.frontier.admit_navigation(navigation):
+        fresh = [item for item in navigation if self.frontier.follow_navigation(item.url)]
+        for item in self.frontier.admit_navigation(fresh):
             yield self._navigation_request(item, depth=depth + 1)
 
     def closed(self, reason: str) -> None:
-        reporting.frontier_counts(self.crawler.stats, self.frontier.counts)
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
+        stats = self.crawler.stats
+        reporting.frontier_counts(stats, self.frontier.counts)
+        # What discovery documents were read is kept only when every page they led to
+        # was handled: pages left for later (max_pages, a walled host, a crawl cut
+        # short) must be found again by reading the documents again next run.
+        complete = (
+            reason == "finished"
+            and not self.frontier.counts.over_limit
+            and not stats.get_value("newsflow/skipped_blocked_host")
+        )
+        self.docs.flush(save=complete)

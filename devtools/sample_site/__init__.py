@@ -22,12 +22,22 @@ A bot-wall trap, opt-in (nothing links to it): the sitemap ``/walled/sitemap.xml
 lists pages that answer with a challenge, 403 or 200 (:mod:`devtools.sample_site.walls`).
 A consent-wall trap, opt-in too: ``/consent/sitemap.xml`` lists pages that show a consent
 interstitial unless the cookie ``consent=yes`` is sent (:mod:`devtools.sample_site.consent`).
+A paywall trap, opt-in as well: the sitemap ``/paywalled/sitemap.xml`` lists articles
+declared ``isAccessibleForFree: false`` whose text stops at a subscribe prompt, and one
+free article (:mod:`devtools.sample_site.paywalled`).
+
+Sitemaps and feeds carry an ETag and a Last-Modified and answer a matching conditional
+request with 304, except the valley-gazette's, whose server gives no validators at all.
+``SiteConfig(late_article=True)`` holds one daily-planet article back until
+``publish_late`` (or POST ``/_control/publish-late``): one day sitemap changes between
+two runs, nothing else.
 
 Everything is generated from the seed (no copyrighted text), lazily per article, and
 known in advance: :meth:`SampleSite.expected_articles` is what a perfect pipeline stores.
 ``advance_day`` publishes a new day and revises one article. Every request is kept in
 ``request_log`` (and appended to ``SiteConfig.log_file``); ``/_control/requests``,
-``/_control/expected``, ``/_control/traps`` (GET) and ``/_control/advance-day`` (POST)
+``/_control/expected``, ``/_control/traps`` (GET), ``/_control/advance-day`` and
+``/_control/publish-late`` (POST)
 let another process drive a running site. Run one with ``python -m devtools.sample_site``.
 """
 

@@ -67,6 +67,13 @@ class ArticleSpec:
     original: ArticleKey | None = None
     variant: str = ""
     """How a near copy differs: 'sentence' (one added) or 'boilerplate' (added line)."""
+    topic: str = ""
+    """The news beat (``topics.Topic.name``), e.g. 'council': a tag of the article."""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """What the article page tags it with (the news sitemap adds the topic)."""
+        return (self.place, self.section.title())
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +256,7 @@ class Catalog:
             kind=plan.kind,
             original=plan.original,
             variant=plan.variant,
+            topic=story.topic.name,
         )
 
     def _path(self, key: ArticleKey, title: str) -> str:

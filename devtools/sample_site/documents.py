@@ -1,10 +1,15 @@
-"""The sample site's discovery documents: sitemap index, news and day sitemaps, RSS, Atom."""
+"""The sample site's discovery documents: sitemap index, news and day sitemaps, RSS, Atom.
+
+Each is served with an ETag (a hash of its body) and a Last-Modified (its newest
+entry's date) and answers a matching If-None-Match / If-Modified-Since with 304, except
+the valley-gazette's sitemap, whose server gives no validators at all."""
 
 from __future__ import annotations
 
 import gzip
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -21,8 +26,15 @@ NEWS_SITEMAP_DAYS = 2
 DAY_SITEMAP = re.compile(r"^/planet/sitemaps/(\d{4}-\d{2}-\d{2})\.xml\.gz$")
 
 
-def _xml(request: Request, site: SampleSite, text: str, content_type: str = XML) -> Response:
-    return cached(request, site, 200, content_type, text.encode("utf-8"), None)
+def _xml(
+    request: Request,
+    site: SampleSite,
+    text: str,
+    last_modified: datetime | None,
+    content_type: str = XML,
+) -> Response:
+    """A discovery document with ETag and Last-Modified (304 when the client has it)."""
+    return cached(request, site, 200, content_type, text.encode("utf-8"), last_modified)
 
 
 def _entry(
@@ -44,7 +56,7 @@ def _entry(
 
 def newest_first(site: SampleSite, publication: str) -> Iterator[ArticleKey]:
     for day in site.days():
-        keys = site.catalog.keys(publication, day)
+        keys = site.day_keys(publication, day)
         if publication == PLANET and day == site.trap_day:
             keys = keys + site.catalog.trap_keys()
         yield from sorted(keys, key=site.catalog.published_at, reverse=True)
@@ -58,17 +70,29 @@ def _sitemap_index(site: SampleSite, request: Request) -> Response:
         )
     ]
     for day in site.days():
-        keys = site.catalog.keys(PLANET, day)
-        lastmod = max([site.modified_at(k) for k in keys] + [_noon(day)])
-        entries.append((f"{site.base_url}/planet/sitemaps/{day.isoformat()}.xml.gz", lastmod))
-    return _xml(request, site, feeds.sitemap_index(entries))
+        entries.append(
+            (f"{site.base_url}/planet/sitemaps/{day.isoformat()}.xml.gz", _day_lastmod(site, day))
+        )
+    return _xml(request, site, feeds.sitemap_index(entries), max(e[1] for e in entries))
+
+
+def _day_lastmod(site: SampleSite, day: date) -> datetime:
+    """When a day's sitemap last changed (its lastmod in the index)."""
+    return max([site.modified_at(k) for k in site.day_keys(PLANET, day)] + [_noon(day)])
 
 
 def _news_sitemap(site: SampleSite, request: Request) -> Response:
     since = site.today - timedelta(days=NEWS_SITEMAP_DAYS - 1)
     keys = [k for k in newest_first(site, PLANET) if k.day >= since]
-    entries = [_entry(site, k) for k in keys]
-    return _xml(request, site, feeds.news_sitemap(entries, TITLES[PLANET]))
+    entries = [_news_entry(site, k) for k in keys]
+    lastmod = max((e.lastmod for e in entries), default=None)
+    return _xml(request, site, feeds.news_sitemap(entries, TITLES[PLANET]), lastmod)
+
+
+def _news_entry(site: SampleSite, key: ArticleKey) -> feeds.FeedEntry:
+    """``key`` as the news sitemap lists it: with its topic and place as keywords."""
+    spec = site.catalog.spec(key)
+    return replace(_entry(site, key), keywords=(spec.topic.title(), spec.place))
 
 
 def _noon(day: date) -> datetime:
@@ -77,7 +101,7 @@ def _noon(day: date) -> datetime:
 
 
 def _day_entries(site: SampleSite, day: date) -> list[feeds.FeedEntry]:
-    keys = site.catalog.keys(PLANET, day)
+    keys = site.day_keys(PLANET, day)
     entries = [_entry(site, k) for k in keys]
     stamp = _noon(day)
     if day == site.trap_day:
@@ -98,7 +122,7 @@ def day_sitemap(site: SampleSite, request: Request, day_text: str) -> Response:
     if day not in site.days():
         return not_found()
     body = gzip.compress(feeds.urlset(_day_entries(site, day)).encode("utf-8"), mtime=0)
-    return cached(request, site, 200, "application/x-gzip", body, None)
+    return cached(request, site, 200, "application/x-gzip", body, _day_lastmod(site, day))
 
 
 def _gazette_sitemap(site: SampleSite, request: Request) -> Response:
@@ -109,7 +133,10 @@ def _gazette_sitemap(site: SampleSite, request: Request) -> Response:
             datetime.combine(site.today, datetime.min.time(), UTC),
         )
     )
-    return _xml(request, site, feeds.urlset(entries))
+    # The gazette's server gives no validators at all (no ETag, no Last-Modified): a
+    # crawler can only tell an unchanged sitemap by its body.
+    body = feeds.urlset(entries).encode("utf-8")
+    return Response(200, (("Content-Type", XML),), body)
 
 
 FEED_TRACKING = "utm_source=rss&utm_medium=feed"
@@ -139,6 +166,7 @@ def _rss(site: SampleSite, request: Request) -> Response:
             description="The latest news from the Metro Herald",
             built=built,
         ),
+        built,
         "application/rss+xml; charset=utf-8",
     )
 
@@ -148,6 +176,7 @@ def _atom(site: SampleSite, request: Request) -> Response:
         _entry(site, k, "utm_source=atom&utm_medium=feed", summary=True)
         for k in newest_first(site, HERALD)
     ]
+    updated = max(e.lastmod for e in entries)
     return _xml(
         request,
         site,
@@ -157,8 +186,9 @@ def _atom(site: SampleSite, request: Request) -> Response:
             link=site.base_url + "/herald/",
             feed_url=site.base_url + "/herald/atom.xml",
             feed_id="tag:metro-herald.example,2026:feed",
-            updated=max(e.lastmod for e in entries),
+            updated=updated,
         ),
+        updated,
         "application/atom+xml; charset=utf-8",
     )
 

@@ -28,6 +28,8 @@ class FeedEntry:
     authors: tuple[str, ...] = ()
     summary: str = ""
     entry_id: str = ""
+    keywords: tuple[str, ...] = ()
+    """``news:keywords`` of a news sitemap entry."""
 
 
 def w3c(value: datetime) -> str:
@@ -69,16 +71,23 @@ def urlset(entries: list[FeedEntry]) -> str:
 
 
 def news_sitemap(entries: list[FeedEntry], publication: str, language: str = "en") -> str:
-    """A Google News sitemap (``news:publication_date``, ``news:title``)."""
+    """A Google News sitemap (``news:publication_date``, ``news:title``, and
+    ``news:keywords`` for entries that have keywords)."""
     items = []
     for e in entries:
         published = w3c(e.published_at or e.lastmod)
+        keywords = (
+            f"      <news:keywords>{escape(', '.join(e.keywords))}</news:keywords>\n"
+            if e.keywords
+            else ""
+        )
         items.append(
             f"  <url>\n    <loc>{escape(e.url)}</loc>\n    <news:news>\n"
             f"      <news:publication>\n        <news:name>{escape(publication)}</news:name>\n"
             f"        <news:language>{language}</news:language>\n      </news:publication>\n"
             f"      <news:publication_date>{published}</news:publication_date>\n"
-            f"      <news:title>{escape(e.title)}</news:title>\n    </news:news>\n  </url>\n"
+            f"      <news:title>{escape(e.title)}</news:title>\n{keywords}"
+            "    </news:news>\n  </url>\n"
         )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" '

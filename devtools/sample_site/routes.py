@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from devtools.sample_site import consent, feeds, templates, walls
+from devtools.sample_site import consent, feeds, paywalled, templates, walls
 from devtools.sample_site.catalog import (
     GAZETTE,
     HERALD,
@@ -67,6 +67,8 @@ def respond(site: SampleSite, request: Request) -> Response:
         return walls.respond(site, request)
     if path.startswith(consent.CONSENT_PREFIX):
         return consent.respond(site, request)
+    if path.startswith(paywalled.PAYWALL_PREFIX):
+        return paywalled.respond(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
         return _private(site, path)
     handler = DOCUMENTS.get(path)
@@ -306,6 +308,11 @@ def _control(site: SampleSite, request: Request) -> Response:
     if path == "/_control/advance-day" and request.method == "POST":
         today = site.advance_day()
         return _json({"today": today.isoformat()})
+    if path == "/_control/publish-late" and request.method == "POST":
+        try:
+            return _json({"path": site.publish_late()})
+        except ValueError as exc:
+            return Response(409, (("Content-Type", "text/plain"),), str(exc).encode())
     if path == "/_control/expected" and request.method == "GET":
         return _json([a.to_json() for a in site.expected_articles()])
     if path == "/_control/traps" and request.method == "GET":

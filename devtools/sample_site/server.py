@@ -79,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
                     status=response.status,
                     headers={h: headers[h] for h in LOGGED_HEADERS if h in headers},
                     timestamp=datetime.now(UTC),
+                    body_bytes=0
+                    if method == "HEAD" or response.status == 304
+                    else len(response.body),
                 )
             )
         try:

@@ -76,6 +76,12 @@ class SiteConfig:
     oversized_mb: int = 12
     log_file: str | Path | None = None
     """Also append every request, as one JSON line, to this file."""
+    late_article: bool = False
+    """Hold back one daily-planet article (the last of the day three days before
+    ``today``, or of the first day) until :meth:`SampleSite.publish_late` (or POST
+    /_control/publish-late) publishes it: then its day's sitemap, and that sitemap's
+    lastmod in the index, change, and nothing else does (a late addition that a crawl
+    reading sitemaps conditionally must still see)."""
 
     def __post_init__(self) -> None:
         if self.days < 1:
@@ -138,6 +144,8 @@ class RequestRecord:
     if-modified-since, accept-encoding, referer, host, cookie; only those sent."""
     timestamp: datetime
     """When the response started (after the slow trap's wait), UTC."""
+    body_bytes: int = 0
+    """Length of the response body sent (0 for HEAD and 304; a streamed body: 0)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +154,7 @@ class RequestRecord:
             "status": self.status,
             "headers": self.headers,
             "timestamp": self.timestamp.isoformat(),
+            "body_bytes": self.body_bytes,
         }
 
 
@@ -167,6 +176,12 @@ class SampleSite:
         self._log_file: IO[str] | None = None
         self._rate_limited_seen: set[str] = set()
         self._base_url: str | None = None
+        late_day = max(self.first_day, self.config.today - timedelta(days=3))
+        self._held_back: ArticleKey | None = (
+            ArticleKey(PLANET, late_day, self.config.articles_per_day - 1)
+            if self.config.late_article
+            else None
+        )
 
     # --- state -----------------------------------------------------------------------
 
@@ -189,9 +204,23 @@ class SampleSite:
         return [today - timedelta(days=n) for n in range((today - self.first_day).days + 1)]
 
     def is_published(self, key: ArticleKey) -> bool:
+        if key == self._held_back:
+            return False
         return (key.index < 0 and key.day == self.trap_day) or (
             key.index >= 0 and self.first_day <= key.day <= self.today
         )
+
+    def day_keys(self, publication: str, day: date) -> list[ArticleKey]:
+        """The regular articles of one publication and day that are published."""
+        return [k for k in self.catalog.keys(publication, day) if k != self._held_back]
+
+    def publish_late(self) -> str:
+        """Publish the article ``SiteConfig.late_article`` held back; its path."""
+        with self._lock:
+            if self._held_back is None:
+                raise ValueError("no article is held back: use SiteConfig(late_article=True)")
+            key, self._held_back = self._held_back, None
+        return self.catalog.spec(key).path
 
     def revised_at(self, key: ArticleKey) -> datetime | None:
         with self._lock:
@@ -270,7 +299,7 @@ class SampleSite:
         keys: list[ArticleKey] = []
         for day in reversed(self.days()):
             for publication in PUBLICATIONS:
-                keys.extend(self.catalog.keys(publication, day))
+                keys.extend(self.day_keys(publication, day))
             if day == self.trap_day:
                 keys.extend(self.catalog.trap_keys())
         return keys

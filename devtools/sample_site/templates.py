@@ -1,11 +1,13 @@
 """HTML of the three publications' article pages, section pages and small pages.
 
-Template A (daily-planet): JSON-LD NewsArticle, byline at the top, share buttons,
-advertisement slots, cookie banner. Template B (metro-herald): OpenGraph and
-``article:published_time``, ``<meta name="author">``, byline at the bottom, related-links
-box, "Read more" and newsletter furniture. Template C (valley-gazette): no structured
-data at all, a visible "Published 3 March 2026, 09:15" line, a ``<p class="byline">`` in
-the body and stand-alone photo credits.
+Template A (daily-planet): JSON-LD NewsArticle (with ``keywords``, a relative
+ImageObject ``image`` and ``dateModified``), byline at the top, share buttons,
+advertisement slots, cookie banner. Template B (metro-herald): OpenGraph (a relative
+``og:image``), ``article:published_time``/``modified_time``/``section``/``tag``,
+``<meta name="author">``, byline at the bottom, related-links box, "Read more" and
+newsletter furniture. Template C (valley-gazette): no structured data at all, a visible
+"Published 3 March 2026, 09:15" line, a ``<p class="byline">`` in the body and a photo
+(the only image: its top image) with a stand-alone credit.
 
 Pure functions: text in, markup out. Every string is ASCII-escaped where needed so a
 page can be encoded in ISO-8859-1 as well as UTF-8.
@@ -96,6 +98,13 @@ def _planet_jsonld(page: ArticlePage) -> str:
             "publisher": {"@type": "NewsMediaOrganization", "name": TITLES[PLANET]},
             "mainEntityOfPage": page.canonical_url,
             "articleSection": spec.section.title(),
+            "keywords": list(spec.tags),
+            "image": {
+                "@type": "ImageObject",
+                "url": f"/planet/images/{spec.key.day:%Y%m%d}-{spec.key.index}.jpg",
+                "width": 1200,
+                "height": 675,
+            },
             "inLanguage": "en",
         }
     )
@@ -206,6 +215,7 @@ def herald_article(page: ArticlePage, pad: Padding) -> str:
     )
     paragraphs.insert(min(4, len(paragraphs)), box)
     nav = "".join(f'<li><a href="/herald/section/{s}/">{s.title()}</a></li>' for s in SECTIONS)
+    tags = "".join(f'<meta property="article:tag" content="{escape(t)}">\n' for t in spec.tags)
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -220,6 +230,7 @@ def herald_article(page: ArticlePage, pad: Padding) -> str:
 <meta property="article:published_time" content="{spec.published_at.isoformat()}">
 <meta property="article:modified_time" content="{page.modified_at.isoformat()}">
 <meta property="article:section" content="{spec.section.title()}">
+{tags}<meta property="og:image" content="/herald/media/{spec.key.day:%Y%m%d}-{spec.key.index}.jpg">
 <meta name="author" content="{escape(", ".join(spec.authors))}">
 {pad.head}</head>
 <body>

@@ -33,6 +33,8 @@ COLUMNS = (
     "blocked",
     "discovery_failed",
     "discovery_skipped_failed_recently",
+    "discovery_not_modified",
+    "discovery_unchanged",
 )
 
 
@@ -47,6 +49,8 @@ class CrawledSource(Protocol):
     def failed_by_reason(self) -> dict[str, int]: ...
 
     def source_error(self) -> str | None: ...
+
+    def run_counts(self) -> runs.RunCounts: ...
 
     def as_dict(self) -> dict[str, Any]: ...
 
@@ -76,6 +80,9 @@ def crawl(
     last fetch failed wait $NEWSFLOW_RETRY_FAILED_HOURS (doubled per further failure)
     before they are tried again, section pages followed for their links too. URLs that
     robots.txt disallowed are not queued again until the host's robots.txt changes.
+    Sitemaps, feeds and section pages are asked conditionally (If-None-Match /
+    If-Modified-Since); one answered 304 or downloaded with the same body is not read
+    again, and a child sitemap whose lastmod in its index is unchanged is not asked.
     Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them.
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
     when a crawl failed or a source could read none of its sitemaps and feeds.
@@ -137,29 +144,35 @@ def _crawl_each(
     window: Window,
     max_pages: int | None,
 ) -> list[CrawledSource]:
-    """Crawl the sources one by one, recording each one's counts and end in the run."""
+    """Crawl the sources one by one in one crawler process, recording each one's counts
+    and end in the run as soon as its crawl ends."""
     from crawlers.run import crawl_sources
 
-    results: list[CrawledSource] = []
     console = Console(stderr=True)
-    for position, source in enumerate(chosen, start=1):
-        with console.status(f"crawling {source.name}"):
-            (result,) = crawl_sources(
+    with console.status(f"crawling {chosen[0].name}") as status:
+
+        def started(name: str) -> None:
+            status.update(f"crawling {name}")
+
+        def crawled(result: CrawledSource) -> None:
+            with connect(url) as conn, conn.transaction():
+                runs.add_source_counts(conn, run_id, result.source, result.run_counts())
+                runs.record_crawl_stats(conn, run_id, result.source, result.as_dict())
+            with connect(url) as conn:
+                runs.finish_source(conn, run_id, result.source, error=result.source_error())
+
+        return list(
+            crawl_sources(
                 ctx.settings,
-                [source],
+                chosen,
                 run_id=run_id,
                 database_url=url,
                 window=window,
                 max_pages=max_pages,
-                prepare_next=position < len(chosen),
+                started=started,
+                crawled=crawled,
             )
-        results.append(result)
-        with connect(url) as conn, conn.transaction():
-            runs.add_source_counts(conn, run_id, source.name, result.run_counts())
-            runs.record_crawl_stats(conn, run_id, source.name, result.as_dict())
-        with connect(url) as conn:
-            runs.finish_source(conn, run_id, source.name, error=result.source_error())
-    return results
+        )
 
 
 def _print_summary(run_id: int, status: str, results: Sequence[CrawledSource]) -> None:

@@ -55,6 +55,7 @@ class ExportedArticle:
         end = 1 + len(ARTICLE_FIELDS)
         values = dict(zip(ARTICLE_FIELDS, row[1:end]))
         values["authors"] = tuple(values["authors"])
+        values["tags"] = tuple(values["tags"] or ())
         return cls(row[0], Article(**values), *row[end:])
 
     @property
@@ -70,6 +71,9 @@ class ExportedArticle:
         fields["authors"] = list(self.article.authors)
         published = self.article.published_at
         fields["published_at"] = published.isoformat() if published else None
+        fields["tags"] = list(self.article.tags)
+        modified = self.article.modified_at
+        fields["modified_at"] = modified.isoformat() if modified else None
         return {
             "article_id": self.article_id,
             **fields,

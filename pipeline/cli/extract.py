@@ -104,9 +104,15 @@ def result_json(result: ExtractionResult) -> dict[str, object]:
         "published_date_only": art.published_date_only if art else None,
         "language": art.language if art else None,
         "description": art.description if art else None,
+        "top_image_url": art.top_image_url if art else None,
+        "section": art.section if art else None,
+        "tags": list(art.tags) if art else [],
+        "modified_at": art.modified_at.isoformat() if art and art.modified_at else None,
         "body": art.body if art else None,
         "text": format_article(art.title, art.body, art.authors) if art else None,
         "extractor_version": art.extractor_version if art else None,
+        "is_accessible_for_free": art.is_accessible_for_free if art else None,
+        "truncated": art.truncated if art else None,
     }
 
 
@@ -136,7 +142,7 @@ def exit_code(ok: int, total: int, strict: bool) -> int:
     show_default=True,
     help="text: each article in the sample format; jsonl: one JSON object per input "
     "(path, url, status, message, title, authors, published_at, language, body, "
-    "text, ...).",
+    "text, is_accessible_for_free, truncated, ...).",
 )
 @click.option(
     "--out",

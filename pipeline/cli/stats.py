@@ -20,7 +20,13 @@ WITH articles AS (
            count(*) FILTER (WHERE duplicate_of IS NULL) AS articles,
            count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS duplicates,
            avg((published_at IS NOT NULL)::int) FILTER (WHERE duplicate_of IS NULL) AS date_share,
-           avg((cardinality(authors) > 0)::int) FILTER (WHERE duplicate_of IS NULL) AS author_share
+           avg((cardinality(authors) > 0)::int) FILTER (WHERE duplicate_of IS NULL) AS author_share,
+           avg((top_image_url IS NOT NULL)::int) FILTER (WHERE duplicate_of IS NULL) AS image_share,
+           avg((section IS NOT NULL)::int) FILTER (WHERE duplicate_of IS NULL) AS section_share,
+           avg((cardinality(tags) > 0)::int) FILTER (WHERE duplicate_of IS NULL) AS tags_share,
+           avg((modified_at IS NOT NULL)::int)
+               FILTER (WHERE duplicate_of IS NULL) AS modified_share,
+           avg(truncated::int) FILTER (WHERE duplicate_of IS NULL) AS truncated_share
     FROM warehouse.articles GROUP BY source
 ), last_run AS (
     SELECT DISTINCT ON (source) source, run_id, started_at, status
@@ -31,7 +37,9 @@ WITH articles AS (
 )
 SELECT source, COALESCE(a.articles, 0), COALESCE(a.duplicates, 0),
        r.run_id, r.started_at, r.status, s.finished_at,
-       a.date_share::float8, a.author_share::float8
+       a.date_share::float8, a.author_share::float8, a.image_share::float8,
+       a.section_share::float8, a.tags_share::float8, a.modified_share::float8,
+       a.truncated_share::float8
 FROM articles a
 FULL JOIN last_run r USING (source)
 LEFT JOIN last_success s USING (source)
@@ -56,6 +64,15 @@ class SourceStats:
     date_share: float | None
     """Share of original articles with a publication date (None: no articles)."""
     author_share: float | None
+    image_share: float | None
+    """Share of original articles with a top image (None: no articles)."""
+    section_share: float | None
+    tags_share: float | None
+    """Share of original articles with at least one tag."""
+    modified_share: float | None
+    """Share of original articles that give a modification time."""
+    truncated_share: float | None
+    """Share of original articles whose body a paywall cut off (``truncated``)."""
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -81,7 +98,9 @@ def _share(value: float | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
 @pass_cli
 def stats(ctx: CliContext, as_json: bool) -> None:
-    """Per source: articles, duplicates, last run, last success, share with date/author."""
+    """Per source: articles, duplicates, last run, last success, the share of articles
+    with a date, an author, a top image, a section, tags and a modification time, and
+    the share cut off by a paywall."""
     with connect(ctx.database()) as conn:
         lines = source_stats(conn)
     if as_json:
@@ -92,7 +111,18 @@ def stats(ctx: CliContext, as_json: bool) -> None:
         click.echo("no articles and no runs yet: run `newsflow run` first")
         return
     table = Table(
-        "source", "articles", "duplicates", "last run", "last success", "with date", "with author"
+        "source",
+        "articles",
+        "duplicates",
+        "last run",
+        "last success",
+        "with date",
+        "with author",
+        "with image",
+        "with section",
+        "with tags",
+        "with modified",
+        "truncated",
     )
     for line in lines:
         last_run = (
@@ -108,5 +138,10 @@ def stats(ctx: CliContext, as_json: bool) -> None:
             _time(line.last_success_at),
             _share(line.date_share),
             _share(line.author_share),
+            _share(line.image_share),
+            _share(line.section_share),
+            _share(line.tags_share),
+            _share(line.modified_share),
+            _share(line.truncated_share),
         )
     stdout_console().print(table)

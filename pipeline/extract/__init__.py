@@ -15,9 +15,11 @@ Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and m
 tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
 ``furniture`` (non-article lines), ``lead`` (header lines at the start of a body),
 ``endmatter`` (lines after the article), ``fallback`` (JSON-LD ``articleBody`` when
-trafilatura missed part of the text), ``dates`` (publication date vote), ``authors``
+trafilatura missed part of the text), ``dates`` (publication date vote, modification
+time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
 (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
-``languages:``), ``classify`` (not-article pages), ``core``
+``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
+``classify`` (not-article pages), ``core``
 (one page), ``pool`` (many pages).
 """
 

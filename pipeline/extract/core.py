@@ -5,7 +5,8 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author, extract_title
@@ -17,14 +18,18 @@ from pipeline.extract.classify import not_article_reason
 from pipeline.extract.dates import (
     STRUCTURED_SOURCES,
     DateCandidate,
+    choose_modified,
     date_candidates,
     htmldate_guess,
     vote,
 )
 from pipeline.extract.decode import decode_html
 from pipeline.extract.fallback import declared_paragraphs, prefer_declared
+from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
+from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
+from pipeline.extract.taxonomy import choose_section, choose_tags
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, Article, ExtractionResult, FetchedPage
 
@@ -133,6 +138,75 @@ def _maybe_declared_body(
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 
+def choose_body(
+    meta: PageMetadata, tree: HtmlElement, url: str | None, title: str, authors: tuple[str, ...]
+) -> tuple[str, bool]:
+    """The cleaned article text (trafilatura's paragraphs, or the JSON-LD body when
+    trafilatura missed part of it; paragraphs joined by a blank line) and whether a
+    paywall cut it off (see :mod:`pipeline.extract.paywall`); a closing paywall prompt
+    is not part of the body.
+
+    When the page's JSON-LD ``articleBody`` replaced the extracted text, neither a prompt
+    nor an empty gated section of the HTML cuts it off; only a declared word count can.
+    """
+    core = run_trafilatura(tree, url)
+    cut = cut_at_prompt(core.paragraphs if core else [])
+    extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
+    paragraphs = _maybe_declared_body(extracted, meta, title, authors)
+    body = "\n\n".join(paragraphs)
+    from_html = paragraphs is extracted
+    missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))
+    return body, (cut.found and from_html) or missing
+
+
+def choose_article_language(meta: PageMetadata, body: str, hint: str | None = None) -> str | None:
+    """The language the page declares, else the one detected from ``body``, where
+    ``hint`` (the source's usual language) decides between close candidates (see
+    :func:`pipeline.extract.language.choose_language`)."""
+    return choose_language(
+        [
+            _first_str(jsonld_values(meta.jsonld, "inLanguage")),
+            meta.html_lang,
+            meta.first_meta("content-language", "og:locale", "language", "dc.language"),
+        ],
+        body,
+        hint,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """How the page files and illustrates its article (see :class:`Article`)."""
+
+    top_image_url: str | None
+    section: str | None
+    tags: tuple[str, ...]
+    modified_at: datetime | None
+
+
+def choose_filing(
+    meta: PageMetadata,
+    tree: HtmlElement,
+    url: str | None,
+    title: str,
+    published: DateCandidate | None,
+    sitemap_keywords: tuple[str, ...],
+    fetched_at: datetime,
+) -> Filing:
+    """The top image, section, tags and modification time the page declares
+    (``fetched_at`` bounds the modification time, see
+    :func:`pipeline.extract.dates.choose_modified`)."""
+    published_at = published.value if published else None
+    return Filing(
+        top_image_url=choose_top_image(meta, tree, url),
+        section=choose_section(meta, tree, url, title),
+        tags=choose_tags(meta, tree, sitemap_keywords),
+        modified_at=choose_modified(
+            jsonld_values(meta.jsonld, "dateModified"), meta.meta, published_at, fetched_at
+        ),
+    )
+
+
 def extract_html(
     html: bytes | str,
     url: str | None = None,
@@ -144,13 +218,16 @@ def extract_html(
     fetched_url: str | None = None,
     path: str | None = None,
     now: datetime | None = None,
+    fetched_at: datetime | None = None,
+    sitemap_keywords: tuple[str, ...] = (),
     language_hint: str | None = None,
 ) -> ExtractionResult:
     """Extract the article of one HTML document.
 
+    ``fetched_at`` (default ``now``, else the wall clock) bounds ``modified_at``;
+    ``sitemap_keywords`` (the news sitemap's keywords for the URL) join the tags;
     ``language_hint`` is the source's usual language: it decides between close
     candidates when the language is detected from the text.
-
     Returns status ``ok`` with an :class:`Article`, ``not_article`` with the reason
     (see :func:`pipeline.extract.classify.not_article_reason`), or ``error`` when the
     input is not HTML. Never raises for bad input.
@@ -163,27 +240,17 @@ def extract_html(
     if tree is None:
         return ExtractionResult("error", url=url, message="input is empty or not HTML", path=path)
     meta = read_metadata(tree)
-    core = run_trafilatura(tree, url)
     title = choose_title(meta, tree)
     authors = choose_authors(meta, tree)
-    paragraphs = clean_paragraphs(core.paragraphs, title, authors) if core else []
-    paragraphs = _maybe_declared_body(paragraphs, meta, title, authors)
-    body = "\n\n".join(paragraphs)
+    body, truncated = choose_body(meta, tree, url, title, authors)
     reason = not_article_reason(
         body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
     )
     if reason:
         return ExtractionResult("not_article", url=url, message=reason, path=path)
     published = choose_published(meta, tree, url, discovered_at, now)
-    language = choose_language(
-        [
-            _first_str(jsonld_values(meta.jsonld, "inLanguage")),
-            meta.html_lang,
-            meta.first_meta("content-language", "og:locale", "language", "dc.language"),
-        ],
-        body,
-        language_hint,
-    )
+    when = fetched_at or now or datetime.now(UTC)
+    filing = choose_filing(meta, tree, url, title, published, sitemap_keywords, when)
     article = Article(
         url=url or meta.canonical or "",
         title=title,
@@ -191,11 +258,17 @@ def extract_html(
         authors=authors,
         published_at=published.value if published else None,
         published_date_only=published.date_only if published else False,
-        language=language,
+        language=choose_article_language(meta, body, language_hint),
         description=choose_description(meta),
         extractor_version=EXTRACTOR_VERSION,
         source=source,
         fetched_url=fetched_url,
+        top_image_url=filing.top_image_url,
+        section=filing.section,
+        tags=filing.tags,
+        modified_at=filing.modified_at,
+        is_accessible_for_free=accessible_for_free(meta),
+        truncated=truncated,
     )
     return ExtractionResult("ok", url=article.url or None, article=article, path=path)
 
@@ -215,5 +288,7 @@ def extract_page(
         min_chars=min_chars,
         source=page.source,
         fetched_url=page.fetched_url,
+        fetched_at=page.fetched_at,
+        sitemap_keywords=page.sitemap_keywords,
         language_hint=language_hint,
     )

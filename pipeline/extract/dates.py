@@ -184,3 +184,39 @@ def htmldate_guess(tree: HtmlElement, url: str | None) -> str | None:
         return find_date(tree, url=url, original_date=True, extensive_search=True)
     except Exception:  # htmldate is heuristic; a failure only means no candidate
         return None
+
+
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+)
+"""Meta tags that give the time an article was last changed, most trusted first."""
+
+
+def choose_modified(
+    jsonld_modified: list[object],
+    meta: dict[str, str],
+    published_at: datetime | None,
+    fetched_at: datetime,
+) -> datetime | None:
+    """When the page says the article last changed: ``article:modified_time`` (and its
+    kin), else the JSON-LD ``dateModified``; UTC.
+
+    A value is passed over (and the next one tried) when it is earlier than ``published_at`` (a
+    modification cannot precede publication: the value is wrong, and a clamped one
+    would claim a change nobody made) or later than ``fetched_at`` (the page cannot
+    know of a change after it was fetched); None when no value is left.
+    """
+    texts = [meta.get(key) for key in MODIFIED_META]
+    texts += [v for v in jsonld_modified[:1] if isinstance(v, str)]
+    for text in texts:
+        parsed = parse_datetime(text) if text else None
+        if parsed is None:
+            continue
+        value = parsed[0]
+        too_early = value < EARLIEST or (published_at is not None and value < as_utc(published_at))
+        if not too_early and value <= as_utc(fetched_at):
+            return value
+    return None

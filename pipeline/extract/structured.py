@@ -41,6 +41,8 @@ class PageMetadata:
     """First ``content`` of each ``<meta name|property|itemprop>``, keys lower-cased."""
     html_lang: str | None = None
     canonical: str | None = None
+    breadcrumbs: tuple[dict[str, Any], ...] = ()
+    """JSON-LD ``BreadcrumbList`` objects, in page order."""
 
     @property
     def declares_article(self) -> bool:
@@ -74,8 +76,8 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
-def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
-    """JSON-LD objects of an article type, in page order; malformed blocks are skipped."""
+def jsonld_objects(tree: HtmlElement, types: frozenset[str]) -> list[dict[str, Any]]:
+    """JSON-LD objects of one of ``types``, in page order; malformed blocks are skipped."""
     found: list[dict[str, Any]] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
@@ -86,8 +88,13 @@ def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
         except ValueError:
             log.debug("skipping malformed JSON-LD block")
             continue
-        found.extend(o for o in _walk(doc) if _types(o) & ARTICLE_TYPES)
+        found.extend(o for o in _walk(doc) if _types(o) & types)
     return found
+
+
+def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects of an article type, in page order; malformed blocks are skipped."""
+    return jsonld_objects(tree, ARTICLE_TYPES)
 
 
 def read_metadata(tree: HtmlElement) -> PageMetadata:
@@ -103,8 +110,10 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         if link.get("rel", "").lower() == "canonical" and link.get("href"):
             canonical = link.get("href").strip()
             break
+    objects = jsonld_objects(tree, ARTICLE_TYPES | {"BreadcrumbList"})
     return PageMetadata(
-        jsonld=tuple(jsonld_articles(tree)),
+        jsonld=tuple(o for o in objects if _types(o) & ARTICLE_TYPES),
+        breadcrumbs=tuple(o for o in objects if "BreadcrumbList" in _types(o)),
         meta=meta,
         html_lang=(tree.get("lang") or tree.get("xml:lang") or None)
         if tree.tag == "html"

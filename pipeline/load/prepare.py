@@ -42,8 +42,14 @@ class ArticleRow:
     body: str
     content_hash: str
     extractor_version: str
+    is_accessible_for_free: bool | None
+    truncated: bool
     has_words: bool
     """False for a body without words: no signature, never linked."""
+    top_image_url: str | None
+    section: str | None
+    tags: list[str]
+    modified_at: datetime | None
     minhash: bytes = field(repr=False, compare=False)
     bands: np.ndarray = field(repr=False, compare=False)
     """int64 bucket per band."""
@@ -178,7 +184,13 @@ def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) 
                 body=bodies[i],
                 content_hash=prints[i].content_hash,
                 extractor_version=clean_text(article.extractor_version or ""),
+                is_accessible_for_free=article.is_accessible_for_free,
+                truncated=article.truncated,
                 has_words=prints[i].has_words,
+                top_image_url=clean_optional(article.top_image_url),
+                section=clean_optional(article.section),
+                tags=clean_authors(article.tags),  # the same rules as for author names
+                modified_at=article.modified_at,
                 minhash=prints[i].minhash,
                 bands=keys[i],
             )

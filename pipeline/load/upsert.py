@@ -13,8 +13,9 @@ writes them all (``stage``, ``upsert_staged``). What each row was:
 - ``revised``: title or body differ: the row is updated in place, ``version`` + 1,
   the previous title/body/hash archived with the time range it was current;
 - ``refreshed``: same title and body, other stored fields differ (authors, dates,
-  description, language, fetched URL, extractor version): updated in place without a
-  new version, so a re-extraction with a newer extractor is recorded;
+  description, language, section, tags, top image, fetched URL, extractor version, the
+  paywall flags): updated in place without a new version, so a re-extraction with a
+  newer extractor is recorded;
 - ``unchanged``: only ``last_seen_at`` moves.
 
 ``updated_at`` and ``run_id`` change whenever anything but ``last_seen_at`` does. The
@@ -39,7 +40,15 @@ Action = Literal["new", "revised", "refreshed", "unchanged"]
 
 STORED_COLUMNS: tuple[str, ...] = (*ARTICLE_FIELDS, "content_hash")
 """The ``warehouse.articles`` columns a load writes from each ``ArticleRow``, in order."""
-_COLUMN_TYPES = {"authors": "text[]", "published_at": "timestamptz", "published_date_only": "bool"}
+_COLUMN_TYPES = {
+    "authors": "text[]",
+    "published_at": "timestamptz",
+    "published_date_only": "bool",
+    "tags": "text[]",
+    "modified_at": "timestamptz",
+    "is_accessible_for_free": "bool",
+    "truncated": "bool",
+}
 _STORED_TYPES = [_COLUMN_TYPES.get(c, "text") for c in STORED_COLUMNS]
 _STORED_LIST = ", ".join(STORED_COLUMNS)
 _article_fields = attrgetter(*STORED_COLUMNS)

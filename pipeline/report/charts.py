@@ -16,7 +16,7 @@ from pipeline.utc import as_utc
 PANELS = (
     "Articles per publication day",
     "Yield (articles ÷ fetched pages)",
-    "Not-article and duplicate share",
+    "Not-article, duplicate and truncated share",
     "Articles with a title, date, author",
     "Failed requests per run, by reason",
 )
@@ -24,6 +24,7 @@ COLOURS = {
     "yield_share": "#1f77b4",
     "not_article_share": "#8c564b",
     "duplicate_share": "#9467bd",
+    "truncated_share": "#e377c2",
     "title_share": "#2ca02c",
     "date_share": "#ff7f0e",
     "author_share": "#17becf",
@@ -32,13 +33,14 @@ BREACH_COLOUR = "#d62728"
 UNRECORDED = "reason not recorded"
 _SHARE_PANELS = {
     (1, 2): ("yield_share",),
-    (2, 1): ("not_article_share", "duplicate_share"),
+    (2, 1): ("not_article_share", "duplicate_share", "truncated_share"),
     (2, 2): ("title_share", "date_share", "author_share"),
 }
 _NAMES = {
     "yield_share": "yield",
     "not_article_share": "not article",
     "duplicate_share": "duplicates",
+    "truncated_share": "cut off by a paywall",
     "title_share": "with title",
     "date_share": "with date",
     "author_share": "with author",
@@ -52,7 +54,7 @@ def source_figure(
     thresholds: QualityThresholds,
     failures: Mapping[int, Mapping[str, int]],
 ) -> go.Figure:
-    """Five panels for ``source``: articles per day, yield, not-article/duplicate share,
+    """Five panels for ``source``: articles per day, yield, not-article/duplicate/truncated share,
     title/date/author shares and failures by reason (``failures``: per run_id); thresholds
     dashed, breaches marked with a red x."""
     figure = make_subplots(

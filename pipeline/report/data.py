@@ -50,7 +50,7 @@ SELECT s.run_id, s.source, s.started_at, s.status,
        s.articles_new + s.articles_updated + s.articles_unchanged + s.duplicates AS articles,
        s.duplicates, s.not_article, s.failed, s.discovery_failed,
        s.article_share AS yield_share, s.title_share, s.date_share, s.author_share,
-       s.quality_breaches AS breaches, s.error,
+       s.quality_breaches AS breaches, s.error, s.truncated_share,
        coalesce(r.window_since,
                 (s.started_at AT TIME ZONE 'UTC')::date - %(unbounded_days)s + 1) AS first_day,
        coalesce(r.window_until, (s.started_at AT TIME ZONE 'UTC')::date) AS last_day
@@ -138,6 +138,8 @@ class SourceRun:
     """First publication day the run asked for; for a run without a window (a plain
     ``newsflow run``), the ``UNBOUNDED_RUN_DAYS`` days up to its start day."""
     last_day: date
+    truncated_share: float | None = None
+    """Share of the run's loaded articles whose body a paywall cut off (None: not checked)."""
 
     @property
     def days(self) -> int:

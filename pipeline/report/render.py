@@ -53,6 +53,7 @@ def render_html(data: ReportData) -> str:
         if data.latest is not None:
             body.append(_latest_run(data.latest, _reasons_of_run(data, data.latest.run_id)))
         body.append(_attention(needs_attention(data.runs, data.thresholds)))
+        body.append(_paywalls(data))
         body.extend(_source_sections(data))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -121,6 +122,25 @@ def _attention(found: list[Attention]) -> str:
         "<h2>Sources that need attention</h2>"
         '<table id="attention"><tr><th>source</th><th>run</th><th>off by</th><th>why</th></tr>'
         f"{rows}</table>"
+    )
+
+
+def _paywalls(data: ReportData) -> str:
+    """Per source, the share of its latest run's articles that a paywall cut off."""
+    rows = []
+    for source in data.sources:
+        share = data.runs[source][-1].truncated_share
+        shown = f"{share:.0%}" if share is not None else "not checked"
+        rows.append(
+            f'<tr><td><a href="#source-{escape(source)}">{escape(source)}</a></td>'
+            f'<td class="n">{shown}</td></tr>'
+        )
+    return (
+        "<h2>Articles cut off by a paywall</h2>"
+        "<p>Share of each source's articles in its latest run whose text stops at a paywall "
+        "(<code>truncated</code>; leave them out with <code>WHERE NOT truncated</code>).</p>"
+        '<table id="paywalls"><tr><th>source</th><th>truncated</th></tr>'
+        f"{''.join(rows)}</table>"
     )
 
 

@@ -23,7 +23,9 @@ SELECT r.run_id,
        r.discovery_failed,
        r.discovery_recovered,
        r.blocked,
-       r.other_language
+       r.other_language,
+       r.discovery_not_modified,
+       r.discovery_unchanged
 FROM warehouse.crawl_runs r
 ORDER BY r.started_at DESC, r.run_id DESC;
 
@@ -52,3 +54,5 @@ COMMENT ON COLUMN analytics.crawl_runs.discovery_failed IS 'Sitemaps, feeds and 
 COMMENT ON COLUMN analytics.crawl_runs.discovery_recovered IS 'Sitemaps and feeds that were not well-formed and were read as far as they went (recovery mode); not counted in discovery_failed.';
 COMMENT ON COLUMN analytics.crawl_runs.other_language IS 'Articles in a language their source does not keep (languages: in the sources file); not loaded.';
 COMMENT ON COLUMN analytics.crawl_runs.blocked IS 'Article pages a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. newsflow never solves or gets around a wall.';
+COMMENT ON COLUMN analytics.crawl_runs.discovery_not_modified IS 'Discovery documents (sitemaps, feeds, section pages) not downloaded again because they had not changed: answered 304 to a conditional request, or a child sitemap whose lastmod in its index was unchanged (not requested). High on a quiet night.';
+COMMENT ON COLUMN analytics.crawl_runs.discovery_unchanged IS 'Discovery documents downloaded in full (the server gave no validators, or ignored them) whose body had the same SHA-256 as last time: not parsed again.';

@@ -21,6 +21,10 @@ SELECT s.run_id,
        (s.quality -> 'metrics' ->> 'date_share')::double precision AS date_share,
        (s.quality -> 'metrics' ->> 'author_share')::double precision AS author_share,
        (s.quality -> 'metrics' ->> 'empty_body_share')::double precision AS empty_body_share,
+       (s.quality -> 'metrics' ->> 'image_share')::double precision AS image_share,
+       (s.quality -> 'metrics' ->> 'section_share')::double precision AS section_share,
+       (s.quality -> 'metrics' ->> 'tags_share')::double precision AS tags_share,
+       (s.quality -> 'metrics' ->> 'modified_share')::double precision AS modified_share,
        (s.quality ->> 'checked')::boolean AS quality_checked,
        ARRAY(SELECT jsonb_array_elements_text(
                  CASE WHEN jsonb_typeof(s.quality -> 'breaches') = 'array'
@@ -34,7 +38,10 @@ SELECT s.run_id,
                       THEN s.crawl_stats -> 'failed_documents' ELSE '[]'::jsonb END)) AS failed_documents,
        s.blocked,
        COALESCE((s.crawl_stats ->> 'skipped_blocked_host')::integer, 0) AS skipped_blocked_host,
-       s.other_language
+       s.other_language,
+       (s.quality -> 'metrics' ->> 'truncated_share')::double precision AS truncated_share,
+       s.discovery_not_modified,
+       s.discovery_unchanged
 FROM warehouse.crawl_run_sources s
 JOIN warehouse.crawl_runs r ON r.run_id = s.run_id
 ORDER BY s.started_at DESC, s.source;
@@ -60,6 +67,10 @@ COMMENT ON COLUMN analytics.crawl_run_sources.title_share IS 'Share (0-1) of the
 COMMENT ON COLUMN analytics.crawl_run_sources.date_share IS 'Share (0-1) of the articles loaded in this run that have a publication date; NULL when not checked.';
 COMMENT ON COLUMN analytics.crawl_run_sources.author_share IS 'Share (0-1) of the articles loaded in this run that name an author; NULL when not checked.';
 COMMENT ON COLUMN analytics.crawl_run_sources.empty_body_share IS 'Share (0-1) of the articles loaded in this run whose body is empty; NULL when not checked.';
+COMMENT ON COLUMN analytics.crawl_run_sources.image_share IS 'Share (0-1) of the articles loaded in this run that have a top image (top_image_url); reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.section_share IS 'Share (0-1) of the articles loaded in this run that have a section; reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.tags_share IS 'Share (0-1) of the articles loaded in this run that have at least one tag; reported, not checked; NULL when the run was too small to check.';
+COMMENT ON COLUMN analytics.crawl_run_sources.modified_share IS 'Share (0-1) of the articles loaded in this run that give a modification time (modified_at); reported, not checked; NULL when the run was too small to check.';
 COMMENT ON COLUMN analytics.crawl_run_sources.quality_checked IS 'True when the quality checks ran; false when the run fetched too few pages to judge; NULL before the checks ran.';
 COMMENT ON COLUMN analytics.crawl_run_sources.quality_breaches IS 'The quality checks that failed, in words; empty when all passed or none ran.';
 COMMENT ON COLUMN analytics.crawl_run_sources.error IS 'Why this source failed; NULL on success.';
@@ -70,3 +81,6 @@ COMMENT ON COLUMN analytics.crawl_run_sources.failed_documents IS 'The sitemaps,
 COMMENT ON COLUMN analytics.crawl_run_sources.blocked IS 'Article pages of this source a bot wall (a challenge or block page of Cloudflare, AWS WAF, Akamai, DataDome, PerimeterX or a captcha) answered instead of the page; not counted in failed. When most pages are blocked, the source fails its checks.';
 COMMENT ON COLUMN analytics.crawl_run_sources.skipped_blocked_host IS 'Article pages of this source not asked for because their host had walled several pages in a row in this run; they are asked again in the next run.';
 COMMENT ON COLUMN analytics.crawl_run_sources.other_language IS 'Articles of this source in a language it does not keep (languages: in the sources file); not loaded, not counted in not_article.';
+COMMENT ON COLUMN analytics.crawl_run_sources.truncated_share IS 'Share (0-1) of the articles loaded in this run whose body a paywall cut off (analytics.articles.truncated); NULL when the run was not checked or ran before newsflow recorded paywalls (extractor 2026.12.1).';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_not_modified IS 'Discovery documents of this source (sitemaps, feeds, section pages) not downloaded again because they had not changed: answered 304 to a conditional request, or a child sitemap whose lastmod in its index was unchanged (not requested).';
+COMMENT ON COLUMN analytics.crawl_run_sources.discovery_unchanged IS 'Discovery documents of this source downloaded in full (its server gave no validators, or ignored them) whose body had the same SHA-256 as last time: not parsed again.';

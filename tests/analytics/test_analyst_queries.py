@@ -71,6 +71,24 @@ def _(rows: Rows) -> None:
     assert len(rows) <= 10
 
 
+@check("whole_articles_only")
+def _(rows: Rows) -> None:
+    ids = [r["article_id"] for r in rows]
+    assert 12 not in ids  # the paywalled French article held only up to its prompt
+    assert 10 in ids  # paywalled, but held whole
+    assert len(ids) == 9  # the 10 dated November originals but the cut-off one
+
+
+@check("paywalls_per_source")
+def _(rows: Rows) -> None:
+    by_source = {r["source"]: r for r in rows}
+    quotidien = by_source["le-quotidien"]
+    assert (quotidien["paywalled"], quotidien["truncated"]) == (1, 1)
+    assert float(quotidien["truncated_percent"]) == 100.0
+    assert (by_source["tagesblatt"]["paywalled"], by_source["tagesblatt"]["truncated"]) == (1, 0)
+    assert sum(r["truncated"] for r in rows) == 1
+
+
 @check("most_syndicated_stories")
 def _(rows: Rows) -> None:
     assert len(rows) == 1
@@ -103,6 +121,43 @@ def _(rows: Rows) -> None:
 @check("recently_revised_articles")
 def _(rows: Rows) -> None:
     assert [r["url"] for r in rows] == ["https://daily-planet.example/local/council-budget"]
+
+
+@check("articles_per_section")
+def _(rows: Rows) -> None:
+    counts = {(r["source"], r["section"]): r["articles"] for r in rows}
+    assert counts[("global-wire", "World")] == 1
+    assert counts[("daily-planet", "Local")] == 1 and counts[("daily-planet", "Sport")] == 1
+    assert counts[("metro-herald", "News")] == 1
+    assert ("daily-planet", "World") not in counts  # its World story is a hidden copy
+    assert counts[("city-notes", "none")] == 1  # the undated post is not in November
+
+
+@check("articles_with_tag")
+def _(rows: Rows) -> None:
+    # Exact spelling: the flood warning's lower-case "climate" and the hidden copy are out.
+    assert [r["article_id"] for r in rows] == [8, 1, 4]
+    assert all("Climate" in r["tags"] for r in rows)
+
+
+@check("top_tags")
+def _(rows: Rows) -> None:
+    assert (rows[0]["tag"], rows[0]["articles"], rows[0]["sources"]) == ("climate", 4, 3)
+    assert {r["tag"]: r["articles"] for r in rows}["summit"] == 1  # its copy is hidden
+
+
+@check("latest_with_image")
+def _(rows: Rows) -> None:
+    assert [r["article_id"] for r in rows] == [1, 4, 6]
+    assert all(r["top_image_url"].startswith("https://") for r in rows)
+
+
+@check("changed_after_publication")
+def _(rows: Rows) -> None:
+    assert [(r["article_id"], r["changed_after"]) for r in rows] == [
+        (4, timedelta(hours=15)),
+        (1, timedelta(hours=2)),
+    ]
 
 
 @check("extraction_quality_drops")

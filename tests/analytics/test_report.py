@@ -126,6 +126,14 @@ def test_sources_that_need_attention_come_furthest_off_first(newsroom_report):
     assert "with a date 33% is below the minimum 80%" in table
 
 
+def test_the_share_cut_off_by_a_paywall_is_shown_per_source(newsroom_report):
+    table = newsroom_report.split('<table id="paywalls">', 1)[1].split("</table>", 1)[0]
+    assert _ATTENTION_ROW.findall(table) == list(NEWSROOM_SOURCES)
+    assert '#source-le-quotidien">le-quotidien</a></td><td class="n">40%</td>' in table
+    assert '#source-tagesblatt">tagesblatt</a></td><td class="n">0%</td>' in table
+    assert '#source-city-notes">city-notes</a></td><td class="n">not checked</td>' in table
+
+
 def test_thresholds_are_drawn_and_breaches_marked(newsroom_report):
     assert "min 80%" in newsroom_report  # min_date_share, the config's default
     assert '"name":"with date breach"' in newsroom_report

@@ -44,6 +44,15 @@ def test_news_sitemap_gives_publication_date_and_title():
     assert page.window_date == date(2024, 5, 3)
 
 
+def test_news_sitemap_keywords_are_split_on_commas_and_trimmed():
+    (page,) = parse_sitemap(read("news_sitemap.xml")).pages
+    assert page.keywords == ("Business", "Mergers and acquisitions")
+
+
+def test_plain_sitemap_pages_have_no_keywords():
+    assert all(p.keywords == () for p in parse_sitemap(read("sitemap.xml")).pages)
+
+
 def test_gzipped_sitemap_is_read_like_a_plain_one():
     assert parse_sitemap(gzip.compress(read("sitemap.xml"))) == parse_sitemap(read("sitemap.xml"))
 

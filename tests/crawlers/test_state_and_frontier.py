@@ -302,3 +302,30 @@ def test_a_section_page_that_failed_recently_or_was_refused_is_not_admitted(stor
     assert [a.url for a in admitted] == ["http://a.com/section"]
     assert (f.counts.nav_skipped_failed_recently, f.counts.nav_skipped_by_robots) == (1, 1)
     assert f.counts.skipped_failed_recently == f.counts.skipped_by_robots == 0
+
+
+def _keywords(db, path):
+    return db.execute(
+        "SELECT sitemap_keywords FROM warehouse.crawl_state WHERE url = %s",
+        (f"http://a.com{path}",),
+    ).fetchone()[0]
+
+
+def test_a_fetch_remembers_the_news_sitemap_keywords_of_its_url(store, db):
+    fetch(store, "/x", sitemap_keywords=("Budget", "Council"))
+    assert _keywords(db, "/x") == ["Budget", "Council"]
+
+
+def test_a_fetch_without_keywords_keeps_those_remembered(store, db):
+    fetch(store, "/x", sitemap_keywords=("Budget",))
+    fetch(store, "/x")
+    assert _keywords(db, "/x") == ["Budget"]
+
+
+def test_keywords_of_a_url_another_document_listed_first_are_remembered(store, db):
+    f = frontier(store)
+    assert len(f.admit([found("/x")])) == 1
+    news = Discovered("http://a.com/x", "http://a.com/x", lastmod=MAY_2, keywords=("Budget",))
+    assert f.admit([news]) == []
+    fetch(store, "/x")  # the fetch of the first listing carries no keywords
+    assert _keywords(db, "/x") == ["Budget"]

@@ -1,7 +1,7 @@
 """The whole pipeline against the bundled sample site and a real PostgreSQL.
 
 One sequence of runs for the module (``pipeline.local_run.run_pipeline``, what ``newsflow
-run`` calls; each crawl in its own child process): a first full run, the same run again,
+run`` calls; the run's crawls in one child process): a first full run, the same run again,
 then ``advance_day`` and a third run. Each test checks one promise against the rows
 stored, the crawl state, the run reports or the site's request log. A date-window run
 into a fresh database comes last.
@@ -244,6 +244,50 @@ def test_the_revised_article_has_version_2_and_its_first_version_kept(sequence):
     assert [v for v, _ in versions] == [1, 2]
     assert versions[0][1] == sequence.first.stored[sequence.revised_url].body
     assert run.report["counts"]["articles_updated"] == 1
+
+
+_FIELDS = """
+SELECT url, source, top_image_url, section, tags, published_at, modified_at
+FROM warehouse.articles ORDER BY url
+"""
+_IMAGE_FOLDER = {
+    "daily-planet": "/planet/images/",  # JSON-LD ImageObject
+    "metro-herald": "/herald/media/",  # og:image
+    "valley-gazette": "/gazette/images/",  # the body's only picture
+}
+
+
+def test_loaded_rows_have_their_image_section_tags_and_modified_time(sequence):
+    with psycopg.connect(sequence.database_url) as conn:
+        rows = conn.execute(_FIELDS).fetchall()
+    assert rows
+    base = sequence.site.base_url
+    for url, source, image, section, tags, published, modified in rows:
+        assert image and image.startswith(base + _IMAGE_FOLDER[source]), url
+        if source == "valley-gazette":  # no structured data, no breadcrumb
+            assert (section, tags, modified) == (None, [], None), url
+            continue
+        assert section in {"News", "Business", "Sport", "Culture"}, url
+        assert section in tags and len(tags) >= 2, url
+        assert modified is not None and modified >= published, url
+    # The news sitemap's keywords (the story's topic) join the page's own tags.
+    assert any(len(tags) == 3 for _, source, _, _, tags, _, _ in rows if source == "daily-planet")
+    revised = next(r for r in rows if r[0] == sequence.revised_url)
+    assert revised[6] > revised[5]  # modified after publication
+
+
+def test_the_first_runs_quality_figures_give_the_share_of_articles_with_each_field(sequence):
+    with psycopg.connect(sequence.database_url) as conn:
+        shares = conn.execute(
+            "SELECT source, image_share, section_share, tags_share, modified_share"
+            " FROM analytics.crawl_run_sources"
+            " WHERE run_id = (SELECT min(run_id) FROM warehouse.crawl_runs)"
+        ).fetchall()
+    assert {row[0]: row[1:] for row in shares} == {
+        "daily-planet": (1.0, 1.0, 1.0, 1.0),
+        "metro-herald": (1.0, 1.0, 1.0, 1.0),
+        "valley-gazette": (1.0, 0.0, 0.0, 0.0),
+    }
 
 
 # --- a date-window run ------------------------------------------------------------------

@@ -132,6 +132,16 @@ def test_url_dates_a_page_without_other_dates():
     assert record["published_date_only"] is True
 
 
+def test_jsonl_gives_the_paywall_flags():
+    paywalled = FIXTURES / "extract" / "paywall" / "prompt_end.html"
+    result = newsflow("extract", "--format", "jsonl", paywalled, ARTICLE)
+    flags = [
+        (r["is_accessible_for_free"], r["truncated"])
+        for r in map(json.loads, result.stdout.splitlines())
+    ]
+    assert flags == [(False, True), (None, False)]
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -116,11 +116,26 @@ def test_stats_counts_originals_duplicates_runs_and_metadata_shares(loaded, run_
     assert beta.date_share == 0.0
 
 
+def test_stats_gives_each_source_s_share_of_articles_cut_off_by_a_paywall(loaded, run_id):
+    cut = ok("http://c.test/1", story(7), source="gamma")
+    cut = replace(cut, article=replace(cut.article, truncated=True))
+    load_batch(
+        loaded,
+        [cut, ok("http://c.test/2", story(8), source="gamma")],
+        run_id=run_id,
+        source="gamma",
+    )
+    lines = {s.source: s for s in source_stats(loaded)}
+    assert lines["gamma"].truncated_share == 0.5
+    assert lines["alpha"].truncated_share == 0.0
+
+
 def test_stats_command_prints_a_table_per_source(loaded, clean_database_url, tmp_path):
     result = run_newsflow("stats", env=_env(clean_database_url, tmp_path))
     assert result.returncode == 0, result.stderr
     assert "alpha" in result.stdout and "beta" in result.stdout
     assert "50%" in result.stdout
+    assert "truncated" in result.stdout
     as_json = run_newsflow("stats", "--json", env=_env(clean_database_url, tmp_path))
     first = json.loads(as_json.stdout.splitlines()[0])
     assert (first["source"], first["articles"], first["last_run_status"]) == ("alpha", 2, "success")
@@ -141,6 +156,12 @@ def test_export_gives_back_every_article_field_the_load_stored(
         extractor_version="9.9",
         source="alpha",
         fetched_url="http://a.test/full?utm_source=x",
+        top_image_url="https://cdn.a.test/lead.jpg",
+        section="Politics",
+        tags=("Budget", "Parliament"),
+        modified_at=day(4).replace(hour=9, minute=30),
+        is_accessible_for_free=False,
+        truncated=True,
     )
     assert all(
         getattr(article, name) != f.default for name, f in zip(ARTICLE_FIELDS, fields(Article))
@@ -165,6 +186,8 @@ def test_export_gives_back_every_article_field_the_load_stored(
         **{name: getattr(article, name) for name in ARTICLE_FIELDS},
         "authors": list(article.authors),
         "published_at": article.published_at.isoformat(),
+        "tags": list(article.tags),
+        "modified_at": article.modified_at.isoformat(),
     }
     (from_db,) = iter_originals(conn)
     assert from_db.article == article

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import psycopg
@@ -108,6 +109,21 @@ def test_a_new_extractor_version_is_recorded_without_a_new_version(conn, run_id)
     assert (row["version"], row["extractor_version"], row["run_id"]) == (1, "2025.2", reprocess)
     assert counts.articles_unchanged == 1
     assert conn.execute("SELECT count(*) FROM warehouse.article_versions").fetchone() == (0,)
+
+
+def test_paywall_flags_are_stored_and_a_re_extraction_updates_them_in_place(conn, run_id):
+    url = "http://alpha.test/news/paywalled"
+    before = ok(url, story(1), extractor_version="2026.11.2")
+    load_batch(conn, [before], run_id=run_id, source="alpha")
+    flagged = replace(
+        before.article, extractor_version="2026.12.1", is_accessible_for_free=False, truncated=True
+    )
+    load_batch(conn, [replace(before, article=flagged)], run_id=new_run(conn), source="alpha")
+    row = conn.execute(
+        "SELECT version, is_accessible_for_free, truncated FROM warehouse.articles WHERE url = %s",
+        (url,),
+    ).fetchone()
+    assert row == (1, False, True)
 
 
 def test_the_first_source_keeps_the_row(conn, run_id):

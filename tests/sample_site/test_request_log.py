@@ -64,3 +64,11 @@ def test_base_url_is_only_available_while_serving() -> None:
 def test_control_expected_lists_the_expected_articles_as_json(fresh_site) -> None:
     listed = json.loads(fetch(fresh_site.base_url + "/_control/expected").body)
     assert listed == [a.to_json() for a in fresh_site.expected_articles()]
+
+
+def test_each_request_records_the_body_bytes_sent(fresh_site) -> None:
+    body = fetch(fresh_site.base_url + "/robots.txt").body
+    fetch(fresh_site.base_url + "/robots.txt", method="HEAD")
+    got, head = fresh_site.request_log[-2:]
+    assert got.body_bytes == len(body) > 0
+    assert head.body_bytes == 0

@@ -76,3 +76,31 @@ def test_newsflow_crawl_leaves_a_warc_source_out(tmp_path: Path, clean_database_
     assert done.returncode == 2
     assert "history reads WARC files, not the web" in done.stderr
     assert "every chosen source has warc: files" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_run_with_a_web_source_and_a_warc_source_loads_both(
+    tmp_path: Path, pages: list[WarcPage], clean_database_url: str
+) -> None:
+    from datetime import date
+
+    from devtools.sample_site import SampleSite, SiteConfig
+
+    write_warc(tmp_path / "history.warc.gz", pages)
+    env = {
+        "NEWSFLOW_DATABASE_URL": clean_database_url,
+        "NEWSFLOW_HOME": str(tmp_path / "home"),
+        "NEWSFLOW_EXTRACT_PROCESSES": "2",
+    }
+    site = SampleSite(SiteConfig(today=date(2026, 11, 20), days=1, articles_per_day=3))
+    with site.serve() as served:
+        planet = served.sources_yaml().split("  - name: metro-herald")[0]
+        sources = tmp_path / "sources.yaml"
+        history = "  - name: history\n    warc: [history.warc.gz]\n    allow: ['//metro-herald']\n"
+        sources.write_text(planet + history, encoding="utf-8")
+        done = run_newsflow("run", "--sources", str(sources), "--json", env=env, timeout=240)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["sources"]["history"]["pages_fetched"] == 6
+    assert report["sources"]["daily-planet"]["pages_fetched"] > 0
+    assert all(s["status"] == "success" for s in report["sources"].values())
