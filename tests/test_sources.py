@@ -63,7 +63,7 @@ def test_unknown_field_is_rejected_with_its_line():
     assert message == (
         "s.yaml:3: source 'a': unknown field 'sitemap'; known fields: name, sitemaps, "
         "feeds, start_urls, allow, deny, max_pages, language, languages, download_delay, "
-        "headers, cookies, proxy"
+        "headers, cookies, proxy, warc"
     )
 
 
