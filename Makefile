@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench bench-extract bench-render airflow clean help
+.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render airflow clean help
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -49,6 +49,9 @@ bench: install
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.bench_extract
+
+bench-import-warc: install
+	$(BIN)/python -m benchmarks.bench_import_warc
 
 bench-render: install
 	$(BIN)/python -m benchmarks.bench_render

@@ -4,7 +4,9 @@
 ``newsflow run`` calls (``pipeline.local_run``): every source of the run crawled one
 after the other in a single child process (``crawlers.run``), each one's outcome
 recorded and handed on as soon as its crawl ends, so that its extraction and load can
-go on while the next source is crawled. Both are re-exported by ``pipeline.steps``.
+go on while the next source is crawled. Both are re-exported by ``pipeline.steps``. A
+backfill source (``warc:`` files) is read from its files instead
+(``pipeline.warc_backfill``), after the web crawls.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import CrawlError, NewsflowError
 from pipeline.run_plan import RunPlan
-from pipeline.sources import load_sources, select_sources
+from pipeline.sources import Source, load_sources, select_sources
 
 CrawlOutcome = dict[str, Any] | NewsflowError
 """A source's crawl summary (``CrawlResult.as_dict``), or the error that failed it."""
@@ -80,18 +82,43 @@ def crawl_sources(
         else:
             crawled(result.source, CrawlError(broken) if broken else summary)
 
+    chosen = select_sources(load_sources(plan.sources_file), names)
+    web = [source for source in chosen if not source.warc]
     try:
-        crawl_in_child(
-            settings,
-            select_sources(load_sources(plan.sources_file), names),
-            run_id=plan.run_id,
-            database_url=url,
-            window=plan.window,
-            max_pages=plan.max_pages,
-            started=on_started,
-            crawled=on_crawled,
-        )
+        if web:
+            crawl_in_child(
+                settings,
+                web,
+                run_id=plan.run_id,
+                database_url=url,
+                window=plan.window,
+                max_pages=plan.max_pages,
+                started=on_started,
+                crawled=on_crawled,
+            )
     except NewsflowError as exc:
-        for name in names:
-            if name not in reported:
-                crawled(name, exc)
+        for source in web:
+            if source.name not in reported:
+                crawled(source.name, exc)
+    read_warc_sources(settings, plan, [s for s in chosen if s.warc], crawled, started)
+
+
+def read_warc_sources(
+    settings: Settings,
+    plan: RunPlan,
+    sources: Sequence[Source],
+    crawled: Callable[[str, CrawlOutcome], None],
+    started: Callable[[str], None] | None = None,
+) -> None:
+    """The crawl of backfill sources (``warc:`` files), read in this process one after
+    the other (after the web crawls) by ``pipeline.warc_backfill``; ``started`` and
+    ``crawled`` are called as for a crawled source."""
+    from pipeline.warc_backfill import crawl_warc_source
+
+    for source in sources:
+        if started is not None:
+            started(source.name)
+        try:
+            crawled(source.name, crawl_warc_source(settings, plan, source))
+        except NewsflowError as exc:
+            crawled(source.name, exc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
 from typing import Any
 
@@ -146,6 +146,36 @@ def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -
 
             stop_crawls()
         raise
+
+
+def run_source_chain(
+    settings: Settings,
+    plan: RunPlan,
+    source: str,
+    crawl: Callable[[], object],
+    progress: Progress = quiet,
+) -> dict[str, Any]:
+    """One source's chain with ``crawl`` as its crawl step (``newsflow import-warc``):
+    ``crawl`` runs in a daemon thread while the pages it stores are extracted, then the
+    source is loaded and checked; a failure is recorded, never raised."""
+    crawling: Future[NewsflowError | None] = Future()
+
+    def run() -> None:
+        crawling.set_running_or_notify_cancel()
+        try:
+            crawl()
+            crawling.set_result(None)
+        except NewsflowError as exc:
+            crawling.set_result(exc)
+        except BaseException as exc:  # handed to whoever takes the result
+            crawling.set_exception(exc)
+
+    threading.Thread(target=run, name="newsflow-crawl", daemon=True).start()
+    extract_error = _extract_while_crawling(settings, plan, source, crawling, progress)
+    crawl_error = crawling.result()
+    return _process_source(
+        settings, plan, source, crawl_error, progress, extract_error=extract_error
+    )
 
 
 def run_pipeline(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import psycopg
 
-Trigger = Literal["cli", "airflow", "reprocess", "test"]
+Trigger = Literal["cli", "airflow", "reprocess", "import", "test"]
 
 COUNTERS = (
     "pages_discovered",

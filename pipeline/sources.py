@@ -17,6 +17,9 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         headers: {Accept-Language: en}            # sent only to the source's hosts
         cookies: {consent: "yes"}                 # likewise, as one Cookie header
         proxy: http://user:secret@proxy.example:3128
+      - name: example-times-history              # a backfill: pages from WARC files
+        warc: [/data/cc-news/2024/03/*.warc.gz]  # paths, globs, http(s) URLs
+        allow: ['^https://example\\.com/']
 
 ``headers``, ``cookies`` and ``proxy`` follow the rules of ``pipeline.source_requests``;
 their values never appear in logs or messages (nor in a ``Source``'s repr).
@@ -45,6 +48,7 @@ from pipeline.source_requests import (
     check_headers,
     check_proxy,
 )
+from pipeline.source_warc import warc_problem
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 ROBOTS = "robots"
@@ -67,6 +71,7 @@ _KNOWN_FIELDS = (
     "render",
     *_MAP_FIELDS,
     "proxy",
+    "warc",
 )
 _KNOWN_TOP_LEVEL = ("sources",)
 
@@ -106,6 +111,9 @@ class Source:
     proxy: str | None = dataclasses.field(default=None, repr=False)
     """``http(s)://[user:password@]host[:port]`` every request of the source goes
     through; None: the process-wide ``HTTPS_PROXY``/``HTTP_PROXY``, if any."""
+    warc: tuple[str, ...] = ()
+    """WARC files (paths, globs, http(s) URLs) the source's pages are read from instead
+    of the web (a backfill, ``pipeline.warc_backfill``); ``allow``/``deny`` filter them."""
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -199,8 +207,15 @@ def select_sources(sources: Iterable[Source], names: Iterable[str] | None) -> li
 
 def _parse_source(node: yaml.Node, origin: str) -> Source:
     entry = _SourceEntry.of(node, origin)
-    lists = {field: _string_list(entry, field) for field in _LIST_FIELDS}
+    lists = {field: _string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
     _check_urls(entry, lists)
+    problem = warc_problem(
+        lists["warc"],
+        has_discovery=any(lists[f] for f in ("sitemaps", "feeds", "start_urls")),
+        has_request_options=any(f in entry.fields for f in (*_MAP_FIELDS, "proxy")),
+    )
+    if problem:
+        raise entry.fail("warc", problem)
     _check_patterns(entry, lists)
     max_pages = _max_pages(entry)
     language = _language(entry)
@@ -223,6 +238,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         headers=headers,
         cookies=cookies,
         proxy=proxy,
+        warc=lists["warc"],
     )
 
 
@@ -364,6 +380,8 @@ def _render(entry: _SourceEntry) -> str:
     render = entry.value("render", "http")
     if render not in RENDER_MODES:
         raise entry.fail("render", f"must be one of {', '.join(RENDER_MODES)}, got {render!r}")
+    if render == "browser" and entry.value("warc"):
+        raise entry.fail("render", "is browser, but a warc source's pages are read from files")
     return str(render)
 
 

@@ -67,6 +67,19 @@ def test_an_unknown_render_mode_is_rejected_with_the_known_ones():
     )
 
 
+def test_a_warc_source_is_not_rendered():
+    message = _error("""\
+        sources:
+          - name: a
+            warc: [/data/a.warc.gz]
+            render: browser
+        """)
+    assert message == (
+        "s.yaml:4: source 'a': field 'render' is browser, but a warc source's pages are read "
+        "from files"
+    )
+
+
 def test_unknown_field_is_rejected_with_its_line():
     message = _error("""\
         sources:
@@ -75,8 +88,8 @@ def test_unknown_field_is_rejected_with_its_line():
         """)
     assert message == (
         "s.yaml:3: source 'a': unknown field 'sitemap'; known fields: name, sitemaps, "
-        "feeds, start_urls, allow, deny, max_pages, language, languages, download_delay, render, "
-        "headers, cookies, proxy"
+        "feeds, start_urls, allow, deny, max_pages, language, languages, download_delay, "
+        "render, headers, cookies, proxy, warc"
     )
 
 

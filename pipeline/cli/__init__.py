@@ -20,6 +20,7 @@ from pipeline.cli.crawl import crawl
 from pipeline.cli.db import db
 from pipeline.cli.export import export
 from pipeline.cli.extract import extract
+from pipeline.cli.import_warc import import_warc
 from pipeline.cli.report import report
 from pipeline.cli.run import run
 from pipeline.cli.stats import stats
@@ -50,6 +51,7 @@ cli.add_command(crawl)
 cli.add_command(db)
 cli.add_command(export)
 cli.add_command(extract)
+cli.add_command(import_warc)
 cli.add_command(report)
 cli.add_command(run)
 cli.add_command(stats)

@@ -17,6 +17,7 @@ from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
 from pipeline.cli.output import stdout_console
 from pipeline.db import connect
+from pipeline.errors import ConfigError
 from pipeline.sources import Source
 from pipeline.window import Window
 
@@ -87,7 +88,7 @@ def crawl(
     when a crawl failed or a source could read none of its sitemaps and feeds.
     """
     window = Window(since, until)
-    chosen = ctx.sources(sources_file, source_names)
+    chosen = _web_sources(ctx.sources(sources_file, source_names))
     url = ctx.database()
     with connect(url) as conn:
         run_id = runs.create_run(
@@ -117,6 +118,22 @@ def crawl(
         _print_summary(run_id, status, results)
     if any(r.source_error() for r in results):
         sys.exit(1)
+
+
+def _web_sources(sources: Sequence[Source]) -> list[Source]:
+    """The sources crawled on the web; a backfill source (``warc:``) is left out with a
+    note, since its pages come from its files (``newsflow run`` or ``import-warc``)."""
+    for source in sources:
+        if source.warc:
+            click.echo(
+                f"newsflow: {source.name} reads WARC files, not the web: it is left out; "
+                "newsflow run or newsflow import-warc loads it",
+                err=True,
+            )
+    web = [s for s in sources if not s.warc]
+    if not web:
+        raise ConfigError("no source to crawl on the web: every chosen source has warc: files")
+    return web
 
 
 def _crawl_each(

@@ -68,6 +68,18 @@ def discover_migrations(directory: Traversable = MIGRATIONS_DIR) -> list[Migrati
     return [found[v] for v in sorted(found)]
 
 
+def _all_applied(conn: psycopg.Connection, migrations: list[Migration]) -> bool:
+    """True when each of ``migrations`` is recorded with its checksum (no lock taken: a
+    recorded migration stays recorded); False when any is missing or differs, and the
+    locked path decides."""
+    try:
+        with conn.transaction():
+            recorded = {row[0]: row[2] for row in conn.execute(_APPLIED)}
+    except psycopg.errors.UndefinedTable:
+        return False
+    return all(recorded.get(m.version) == m.checksum for m in migrations)
+
+
 def pending_migrations(
     conn: psycopg.Connection, directory: Traversable = MIGRATIONS_DIR
 ) -> list[Migration]:
@@ -87,11 +99,13 @@ def apply_migrations(
     """Apply every missing migration in order, then the analytics views of
     ``views_directory``; return the migrations applied by this call.
 
-    Safe to run repeatedly and from several processes at once.
+    Safe to run repeatedly and from several processes at once. When every migration is
+    already applied unchanged (every command but the first after an upgrade), one query
+    without the schema lock tells so.
     """
     migrations = discover_migrations(directory)
     applied_now: list[Migration] = []
-    for migration in migrations:
+    for migration in [] if _all_applied(conn, migrations) else migrations:
         with conn.transaction():
             lock_schema(conn)
             conn.execute(_CREATE_TABLE)

@@ -5,8 +5,24 @@
 by COPY, known ones through staging and an upsert with versions), ``index`` (the
 persisted MinHash/LSH index), ``linking`` (duplicate clusters and their originals) and
 ``derive`` (the search vector and word count, filled after the load).
+
+``load_batch`` is imported on first use: the derive step, which every load step runs
+even when nothing was loaded, needs neither numpy nor the deduplication code.
 """
 
-from pipeline.load.batch import load_batch
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.load.batch import load_batch
 
 __all__ = ["load_batch"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_batch":
+        from pipeline.load.batch import load_batch
+
+        return load_batch
+    raise AttributeError(f"module 'pipeline.load' has no attribute {name!r}")

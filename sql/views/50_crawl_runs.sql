@@ -32,7 +32,7 @@ ORDER BY r.started_at DESC, r.run_id DESC;
 COMMENT ON VIEW analytics.crawl_runs IS
 'History of pipeline runs, newest first: when each ran, for which sources and publication days, how it ended and what it loaded. Counts are summed over the run''s sources.';
 COMMENT ON COLUMN analytics.crawl_runs.run_id IS 'Identifier of the run.';
-COMMENT ON COLUMN analytics.crawl_runs.trigger IS 'What started the run: ''cli'' (newsflow run), ''airflow'' (scheduled or backfill DAG run), ''reprocess'' (re-extraction of stored pages) or ''test''.';
+COMMENT ON COLUMN analytics.crawl_runs.trigger IS 'What started the run: ''cli'' (newsflow run), ''airflow'' (scheduled or backfill DAG run), ''reprocess'' (re-extraction of stored pages), ''import'' (newsflow import-warc: history from WARC files) or ''test''.';
 COMMENT ON COLUMN analytics.crawl_runs.sources IS 'Names of the sources the run covered.';
 COMMENT ON COLUMN analytics.crawl_runs.window_since IS 'First publication day the run asked for (inclusive); NULL when unbounded.';
 COMMENT ON COLUMN analytics.crawl_runs.window_until IS 'Last publication day the run asked for (inclusive); NULL when unbounded.';
