@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from crawlers.browser import missing_browser
 from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
 
@@ -150,6 +151,10 @@ async def _crawl_one(process: CrawlerProcess, job: CrawlJob) -> tuple[CrawlResul
     from crawlers.spiders.news import NewsSpider
     from crawlers.state import CrawlStateStore
 
+    missing = job.source.render == "browser" and missing_browser(job.source.name, job.chromium_path)
+    if missing:  # this source cannot be crawled at all; the next ones go on
+        log.error("%s", missing)
+        return CrawlResult(job.source.name, error=missing), None
     started = time.monotonic()
     error = None
     stats: dict[str, Any] = {}

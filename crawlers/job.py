@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import CrawlLimits
+from pipeline.config import DEFAULT_CHROMIUM, CrawlLimits
 from pipeline.sources import Source
 
 ROBOTS_AGENT = "newsflow"
@@ -28,6 +28,9 @@ WARC = "newsflow_warc"
 FETCHED_AT = "newsflow_fetched_at"
 BLOCKED = "newsflow_blocked"
 """The ``BotWall`` an article response turned out to be (see ``crawlers.botwall``)."""
+RENDERED = "newsflow_rendered"
+"""The browser that rendered the response, e.g. ``chromium 156.0.8078.114`` (absent
+for pages fetched over plain HTTP); see ``crawlers.render``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,8 @@ class CrawlJob:
     """Wait after a page's first failure before it is tried again (doubles per failure)."""
     limits: CrawlLimits = field(default_factory=CrawlLimits)
     log_level: str = "INFO"
+    chromium_path: str = str(DEFAULT_CHROMIUM)
+    """The browser of a ``render: browser`` source."""
 
     @property
     def page_limit(self) -> int:

@@ -176,6 +176,7 @@ def _jobs(
             revisit_days=settings.revisit_days,
             retry_failed_hours=settings.retry_failed_hours,
             limits=settings.crawl,
+            chromium_path=str(settings.chromium_path),
         )
         for source in sources
     ]

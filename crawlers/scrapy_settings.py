@@ -22,6 +22,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.archive.WarcArchiveMiddleware": 545,
 }
 
+RENDER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    # Closest to the downloader: marks only what every other component let through.
+    "crawlers.middlewares.render.RenderMiddleware": 950,
+}
+"""The middlewares of a ``render: browser`` source's crawl (see ``crawlers.render``)."""
+
 ITEM_PIPELINES = {"crawlers.pipelines.CrawlStatePipeline": 100}
 EXTENSIONS = {
     # Neither console belongs in an unattended pipeline. Scrapy 2.19's remote control
@@ -56,7 +63,8 @@ def component_paths() -> list[str]:
 
 
 def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
-    """Settings for ``CrawlerProcess`` running ``job``."""
+    """Settings for ``CrawlerProcess`` running ``job`` (with the browser's for a
+    ``render: browser`` source)."""
     limits = job.limits
     delay = job.source.download_delay
     # AutoThrottle starts at the larger of the delay and its start delay, unless the
@@ -71,7 +79,7 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         )
     )
     delay = limits.download_delay_s if delay is None else delay
-    return {
+    settings = {
         "NEWSFLOW_JOB": job,
         "BOT_NAME": "newsflow",
         "USER_AGENT": job.user_agent,
@@ -104,3 +112,10 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "MEMUSAGE_ENABLED": False,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }
+    if job.source.render == "browser":
+        # Only here: a plain-HTTP source's crawl never imports the browser machinery.
+        from crawlers.render import render_settings
+
+        settings["DOWNLOADER_MIDDLEWARES"] = RENDER_MIDDLEWARES
+        settings.update(render_settings(job))
+    return settings

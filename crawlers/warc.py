@@ -5,6 +5,9 @@ Files live under ``<archive_dir>/<source>/<run_id>/`` and are rolled at about
 be read back from its (file, offset) alone (``pipeline.archive.read_record``). Bodies
 are stored as the spider received them: transfer and content encodings removed (the
 ``Content-Encoding`` header is dropped and ``Content-Length`` rewritten to match).
+A page rendered in a browser is stored as rendered (its DOM after the scripts ran), and
+its response record says so in a ``WARC-Newsflow-Rendered`` header naming the browser,
+so reprocessing reads the text the browser saw and needs no browser itself.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pipeline.errors import ArchiveError
 log = logging.getLogger(__name__)
 
 DEFAULT_ROLL_BYTES = 100 * 1024 * 1024
+RENDERED_HEADER = "WARC-Newsflow-Rendered"
+"""WARC header of a response rendered in a browser: ``chromium <version>``."""
 _DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
@@ -50,6 +55,9 @@ class Exchange:
     method: str = "GET"
     request_headers: Sequence[tuple[str, str]] = ()
     protocol: str = "HTTP/1.1"
+    rendered_by: str | None = None
+    """The browser that rendered the body (``chromium 156.0.8078.114``); None when the
+    body is the page as the server sent it."""
 
 
 def warc_date(when: datetime) -> str:
@@ -96,13 +104,16 @@ class RollingWarcWriter:
         headers = [(k, v) for k, v in exchange.headers if k.lower() not in _DROPPED_HEADERS]
         headers.append(("Content-Length", str(len(exchange.body))))
         http_headers = StatusAndHeaders(f"{exchange.status}", headers, protocol=exchange.protocol)
+        warc_headers = {"WARC-Date": date}
+        if exchange.rendered_by:
+            warc_headers[RENDERED_HEADER] = exchange.rendered_by
         response = writer.create_warc_record(
             exchange.url,
             "response",
             payload=BytesIO(exchange.body),
             length=len(exchange.body),
             http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict=warc_headers,
         )
         target = exchange.url.split("://", 1)[-1]
         path = "/" + target.split("/", 1)[1] if "/" in target else "/"

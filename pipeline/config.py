@@ -31,6 +31,10 @@ Environment variables:
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``
     Seconds one source's crawl may take before it is stopped. Default 14400 (4 hours).
+``NEWSFLOW_CHROMIUM``
+    The Chromium executable that renders the pages of ``render: browser`` sources.
+    Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
+    browser.
 ``NEWSFLOW_ALERT_WEBHOOK``
     A Slack-compatible incoming-webhook URL: a run that ends partial or failed posts one
     message per failed source or quality breach. Unset: no alerts.
@@ -54,6 +58,8 @@ from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's ``chromium`` package installs the browser here."""
 
 
 def _default_derive_connections() -> int:
@@ -106,6 +112,11 @@ class CrawlLimits:
     warc_roll_bytes: int = 100 * 1024 * 1024
     crawl_timeout_s: float = 4 * 3600.0
     """Wall-clock limit of one source's crawl (the child process is stopped after it)."""
+    render_pages: int = 2
+    """Browser pages open at once for a ``render: browser`` source."""
+    render_pages_per_context: int = 100
+    """Pages one browser context renders before it is closed and a fresh one started,
+    so the browser's memory stays bounded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,8 @@ class Settings:
     alert_timeout_s: float = 10.0
     airflow_url: str | None = None
     """Base URL of the Airflow UI, for links in alerts; None: no links."""
+    chromium_path: Path = DEFAULT_CHROMIUM
+    """The browser that renders ``render: browser`` sources' pages."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -189,6 +202,7 @@ class Settings:
             alert_webhook=_http_url(env, "NEWSFLOW_ALERT_WEBHOOK"),
             alert_timeout_s=_number(env, "NEWSFLOW_ALERT_TIMEOUT", 10.0, low=0.1),
             airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
+            chromium_path=Path(env.get("NEWSFLOW_CHROMIUM") or DEFAULT_CHROMIUM).expanduser(),
         )
 
 

@@ -13,8 +13,12 @@ from dataclasses import asdict, dataclass, field
 import psycopg
 
 from pipeline.config import QualityThresholds
+from pipeline.records import SCRIPT_SHELLS
 
 TRAILING_RUNS = 7
+MAX_SCRIPT_SHELL_SHARE = 0.5
+"""More than this share of a source's fetched pages being JavaScript shells fails it
+with the hint to render them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class SourceRunFigures:
     with_modified: int = 0
     truncated: int = 0
     """Article rows this run touched whose body a paywall cut off (a figure, no limit)."""
+    script_shells: int = 0
+    """Fetched pages that came back as JavaScript shells (scripts, almost no text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,20 @@ def blocked_breach(source: str, figures: SourceRunFigures, limits: QualityThresh
     )
 
 
+def script_shell_breach(source: str, figures: SourceRunFigures) -> str | None:
+    """Why the source fails when most of its pages came back as JavaScript shells (their
+    text is inserted by scripts: the source may need ``render: browser``), else None.
+    Judged however few pages there were, like a bot wall."""
+    shells, fetched = figures.script_shells, figures.pages_fetched
+    if not shells or shells <= fetched * MAX_SCRIPT_SHELL_SHARE:
+        return None
+    return (
+        f"source '{source}': {shells} of {fetched} pages came back as JavaScript shells "
+        "(scripts and almost no text); the site may need rendering: set 'render: browser' "
+        "for the source in the sources file"
+    )
+
+
 COVERAGE_METRICS = ("image_share", "section_share", "tags_share", "modified_share")
 """Shares of the loaded articles that have each optional field. Reported, never judged:
 many sites give no section or tags at all, and that is no fault of the extraction."""
@@ -93,13 +113,15 @@ def coverage(figures: SourceRunFigures) -> dict[str, float | None]:
 
 def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) -> QualityReport:
     """Judge one source's run against ``limits`` (pure)."""
-    blocked = blocked_breach(source, figures, limits)
+    # Judged however few pages there were: a site that answered nothing usable.
+    found = (blocked_breach(source, figures, limits), script_shell_breach(source, figures))
+    always = [breach for breach in found if breach]
     if figures.pages_fetched < limits.min_pages_for_checks:
         return QualityReport(
             source,
             checked=False,
             metrics={"pages_fetched": figures.pages_fetched, "blocked": figures.blocked},
-            breaches=(blocked,) if blocked else (),
+            breaches=tuple(always),
         )
     metrics = {
         "article_share": _share(figures.articles, figures.pages_fetched),
@@ -112,7 +134,7 @@ def evaluate(source: str, figures: SourceRunFigures, limits: QualityThresholds) 
         **coverage(figures),
         "truncated_share": _share(figures.truncated, figures.loaded),
     }
-    breaches: list[str] = [blocked] if blocked else []
+    breaches: list[str] = list(always)
 
     def at_least(name: str, low: float, what: str) -> None:
         value = metrics[name]
@@ -152,7 +174,8 @@ SELECT s.pages_fetched - s.held_by_date - s.other_language,
                 AND p.pages_fetched - p.held_by_date - p.other_language >= %(min_pages)s
               ORDER BY p.run_id DESC LIMIT %(trailing)s) p),
        s.blocked,
-       a.with_image, a.with_section, a.with_tags, a.with_modified, a.truncated
+       a.with_image, a.with_section, a.with_tags, a.with_modified, a.truncated,
+       coalesce((s.crawl_stats ->> %(shells)s)::int, 0)
 FROM warehouse.crawl_run_sources s,
 LATERAL (SELECT count(*) AS loaded,
                 count(*) FILTER (WHERE btrim(a.title) <> '') AS with_title,
@@ -180,6 +203,7 @@ def source_run_figures(
             "source": source,
             "trailing": TRAILING_RUNS,
             "min_pages": limits.min_pages_for_checks,
+            "shells": SCRIPT_SHELLS,
         },
     ).fetchone()
     if row is None:

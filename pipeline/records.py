@@ -19,6 +19,12 @@ DEFAULT_MIN_ARTICLE_CHARS = 200
 """Bodies shorter than this many characters are not articles (CJK text counts double).
 The one default of the extract library, ``NEWSFLOW_MIN_ARTICLE_CHARS`` and
 ``newsflow extract --min-chars``."""
+SCRIPT_SHELL = "the page looks like a JavaScript shell (scripts and almost no text)"
+"""Added to the reason of a ``not_article`` page whose text a script would insert (see
+``pipeline.extract.classify.is_script_shell``)."""
+SCRIPT_SHELLS = "script_shells"
+"""``crawl_run_sources.crawl_stats`` key: the run's ``not_article`` pages of the source
+that looked like JavaScript shells (for the quality check's hint to render them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ The file is YAML with one top-level key, ``sources``, holding a list of sources:
         language: en          # a hint for language detection
         languages: [en, de]   # keep only articles in these languages
         download_delay: 0.5
+        render: http          # or browser: article pages rendered in headless Chromium
         headers: {Accept-Language: en}            # sent only to the source's hosts
         cookies: {consent: "yes"}                 # likewise, as one Cookie header
         proxy: http://user:secret@proxy.example:3128
@@ -54,6 +55,9 @@ ROBOTS = "robots"
 AUTO = "auto"
 """``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
 DEFAULT_MAX_PAGES = 5000
+RENDER_MODES = ("http", "browser")
+"""``render:``: article pages fetched as they are (``http``) or rendered in headless
+Chromium (``browser``, for sites whose pages insert their text with JavaScript)."""
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
 _MAP_FIELDS = ("headers", "cookies")
@@ -64,6 +68,7 @@ _KNOWN_FIELDS = (
     "language",
     "languages",
     "download_delay",
+    "render",
     *_MAP_FIELDS,
     "proxy",
     "warc",
@@ -96,6 +101,9 @@ class Source:
     language cannot be told are always kept)."""
     download_delay: float | None = None
     """Seconds between requests to this source's hosts; None means the global default."""
+    render: str = "http"
+    """How article pages are fetched: ``http``, or ``browser`` (rendered in headless
+    Chromium; see ``crawlers.render``)."""
     headers: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
     """(name, value) of extra request headers, sent only to ``hosts``; values never logged."""
     cookies: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
@@ -213,6 +221,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     language = _language(entry)
     languages = _languages(entry, language)
     delay = _download_delay(entry)
+    render = _render(entry)
     headers, cookies, proxy = _request_options(entry, lists)
     return Source(
         name=entry.name,
@@ -225,6 +234,7 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         language=language,
         languages=languages,
         download_delay=delay,
+        render=render,
         headers=headers,
         cookies=cookies,
         proxy=proxy,
@@ -364,6 +374,15 @@ def _download_delay(entry: _SourceEntry) -> float | None:
     ):
         raise entry.fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
     return float(delay) if delay is not None else None
+
+
+def _render(entry: _SourceEntry) -> str:
+    render = entry.value("render", "http")
+    if render not in RENDER_MODES:
+        raise entry.fail("render", f"must be one of {', '.join(RENDER_MODES)}, got {render!r}")
+    if render == "browser" and entry.value("warc"):
+        raise entry.fail("render", "is browser, but a warc source's pages are read from files")
+    return str(render)
 
 
 def _request_options(

@@ -36,7 +36,7 @@ from pipeline.crawl_step import crawl_source as crawl_source  # re-exported: a s
 from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a step
 from pipeline.db import connect, prepare_database
 from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
-from pipeline.records import ExtractionResult, FetchedPage
+from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
 from pipeline.run_plan import RunPlan
 from pipeline.sources import Source, load_sources, select_sources
@@ -192,6 +192,7 @@ def extract_source(
     path = extracted_path(settings, plan, source)
     counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
     wanted = _source(plan, source)
+    shells = [0]  # not_article pages that look like JavaScript shells
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
         first = next(pages, None)
@@ -211,6 +212,8 @@ def extract_source(
     def counted(results: Iterable[ExtractionResult]) -> Iterator[ExtractionResult]:
         for done, result in enumerate(results, 1):
             counts[result.status] += 1
+            if result.status == "not_article" and SCRIPT_SHELL in (result.message or ""):
+                shells[0] += 1
             if done % 200 == 0:
                 progress(f"{source}: extracted {done} pages")
             yield result
@@ -228,6 +231,8 @@ def extract_source(
                 wait_for_crawl=wait_for_crawl,
             )
         written = write_results(path, counted(extracted(pages)))
+        if shells[0]:  # for the quality check's hint that the source may need rendering
+            runs.record_crawl_stats(conn, plan.run_id, source, {SCRIPT_SHELLS: shells[0]})
     progress(f"{source}: extracted {written} pages")
     return {"path": str(path), "pages": written, **counts}
 

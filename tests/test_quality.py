@@ -93,3 +93,23 @@ def test_the_share_of_articles_cut_off_by_a_paywall_is_a_figure_not_a_limit():
     report = evaluate("s", figures(truncated=85), LIMITS)
     assert report.metrics["truncated_share"] == 1.0
     assert report.passed
+
+
+def test_a_source_of_javascript_shells_fails_with_the_hint_to_render_it():
+    shells = figures(pages_fetched=12, articles=0, loaded=0, script_shells=12)
+    report = evaluate("js", shells, LIMITS)
+    assert report.breaches[0] == (
+        "source 'js': 12 of 12 pages came back as JavaScript shells (scripts and almost no "
+        "text); the site may need rendering: set 'render: browser' for the source in the "
+        "sources file"
+    )
+
+
+def test_the_render_hint_is_given_however_few_pages_there_were():
+    report = evaluate("js", figures(pages_fetched=3, articles=0, script_shells=3), LIMITS)
+    assert not report.checked
+    assert "set 'render: browser'" in report.breaches[0]
+
+
+def test_a_few_script_shells_among_articles_pass():
+    assert evaluate("s", figures(script_shells=10), LIMITS).passed

@@ -22,6 +22,7 @@ GOOD = textwrap.dedent("""\
         max_pages: 5000
         language: en
         download_delay: 0.5
+        render: browser
       - name: other
     """)
 
@@ -34,6 +35,7 @@ def test_full_source_parses_every_field():
     assert first.allow == ("/news/",) and first.deny == ("/video/",)
     assert first.max_pages == 5000 and first.language == "en"
     assert first.download_delay == 0.5
+    assert first.render == "browser" and second.render == "http"
     assert first.hosts == ("example.com",)
     assert not first.uses_robots_sitemaps
     assert second.uses_robots_sitemaps  # no discovery given -> robots.txt sitemaps
@@ -54,6 +56,30 @@ def test_bad_max_pages_names_source_field_and_line():
     assert message == "s.yaml:3: source 'a': field 'max_pages' must be a positive integer, got -3"
 
 
+def test_an_unknown_render_mode_is_rejected_with_the_known_ones():
+    message = _error("""\
+        sources:
+          - name: a
+            render: chrome
+        """)
+    assert message == (
+        "s.yaml:3: source 'a': field 'render' must be one of http, browser, got 'chrome'"
+    )
+
+
+def test_a_warc_source_is_not_rendered():
+    message = _error("""\
+        sources:
+          - name: a
+            warc: [/data/a.warc.gz]
+            render: browser
+        """)
+    assert message == (
+        "s.yaml:4: source 'a': field 'render' is browser, but a warc source's pages are read "
+        "from files"
+    )
+
+
 def test_unknown_field_is_rejected_with_its_line():
     message = _error("""\
         sources:
@@ -63,7 +89,7 @@ def test_unknown_field_is_rejected_with_its_line():
     assert message == (
         "s.yaml:3: source 'a': unknown field 'sitemap'; known fields: name, sitemaps, "
         "feeds, start_urls, allow, deny, max_pages, language, languages, download_delay, "
-        "headers, cookies, proxy, warc"
+        "render, headers, cookies, proxy, warc"
     )
 
 

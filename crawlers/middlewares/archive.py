@@ -2,10 +2,11 @@
 
 Sits below the retry middleware and above decompression, so it sees final responses
 with their bodies decoded (see ``crawlers.warc``). Responses cut short on purpose (a
-non-HTML page stopped after its headers) and bot walls are not archived. The record's location is
-left in ``request.meta["newsflow_warc"]`` for the crawl state. The request record keeps
-the values of cookies, credentials and the source's own headers as ``***``
-(``crawlers.middlewares.source_requests.redacted``).
+non-HTML page stopped after its headers) and bot walls are not archived. A page rendered
+in the browser is archived as rendered, its record naming the browser (see
+``crawlers.warc``). The record's location is left in ``request.meta["newsflow_warc"]``
+for the crawl state. The request record keeps the values of cookies, credentials and
+the source's own headers as ``***`` (``crawlers.middlewares.source_requests.redacted``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawlers.job import BLOCKED, FETCHED_AT, WARC, CrawlJob
+from crawlers.job import BLOCKED, FETCHED_AT, RENDERED, WARC, CrawlJob
 from crawlers.middlewares.source_requests import ALWAYS_SECRET, redacted, secret_names
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline.errors import ArchiveError
@@ -80,6 +81,7 @@ class WarcArchiveMiddleware:
                     method=request.method,
                     request_headers=redacted(_pairs(request.headers), self.secret),
                     protocol=protocol,
+                    rendered_by=request.meta.get(RENDERED),
                 )
             )
         except ArchiveError as exc:

@@ -25,6 +25,8 @@ interstitial unless the cookie ``consent=yes`` is sent (:mod:`devtools.sample_si
 A paywall trap, opt-in as well: the sitemap ``/paywalled/sitemap.xml`` lists articles
 declared ``isAccessibleForFree: false`` whose text stops at a subscribe prompt, and one
 free article (:mod:`devtools.sample_site.paywalled`).
+A JavaScript publication, opt-in too: the sitemap ``/scripted/sitemap.xml`` lists pages
+whose body a script fetches as JSON and inserts (:mod:`devtools.sample_site.scripted`).
 
 Sitemaps and feeds carry an ETag and a Last-Modified and answer a matching conditional
 request with 304, except the valley-gazette's, whose server gives no validators at all.

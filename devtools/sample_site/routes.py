@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from devtools.sample_site import consent, feeds, paywalled, templates, walls
+from devtools.sample_site import consent, feeds, paywalled, scripted, templates, walls
 from devtools.sample_site.catalog import (
     GAZETTE,
     HERALD,
@@ -69,6 +69,8 @@ def respond(site: SampleSite, request: Request) -> Response:
         return consent.respond(site, request)
     if path.startswith(paywalled.PAYWALL_PREFIX):
         return paywalled.respond(site, request)
+    if path.startswith(scripted.SCRIPTED_PREFIX):
+        return scripted.respond(site, request)
     if path.startswith(("/private/", "/herald/admin/")):
         return _private(site, path)
     handler = DOCUMENTS.get(path)

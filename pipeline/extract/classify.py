@@ -1,4 +1,5 @@
-"""Recognising pages that are not articles: error pages, index pages, empty galleries."""
+"""Recognising pages that are not articles: error pages, index pages, empty galleries,
+and among them the empty shells of pages that insert their text with JavaScript."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _ERROR_TITLE = re.compile(
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LINK_SHARE_INDEX = 0.5
 _INDEX_MAX_BODY = 2000
+_NOT_TEXT = ("script", "style", "noscript", "template")
 
 
 def weighted_length(text: str) -> int:
@@ -60,3 +62,28 @@ def not_article_reason(
     if not is_article_declared and size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
         return "index page: mostly links and little text"
     return None
+
+
+def is_script_shell(tree: HtmlElement, *, min_chars: int = DEFAULT_MIN_ARTICLE_CHARS) -> bool:
+    """Whether the page runs scripts of its own and shows less than ``min_chars`` of
+    text: the shell of a page whose text a script inserts, empty without a browser.
+    (JSON-LD and other data blocks are not scripts that run.)"""
+    runs = [
+        s
+        for s in tree.iter("script")
+        if (s.get("type") or "text/javascript").lower()
+        in ("text/javascript", "module", "application/javascript")
+    ]
+    if not runs:
+        return False
+    body = tree.find(".//body")
+    if body is None:
+        return True
+    text = sum(
+        len(t.strip())
+        for element in body.iter()
+        if isinstance(element.tag, str) and element.tag not in _NOT_TEXT
+        for t in (element.text, *(c.tail for c in element))
+        if t
+    )
+    return text < min_chars

@@ -14,7 +14,7 @@ from trafilatura.utils import load_html
 
 from pipeline.extract.authors import clean_authors, jsonld_author_names
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
-from pipeline.extract.classify import not_article_reason
+from pipeline.extract.classify import is_script_shell, not_article_reason
 from pipeline.extract.dates import (
     STRUCTURED_SOURCES,
     DateCandidate,
@@ -31,7 +31,13 @@ from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_b
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
 from pipeline.extract.version import EXTRACTOR_VERSION
-from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, Article, ExtractionResult, FetchedPage
+from pipeline.records import (
+    DEFAULT_MIN_ARTICLE_CHARS,
+    SCRIPT_SHELL,
+    Article,
+    ExtractionResult,
+    FetchedPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +253,8 @@ def extract_html(
         body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
     )
     if reason:
+        if is_script_shell(tree, min_chars=min_chars):
+            reason = f"{reason}; {SCRIPT_SHELL}"
         return ExtractionResult("not_article", url=url, message=reason, path=path)
     published = choose_published(meta, tree, url, discovered_at, now)
     when = fetched_at or now or datetime.now(UTC)

@@ -10,7 +10,6 @@ Without the browser the test is skipped, except in CI (``CI=true``), where it fa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,12 +19,12 @@ import pytest
 
 from pipeline.local_run import run_pipeline
 from pipeline.window import Window
+from tests.chromium import CHROMIUM, skip_or_fail
 from tests.cli_helpers import run_newsflow
 from tests.e2e.conftest import SITE_CONFIG, TODAY, e2e_settings, sources_file
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests may run as root (CI containers)
     "--disable-gpu",
@@ -78,13 +77,9 @@ def browser_or_skip() -> Any:
     try:
         from playwright import sync_api
     except ImportError:
-        missing.append("the playwright package (pip install -e '.[test]')")
+        missing.append("the playwright package (pip install -e .)")
         sync_api = None
-    if missing:
-        reason = "the browser test needs " + " and ".join(missing)
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; in CI it must not be skipped")
-        pytest.skip(reason)
+    skip_or_fail(missing, "the browser test")
     return sync_api
 
 
