@@ -32,32 +32,30 @@ a field not listed above is an error too (``unknown field 'hosts'``), never igno
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from pipeline import source_fields as check
 from pipeline.errors import SourcesFileError, UnknownSourceError
-from pipeline.source_requests import (
-    RequestOptionError,
-    check_cookies,
-    check_headers,
-    check_proxy,
-)
+from pipeline.source_entry import NAME_PATTERN, SourceEntry, line_of, mapping, string_list
+from pipeline.source_fields import AUTO, DEFAULT_MAX_PAGES, RENDER_MODES, ROBOTS
 from pipeline.source_warc import warc_problem
 
-NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
-ROBOTS = "robots"
-AUTO = "auto"
-"""``feeds: [auto]``: the feeds the start pages (else the home pages) announce."""
-DEFAULT_MAX_PAGES = 5000
-RENDER_MODES = ("http", "browser")
-"""``render:``: article pages fetched as they are (``http``) or rendered in headless
-Chromium (``browser``, for sites whose pages insert their text with JavaScript)."""
+__all__ = [
+    "AUTO",
+    "DEFAULT_MAX_PAGES",
+    "NAME_PATTERN",
+    "RENDER_MODES",
+    "ROBOTS",
+    "Source",
+    "load_sources",
+    "parse_sources",
+    "select_sources",
+]
 
 _LIST_FIELDS = ("sitemaps", "feeds", "start_urls", "allow", "deny")
 _MAP_FIELDS = ("headers", "cookies")
@@ -161,19 +159,19 @@ def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
         raise SourcesFileError(f"{where}: invalid YAML: {problem}") from None
     if root is None or not isinstance(root, yaml.MappingNode):
         raise SourcesFileError(f"{origin}: expected a mapping with a 'sources' list")
-    top = _mapping(root)
+    top = mapping(root)
     if "sources" not in top:
-        raise SourcesFileError(f"{origin}:{_line(root)}: missing the top-level 'sources' list")
+        raise SourcesFileError(f"{origin}:{line_of(root)}: missing the top-level 'sources' list")
     for key, (key_node, _) in top.items():
         if key not in _KNOWN_TOP_LEVEL:
             raise SourcesFileError(
-                f"{origin}:{_line(key_node)}: unknown top-level field '{key}'; "
+                f"{origin}:{line_of(key_node)}: unknown top-level field '{key}'; "
                 f"known fields: {', '.join(_KNOWN_TOP_LEVEL)}"
             )
     _, sources_node = top["sources"]
     if not isinstance(sources_node, yaml.SequenceNode) or not sources_node.value:
         raise SourcesFileError(
-            f"{origin}:{_line(sources_node)}: 'sources' must be a non-empty list"
+            f"{origin}:{line_of(sources_node)}: 'sources' must be a non-empty list"
         )
     sources: list[Source] = []
     seen: dict[str, int] = {}
@@ -181,10 +179,10 @@ def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
         source = _parse_source(node, origin)
         if source.name in seen:
             raise SourcesFileError(
-                f"{origin}:{_line(node)}: source name '{source.name}' is used twice "
+                f"{origin}:{line_of(node)}: source name '{source.name}' is used twice "
                 f"(first at line {seen[source.name]}); names must be unique"
             )
-        seen[source.name] = _line(node)
+        seen[source.name] = line_of(node)
         sources.append(source)
     return sources
 
@@ -206,9 +204,9 @@ def select_sources(sources: Iterable[Source], names: Iterable[str] | None) -> li
 
 
 def _parse_source(node: yaml.Node, origin: str) -> Source:
-    entry = _SourceEntry.of(node, origin)
-    lists = {field: _string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
-    _check_urls(entry, lists)
+    entry = SourceEntry.of(node, origin, _KNOWN_FIELDS)
+    lists = {field: string_list(entry, field) for field in (*_LIST_FIELDS, "warc")}
+    check.check_urls(entry, lists)
     problem = warc_problem(
         lists["warc"],
         has_discovery=any(lists[f] for f in ("sitemaps", "feeds", "start_urls")),
@@ -216,13 +214,13 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
     )
     if problem:
         raise entry.fail("warc", problem)
-    _check_patterns(entry, lists)
-    max_pages = _max_pages(entry)
-    language = _language(entry)
-    languages = _languages(entry, language)
-    delay = _download_delay(entry)
-    render = _render(entry)
-    headers, cookies, proxy = _request_options(entry, lists)
+    check.check_patterns(entry, lists)
+    max_pages = check.max_pages(entry)
+    language = check.language(entry)
+    languages = check.languages(entry, language)
+    delay = check.download_delay(entry)
+    render = check.render(entry)
+    headers, cookies, proxy = check.request_options(entry, lists)
     return Source(
         name=entry.name,
         sitemaps=lists["sitemaps"],
@@ -240,207 +238,3 @@ def _parse_source(node: yaml.Node, origin: str) -> Source:
         proxy=proxy,
         warc=lists["warc"],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _SourceEntry:
-    """One source's mapping in the file: its name and fields, for errors with a line."""
-
-    origin: str
-    node: yaml.MappingNode
-    name: str
-    fields: dict[str, tuple[yaml.Node, yaml.Node]]
-
-    @classmethod
-    def of(cls, node: yaml.Node, origin: str) -> _SourceEntry:
-        """The entry of ``node``; ``SourcesFileError`` unless it is a mapping with a valid
-        name and only known fields."""
-        if not isinstance(node, yaml.MappingNode):
-            raise SourcesFileError(f"{origin}:{_line(node)}: each source must be a mapping")
-        fields = _mapping(node)
-        name_entry = fields.get("name")
-        if name_entry is None:
-            raise SourcesFileError(f"{origin}:{_line(node)}: source is missing the field 'name'")
-        name = _scalar(name_entry[1])
-        if not isinstance(name, str) or not NAME_PATTERN.match(name):
-            raise SourcesFileError(
-                f"{origin}:{_line(name_entry[1])}: field 'name' must match [a-z0-9_-]+, "
-                f"got {name!r}"
-            )
-        for key, (key_node, _) in fields.items():
-            if key not in _KNOWN_FIELDS:
-                raise SourcesFileError(
-                    f"{origin}:{_line(key_node)}: source '{name}': unknown field '{key}'; "
-                    f"known fields: {', '.join(_KNOWN_FIELDS)}"
-                )
-        return cls(origin, node, name, fields)
-
-    def value(self, field: str, default: Any = None) -> Any:
-        """The scalar value of ``field`` (other nodes as is), ``default`` when absent."""
-        return _scalar(self.fields[field][1]) if field in self.fields else default
-
-    def fail(self, field: str, message: str) -> SourcesFileError:
-        """The error for ``field``, located at its value (else at the source)."""
-        line = _line(self.fields[field][1]) if field in self.fields else _line(self.node)
-        return SourcesFileError(
-            f"{self.origin}:{line}: source '{self.name}': field '{field}' {message}"
-        )
-
-
-def _string_list(entry: _SourceEntry, field: str) -> tuple[str, ...]:
-    """A list field: absent or empty (``field:``) is ``()``."""
-    if field not in entry.fields:
-        return ()
-    value_node = entry.fields[field][1]
-    if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
-        return ()
-    if not isinstance(value_node, yaml.SequenceNode):
-        raise entry.fail(field, "must be a list")
-    items = [_scalar(item) for item in value_node.value]
-    if not all(isinstance(item, str) and item for item in items):
-        raise entry.fail(field, "must be a list of non-empty strings")
-    return tuple(items)
-
-
-def _check_urls(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
-    """Discovery URLs are http(s) URLs (or ``robots`` / ``auto``); ``auto`` has pages to
-    read the announced feeds from."""
-    for field in ("sitemaps", "feeds", "start_urls"):
-        for url in lists[field]:
-            if (field, url) in (("sitemaps", ROBOTS), ("feeds", AUTO)):
-                continue
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise entry.fail(field, f"has {url!r}, which is not an http(s) URL")
-    if (
-        AUTO in lists["feeds"]
-        and not lists["start_urls"]
-        and not any(url != ROBOTS for url in lists["sitemaps"])
-    ):
-        raise entry.fail(
-            "feeds",
-            "has 'auto', which reads the feeds announced by the start URLs "
-            "(else the home pages of the sitemaps' hosts): add a start URL",
-        )
-
-
-def _check_patterns(entry: _SourceEntry, lists: dict[str, tuple[str, ...]]) -> None:
-    for field in ("allow", "deny"):
-        for pattern in lists[field]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise entry.fail(field, f"has an invalid regex {pattern!r}: {exc}") from None
-
-
-def _max_pages(entry: _SourceEntry) -> int:
-    max_pages = entry.value("max_pages", DEFAULT_MAX_PAGES)
-    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages <= 0:
-        raise entry.fail("max_pages", f"must be a positive integer, got {max_pages!r}")
-    return max_pages
-
-
-_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
-
-
-def _language(entry: _SourceEntry) -> str | None:
-    language = entry.value("language")
-    if language is not None and (
-        not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language)
-    ):
-        raise entry.fail("language", f"must be a two-letter ISO 639-1 code, got {language!r}")
-    return language
-
-
-def _languages(entry: _SourceEntry, hint: str | None) -> tuple[str, ...]:
-    codes = _string_list(entry, "languages")
-    for code in codes:
-        if not _LANGUAGE_CODE.fullmatch(code):
-            raise entry.fail(
-                "languages", f"must hold two-letter ISO 639-1 codes such as en, got {code!r}"
-            )
-    if hint is not None and codes and hint not in codes:
-        raise entry.fail(
-            "languages",
-            f"does not hold the source's language hint {hint!r}: add it, or change 'language'",
-        )
-    return tuple(dict.fromkeys(codes))
-
-
-def _download_delay(entry: _SourceEntry) -> float | None:
-    delay = entry.value("download_delay")
-    if delay is not None and (
-        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
-    ):
-        raise entry.fail("download_delay", f"must be a number of seconds >= 0, got {delay!r}")
-    return float(delay) if delay is not None else None
-
-
-def _render(entry: _SourceEntry) -> str:
-    render = entry.value("render", "http")
-    if render not in RENDER_MODES:
-        raise entry.fail("render", f"must be one of {', '.join(RENDER_MODES)}, got {render!r}")
-    if render == "browser" and entry.value("warc"):
-        raise entry.fail("render", "is browser, but a warc source's pages are read from files")
-    return str(render)
-
-
-def _request_options(
-    entry: _SourceEntry, lists: dict[str, tuple[str, ...]]
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str | None]:
-    """``headers``, ``cookies`` and ``proxy``, checked (``pipeline.source_requests``)."""
-    checked = []
-    for name, check in (("headers", check_headers), ("cookies", check_cookies)):
-        pairs = _string_map(entry, name)
-        try:
-            checked.append(check((key, value) for key, value, _ in pairs))
-        except RequestOptionError as exc:
-            line = pairs[exc.index][2] if exc.index is not None else _line(entry.node)
-            raise SourcesFileError(
-                f"{entry.origin}:{line}: source '{entry.name}': field '{name}' {exc}"
-            ) from None
-    proxy = entry.value("proxy")
-    if proxy is not None:
-        if not isinstance(proxy, str):
-            raise entry.fail("proxy", "must be a proxy URL such as http://proxy.example:3128")
-        try:
-            check_proxy(proxy, (*lists["sitemaps"], *lists["feeds"], *lists["start_urls"]))
-        except RequestOptionError as exc:
-            raise entry.fail("proxy", str(exc)) from None
-    return checked[0], checked[1], proxy
-
-
-def _string_map(entry: _SourceEntry, field: str) -> list[tuple[str, str, int]]:
-    """A map of names to scalar values as (name, value, line); absent or empty is ``[]``.
-    Values are taken as written (``consent: yes`` is the text ``yes``, not a boolean)."""
-    if field not in entry.fields:
-        return []
-    value_node = entry.fields[field][1]
-    if isinstance(value_node, yaml.ScalarNode) and _scalar(value_node) is None:
-        return []
-    if not isinstance(value_node, yaml.MappingNode):
-        raise entry.fail(field, "must be a map of names to values, e.g. {consent: 'yes'}")
-    pairs = []
-    for key_node, item in value_node.value:
-        if not isinstance(item, yaml.ScalarNode) or _scalar(item) is None:
-            raise SourcesFileError(
-                f"{entry.origin}:{_line(key_node)}: source '{entry.name}': field '{field}' "
-                f"gives {str(key_node.value)!r} no single value"
-            )
-        pairs.append((str(key_node.value), str(item.value), _line(key_node)))
-    return pairs
-
-
-def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    return {str(key.value): (key, value) for key, value in node.value}
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """The Python value of a scalar node (int, float, bool, str, None); other nodes as is."""
-    if not isinstance(node, yaml.ScalarNode):
-        return node
-    return yaml.SafeLoader("").construct_object(node)
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
