@@ -49,6 +49,8 @@ bench: install
 
 bench-extract: install
 	$(BIN)/python -m benchmarks.bench_extract
+	$(BIN)/python -m benchmarks.bench_extract_speed
+	$(BIN)/python -m benchmarks.bench_not_article
 
 bench-import-warc: install
 	$(BIN)/python -m benchmarks.bench_import_warc

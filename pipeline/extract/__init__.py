@@ -19,8 +19,9 @@ trafilatura missed part of the text), ``dates`` (publication date vote, modifica
 time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
 (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
-``classify`` (not-article pages), ``core``
-(one page), ``pool`` (many pages).
+``classify`` (not-article pages), ``declared`` (whether a page declares itself one
+article), ``core``
+(one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once).
 """
 
 from pipeline.extract.core import extract_html, extract_page

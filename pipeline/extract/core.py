@@ -155,7 +155,7 @@ def choose_body(
     When the page's JSON-LD ``articleBody`` replaced the extracted text, neither a prompt
     nor an empty gated section of the HTML cuts it off; only a declared word count can.
     """
-    core = run_trafilatura(tree, url)
+    core = run_trafilatura(tree)
     cut = cut_at_prompt(core.paragraphs if core else [])
     extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
     paragraphs = _maybe_declared_body(extracted, meta, title, authors)

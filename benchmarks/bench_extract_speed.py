@@ -1,0 +1,288 @@
+"""Extraction speed against bare trafilatura: per page per core, and a whole batch.
+
+Usage::
+
+    python -m benchmarks.bench_extract_speed [--devset PATH] [--every K] [--files N]
+                                             [--processes P] [--rounds R] [--no-write]
+
+Per page: newsflow's ``extract_html`` and bare ``trafilatura.extract(html)`` take turns
+on every page in this one process, ``--repeats`` times each; a page's time is its fastest
+CPU time, so what other processes on the machine do touches both sides alike. Three
+classes: the main dev set, fundus-eval, and the large pages (>= 150 KB of HTML) of both.
+
+Per batch: ``newsflow extract --format jsonl`` over ``--files`` HTML files (the dev
+pages, repeated) against a bare trafilatura fork pool over the same files
+(:mod:`benchmarks.bare_pool`), both as fresh processes, so interpreter start-up,
+imports and worker start-up are included; wall clock, the fastest of ``--rounds``
+alternating runs (the machine is shared: the fastest run is the one least disturbed).
+
+The dev set path comes from ``--devset``, else ``NEWSFLOW_DEVSET``, else
+``../shared/extraction-devset``; without it the benchmark says so and scores nothing.
+The result goes between the ``bench-extract-speed`` markers of ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.results import RESULTS, Figure, machine_line, write_section
+
+REPO = Path(__file__).resolve().parent.parent
+LARGE_BYTES = 150_000
+"""Pages with at least this much HTML form the large-page class."""
+PAGE_TARGET = 0.9
+BATCH_TARGET = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    group: str
+    url: str
+    html: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSpeed:
+    name: str
+    pages: int
+    bare_ms: float
+    """Fastest CPU milliseconds per page of bare ``trafilatura.extract``, averaged."""
+    newsflow_ms: float
+
+    @property
+    def ratio(self) -> float:
+        """newsflow's speed as a share of bare trafilatura's (higher is faster)."""
+        return self.bare_ms / self.newsflow_ms if self.newsflow_ms else 0.0
+
+
+def load_pages(devset: Path, every: int) -> list[Page]:
+    """Every ``every``-th page of the main dev set and of fundus-eval, HTML decompressed."""
+    pages = []
+    for group, folder in (("main", devset), ("fundus-eval", devset / "fundus-eval")):
+        truth_file = folder / "ground-truth.json"
+        if not truth_file.is_file():
+            continue
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        for key in sorted(truth)[::every]:
+            with gzip.open(folder / "pages" / f"{key}.html.gz", "rb") as fh:
+                pages.append(Page(group, truth[key].get("url", ""), fh.read()))
+    return pages
+
+
+def _fastest(fn: Callable[[], object], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        fn()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def per_page(pages: list[Page], repeats: int) -> list[ClassSpeed]:
+    """Fastest CPU time per page of both extractors, summed per class."""
+    import trafilatura
+
+    from pipeline.extract import extract_html
+
+    for page in pages[:5]:  # warm-up: lazy loads (language model, stop lists) on both sides
+        trafilatura.extract(page.html)
+        extract_html(page.html)
+    times = []
+    for page in pages:
+        bare = ours = float("inf")
+        for _ in range(repeats):  # alternate, so that load on the machine hits both
+            bare = min(bare, _fastest(lambda p=page: trafilatura.extract(p.html), 1))
+            ours = min(ours, _fastest(lambda p=page: extract_html(p.html, url=p.url or None), 1))
+        times.append((page, bare, ours))
+    classes = [
+        ("main dev set", lambda p: p.group == "main"),
+        ("fundus-eval", lambda p: p.group == "fundus-eval"),
+        (
+            f"large pages (>= {LARGE_BYTES // 1000} KB, both sets)",
+            lambda p: len(p.html) >= LARGE_BYTES,
+        ),
+    ]
+    out = []
+    for name, member in classes:
+        rows = [(b, o) for p, b, o in times if member(p)]
+        if rows:
+            out.append(
+                ClassSpeed(
+                    name,
+                    len(rows),
+                    1000 * sum(b for b, _ in rows) / len(rows),
+                    1000 * sum(o for _, o in rows) / len(rows),
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSpeed:
+    files: int
+    processes: int
+    bare_s: list[float]
+    newsflow_s: list[float]
+    records: int
+    """Records ``newsflow extract`` printed in its last run (must equal ``files``)."""
+
+    @property
+    def ratio(self) -> float:
+        return min(self.bare_s) / min(self.newsflow_s)
+
+
+def _timed(cmd: list[str], out: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    with out.open("wb") as fh:
+        subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, env=env, cwd=REPO, check=False)
+    return time.perf_counter() - started
+
+
+def per_batch(pages: list[Page], files: int, processes: int, rounds: int) -> BatchSpeed:
+    """Wall-clock seconds of both batch runs over the same ``files`` HTML files."""
+    with tempfile.TemporaryDirectory(prefix="bench-extract-batch-") as tmp:
+        folder = Path(tmp)
+        paths = []
+        for i in range(files):
+            path = folder / f"{i:05d}.html"
+            path.write_bytes(pages[i % len(pages)].html)
+            paths.append(str(path))
+        (folder / "list.txt").write_text("\n".join(paths), encoding="utf-8")
+        out = folder / "out.jsonl"
+        bare_cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks.bare_pool",
+            str(processes),
+            str(folder / "list.txt"),
+        ]
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            "--format",
+            "jsonl",
+            "--processes",
+            str(processes),
+            *paths,
+        ]
+        bare_s, ours_s = [], []
+        for _ in range(rounds):
+            bare_s.append(_timed(bare_cmd, out))
+            ours_s.append(_timed(ours_cmd, out))
+        records = sum(1 for _ in out.open(encoding="utf-8"))
+    return BatchSpeed(files, processes, bare_s, ours_s, records)
+
+
+def render(classes: list[ClassSpeed], batch: BatchSpeed | None, repeats: int) -> str:
+    """The markdown section for RESULTS.md."""
+    lines = [
+        "## Extraction speed (`python -m benchmarks.bench_extract_speed`)",
+        "",
+        f"{machine_line()}. Per page: fastest of {repeats} alternating runs of each extractor "
+        "on every page, CPU time, one process. Target: newsflow at least "
+        f"{PAGE_TARGET} times bare trafilatura's speed in every class.",
+        "",
+        "| class | pages | bare `trafilatura.extract` (ms/page) "
+        "| newsflow `extract_html` (ms/page) | speed ratio |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {c.name} | {c.pages} | {c.bare_ms:.1f} | {c.newsflow_ms:.1f} | {c.ratio:.2f} |"
+        for c in classes
+    ]
+    if batch:
+        lines += [
+            "",
+            f"Per batch: {batch.files} HTML files (the dev pages repeated), {batch.processes} "
+            "processes, fresh processes each run (start-up included), wall clock, fastest of "
+            f"{len(batch.bare_s)} alternating runs. Target: at least {BATCH_TARGET} times the "
+            "bare pool's speed.",
+            "",
+            "| run | seconds (each run) | files/s |",
+            "|---|---|---|",
+            f"| bare trafilatura fork pool (`benchmarks/bare_pool.py`) | "
+            f"{', '.join(f'{s:.1f}' for s in batch.bare_s)} | "
+            f"{batch.files / min(batch.bare_s):.1f} |",
+            f"| `newsflow extract --format jsonl` | "
+            f"{', '.join(f'{s:.1f}' for s in batch.newsflow_s)} | "
+            f"{batch.files / min(batch.newsflow_s):.1f} |",
+            "",
+            f"Speed ratio {batch.ratio:.2f}; newsflow gave {batch.records} records for "
+            f"{batch.files} files.",
+        ]
+    return "\n".join(lines)
+
+
+def figures(classes: list[ClassSpeed], batch: BatchSpeed | None) -> list[Figure]:
+    """The summary-table lines of this benchmark."""
+    out = [
+        Figure(
+            f"extraction speed per page per core, {c.name}",
+            f"{c.newsflow_ms:.1f} ms",
+            f"{c.bare_ms:.1f} ms (bare `trafilatura.extract`)",
+            f"{c.ratio:.2f}",
+            f">= {PAGE_TARGET} {'met' if c.ratio >= PAGE_TARGET else 'not met'}",
+        )
+        for c in classes
+    ]
+    if batch:
+        out.append(
+            Figure(
+                f"`newsflow extract` batch of {batch.files} files, start-up included (s)",
+                f"{min(batch.newsflow_s):.1f}",
+                f"{min(batch.bare_s):.1f} (bare trafilatura fork pool)",
+                f"{batch.ratio:.2f}",
+                f">= {BATCH_TARGET} {'met' if batch.ratio >= BATCH_TARGET else 'not met'}",
+            )
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_devset = os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")
+    parser.add_argument("--devset", type=Path, default=Path(default_devset))
+    parser.add_argument("--every", type=int, default=1, help="per page: every K-th page only")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--files", type=int, default=960, help="batch size (0: no batch run)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    if not (args.devset / "ground-truth.json").is_file():
+        print(
+            f"bench-extract-speed: no dev set at {args.devset} (ground-truth.json missing); "
+            "pass --devset PATH or set NEWSFLOW_DEVSET. Nothing measured.",
+            file=sys.stderr,
+        )
+        return 0
+    classes = per_page(load_pages(args.devset, args.every), args.repeats)
+    batch = (
+        per_batch(load_pages(args.devset, 1), args.files, args.processes, args.rounds)
+        if args.files
+        else None
+    )
+    section = render(classes, batch, args.repeats)
+    print(section)
+    if not args.no_write:
+        write_section("extract-speed", section, args.results, figures(classes, batch))
+        print(f"\nwritten to {args.results}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
