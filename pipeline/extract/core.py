@@ -145,7 +145,7 @@ def _maybe_declared_body(
 
 
 def choose_body(
-    meta: PageMetadata, tree: HtmlElement, url: str | None, title: str, authors: tuple[str, ...]
+    meta: PageMetadata, tree: HtmlElement, title: str, authors: tuple[str, ...]
 ) -> tuple[str, bool]:
     """The cleaned article text (trafilatura's paragraphs, or the JSON-LD body when
     trafilatura missed part of it; paragraphs joined by a blank line) and whether a
@@ -248,7 +248,7 @@ def extract_html(
     meta = read_metadata(tree)
     title = choose_title(meta, tree)
     authors = choose_authors(meta, tree)
-    body, truncated = choose_body(meta, tree, url, title, authors)
+    body, truncated = choose_body(meta, tree, title, authors)
     reason = not_article_reason(
         body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
     )
