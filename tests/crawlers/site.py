@@ -46,6 +46,19 @@ class TestSite:
             body = body.encode("utf-8")
         self.routes[path] = Route(body=body, **kwargs)
 
+    def add_publication(self, name: str, pages: int = 2) -> None:
+        """``/<name>/sitemap.xml`` listing ``pages`` article pages ``/<name>/<i>``, and the
+        pages (serve first: the sitemap holds absolute URLs)."""
+        urls = "".join(f"<url><loc>{self.base_url}/{name}/{i}</loc></url>" for i in range(pages))
+        self.add(
+            f"/{name}/sitemap.xml",
+            '<?xml version="1.0"?><urlset xmlns="http://www.'
+            f'sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+            headers={"Content-Type": "application/xml"},
+        )
+        for i in range(pages):
+            self.add(f"/{name}/{i}", article_html(f"{name} {i}"))
+
     def paths(self) -> list[str]:
         with self._lock:
             return [r.path for r in self.requests]

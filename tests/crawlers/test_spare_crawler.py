@@ -11,7 +11,7 @@ import pytest
 from crawlers import run as crawl_run
 from crawlers.run import crawl_sources, stop_crawls
 from pipeline.sources import Source
-from tests.crawlers.site import TestSite, article_html
+from tests.crawlers.site import TestSite
 
 
 @pytest.fixture
@@ -19,15 +19,7 @@ def site():
     site = TestSite()
     with site.serve():
         for name in ("first", "second"):
-            urls = "".join(f"<url><loc>{site.base_url}/{name}/{i}</loc></url>" for i in range(2))
-            site.add(
-                f"/{name}/sitemap.xml",
-                '<?xml version="1.0"?><urlset xmlns="http://www.'
-                f'sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
-                headers={"Content-Type": "application/xml"},
-            )
-            for i in range(2):
-                site.add(f"/{name}/{i}", article_html(f"{name} {i}"))
+            site.add_publication(name)
         yield site
     stop_crawls()  # no spare outlives a test
 
