@@ -73,9 +73,8 @@ def crawl_sources(
         nothing: not a quiet day)."""
         reported.add(result.source)
         summary = result.as_dict()
-        with connect(url) as conn, conn.transaction():
-            runs.add_source_counts(conn, plan.run_id, result.source, result.run_counts())
-            runs.record_crawl_stats(conn, plan.run_id, result.source, summary)
+        with connect(url) as conn:
+            runs.record_crawl(conn, plan.run_id, result.source, result.run_counts(), summary)
         broken = result.discovery_error()
         if result.error:
             crawled(result.source, CrawlError(f"crawl of {result.source} failed: {result.error}"))

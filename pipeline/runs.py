@@ -248,6 +248,20 @@ def add_source_counts(
     conn.execute(_ADD_SOURCE_COUNTS, {"run_id": run_id, "source": source, **counts.as_dict()})
 
 
+def record_crawl(
+    conn: psycopg.Connection,
+    run_id: int,
+    source: str,
+    counts: RunCounts,
+    stats: dict[str, Any],
+) -> None:
+    """What a source's crawl did, in one transaction: ``counts`` added to its counters
+    and ``stats`` merged into its ``crawl_stats``."""
+    with conn.transaction():
+        add_source_counts(conn, run_id, source, counts)
+        record_crawl_stats(conn, run_id, source, stats)
+
+
 def finish_source(
     conn: psycopg.Connection,
     run_id: int,

@@ -76,10 +76,9 @@ def crawl_warc_source(
     finally:
         store.close()
     summary = stats.as_dict()
-    with connect(url) as conn, conn.transaction():
-        counts = runs.RunCounts(pages_discovered=stats.read.responses, pages_fetched=stats.kept)
-        runs.add_source_counts(conn, plan.run_id, source.name, counts)
-        runs.record_crawl_stats(conn, plan.run_id, source.name, summary)
+    counts = runs.RunCounts(pages_discovered=stats.read.responses, pages_fetched=stats.kept)
+    with connect(url) as conn:
+        runs.record_crawl(conn, plan.run_id, source.name, counts, summary)
     failure = stats.failure(source.name)
     if failure:
         raise CrawlError(failure)

@@ -155,9 +155,10 @@ def _crawl_each(
             status.update(f"crawling {name}")
 
         def crawled(result: CrawledSource) -> None:
-            with connect(url) as conn, conn.transaction():
-                runs.add_source_counts(conn, run_id, result.source, result.run_counts())
-                runs.record_crawl_stats(conn, run_id, result.source, result.as_dict())
+            with connect(url) as conn:
+                runs.record_crawl(
+                    conn, run_id, result.source, result.run_counts(), result.as_dict()
+                )
             with connect(url) as conn:
                 runs.finish_source(conn, run_id, result.source, error=result.source_error())
 
