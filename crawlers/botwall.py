@@ -143,9 +143,15 @@ def detect(status: int, headers: Mapping[str, str], body: bytes) -> BotWall | No
     wall = _by_header(status, headers, page)
     if wall is not None:
         return wall
-    if status in CHALLENGE_STATUSES and visible_text_length(page) > LITTLE_TEXT_CHARS:
-        return None
     wall = _by_markup(page)
     if wall is None and status in REFUSING_STATUSES:
         wall = _by_refusal_markup(page)
+    # Measuring the text is the costly step (regex passes over up to BODY_CHARS), so it
+    # runs only on the few pages that carry a wall's marker, not on every article.
+    if (
+        wall is not None
+        and status in CHALLENGE_STATUSES
+        and visible_text_length(page) > LITTLE_TEXT_CHARS
+    ):
+        return None
     return wall
