@@ -116,9 +116,11 @@ class Frontier:
         """The URLs of ``found`` to download now (each canonical URL at most once a run)."""
         fresh: dict[str, Discovered] = {}
         for item in found:
-            if item.url in self._seen or item.url in fresh or not self.filter.is_article(item.url):
-                if item.keywords and (item.url in self._seen or item.url in fresh):
+            if item.url in self._seen or item.url in fresh:
+                if item.keywords:
                     self.store.sitemap_keywords(item.url, item.keywords)
+                continue
+            if not self.filter.is_article(item.url):
                 continue
             fresh[item.url] = item
         if not fresh:

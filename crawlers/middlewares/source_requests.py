@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Self
-from urllib.parse import urlsplit
+
+from scrapy.utils.httpobj import urlparse_cached
 
 from pipeline.source_requests import mask_proxy
 
@@ -97,7 +98,7 @@ class SourceRequestsMiddleware:
             return None
         stats = self.crawler.stats
         assert stats is not None  # set once the crawler runs
-        if (urlsplit(request.url).hostname or "").lower() in self.hosts:
+        if (urlparse_cached(request).hostname or "").lower() in self.hosts:
             for name, value in self.headers:
                 request.headers[name] = value
             if self.cookie:
