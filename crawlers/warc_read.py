@@ -29,6 +29,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from pipeline.errors import ArchiveError
+from pipeline.utc import parse_utc
 
 CHUNK_BYTES = 256 * 1024
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -141,12 +142,9 @@ def _html_response(record: ArcWarcRecord) -> ArchivedResponse | None:
 
 
 def _warc_date(value: str | None) -> datetime:
-    if value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            pass
-    return datetime.now(UTC)
+    """The record's WARC-Date in UTC (a value without a zone is UTC, as WARC means it),
+    else now."""
+    return parse_utc(value) or datetime.now(UTC)
 
 
 def _plain_records(head: bytes, stream: BinaryIO, counts: ReadCounts) -> Iterator[ArcWarcRecord]:
