@@ -30,9 +30,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-KINDS = ("sitemap", "feed", "feed_links", "robots_sitemaps", "navigation")
-"""The kinds of discovery documents remembered (``warehouse.discovery_state.kind``)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Child:

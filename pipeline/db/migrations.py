@@ -105,7 +105,8 @@ def apply_migrations(
     """
     migrations = discover_migrations(directory)
     applied_now: list[Migration] = []
-    for migration in [] if _all_applied(conn, migrations) else migrations:
+    pending = [] if _all_applied(conn, migrations) else migrations
+    for migration in pending:
         with conn.transaction():
             lock_schema(conn)
             conn.execute(_CREATE_TABLE)

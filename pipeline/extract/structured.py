@@ -92,11 +92,6 @@ def jsonld_objects(tree: HtmlElement, types: frozenset[str]) -> list[dict[str, A
     return found
 
 
-def jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
-    """JSON-LD objects of an article type, in page order; malformed blocks are skipped."""
-    return jsonld_objects(tree, ARTICLE_TYPES)
-
-
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect JSON-LD article objects, meta tags, the html lang and the canonical link."""
     meta: dict[str, str] = {}
