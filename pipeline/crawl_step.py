@@ -102,6 +102,14 @@ def crawl_sources(
     read_warc_sources(settings, plan, [s for s in chosen if s.warc], crawled, started)
 
 
+def crawl_order(sources: Sequence[Source]) -> list[Source]:
+    """``sources`` in the order ``crawl_sources`` crawls them: the web sources (in one
+    crawler process), then the backfills read from WARC files. A run's plan lists its
+    sources in this order, so ``newsflow run`` extracts each source while it is crawled
+    instead of waiting on a backfill that is read only after every web crawl."""
+    return [s for s in sources if not s.warc] + [s for s in sources if s.warc]
+
+
 def read_warc_sources(
     settings: Settings,
     plan: RunPlan,

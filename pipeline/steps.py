@@ -32,6 +32,7 @@ import psycopg
 from pipeline import runs
 from pipeline.alerts import airflow_link, alert_run_end
 from pipeline.config import Settings
+from pipeline.crawl_step import crawl_order
 from pipeline.crawl_step import crawl_source as crawl_source  # re-exported: a step
 from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a step
 from pipeline.db import connect, prepare_database
@@ -73,12 +74,13 @@ def start_run(
     trigger: runs.Trigger = "cli",
     external_id: str | None = None,
 ) -> RunPlan:
-    """Validate the sources, prepare the database and record a new run; return its plan.
+    """Validate the sources, prepare the database and record a new run; return its plan,
+    which lists the sources in crawl order (``crawl_step.crawl_order``).
 
     Runs that were abandoned (see ``runs.lease_run``) are marked failed first.
     """
     path = Path(sources_file) if sources_file else settings.sources_path
-    chosen = select_sources(load_sources(path), source_names)
+    chosen = crawl_order(select_sources(load_sources(path), source_names))
     url = prepare_database(settings)
     with connect(url) as conn:
         for abandoned in runs.close_abandoned_runs(conn):

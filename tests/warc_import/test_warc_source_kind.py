@@ -104,3 +104,19 @@ def test_a_run_with_a_web_source_and_a_warc_source_loads_both(
     assert report["sources"]["history"]["pages_fetched"] == 6
     assert report["sources"]["daily-planet"]["pages_fetched"] > 0
     assert all(s["status"] == "success" for s in report["sources"].values())
+
+
+def test_a_runs_plan_lists_backfills_after_the_web_sources(settings, tmp_path: Path) -> None:
+    """The order the crawl step works in: ``newsflow run`` extracts the sources in plan
+    order, so a backfill listed first must not hold up the web sources' extraction."""
+    from pipeline import steps
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        "  - name: history\n    warc: [a.warc.gz]\n"
+        "  - name: web\n    sitemaps: [http://a.test/s.xml]\n"
+        "  - name: more-web\n    sitemaps: [http://b.test/s.xml]\n"
+    )
+    plan = steps.start_run(settings, sources_file=str(sources))
+    assert plan.sources == ("web", "more-web", "history")
