@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.extract_report import figures, render
-from benchmarks.results import RESULTS, write_section
+from benchmarks.results import RESULTS, default_devset, write_section
 from devtools.extraction_metric import (
     CorpusScore,
     PageScore,
@@ -40,8 +40,6 @@ from devtools.extraction_metric import (
     score_page_lenient,
     title_match,
 )
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,13 +334,7 @@ def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--devset",
-        type=Path,
-        default=Path(
-            os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")
-        ),
-    )
+    parser.add_argument("--devset", type=Path, default=default_devset())
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.results import RESULTS, Figure, default_devset, machine_line, write_section
 
 REPO = Path(__file__).resolve().parent.parent
 LARGE_BYTES = 150_000
@@ -253,8 +253,7 @@ def figures(classes: list[ClassSpeed], batch: BatchSpeed | None) -> list[Figure]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_devset = os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")
-    parser.add_argument("--devset", type=Path, default=Path(default_devset))
+    parser.add_argument("--devset", type=Path, default=default_devset())
     parser.add_argument("--every", type=int, default=1, help="per page: every K-th page only")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--files", type=int, default=960, help="batch size (0: no batch run)")

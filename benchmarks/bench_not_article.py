@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from benchmarks.results import RESULTS, Figure, machine_line, write_section
+from benchmarks.results import RESULTS, Figure, default_devset, machine_line, write_section
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "extract" / "not_article"
@@ -143,8 +142,7 @@ def render(pages: list[Labelled], kept: list[bool], devset_note: str) -> tuple[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("NEWSFLOW_DEVSET", REPO.parent / "shared" / "extraction-devset")
-    parser.add_argument("--devset", type=Path, default=Path(default))
+    parser.add_argument("--devset", type=Path, default=default_devset())
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)

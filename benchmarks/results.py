@@ -135,3 +135,11 @@ def _replace_block(text: str, name: str, markdown: str, *, first: bool = False) 
         head, marker, rest = text.partition("<!-- bench-")
         return head.rstrip() + "\n\n" + block + "\n\n" + marker + rest
     return text.rstrip() + "\n\n" + block + "\n"
+
+
+def default_devset() -> Path:
+    """The extraction dev set's folder: ``NEWSFLOW_DEVSET``, else
+    ``../shared/extraction-devset`` beside the repository (the extraction benchmarks'
+    ``--devset`` default)."""
+    repo = Path(__file__).resolve().parent.parent
+    return Path(os.environ.get("NEWSFLOW_DEVSET", repo.parent / "shared" / "extraction-devset"))
