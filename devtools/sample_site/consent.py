@@ -18,7 +18,13 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from devtools.sample_site import feeds, textgen
-from devtools.sample_site.responses import XML, Request, Response, html_response, not_found
+from devtools.sample_site.responses import (
+    Request,
+    Response,
+    html_response,
+    not_found,
+    xml_response,
+)
 
 if TYPE_CHECKING:
     from devtools.sample_site.site import SampleSite
@@ -72,12 +78,9 @@ def respond(site: SampleSite, request: Request) -> Response:
     """The consent sitemap, an article (with the cookie) or the interstitial."""
     if request.path == CONSENT_SITEMAP:
         host = request.headers.get("host") or site.base_url.removeprefix("http://")
-        urls = "".join(f"<url><loc>http://{host}{path}</loc></url>" for path in consent_paths(site))
-        text = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
+        return xml_response(
+            feeds.bare_urlset(f"http://{host}{path}" for path in consent_paths(site))
         )
-        return Response(200, (("Content-Type", XML),), text.encode())
     if request.path not in consent_paths(site):
         return not_found()
     if not has_consent(request):

@@ -5,6 +5,7 @@ Pure functions from entries to text; the site decides which entries each one lis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -67,6 +68,14 @@ def urlset(entries: list[FeedEntry]) -> str:
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{items}</urlset>\n'
+    )
+
+
+def bare_urlset(urls: Iterable[str]) -> str:
+    """A plain sitemap of ``urls`` without lastmod (the opt-in traps' sitemaps)."""
+    items = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in urls)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">{items}</urlset>\n'
     )
 
 

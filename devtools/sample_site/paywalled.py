@@ -19,7 +19,13 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from devtools.sample_site import feeds
-from devtools.sample_site.responses import XML, Request, Response, html_response, not_found
+from devtools.sample_site.responses import (
+    Request,
+    Response,
+    html_response,
+    not_found,
+    xml_response,
+)
 from devtools.sample_site.templates import byline
 from devtools.sample_site.textgen import story_body, story_head
 
@@ -51,12 +57,7 @@ def is_paywalled(path: str) -> bool:
 def respond(site: SampleSite, request: Request) -> Response:
     """The paywall sitemap, or one story of the trap."""
     if request.path == PAYWALL_SITEMAP:
-        urls = "".join(f"<url><loc>{site.base_url}{path}</loc></url>" for path in paywalled_paths())
-        text = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
-        )
-        return Response(200, (("Content-Type", XML),), text.encode())
+        return xml_response(feeds.bare_urlset(site.base_url + p for p in paywalled_paths()))
     if request.path not in paywalled_paths():
         return not_found()
     return html_response(200, story_page(site, request.path))

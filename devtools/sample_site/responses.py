@@ -44,6 +44,11 @@ def html_response(status: int, text: str, *extra: tuple[str, str]) -> Response:
     return Response(status, (("Content-Type", HTML), *extra), text.encode("utf-8"))
 
 
+def xml_response(text: str) -> Response:
+    """An XML document (a sitemap), encoded in UTF-8."""
+    return Response(200, (("Content-Type", XML),), text.encode("utf-8"))
+
+
 def not_found() -> Response:
     """The site's 404 page."""
     return html_response(

@@ -23,7 +23,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from devtools.sample_site import feeds, textgen
-from devtools.sample_site.responses import HTML, XML, Request, Response, not_found
+from devtools.sample_site.responses import HTML, Request, Response, not_found, xml_response
 
 if TYPE_CHECKING:
     from devtools.sample_site.site import SampleSite
@@ -109,12 +109,7 @@ def _sitemap(site: SampleSite, request: Request) -> Response:
         pages = min(int(asked.get("pages", SCRIPTED_PAGES)), MAX_PAGES)
     except ValueError:
         return not_found()
-    urls = "".join(f"<url><loc>{site.base_url}{p}</loc></url>" for p in scripted_paths(site, pages))
-    text = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
-    )
-    return Response(200, (("Content-Type", XML),), text.encode())
+    return xml_response(feeds.bare_urlset(site.base_url + p for p in scripted_paths(site, pages)))
 
 
 def _api(site: SampleSite, n: int) -> Response:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from devtools.sample_site import feeds
-from devtools.sample_site.responses import HTML, XML, Request, Response, not_found
+from devtools.sample_site.responses import HTML, Request, Response, not_found, xml_response
 
 if TYPE_CHECKING:
     from devtools.sample_site.site import SampleSite
@@ -47,14 +47,7 @@ def walled_paths(site: SampleSite) -> list[str]:
 def respond(site: SampleSite, request: Request) -> Response:
     """The walled sitemap, or the challenge a walled page answers with."""
     if request.path == WALL_SITEMAP:
-        urls = "".join(
-            f"<url><loc>{site.base_url}{path}</loc></url>" for path in walled_paths(site)
-        )
-        text = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="{feeds.SITEMAP_NS}">{urls}</urlset>\n'
-        )
-        return Response(200, (("Content-Type", XML),), text.encode())
+        return xml_response(feeds.bare_urlset(site.base_url + path for path in walled_paths(site)))
     match = _PAGE.match(request.path)
     if match is None:
         return not_found()
