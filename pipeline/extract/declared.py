@@ -18,13 +18,9 @@ decides, but only evidence that section, tag and index pages do not carry counts
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from typing import Any
-
 from lxml.html import HtmlElement
 
-from pipeline.extract.structured import ARTICLE_TYPES
+from pipeline.extract.structured import ARTICLE_TYPES, jsonld_objects
 
 PUBLISHED_META = frozenset(
     {"article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date"}
@@ -32,35 +28,14 @@ PUBLISHED_META = frozenset(
 """Meta tags (name, property or itemprop, lower-cased) that carry a publication time."""
 
 
-def _page_objects(node: Any) -> Iterator[dict[str, Any]]:
-    """JSON-LD objects that describe the page itself: top level, ``@graph``, ``mainEntity``
-    (not the members of an ``ItemList``)."""
-    if isinstance(node, list):
-        for item in node:
-            yield from _page_objects(item)
-    elif isinstance(node, dict):
-        yield node
-        for key in ("@graph", "mainEntity"):
-            if key in node:
-                yield from _page_objects(node[key])
-
-
-def _is_article_type(obj: dict[str, Any]) -> bool:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and k.rsplit("/", 1)[-1] in ARTICLE_TYPES for k in kinds)
+PAGE_KEYS = ("@graph", "mainEntity")
+"""Where a JSON-LD block describes the page itself (not ``itemListElement``: the members
+of an ``ItemList`` are an index page's teasers)."""
 
 
 def jsonld_declares_article(tree: HtmlElement) -> bool:
     """Whether a JSON-LD block describes the page as an article (see module docstring)."""
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        try:
-            doc = json.loads((script.text or "").strip() or "null", strict=False)
-        except ValueError:
-            continue
-        if any(_is_article_type(obj) for obj in _page_objects(doc)):
-            return True
-    return False
+    return bool(jsonld_objects(tree, ARTICLE_TYPES, PAGE_KEYS))
 
 
 def og_article_with_date(tree: HtmlElement) -> bool:

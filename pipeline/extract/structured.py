@@ -58,16 +58,20 @@ class PageMetadata:
         return None
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Every dict in a JSON-LD document, including inside @graph and lists."""
+NESTING_KEYS = ("@graph", "mainEntity", "itemListElement")
+"""The keys under which JSON-LD objects hold further objects worth reading."""
+
+
+def _walk(node: Any, keys: tuple[str, ...] = NESTING_KEYS) -> Iterator[dict[str, Any]]:
+    """Every dict in a JSON-LD document, including inside lists and the ``keys``."""
     if isinstance(node, list):
         for item in node:
-            yield from _walk(item)
+            yield from _walk(item, keys)
     elif isinstance(node, dict):
         yield node
-        for key in ("@graph", "mainEntity", "itemListElement"):
+        for key in keys:
             if key in node:
-                yield from _walk(node[key])
+                yield from _walk(node[key], keys)
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -76,8 +80,11 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
-def jsonld_objects(tree: HtmlElement, types: frozenset[str]) -> list[dict[str, Any]]:
-    """JSON-LD objects of one of ``types``, in page order; malformed blocks are skipped."""
+def jsonld_objects(
+    tree: HtmlElement, types: frozenset[str], keys: tuple[str, ...] = NESTING_KEYS
+) -> list[dict[str, Any]]:
+    """JSON-LD objects of one of ``types``, in page order, looking inside ``keys``;
+    malformed blocks are skipped."""
     found: list[dict[str, Any]] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
@@ -88,7 +95,7 @@ def jsonld_objects(tree: HtmlElement, types: frozenset[str]) -> list[dict[str, A
         except ValueError:
             log.debug("skipping malformed JSON-LD block")
             continue
-        found.extend(o for o in _walk(doc) if _types(o) & types)
+        found.extend(o for o in _walk(doc, keys) if _types(o) & types)
     return found
 
 
