@@ -31,6 +31,11 @@ Environment variables:
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``
     Seconds one source's crawl may take before it is stopped. Default 14400 (4 hours).
+``NEWSFLOW_ARCHIVE_URL``
+    Where WARC files and run hand-off files go: a local path (default
+    ``$NEWSFLOW_HOME/archive``) or ``s3://bucket/prefix`` on any S3-compatible store,
+    reached with the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
+    ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed).
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -55,6 +60,7 @@ from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
+from pipeline.store import STORAGE_VARIABLES, ArchiveStore, open_store
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
@@ -148,6 +154,12 @@ class Settings:
     """Base URL of the Airflow UI, for links in alerts; None: no links."""
     chromium_path: Path = DEFAULT_CHROMIUM
     """The browser that renders ``render: browser`` sources' pages."""
+    archive_url: str | None = None
+    """``NEWSFLOW_ARCHIVE_URL``: the archive's store (``pipeline.store``); None: the
+    folder ``archive_dir``."""
+    storage_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The standard AWS variables (endpoint, credentials, region) for a remote archive;
+    secrets, so never in ``repr``."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -156,6 +168,10 @@ class Settings:
     @property
     def archive_dir(self) -> Path:
         return self.home / "archive"
+
+    def archive_store(self) -> ArchiveStore:
+        """The store the archive and run hand-off files go to."""
+        return open_store(self.archive_url, self.archive_dir, self.storage_env)
 
     @property
     def runs_dir(self) -> Path:
@@ -203,6 +219,8 @@ class Settings:
             alert_timeout_s=_number(env, "NEWSFLOW_ALERT_TIMEOUT", 10.0, low=0.1),
             airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
             chromium_path=Path(env.get("NEWSFLOW_CHROMIUM") or DEFAULT_CHROMIUM).expanduser(),
+            archive_url=(env.get("NEWSFLOW_ARCHIVE_URL") or "").strip() or None,
+            storage_env={name: env[name] for name in STORAGE_VARIABLES if env.get(name)},
         )
 
 

@@ -21,6 +21,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from devtools.postgres_server import postgres_server
 from pipeline.config import Settings
 from pipeline.db import apply_migrations
+from tests.s3_server import S3Server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -101,4 +102,22 @@ def settings(tmp_path: Path, clean_database_url: str) -> Settings:
             "NEWSFLOW_DATABASE_URL": clean_database_url,
             "NEWSFLOW_SOURCES": str(tmp_path / "sources.yaml"),
         }
+    )
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on 127.0.0.1 for the session (tests/s3_server.py)."""
+    server = S3Server().start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def s3_settings(settings: Settings, s3_server: S3Server) -> Settings:
+    """``settings`` with the archive in a fresh bucket of the test S3 server."""
+    return settings.with_overrides(
+        archive_url=f"s3://{s3_server.bucket()}/archive", storage_env=s3_server.env()
     )
