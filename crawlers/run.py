@@ -156,8 +156,10 @@ def _jobs(
                 f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
                 "add at least one URL of the site to the sources file"
             )
+    remote = settings.archive_store().remote
     try:
-        settings.archive_dir.mkdir(parents=True, exist_ok=True)
+        if not remote:
+            settings.archive_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(
             f"cannot create the archive directory {settings.archive_dir}: "
@@ -177,6 +179,9 @@ def _jobs(
             retry_failed_hours=settings.retry_failed_hours,
             limits=settings.crawl,
             chromium_path=str(settings.chromium_path),
+            archive_url=settings.archive_url,
+            storage_env=dict(settings.storage_env),
+            tmp_dir=str(settings.tmp_dir.resolve()),
         )
         for source in sources
     ]

@@ -94,9 +94,19 @@ class RollingWarcWriter:
                 "check NEWSFLOW_HOME and its permissions"
             ) from None
 
+    def _should_roll(self) -> bool:
+        return self._file is None or self._file.tell() >= self.roll_bytes
+
+    def _location(self, relative: str) -> str:
+        """What a record's ``WarcLocation.path`` says of the file ``relative``."""
+        return relative
+
+    def _part_closed(self, relative: str) -> None:
+        """Called with each file once it is complete (nothing to do in place)."""
+
     def write(self, exchange: Exchange) -> WarcLocation:
         """Append the response and request records; return the response's location."""
-        if self._file is None or self._file.tell() >= self.roll_bytes:
+        if self._should_roll():
             self._roll()
         assert self._file is not None and self._writer is not None
         writer = self._writer
@@ -143,7 +153,7 @@ class RollingWarcWriter:
                 f"cannot write to the archive file {self._relative}: "
                 f"{exc.strerror or exc}; is the disk full?"
             ) from None
-        return WarcLocation(self._relative, offset, length)
+        return WarcLocation(self._location(self._relative), offset, length)
 
     def _roll(self) -> None:
         self.close()
@@ -166,6 +176,8 @@ class RollingWarcWriter:
         self._writer.write_record(info)
 
     def close(self) -> None:
+        """Close the current file (the next write starts a new one)."""
         if self._file is not None:
             self._file.close()
             self._file = self._writer = None
+            self._part_closed(self._relative)

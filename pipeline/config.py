@@ -116,6 +116,11 @@ class CrawlLimits:
     follow_depth: int = 2
     """How many links deep link-following goes from the start URLs."""
     warc_roll_bytes: int = 100 * 1024 * 1024
+    warc_part_bytes: int = 16 * 1024 * 1024
+    """With a remote archive: size at which a WARC part is closed and uploaded."""
+    warc_part_s: float = 30.0
+    """With a remote archive: age at which a WARC part is closed and uploaded, so its
+    pages reach crawl state (and extraction) soon."""
     crawl_timeout_s: float = 4 * 3600.0
     """Wall-clock limit of one source's crawl (the child process is stopped after it)."""
     render_pages: int = 2
@@ -176,6 +181,12 @@ class Settings:
     @property
     def runs_dir(self) -> Path:
         return self.home / "runs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Temporary files (WARC parts and results waiting for their upload to a remote
+        archive); each task removes its own."""
+        return self.home / "tmp"
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (used by tests and the CLI's options)."""

@@ -87,6 +87,10 @@ class ArchiveStore(ABC):
     def read_all(self, location: str) -> bytes:
         """The whole object at ``location``."""
 
+    def get_file(self, location: str, local: Path) -> None:
+        """Copy the whole object at ``location`` into the file ``local``."""
+        Path(local).write_bytes(self.read_all(location))
+
     @abstractmethod
     def exists(self, location: str) -> bool:
         """Whether the object at ``location`` is in the store."""
@@ -246,6 +250,16 @@ class RemoteStore(ArchiveStore):
 
         try:
             return bytes(obstore.get(self.client, self._path(location)).bytes())
+        except Exception as exc:  # obstore raises its own hierarchy of errors
+            raise store_error("read", location, exc) from None
+
+    def get_file(self, location: str, local: Path) -> None:
+        import obstore
+
+        try:
+            with Path(local).open("wb") as handle:
+                for chunk in obstore.get(self.client, self._path(location)).stream():
+                    handle.write(chunk)
         except Exception as exc:  # obstore raises its own hierarchy of errors
             raise store_error("read", location, exc) from None
 

@@ -69,7 +69,8 @@ def crawl_warc_source(
         stats = import_warc_files(
             [_beside(item, plan.sources_file) for item in source.warc],
             selection=selection,
-            archive_dir=settings.archive_dir,
+            archive=settings.archive_store(),
+            tmp_root=settings.tmp_dir,
             store=store,
             progress=report,
         )
