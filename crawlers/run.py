@@ -18,6 +18,7 @@ this one): a spare that imports everything and then waits for its batch on stdin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -37,7 +38,9 @@ from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError, CrawlError
+from pipeline.handoff import scratch_dir
 from pipeline.sources import Source
+from pipeline.store import ArchiveStore
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -110,9 +113,14 @@ def crawl_sources(
     """
     jobs = _jobs(settings, sources, run_id, database_url, window, max_pages)
     results: list[CrawlResult] = []
+    store = settings.archive_store()
+    logs = contextlib.ExitStack()  # a remote archive: logs wait in a temporary folder
+    log_dir = logs.enter_context(scratch_dir(settings)) if store.remote else None
 
     def report(result: CrawlResult) -> None:
         result = with_history(result, database_url, run_id)
+        if log_dir is not None:
+            result = store_log(store, log_dir, run_id, result)
         results.append(result)
         if crawled is not None:
             crawled(result)
@@ -127,7 +135,7 @@ def crawl_sources(
                 break
             run_child(
                 remaining,
-                settings.runs_dir / str(run_id),
+                log_dir or settings.runs_dir / str(run_id),
                 started=started,
                 crawled=report,
                 prepare_next=prepare_next,
@@ -135,7 +143,26 @@ def crawl_sources(
     finally:
         with _RUNNING_LOCK:
             _CALLS.discard(call)
+        logs.close()
     return results
+
+
+def store_log(store: ArchiveStore, log_dir: Path, run_id: int, result: CrawlResult) -> CrawlResult:
+    """Put a source's crawl log into the remote archive (``runs/<run>/<source>/
+    crawl.log``) and remove it; ``result`` with its error pointing at the stored log."""
+    local = log_dir / result.source / "crawl.log"
+    if not local.exists():
+        return result
+    try:
+        location = store.put_file(local, f"runs/{run_id}/{result.source}/crawl.log")
+    except ArchiveError as exc:  # the crawl's outcome stands without its log
+        log.warning("the crawl log of %s is lost: %s", result.source, exc)
+        return result
+    finally:
+        local.unlink(missing_ok=True)
+    if result.error and str(local) in result.error:
+        return replace(result, error=result.error.replace(str(local), location))
+    return result
 
 
 def _jobs(
