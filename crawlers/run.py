@@ -114,8 +114,14 @@ def crawl_sources(
     jobs = _jobs(settings, sources, run_id, database_url, window, max_pages)
     results: list[CrawlResult] = []
     store = settings.archive_store()
-    logs = contextlib.ExitStack()  # a remote archive: logs wait in a temporary folder
-    log_dir = logs.enter_context(scratch_dir(settings)) if store.remote else None
+    # A remote archive: WARC parts and logs wait in a temporary folder of this call,
+    # removed at its end even when a child was killed.
+    scratch = contextlib.ExitStack()
+    log_dir = None
+    if store.remote:
+        tmp = scratch.enter_context(scratch_dir(settings))
+        log_dir = tmp / "logs"
+        jobs = [replace(job, tmp_dir=str(tmp / "parts")) for job in jobs]
 
     def report(result: CrawlResult) -> None:
         result = with_history(result, database_url, run_id)
@@ -143,7 +149,7 @@ def crawl_sources(
     finally:
         with _RUNNING_LOCK:
             _CALLS.discard(call)
-        logs.close()
+        scratch.close()
     return results
 
 

@@ -1,10 +1,13 @@
 """Writing the raw archive: every fetched response and its request, as gzip WARC.
 
 Files live under ``<archive_dir>/<source>/<run_id>/`` and are rolled at about
-``roll_bytes`` (100 MB by default). Each record is its own gzip member, so a page can
-be read back from its (file, offset) alone (``pipeline.archive.read_record``). Bodies
-are stored as the spider received them: transfer and content encodings removed (the
-``Content-Encoding`` header is dropped and ``Content-Length`` rewritten to match).
+``roll_bytes`` (100 MB by default); with a remote archive they are temporary parts
+uploaded when complete (``crawlers.warc_parts.StoredWarcWriter``, through the hooks
+``_should_roll``, ``_location`` and ``_part_closed``). Each record is its own gzip
+member, so a page can be read back from its (file, offset) alone
+(``pipeline.archive.read_record``). Bodies are stored as the spider received them:
+transfer and content encodings removed (the ``Content-Encoding`` header is dropped and
+``Content-Length`` rewritten to match).
 A page rendered in a browser is stored as rendered (its DOM after the scripts ran), and
 its response record says so in a ``WARC-Newsflow-Rendered`` header naming the browser,
 so reprocessing reads the text the browser saw and needs no browser itself.
