@@ -169,3 +169,17 @@ def test_a_store_cut_mid_upload_fails_the_source_and_the_next_run_recovers(
     for path, offset, length in second.values():
         read_back(store, path, offset, length)
     assert leftovers(remote.home) == []
+
+
+def test_a_missing_bucket_fails_the_crawl_naming_the_object(crawl_env, remote) -> None:
+    gone = remote.with_overrides(archive_url="s3://no-such-bucket/archive")
+    site = TestSite()
+    with site.serve():
+        source = build(site, "nobucket")
+        (result,) = crawl_sources(
+            gone, [source], run_id=crawl_env.new_run(), database_url=crawl_env.database_url
+        )
+    assert result.error is not None and "\n" not in result.error
+    assert result.error.startswith("cannot write s3://no-such-bucket/archive/nobucket/")
+    assert stored_rows(crawl_env, "nobucket") == {}
+    assert leftovers(remote.home) == []
