@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import handoff
+from pipeline import handoff, steps
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError
 from pipeline.records import ExtractionResult
@@ -76,4 +76,17 @@ def test_a_refusing_store_fails_naming_the_object(
     message = str(failure.value)
     assert "\n" not in message and "testing-secret" not in message
     assert message.startswith(f"cannot write {s3_settings.archive_url}/runs/7/src/")
+    assert files_under(s3_settings.home) == []
+
+
+def test_the_extract_and_load_steps_hand_over_through_the_bucket(
+    s3_settings: Settings, tmp_path: Path
+) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - name: alpha\n    sitemaps: [http://a.test/s.xml]\n")
+    plan = steps.start_run(s3_settings, sources_file=str(sources))
+    extracted = steps.extract_source(s3_settings, plan, "alpha")
+    assert extracted["path"] == handoff.results_location(s3_settings, plan.run_id, "alpha")
+    assert s3_settings.archive_store().exists(extracted["path"])
+    assert steps.load_source(s3_settings, plan, "alpha")["articles_new"] == 0
     assert files_under(s3_settings.home) == []
