@@ -10,7 +10,10 @@ pages whose part was lost.
 from __future__ import annotations
 
 import io
+import os
 import secrets
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,7 +22,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.run import crawl_sources
+from crawlers import run as crawler_run
+from crawlers.run import CrawlResult, crawl_sources
 from pipeline.config import Settings
 from pipeline.sources import Source
 from pipeline.store import RemoteStore
@@ -183,3 +187,49 @@ def test_a_missing_bucket_fails_the_crawl_naming_the_object(crawl_env, remote) -
     assert result.error.startswith("cannot write s3://no-such-bucket/archive/nobucket/")
     assert stored_rows(crawl_env, "nobucket") == {}
     assert leftovers(remote.home) == []
+
+
+def test_a_crawler_killed_mid_crawl_leaves_no_row_pointing_at_a_missing_object(
+    crawl_env, remote, s3_server
+) -> None:
+    site = TestSite()
+    with site.serve():
+        source = build(site, "killed")
+        for i in range(PAGES):  # slow pages: the crawl is killed halfway through
+            site.routes[f"/pub/{i}"].delay_s = 0.25
+        results: list[CrawlResult] = []
+
+        def crawl() -> None:
+            results.extend(
+                crawl_sources(
+                    remote,
+                    [source],
+                    run_id=crawl_env.new_run(),
+                    database_url=crawl_env.database_url,
+                )
+            )
+
+        thread = threading.Thread(target=crawl)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not stored_rows(crawl_env, "killed") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (child,) = list(crawler_run._RUNNING)
+        os.killpg(child.pid, signal.SIGKILL)  # no spider_closed, no last upload
+        thread.join(60)
+        (killed,) = results
+        assert killed.error is not None
+        first = stored_rows(crawl_env, "killed")
+        assert 0 < len(first) < PAGES
+        store = direct(remote, s3_server)
+        for path, offset, length in first.values():
+            read_back(store, path, offset, length)
+        assert leftovers(remote.home) == []
+        before = len(site.requests)
+        (again,) = crawl_sources(
+            remote, [source], run_id=crawl_env.new_run(), database_url=crawl_env.database_url
+        )
+        refetched = {r.path for r in site.requests[before:] if r.path.startswith("/pub/")}
+    assert again.error is None, again.error
+    assert len(stored_rows(crawl_env, "killed")) == PAGES
+    assert not refetched & {"/pub/" + url.rsplit("/", 1)[-1] for url in first}
