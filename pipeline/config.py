@@ -35,7 +35,10 @@ Environment variables:
     Where WARC files and run hand-off files go: a local path (default
     ``$NEWSFLOW_HOME/archive``) or ``s3://bucket/prefix`` on any S3-compatible store,
     reached with the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
-    ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed).
+    ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed). With a bucket, crawls
+    upload their WARC files in parts (``crawlers.warc_parts``) and the extraction
+    results go to ``runs/<run>/<source>/`` in it (``pipeline.handoff``); temporary files
+    wait under ``$NEWSFLOW_HOME/tmp`` and are removed by the task that wrote them.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a

@@ -5,12 +5,14 @@ with their bodies decoded (see ``crawlers.warc``). Responses cut short on purpos
 non-HTML page stopped after its headers) and bot walls are not archived. A page rendered
 in the browser is archived as rendered, its record naming the browser (see
 ``crawlers.warc``). The record's location is left in ``request.meta["newsflow_warc"]``
-for the crawl state. With a remote archive the records go to parts uploaded when
-complete (``crawlers.warc_parts``): the crawl state rows of a part wait in the writer
-until it is stored, a timer rolls old parts and releases rows, the last part is stored
-when the crawl goes idle, and a failed upload stops the crawl with the error naming
-the object (``ARCHIVE_ERROR_STAT``). The request record keeps the values of cookies, credentials and
+for the crawl state. The request record keeps the values of cookies, credentials and
 the source's own headers as ``***`` (``crawlers.middlewares.source_requests.redacted``).
+
+With a remote archive the records go to parts uploaded when complete
+(``crawlers.warc_parts``): the crawl state rows of a part wait in the writer until it
+is stored, a timer rolls old parts and releases rows, the last part is stored when the
+crawl goes idle, and a failed upload stops the crawl with the error naming the object
+(``ARCHIVE_ERROR_STAT``, the crawl's error).
 """
 
 from __future__ import annotations
