@@ -190,6 +190,8 @@ class NewsSpider(DocumentSpider):
         """A section page that could not be read: a failure in crawl state, which waits
         before its next try like a failed article, and no validators kept."""
         request, error = failed_request(failure)
+        if isinstance(error, ArchiveUnavailable):  # the crawl is stopping: read it next run
+            return []
         reason = failure_reason(error)
         if reason != "robots":
             self.docs.failed("navigation", request.meta[FOUND].url, reason)
