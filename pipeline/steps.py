@@ -77,10 +77,15 @@ def start_run(
     """Validate the sources, prepare the database and record a new run; return its plan,
     which lists the sources in crawl order (``crawl_step.crawl_order``).
 
-    Runs that were abandoned (see ``runs.lease_run``) are marked failed first.
+    Runs that were abandoned (see ``runs.lease_run``) are marked failed first. A store
+    of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written is a ``ConfigError`` before
+    anything is recorded or fetched (``store_probe.check_archive``).
     """
+    from pipeline.store_probe import check_archive
+
     path = Path(sources_file) if sources_file else settings.sources_path
     chosen = crawl_order(select_sources(load_sources(path), source_names))
+    check_archive(settings)
     url = prepare_database(settings)
     with connect(url) as conn:
         for abandoned in runs.close_abandoned_runs(conn):
@@ -190,6 +195,7 @@ def extract_source(
     extracted as it stores them, until it has ended and every page is read.
     """
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
+    from pipeline.store_locate import StoreLocator
 
     path = extracted_path(settings, plan, source)
     counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
@@ -220,13 +226,14 @@ def extract_source(
                 progress(f"{source}: extracted {done} pages")
             yield result
 
+    archive = StoreLocator.for_settings(settings)
     with connect(prepare_database(settings)) as conn:
         if wait_for_crawl is None:
-            pages = iter_pending_pages(conn, settings.archive_dir, source, plan.window)
+            pages = iter_pending_pages(conn, archive, source, plan.window)
         else:
             pages = iter_pages_while_crawling(
                 conn,
-                settings.archive_dir,
+                archive,
                 source,
                 plan.window,
                 run_id=plan.run_id,

@@ -124,10 +124,13 @@ def import_warc(
     steps read a one-source file written under the run's folder of ``runs_dir``.
 
     The run is leased like ``newsflow run``'s: if this process is killed, the next run
-    to start marks it failed.
+    to start marks it failed. A store of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written
+    is a ``ConfigError`` before any input is read.
     """
     from pipeline.local_run import run_source_chain
+    from pipeline.store_probe import check_archive
 
+    check_archive(settings)
     absolute = (item if "://" in item else str(Path(item).absolute()) for item in inputs)
     source = replace(source, warc=tuple(absolute))
     url = prepare_database(settings)

@@ -1,0 +1,63 @@
+"""Finding the store of any archive location ``crawl_state`` keeps.
+
+A location is either a key relative to the local archive folder (pages archived before
+the archive moved to a bucket, or with a local ``NEWSFLOW_ARCHIVE_URL``) or a full
+``s3://bucket/prefix/key`` URL, read with the endpoint and credentials of the standard
+AWS variables. So one run can read rows of both kinds, and any machine can read a page
+back from its row alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.config import Settings
+from pipeline.store import ArchiveStore, LocalStore, RemoteStore, is_remote
+
+
+@dataclass
+class StoreLocator:
+    """The store of each location: ``local`` for relative keys, a bucket's store for
+    ``s3://`` URLs (one client per bucket, kept)."""
+
+    local: ArchiveStore
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _remote: dict[str, ArchiveStore] = field(default_factory=dict, repr=False)
+
+    def store_for(self, location: str) -> ArchiveStore:
+        """The store that holds ``location``."""
+        if not is_remote(location):
+            return self.local
+        bucket = urlsplit(location).netloc
+        if bucket not in self._remote:
+            self._remote[bucket] = RemoteStore(f"s3://{bucket}", self.env)
+        return self._remote[bucket]
+
+    @classmethod
+    def of(cls, archive: StoreLocator | ArchiveStore | Path | str) -> StoreLocator:
+        """A locator for what callers pass as "the archive": a locator, a store, or the
+        local archive folder."""
+        if isinstance(archive, StoreLocator):
+            return archive
+        if isinstance(archive, RemoteStore):
+            locator = cls(LocalStore(Path.cwd()), archive.env)
+            locator._remote[archive.bucket] = archive
+            return locator
+        if isinstance(archive, ArchiveStore):
+            return cls(archive)
+        return cls(LocalStore(Path(archive)))
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> StoreLocator:
+        """The locator of ``settings``: relative keys in the local archive folder (the
+        ``NEWSFLOW_ARCHIVE_URL`` folder, else ``$NEWSFLOW_HOME/archive``), URLs in their
+        bucket."""
+        store = settings.archive_store()
+        if isinstance(store, RemoteStore):
+            locator = cls(LocalStore(settings.archive_dir), settings.storage_env)
+            locator._remote[store.bucket] = RemoteStore(f"s3://{store.bucket}", store.env)
+            return locator
+        return cls(store, settings.storage_env)
