@@ -55,7 +55,7 @@ def _explain(store: ArchiveStore, env: Mapping[str, str], error: str) -> str:
     if not isinstance(store, RemoteStore):
         return f"{where}: the folder cannot be written ({error}); fix its permissions or path"
     text = error.lower()
-    if "nosuchbucket" in text or "bucket does not exist" in text:
+    if "nosuchbucket" in text or "404 not found" in text:  # a PUT is 404 for no bucket alone
         return (
             f"{where}: the bucket {store.bucket} does not exist; create it or fix "
             "NEWSFLOW_ARCHIVE_URL"

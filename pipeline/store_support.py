@@ -13,6 +13,10 @@ _SECRETS = re.compile(
 )
 
 
+_CODE = re.compile(r"<Code>([A-Za-z]+)</Code>")
+"""The error code of an S3 error response (``NoSuchBucket``, ``AccessDenied``, ...)."""
+
+
 def mask_secrets(text: str) -> str:
     """``text`` with URL passwords and signed-request secrets replaced by ``***``."""
     return _SECRETS.sub(lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***", text)
@@ -22,8 +26,12 @@ def store_error(action: str, location: str, exc: BaseException) -> ArchiveError:
     """One line naming the object and what went wrong (never credentials): a missing
     object is an ``ArchiveObjectMissingError``, anything else (unreachable, refused,
     failing after the retries) a ``StoreAccessError``."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    message = f"cannot {action} {location}: {mask_secrets(reason)[:300]}"
+    text = str(exc).strip()
+    reason = text.splitlines()[0].split("<?xml")[0].rstrip(": ") if text else ""
+    code = _CODE.search(text)
+    if code:
+        reason = f"{reason} ({code.group(1)})"
+    message = f"cannot {action} {location}: {mask_secrets(reason or type(exc).__name__)[:300]}"
     if isinstance(exc, FileNotFoundError) and action == "read":
         return ArchiveObjectMissingError(message)
     return StoreAccessError(message)
