@@ -39,8 +39,8 @@ from pipeline.db import connect, prepare_database
 from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
 from pipeline.results_file import read_results, write_results
-from pipeline.run_plan import RunPlan
-from pipeline.sources import Source, load_sources, select_sources
+from pipeline.run_plan import RunPlan, sources_location
+from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,9 @@ def start_run(
     """
     from pipeline.store_probe import check_archive
 
-    path = Path(sources_file) if sources_file else settings.sources_path
-    chosen = crawl_order(select_sources(load_sources(path), source_names))
+    path = sources_location(sources_file or settings.sources_path)
+    text = read_sources_text(path, settings.storage_env)
+    chosen = crawl_order(select_sources(parse_sources(text, origin=str(path)), source_names))
     check_archive(settings)
     url = prepare_database(settings)
     with connect(url) as conn:
@@ -104,6 +105,7 @@ def start_run(
         sources_file=path,
         window=window,
         max_pages=max_pages,
+        sources_text=text,
     )
 
 
@@ -161,7 +163,7 @@ def run_report(conn: psycopg.Connection, run_id: int) -> dict[str, Any]:
 
 
 def _source(plan: RunPlan, name: str) -> Source:
-    return select_sources(load_sources(plan.sources_file), [name])[0]
+    return plan.load_sources([name])[0]
 
 
 def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseException | str) -> None:

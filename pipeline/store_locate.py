@@ -61,3 +61,27 @@ class StoreLocator:
             locator._remote[store.bucket] = RemoteStore(f"s3://{store.bucket}", store.env)
             return locator
         return cls(store, settings.storage_env)
+
+
+def read_text(url: str, env: Mapping[str, str]) -> str:
+    """The UTF-8 text of the object at ``url`` (``s3://bucket/key``), e.g. a sources
+    file; ``SourcesFileError`` saying what is wrong."""
+    from pipeline.errors import ArchiveError, ArchiveObjectMissingError, SourcesFileError
+
+    if not is_remote(url) or not urlsplit(url).netloc:
+        raise SourcesFileError(
+            f"sources file {url}: unsupported location; give a path or an s3://bucket/key URL"
+        )
+    try:
+        data = RemoteStore(f"s3://{urlsplit(url).netloc}", env).read_all(url)
+    except ArchiveObjectMissingError:
+        raise SourcesFileError(
+            f"sources file {url} does not exist; upload it or set NEWSFLOW_SOURCES"
+        ) from None
+    except ArchiveError as exc:
+        detail = str(exc).removeprefix("cannot read ")
+        raise SourcesFileError(f"cannot read sources file {detail}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourcesFileError(f"cannot read sources file {url}: {exc}") from None
