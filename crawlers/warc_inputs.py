@@ -2,8 +2,8 @@
 
 An http(s) URL is read as its response arrives (record by record, never downloaded
 whole first); so is an ``s3://bucket/key`` URL, read through the store's client with the
-standard AWS variables (``pipeline.store``). Each input's problem is an ``ArchiveError`` naming it, so an
-import reports it in one line and goes on with the other inputs.
+standard AWS variables (``pipeline.store``). Each input's problem is an ``ArchiveError``
+naming it, so an import reports it in one line and goes on with the other inputs.
 """
 
 from __future__ import annotations
