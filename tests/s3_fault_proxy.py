@@ -3,7 +3,8 @@
 It forwards every request to moto's server as is (moto does not check signatures, so
 signing for the proxy's address is fine) and keeps (method, path, Range header) of each
 in ``seen``. Set ``fail`` to a status (403, 500, ...) to answer every request with it
-instead, with an S3-style XML error body; ``fail_times`` limits how many are failed.
+instead, with an S3-style XML error body; ``fail_times`` limits how many are failed and
+``fail_match`` fails only requests whose path contains it.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ class FaultProxy:
     endpoint: str = ""
     fail: int | None = None
     fail_times: int | None = None
+    fail_match: str | None = None
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _failing(self) -> int | None:
+    def _failing(self, path: str) -> int | None:
         with self.lock:
             if self.fail is None or self.fail_times == 0:
+                return None
+            if self.fail_match is not None and self.fail_match not in path:
                 return None
             if self.fail_times is not None:
                 self.fail_times -= 1
@@ -43,7 +47,7 @@ class FaultProxy:
             self.seen.append((handler.command, handler.path, handler.headers.get("Range")))
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        status = self._failing()
+        status = self._failing(handler.path)
         if status is not None:
             code = _CODES.get(status, "Error")
             payload = f"<Error><Code>{code}</Code><Message>{code}</Message></Error>".encode()
