@@ -1,8 +1,8 @@
 """Checking at start that the archive's store can be written, before any page is fetched.
 
 Every entry point that writes the archive (``newsflow run``, ``crawl``, ``import-warc``
-and the Airflow ``start_run`` task) calls ``check_archive`` first: it puts a small
-object into the store and deletes it again. A bad ``NEWSFLOW_ARCHIVE_URL`` (unknown
+and the Airflow ``start_run`` task) calls ``check_archive`` first: for a bucket it puts
+a small object into the store and deletes it again. A bad ``NEWSFLOW_ARCHIVE_URL`` (unknown
 scheme, missing bucket, no credentials, no permission to write, no store at the
 endpoint) is then a ``ConfigError`` naming the store's URL (never credentials) and
 what to do, so the CLI exits 2 with one ``newsflow: error:`` line.
@@ -24,10 +24,13 @@ PROBE_PREFIX = ".newsflow-probe-"
 
 
 def check_archive(settings: Settings) -> ArchiveStore:
-    """The archive's store (``NEWSFLOW_ARCHIVE_URL``) once a probe wrote to it;
-    ``ConfigError`` otherwise."""
+    """The archive's store (``NEWSFLOW_ARCHIVE_URL``), once a probe wrote to it when it
+    is remote; ``ConfigError`` otherwise. A local folder is not probed: the crawl
+    creates it and a folder it cannot write fails the source with the reason (as
+    before stores existed)."""
     store = settings.archive_store()
-    probe_store(store, settings.storage_env)
+    if store.remote:
+        probe_store(store, settings.storage_env)
     return store
 
 

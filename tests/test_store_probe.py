@@ -24,9 +24,9 @@ def test_a_writable_bucket_passes_and_keeps_nothing(s3_settings: Settings) -> No
     assert listed == []
 
 
-def test_a_writable_folder_passes_and_keeps_nothing(settings: Settings) -> None:
-    check_archive(settings)
-    assert list(settings.archive_dir.iterdir()) == []
+def test_a_local_folder_is_left_to_the_crawl(settings: Settings) -> None:
+    check_archive(settings)  # an unwritable folder fails the source (tests/faults)
+    assert not settings.archive_dir.exists()
 
 
 def test_a_missing_bucket_says_so(settings: Settings, s3_server: S3Server) -> None:
