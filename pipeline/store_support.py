@@ -25,14 +25,14 @@ def mask_secrets(text: str) -> str:
 def store_error(action: str, location: str, exc: BaseException) -> ArchiveError:
     """One line naming the object and what went wrong (never credentials): a missing
     object is an ``ArchiveObjectMissingError``, anything else (unreachable, refused,
-    failing after the retries) a ``StoreAccessError``."""
+    failing after the retries, a bucket that does not exist) a ``StoreAccessError``."""
     text = str(exc).strip()
     reason = text.splitlines()[0].split("<?xml")[0].rstrip(": ") if text else ""
     code = _CODE.search(text)
     if code:
         reason = f"{reason} ({code.group(1)})"
     message = f"cannot {action} {location}: {mask_secrets(reason or type(exc).__name__)[:300]}"
-    if isinstance(exc, FileNotFoundError) and action == "read":
+    if isinstance(exc, FileNotFoundError) and action == "read" and "NoSuchBucket" not in text:
         return ArchiveObjectMissingError(message)
     return StoreAccessError(message)
 

@@ -175,3 +175,11 @@ def test_a_dead_store_is_one_line_naming_the_object(s3_settings: Settings) -> No
         read_record(StoreLocator.for_settings(dead), location, 0, 10)
     assert str(caught.value).startswith(f"cannot read {location}: ")
     assert isinstance(caught.value, StoreAccessError)
+
+
+def test_a_missing_bucket_is_not_a_missing_page(s3_settings: Settings) -> None:
+    locator = StoreLocator.for_settings(s3_settings)
+    with pytest.raises(
+        StoreAccessError, match=r"cannot read s3://no-such-bucket/k: .*NoSuchBucket"
+    ):
+        read_record(locator, "s3://no-such-bucket/k", 0, 10)
