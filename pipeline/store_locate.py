@@ -20,8 +20,9 @@ from pipeline.store import ArchiveStore, LocalStore, RemoteStore, is_remote
 
 @dataclass
 class StoreLocator:
-    """The store of each location: ``local`` for relative keys, a bucket's store for
-    ``s3://`` URLs (one client per bucket, kept)."""
+    """The store of each location: ``local`` for relative keys (the local archive
+    folder, or one store given alone), a bucket's store for ``s3://`` URLs (one client
+    per bucket, kept)."""
 
     local: ArchiveStore
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -42,8 +43,8 @@ class StoreLocator:
         local archive folder."""
         if isinstance(archive, StoreLocator):
             return archive
-        if isinstance(archive, RemoteStore):
-            locator = cls(LocalStore(Path.cwd()), archive.env)
+        if isinstance(archive, RemoteStore):  # its keys too: relative to its prefix
+            locator = cls(archive, archive.env)
             locator._remote[archive.bucket] = archive
             return locator
         if isinstance(archive, ArchiveStore):
