@@ -102,3 +102,12 @@ def test_import_warc_exits_2_before_reading(
     result = run_newsflow("import-warc", str(tmp_path / "x.warc.gz"), "--source", "s", env=env)
     assert result.returncode == 2, result.stderr
     assert "newsflow: error: NEWSFLOW_ARCHIVE_URL s3://no-such-bucket: the bucket" in result.stderr
+
+
+def test_secrets_in_store_messages_are_masked() -> None:
+    from pipeline.store import mask_secrets
+
+    text = "GET http://key:secret@host/b/k?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc1 failed"
+    masked = mask_secrets(text)
+    assert "secret" not in masked and "AKIA" not in masked and "abc1" not in masked
+    assert "http://key:***@host/b/k" in masked
