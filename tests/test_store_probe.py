@@ -111,3 +111,19 @@ def test_secrets_in_store_messages_are_masked() -> None:
     masked = mask_secrets(text)
     assert "secret" not in masked and "AKIA" not in masked and "abc1" not in masked
     assert "http://key:***@host/b/k" in masked
+
+
+def test_start_run_checks_the_store_before_recording_a_run(
+    settings: Settings, s3_server: S3Server, tmp_path: Path
+) -> None:
+    from pipeline import steps
+
+    sources = tmp_path / "s.yaml"
+    sources.write_text("sources:\n  - name: s\n    feeds: [http://127.0.0.1:9/f.xml]\n")
+    bad = settings.with_overrides(archive_url="s3://no-such-bucket", storage_env=s3_server.env())
+    with pytest.raises(ConfigError, match="no-such-bucket does not exist"):
+        steps.start_run(bad, sources_file=str(sources))
+    good = settings.with_overrides(
+        archive_url=f"s3://{s3_server.bucket()}", storage_env=s3_server.env()
+    )
+    assert steps.start_run(good, sources_file=str(sources)).run_id == 1
