@@ -4,13 +4,15 @@ It forwards every request to moto's server as is (moto does not check signatures
 signing for the proxy's address is fine) and keeps (method, path, Range header) of each
 in ``seen``. Set ``fail`` to a status (403, 500, ...) to answer every request with it
 instead, with an S3-style XML error body; ``fail_times`` limits how many are failed and
-``fail_match`` fails only requests whose path contains it.
+``fail_match`` fails only requests whose path contains it. ``delay_s`` holds every
+answer back that long (a slow store).
 """
 
 from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ class FaultProxy:
     fail: int | None = None
     fail_times: int | None = None
     fail_match: str | None = None
+    delay_s: float = 0.0
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,6 +50,7 @@ class FaultProxy:
             self.seen.append((handler.command, handler.path, handler.headers.get("Range")))
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
+        time.sleep(self.delay_s)
         status = self._failing(handler.path)
         if status is not None:
             code = _CODES.get(status, "Error")

@@ -164,6 +164,17 @@ def test_a_store_that_fails_once_is_retried(
     assert len(pages) == 2
 
 
+def test_a_slow_store_is_waited_for(
+    db: psycopg.Connection, s3_settings: Settings, s3_server: S3Server, tmp_path: Path
+) -> None:
+    archive_pages(db, s3_settings, tmp_path, 3)
+    with fault_proxy(s3_server.endpoint) as proxy:
+        proxy.delay_s = 2.0
+        locator = StoreLocator.for_settings(_via(s3_settings, proxy))
+        pages = list(iter_pending_pages(db, locator, "s"))
+    assert len(pages) == 3
+
+
 def test_a_dead_store_is_one_line_naming_the_object(s3_settings: Settings) -> None:
     store = s3_settings.archive_store()
     assert isinstance(store, RemoteStore)
