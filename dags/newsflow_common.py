@@ -353,9 +353,8 @@ def host_locks(current: Settings, plan: RunPlan, source: str) -> Iterator[None]:
     from airflow.sdk.exceptions import AirflowRescheduleException
 
     from pipeline.db import connect, prepare_database
-    from pipeline.sources import load_sources, select_sources
 
-    hosts = sorted(select_sources(load_sources(plan.sources_file), [source])[0].hosts)
+    hosts = sorted(plan.load_sources([source])[0].hosts)
     with connect(prepare_database(current), autocommit=True) as conn:
         for host in hosts:
             locked = conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()

@@ -45,7 +45,8 @@ DAG_ID = "newsflow_nightly"
             None,
             type=["null", "string"],
             title="Sources file",
-            description="Path of the sources file on the workers; empty means NEWSFLOW_SOURCES.",
+            description="Path or s3:// URL of the sources file, read once by start_run (the "
+            "run plan carries it to the other tasks); empty means NEWSFLOW_SOURCES.",
         ),
         "source": nf.sources_param(),
         "since": nf.date_param("First day of the window; empty: from the run's data interval."),

@@ -11,7 +11,9 @@ Environment variables:
     State directory: embedded database, raw page archive, run files.
     Default ``~/.local/share/newsflow``.
 ``NEWSFLOW_SOURCES``
-    Default sources file. Default ``./sources.yaml``.
+    Default sources file. Default ``./sources.yaml``. May be an ``s3://bucket/key`` URL
+    (read with the AWS variables below); ``start_run`` reads it once and the run plan
+    carries its text to the other steps.
 ``NEWSFLOW_USER_AGENT`` / ``NEWSFLOW_CONTACT_URL``
     How the crawler identifies itself to publishers.
 ``NEWSFLOW_NEAR_DUPLICATE_THRESHOLD``
@@ -132,7 +134,8 @@ class Settings:
     home: Path
     database_url: str | None
     """None means: use the embedded PostgreSQL under ``home / "postgres"``."""
-    sources_path: Path
+    sources_path: Path | str
+    """``NEWSFLOW_SOURCES``: a path, or an ``s3://bucket/key`` URL (kept a str)."""
     user_agent: str
     contact_url: str
     near_duplicate_threshold: float = 0.8
@@ -193,7 +196,7 @@ class Settings:
         return cls(
             home=home,
             database_url=env.get("NEWSFLOW_DATABASE_URL") or None,
-            sources_path=Path(env.get("NEWSFLOW_SOURCES") or "sources.yaml").expanduser(),
+            sources_path=_sources_location(env.get("NEWSFLOW_SOURCES") or "sources.yaml"),
             user_agent=user_agent,
             contact_url=contact,
             near_duplicate_threshold=_number(
@@ -222,6 +225,11 @@ class Settings:
             archive_url=(env.get("NEWSFLOW_ARCHIVE_URL") or "").strip() or None,
             storage_env={name: env[name] for name in STORAGE_VARIABLES if env.get(name)},
         )
+
+
+def _sources_location(raw: str) -> Path | str:
+    """A sources file given as a URL stays a str (a ``Path`` would fold its ``//``)."""
+    return raw.strip() if "://" in raw else Path(raw).expanduser()
 
 
 def _number(

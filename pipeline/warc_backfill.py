@@ -13,6 +13,7 @@ steps.
 from __future__ import annotations
 
 import logging
+import posixpath
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,7 +27,7 @@ from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import ArchiveError, CrawlError
 from pipeline.run_plan import RunPlan
-from pipeline.sources import Source
+from pipeline.sources import Source, read_sources_text
 from pipeline.steps import Progress, quiet
 from pipeline.window import Window
 
@@ -72,6 +73,7 @@ def crawl_warc_source(
             archive_dir=settings.archive_dir,
             store=store,
             progress=report,
+            env=settings.storage_env,
         )
     finally:
         store.close()
@@ -85,10 +87,13 @@ def crawl_warc_source(
     return summary
 
 
-def _beside(item: str, sources_file: Path) -> str:
-    """A relative path of the sources file is relative to the file's directory."""
+def _beside(item: str, sources_file: Path | str) -> str:
+    """A relative path of the sources file is relative to the file's directory (or, for
+    a sources file in a bucket, its folder there)."""
     if "://" in item or Path(item).is_absolute():
         return item
+    if isinstance(sources_file, str):
+        return posixpath.join(posixpath.dirname(sources_file), item)
     return str(sources_file.parent / item)
 
 
@@ -111,7 +116,7 @@ def import_warc(
     source: Source,
     inputs: Sequence[str],
     *,
-    sources_file: Path | None = None,
+    sources_file: Path | str | None = None,
     host: str | None = None,
     window: Window = Window(),
     progress: Progress = quiet,
@@ -124,10 +129,13 @@ def import_warc(
     steps read a one-source file written under the run's folder of ``runs_dir``.
 
     The run is leased like ``newsflow run``'s: if this process is killed, the next run
-    to start marks it failed.
+    to start marks it failed. A store of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written
+    is a ``ConfigError`` before any input is read.
     """
     from pipeline.local_run import run_source_chain
+    from pipeline.store_probe import check_archive
 
+    check_archive(settings)
     absolute = (item if "://" in item else str(Path(item).absolute()) for item in inputs)
     source = replace(source, warc=tuple(absolute))
     url = prepare_database(settings)
@@ -139,7 +147,8 @@ def import_warc(
         )
     if sources_file is None:
         sources_file = _one_source_file(settings, run_id, source)
-    plan = RunPlan(run_id, (source.name,), sources_file, window)
+    text = read_sources_text(sources_file, settings.storage_env)
+    plan = RunPlan(run_id, (source.name,), sources_file, window, sources_text=text)
     with connect(url) as lease:
         runs.lease_run(lease, run_id)
         progress(f"run {run_id}: importing {len(inputs)} input(s) as {source.name}")
