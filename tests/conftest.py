@@ -21,7 +21,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from devtools.postgres_server import postgres_server
 from pipeline.config import Settings
 from pipeline.db import apply_migrations
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

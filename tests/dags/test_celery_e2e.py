@@ -47,7 +47,7 @@ from tests.dags.airflow_cli import (
     wait_for_http,
     wait_for_runs,
 )
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.timeout(900)]
 
