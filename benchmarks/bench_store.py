@@ -202,7 +202,7 @@ def run_round(client: Any, work: Workload, prefix: str) -> dict[str, float]:
 
 def measure(work: Workload, rounds: int) -> dict[str, dict[str, float]]:
     """The median seconds of each step for each client over ``rounds`` rounds."""
-    from tests.s3_server import S3Server
+    from devtools.s3_server import S3Server
 
     server = S3Server().start()
     try:

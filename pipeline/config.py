@@ -38,6 +38,10 @@ Environment variables:
     ``$NEWSFLOW_HOME/archive``) or ``s3://bucket/prefix`` on any S3-compatible store,
     reached with the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
     ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed).
+``NEWSFLOW_CRAWL_QUEUE`` / ``NEWSFLOW_PROCESS_QUEUE``
+    Under Airflow's CeleryExecutor: the queue of the crawl tasks, and of the extract,
+    load, check and re-processing tasks, so crawls run on machines with network access
+    and the rest elsewhere (docs/airflow.md). Unset: Airflow's default queue.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -160,6 +164,12 @@ class Settings:
     archive_url: str | None = None
     """``NEWSFLOW_ARCHIVE_URL``: the archive's store (``pipeline.store``); None: the
     folder ``archive_dir``."""
+    crawl_queue: str | None = None
+    """``NEWSFLOW_CRAWL_QUEUE``: the Celery queue of the DAGs' crawl tasks; None: Airflow's
+    default queue."""
+    process_queue: str | None = None
+    """``NEWSFLOW_PROCESS_QUEUE``: the Celery queue of the extract, load and check tasks
+    (and re-processing); None: Airflow's default queue."""
     storage_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The standard AWS variables (endpoint, credentials, region) for a remote archive;
     secrets, so never in ``repr``."""
@@ -223,6 +233,8 @@ class Settings:
             airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
             chromium_path=Path(env.get("NEWSFLOW_CHROMIUM") or DEFAULT_CHROMIUM).expanduser(),
             archive_url=(env.get("NEWSFLOW_ARCHIVE_URL") or "").strip() or None,
+            crawl_queue=(env.get("NEWSFLOW_CRAWL_QUEUE") or "").strip() or None,
+            process_queue=(env.get("NEWSFLOW_PROCESS_QUEUE") or "").strip() or None,
             storage_env={name: env[name] for name in STORAGE_VARIABLES if env.get(name)},
         )
 

@@ -15,7 +15,7 @@ from pipeline.store import RemoteStore
 from pipeline.store_locate import StoreLocator
 from tests.cli_helpers import run_newsflow
 from tests.s3_fault_proxy import fault_proxy
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 from tests.test_archive_store import archive_pages
 
 

@@ -19,7 +19,7 @@ from pipeline.errors import ArchiveError, StoreAccessError
 from pipeline.store import RemoteStore
 from pipeline.store_locate import StoreLocator
 from tests.s3_fault_proxy import FaultProxy, fault_proxy
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 NOW = datetime(2024, 5, 1, 10, tzinfo=UTC)
 

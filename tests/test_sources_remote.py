@@ -12,7 +12,7 @@ from pipeline.errors import SourcesFileError
 from pipeline.run_plan import RunPlan
 from pipeline.sources import load_sources
 from pipeline.store import s3_client
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 SOURCES = """sources:
   - name: alpha

@@ -15,7 +15,7 @@ from devtools.warc_files import WarcPage, other_pages, truncate_member, write_wa
 from pipeline.archive import read_record
 from pipeline.store import s3_client
 from tests.cli_helpers import run_newsflow
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pipeline.reprocess import reprocess
 from pipeline.sources import Source
 from pipeline.warc_backfill import import_warc
 from tests.s3_fault_proxy import fault_proxy
-from tests.s3_server import S3Server
+from devtools.s3_server import S3Server
 
 
 @pytest.fixture
