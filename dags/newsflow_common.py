@@ -87,7 +87,7 @@ def schedule_from_config() -> str:
         return DEFAULT_SCHEDULE
 
 
-def task_queues() -> tuple[dict[str, str], dict[str, str]]:
+def task_queues() -> tuple[dict[str, Any], dict[str, Any]]:
     """``queue=`` arguments of the crawl tasks and of the processing tasks (extract, load,
     check, reprocess): NEWSFLOW_CRAWL_QUEUE and NEWSFLOW_PROCESS_QUEUE, read when the DAG
     file is parsed; empty (Airflow's default queue) when unset."""
@@ -98,8 +98,8 @@ def task_queues() -> tuple[dict[str, str], dict[str, str]]:
     except Exception:  # a broken environment must not break DAG parsing
         log.exception("cannot read the newsflow settings; every task on the default queue")
         return {}, {}
-    crawl = {"queue": current.crawl_queue} if current.crawl_queue else {}
-    process = {"queue": current.process_queue} if current.process_queue else {}
+    crawl: dict[str, Any] = {"queue": current.crawl_queue} if current.crawl_queue else {}
+    process: dict[str, Any] = {"queue": current.process_queue} if current.process_queue else {}
     return crawl, process
 
 

@@ -19,9 +19,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from devtools.postgres_server import postgres_server
+from devtools.s3_server import S3Server
 from pipeline.config import Settings
 from pipeline.db import apply_migrations
-from devtools.s3_server import S3Server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

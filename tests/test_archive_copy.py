@@ -8,6 +8,7 @@ import json
 import psycopg
 import pytest
 
+from devtools.s3_server import S3Server
 from pipeline.archive import iter_pending_pages
 from pipeline.archive_copy import copy_archive
 from pipeline.config import Settings
@@ -15,7 +16,6 @@ from pipeline.store import RemoteStore
 from pipeline.store_locate import StoreLocator
 from tests.cli_helpers import run_newsflow
 from tests.s3_fault_proxy import fault_proxy
-from devtools.s3_server import S3Server
 from tests.test_archive_store import archive_pages
 
 

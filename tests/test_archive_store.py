@@ -12,6 +12,7 @@ import pytest
 
 from crawlers.state import CrawlStateStore, FetchRecord
 from crawlers.warc import Exchange, RollingWarcWriter
+from devtools.s3_server import S3Server
 from pipeline import runs
 from pipeline.archive import iter_archived_pages, iter_pending_pages, read_record
 from pipeline.config import Settings
@@ -19,7 +20,6 @@ from pipeline.errors import ArchiveError, StoreAccessError
 from pipeline.store import RemoteStore
 from pipeline.store_locate import StoreLocator
 from tests.s3_fault_proxy import FaultProxy, fault_proxy
-from devtools.s3_server import S3Server
 
 NOW = datetime(2024, 5, 1, 10, tzinfo=UTC)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import obstore
 import pytest
 
+from devtools.s3_server import S3Server
 from pipeline import steps
 from pipeline.config import Settings
 from pipeline.errors import SourcesFileError
 from pipeline.run_plan import RunPlan
 from pipeline.sources import load_sources
 from pipeline.store import s3_client
-from devtools.s3_server import S3Server
 
 SOURCES = """sources:
   - name: alpha

@@ -8,13 +8,13 @@ from pathlib import Path
 import obstore
 import pytest
 
+from devtools.s3_server import S3Server
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.store import RemoteStore, s3_client
 from pipeline.store_probe import check_archive
 from tests.cli_helpers import run_newsflow
 from tests.s3_fault_proxy import fault_proxy
-from devtools.s3_server import S3Server
 
 
 def test_a_writable_bucket_passes_and_keeps_nothing(s3_settings: Settings) -> None:

@@ -34,6 +34,7 @@ import pytest
 import yaml
 from psycopg.conninfo import conninfo_to_dict
 
+from devtools.s3_server import S3Server
 from devtools.sample_site import SampleSite, SiteConfig
 from pipeline.store import open_store
 from tests.dags.airflow_cli import (
@@ -47,7 +48,6 @@ from tests.dags.airflow_cli import (
     wait_for_http,
     wait_for_runs,
 )
-from devtools.s3_server import S3Server
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.timeout(900)]
 

@@ -11,11 +11,11 @@ import obstore
 import psycopg
 import pytest
 
+from devtools.s3_server import S3Server
 from devtools.warc_files import WarcPage, other_pages, truncate_member, write_warc
 from pipeline.archive import read_record
 from pipeline.store import s3_client
 from tests.cli_helpers import run_newsflow
-from devtools.s3_server import S3Server
 
 
 @pytest.fixture

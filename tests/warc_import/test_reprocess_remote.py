@@ -9,6 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from devtools.s3_server import S3Server
 from devtools.warc_files import WarcPage, write_warc
 from pipeline.archive_copy import copy_archive
 from pipeline.config import Settings
@@ -16,7 +17,6 @@ from pipeline.reprocess import reprocess
 from pipeline.sources import Source
 from pipeline.warc_backfill import import_warc
 from tests.s3_fault_proxy import fault_proxy
-from devtools.s3_server import S3Server
 
 
 @pytest.fixture
