@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render airflow clean help
+.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -15,7 +15,9 @@ help:
 	@echo "make test-fast   the test suite without the slow end-to-end tests"
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make bench-e2e-s3  newsflow run with the archive in S3 (local moto server) against local disk"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
+	@echo "make bench-store   the archive's S3 client: obstore against s3fs (moto on 127.0.0.1)"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 
@@ -57,6 +59,12 @@ bench-import-warc: install
 
 bench-render: install
 	$(BIN)/python -m benchmarks.bench_render
+
+bench-store: install
+	$(BIN)/python -m benchmarks.bench_store
+
+bench-e2e-s3: install
+	$(BIN)/python -m benchmarks.bench_e2e_store
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -7,7 +7,7 @@ Usage::
 The server and crawl of ``benchmarks.bench_crawl`` (``--pages`` article pages of
 ~100 KB, 16 concurrent requests, no delay), run twice: the archive in a folder under
 ``NEWSFLOW_HOME`` (the default: files written in place, rows at once), then in a bucket
-of moto's S3 server on 127.0.0.1 (``tests/s3_server.py``; needs the ``test`` extra):
+of moto's S3 server on 127.0.0.1 (``devtools/s3_server.py``; needs the ``test`` extra):
 parts written to temporary files, uploaded in a background thread when complete,
 their rows written once stored (``crawlers.warc_parts``). moto runs on the same
 cores as the crawler, so the remote figure is a lower bound for a store on its own
@@ -100,7 +100,7 @@ def report(local: dict[str, Any], remote: dict[str, Any], load: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tests.s3_server import S3Server
+    from devtools.s3_server import S3Server
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2_000)

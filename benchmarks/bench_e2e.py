@@ -124,9 +124,15 @@ def role_of(root: int, dbname: str):
 
 
 def run_pipeline_child(
-    home: Path, db_url: str, sources: Path, *, profile: bool = False
+    home: Path,
+    db_url: str,
+    sources: Path,
+    *,
+    profile: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> RunMeasure:
-    """Run ``benchmarks.pipeline_run`` once in a child process; measure its process tree."""
+    """Run ``benchmarks.pipeline_run`` once in a child process; measure its process tree.
+    ``extra_env`` adds settings (e.g. NEWSFLOW_ARCHIVE_URL and the AWS variables)."""
     home.mkdir(parents=True, exist_ok=True)
     result_file = home / f"result-{secrets.token_hex(3)}.json"
     profile_file = home / "profile.txt"
@@ -135,6 +141,7 @@ def run_pipeline_child(
         NEWSFLOW_HOME=str(home),
         NEWSFLOW_DATABASE_URL=db_url,
         NEWSFLOW_SOURCES=str(sources),
+        **(extra_env or {}),
     )
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     command = [sys.executable, "-m", RUNNER, str(result_file)]

@@ -28,6 +28,7 @@ BENCHMARKS: list[tuple[str, list[str], int]] = [
     ("bench_e2e", [], 420),
     ("bench_import_warc", [], 240),
     ("bench_render", [], 600),  # exits 2 (a failure) without Debian's chromium
+    ("bench_store", [], 240),
 ]
 
 

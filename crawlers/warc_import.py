@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -167,9 +167,11 @@ def import_warc_files(
     tmp_root: Path,
     store: CrawlStateStore,
     progress: Callable[[ImportStats], None] = lambda _: None,
+    env: Mapping[str, str] | None = None,
 ) -> ImportStats:
-    """Read every input (paths, globs, http(s) URLs) and keep the pages ``selection``
-    takes as pages of ``store``'s source and run waiting for extraction.
+    """Read every input (paths, globs, http(s) URLs, ``s3://`` URLs read with the AWS
+    variables in ``env``) and keep the pages ``selection`` takes as pages of
+    ``store``'s source and run waiting for extraction.
 
     An input that cannot be read is one line of ``failed_documents`` (logged at info
     level; the caller reports it); the other inputs go on. ``progress`` gets the counts
@@ -194,7 +196,7 @@ def import_warc_files(
     try:
         for name in expand_inputs(inputs):
             try:
-                with open_input(name) as stream:
+                with open_input(name, env=env) as stream:
                     for response in iter_responses(stream, name, stats.read):
                         importer.offer(response)
                         if time.monotonic() - reported >= PROGRESS_EVERY_S:

@@ -1,9 +1,9 @@
 """The inputs of a WARC import: local paths and globs, and http(s) URLs streamed.
 
 An http(s) URL is read as its response arrives (record by record, never downloaded
-whole first). ``s3://`` URLs are refused with a clear error until the object-storage
-archive lands (issue #19). Each input's problem is an ``ArchiveError`` naming it, so an
-import reports it in one line and goes on with the other inputs.
+whole first); so is an ``s3://bucket/key`` URL, read through the store's client with the
+standard AWS variables (``pipeline.store``). Each input's problem is an ``ArchiveError``
+naming it, so an import reports it in one line and goes on with the other inputs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -42,14 +42,19 @@ def expand_inputs(names: Sequence[str]) -> list[str]:
 
 
 @contextmanager
-def open_input(name: str, *, user_agent: str = "newsflow") -> Iterator[BinaryIO]:
-    """A binary stream of the input ``name``; ``ArchiveError`` saying what is wrong."""
+def open_input(
+    name: str, *, user_agent: str = "newsflow", env: Mapping[str, str] | None = None
+) -> Iterator[BinaryIO]:
+    """A binary stream of the input ``name``; ``ArchiveError`` saying what is wrong.
+    ``env`` holds the AWS variables an ``s3://`` input is read with."""
     scheme = urlsplit(name).scheme.lower() if is_url(name) else ""
     if scheme == "s3":
-        raise ArchiveError(
-            f"{name}: s3:// inputs are not supported until the object-storage archive lands "
-            "(issue #19); download the file and give its local path, or an https URL"
-        )
+        from pipeline.store import RemoteStore
+
+        bucket = urlsplit(name).netloc
+        with RemoteStore(f"s3://{bucket}", env or {}).open_reader(name) as stream:
+            yield stream
+        return
     if scheme in ("http", "https"):
         with _open_url(name, user_agent) as stream:
             yield stream

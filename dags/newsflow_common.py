@@ -87,6 +87,25 @@ def schedule_from_config() -> str:
         return DEFAULT_SCHEDULE
 
 
+def task_queues() -> tuple[dict[str, Any], dict[str, Any]]:
+    """``queue=`` arguments of the crawl tasks and of the processing tasks (extract, load,
+    check, reprocess): NEWSFLOW_CRAWL_QUEUE and NEWSFLOW_PROCESS_QUEUE, read when the DAG
+    file is parsed; empty (Airflow's default queue) when unset."""
+    from pipeline.config import Settings
+
+    try:
+        current = Settings.from_env()
+    except Exception:  # a broken environment must not break DAG parsing
+        log.exception("cannot read the newsflow settings; every task on the default queue")
+        return {}, {}
+    crawl: dict[str, Any] = {"queue": current.crawl_queue} if current.crawl_queue else {}
+    process: dict[str, Any] = {"queue": current.process_queue} if current.process_queue else {}
+    return crawl, process
+
+
+CRAWL_QUEUE, PROCESS_QUEUE = task_queues()
+
+
 # --- params --------------------------------------------------------------------------
 
 
@@ -353,9 +372,8 @@ def host_locks(current: Settings, plan: RunPlan, source: str) -> Iterator[None]:
     from airflow.sdk.exceptions import AirflowRescheduleException
 
     from pipeline.db import connect, prepare_database
-    from pipeline.sources import load_sources, select_sources
 
-    hosts = sorted(select_sources(load_sources(plan.sources_file), [source])[0].hosts)
+    hosts = sorted(plan.load_sources([source])[0].hosts)
     with connect(prepare_database(current), autocommit=True) as conn:
         for host in hosts:
             locked = conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()

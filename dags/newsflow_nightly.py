@@ -10,6 +10,9 @@ loads the result into PostgreSQL; then checks each source's quality and reports.
   `extract` (process pool, from the WARC archive) → `load` (dedup + upsert) →
   `check` (quality thresholds). A source that fails leaves the others running; its
   failure and reason are recorded in the run.
+* **Queues.** Under the CeleryExecutor, `crawl` goes to NEWSFLOW_CRAWL_QUEUE and
+  `extract`, `load`, `check` to NEWSFLOW_PROCESS_QUEUE (both: the default queue when
+  unset); with the archive in a bucket (NEWSFLOW_ARCHIVE_URL) they need no shared disk.
 * **report** – closes the run (`success`, `partial` or `failed`) and returns the report.
 * **verdict** – fails the DAG run when any source failed, naming them, so the run is red
   and alerts fire; the report itself stays available in `report`'s XCom.
@@ -45,7 +48,8 @@ DAG_ID = "newsflow_nightly"
             None,
             type=["null", "string"],
             title="Sources file",
-            description="Path of the sources file on the workers; empty means NEWSFLOW_SOURCES.",
+            description="Path or s3:// URL of the sources file, read once by start_run (the "
+            "run plan carries it to the other tasks); empty means NEWSFLOW_SOURCES.",
         ),
         "source": nf.sources_param(),
         "since": nf.date_param("First day of the window; empty: from the run's data interval."),
@@ -80,19 +84,32 @@ def newsflow_nightly() -> None:
             pool=nf.CRAWL_POOL,
             execution_timeout=nf.TIMEOUT_CRAWL,
             map_index_template=nf.MAP_INDEX_TEMPLATE,
+            **nf.CRAWL_QUEUE,
         )
         def crawl(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("crawl_source", plan, source)
 
-        @task(execution_timeout=nf.TIMEOUT_EXTRACT, map_index_template=nf.MAP_INDEX_TEMPLATE)
+        @task(
+            execution_timeout=nf.TIMEOUT_EXTRACT,
+            map_index_template=nf.MAP_INDEX_TEMPLATE,
+            **nf.PROCESS_QUEUE,
+        )
         def extract(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("extract_source", plan, source)
 
-        @task(execution_timeout=nf.TIMEOUT_LOAD, map_index_template=nf.MAP_INDEX_TEMPLATE)
+        @task(
+            execution_timeout=nf.TIMEOUT_LOAD,
+            map_index_template=nf.MAP_INDEX_TEMPLATE,
+            **nf.PROCESS_QUEUE,
+        )
         def load(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("load_source", plan, source)
 
-        @task(execution_timeout=nf.TIMEOUT_CHECK, map_index_template=nf.MAP_INDEX_TEMPLATE)
+        @task(
+            execution_timeout=nf.TIMEOUT_CHECK,
+            map_index_template=nf.MAP_INDEX_TEMPLATE,
+            **nf.PROCESS_QUEUE,
+        )
         def check(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("check_source", plan, source)
 

@@ -48,7 +48,7 @@ DAG_ID = "newsflow_reprocess"
 )
 def newsflow_reprocess() -> None:
 
-    @task(execution_timeout=nf.TIMEOUT_REPROCESS)
+    @task(execution_timeout=nf.TIMEOUT_REPROCESS, **nf.PROCESS_QUEUE)
     def reprocess() -> dict[str, Any]:
         """Re-extract the chosen archived pages and reload them; the run report."""
         return nf.reprocess(get_current_context())

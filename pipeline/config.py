@@ -11,7 +11,9 @@ Environment variables:
     State directory: embedded database, raw page archive, run files.
     Default ``~/.local/share/newsflow``.
 ``NEWSFLOW_SOURCES``
-    Default sources file. Default ``./sources.yaml``.
+    Default sources file. Default ``./sources.yaml``. May be an ``s3://bucket/key`` URL
+    (read with the AWS variables below); ``start_run`` reads it once and the run plan
+    carries its text to the other steps.
 ``NEWSFLOW_USER_AGENT`` / ``NEWSFLOW_CONTACT_URL``
     How the crawler identifies itself to publishers.
 ``NEWSFLOW_NEAR_DUPLICATE_THRESHOLD``
@@ -39,6 +41,10 @@ Environment variables:
     upload their WARC files in parts (``crawlers.warc_parts``) and the extraction
     results go to ``runs/<run>/<source>/`` in it (``pipeline.handoff``); temporary files
     wait under ``$NEWSFLOW_HOME/tmp`` and are removed by the task that wrote them.
+``NEWSFLOW_CRAWL_QUEUE`` / ``NEWSFLOW_PROCESS_QUEUE``
+    Under Airflow's CeleryExecutor: the queue of the crawl tasks, and of the extract,
+    load, check and re-processing tasks, so crawls run on machines with network access
+    and the rest elsewhere (docs/airflow.md). Unset: Airflow's default queue.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -140,7 +146,8 @@ class Settings:
     home: Path
     database_url: str | None
     """None means: use the embedded PostgreSQL under ``home / "postgres"``."""
-    sources_path: Path
+    sources_path: Path | str
+    """``NEWSFLOW_SOURCES``: a path, or an ``s3://bucket/key`` URL (kept a str)."""
     user_agent: str
     contact_url: str
     near_duplicate_threshold: float = 0.8
@@ -165,6 +172,12 @@ class Settings:
     archive_url: str | None = None
     """``NEWSFLOW_ARCHIVE_URL``: the archive's store (``pipeline.store``); None: the
     folder ``archive_dir``."""
+    crawl_queue: str | None = None
+    """``NEWSFLOW_CRAWL_QUEUE``: the Celery queue of the DAGs' crawl tasks; None: Airflow's
+    default queue."""
+    process_queue: str | None = None
+    """``NEWSFLOW_PROCESS_QUEUE``: the Celery queue of the extract, load and check tasks
+    (and re-processing); None: Airflow's default queue."""
     storage_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The standard AWS variables (endpoint, credentials, region) for a remote archive;
     secrets, so never in ``repr``."""
@@ -207,7 +220,7 @@ class Settings:
         return cls(
             home=home,
             database_url=env.get("NEWSFLOW_DATABASE_URL") or None,
-            sources_path=Path(env.get("NEWSFLOW_SOURCES") or "sources.yaml").expanduser(),
+            sources_path=_sources_location(env.get("NEWSFLOW_SOURCES") or "sources.yaml"),
             user_agent=user_agent,
             contact_url=contact,
             near_duplicate_threshold=_number(
@@ -234,8 +247,15 @@ class Settings:
             airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
             chromium_path=Path(env.get("NEWSFLOW_CHROMIUM") or DEFAULT_CHROMIUM).expanduser(),
             archive_url=(env.get("NEWSFLOW_ARCHIVE_URL") or "").strip() or None,
+            crawl_queue=(env.get("NEWSFLOW_CRAWL_QUEUE") or "").strip() or None,
+            process_queue=(env.get("NEWSFLOW_PROCESS_QUEUE") or "").strip() or None,
             storage_env={name: env[name] for name in STORAGE_VARIABLES if env.get(name)},
         )
+
+
+def _sources_location(raw: str) -> Path | str:
+    """A sources file given as a URL stays a str (a ``Path`` would fold its ``//``)."""
+    return raw.strip() if "://" in raw else Path(raw).expanduser()
 
 
 def _number(

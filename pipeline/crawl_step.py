@@ -19,7 +19,7 @@ from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import CrawlError, NewsflowError
 from pipeline.run_plan import RunPlan
-from pipeline.sources import Source, load_sources, select_sources
+from pipeline.sources import Source
 
 CrawlOutcome = dict[str, Any] | NewsflowError
 """A source's crawl summary (``CrawlResult.as_dict``), or the error that failed it."""
@@ -81,7 +81,7 @@ def crawl_sources(
         else:
             crawled(result.source, CrawlError(broken) if broken else summary)
 
-    chosen = select_sources(load_sources(plan.sources_file), names)
+    chosen = plan.load_sources(names)
     web = [source for source in chosen if not source.warc]
     try:
         if web:

@@ -78,6 +78,14 @@ class ArchiveError(PermanentError):
     """The raw page archive cannot be written or read."""
 
 
+class ArchiveObjectMissingError(ArchiveError):
+    """An object the archive should hold (a WARC file) is not in its store."""
+
+
+class StoreAccessError(ArchiveError):
+    """The archive's store cannot be reached or refuses the request (after retries)."""
+
+
 class OutputPathError(PermanentError):
     """An output path given on the command line (``--out``) cannot be created or written."""
 

@@ -6,9 +6,8 @@ archive it is the object ``runs/<run>/<source>/extracted.jsonl.gz`` of the store
 the load can run on another machine: the results are written to a temporary file
 under ``$NEWSFLOW_HOME/tmp``, put into the store once complete (durable when the put
 returns, so a load never sees half a file) and the temporary file removed; the load
-copies the object to a temporary file, reads it and removes it. Either way nothing of
-a task is left under ``NEWSFLOW_HOME`` but the local hand-off file of a folder
-archive.
+streams the object. Either way nothing of a task is left under ``NEWSFLOW_HOME`` but
+the local hand-off file of a folder archive.
 """
 
 from __future__ import annotations
@@ -89,7 +88,5 @@ def stored_results(
     if not store.exists(location):
         yield None
         return
-    with scratch_dir(settings) as tmp:
-        local = tmp / RESULTS_NAME
-        store.get_file(location, local)
-        yield read_results(local)
+    with store.open_reader(location) as stream:
+        yield read_results(stream)

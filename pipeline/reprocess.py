@@ -8,6 +8,7 @@ from typing import Any
 from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
+from pipeline.errors import StoreAccessError, first_line
 from pipeline.steps import Progress, derive_articles, load_results, quiet, run_report
 from pipeline.window import Window
 
@@ -41,10 +42,14 @@ def reprocess(
 
     Takes the articles whose ``extractor_version`` is below ``extractor_version_below``
     (every article when None), optionally only those published in ``window`` and from
-    the named sources; reads their pages from the WARC archive, extracts them again and
+    the named sources; reads their pages from the WARC archive (ranged reads of the
+    records, from the local folder or the bucket their locations name: nothing is
+    fetched from the web and nothing is needed under ``NEWSFLOW_HOME``), extracts them again and
     loads the results through the same path as a run's load (``steps.load_results``:
     dedup, upsert, a new connection when one is lost), so changed bodies become new
-    versions. Returns the run report.
+    versions. A source whose archive store cannot be read (unreachable, refusing, after
+    the retries) fails with one line naming the object; the others go on. Returns the
+    run report.
     """
     url = prepare_database(settings)
     # Autocommit: the run's rows are visible to the connections that load its batches.
@@ -69,7 +74,12 @@ def reprocess(
         for source, urls in sorted(by_source.items()):
             runs.start_source(conn, run_id, source)
             progress(f"{source}: re-extracting {len(urls)} archived pages")
-            _reprocess_source(settings, url, run_id, source, urls, progress)
+            try:
+                _reprocess_source(settings, url, run_id, source, urls, progress)
+            except StoreAccessError as exc:  # the store failed after its retries
+                progress(f"{source}: failed: {first_line(exc)}")
+                runs.finish_source(conn, run_id, source, error=first_line(exc))
+                continue
             runs.finish_source(conn, run_id, source)
         runs.finish_run(conn, run_id)
         return run_report(conn, run_id)
@@ -81,10 +91,12 @@ def _reprocess_source(
     """Extract the archived ``page_urls`` of ``source`` again, load them, derive them."""
     from pipeline.archive import iter_archived_pages
     from pipeline.extract import iter_extract
+    from pipeline.store_locate import StoreLocator
 
     # Pages stream from their own connection while the batches load on others.
     with connect(url) as reader:
-        pages = iter_archived_pages(reader, settings.archive_dir, source=source, urls=page_urls)
+        archive = StoreLocator.for_settings(settings)
+        pages = iter_archived_pages(reader, archive, source=source, urls=page_urls)
         results = iter_extract(
             pages,
             processes=settings.extract_processes,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
 from pipeline.errors import RunPlanError, WindowError
+from pipeline.sources import Source, load_sources, parse_sources, select_sources
 from pipeline.window import Window
 
 
@@ -30,11 +31,14 @@ class RunPlan:
     run_id: int
     sources: tuple[str, ...]
     """Names of the sources of the run, in the order they are processed."""
-    sources_file: Path
-    """The sources file the names come from (read again by each step)."""
+    sources_file: Path | str
+    """The sources file the names come from: a path, or an ``s3://`` URL (a str)."""
     window: Window = field(default_factory=Window)
     max_pages: int | None = None
     """Pages per source at most; None: the sources file's."""
+    sources_text: str | None = None
+    """The sources file as ``start_run`` read it: the steps parse this instead of
+    reading the file again, so workers need no copy of it (None: read ``sources_file``)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.run_id, bool) or not isinstance(self.run_id, int) or self.run_id < 1:
@@ -50,8 +54,19 @@ class RunPlan:
             or self.max_pages < 1
         ):
             raise _malformed(f"max_pages must be empty or at least 1, got {self.max_pages!r}")
+        if self.sources_text is not None and not isinstance(self.sources_text, str):
+            raise _malformed("sources_text must be the sources file's text")
         object.__setattr__(self, "sources", tuple(self.sources))
-        object.__setattr__(self, "sources_file", Path(self.sources_file))
+        object.__setattr__(self, "sources_file", sources_location(self.sources_file))
+
+    def load_sources(self, names: Sequence[str] = ()) -> list[Source]:
+        """The plan's sources named ``names`` (default: all of the run's), as defined in
+        the sources file ``start_run`` read."""
+        if self.sources_text is None:
+            defined = load_sources(self.sources_file)
+        else:
+            defined = parse_sources(self.sources_text, origin=str(self.sources_file))
+        return select_sources(defined, list(names) or list(self.sources))
 
     @property
     def since(self) -> date | None:
@@ -71,6 +86,7 @@ class RunPlan:
             "since": since,
             "until": until,
             "max_pages": self.max_pages,
+            "sources_text": self.sources_text,
         }
 
     @classmethod
@@ -93,7 +109,14 @@ class RunPlan:
         return cls(
             run_id=data["run_id"],
             sources=tuple(sources),
-            sources_file=Path(str(data["sources_file"])),
+            sources_file=str(data["sources_file"]),
             window=window,
             max_pages=data.get("max_pages"),
+            sources_text=data.get("sources_text"),
         )
+
+
+def sources_location(location: Path | str) -> Path | str:
+    """A sources file's location: a URL (``s3://...``) stays a str, anything else is a
+    ``Path``."""
+    return str(location) if "://" in str(location) else Path(location)

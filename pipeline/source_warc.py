@@ -1,8 +1,8 @@
 """The rules of the sources file's ``warc:`` field (a backfill source's WARC inputs).
 
 A ``warc`` source reads its pages from files, not the web (``pipeline.warc_backfill``):
-it takes no discovery URLs beside them, and its inputs are local paths, globs and
-http(s) URLs (``s3://`` waits for the object-storage archive, issue #19).
+it takes no discovery URLs beside them, and its inputs are local paths, globs, http(s)
+URLs and ``s3://bucket/key`` URLs (read with the standard AWS variables).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ def warc_problem(
         )
     for item in warc:
         scheme = urlsplit(item).scheme.lower() if "://" in item else ""
-        if scheme not in ("", "http", "https"):
-            hint = " (s3:// waits for the object-storage archive, #19)" if scheme == "s3" else ""
-            return f"has {item!r}: only local paths, globs and http(s) URLs are read{hint}"
+        if scheme not in ("", "http", "https", "s3"):
+            return f"has {item!r}: only local paths, globs, http(s) and s3:// URLs are read"
     return None

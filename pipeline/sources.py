@@ -32,7 +32,7 @@ a field not listed above is an error too (``unknown field 'hosts'``), never igno
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +54,7 @@ __all__ = [
     "Source",
     "load_sources",
     "parse_sources",
+    "read_sources_text",
     "select_sources",
 ]
 
@@ -131,21 +132,31 @@ class Source:
         return ROBOTS in self.sitemaps or not (self.sitemaps or self.feeds or self.start_urls)
 
 
-def load_sources(path: str | Path) -> list[Source]:
-    """Read and validate a sources file.
+def read_sources_text(path: str | Path, env: Mapping[str, str] | None = None) -> str:
+    """The text of a sources file (a path or an ``s3://`` URL, see ``load_sources``)."""
+    if "://" in str(path):
+        from pipeline.store_locate import read_text
 
-    Raises ``SourcesFileError`` naming the file, line, source and field on any problem.
-    """
+        return read_text(str(path), env or {})
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourcesFileError(
             f"sources file {path} does not exist; create it or set NEWSFLOW_SOURCES"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SourcesFileError(f"cannot read sources file {path}: {exc}") from None
-    return parse_sources(text, origin=str(path))
+
+
+def load_sources(path: str | Path, env: Mapping[str, str] | None = None) -> list[Source]:
+    """Read and validate a sources file: a path, or an ``s3://bucket/key`` URL read with
+    the AWS variables in ``env`` (``Settings.storage_env``).
+
+    Raises ``SourcesFileError`` naming the file, line, source and field on any problem.
+    """
+    text = read_sources_text(path, env)
+    return parse_sources(text, origin=str(path if "://" in str(path) else Path(path)))
 
 
 def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:

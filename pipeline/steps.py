@@ -39,8 +39,8 @@ from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a
 from pipeline.db import connect, prepare_database
 from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
-from pipeline.run_plan import RunPlan
-from pipeline.sources import Source, load_sources, select_sources
+from pipeline.run_plan import RunPlan, sources_location
+from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,16 @@ def start_run(
     """Validate the sources, prepare the database and record a new run; return its plan,
     which lists the sources in crawl order (``crawl_step.crawl_order``).
 
-    Runs that were abandoned (see ``runs.lease_run``) are marked failed first.
+    Runs that were abandoned (see ``runs.lease_run``) are marked failed first. A store
+    of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written is a ``ConfigError`` before
+    anything is recorded or fetched (``store_probe.check_archive``).
     """
-    path = Path(sources_file) if sources_file else settings.sources_path
-    chosen = crawl_order(select_sources(load_sources(path), source_names))
+    from pipeline.store_probe import check_archive
+
+    path = sources_location(sources_file or settings.sources_path)
+    text = read_sources_text(path, settings.storage_env)
+    chosen = crawl_order(select_sources(parse_sources(text, origin=str(path)), source_names))
+    check_archive(settings)
     url = prepare_database(settings)
     with connect(url) as conn:
         for abandoned in runs.close_abandoned_runs(conn):
@@ -99,6 +105,7 @@ def start_run(
         sources_file=path,
         window=window,
         max_pages=max_pages,
+        sources_text=text,
     )
 
 
@@ -156,7 +163,7 @@ def run_report(conn: psycopg.Connection, run_id: int) -> dict[str, Any]:
 
 
 def _source(plan: RunPlan, name: str) -> Source:
-    return select_sources(load_sources(plan.sources_file), [name])[0]
+    return plan.load_sources([name])[0]
 
 
 def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseException | str) -> None:
@@ -193,6 +200,7 @@ def extract_source(
     extracted as it stores them, until it has ended and every page is read.
     """
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
+    from pipeline.store_locate import StoreLocator
 
     counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
     wanted = _source(plan, source)
@@ -222,13 +230,14 @@ def extract_source(
                 progress(f"{source}: extracted {done} pages")
             yield result
 
+    archive = StoreLocator.for_settings(settings)
     with connect(prepare_database(settings)) as conn:
         if wait_for_crawl is None:
-            pages = iter_pending_pages(conn, settings.archive_dir, source, plan.window)
+            pages = iter_pending_pages(conn, archive, source, plan.window)
         else:
             pages = iter_pages_while_crawling(
                 conn,
-                settings.archive_dir,
+                archive,
                 source,
                 plan.window,
                 run_id=plan.run_id,

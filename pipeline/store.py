@@ -18,14 +18,17 @@ from __future__ import annotations
 import os
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
-from pipeline.errors import ArchiveError, ConfigError
+from pipeline.errors import ArchiveError, ArchiveObjectMissingError, ConfigError
+from pipeline.store_support import StoreReader
+from pipeline.store_support import mask_secrets as mask_secrets  # re-exported
+from pipeline.store_support import store_error as store_error  # re-exported
 
 if TYPE_CHECKING:
     from obstore.store import S3Store
@@ -87,10 +90,6 @@ class ArchiveStore(ABC):
     def read_all(self, location: str) -> bytes:
         """The whole object at ``location``."""
 
-    def get_file(self, location: str, local: Path) -> None:
-        """Copy the whole object at ``location`` into the file ``local``."""
-        Path(local).write_bytes(self.read_all(location))
-
     @abstractmethod
     def exists(self, location: str) -> bool:
         """Whether the object at ``location`` is in the store."""
@@ -98,6 +97,19 @@ class ArchiveStore(ABC):
     @abstractmethod
     def delete(self, location: str) -> None:
         """Remove the object at ``location``; no error when it is already gone."""
+
+    def read_ranges(self, location: str, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
+        """The bytes of each (offset, length) of the object at ``location``, in order
+        (a remote store fetches neighbouring ranges in one request)."""
+        return [self.read_range(location, offset, length) for offset, length in ranges]
+
+    @abstractmethod
+    def size(self, location: str) -> int | None:
+        """The size in bytes of the object at ``location``; None when it is missing."""
+
+    @abstractmethod
+    def open_reader(self, location: str) -> BinaryIO:
+        """A seekable binary stream of the object at ``location`` (read as it is used)."""
 
 
 @dataclass(frozen=True)
@@ -160,15 +172,36 @@ class LocalStore(ArchiveStore):
         except FileNotFoundError:
             raise _missing(str(self.path(location))) from None
 
+    def read_ranges(self, location: str, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
+        try:
+            with self.path(location).open("rb") as handle:
+                chunks = []
+                for offset, length in ranges:
+                    handle.seek(offset)
+                    chunks.append(handle.read(length))
+                return chunks
+        except FileNotFoundError:
+            raise _missing(str(self.path(location))) from None
+
     def exists(self, location: str) -> bool:
         return self.path(location).is_file()
 
     def delete(self, location: str) -> None:
         self.path(location).unlink(missing_ok=True)
 
+    def size(self, location: str) -> int | None:
+        path = self.path(location)
+        return path.stat().st_size if path.is_file() else None
+
+    def open_reader(self, location: str) -> BinaryIO:
+        try:
+            return self.path(location).open("rb")
+        except FileNotFoundError:
+            raise _missing(str(self.path(location))) from None
+
 
 def _missing(where: str) -> ArchiveError:
-    return ArchiveError(
+    return ArchiveObjectMissingError(
         f"archive object {where} is missing; was the archive moved? the page must be crawled again"
     )
 
@@ -190,6 +223,11 @@ class RemoteStore(ArchiveStore):
     @property
     def display_url(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The AWS variables this store is configured from (secrets: never print)."""
+        return self._env
 
     def location(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"
@@ -253,16 +291,6 @@ class RemoteStore(ArchiveStore):
         except Exception as exc:  # obstore raises its own hierarchy of errors
             raise store_error("read", location, exc) from None
 
-    def get_file(self, location: str, local: Path) -> None:
-        import obstore
-
-        try:
-            with Path(local).open("wb") as handle:
-                for chunk in obstore.get(self.client, self._path(location)).stream():
-                    handle.write(chunk)
-        except Exception as exc:  # obstore raises its own hierarchy of errors
-            raise store_error("read", location, exc) from None
-
     def exists(self, location: str) -> bool:
         import obstore
         from obstore.exceptions import NotFoundError
@@ -282,6 +310,41 @@ class RemoteStore(ArchiveStore):
             obstore.delete(self.client, self._path(location))
         except Exception as exc:  # obstore raises its own hierarchy of errors
             raise store_error("delete", location, exc) from None
+
+    def read_ranges(self, location: str, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
+        import obstore
+
+        if not ranges:
+            return []
+        try:
+            chunks = obstore.get_ranges(
+                self.client,
+                self._path(location),
+                starts=[offset for offset, _ in ranges],
+                lengths=[length for _, length in ranges],
+            )
+        except Exception as exc:  # obstore raises its own hierarchy of errors
+            raise store_error("read", location, exc) from None
+        return [bytes(chunk) for chunk in chunks]
+
+    def size(self, location: str) -> int | None:
+        import obstore
+
+        try:
+            return int(obstore.head(self.client, self._path(location))["size"])
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # obstore raises its own hierarchy of errors
+            raise store_error("read", location, exc) from None
+
+    def open_reader(self, location: str) -> BinaryIO:
+        import obstore
+
+        try:
+            reader = obstore.open_reader(self.client, self._path(location))
+        except Exception as exc:  # obstore raises its own hierarchy of errors
+            raise store_error("read", location, exc) from None
+        return cast(BinaryIO, StoreReader(reader, location))
 
 
 def s3_client(bucket: str, env: Mapping[str, str]) -> S3Store:
@@ -305,12 +368,6 @@ def s3_client(bucket: str, env: Mapping[str, str]) -> S3Store:
     if "endpoint" in config:
         config["virtual_hosted_style_request"] = False
     return S3Store(bucket, config=config, client_options=client, retry_config=_RETRY)  # type: ignore[arg-type]  # TypedDicts built from the environment
-
-
-def store_error(action: str, location: str, exc: BaseException) -> ArchiveError:
-    """One line naming the object and what went wrong (never credentials)."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ArchiveError(f"cannot {action} {location}: {reason[:300]}")
 
 
 def open_store(archive_url: str | None, default_dir: Path, env: Mapping[str, str]) -> ArchiveStore:

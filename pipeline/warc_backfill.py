@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import posixpath
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,7 +29,7 @@ from pipeline.db import connect, prepare_database
 from pipeline.errors import ArchiveError, CrawlError
 from pipeline.handoff import scratch_dir
 from pipeline.run_plan import RunPlan
-from pipeline.sources import Source
+from pipeline.sources import Source, read_sources_text
 from pipeline.steps import Progress, quiet
 from pipeline.window import Window
 
@@ -75,6 +76,7 @@ def crawl_warc_source(
             tmp_root=settings.tmp_dir,
             store=store,
             progress=report,
+            env=settings.storage_env,
         )
     finally:
         store.close()
@@ -88,10 +90,13 @@ def crawl_warc_source(
     return summary
 
 
-def _beside(item: str, sources_file: Path) -> str:
-    """A relative path of the sources file is relative to the file's directory."""
+def _beside(item: str, sources_file: Path | str) -> str:
+    """A relative path of the sources file is relative to the file's directory (or, for
+    a sources file in a bucket, its folder there)."""
     if "://" in item or Path(item).is_absolute():
         return item
+    if isinstance(sources_file, str):
+        return posixpath.join(posixpath.dirname(sources_file), item)
     return str(sources_file.parent / item)
 
 
@@ -114,7 +119,7 @@ def import_warc(
     source: Source,
     inputs: Sequence[str],
     *,
-    sources_file: Path | None = None,
+    sources_file: Path | str | None = None,
     host: str | None = None,
     window: Window = Window(),
     progress: Progress = quiet,
@@ -128,8 +133,12 @@ def import_warc(
     temporary file, with a remote archive).
 
     The run is leased like ``newsflow run``'s: if this process is killed, the next run
-    to start marks it failed.
+    to start marks it failed. A store of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written
+    is a ``ConfigError`` before any input is read.
     """
+    from pipeline.store_probe import check_archive
+
+    check_archive(settings)
     absolute = (item if "://" in item else str(Path(item).absolute()) for item in inputs)
     source = replace(source, warc=tuple(absolute))
     url = prepare_database(settings)
@@ -144,8 +153,9 @@ def import_warc(
             remote = settings.archive_store().remote
             folder = scratch.enter_context(scratch_dir(settings)) if remote else None
             sources_file = _one_source_file(folder or settings.runs_dir / str(run_id), source)
-        plan = RunPlan(run_id, (source.name,), sources_file, window)
-        return _import_run(settings, plan, source, url, host, progress)
+        text = read_sources_text(sources_file, settings.storage_env)
+    plan = RunPlan(run_id, (source.name,), sources_file, window, sources_text=text)
+    return _import_run(settings, plan, source, url, host, progress)
 
 
 def _import_run(

@@ -19,7 +19,9 @@
 # Settings (environment): AIRFLOW_HOME (default .airflow), AIRFLOW_PORT (8080),
 # NEWSFLOW_CRAWL_POOL_SLOTS (4), and for `celery`: AIRFLOW_METADATA_URL
 # (postgresql+psycopg://postgres@127.0.0.1:5432/newsflow_airflow) and
-# AIRFLOW_BROKER_URL (redis://127.0.0.1:6379/0). NEWSFLOW_* variables reach the tasks.
+# AIRFLOW_BROKER_URL (redis://127.0.0.1:6379/0), AIRFLOW_WORKER_CONCURRENCY (4) and
+# AIRFLOW_WORKER_QUEUES (the worker's --queues; default: Airflow's default queue).
+# NEWSFLOW_* variables reach the tasks.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -158,7 +160,8 @@ case "$MODE" in
         start airflow api-server --port "$PORT"
         start airflow dag-processor
         start airflow scheduler
-        start airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}"
+        start airflow celery worker --concurrency "${AIRFLOW_WORKER_CONCURRENCY:-4}" \
+            ${AIRFLOW_WORKER_QUEUES:+--queues "$AIRFLOW_WORKER_QUEUES"}
         echo "CeleryExecutor Airflow on http://localhost:$PORT (Ctrl-C stops every process)." >&2
         echo "The newsflow report page: http://localhost:$PORT/newsflow/" >&2
         supervise

@@ -19,9 +19,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from devtools.postgres_server import postgres_server
+from devtools.s3_server import S3Server
 from pipeline.config import Settings
 from pipeline.db import apply_migrations
-from tests.s3_server import S3Server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -107,7 +107,7 @@ def settings(tmp_path: Path, clean_database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Server]:
-    """moto's S3 server on 127.0.0.1 for the session (tests/s3_server.py)."""
+    """moto's S3 server on 127.0.0.1 for the session (devtools/s3_server.py)."""
     server = S3Server().start()
     try:
         yield server

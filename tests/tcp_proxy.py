@@ -4,8 +4,8 @@ moto keeps its objects in memory, so killing the server would lose what the craw
 stored before. The proxy stands in front of it instead: ``cut_after(n)`` lets ``n``
 more bytes through to the server and then closes every connection and refuses new
 ones (an upload in flight breaks half-sent); ``restore`` lets traffic through again.
-With ``status`` set, it answers every request itself with that HTTP status (a store
-that refuses: 403, or fails: 500).
+(``tests/s3_fault_proxy.py`` answers whole requests with errors; this one cuts the
+connection in the middle of a request.)
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ class TcpProxy:
     _budget: int | None = None
     """Bytes still let through to the server before the cut; None: no cut planned."""
     cut: bool = False
-    status: int | None = None
-    """When set, every request is answered with this HTTP status instead of forwarded."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -74,9 +72,6 @@ class TcpProxy:
             if self.cut:
                 client.close()
                 continue
-            if self.status is not None:
-                threading.Thread(target=self._answer, args=(client,), daemon=True).start()
-                continue
             try:
                 server = socket.create_connection(("127.0.0.1", self.target_port))
             except OSError:
@@ -86,32 +81,6 @@ class TcpProxy:
                 self._open += [client, server]
             threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
-
-    def _answer(self, client: socket.socket) -> None:
-        """Read one request and answer it with ``status`` and an S3-style error body."""
-        with client:
-            client.settimeout(5)
-            data = b""
-            with contextlib.suppress(OSError):
-                while b"\r\n\r\n" not in data and (chunk := client.recv(65536)):
-                    data += chunk
-                head, _, body = data.partition(b"\r\n\r\n")
-                length = next(
-                    (
-                        int(line.split(b":")[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    ),
-                    0,
-                )
-                while len(body) < length and (chunk := client.recv(65536)):
-                    body += chunk
-                error = b"<Error><Code>Refused</Code><Message>test</Message></Error>"
-                client.sendall(
-                    f"HTTP/1.1 {self.status} Refused\r\nContent-Type: application/xml\r\n"
-                    f"Content-Length: {len(error)}\r\nConnection: close\r\n\r\n".encode()
-                    + error
-                )
 
     def _pipe(self, source: socket.socket, target: socket.socket, upstream: bool) -> None:
         try:

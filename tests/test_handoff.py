@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from devtools.s3_server import S3Server
 from pipeline import handoff, steps
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError
 from pipeline.records import ExtractionResult
 from pipeline.store import is_remote
-from tests.s3_server import S3Server
-from tests.tcp_proxy import TcpProxy
+from tests.s3_fault_proxy import fault_proxy
 
 RESULTS = [
     ExtractionResult(status="not_article", url=f"https://a.example/{i}", message="short")
@@ -64,15 +64,12 @@ def test_an_unreachable_store_fails_naming_the_object(s3_settings: Settings) -> 
 def test_a_refusing_store_fails_naming_the_object(
     s3_settings: Settings, s3_server: S3Server, status: int
 ) -> None:
-    proxy = TcpProxy(s3_server.port).start()
-    proxy.status = status
-    try:
+    with fault_proxy(s3_server.endpoint) as proxy:
+        proxy.fail = status
         env = dict(s3_settings.storage_env) | {"AWS_ENDPOINT_URL": proxy.endpoint}
         refusing = s3_settings.with_overrides(storage_env=env)
         with pytest.raises(ArchiveError) as failure:
             handoff.store_results(refusing, 7, "src", RESULTS)
-    finally:
-        proxy.stop()
     message = str(failure.value)
     assert "\n" not in message and "testing-secret" not in message
     assert message.startswith(f"cannot write {s3_settings.archive_url}/runs/7/src/")

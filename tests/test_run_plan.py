@@ -27,6 +27,7 @@ XCOM = {
     "since": "2026-03-01",
     "until": "2026-03-02",
     "max_pages": 50,
+    "sources_text": None,
 }
 
 

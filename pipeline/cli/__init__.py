@@ -15,6 +15,7 @@ import sys
 import click
 
 from pipeline import __version__
+from pipeline.cli.archive import archive
 from pipeline.cli.context import CliContext
 from pipeline.cli.crawl import crawl
 from pipeline.cli.db import db
@@ -47,6 +48,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj = CliContext()
 
 
+cli.add_command(archive)
 cli.add_command(crawl)
 cli.add_command(db)
 cli.add_command(export)

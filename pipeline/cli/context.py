@@ -35,7 +35,9 @@ class CliContext:
 
     def sources(self, path: str | None, names: tuple[str, ...] = ()) -> list[Source]:
         """The chosen sources from ``path`` (default: NEWSFLOW_SOURCES)."""
-        return select_sources(load_sources(path or self.settings.sources_path), names)
+        return select_sources(
+            load_sources(path or self.settings.sources_path, self.settings.storage_env), names
+        )
 
 
 pass_cli = click.make_pass_decorator(CliContext)

@@ -87,8 +87,11 @@ def crawl(
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
     when a crawl failed or a source could read none of its sitemaps and feeds.
     """
+    from pipeline.store_probe import check_archive
+
     window = Window(since, until)
     chosen = _web_sources(ctx.sources(sources_file, source_names))
+    check_archive(ctx.settings)
     url = ctx.database()
     with connect(url) as conn:
         run_id = runs.create_run(

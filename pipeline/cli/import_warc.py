@@ -17,6 +17,7 @@ from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import since_option, sources_option, until_option
 from pipeline.cli.output import stdout_console
 from pipeline.cli.run import JSON_FIELDS
+from pipeline.run_plan import sources_location
 from pipeline.sources import NAME_PATTERN, Source, load_sources
 from pipeline.window import Window
 
@@ -36,16 +37,18 @@ READ_FIELDS = (
 """What reading the inputs met, in the order ``--json`` and the table give it."""
 
 
-def _source(ctx: CliContext, sources_file: str | None, name: str) -> tuple[Source, Path | None]:
+def _source(
+    ctx: CliContext, sources_file: str | None, name: str
+) -> tuple[Source, Path | str | None]:
     """The sources file's source ``name`` and that file when the file defines it (its
     allow/deny and language settings apply), else a new source of that name for this
     import alone and None."""
     if not NAME_PATTERN.match(name):
         raise click.BadParameter(f"must match [a-z0-9_-]+, got {name!r}", param_hint="--source")
-    path = Path(sources_file) if sources_file else ctx.settings.sources_path
-    if not sources_file and not path.exists():  # no sources file: a new source
+    path = sources_location(sources_file or ctx.settings.sources_path)
+    if not sources_file and isinstance(path, Path) and not path.exists():  # a new source
         return Source(name=name), None
-    known = {s.name: s for s in load_sources(path)}
+    known = {s.name: s for s in load_sources(path, ctx.settings.storage_env)}
     if name in known:
         return known[name], path
     return Source(name=name), None

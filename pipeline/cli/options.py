@@ -33,7 +33,8 @@ sources_option = click.option(
     "--sources",
     "sources_file",
     type=click.Path(dir_okay=False),
-    help="Sources file (YAML). Default: $NEWSFLOW_SOURCES, else ./sources.yaml.",
+    help="Sources file (YAML): a path or an s3://bucket/key URL. Default: $NEWSFLOW_SOURCES, "
+    "else ./sources.yaml.",
 )
 source_option = click.option(
     "--source",

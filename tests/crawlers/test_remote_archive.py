@@ -24,12 +24,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawlers import run as crawler_run
 from crawlers.run import CrawlResult, crawl_sources
+from devtools.s3_server import S3Server
 from pipeline.config import Settings
 from pipeline.sources import Source
 from pipeline.store import RemoteStore
 from tests.crawlers.conftest import FAST_LIMITS
 from tests.crawlers.site import Request, TestSite, article_html
-from tests.s3_server import S3Server
 from tests.tcp_proxy import TcpProxy
 
 PAGES = 12

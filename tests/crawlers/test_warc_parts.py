@@ -10,10 +10,10 @@ import pytest
 from crawlers.state import FetchRecord
 from crawlers.warc import Exchange
 from crawlers.warc_parts import StoredWarcWriter
+from devtools.s3_server import S3Server
 from pipeline.errors import ArchiveError
 from pipeline.store import RemoteStore
-from tests.s3_server import S3Server
-from tests.tcp_proxy import TcpProxy
+from tests.s3_fault_proxy import fault_proxy
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -57,17 +57,14 @@ def test_rows_wait_until_their_part_is_stored(s3_server: S3Server, tmp_path: Pat
 
 
 def test_rows_of_a_part_that_failed_are_dropped(s3_server: S3Server, tmp_path: Path) -> None:
-    proxy = TcpProxy(s3_server.port).start()
-    proxy.status = 403  # refused: not retried
-    try:
+    with fault_proxy(s3_server.endpoint) as proxy:
+        proxy.fail = 403  # refused: not retried
         env = s3_server.env() | {"AWS_ENDPOINT_URL": proxy.endpoint}
         store = RemoteStore(f"s3://{s3_server.bucket()}/archive", env)
         writer = StoredWarcWriter(store, "s", 5, tmp_root=tmp_path / "tmp", part_seconds=3600)
         held = record(0, writer)
         assert not writer.admit(held)
         writer.flush()
-    finally:
-        proxy.stop()
     assert writer.released() == [] and writer.dropped == [held]
     assert writer.error is not None
     assert str(writer.error).startswith(f"cannot write {store.display_url}/s/5/")

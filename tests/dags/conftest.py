@@ -20,22 +20,6 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 
 
-CELERY_SMOKE_VARIABLE = "NEWSFLOW_CELERY_SMOKE"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip ``celery`` tests (they need Redis and minutes) unless NEWSFLOW_CELERY_SMOKE=1,
-    which ``scripts/celery-smoke.sh`` sets."""
-    if os.environ.get(CELERY_SMOKE_VARIABLE) == "1":
-        return
-    skip = pytest.mark.skip(
-        reason=f"Celery smoke test: run scripts/celery-smoke.sh (or set {CELERY_SMOKE_VARIABLE}=1)"
-    )
-    for item in items:
-        if item.get_closest_marker("celery") is not None:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def dag_bag():
     """Every DAG file of dags/, parsed the way the dag-processor parses a bundle."""

@@ -151,8 +151,10 @@ def test_a_plan_comes_back_from_its_xcom_form():
         "since": "2026-03-01",
         "until": "2026-03-01",
         "max_pages": None,
+        "sources_text": "sources:\n  - name: a\n    sitemaps: [http://a.example/s.xml]\n",
     }
     assert nf.run_plan(plan).to_xcom() == plan
+    assert [s.name for s in nf.run_plan(plan).load_sources()] == ["a"]  # no file read
 
 
 def test_a_report_without_a_plan_fails_without_retry():

@@ -7,11 +7,14 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import obstore
 import psycopg
 import pytest
 
+from devtools.s3_server import S3Server
 from devtools.warc_files import WarcPage, other_pages, truncate_member, write_warc
 from pipeline.archive import read_record
+from pipeline.store import s3_client
 from tests.cli_helpers import run_newsflow
 
 
@@ -160,10 +163,19 @@ def test_nothing_kept_is_a_failure_that_says_why(env: dict[str, str], cc_news: P
     assert "18 on other hosts" in report["error"]
 
 
-def test_s3_urls_wait_for_the_object_storage_archive(env: dict[str, str]) -> None:
-    done, _report = _import(env, "s3://commoncrawl/crawl-data/CC-NEWS/x.warc.gz", "--source", "h")
-    assert done.returncode == 1
-    assert "object-storage archive" in done.stderr and "#19" in done.stderr
+def test_an_s3_url_is_read_from_the_bucket(
+    env: dict[str, str], cc_news: Path, s3_server: S3Server
+) -> None:
+    bucket = s3_server.bucket()
+    client = s3_client(bucket, s3_server.env())
+    obstore.put(client, "cc-news/x.warc.gz", cc_news.read_bytes())
+    url = f"s3://{bucket}/cc-news/x.warc.gz"
+    done, report = _import(env | s3_server.env(), url, "--source", "h", "--host", "herald")
+    assert done.returncode == 0, done.stderr
+    assert report["records"]["kept"] == 6
+    missing, _ = _import(env | s3_server.env(), f"s3://{bucket}/nothing.warc.gz", "--source", "h")
+    assert missing.returncode == 1
+    assert f"cannot read s3://{bucket}/nothing.warc.gz" in missing.stderr
 
 
 def test_imported_pages_can_be_reprocessed_with_no_network(

@@ -38,9 +38,11 @@ def test_a_warc_source_takes_no_request_options() -> None:
         )
 
 
-def test_s3_in_a_warc_source_waits_for_the_object_storage_archive() -> None:
-    with pytest.raises(SourcesFileError, match=r"s3:// waits for the object-storage archive"):
-        parse_sources("sources:\n  - name: history\n    warc: ['s3://bucket/a.warc.gz']\n")
+def test_a_warc_source_may_read_from_a_bucket() -> None:
+    (source,) = parse_sources("sources:\n  - name: history\n    warc: ['s3://bucket/a.warc.gz']\n")
+    assert source.warc == ("s3://bucket/a.warc.gz",)
+    with pytest.raises(SourcesFileError, match=r"only local paths, globs, http\(s\) and s3://"):
+        parse_sources("sources:\n  - name: history\n    warc: ['ftp://host/a.warc.gz']\n")
 
 
 def test_newsflow_run_imports_a_warc_source(

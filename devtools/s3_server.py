@@ -1,4 +1,4 @@
-"""A real S3 API on 127.0.0.1 for tests: moto's standalone server in a subprocess.
+"""A real S3 API on 127.0.0.1 for tests and benchmarks: moto's standalone server.
 
 The server speaks the S3 HTTP API (signatures, ranged GETs, multipart uploads), so the
 store code under test is the code users run against AWS or MinIO. Tests get one server
