@@ -4,7 +4,8 @@ The crawler writes WARC parts to temporary files and uploads each when complete;
 crawl_state row appears only once its part is in the bucket. Cutting the connection
 to the store in the middle of an upload fails the source with one line naming the
 object, leaves no row pointing at a missing object, and the next run fetches only the
-pages whose part was lost.
+pages whose part was lost; so does a crawler killed mid-crawl. A run's steps crawl,
+extract and load through the bucket, leaving nothing under NEWSFLOW_HOME.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawlers import run as crawler_run
 from crawlers.run import CrawlResult, crawl_sources
 from devtools.s3_server import S3Server
+from pipeline import steps
 from pipeline.config import Settings
 from pipeline.sources import Source
 from pipeline.store import RemoteStore
@@ -77,9 +79,13 @@ def build(site: TestSite, name: str) -> Source:
         f"{urls}</urlset>",
         headers={"Content-Type": "application/xml"},
     )
-    for i in range(PAGES):  # random bytes: each page adds about 6 kB to its part
+    for i in range(PAGES):  # random text: each page adds about 6 kB to its part
+        words = " ".join(secrets.token_hex(3) for _ in range(300))
         site.add(
-            f"/pub/{i}", article_html(f"page {i}", extra_head=f"<!--{secrets.token_hex(6000)}-->")
+            f"/pub/{i}",
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Page {i}</title>"
+            f"<!--{secrets.token_hex(4000)}--></head><body><article><h1>Page {i}</h1>"
+            f"<p>{words}</p></article></body></html>",
         )
     return Source(name=name, sitemaps=(f"{site.base_url}/sitemap.xml",))
 
@@ -233,3 +239,23 @@ def test_a_crawler_killed_mid_crawl_leaves_no_row_pointing_at_a_missing_object(
     assert again.error is None, again.error
     assert len(stored_rows(crawl_env, "killed")) == PAGES
     assert not refetched & {"/pub/" + url.rsplit("/", 1)[-1] for url in first}
+
+
+def test_a_run_crawls_extracts_and_loads_through_the_bucket(crawl_env, remote, tmp_path) -> None:
+    site = TestSite()
+    with site.serve():
+        build(site, "e2e")
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"sources:\n  - name: e2e\n    sitemaps: ['{site.base_url}/sitemap.xml']\n",
+            encoding="utf-8",
+        )
+        plan = steps.start_run(remote, sources_file=str(sources))
+        crawled = steps.crawl_source(remote, plan, "e2e")
+    assert crawled["fetched"] == PAGES
+    extracted = steps.extract_source(remote, plan, "e2e")
+    assert extracted["ok"] == PAGES
+    assert extracted["path"] == f"{remote.archive_url}/runs/{plan.run_id}/e2e/extracted.jsonl.gz"
+    loaded = steps.load_source(remote, plan, "e2e")
+    assert loaded["articles_new"] == PAGES
+    assert leftovers(remote.home) == []
