@@ -31,6 +31,10 @@ Environment variables:
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``
     Seconds one source's crawl may take before it is stopped. Default 14400 (4 hours).
+``NEWSFLOW_HOST_LOCK_WAIT``
+    Seconds a crawl (``newsflow run``, ``newsflow crawl``) waits for a host another
+    crawl is crawling before that source gives up (``pipeline.host_lock``). Default
+    3600; 0: do not wait. The Airflow crawl task never waits: it reschedules itself.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -58,6 +62,7 @@ from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
+DEFAULT_HOST_LOCK_WAIT_S = 3600.0
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's ``chromium`` package installs the browser here."""
 
@@ -148,6 +153,8 @@ class Settings:
     """Base URL of the Airflow UI, for links in alerts; None: no links."""
     chromium_path: Path = DEFAULT_CHROMIUM
     """The browser that renders ``render: browser`` sources' pages."""
+    host_lock_wait_s: float = DEFAULT_HOST_LOCK_WAIT_S
+    """How long a crawl waits for a host another crawl holds (``pipeline.host_lock``)."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -203,6 +210,9 @@ class Settings:
             alert_timeout_s=_number(env, "NEWSFLOW_ALERT_TIMEOUT", 10.0, low=0.1),
             airflow_url=_http_url(env, "NEWSFLOW_AIRFLOW_URL"),
             chromium_path=Path(env.get("NEWSFLOW_CHROMIUM") or DEFAULT_CHROMIUM).expanduser(),
+            host_lock_wait_s=_number(
+                env, "NEWSFLOW_HOST_LOCK_WAIT", DEFAULT_HOST_LOCK_WAIT_S, low=0.0
+            ),
         )
 
 

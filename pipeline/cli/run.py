@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
-from pipeline.cli.output import stdout_console
+from pipeline.cli.output import stdout_console, waiting_notice
 from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
 from pipeline.window import Window
@@ -42,8 +42,11 @@ def run(
 ) -> None:
     """Crawl, extract, deduplicate, load and check the chosen sources.
 
-    Uses the same steps as the Airflow DAG. Exits 0 when the run succeeded, even if
-    some pages failed; 1 when a source failed or the run itself failed.
+    Uses the same steps as the Airflow DAG. A source whose host another crawl is
+    crawling waits for it (saying so on stderr) while the others go on, for at most
+    $NEWSFLOW_HOST_LOCK_WAIT seconds; then that source fails. Exits 0 when the run
+    succeeded, even if some pages failed; 1 when a source failed or the run itself
+    failed; 3 when every source gave up waiting for its host.
     """
     window = Window(since, until)
     console = Console(stderr=True)
@@ -57,6 +60,7 @@ def run(
             max_pages=max_pages,
             trigger="cli",
             progress=lambda message: status.update(message),
+            waiting=lambda message: waiting_notice(console, status, message),
         )
     if as_json:
         click.echo(
