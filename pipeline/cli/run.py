@@ -63,22 +63,21 @@ def run(
             waiting=lambda message: waiting_notice(console, status, message),
         )
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "run_id": report["run_id"],
-                    **{k: report["counts"][k] for k in JSON_FIELDS},
-                    "status": report["status"],
-                    "sources": {
-                        name: _source_json(data) for name, data in report["sources"].items()
-                    },
-                }
-            )
-        )
+        click.echo(json.dumps(run_json(report)))
     else:
-        _print_report(report)
+        print_run_report(report)
     if report["status"] != "success":
         sys.exit(1)
+
+
+def run_json(report: dict[str, Any]) -> dict[str, Any]:
+    """What ``--json`` prints of a run report (``newsflow reprocess --json`` too)."""
+    return {
+        "run_id": report["run_id"],
+        **{k: report["counts"][k] for k in JSON_FIELDS},
+        "status": report["status"],
+        "sources": {name: _source_json(data) for name, data in report["sources"].items()},
+    }
 
 
 def _source_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +91,8 @@ def _source_json(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _print_report(report: dict[str, Any]) -> None:
+def print_run_report(report: dict[str, Any]) -> None:
+    """A run report as a table on stdout (``newsflow reprocess`` prints its own so)."""
     console = stdout_console()
     console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
     table = Table("source", "status", *COUNTERS[1:], "error")
