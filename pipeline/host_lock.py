@@ -7,15 +7,14 @@ host and port (``https://example.com:443``: default ports filled in). The locks 
 the newsflow database every crawler already uses, so they hold across machines, and go
 with the connection, so a killed crawler never leaves a host locked.
 
-A crawl whose host is held waits for it, up to ``Settings.host_lock_wait_s``
-(``NEWSFLOW_HOST_LOCK_WAIT``), telling ``waiting`` who holds it; then the source gives up
-with ``HostBusyError`` (transient: try again later). With a wait of 0 the lock is only
+``crawl_in_turn`` crawls the sources whose hosts are free first and the others as their
+hosts free up, so a busy host never holds up the sources that can go on. A source whose
+hosts are still held ``Settings.host_lock_wait_s`` seconds (``NEWSFLOW_HOST_LOCK_WAIT``)
+after they were first found held gives up with ``HostBusyError`` (transient: try again
+later); meanwhile ``waiting`` hears who holds them. With a wait of 0 the locks are only
 tried, which is what the Airflow task does (it reschedules itself instead of waiting).
-
-``crawl_in_turn`` crawls the sources whose hosts are free first and waits for the others
-afterwards, one at a time, so a busy host never holds up the sources that can go on. A
-source takes its hosts' locks all or none (``try_take``), and never waits while holding
-one, so two crawls can never wait for each other.
+A source takes its hosts' locks all or none (``try_take``), and nothing is held while
+waiting, so two crawls can never wait for each other.
 """
 
 from __future__ import annotations
@@ -101,22 +100,24 @@ class HostLocks:
         self._conn = conn
         self.wait_s = wait_s
         self._waiting = waiting
-        self._poll_s = poll_s
+        self.poll_s = poll_s
         self._ids: dict[str, int] = {}
         self._held: dict[str, list[int]] = {}
         """Source name -> the lock ids it took (a session's locks count, so two sources
         of one crawl sharing a host each take and release it)."""
-        self.busy_key: str | None = None
-        """The host the last ``try_take`` found held."""
+        self._busy_keys: dict[str, str] = {}
+        """Source name -> the host the last ``try_take`` of it found held."""
+        self._refused_at: dict[str, float] = {}
+        self._next_report: dict[str, float] = {}
 
     def try_take(self, source: Source) -> bool:
-        """Lock every host of ``source`` now, or none (then False and ``busy_key`` set)."""
+        """Lock every host of ``source`` now, or none and False."""
         taken: list[int] = []
         for key in source_hosts(source):
             lock_id = self._lock_id(key)
             row = self._execute(_TRY_LOCK, (lock_id,)).fetchone()
             if not (row and row[0]):
-                self.busy_key = key
+                self._busy_keys[source.name] = key
                 for done in taken:
                     self._execute(_UNLOCK, (done,))
                 return False
@@ -124,25 +125,21 @@ class HostLocks:
         self._held[source.name] = self._held.get(source.name, []) + taken
         return True
 
-    def take(self, source: Source) -> None:
-        """Lock every host of ``source``, waiting up to ``wait_s`` for them; calls
-        ``waiting`` when it starts waiting and every minute after. ``HostBusyError``
-        when they are still held by then."""
-        deadline = time.monotonic() + self.wait_s
-        next_report = 0.0
-        while not self.try_take(source):
-            assert self.busy_key is not None
-            now = time.monotonic()
-            if now >= deadline:
-                raise self._busy(source, self.busy_key)
-            if self._waiting is not None and now >= next_report:
-                holder = self.holder(self.busy_key)
-                self._waiting(
-                    f"waiting for host {self.busy_key} ({source.name}): {holder} is crawling"
-                    f" it; giving up in {deadline - now:.0f} s (NEWSFLOW_HOST_LOCK_WAIT)"
-                )
-                next_report = now + REPORT_EVERY_S
-            time.sleep(min(self._poll_s, max(deadline - now, 0.0)))
+    def wait_or_give_up(self, source: Source, now: float) -> HostBusyError | None:
+        """For a source ``try_take`` just refused: None while it may wait on (saying so
+        to ``waiting`` when it starts and every minute after), its ``HostBusyError``
+        once ``wait_s`` seconds have passed since it was first refused."""
+        key = self._busy_keys[source.name]
+        left = self._refused_at.setdefault(source.name, now) + self.wait_s - now
+        if left <= 0:
+            return self._busy(source, key)
+        if self._waiting is not None and now >= self._next_report.get(source.name, now):
+            self._waiting(
+                f"waiting for host {key} ({source.name}): {self.holder(key)} is crawling it;"
+                f" giving up in {left:.0f} s (NEWSFLOW_HOST_LOCK_WAIT)"
+            )
+            self._next_report[source.name] = now + REPORT_EVERY_S
+        return None
 
     def release(self, name: str) -> None:
         """Unlock the hosts source ``name`` took (nothing when it took none). A lost
@@ -211,9 +208,10 @@ def crawl_in_turn(
     crawl: Callable[[list[Source]], None],
     busy: Callable[[Source, HostBusyError], None],
 ) -> None:
-    """Crawl ``sources`` (in their order) with their hosts locked: every source whose
-    hosts are free at once in one ``crawl`` call, then the others, waiting for each
-    one's hosts in turn (``HostLocks.take``); a source still busy then goes to ``busy``.
+    """Crawl ``sources`` (in their order) with their hosts locked: those whose hosts are
+    free in one ``crawl`` call, then, as the others' hosts free up, those; a source whose
+    hosts are still held ``locks.wait_s`` seconds after they were first found held goes
+    to ``busy`` instead. Nothing is held while waiting, so crawls cannot deadlock.
 
     ``crawl(batch)`` should ``locks.release(name)`` each source as soon as its crawl
     ended; whatever it left locked is released when it returns.
@@ -221,16 +219,21 @@ def crawl_in_turn(
     pending = list(sources)
     while pending:
         ready = [s for s in pending if locks.try_take(s)]
-        if not ready:
-            first = pending.pop(0)
-            try:
-                locks.take(first)
-            except HostBusyError as exc:
-                busy(first, exc)
+        now = time.monotonic()
+        still: list[Source] = []
+        for source in pending:
+            if source in ready:
                 continue
-            ready = [first]
-        pending = [s for s in pending if s not in ready]
-        try:
-            crawl(ready)
-        finally:
-            locks.release_all()
+            error = locks.wait_or_give_up(source, now)
+            if error is None:
+                still.append(source)
+            else:
+                busy(source, error)
+        pending = still
+        if ready:
+            try:
+                crawl(ready)
+            finally:
+                locks.release_all()
+        elif pending:
+            time.sleep(locks.poll_s)
