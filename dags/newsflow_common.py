@@ -63,7 +63,6 @@ TIMEOUT_CHECK = timedelta(minutes=10)
 TIMEOUT_REPORT = timedelta(minutes=10)
 TIMEOUT_REPROCESS = timedelta(hours=6)
 
-HOST_BUSY_RETRY = timedelta(minutes=2)
 
 DB_RETRIES: dict[str, Any] = {
     "retries": 3,
@@ -364,7 +363,8 @@ def crawl_or_reschedule(current: Settings, plan: RunPlan, source: str) -> dict[s
 
     When another crawl (a backfill next to the nightly run, a ``newsflow run`` on some
     machine) holds one of them, the task does not wait in its pool slot: it is
-    rescheduled ``HOST_BUSY_RETRY`` later (``up_for_reschedule``, no retry used).
+    rescheduled NEWSFLOW_HOST_BUSY_RETRY seconds later (default 120;
+    ``up_for_reschedule``, no retry used).
     """
     from airflow.sdk.exceptions import AirflowRescheduleException
 
@@ -375,8 +375,9 @@ def crawl_or_reschedule(current: Settings, plan: RunPlan, source: str) -> dict[s
             steps.crawl_source, current.with_overrides(host_lock_wait_s=0.0), plan, source
         )
     except HostBusyError as exc:
-        log.info("%s; trying again in %s", first_line(exc), HOST_BUSY_RETRY)
-        retry_at = datetime.now().astimezone() + HOST_BUSY_RETRY
+        later = timedelta(seconds=current.host_busy_retry_s)
+        log.info("%s; trying again in %s", first_line(exc), later)
+        retry_at = datetime.now().astimezone() + later
         raise AirflowRescheduleException(retry_at) from exc  # type: ignore[no-untyped-call]  # untyped in Airflow
 
 

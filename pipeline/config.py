@@ -46,6 +46,9 @@ Environment variables:
     Seconds a crawl (``newsflow run``, ``newsflow crawl``) waits for a host another
     crawl is crawling before that source gives up (``pipeline.host_lock``). Default
     3600; 0: do not wait. The Airflow crawl task never waits: it reschedules itself.
+``NEWSFLOW_HOST_BUSY_RETRY``
+    Seconds after which an Airflow crawl task that found its host busy is tried again
+    (it is rescheduled, no retry used). Default 120.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -180,6 +183,8 @@ class Settings:
     secrets, so never in ``repr``."""
     host_lock_wait_s: float = DEFAULT_HOST_LOCK_WAIT_S
     """How long a crawl waits for a host another crawl holds (``pipeline.host_lock``)."""
+    host_busy_retry_s: float = 120.0
+    """When an Airflow crawl task that found its host busy is rescheduled."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -246,6 +251,7 @@ class Settings:
             host_lock_wait_s=_number(
                 env, "NEWSFLOW_HOST_LOCK_WAIT", DEFAULT_HOST_LOCK_WAIT_S, low=0.0
             ),
+            host_busy_retry_s=_number(env, "NEWSFLOW_HOST_BUSY_RETRY", 120.0, low=1.0),
         )
 
 
