@@ -16,15 +16,14 @@ How a step's error becomes a task outcome:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from airflow.sdk import Param
 
 from pipeline.config import DEFAULT_SCHEDULE
-from pipeline.errors import NewsflowError, QualityCheckError, first_line
+from pipeline.errors import HostBusyError, NewsflowError, QualityCheckError, first_line
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -43,7 +42,8 @@ CRAWL_POOL = "newsflow_crawl"
 """Airflow pool every crawl task runs in: bounds concurrent crawls across all runs.
 
 Airflow cannot give each index of a mapped task its own pool (apache/airflow#33657), so
-per-host exclusivity is a PostgreSQL advisory lock per source host (``host_locks``).
+per-host exclusivity is a PostgreSQL advisory lock per source host
+(``pipeline.host_lock``, taken in ``crawl_or_reschedule``).
 Its size lives in Airflow's metadata database, not here: ``scripts/airflow-local.sh``
 creates it with NEWSFLOW_CRAWL_POOL_SLOTS slots (default 4), production with
 ``airflow pools set`` (docs/airflow.md).
@@ -63,7 +63,6 @@ TIMEOUT_CHECK = timedelta(minutes=10)
 TIMEOUT_REPORT = timedelta(minutes=10)
 TIMEOUT_REPROCESS = timedelta(hours=6)
 
-HOST_BUSY_RETRY = timedelta(minutes=2)
 
 DB_RETRIES: dict[str, Any] = {
     "retries": 3,
@@ -340,8 +339,7 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
     the_plan = run_plan(plan)
     try:
         if step_name == "crawl_source":
-            with host_locks(current, the_plan, source):
-                return call_step(steps.crawl_source, current, the_plan, source)
+            return crawl_or_reschedule(current, the_plan, source)
         return call_step(getattr(steps, step_name), current, the_plan, source)
     except AirflowRescheduleException:  # host busy: not a failure
         raise
@@ -358,34 +356,29 @@ def run_source_step(step_name: str, plan: Mapping[str, Any], source: str) -> dic
 
 # --- one crawl per host across runs --------------------------------------------------------
 
-_TRY_HOST_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('newsflow-crawl-host:' || %s, 0))"
 
+def crawl_or_reschedule(current: Settings, plan: RunPlan, source: str) -> dict[str, Any]:
+    """``pipeline.steps.crawl_source`` with the source's hosts locked
+    (``pipeline.host_lock``, as ``newsflow run`` and ``newsflow crawl`` lock them).
 
-@contextmanager
-def host_locks(current: Settings, plan: RunPlan, source: str) -> Iterator[None]:
-    """Hold a session advisory lock per host of ``source`` while the crawl runs.
-
-    When another run (a backfill next to the nightly run, say) holds one of them, the
-    task is rescheduled a little later instead of crawling the site twice at once. The
-    locks go with the connection, so a killed worker never leaves a host locked.
+    When another crawl (a backfill next to the nightly run, a ``newsflow run`` on some
+    machine) holds one of them, the task does not wait in its pool slot: it is
+    rescheduled NEWSFLOW_HOST_BUSY_RETRY seconds later (default 120;
+    ``up_for_reschedule``, no retry used).
     """
     from airflow.sdk.exceptions import AirflowRescheduleException
 
-    from pipeline.db import connect, prepare_database
+    from pipeline import steps
 
-    hosts = sorted(plan.load_sources([source])[0].hosts)
-    with connect(prepare_database(current), autocommit=True) as conn:
-        for host in hosts:
-            locked = conn.execute(_TRY_HOST_LOCK, (host,)).fetchone()
-            if not (locked and locked[0]):
-                log.info(
-                    "host %s is being crawled by another run; trying again in %s",
-                    host,
-                    HOST_BUSY_RETRY,
-                )
-                retry_at = datetime.now().astimezone() + HOST_BUSY_RETRY
-                raise AirflowRescheduleException(retry_at)  # type: ignore[no-untyped-call]  # untyped in Airflow
-        yield
+    try:
+        return call_step(
+            steps.crawl_source, current.with_overrides(host_lock_wait_s=0.0), plan, source
+        )
+    except HostBusyError as exc:
+        later = timedelta(seconds=current.host_busy_retry_s)
+        log.info("%s; trying again in %s", first_line(exc), later)
+        retry_at = datetime.now().astimezone() + later
+        raise AirflowRescheduleException(retry_at) from exc  # type: ignore[no-untyped-call]  # untyped in Airflow
 
 
 # --- callbacks -----------------------------------------------------------------------------

@@ -45,6 +45,13 @@ Environment variables:
     Under Airflow's CeleryExecutor: the queue of the crawl tasks, and of the extract,
     load, check and re-processing tasks, so crawls run on machines with network access
     and the rest elsewhere (docs/airflow.md). Unset: Airflow's default queue.
+``NEWSFLOW_HOST_LOCK_WAIT``
+    Seconds a crawl (``newsflow run``, ``newsflow crawl``) waits for a host another
+    crawl is crawling before that source gives up (``pipeline.host_lock``). Default
+    3600; 0: do not wait. The Airflow crawl task never waits: it reschedules itself.
+``NEWSFLOW_HOST_BUSY_RETRY``
+    Seconds after which an Airflow crawl task that found its host busy is tried again
+    (it is rescheduled, no retry used). Default 120.
 ``NEWSFLOW_CHROMIUM``
     The Chromium executable that renders the pages of ``render: browser`` sources.
     Default ``/usr/bin/chromium`` (Debian's package ``chromium``); nothing downloads a
@@ -73,6 +80,7 @@ from pipeline.store import STORAGE_VARIABLES, ArchiveStore, open_store
 
 DEFAULT_CONTACT_URL = "https://github.com/newsflow/newsflow"
 DEFAULT_SCHEDULE = "0 2 * * *"
+DEFAULT_HOST_LOCK_WAIT_S = 3600.0
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's ``chromium`` package installs the browser here."""
 
@@ -181,6 +189,10 @@ class Settings:
     storage_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The standard AWS variables (endpoint, credentials, region) for a remote archive;
     secrets, so never in ``repr``."""
+    host_lock_wait_s: float = DEFAULT_HOST_LOCK_WAIT_S
+    """How long a crawl waits for a host another crawl holds (``pipeline.host_lock``)."""
+    host_busy_retry_s: float = 120.0
+    """When an Airflow crawl task that found its host busy is rescheduled."""
 
     @property
     def embedded_dir(self) -> Path:
@@ -250,6 +262,10 @@ class Settings:
             crawl_queue=(env.get("NEWSFLOW_CRAWL_QUEUE") or "").strip() or None,
             process_queue=(env.get("NEWSFLOW_PROCESS_QUEUE") or "").strip() or None,
             storage_env={name: env[name] for name in STORAGE_VARIABLES if env.get(name)},
+            host_lock_wait_s=_number(
+                env, "NEWSFLOW_HOST_LOCK_WAIT", DEFAULT_HOST_LOCK_WAIT_S, low=0.0
+            ),
+            host_busy_retry_s=_number(env, "NEWSFLOW_HOST_BUSY_RETRY", 120.0, low=1.0),
         )
 
 

@@ -4,7 +4,8 @@
 ``newsflow run`` calls (``pipeline.local_run``): every source of the run crawled one
 after the other in a single child process (``crawlers.run``), each one's outcome
 recorded and handed on as soon as its crawl ends, so that its extraction and load can
-go on while the next source is crawled. Both are re-exported by ``pipeline.steps``. A
+go on while the next source is crawled. Both hold the source's host locks while it is
+crawled (``pipeline.host_lock``). Both are re-exported by ``pipeline.steps``. A
 backfill source (``warc:`` files) is read from its files instead
 (``pipeline.warc_backfill``), after the web crawls.
 """
@@ -12,17 +13,35 @@ backfill source (``warc:`` files) is read from its files instead
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import CrawlError, NewsflowError
+from pipeline.host_lock import crawl_in_turn, holder_name, host_locks
 from pipeline.run_plan import RunPlan
 from pipeline.sources import Source
 
 CrawlOutcome = dict[str, Any] | NewsflowError
 """A source's crawl summary (``CrawlResult.as_dict``), or the error that failed it."""
+
+
+class CrawlResult(Protocol):
+    """What this module reads of a ``crawlers.result.CrawlResult`` (crawlers/ is only
+    imported inside the function that crawls)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def error(self) -> str | None: ...
+
+    def discovery_error(self) -> str | None: ...
+
+    def run_counts(self) -> runs.RunCounts: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
 
 
 def crawl_source(settings: Settings, plan: RunPlan, source: str) -> dict[str, Any]:
@@ -43,9 +62,14 @@ def crawl_sources(
     names: Sequence[str],
     crawled: Callable[[str, CrawlOutcome], None],
     started: Callable[[str], None] | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> None:
     """Crawl the run's sources ``names`` one after the other in one child process.
 
+    Each web source's hosts are locked while it is crawled (``pipeline.host_lock``):
+    the sources whose hosts are free are crawled first, then the others as their hosts
+    free up (``waiting(message)`` is called while one waits); a source whose host stays
+    busy past ``settings.host_lock_wait_s`` gets ``HostBusyError`` as its outcome.
     Each source is recorded as started (``started(name)`` is called then) and, the
     moment its crawl ends, its counts and crawl stats are recorded and
     ``crawled(name, outcome)`` is called, before the next source's. A source whose
@@ -54,10 +78,26 @@ def crawl_sources(
     ``ArchiveError``, the database lost) is the outcome of every source not crawled
     yet.
     """
-    from crawlers.result import CrawlResult
+    chosen = plan.load_sources(names)
+    web = [source for source in chosen if not source.warc]
+    if web:
+        _crawl_web(settings, plan, web, crawled, started, waiting)
+    read_warc_sources(settings, plan, [s for s in chosen if s.warc], crawled, started)
+
+
+def _crawl_web(
+    settings: Settings,
+    plan: RunPlan,
+    web: Sequence[Source],
+    crawled: Callable[[str, CrawlOutcome], None],
+    started: Callable[[str], None] | None,
+    waiting: Callable[[str], None] | None,
+) -> None:
+    """``crawl_sources`` for the web sources: in one child process, hosts locked."""
     from crawlers.run import crawl_sources as crawl_in_child
 
     url = prepare_database(settings)
+    reported: set[str] = set()
 
     def on_started(name: str) -> None:
         with connect(url) as conn:
@@ -65,41 +105,55 @@ def crawl_sources(
         if started is not None:
             started(name)
 
-    reported: set[str] = set()
+    def hand_on(name: str, outcome: CrawlOutcome) -> None:
+        reported.add(name)
+        crawled(name, outcome)
 
-    def on_crawled(result: CrawlResult) -> None:
-        """Add the crawl's counts and stats to the run; hand on its summary, or the
-        ``CrawlError`` that failed it (the crawl failed, or its discovery found
-        nothing: not a quiet day)."""
-        reported.add(result.source)
-        summary = result.as_dict()
-        with connect(url) as conn:
-            runs.record_crawl(conn, plan.run_id, result.source, result.run_counts(), summary)
-        broken = result.discovery_error()
-        if result.error:
-            crawled(result.source, CrawlError(f"crawl of {result.source} failed: {result.error}"))
-        else:
-            crawled(result.source, CrawlError(broken) if broken else summary)
-
-    chosen = plan.load_sources(names)
-    web = [source for source in chosen if not source.warc]
     try:
-        if web:
-            crawl_in_child(
-                settings,
-                web,
-                run_id=plan.run_id,
-                database_url=url,
-                window=plan.window,
-                max_pages=plan.max_pages,
-                started=on_started,
-                crawled=on_crawled,
-            )
+        with host_locks(
+            url,
+            holder=holder_name("crawl", plan.run_id),
+            wait_s=settings.host_lock_wait_s,
+            waiting=waiting,
+        ) as locks:
+
+            def on_crawled(result: CrawlResult) -> None:
+                _record_crawl(url, plan, result)
+                locks.release(result.source)
+                hand_on(result.source, _outcome(result))
+
+            def crawl(batch: list[Source]) -> None:
+                crawl_in_child(
+                    settings,
+                    batch,
+                    run_id=plan.run_id,
+                    database_url=url,
+                    window=plan.window,
+                    max_pages=plan.max_pages,
+                    started=on_started,
+                    crawled=on_crawled,
+                )
+
+            crawl_in_turn(locks, web, crawl, lambda source, exc: hand_on(source.name, exc))
     except NewsflowError as exc:
         for source in web:
             if source.name not in reported:
                 crawled(source.name, exc)
-    read_warc_sources(settings, plan, [s for s in chosen if s.warc], crawled, started)
+
+
+def _record_crawl(url: str, plan: RunPlan, result: CrawlResult) -> None:
+    """Add the crawl's counts and stats to the run."""
+    with connect(url) as conn:
+        runs.record_crawl(conn, plan.run_id, result.source, result.run_counts(), result.as_dict())
+
+
+def _outcome(result: CrawlResult) -> CrawlOutcome:
+    """The crawl's summary, or the ``CrawlError`` that failed it (the crawl failed, or
+    its discovery found nothing: not a quiet day)."""
+    if result.error:
+        return CrawlError(f"crawl of {result.source} failed: {result.error}")
+    broken = result.discovery_error()
+    return CrawlError(broken) if broken else result.as_dict()
 
 
 def crawl_order(sources: Sequence[Source]) -> list[Source]:

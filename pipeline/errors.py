@@ -13,7 +13,8 @@ Exit codes of ``newsflow`` (the README's table lists them too):
 * 1 - the command ran but its outcome is a failure: a run or crawl with a failed source,
   no article extracted, ``db docs --check`` out of date;
 * 2 - permanent error (``PermanentError``) or wrong usage: fix the input, then re-run;
-* 3 - transient error (``TransientError``): re-run later as is;
+* 3 - transient error (``TransientError``): re-run later as is (e.g. the database is
+  unreachable, or a host stayed busy with another crawl: ``HostBusyError``);
 * 130 - interrupted (Ctrl-C).
 """
 
@@ -58,6 +59,11 @@ class UnknownSourceError(ConfigError):
 
 class DatabaseUnavailableError(TransientError):
     """The database cannot be reached, or the connection dropped."""
+
+
+class HostBusyError(TransientError):
+    """Another crawl (another run, command or machine) is crawling a host of the source,
+    and it did not end within ``NEWSFLOW_HOST_LOCK_WAIT`` (``pipeline.host_lock``)."""
 
 
 class DatabasePermissionError(PermanentError):

@@ -18,7 +18,7 @@ from pipeline import runs, steps
 from pipeline.config import Settings
 from pipeline.crawl_step import CrawlOutcome
 from pipeline.db import connect, prepare_database
-from pipeline.errors import NewsflowError, QualityCheckError
+from pipeline.errors import HostBusyError, NewsflowError, QualityCheckError
 from pipeline.run_plan import RunPlan
 from pipeline.steps import Progress, quiet
 from pipeline.window import Window
@@ -83,6 +83,7 @@ def _crawl_in_order(
     names: Sequence[str],
     progress: Progress,
     stop: threading.Event,
+    waiting: Progress | None = None,
 ) -> list[Future[NewsflowError | None]]:
     """Crawl ``names`` one after the other in one crawler process, driven from a daemon
     thread; one future per source, done the moment that source's crawl ends (the error
@@ -106,7 +107,7 @@ def _crawl_in_order(
     def run() -> None:
         try:
             if not stop.is_set():
-                steps.crawl_sources(settings, plan, names, crawled, started)
+                steps.crawl_sources(settings, plan, names, crawled, started, waiting)
         except BaseException as exc:  # handed to whoever takes the results
             for future in futures.values():
                 if not future.done():
@@ -118,27 +119,34 @@ def _crawl_in_order(
     return list(futures.values())
 
 
-def run_sources(settings: Settings, plan: RunPlan, progress: Progress = quiet) -> None:
+def run_sources(
+    settings: Settings, plan: RunPlan, progress: Progress = quiet, waiting: Progress | None = None
+) -> list[NewsflowError | None]:
     """Every source's chain: a source's pages are extracted while its crawl fetches
-    them, and the crawls follow one another while earlier sources are loaded.
+    them, and the crawls follow one another while earlier sources are loaded. Returns
+    each source's crawl error (None: crawled).
 
     A crawl mostly waits on the network and the publisher's politeness limits, while
     extraction keeps every core busy, so the two overlap instead of adding up. All the
     crawls run in one crawler process (started once: interpreter, Scrapy), one at a
     time, in order, so sources sharing a host are never crawled at once. A source is
     extracted to the end and loaded as soon as its crawl ended. When the run is
-    interrupted, the crawler process is stopped and no further crawl starts.
+    interrupted, the crawler process is stopped and no further crawl starts. A source
+    whose host another crawl holds waits for it (``pipeline.host_lock``; ``waiting``
+    hears about it) while the sources after it are crawled.
     """
     names = list(plan.sources)
     stop = threading.Event()
-    crawls = _crawl_in_order(settings, plan, names, progress, stop)
+    crawls = _crawl_in_order(settings, plan, names, progress, stop, waiting)
+    crawl_errors: list[NewsflowError | None] = []
     try:
         for source, crawling in zip(names, crawls):
             extract_error = _extract_while_crawling(settings, plan, source, crawling, progress)
-            crawl_error = crawling.result()
+            crawl_errors.append(crawling.result())
             _process_source(
-                settings, plan, source, crawl_error, progress, extract_error=extract_error
+                settings, plan, source, crawl_errors[-1], progress, extract_error=extract_error
             )
+        return crawl_errors
     except BaseException:
         stop.set()
         if not all(crawl.done() for crawl in crawls):
@@ -187,11 +195,15 @@ def run_pipeline(
     max_pages: int | None = None,
     trigger: runs.Trigger = "cli",
     progress: Progress = quiet,
+    waiting: Progress | None = None,
 ) -> dict[str, Any]:
     """crawl → extract → dedup → load → checks for every chosen source; the run report.
 
     The run is leased (``runs.lease_run``) for its whole duration: if this process is
-    killed, the next run to start marks it failed.
+    killed, the next run to start marks it failed. ``waiting`` (default: ``progress``)
+    hears when a crawl waits for a host another crawl holds; when every source of the
+    run gave up waiting, the run is recorded failed and its first ``HostBusyError``
+    raised.
     """
     from crawlers.run import prepare_crawler, stop_crawls
 
@@ -212,11 +224,15 @@ def run_pipeline(
         runs.lease_run(lease, plan.run_id)
         progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")
         try:
-            run_sources(settings, plan, progress)
+            crawl_errors = run_sources(settings, plan, progress, waiting or progress)
         except BaseException as exc:
             with connect(prepare_database(settings)) as conn:
                 runs.finish_run(conn, plan.run_id, error=f"interrupted: {type(exc).__name__}")
             raise
         finally:
             stop_crawls()  # the prepared crawler, when no crawl took it
-        return steps.finish_run(settings, plan)
+        report = steps.finish_run(settings, plan)
+    busy = [e for e in crawl_errors if isinstance(e, HostBusyError)]
+    if busy and len(busy) == len(crawl_errors):
+        raise busy[0]
+    return report

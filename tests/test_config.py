@@ -49,3 +49,10 @@ def test_bad_threshold_is_a_config_error(value):
 def test_the_derive_step_needs_a_connection():
     with pytest.raises(ConfigError, match="NEWSFLOW_DERIVE_CONNECTIONS must be >= 1"):
         Settings.from_env({"NEWSFLOW_DERIVE_CONNECTIONS": "0"})
+
+
+def test_the_host_lock_wait_defaults_to_an_hour_and_may_be_zero():
+    assert Settings.from_env({}).host_lock_wait_s == 3600.0
+    assert Settings.from_env({"NEWSFLOW_HOST_LOCK_WAIT": "0"}).host_lock_wait_s == 0.0
+    with pytest.raises(ConfigError, match="NEWSFLOW_HOST_LOCK_WAIT must be >= 0"):
+        Settings.from_env({"NEWSFLOW_HOST_LOCK_WAIT": "-1"})

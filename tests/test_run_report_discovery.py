@@ -3,7 +3,7 @@ that still succeeded."""
 
 from __future__ import annotations
 
-from pipeline.cli.run import _print_report
+from pipeline.cli.run import print_run_report
 from pipeline.runs import COUNTERS
 
 
@@ -17,7 +17,7 @@ def source(status: str, failed: list[str], error: str | None = None) -> dict:
 
 
 def test_report_names_failed_documents_of_a_source_that_succeeded(capsys):
-    _print_report(
+    print_run_report(
         {
             "run_id": 1,
             "status": "partial",

@@ -41,7 +41,7 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
 
     crawl = step("crawl", {"fetched": 1}, fail_for="bad")
 
-    def crawl_sources(settings, plan, names, crawled, started=None):
+    def crawl_sources(settings, plan, names, crawled, started=None, waiting=None):
         for name in names:  # one after the other, each reported as it ends
             if started is not None:
                 started(name)

@@ -23,6 +23,7 @@ from pipeline.cli.export import export
 from pipeline.cli.extract import extract
 from pipeline.cli.import_warc import import_warc
 from pipeline.cli.report import report
+from pipeline.cli.reprocess import reprocess
 from pipeline.cli.run import run
 from pipeline.cli.stats import stats
 from pipeline.errors import EXIT_INTERRUPTED, NewsflowError
@@ -55,6 +56,7 @@ cli.add_command(export)
 cli.add_command(extract)
 cli.add_command(import_warc)
 cli.add_command(report)
+cli.add_command(reprocess)
 cli.add_command(run)
 cli.add_command(stats)
 

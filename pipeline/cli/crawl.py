@@ -15,9 +15,10 @@ from rich.table import Table
 from pipeline import runs
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
-from pipeline.cli.output import stdout_console
+from pipeline.cli.output import stdout_console, waiting_notice
 from pipeline.db import connect
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, HostBusyError, first_line
+from pipeline.host_lock import crawl_in_turn, holder_name, host_locks
 from pipeline.sources import Source
 from pipeline.window import Window
 
@@ -84,8 +85,13 @@ def crawl(
     If-Modified-Since); one answered 304 or downloaded with the same body is not read
     again, and a child sitemap whose lastmod in its index is unchanged is not asked.
     Fetched pages wait in the archive for `newsflow run` (or the DAG) to extract them.
+
+    A source whose host another crawl (a run, a crawl, an Airflow task, on any machine)
+    is crawling waits for it, saying so on stderr, while the others are crawled; after
+    $NEWSFLOW_HOST_LOCK_WAIT seconds (default 3600) it gives up (--json: "host_busy").
     Exits 0 when every source was crawled (page failures are counted, not fatal), 1
-    when a crawl failed or a source could read none of its sitemaps and feeds.
+    when a crawl failed, a source could read none of its sitemaps and feeds or gave up
+    waiting for its host, 3 when every source gave up waiting (one error line).
     """
     from pipeline.store_probe import check_archive
 
@@ -104,22 +110,31 @@ def crawl(
         for source in chosen:
             runs.start_source(conn, run_id, source.name)
     try:
-        results = _crawl_each(ctx, url, run_id, chosen, window, max_pages)
+        results, busy = _crawl_each(ctx, url, run_id, chosen, window, max_pages)
     except BaseException as exc:
         with connect(url) as conn:
             runs.finish_run(conn, run_id, error=f"interrupted: {type(exc).__name__}")
         raise
     with connect(url) as conn:
         status = runs.finish_run(conn, run_id)
+    if busy and not results:
+        raise next(iter(busy.values()))
     if as_json:
         click.echo(
             json.dumps(
-                {"run_id": run_id, "status": status, "sources": [r.as_dict() for r in results]}
+                {
+                    "run_id": run_id,
+                    "status": status,
+                    "sources": [r.as_dict() for r in results],
+                    "host_busy": {name: first_line(error) for name, error in busy.items()},
+                }
             )
         )
     else:
         _print_summary(run_id, status, results)
-    if any(r.source_error() for r in results):
+        for name, error in busy.items():
+            click.echo(f"newsflow: {name}: {first_line(error)}", err=True)
+    if busy or any(r.source_error() for r in results):
         sys.exit(1)
 
 
@@ -146,13 +161,26 @@ def _crawl_each(
     chosen: Sequence[Source],
     window: Window,
     max_pages: int | None,
-) -> list[CrawledSource]:
-    """Crawl the sources one by one in one crawler process, recording each one's counts
-    and end in the run as soon as its crawl ends."""
+) -> tuple[list[CrawledSource], dict[str, HostBusyError]]:
+    """Crawl the sources one by one in one crawler process, each with its hosts locked
+    (``pipeline.host_lock``: the sources whose hosts are free first, then the others as
+    their hosts free up), recording each one's counts and end in the run as soon as
+    its crawl ends. The results in the sources' order, and the sources that gave up
+    waiting for their hosts."""
     from crawlers.run import crawl_sources
 
+    results: list[CrawledSource] = []
+    busy: dict[str, HostBusyError] = {}
     console = Console(stderr=True)
-    with console.status(f"crawling {chosen[0].name}") as status:
+    with (
+        console.status(f"crawling {chosen[0].name}") as status,
+        host_locks(
+            url,
+            holder=holder_name("crawl", run_id),
+            wait_s=ctx.settings.host_lock_wait_s,
+            waiting=lambda message: waiting_notice(console, status, message),
+        ) as locks,
+    ):
 
         def started(name: str) -> None:
             status.update(f"crawling {name}")
@@ -164,19 +192,30 @@ def _crawl_each(
                 )
             with connect(url) as conn:
                 runs.finish_source(conn, run_id, result.source, error=result.source_error())
+            locks.release(result.source)
 
-        return list(
-            crawl_sources(
-                ctx.settings,
-                chosen,
-                run_id=run_id,
-                database_url=url,
-                window=window,
-                max_pages=max_pages,
-                started=started,
-                crawled=crawled,
+        def crawl(batch: list[Source]) -> None:
+            results.extend(
+                crawl_sources(
+                    ctx.settings,
+                    batch,
+                    run_id=run_id,
+                    database_url=url,
+                    window=window,
+                    max_pages=max_pages,
+                    started=started,
+                    crawled=crawled,
+                )
             )
-        )
+
+        def gave_up(source: Source, error: HostBusyError) -> None:
+            with connect(url) as conn:
+                runs.finish_source(conn, run_id, source.name, error=first_line(error))
+            busy[source.name] = error
+
+        crawl_in_turn(locks, chosen, crawl, gave_up)
+    order = [s.name for s in chosen]
+    return sorted(results, key=lambda r: order.index(r.source)), busy
 
 
 def _print_summary(run_id: int, status: str, results: Sequence[CrawledSource]) -> None:

@@ -1,8 +1,10 @@
-"""The console the CLI prints its reports on: full column names on a terminal or not."""
+"""The consoles the CLI prints on: reports with full column names on a terminal or
+not, and the notice that a crawl waits for a host."""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.status import Status
 
 PIPE_WIDTH = 10_000
 """Columns assumed when stdout is not a terminal; tables take only the width they need."""
@@ -16,3 +18,10 @@ def stdout_console() -> Console:
     if console.is_terminal:
         return console
     return Console(width=PIPE_WIDTH)
+
+
+def waiting_notice(console: Console, status: Status, message: str) -> None:
+    """Say on stderr (``console``) that a crawl waits for a host another crawl holds: a
+    line of its own, on a terminal or not, and the spinner's text."""
+    console.print(f"newsflow: {message}", markup=False, highlight=False, soft_wrap=True)
+    status.update(message)

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import crawl_options
-from pipeline.cli.output import stdout_console
+from pipeline.cli.output import stdout_console, waiting_notice
 from pipeline.local_run import run_pipeline
 from pipeline.runs import COUNTERS
 from pipeline.window import Window
@@ -42,8 +42,11 @@ def run(
 ) -> None:
     """Crawl, extract, deduplicate, load and check the chosen sources.
 
-    Uses the same steps as the Airflow DAG. Exits 0 when the run succeeded, even if
-    some pages failed; 1 when a source failed or the run itself failed.
+    Uses the same steps as the Airflow DAG. A source whose host another crawl is
+    crawling waits for it (saying so on stderr) while the others go on, for at most
+    $NEWSFLOW_HOST_LOCK_WAIT seconds; then that source fails. Exits 0 when the run
+    succeeded, even if some pages failed; 1 when a source failed or the run itself
+    failed; 3 when every source gave up waiting for its host.
     """
     window = Window(since, until)
     console = Console(stderr=True)
@@ -57,24 +60,24 @@ def run(
             max_pages=max_pages,
             trigger="cli",
             progress=lambda message: status.update(message),
+            waiting=lambda message: waiting_notice(console, status, message),
         )
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "run_id": report["run_id"],
-                    **{k: report["counts"][k] for k in JSON_FIELDS},
-                    "status": report["status"],
-                    "sources": {
-                        name: _source_json(data) for name, data in report["sources"].items()
-                    },
-                }
-            )
-        )
+        click.echo(json.dumps(run_json(report)))
     else:
-        _print_report(report)
+        print_run_report(report)
     if report["status"] != "success":
         sys.exit(1)
+
+
+def run_json(report: dict[str, Any]) -> dict[str, Any]:
+    """What ``--json`` prints of a run report (``newsflow reprocess --json`` too)."""
+    return {
+        "run_id": report["run_id"],
+        **{k: report["counts"][k] for k in JSON_FIELDS},
+        "status": report["status"],
+        "sources": {name: _source_json(data) for name, data in report["sources"].items()},
+    }
 
 
 def _source_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +91,8 @@ def _source_json(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _print_report(report: dict[str, Any]) -> None:
+def print_run_report(report: dict[str, Any]) -> None:
+    """A run report as a table on stdout (``newsflow reprocess`` prints its own so)."""
     console = stdout_console()
     console.print(f"run {report['run_id']}: [bold]{report['status']}[/bold]")
     table = Table("source", "status", *COUNTERS[1:], "error")

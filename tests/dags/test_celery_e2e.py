@@ -149,6 +149,8 @@ def _celery_env(
             "AIRFLOW_CONN_NEWSFLOW_DB": sqlalchemy_url(newsflow_url, "postgresql"),
             "NEWSFLOW_HOME": str(tmp_path / "worker-a"),
             "NEWSFLOW_EXTRACT_PROCESSES": "1",
+            # The crawl that finds its host busy is tried again soon, not in 2 minutes.
+            "NEWSFLOW_HOST_BUSY_RETRY": "10",
         },
         "celery",
     )
