@@ -136,6 +136,7 @@ def test_a_crawl_into_a_bucket_stores_every_page_before_its_row(
     assert b"Spider closed (finished)" in log
 
 
+@pytest.mark.slow
 def test_a_store_cut_mid_upload_fails_the_source_and_the_next_run_recovers(
     crawl_env, remote, s3_server, proxy
 ) -> None:
@@ -195,6 +196,7 @@ def test_a_missing_bucket_fails_the_crawl_naming_the_object(crawl_env, remote) -
     assert leftovers(remote.home) == []
 
 
+@pytest.mark.slow
 def test_a_crawler_killed_mid_crawl_leaves_no_row_pointing_at_a_missing_object(
     crawl_env, remote, s3_server
 ) -> None:
@@ -241,6 +243,7 @@ def test_a_crawler_killed_mid_crawl_leaves_no_row_pointing_at_a_missing_object(
     assert not refetched & {"/pub/" + url.rsplit("/", 1)[-1] for url in first}
 
 
+@pytest.mark.slow
 def test_a_run_crawls_extracts_and_loads_through_the_bucket(crawl_env, remote, tmp_path) -> None:
     site = TestSite()
     with site.serve():
