@@ -147,6 +147,7 @@ def crawl_one(process: CrawlerProcess, job: CrawlJob) -> Deferred[tuple[CrawlRes
 async def _crawl_one(process: CrawlerProcess, job: CrawlJob) -> tuple[CrawlResult, Any]:
     from scrapy.crawler import Crawler
 
+    from crawlers.middlewares.archive import ARCHIVE_ERROR_STAT
     from crawlers.scrapy_settings import scrapy_settings
     from crawlers.spiders.news import NewsSpider
     from crawlers.state import CrawlStateStore
@@ -168,7 +169,10 @@ async def _crawl_one(process: CrawlerProcess, job: CrawlJob) -> tuple[CrawlResul
             log.exception("crawl of %s could not start", job.source.name)
             error = f"{type(exc).__name__}: {exc}"
         stats = crawler._stats.get_stats() if crawler._stats else {}
-        error = error or crawl_error(job, stats.get("finish_reason"))
+        # an upload of the archive that failed as the crawl closed names the object
+        error = (
+            error or stats.get(ARCHIVE_ERROR_STAT) or crawl_error(job, stats.get("finish_reason"))
+        )
         store.close()
     except Exception as exc:  # the crawl could not run: report it, do not hide it
         log.exception("crawl of %s failed", job.source.name)

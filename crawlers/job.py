@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline.config import DEFAULT_CHROMIUM, CrawlLimits
 from pipeline.sources import Source
+from pipeline.store import ArchiveStore, open_store
 
 ROBOTS_AGENT = "newsflow"
 """The product token matched against robots.txt ``User-agent`` lines."""
@@ -53,6 +54,17 @@ class CrawlJob:
     log_level: str = "INFO"
     chromium_path: str = str(DEFAULT_CHROMIUM)
     """The browser of a ``render: browser`` source."""
+    archive_url: str | None = None
+    """``NEWSFLOW_ARCHIVE_URL`` (None: the folder ``archive_dir``)."""
+    storage_env: dict[str, str] = field(default_factory=dict, repr=False)
+    """The AWS variables of a remote archive (secrets: never in ``repr``; the batch file
+    that carries them lives in a private temporary directory)."""
+    tmp_dir: str = ""
+    """Where WARC parts wait for their upload to a remote archive."""
+
+    def archive_store(self) -> ArchiveStore:
+        """The store the crawl's WARC files go to."""
+        return open_store(self.archive_url, self.archive_dir, self.storage_env)
 
     @property
     def page_limit(self) -> int:

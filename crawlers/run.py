@@ -18,6 +18,7 @@ this one): a spare that imports everything and then waits for its batch on stdin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -37,7 +38,9 @@ from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError, CrawlError
+from pipeline.handoff import scratch_dir
 from pipeline.sources import Source
+from pipeline.store import ArchiveStore
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -110,9 +113,20 @@ def crawl_sources(
     """
     jobs = _jobs(settings, sources, run_id, database_url, window, max_pages)
     results: list[CrawlResult] = []
+    store = settings.archive_store()
+    # A remote archive: WARC parts and logs wait in a temporary folder of this call,
+    # removed at its end even when a child was killed.
+    scratch = contextlib.ExitStack()
+    log_dir = None
+    if store.remote:
+        tmp = scratch.enter_context(scratch_dir(settings))
+        log_dir = tmp / "logs"
+        jobs = [replace(job, tmp_dir=str(tmp / "parts")) for job in jobs]
 
     def report(result: CrawlResult) -> None:
         result = with_history(result, database_url, run_id)
+        if log_dir is not None:
+            result = store_log(store, log_dir, run_id, result)
         results.append(result)
         if crawled is not None:
             crawled(result)
@@ -127,7 +141,7 @@ def crawl_sources(
                 break
             run_child(
                 remaining,
-                settings.runs_dir / str(run_id),
+                log_dir or settings.runs_dir / str(run_id),
                 started=started,
                 crawled=report,
                 prepare_next=prepare_next,
@@ -135,7 +149,26 @@ def crawl_sources(
     finally:
         with _RUNNING_LOCK:
             _CALLS.discard(call)
+        scratch.close()
     return results
+
+
+def store_log(store: ArchiveStore, log_dir: Path, run_id: int, result: CrawlResult) -> CrawlResult:
+    """Put a source's crawl log into the remote archive (``runs/<run>/<source>/
+    crawl.log``) and remove it; ``result`` with its error pointing at the stored log."""
+    local = log_dir / result.source / "crawl.log"
+    if not local.exists():
+        return result
+    try:
+        location = store.put_file(local, f"runs/{run_id}/{result.source}/crawl.log")
+    except ArchiveError as exc:  # the crawl's outcome stands without its log
+        log.warning("the crawl log of %s is lost: %s", result.source, exc)
+        return result
+    finally:
+        local.unlink(missing_ok=True)
+    if result.error and str(local) in result.error:
+        return replace(result, error=result.error.replace(str(local), location))
+    return result
 
 
 def _jobs(
@@ -156,8 +189,10 @@ def _jobs(
                 f"source '{source.name}' lists no sitemap, feed or start URL to crawl; "
                 "add at least one URL of the site to the sources file"
             )
+    remote = settings.archive_store().remote
     try:
-        settings.archive_dir.mkdir(parents=True, exist_ok=True)
+        if not remote:
+            settings.archive_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(
             f"cannot create the archive directory {settings.archive_dir}: "
@@ -177,6 +212,9 @@ def _jobs(
             retry_failed_hours=settings.retry_failed_hours,
             limits=settings.crawl,
             chromium_path=str(settings.chromium_path),
+            archive_url=settings.archive_url,
+            storage_env=dict(settings.storage_env),
+            tmp_dir=str(settings.tmp_dir.resolve()),
         )
         for source in sources
     ]

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 
@@ -143,7 +143,8 @@ class FetchRecord:
     fetched_url: str | None = None
     content_type: str | None = None
     warc_path: str | None = None
-    """Relative to the archive directory."""
+    """The WARC file's location in the archive store: relative to the archive folder,
+    or an ``s3://`` URL (``pipeline.store``)."""
     warc_offset: int | None = None
     warc_length: int | None = None
     pending_extract: bool = False
@@ -157,6 +158,15 @@ class FetchRecord:
     """The news sitemap's keywords for the URL (kept for extraction's tags)."""
 
 
+class Gate(Protocol):
+    """Holds back fetch records whose archive location is not durable yet
+    (``crawlers.warc_parts.StoredWarcWriter``)."""
+
+    def admit(self, record: FetchRecord) -> bool:
+        """Whether ``record`` may be written now (else the gate keeps or drops it)."""
+        ...
+
+
 class CrawlStateStore:
     """Reads and buffered writes of ``warehouse.crawl_state`` for one source in one run."""
 
@@ -164,6 +174,8 @@ class CrawlStateStore:
         self.conn = conn
         self.source = source
         self.run_id = run_id
+        self.gate: Gate | None = None
+        """With a remote archive: rows wait here until their WARC part is stored."""
         self._discovered: list[dict[str, Any]] = []
         self._fetched: list[dict[str, Any]] = []
         self._keywords: list[dict[str, Any]] = []
@@ -226,7 +238,10 @@ class CrawlStateStore:
             self.flush()
 
     def fetched(self, record: FetchRecord) -> None:
-        """Remember a fetch attempt (written at the next flush)."""
+        """Remember a fetch attempt (written at the next flush; with a ``gate``, once
+        the gate admits it)."""
+        if self.gate is not None and not self.gate.admit(record):
+            return
         self._fetched.append(
             {
                 "url": record.url,

@@ -1,10 +1,13 @@
 """Writing the raw archive: every fetched response and its request, as gzip WARC.
 
 Files live under ``<archive_dir>/<source>/<run_id>/`` and are rolled at about
-``roll_bytes`` (100 MB by default). Each record is its own gzip member, so a page can
-be read back from its (file, offset) alone (``pipeline.archive.read_record``). Bodies
-are stored as the spider received them: transfer and content encodings removed (the
-``Content-Encoding`` header is dropped and ``Content-Length`` rewritten to match).
+``roll_bytes`` (100 MB by default); with a remote archive they are temporary parts
+uploaded when complete (``crawlers.warc_parts.StoredWarcWriter``, through the hooks
+``_should_roll``, ``_location`` and ``_part_closed``). Each record is its own gzip
+member, so a page can be read back from its (file, offset) alone
+(``pipeline.archive.read_record``). Bodies are stored as the spider received them:
+transfer and content encodings removed (the ``Content-Encoding`` header is dropped and
+``Content-Length`` rewritten to match).
 A page rendered in a browser is stored as rendered (its DOM after the scripts ran), and
 its response record says so in a ``WARC-Newsflow-Rendered`` header naming the browser,
 so reprocessing reads the text the browser saw and needs no browser itself.
@@ -94,9 +97,19 @@ class RollingWarcWriter:
                 "check NEWSFLOW_HOME and its permissions"
             ) from None
 
+    def _should_roll(self) -> bool:
+        return self._file is None or self._file.tell() >= self.roll_bytes
+
+    def _location(self, relative: str) -> str:
+        """What a record's ``WarcLocation.path`` says of the file ``relative``."""
+        return relative
+
+    def _part_closed(self, relative: str) -> None:
+        """Called with each file once it is complete (nothing to do in place)."""
+
     def write(self, exchange: Exchange) -> WarcLocation:
         """Append the response and request records; return the response's location."""
-        if self._file is None or self._file.tell() >= self.roll_bytes:
+        if self._should_roll():
             self._roll()
         assert self._file is not None and self._writer is not None
         writer = self._writer
@@ -143,7 +156,7 @@ class RollingWarcWriter:
                 f"cannot write to the archive file {self._relative}: "
                 f"{exc.strerror or exc}; is the disk full?"
             ) from None
-        return WarcLocation(self._relative, offset, length)
+        return WarcLocation(self._location(self._relative), offset, length)
 
     def _roll(self) -> None:
         self.close()
@@ -166,6 +179,8 @@ class RollingWarcWriter:
         self._writer.write_record(info)
 
     def close(self) -> None:
+        """Close the current file (the next write starts a new one)."""
         if self._file is not None:
             self._file.close()
             self._file = self._writer = None
+            self._part_closed(self._relative)

@@ -1,7 +1,8 @@
 """The crawl step of a WARC source: archived pages instead of fetched ones.
 
 Each HTML response that passes the ``Selection`` is copied into newsflow's own archive
-(``crawlers.warc.RollingWarcWriter``, under ``<archive_dir>/<source>/<run_id>/``) and
+(``crawlers.warc_parts.open_writer``: files under ``<source>/<run_id>/`` of the archive
+store, in place in a folder, uploaded in parts to a bucket) and
 recorded in ``warehouse.crawl_state`` like a page the crawler fetched: outcome
 ``fetched`` at its ``WARC-Date``, its archive location, ``pending_extract``. From there
 on it is an ordinary page: ``extract_source`` and ``load_source`` take it (the same
@@ -26,11 +27,13 @@ from pathlib import Path
 
 from crawlers.canonical import canonical_url, host_of
 from crawlers.state import CrawlStateStore, FetchRecord
-from crawlers.warc import Exchange, RollingWarcWriter
+from crawlers.warc import DEFAULT_ROLL_BYTES, Exchange, RollingWarcWriter
 from crawlers.warc_inputs import expand_inputs, open_input
+from crawlers.warc_parts import StoredWarcWriter, open_writer
 from crawlers.warc_read import ArchivedResponse, ReadCounts, iter_responses
 from crawlers.warc_select import Selection
 from pipeline.errors import ArchiveError
+from pipeline.store import ArchiveStore
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,14 @@ class _Importer:
                 continue
             self._archive(url, response)
         self.pending.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Write the crawl state of the pages archived (with a remote archive: of the
+        parts stored so far; ``crawlers.warc_parts``)."""
+        if isinstance(self.writer, StoredWarcWriter):
+            for record in self.writer.released():
+                self.store.fetched(record)
         self.store.flush()
 
     def _archive(self, url: str, response: ArchivedResponse) -> None:
@@ -152,7 +163,8 @@ def import_warc_files(
     inputs: Sequence[str],
     *,
     selection: Selection,
-    archive_dir: Path,
+    archive: ArchiveStore,
+    tmp_root: Path,
     store: CrawlStateStore,
     progress: Callable[[ImportStats], None] = lambda _: None,
     env: Mapping[str, str] | None = None,
@@ -163,12 +175,22 @@ def import_warc_files(
 
     An input that cannot be read is one line of ``failed_documents`` (logged at info
     level; the caller reports it); the other inputs go on. ``progress`` gets the counts
-    every few seconds.
+    every few seconds. The pages go to ``archive`` as the crawler's do
+    (``crawlers.warc_parts.open_writer``; parts wait under ``tmp_root`` for their
+    upload to a remote archive, whose failure raises ``ArchiveError`` naming the
+    object after the crawl state of the parts stored before is written).
     """
     stats = ImportStats()
-    writer = RollingWarcWriter(
-        archive_dir, store.source, store.run_id, software="newsflow import-warc"
+    writer = open_writer(
+        archive,
+        store.source,
+        store.run_id,
+        tmp_root=tmp_root,
+        roll_bytes=DEFAULT_ROLL_BYTES,
+        software="newsflow import-warc",
     )
+    if isinstance(writer, StoredWarcWriter):
+        store.gate = writer
     importer = _Importer(selection, writer, store, stats)
     reported = time.monotonic()
     try:
@@ -182,11 +204,25 @@ def import_warc_files(
                             reported = time.monotonic()
                 stats.files_read += 1
             except (ArchiveError, OSError) as exc:
+                if isinstance(writer, StoredWarcWriter) and writer.error is not None:
+                    raise writer.error from None  # the archive failed, not the input
                 # info: the command prints the one error line (failed_documents)
                 log.info("skipping WARC input %s", exc)
                 stats.failed_documents.append(str(exc))
             importer.flush()
     finally:
-        writer.close()
+        _finish(writer, importer)
     progress(stats)
     return stats
+
+
+def _finish(writer: RollingWarcWriter, importer: _Importer) -> None:
+    """Close the last file (upload the last part) and write the rows it released;
+    ``ArchiveError`` when an upload failed."""
+    if not isinstance(writer, StoredWarcWriter):
+        writer.close()
+        return
+    writer.finish()
+    importer.release()
+    if writer.error is not None:
+        raise writer.error

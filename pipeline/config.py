@@ -37,7 +37,10 @@ Environment variables:
     Where WARC files and run hand-off files go: a local path (default
     ``$NEWSFLOW_HOME/archive``) or ``s3://bucket/prefix`` on any S3-compatible store,
     reached with the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
-    ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed).
+    ``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` (never printed). With a bucket, crawls
+    upload their WARC files in parts (``crawlers.warc_parts``) and the extraction
+    results go to ``runs/<run>/<source>/`` in it (``pipeline.handoff``); temporary files
+    wait under ``$NEWSFLOW_HOME/tmp`` and are removed by the task that wrote them.
 ``NEWSFLOW_CRAWL_QUEUE`` / ``NEWSFLOW_PROCESS_QUEUE``
     Under Airflow's CeleryExecutor: the queue of the crawl tasks, and of the extract,
     load, check and re-processing tasks, so crawls run on machines with network access
@@ -130,6 +133,11 @@ class CrawlLimits:
     follow_depth: int = 2
     """How many links deep link-following goes from the start URLs."""
     warc_roll_bytes: int = 100 * 1024 * 1024
+    warc_part_bytes: int = 16 * 1024 * 1024
+    """With a remote archive: size at which a WARC part is closed and uploaded."""
+    warc_part_s: float = 30.0
+    """With a remote archive: age at which a WARC part is closed and uploaded, so its
+    pages reach crawl state (and extraction) soon."""
     crawl_timeout_s: float = 4 * 3600.0
     """Wall-clock limit of one source's crawl (the child process is stopped after it)."""
     render_pages: int = 2
@@ -201,6 +209,12 @@ class Settings:
     @property
     def runs_dir(self) -> Path:
         return self.home / "runs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Temporary files (WARC parts and results waiting for their upload to a remote
+        archive); each task removes its own."""
+        return self.home / "tmp"
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (used by tests and the CLI's options)."""

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.records import Article, ExtractionResult, Fingerprint
 
@@ -127,8 +127,8 @@ def write_results(path: Path, results: Iterable[ExtractionResult]) -> int:
     return count
 
 
-def read_results(path: Path) -> Iterator[ExtractionResult]:
-    """Stream the results stored in ``path``."""
+def read_results(path: Path | BinaryIO) -> Iterator[ExtractionResult]:
+    """Stream the results stored in ``path`` (a file, or a binary stream of one)."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.strip():

@@ -4,7 +4,8 @@ Every step takes the ``Settings`` and the ``RunPlan`` that ``start_run`` returns
 returns a small JSON-able dict, because Airflow passes these between tasks as XComs (the
 plan itself travels as ``RunPlan.to_xcom()``). Large data never travels that way: pages
 go through the WARC archive and ``warehouse.crawl_state``, extracted articles through a
-gzip JSON-lines file under ``settings.runs_dir``, and results into PostgreSQL.
+gzip JSON-lines file (``pipeline.handoff``: under ``settings.runs_dir``, or in the
+remote archive store), and results into PostgreSQL.
 
 Per source:  crawl_source → extract_source → load_source (then its derive step:
              search vectors and word counts) → check_source
@@ -29,7 +30,7 @@ from typing import Any
 
 import psycopg
 
-from pipeline import runs
+from pipeline import handoff, runs
 from pipeline.alerts import airflow_link, alert_run_end
 from pipeline.config import Settings
 from pipeline.crawl_step import crawl_order
@@ -38,7 +39,6 @@ from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a
 from pipeline.db import connect, prepare_database
 from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
-from pipeline.results_file import read_results, write_results
 from pipeline.run_plan import RunPlan, sources_location
 from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
 from pipeline.window import Window
@@ -177,8 +177,11 @@ def fail_source(settings: Settings, plan: RunPlan, source: str, error: BaseExcep
 
 
 def extracted_path(settings: Settings, plan: RunPlan, source: str) -> Path:
-    """Where ``extract_source`` writes the source's results for this run."""
-    return settings.runs_dir / str(plan.run_id) / source / "extracted.jsonl.gz"
+    """Where ``extract_source`` writes the source's results for this run with the
+    archive in a folder (a remote archive holds them: ``pipeline.handoff``)."""
+    return Path(
+        handoff.results_location(settings.with_overrides(archive_url=None), plan.run_id, source)
+    )
 
 
 def extract_source(
@@ -199,7 +202,6 @@ def extract_source(
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
     from pipeline.store_locate import StoreLocator
 
-    path = extracted_path(settings, plan, source)
     counts = {"ok": 0, "not_article": 0, "other_language": 0, "error": 0}
     wanted = _source(plan, source)
     shells = [0]  # not_article pages that look like JavaScript shells
@@ -241,11 +243,13 @@ def extract_source(
                 run_id=plan.run_id,
                 wait_for_crawl=wait_for_crawl,
             )
-        written = write_results(path, counted(extracted(pages)))
+        location, written = handoff.store_results(
+            settings, plan.run_id, source, counted(extracted(pages))
+        )
         if shells[0]:  # for the quality check's hint that the source may need rendering
             runs.record_crawl_stats(conn, plan.run_id, source, {SCRIPT_SHELLS: shells[0]})
     progress(f"{source}: extracted {written} pages")
-    return {"path": str(path), "pages": written, **counts}
+    return {"path": location, "pages": written, **counts}
 
 
 def load_source(
@@ -253,19 +257,19 @@ def load_source(
 ) -> dict[str, Any]:
     """Deduplicate and load the source's extracted results (``load_results``), then run
     the derive step (``derive_articles``) for whatever waits for it."""
-    path = extracted_path(settings, plan, source)
     url = prepare_database(settings)
     total = runs.RunCounts()
-    if path.exists():
-        total = load_results(
-            url,
-            read_results(path),
-            settings=settings,
-            run_id=plan.run_id,
-            source=source,
-            window=plan.window,
-            progress=progress,
-        )
+    with handoff.stored_results(settings, plan.run_id, source) as results:
+        if results is not None:
+            total = load_results(
+                url,
+                results,
+                settings=settings,
+                run_id=plan.run_id,
+                source=source,
+                window=plan.window,
+                progress=progress,
+            )
     derive_articles(url, source, settings.derive_connections, progress)
     return total.as_dict()
 

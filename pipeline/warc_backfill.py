@@ -12,6 +12,7 @@ steps.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import posixpath
 import time
@@ -26,6 +27,7 @@ from pipeline import runs, steps
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import ArchiveError, CrawlError
+from pipeline.handoff import scratch_dir
 from pipeline.run_plan import RunPlan
 from pipeline.sources import Source, read_sources_text
 from pipeline.steps import Progress, quiet
@@ -70,7 +72,8 @@ def crawl_warc_source(
         stats = import_warc_files(
             [_beside(item, plan.sources_file) for item in source.warc],
             selection=selection,
-            archive_dir=settings.archive_dir,
+            archive=settings.archive_store(),
+            tmp_root=settings.tmp_dir,
             store=store,
             progress=report,
             env=settings.storage_env,
@@ -97,9 +100,9 @@ def _beside(item: str, sources_file: Path | str) -> str:
     return str(sources_file.parent / item)
 
 
-def _one_source_file(settings: Settings, run_id: int, source: Source) -> Path:
+def _one_source_file(folder: Path, source: Source) -> Path:
     """A sources file of ``source`` alone (name and WARC inputs) for the run's steps."""
-    path = settings.runs_dir / str(run_id) / "sources.yaml"
+    path = folder / "sources.yaml"
     entry = {"name": source.name, "warc": list(source.warc)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,13 +129,13 @@ def import_warc(
 
     ``sources_file`` is the file that defines ``source`` (its language settings then
     apply to extraction); None for a source of this import alone, for which the later
-    steps read a one-source file written under the run's folder of ``runs_dir``.
+    steps read a one-source file written under the run's folder of ``runs_dir`` (a
+    temporary file, with a remote archive).
 
     The run is leased like ``newsflow run``'s: if this process is killed, the next run
     to start marks it failed. A store of ``NEWSFLOW_ARCHIVE_URL`` that cannot be written
     is a ``ConfigError`` before any input is read.
     """
-    from pipeline.local_run import run_source_chain
     from pipeline.store_probe import check_archive
 
     check_archive(settings)
@@ -145,13 +148,31 @@ def import_warc(
         run_id = runs.create_run(
             conn, sources=[source.name], since=window.since, until=window.until, trigger="import"
         )
-    if sources_file is None:
-        sources_file = _one_source_file(settings, run_id, source)
-    text = read_sources_text(sources_file, settings.storage_env)
+    with contextlib.ExitStack() as scratch:
+        if sources_file is None:  # a remote archive: nothing is left under NEWSFLOW_HOME
+            remote = settings.archive_store().remote
+            folder = scratch.enter_context(scratch_dir(settings)) if remote else None
+            sources_file = _one_source_file(folder or settings.runs_dir / str(run_id), source)
+        text = read_sources_text(sources_file, settings.storage_env)
     plan = RunPlan(run_id, (source.name,), sources_file, window, sources_text=text)
+    return _import_run(settings, plan, source, url, host, progress)
+
+
+def _import_run(
+    settings: Settings,
+    plan: RunPlan,
+    source: Source,
+    url: str,
+    host: str | None,
+    progress: Progress,
+) -> dict[str, Any]:
+    """``import_warc``'s run once recorded: leased, its chain run, then finished."""
+    from pipeline.local_run import run_source_chain
+
+    run_id = plan.run_id
     with connect(url) as lease:
         runs.lease_run(lease, run_id)
-        progress(f"run {run_id}: importing {len(inputs)} input(s) as {source.name}")
+        progress(f"run {run_id}: importing {len(source.warc)} input(s) as {source.name}")
         try:
             run_source_chain(
                 settings,

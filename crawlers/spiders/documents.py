@@ -37,6 +37,7 @@ from crawlers.discovery import (
     robots_sitemaps,
 )
 from crawlers.job import KIND
+from crawlers.middlewares.archive import ArchiveUnavailable
 from crawlers.outcomes import failure_reason
 from crawlers.spiders import reporting
 
@@ -67,6 +68,10 @@ class Parsed:
     failure: str | None = None
     """Why the document did not give what its kind promises (then it is not taken as
     read: the next run reads it again, and reports it again); None when it did."""
+
+
+DOCUMENT_KINDS = ("sitemap", "feed", "robots_sitemaps", "feed_links")
+"""Request kinds of discovery documents (remembered in discovery state)."""
 
 
 def failed_request(failure: Failure) -> tuple[scrapy.Request, BaseException]:
@@ -271,10 +276,12 @@ class DocumentSpider(scrapy.Spider):
 
     def document_failed(self, failure: Failure) -> Sequence[FetchRecord | scrapy.Request]:
         request, error = failed_request(failure)
-        reason = failure_reason(error)
         kind = request.meta.get(KIND, "document")
+        if isinstance(error, ArchiveUnavailable):  # the crawl is stopping: read it next run
+            return self._document_done() if kind in DOCUMENT_KINDS else []
+        reason = failure_reason(error)
         reporting.discovery_failed(self.crawler.stats, kind, reason, request.url, error)
-        if kind in ("sitemap", "feed", "robots_sitemaps", "feed_links"):
+        if kind in DOCUMENT_KINDS:
             self.docs.failed(kind, request.meta.get(DOCUMENT_URL, request.url), reason)
             return self._document_done()
         return []

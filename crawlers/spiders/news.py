@@ -28,6 +28,7 @@ from crawlers.discovery import Discovered, discovery_documents
 from crawlers.discovery_state import DiscoveryStateStore
 from crawlers.frontier import Admitted, Frontier, UrlFilter
 from crawlers.job import DEPTH, FETCHED_AT, FOUND, KIND, WARC, CrawlJob
+from crawlers.middlewares.archive import ArchiveUnavailable
 from crawlers.middlewares.botwall import HostWalled
 from crawlers.middlewares.robots import origin_of, robots_versions
 from crawlers.outcomes import (
@@ -189,6 +190,8 @@ class NewsSpider(DocumentSpider):
         """A section page that could not be read: a failure in crawl state, which waits
         before its next try like a failed article, and no validators kept."""
         request, error = failed_request(failure)
+        if isinstance(error, ArchiveUnavailable):  # the crawl is stopping: read it next run
+            return []
         reason = failure_reason(error)
         if reason != "robots":
             self.docs.failed("navigation", request.meta[FOUND].url, reason)
@@ -277,6 +280,8 @@ class NewsSpider(DocumentSpider):
         request, error = failed_request(failure)
         if isinstance(error, HostWalled):
             self.crawler.stats.inc_value("newsflow/skipped_blocked_host")
+            return [*self._article_done()]
+        if isinstance(error, ArchiveUnavailable):  # the crawl is stopping; next run asks again
             return [*self._article_done()]
         response = getattr(error, "response", None)
         walled = wall_record(request.meta, response) if response is not None else None
