@@ -1,0 +1,230 @@
+"""Each extraction rule in-sample and cross-validated leaving whole publishers out.
+
+Usage::
+
+    python -m benchmarks.bench_extract_cv [--devset PATH] [--processes N] [--no-body]
+                                          [--no-write]
+
+For every metadata rule (title, authors) and every body clean-up step
+(``bench_extract.ABLATIONS``) the dev sets are scored with the rule and without it; the
+cross-validated figure keeps the rule for a publisher only when it raises the summed score of all
+*other* publishers (``devtools.extraction_metric.leave_group_out``). A rule whose gain is not
+there cross-validated does not ship. The table is written between the
+``bench-extract-cv`` markers of ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_extract import (
+    ABLATIONS,
+    EVAL_SET,
+    MAIN_SET,
+    DevPage,
+    _read,
+    _switch_off,
+    load_set,
+    run_newsflow,
+)
+from benchmarks.results import RESULTS, default_devset, machine_line, write_section
+from devtools.extraction_metric import (
+    PageScore,
+    aggregate,
+    author_f1,
+    leave_group_out,
+    score_page,
+    title_match,
+)
+
+
+@contextmanager
+def _patched(module: Any, name: str, value: object) -> Iterator[None]:
+    saved = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
+
+
+def _no_confirmed_prefix() -> Any:
+    import pipeline.extract.title as title
+
+    return _patched(title, "_confirmed_prefix", lambda *_a: None)
+
+
+def _no_organisations() -> Any:
+    import pipeline.extract.authors as authors
+
+    return _patched(authors, "ORGANISATIONS_AS_AUTHORS", False)
+
+
+def _no_desk_credits() -> Any:
+    import pipeline.extract.authors as authors
+
+    return _patched(authors, "_person_names", lambda name: list(authors.clean_authors([name])))
+
+
+def _no_person_forms() -> Any:
+    import pipeline.extract.authors as authors
+
+    def name_only(value: dict[str, Any]) -> str | None:
+        name = value.get("name")
+        return name if isinstance(name, str) and name.strip() else None
+
+    return _patched(authors, "_person_name", name_only)
+
+
+METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
+    "title cut after another source's headline and a separator": ("title", _no_confirmed_prefix),
+    "organisations named as JSON-LD author kept": ("authors", _no_organisations),
+    "desk credits kept whole (`Guardian staff reporter`)": ("authors", _no_desk_credits),
+    "JSON-LD Person without `name` (`givenName` + `familyName`)": ("authors", _no_person_forms),
+}
+"""Metadata rule -> (field, context manager switching the rule off)."""
+
+
+def _metadata_scores(pages: list[DevPage], field: str) -> list[float]:
+    """Per page: title exact match or author F1 of newsflow's metadata choice."""
+    from pipeline.extract.authors import choose_authors
+    from pipeline.extract.core import parse_html
+    from pipeline.extract.structured import read_metadata
+    from pipeline.extract.title import choose_title
+
+    out = []
+    for p in pages:
+        tree = parse_html(_read(p.path))
+        if tree is None:
+            out.append(0.0)
+            continue
+        meta = read_metadata(tree)
+        if field == "title":
+            out.append(float(title_match(p.truth["title"], choose_title(meta, tree))))
+        else:
+            out.append(author_f1(p.truth["authors"], choose_authors(meta, tree)))
+    return out
+
+
+Row = tuple[str, str, str, float, float, float, int, int]
+"""(rule, set, metric, without, with, cross-validated, publishers keeping it, publishers)"""
+
+
+def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
+    rows: list[Row] = []
+    for rule, (field, switch_off) in METADATA_RULES.items():
+        for set_name, pages in sets.items():
+            if field == "authors" and "authors" not in pages[0].truth:
+                continue
+            on = _metadata_scores(pages, field)
+            with switch_off():
+                off = _metadata_scores(pages, field)
+            groups = [p.truth.get("publisher", p.id) for p in pages]
+            keep = leave_group_out(on, off, groups)
+            cv = [a if k else b for a, b, k in zip(on, off, keep, strict=True)]
+            metric = "title exact match" if field == "title" else "author F1"
+            kept = len({g for g, k in zip(groups, keep, strict=True) if k})
+            n = len(pages)
+            rows.append(
+                (
+                    rule,
+                    set_name,
+                    metric,
+                    sum(off) / n,
+                    sum(on) / n,
+                    sum(cv) / n,
+                    kept,
+                    len(set(groups)),
+                )
+            )
+    return rows
+
+
+def _body_scores(pages: list[DevPage], processes: int, ablation: str | None) -> list[PageScore]:
+    jobs = [(str(p.path), p.url) for p in pages]
+    init, args = (_switch_off, (ablation,)) if ablation else (None, ())
+    with ProcessPoolExecutor(processes, initializer=init, initargs=args) as pool:
+        out = list(pool.map(run_newsflow, jobs, chunksize=4))
+    return [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, out, strict=True)]
+
+
+def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
+    rows: list[Row] = []
+    for set_name, pages in sets.items():
+        full = _body_scores(pages, processes, None)
+        groups = [p.truth.get("publisher", p.id) for p in pages]
+        for rule in ABLATIONS:
+            off = _body_scores(pages, processes, rule)
+            keep = leave_group_out([s.f1 for s in full], [s.f1 for s in off], groups)
+            cv = [a if k else b for a, b, k in zip(full, off, keep, strict=True)]
+            kept = len({g for g, k in zip(groups, keep, strict=True) if k})
+            rows.append(
+                (
+                    f"body: {rule}",
+                    set_name,
+                    "body F1",
+                    aggregate(off).f1,
+                    aggregate(full).f1,
+                    aggregate(cv).f1,
+                    kept,
+                    len(set(groups)),
+                )
+            )
+    return rows
+
+
+def render(rows: list[Row]) -> str:
+    lines = [
+        "## Extraction rules, in-sample and leave-publisher-out "
+        "(`python -m benchmarks.bench_extract_cv`)",
+        "",
+        f"{machine_line()}. Each rule scored with it and without it on the dev sets. "
+        "Cross-validated: for every publisher the rule is kept only when it raises the "
+        "summed score of all the other publishers' pages, and that publisher's pages are "
+        "scored with the variant so chosen (`devtools.extraction_metric.leave_group_out`). "
+        "A body step is listed by what switching it off means.",
+        "",
+        "| rule | set | metric | without | with (in-sample) | leave-publisher-out "
+        "| publishers keeping it |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule, set_name, metric, off, on, cv, kept, total in rows:
+        short = set_name.split(" (")[0]
+        lines.append(
+            f"| {rule} | {short} | {metric} | {off:.4f} | {on:.4f} | {cv:.4f} | {kept} of {total} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=default_devset())
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-body", action="store_true", help="metadata rules only")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    if not (args.devset / "ground-truth.json").is_file():
+        print(f"bench-extract-cv: no dev set at {args.devset}; nothing scored.", file=sys.stderr)
+        return 0
+    sets = {MAIN_SET: load_set(args.devset, "country")}
+    fundus = args.devset / "fundus-eval"
+    if (fundus / "ground-truth.json").is_file():
+        sets[EVAL_SET] = load_set(fundus, "publisher")
+    rows = metadata_rows(sets) + ([] if args.no_body else body_rows(sets, args.processes))
+    section = render(rows)
+    print(section)
+    if not args.no_write:
+        write_section("extract-cv", section, args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
