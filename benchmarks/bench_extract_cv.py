@@ -30,7 +30,6 @@ from benchmarks.bench_extract import (
     MAIN_SET,
     DevPage,
     _read,
-    _switch_off,
     load_set,
     run_newsflow,
 )
@@ -149,7 +148,7 @@ def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
 
 def _body_scores(pages: list[DevPage], processes: int, ablation: str | None) -> list[PageScore]:
     jobs = [(str(p.path), p.url) for p in pages]
-    init, args = (_switch_off, (ablation,)) if ablation else (None, ())
+    init, args = (_switch_rule_off, (ablation,)) if ablation else (None, ())
     with ProcessPoolExecutor(processes, initializer=init, initargs=args) as pool:
         out = list(pool.map(run_newsflow, jobs, chunksize=4))
     return [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, out, strict=True)]
@@ -160,7 +159,7 @@ def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
     for set_name, pages in sets.items():
         full = _body_scores(pages, processes, None)
         groups = [p.truth.get("publisher", p.id) for p in pages]
-        for rule in ABLATIONS:
+        for rule in [*ABLATIONS, *BODY_RULES]:
             off = _body_scores(pages, processes, rule)
             keep = leave_group_out([s.f1 for s in full], [s.f1 for s in off], groups)
             cv = [a if k else b for a, b, k in zip(full, off, keep, strict=True)]
@@ -178,6 +177,31 @@ def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
                 )
             )
     return rows
+
+
+def _no_other_headlines() -> None:
+    import pipeline.extract.core as core
+
+    core.other_headlines = lambda *_a: ()
+
+
+def _no_related_headings() -> None:
+    import re
+
+    import pipeline.extract.endmatter as endmatter
+
+    endmatter._RELATED_HEADING = re.compile(r"(?!x)x")
+
+
+BODY_RULES: dict[str, Callable[[], None]] = {
+    "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
+    "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
+}
+"""Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
+
+
+def _switch_rule_off(name: str) -> None:
+    (BODY_RULES.get(name) or ABLATIONS[name])()
 
 
 def render(rows: list[Row]) -> str:

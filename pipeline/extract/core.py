@@ -27,7 +27,7 @@ from pipeline.extract.language import choose_language
 from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
-from pipeline.extract.title import choose_title, first_str
+from pipeline.extract.title import choose_title, first_str, other_headlines
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import (
     DEFAULT_MIN_ARTICLE_CHARS,
@@ -74,7 +74,11 @@ def choose_description(meta: PageMetadata) -> str | None:
 
 
 def _maybe_declared_body(
-    paragraphs: list[str], meta: PageMetadata, title: str, authors: tuple[str, ...]
+    paragraphs: list[str],
+    meta: PageMetadata,
+    title: str,
+    authors: tuple[str, ...],
+    headlines: tuple[str, ...],
 ) -> list[str]:
     """The JSON-LD ``articleBody`` paragraphs instead of ``paragraphs`` when trafilatura
     missed part of the article (see :mod:`pipeline.extract.fallback`)."""
@@ -84,7 +88,7 @@ def _maybe_declared_body(
     )
     if not declared or not paragraphs:
         return paragraphs
-    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors)
+    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors, headlines)
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 
@@ -101,8 +105,9 @@ def choose_body(
     """
     core = run_trafilatura(tree)
     cut = cut_at_prompt(core.paragraphs if core else [])
-    extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
-    paragraphs = _maybe_declared_body(extracted, meta, title, authors)
+    headlines = other_headlines(meta, tree)
+    extracted = clean_paragraphs(cut.paragraphs, title, authors, headlines) if core else []
+    paragraphs = _maybe_declared_body(extracted, meta, title, authors, headlines)
     body = "\n\n".join(paragraphs)
     from_html = paragraphs is extracted
     missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))

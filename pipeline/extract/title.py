@@ -65,6 +65,18 @@ def strip_site_suffix(title: str, others: list[str | None], site: str | None) ->
     return title
 
 
+def h1_text(tree: HtmlElement) -> str | None:
+    """The text of the page's first <h1>, whitespace collapsed."""
+    h1 = tree.find(".//h1")
+    return " ".join(h1.text_content().split()) if h1 is not None else None
+
+
+def other_headlines(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
+    """The headlines the page states besides og:title: its JSON-LD headline and <h1>."""
+    found = (first_str(jsonld_values(meta.jsonld, "headline")), h1_text(tree))
+    return tuple(h for h in found if h)
+
+
 def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
     """og:title (site-name suffix removed), else the JSON-LD headline, else trafilatura's
     title from <title>/<h1>.
@@ -75,9 +87,7 @@ def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
     """
     headline = first_str(jsonld_values(meta.jsonld, "headline"))
     og = first_str([meta.first_meta("og:title", "twitter:title")])
-    h1 = tree.find(".//h1")
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else None
     if og:
         site = meta.first_meta("og:site_name", "application-name")
-        return strip_site_suffix(og, [headline, h1_text], site)
+        return strip_site_suffix(og, [headline, h1_text(tree)], site)
     return headline or " ".join((extract_title(tree) or "").split())

@@ -72,3 +72,17 @@ def test_og_title_wins_over_a_different_jsonld_headline():
         )
         == "Short share headline"
     )
+
+
+def test_body_line_repeating_the_h1_is_dropped_when_og_title_differs():
+    # jp_Nikkei, ca_CBCNews: og:title is a share variant, the body starts with the h1
+    from pipeline.extract.body import clean_paragraphs
+
+    text = "The council approved the tram extension on Monday after a long debate."
+    body = clean_paragraphs(
+        ["What next for the trams?", text],
+        "Share headline about trams",
+        (),
+        ("What next for the trams?",),
+    )
+    assert body == [text]
