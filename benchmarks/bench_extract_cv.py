@@ -7,9 +7,10 @@ Usage::
 
 For every metadata rule (title, authors) and every body clean-up step
 (``bench_extract.ABLATIONS``) the dev sets are scored with the rule and without it; the
-cross-validated figure keeps the rule for a publisher only when it raises the summed score of all
-*other* publishers (``devtools.extraction_metric.leave_group_out``). A rule whose gain is not
-there cross-validated does not ship. The table is written between the
+cross-validated figure keeps the rule for a publisher only when it raises the summed
+score of all *other* publishers' pages, both sets pooled
+(``devtools.extraction_metric.leave_group_out``). A rule whose gain is not there
+cross-validated does not ship. The table is written between the
 ``bench-extract-cv`` markers of ``benchmarks/RESULTS.md``.
 """
 
@@ -116,33 +117,48 @@ Row = tuple[str, str, str, float, float, float, int, int]
 """(rule, set, metric, without, with, cross-validated, publishers keeping it, publishers)"""
 
 
+def _publisher(page: DevPage) -> str:
+    return str(page.truth.get("publisher") or page.id)
+
+
+def _pooled_keep(
+    per_set: dict[str, tuple[list[float], list[float]]], sets: dict[str, list[DevPage]]
+) -> dict[str, list[bool]]:
+    """Leave-publisher-out decisions over the pages of all sets at once (a publisher in
+    both sets is left out of both), split back per set."""
+    names = list(per_set)
+    on = [x for n in names for x in per_set[n][0]]
+    off = [x for n in names for x in per_set[n][1]]
+    keep = leave_group_out(on, off, [_publisher(p) for n in names for p in sets[n]])
+    out, start = {}, 0
+    for n in names:
+        out[n] = keep[start : start + len(sets[n])]
+        start += len(sets[n])
+    return out
+
+
+def _kept(pages: list[DevPage], keep: list[bool]) -> tuple[int, int]:
+    groups = [_publisher(p) for p in pages]
+    return len({g for g, k in zip(groups, keep, strict=True) if k}), len(set(groups))
+
+
 def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
     rows: list[Row] = []
     for rule, (field, switch_off) in METADATA_RULES.items():
-        for set_name, pages in sets.items():
-            if field == "authors" and "authors" not in pages[0].truth:
-                continue
+        scored = {n: ps for n, ps in sets.items() if field == "title" or "authors" in ps[0].truth}
+        per_set = {}
+        for set_name, pages in scored.items():
             on = _metadata_scores(pages, field)
             with switch_off():
-                off = _metadata_scores(pages, field)
-            groups = [p.truth.get("publisher", p.id) for p in pages]
-            keep = leave_group_out(on, off, groups)
-            cv = [a if k else b for a, b, k in zip(on, off, keep, strict=True)]
-            metric = "title exact match" if field == "title" else "author F1"
-            kept = len({g for g, k in zip(groups, keep, strict=True) if k})
-            n = len(pages)
-            rows.append(
-                (
-                    rule,
-                    set_name,
-                    metric,
-                    sum(off) / n,
-                    sum(on) / n,
-                    sum(cv) / n,
-                    kept,
-                    len(set(groups)),
-                )
-            )
+                per_set[set_name] = (on, _metadata_scores(pages, field))
+        keep = _pooled_keep(per_set, scored)
+        metric = "title exact match" if field == "title" else "author F1"
+        for set_name, (on, off) in per_set.items():
+            cv = [a if k else b for a, b, k in zip(on, off, keep[set_name], strict=True)]
+            n = len(on)
+            kept, total = _kept(scored[set_name], keep[set_name])
+            means = (sum(off) / n, sum(on) / n, sum(cv) / n)
+            rows.append((rule, set_name, metric, *means, kept, total))
     return rows
 
 
@@ -156,24 +172,26 @@ def _body_scores(pages: list[DevPage], processes: int, ablation: str | None) -> 
 
 def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
     rows: list[Row] = []
-    for set_name, pages in sets.items():
-        full = _body_scores(pages, processes, None)
-        groups = [p.truth.get("publisher", p.id) for p in pages]
-        for rule in [*ABLATIONS, *BODY_RULES]:
-            off = _body_scores(pages, processes, rule)
-            keep = leave_group_out([s.f1 for s in full], [s.f1 for s in off], groups)
-            cv = [a if k else b for a, b, k in zip(full, off, keep, strict=True)]
-            kept = len({g for g, k in zip(groups, keep, strict=True) if k})
+    full = {n: _body_scores(pages, processes, None) for n, pages in sets.items()}
+    for rule in [*ABLATIONS, *BODY_RULES]:
+        off = {n: _body_scores(pages, processes, rule) for n, pages in sets.items()}
+        keep = _pooled_keep(
+            {n: ([s.f1 for s in full[n]], [s.f1 for s in off[n]]) for n in sets}, sets
+        )
+        for set_name, pages in sets.items():
+            pairs = zip(full[set_name], off[set_name], keep[set_name], strict=True)
+            cv = [a if k else b for a, b, k in pairs]
+            kept, total = _kept(pages, keep[set_name])
             rows.append(
                 (
                     f"body: {rule}",
                     set_name,
                     "body F1",
-                    aggregate(off).f1,
-                    aggregate(full).f1,
+                    aggregate(off[set_name]).f1,
+                    aggregate(full[set_name]).f1,
                     aggregate(cv).f1,
                     kept,
-                    len(set(groups)),
+                    total,
                 )
             )
     return rows
@@ -193,7 +211,14 @@ def _no_related_headings() -> None:
     endmatter._RELATED_HEADING = re.compile(r"(?!x)x")
 
 
+def _keep_tables() -> None:
+    import pipeline.extract.body as body
+
+    body.TRAFILATURA_OPTIONS = {**body.TRAFILATURA_OPTIONS, "include_tables": True}
+
+
 BODY_RULES: dict[str, Callable[[], None]] = {
+    "tables left out (`include_tables=False`)": _keep_tables,
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
     "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
 }
@@ -211,8 +236,9 @@ def render(rows: list[Row]) -> str:
         "",
         f"{machine_line()}. Each rule scored with it and without it on the dev sets. "
         "Cross-validated: for every publisher the rule is kept only when it raises the "
-        "summed score of all the other publishers' pages, and that publisher's pages are "
-        "scored with the variant so chosen (`devtools.extraction_metric.leave_group_out`). "
+        "summed score of all the other publishers' pages (of both sets; a publisher in both "
+        "is left out of both), and that publisher's pages are scored with the variant so "
+        "chosen (`devtools.extraction_metric.leave_group_out`). "
         "A body step is listed by what switching it off means.",
         "",
         "| rule | set | metric | without | with (in-sample) | leave-publisher-out "
