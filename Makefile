@@ -53,6 +53,7 @@ bench-extract: install
 	$(BIN)/python -m benchmarks.bench_extract
 	$(BIN)/python -m benchmarks.bench_extract_speed
 	$(BIN)/python -m benchmarks.bench_not_article
+	$(BIN)/python -m benchmarks.bench_extract_cv
 
 bench-import-warc: install
 	$(BIN)/python -m benchmarks.bench_import_warc

@@ -157,3 +157,23 @@ def author_f1(truth: Sequence[str], prediction: Sequence[str]) -> float:
 def same_date(truth: date | None, prediction: date | None) -> bool:
     """Whether two publication dates fall on the same calendar date (both None matches)."""
     return truth == prediction
+
+
+def leave_group_out(on: Sequence[float], off: Sequence[float], groups: Sequence[str]) -> list[bool]:
+    """For each item, whether leave-one-group-out cross-validation keeps a rule on.
+
+    ``on`` and ``off`` are each item's score with the rule and without it; ``groups``
+    its publisher. For every publisher the rule is kept or switched off by the summed
+    score of all *other* publishers' items (it must raise it: a tie switches it
+    off), and that decision applies to
+    the publisher's own items: scoring them with the chosen variant gives the
+    cross-validated figure, where a rule that helps only the publishers it was written
+    for shows as a loss.
+    """
+    total_on, total_off = sum(on), sum(off)
+    by_group: dict[str, tuple[float, float]] = {}
+    for g, a, b in zip(groups, on, off, strict=True):
+        s_on, s_off = by_group.get(g, (0.0, 0.0))
+        by_group[g] = (s_on + a, s_off + b)
+    keep = {g: total_on - s_on > total_off - s_off for g, (s_on, s_off) in by_group.items()}
+    return [keep[g] for g in groups]

@@ -38,9 +38,11 @@ class TrafilaturaOptions(TypedDict):
 
 # trafilatura settings, chosen on the dev set (see benchmarks/RESULTS.md). Links are kept
 # in its XML only so that link-dense blocks can be recognised; they are unwrapped to text.
+# Tables are left out: both dev sets count them as page furniture, not article text (a
+# list of honourees, a product comparison), and their rows come out as "| a | b |" lines.
 TRAFILATURA_OPTIONS: TrafilaturaOptions = {
     "include_comments": False,
-    "include_tables": True,
+    "include_tables": False,
     "include_links": True,
     "favor_precision": False,
     "favor_recall": False,
@@ -110,13 +112,17 @@ def _without_bylines(paragraphs: list[str], authors: tuple[str, ...]) -> list[st
 
 
 def clean_paragraphs(
-    paragraphs: list[str], title: str | None, authors: tuple[str, ...]
+    paragraphs: list[str],
+    title: str | None,
+    authors: tuple[str, ...],
+    headlines: tuple[str, ...] = (),
 ) -> list[str]:
-    """Body paragraphs without furniture, a leading copy of the title or other header
-    lines, byline lines near either end, end matter, or exact repeats of an earlier
-    paragraph (longer than 30 characters)."""
+    """Body paragraphs without furniture, a leading copy of the title (or of another of
+    the page's ``headlines``: its h1 or JSON-LD headline where the title came from
+    og:title) or other header lines, byline lines near either end, end matter, or exact
+    repeats of an earlier paragraph (longer than 30 characters)."""
     out = remove_furniture(paragraphs)
-    if out and _same(out[0], title):
+    if out and any(_same(out[0], h) for h in (title, *headlines)):
         out = out[1:]
     out = strip_lead(out, title, authors)
     out = _without_bylines(out, authors)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author, extract_title
 from trafilatura.utils import load_html
 
-from pipeline.extract.authors import clean_authors, jsonld_author_names
+from pipeline.extract.authors import choose_authors
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
 from pipeline.extract.classify import is_script_shell, not_article_reason
 from pipeline.extract.dates import (
@@ -30,6 +27,7 @@ from pipeline.extract.language import choose_language
 from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
+from pipeline.extract.title import choose_title, first_str, other_headlines
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import (
     DEFAULT_MIN_ARTICLE_CHARS,
@@ -48,60 +46,6 @@ def parse_html(html: bytes | str, http_charset: str | None = None) -> HtmlElemen
     if not text.strip() or "\x00" in text[:2048]:
         return None
     return load_html(text)
-
-
-def _first_str(values: list[object]) -> str | None:
-    for v in values:
-        if isinstance(v, str) and v.strip():
-            return " ".join(html_lib.unescape(v).split())
-    return None
-
-
-_SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+(?:\||-|–|—|::)\s+([^|–—]{2,60})$")
-
-
-def strip_site_suffix(title: str, others: list[str | None], site: str | None) -> str:
-    """``title`` without a trailing " | Site name" when the rest is confirmed: it equals
-    another title source (h1, JSON-LD headline, <title>) or the suffix is the site name."""
-    match = _SITE_SUFFIX.match(title)
-    if not match:
-        return title
-    head, tail = match.group(1).strip(), match.group(2).strip()
-    known = {" ".join(o.split()).casefold() for o in others if o}
-    if head.casefold() in known or (site and tail.casefold() == site.casefold()):
-        return head
-    return title
-
-
-def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
-    """og:title (site-name suffix removed), else the JSON-LD headline, else trafilatura's
-    title from <title>/<h1>.
-
-    og:title comes first because it is the headline the publisher shows when the page is
-    shared; JSON-LD headlines are more often SEO variants (dev set: og:title with suffix
-    stripping matches the ground truth more often).
-    """
-    headline = _first_str(jsonld_values(meta.jsonld, "headline"))
-    og = _first_str([meta.first_meta("og:title", "twitter:title")])
-    h1 = tree.find(".//h1")
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else None
-    if og:
-        site = meta.first_meta("og:site_name", "application-name")
-        return strip_site_suffix(og, [headline, h1_text], site)
-    return headline or " ".join((extract_title(tree) or "").split())
-
-
-def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
-    """Authors from JSON-LD, else author meta tags, else trafilatura's byline search."""
-    names = clean_authors(jsonld_author_names(jsonld_values(meta.jsonld, "author")))
-    if names:
-        return names
-    tag = meta.first_meta("author", "article:author", "dc.creator", "sailthru.author", "byl")
-    if tag and not tag.startswith("http"):
-        names = clean_authors([tag])
-        if names:
-            return names
-    return clean_authors((extract_author(tree) or "").split(";"))
 
 
 def choose_published(
@@ -124,13 +68,17 @@ def choose_published(
 
 def choose_description(meta: PageMetadata) -> str | None:
     """The JSON-LD description, else og:description or the description meta tag."""
-    return _first_str(jsonld_values(meta.jsonld, "description")) or meta.first_meta(
+    return first_str(jsonld_values(meta.jsonld, "description")) or meta.first_meta(
         "og:description", "description"
     )
 
 
 def _maybe_declared_body(
-    paragraphs: list[str], meta: PageMetadata, title: str, authors: tuple[str, ...]
+    paragraphs: list[str],
+    meta: PageMetadata,
+    title: str,
+    authors: tuple[str, ...],
+    headlines: tuple[str, ...],
 ) -> list[str]:
     """The JSON-LD ``articleBody`` paragraphs instead of ``paragraphs`` when trafilatura
     missed part of the article (see :mod:`pipeline.extract.fallback`)."""
@@ -140,7 +88,7 @@ def _maybe_declared_body(
     )
     if not declared or not paragraphs:
         return paragraphs
-    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors)
+    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors, headlines)
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 
@@ -157,8 +105,9 @@ def choose_body(
     """
     core = run_trafilatura(tree)
     cut = cut_at_prompt(core.paragraphs if core else [])
-    extracted = clean_paragraphs(cut.paragraphs, title, authors) if core else []
-    paragraphs = _maybe_declared_body(extracted, meta, title, authors)
+    headlines = other_headlines(meta, tree)
+    extracted = clean_paragraphs(cut.paragraphs, title, authors, headlines) if core else []
+    paragraphs = _maybe_declared_body(extracted, meta, title, authors, headlines)
     body = "\n\n".join(paragraphs)
     from_html = paragraphs is extracted
     missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))
@@ -171,7 +120,7 @@ def choose_article_language(meta: PageMetadata, body: str, hint: str | None = No
     :func:`pipeline.extract.language.choose_language`)."""
     return choose_language(
         [
-            _first_str(jsonld_values(meta.jsonld, "inLanguage")),
+            first_str(jsonld_values(meta.jsonld, "inLanguage")),
             meta.html_lang,
             meta.first_meta("content-language", "og:locale", "language", "dc.language"),
         ],

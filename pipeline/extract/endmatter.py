@@ -62,6 +62,14 @@ _NOTICE = re.compile(
     r")",
     re.IGNORECASE,
 )
+_RELATED_HEADING = re.compile(
+    r"^(?:most read|recommended (?:videos?|stories|articles|for you))\b|"
+    r"^(?:関連キーワード|おすすめ情報)$",
+    re.IGNORECASE,
+)
+"""The heading of a block of links to other articles ("Most read in Football",
+"おすすめ情報"); near the end it cuts the block off like the other short headings (dev
+set: 3 publishers, see benchmarks/RESULTS.md)."""
 _INITIALS = re.compile(r"^(?:\([a-z]{2,5}(?:/[a-z]{2,5})*\)|[A-Za-z]{2,5}/[a-z]{2,5})\.?$")
 _BIO = re.compile(
     r"^(?:[A-ZÀ-Þ][\w.'’-]+\s){1,4}(?:is|ist|est|es|è|är|er|was|war|covers|writes|schreibt)\s"
@@ -81,7 +89,7 @@ def is_endmatter(line: str, authors: tuple[str, ...] = ()) -> bool:
     """Whether ``line`` is end matter (see module docstring) rather than article text."""
     text = line.strip()
     words = _words(text)
-    if words <= _MAX_NOTICE_WORDS and _NOTICE.search(text):
+    if words <= _MAX_NOTICE_WORDS and (_NOTICE.search(text) or _RELATED_HEADING.match(text)):
         return True
     if _INITIALS.match(text):
         return True

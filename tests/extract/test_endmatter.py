@@ -65,3 +65,21 @@ def test_a_heading_does_not_cut_off_a_large_part_of_the_article():
 def test_end_matter_early_in_a_long_body_is_kept():
     body = ["Sign up for our newsletter to get this every week."] + ARTICLE * 2
     assert strip_endmatter(body) == body
+
+
+@pytest.mark.parametrize(
+    ("heading", "links"),
+    [
+        # uk_TheSun: a "Most read in <section>" box after the last paragraph
+        ("Most read in Football", ["Star signs for Arsenal", "Transfer news live"]),
+        # jp_ChunichiShimbun, jp_TokyoShimbun: related keywords, recommendations
+        ("関連キーワード", ["南海トラフ", "地震"]),
+        ("おすすめ情報", ["カテゴリーをフォローする"]),
+    ],
+)
+def test_related_articles_heading_cuts_off_the_links_after_it(heading, links):
+    assert strip_endmatter(ARTICLE + [heading, *links]) == ARTICLE
+
+
+def test_most_read_inside_a_sentence_is_article_text():
+    assert not is_endmatter("Most readers will not notice the change, the council said.")

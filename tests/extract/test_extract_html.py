@@ -42,7 +42,8 @@ def test_gzip_input_is_accepted(fixture_bytes):
 def test_jsonld_gives_title_authors_date_and_language(fixture_bytes):
     art = extract_html(fixture_bytes("jsonld_dates_authors.html"), "https://example.com/x").article
     assert art.title == "Council expands tram network"
-    assert art.authors == ("Jane Doe",)  # duplicate and organisation dropped
+    # the duplicate spelling is dropped; the organisation co-signing is kept
+    assert art.authors == ("Jane Doe", "Example News")
     assert art.published_at == datetime(2024, 5, 3, 13, 47, 42, tzinfo=UTC)
     assert art.language == "en"
 

@@ -5,6 +5,7 @@ import pytest
 from devtools.extraction_metric import (
     aggregate,
     author_f1,
+    leave_group_out,
     score_page,
     shingles,
     title_match,
@@ -49,3 +50,13 @@ def test_title_and_author_measures():
     assert title_match(" A  title\n", "A title")
     assert author_f1(["A B", "C D"], ["A B"]) == pytest.approx(2 / 3)
     assert author_f1([], []) == 1.0
+
+
+def test_leave_group_out_keeps_a_rule_only_where_other_publishers_gain():
+    # the rule helps publisher "a" alone: left out, "a" sees no gain elsewhere and
+    # loses the rule; "b" and "c" see a's gain and keep it (no effect on their pages)
+    on = [1.0, 1.0, 0.5, 0.5]
+    off = [0.0, 0.0, 0.5, 0.5]
+    assert leave_group_out(on, off, ["a", "a", "b", "c"]) == [False, False, True, True]
+    # a rule that helps two publishers survives leaving either out
+    assert leave_group_out([1.0, 1.0], [0.0, 0.0], ["a", "b"]) == [True, True]

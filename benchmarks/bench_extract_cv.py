@@ -1,0 +1,280 @@
+"""Each extraction rule in-sample and cross-validated leaving whole publishers out.
+
+Usage::
+
+    python -m benchmarks.bench_extract_cv [--devset PATH] [--processes N] [--no-body]
+                                          [--no-write]
+
+For every metadata rule (title, authors) and every body clean-up step
+(``bench_extract.ABLATIONS``) the dev sets are scored with the rule and without it; the
+cross-validated figure keeps the rule for a publisher only when it raises the summed
+score of all *other* publishers' pages, both sets pooled
+(``devtools.extraction_metric.leave_group_out``). A rule whose gain is not there
+cross-validated does not ship. The table is written between the
+``bench-extract-cv`` markers of ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_extract import (
+    ABLATIONS,
+    EVAL_SET,
+    MAIN_SET,
+    DevPage,
+    _read,
+    load_set,
+    run_newsflow,
+)
+from benchmarks.results import RESULTS, default_devset, machine_line, write_section
+from devtools.extraction_metric import (
+    PageScore,
+    aggregate,
+    author_f1,
+    leave_group_out,
+    score_page,
+    title_match,
+)
+
+
+@contextmanager
+def _patched(module: Any, name: str, value: object) -> Iterator[None]:
+    saved = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
+
+
+def _no_confirmed_prefix() -> Any:
+    import pipeline.extract.title as title
+
+    return _patched(title, "_confirmed_prefix", lambda *_a: None)
+
+
+def _no_organisations() -> Any:
+    import pipeline.extract.authors as authors
+
+    return _patched(authors, "ORGANISATIONS_AS_AUTHORS", False)
+
+
+def _no_desk_credits() -> Any:
+    import pipeline.extract.authors as authors
+
+    return _patched(authors, "_person_names", lambda name: list(authors.clean_authors([name])))
+
+
+def _no_person_forms() -> Any:
+    import pipeline.extract.authors as authors
+
+    def name_only(value: dict[str, Any]) -> str | None:
+        name = value.get("name")
+        return name if isinstance(name, str) and name.strip() else None
+
+    return _patched(authors, "_person_name", name_only)
+
+
+METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
+    "title cut after another source's headline and a separator": ("title", _no_confirmed_prefix),
+    "organisations named as JSON-LD author kept": ("authors", _no_organisations),
+    "desk credits kept whole (`Guardian staff reporter`)": ("authors", _no_desk_credits),
+    "JSON-LD Person without `name` (`givenName` + `familyName`)": ("authors", _no_person_forms),
+}
+"""Metadata rule -> (field, context manager switching the rule off)."""
+
+
+def _metadata_scores(pages: list[DevPage], field: str) -> list[float]:
+    """Per page: title exact match or author F1 of newsflow's metadata choice."""
+    from pipeline.extract.authors import choose_authors
+    from pipeline.extract.core import parse_html
+    from pipeline.extract.structured import read_metadata
+    from pipeline.extract.title import choose_title
+
+    out = []
+    for p in pages:
+        tree = parse_html(_read(p.path))
+        if tree is None:
+            out.append(0.0)
+            continue
+        meta = read_metadata(tree)
+        if field == "title":
+            out.append(float(title_match(p.truth["title"], choose_title(meta, tree))))
+        else:
+            out.append(author_f1(p.truth["authors"], choose_authors(meta, tree)))
+    return out
+
+
+Row = tuple[str, str, str, float, float, float, int, int]
+"""(rule, set, metric, without, with, cross-validated, publishers keeping it, publishers)"""
+
+
+def _publisher(page: DevPage) -> str:
+    return str(page.truth.get("publisher") or page.id)
+
+
+def _pooled_keep(
+    per_set: dict[str, tuple[list[float], list[float]]], sets: dict[str, list[DevPage]]
+) -> dict[str, list[bool]]:
+    """Leave-publisher-out decisions over the pages of all sets at once (a publisher in
+    both sets is left out of both), split back per set."""
+    names = list(per_set)
+    on = [x for n in names for x in per_set[n][0]]
+    off = [x for n in names for x in per_set[n][1]]
+    keep = leave_group_out(on, off, [_publisher(p) for n in names for p in sets[n]])
+    out, start = {}, 0
+    for n in names:
+        out[n] = keep[start : start + len(sets[n])]
+        start += len(sets[n])
+    return out
+
+
+def _kept(pages: list[DevPage], keep: list[bool]) -> tuple[int, int]:
+    groups = [_publisher(p) for p in pages]
+    return len({g for g, k in zip(groups, keep, strict=True) if k}), len(set(groups))
+
+
+def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
+    rows: list[Row] = []
+    for rule, (field, switch_off) in METADATA_RULES.items():
+        scored = {n: ps for n, ps in sets.items() if field == "title" or "authors" in ps[0].truth}
+        per_set = {}
+        for set_name, pages in scored.items():
+            on = _metadata_scores(pages, field)
+            with switch_off():
+                per_set[set_name] = (on, _metadata_scores(pages, field))
+        keep = _pooled_keep(per_set, scored)
+        metric = "title exact match" if field == "title" else "author F1"
+        for set_name, (on, off) in per_set.items():
+            cv = [a if k else b for a, b, k in zip(on, off, keep[set_name], strict=True)]
+            n = len(on)
+            kept, total = _kept(scored[set_name], keep[set_name])
+            means = (sum(off) / n, sum(on) / n, sum(cv) / n)
+            rows.append((rule, set_name, metric, *means, kept, total))
+    return rows
+
+
+def _body_scores(pages: list[DevPage], processes: int, ablation: str | None) -> list[PageScore]:
+    jobs = [(str(p.path), p.url) for p in pages]
+    init, args = (_switch_rule_off, (ablation,)) if ablation else (None, ())
+    with ProcessPoolExecutor(processes, initializer=init, initargs=args) as pool:
+        out = list(pool.map(run_newsflow, jobs, chunksize=4))
+    return [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, out, strict=True)]
+
+
+def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
+    rows: list[Row] = []
+    full = {n: _body_scores(pages, processes, None) for n, pages in sets.items()}
+    for rule in [*ABLATIONS, *BODY_RULES]:
+        off = {n: _body_scores(pages, processes, rule) for n, pages in sets.items()}
+        keep = _pooled_keep(
+            {n: ([s.f1 for s in full[n]], [s.f1 for s in off[n]]) for n in sets}, sets
+        )
+        for set_name, pages in sets.items():
+            pairs = zip(full[set_name], off[set_name], keep[set_name], strict=True)
+            cv = [a if k else b for a, b, k in pairs]
+            kept, total = _kept(pages, keep[set_name])
+            rows.append(
+                (
+                    f"body: {rule}",
+                    set_name,
+                    "body F1",
+                    aggregate(off[set_name]).f1,
+                    aggregate(full[set_name]).f1,
+                    aggregate(cv).f1,
+                    kept,
+                    total,
+                )
+            )
+    return rows
+
+
+def _no_other_headlines() -> None:
+    import pipeline.extract.core as core
+
+    core.other_headlines = lambda *_a: ()
+
+
+def _no_related_headings() -> None:
+    import re
+
+    import pipeline.extract.endmatter as endmatter
+
+    endmatter._RELATED_HEADING = re.compile(r"(?!x)x")
+
+
+def _keep_tables() -> None:
+    import pipeline.extract.body as body
+
+    body.TRAFILATURA_OPTIONS = {**body.TRAFILATURA_OPTIONS, "include_tables": True}
+
+
+BODY_RULES: dict[str, Callable[[], None]] = {
+    "tables left out (`include_tables=False`)": _keep_tables,
+    "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
+    "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
+}
+"""Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
+
+
+def _switch_rule_off(name: str) -> None:
+    (BODY_RULES.get(name) or ABLATIONS[name])()
+
+
+def render(rows: list[Row]) -> str:
+    lines = [
+        "## Extraction rules, in-sample and leave-publisher-out "
+        "(`python -m benchmarks.bench_extract_cv`)",
+        "",
+        f"{machine_line()}. Each rule scored with it and without it on the dev sets. "
+        "Cross-validated: for every publisher the rule is kept only when it raises the "
+        "summed score of all the other publishers' pages (of both sets; a publisher in both "
+        "is left out of both), and that publisher's pages are scored with the variant so "
+        "chosen (`devtools.extraction_metric.leave_group_out`). "
+        "A body step is listed by what switching it off means.",
+        "",
+        "| rule | set | metric | without | with (in-sample) | leave-publisher-out "
+        "| publishers keeping it |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule, set_name, metric, off, on, cv, kept, total in rows:
+        short = set_name.split(" (")[0]
+        lines.append(
+            f"| {rule} | {short} | {metric} | {off:.4f} | {on:.4f} | {cv:.4f} | {kept} of {total} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=default_devset())
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-body", action="store_true", help="metadata rules only")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    if not (args.devset / "ground-truth.json").is_file():
+        print(f"bench-extract-cv: no dev set at {args.devset}; nothing scored.", file=sys.stderr)
+        return 0
+    sets = {MAIN_SET: load_set(args.devset, "country")}
+    fundus = args.devset / "fundus-eval"
+    if (fundus / "ground-truth.json").is_file():
+        sets[EVAL_SET] = load_set(fundus, "publisher")
+    rows = metadata_rows(sets) + ([] if args.no_body else body_rows(sets, args.processes))
+    section = render(rows)
+    print(section)
+    if not args.no_write:
+        write_section("extract-cv", section, args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
