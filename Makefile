@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render airflow clean help
+.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -16,6 +17,9 @@ help:
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
+	@echo "make bench-load-peers  loading against dlt and a plain row-by-row upsert, and bare COPY"
+	@echo "make bench-lsh-peer    near-duplicate detection against datasketch's MinHashLSH"
+	@echo "make bench-crawl-peers crawling against news-please's crawler and bare Scrapy"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 
@@ -57,6 +61,15 @@ bench-import-warc: install
 
 bench-render: install
 	$(BIN)/python -m benchmarks.bench_render
+
+bench-load-peers: install
+	$(BIN)/python -m benchmarks.bench_load_peers
+
+bench-lsh-peer: install
+	$(BIN)/python -m benchmarks.bench_lsh_peer
+
+bench-crawl-peers: install
+	$(BIN)/python -m benchmarks.bench_crawl_peers
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
