@@ -61,7 +61,7 @@ def _page(number: int) -> bytes:
     return body.encode()
 
 
-HOME = b"<!doctype html><html><head><title>Bench news</title></head><body><h1>News</h1></body></html>"
+HOME = b"<!doctype html><html><head><title>Bench news</title></head><body>News</body></html>"
 
 
 def _serve(port_queue, pages: int, home: bool = False, port: int = 0) -> None:

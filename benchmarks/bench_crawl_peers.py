@@ -28,6 +28,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def measure(base: str, pages: int, rounds: int, server_url: str, tmp: Path) -> d
     order = list(outcomes)
     for number in range(rounds):
         for key in order if number % 2 == 0 else reversed(order):
-            attempt(outcomes[key], lambda: runners[key](number))
+            attempt(outcomes[key], partial(runners[key], number))
             print(f"round {number + 1} {key}: {outcomes[key].runs[-1:]}", flush=True)
     return outcomes
 

@@ -30,6 +30,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def measure(
     for number in range(rounds):
         for key in ORDER if number % 2 == 0 else reversed(ORDER):
             with scratch_database(server, "newsflow_bench_peer") as db:
-                attempt(outcomes[key], lambda: runners[key](db))
+                attempt(outcomes[key], partial(runners[key], db))
             print(f"round {number + 1} {key}: {outcomes[key].runs[-1:]}", flush=True)
     return outcomes
 
@@ -242,7 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="newsflow-bench-peers-") as tmp,
         quietly(["dlt"]),
     ):
-        outcomes = measure(server, args.articles, args.rounds, settings.derive_connections, Path(tmp))
+        outcomes = measure(
+            server, args.articles, args.rounds, settings.derive_connections, Path(tmp)
+        )
     text = report(outcomes, args.articles, args.rounds, settings.derive_connections)
     print(text)
     write_section("load-peers", text, args.results, figures(outcomes, args.articles))

@@ -49,9 +49,7 @@ def measure(server: str, count: int, rounds: int) -> dict[str, Outcome]:
     for number in range(rounds):
         for key in order if number % 2 == 0 else reversed(order):
             if key == "datasketch":
-                attempt(
-                    outcomes[key], lambda: _child(lsh_peer.datasketch_lsh, count, checkpoints)
-                )
+                attempt(outcomes[key], lambda: _child(lsh_peer.datasketch_lsh, count, checkpoints))
             else:
                 with scratch_database(server, "newsflow_bench_lsh") as db:
                     attempt(
@@ -112,7 +110,8 @@ def report(outcomes: dict[str, Outcome], count: int, rounds: int) -> str:
     """The ``bench-lsh-peer`` section of ``benchmarks/RESULTS.md``."""
     return "\n".join(
         [
-            "## Near-duplicate detection against datasketch (`python -m benchmarks.bench_lsh_peer`)",
+            "## Near-duplicate detection against datasketch "
+            "(`python -m benchmarks.bench_lsh_peer`)",
             "",
             f"{machine_line()}. {count:,} synthetic ~1.5 KB documents (`bench_load`'s "
             f"detection set, 10% planted edited copies), Jaccard threshold "

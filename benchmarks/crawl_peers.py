@@ -46,7 +46,10 @@ def config_text(packaged: str, workdir: Path, concurrency: int) -> str:
         (r"(?m)^pass_heuristics_condition = .*$", 'pass_heuristics_condition = "True"'),
         (r"(?m)^number_of_parallel_crawlers = .*$", "number_of_parallel_crawlers = 1"),
         (r"(?m)^CONCURRENT_REQUESTS=.*$", f"CONCURRENT_REQUESTS={concurrency}"),
-        (r"(?m)^CONCURRENT_REQUESTS_PER_DOMAIN=.*$", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"),
+        (
+            r"(?m)^CONCURRENT_REQUESTS_PER_DOMAIN=.*$",
+            f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
+        ),
         (
             r"ITEM_PIPELINES = \{[^}]*\}",
             "ITEM_PIPELINES = {'newsplease.pipeline.pipelines.HtmlFileStorage':200}",
@@ -54,7 +57,7 @@ def config_text(packaged: str, workdir: Path, concurrency: int) -> str:
     ]
     text = packaged
     for pattern, replacement in changes:
-        text, found = re.subn(pattern, lambda _: replacement, text)
+        text, found = re.subn(pattern, replacement.replace("\\", "\\\\"), text)
         if not found:
             raise ValueError(f"news-please's config.cfg has no line like {pattern!r}")
     return text

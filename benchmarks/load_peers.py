@@ -214,4 +214,3 @@ def dlt_merge(url: str, results: Sequence[ExtractionResult], workdir: Path) -> d
     if stored != len({r["url"] for r in rows}):
         raise RuntimeError(f"dlt stored {stored} rows of {len(rows)}")
     return {"seconds": seconds}
-

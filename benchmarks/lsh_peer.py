@@ -136,7 +136,9 @@ def _load_all(url: str, bodies: list[str], checkpoints: Sequence[int]) -> dict[s
         started = time.perf_counter()
         for start in range(0, len(results), LOAD_BATCH_SIZE):
             batch = [with_fingerprint(r) for r in results[start : start + LOAD_BATCH_SIZE]]
-            load_batch(conn, batch, run_id=run_id, source="bench", near_duplicate_threshold=THRESHOLD)
+            load_batch(
+                conn, batch, run_id=run_id, source="bench", near_duplicate_threshold=THRESHOLD
+            )
             done = start + len(batch)
             if done in checkpoints:
                 row = conn.execute(_INDEX_BYTES).fetchone()

@@ -106,7 +106,7 @@ def extrapolate(xs: Sequence[float], ys: Sequence[float], at: float) -> float:
 
 
 def versions_text(outcomes: Sequence[Outcome]) -> str:
-    """"dlt 1.31.0, datasketch 2.0.0": the peers that have a version, for the machine
+    """ "dlt 1.31.0, datasketch 2.0.0": the peers that have a version, for the machine
     column of the summary table."""
     return ", ".join(o.label() for o in outcomes if o.version)
 
