@@ -122,9 +122,7 @@ def report(outcomes: dict[str, Outcome], pages: int, rounds: int, base: str) -> 
 
 def figures(outcomes: dict[str, Outcome], pages: int) -> list[Figure]:
     """Summary line: newsflow's crawl against news-please's (or why there is none)."""
-    machine = ", ".join(
-        p for p in (machine_description(), versions_text(list(outcomes.values()))) if p
-    )
+    machine = versions_text(list(outcomes.values()), machine_description())
     peer_outcome, news = outcomes["news-please"], best_rate(outcomes["newsflow"])
     if not peer_outcome.ok:
         return [Figure("crawl peer: news-please", "", peer_outcome.reason, "", "", machine)]

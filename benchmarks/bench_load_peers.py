@@ -227,9 +227,7 @@ def report(outcomes: dict[str, Outcome], count: int, rounds: int, connections: i
 def figures(outcomes: dict[str, Outcome], count: int) -> list[Figure]:
     """Summary lines: against the faster peer, against the bare COPY, the derive step."""
     v = verdicts(outcomes, count)
-    machine = ", ".join(
-        p for p in (machine_description(), versions_text(list(outcomes.values()))) if p
-    )
+    machine = versions_text(list(outcomes.values()), machine_description())
     news = rate(outcomes["newsflow"], count)
     fastest: Outcome | None = v["peer"]
     lines = [

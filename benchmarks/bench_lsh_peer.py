@@ -145,9 +145,7 @@ def report(outcomes: dict[str, Outcome], count: int, rounds: int) -> str:
 
 def figures(outcomes: dict[str, Outcome]) -> list[Figure]:
     """Summary lines: docs/s and recall against datasketch, memory at a million."""
-    machine = ", ".join(
-        p for p in (machine_description(), versions_text(list(outcomes.values()))) if p
-    )
+    machine = versions_text(list(outcomes.values()), machine_description())
     ds, nf = outcomes["datasketch"], outcomes["newsflow"]
     if not (ds.ok and nf.ok):
         return [

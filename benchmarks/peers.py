@@ -27,6 +27,8 @@ class Outcome:
     name: str
     version: str = ""
     """The distribution's version ("" for newsflow itself or a bare baseline)."""
+    distribution: str = ""
+    """The peer's distribution (``pip install`` name), "" for newsflow or a baseline."""
     runs: list[dict[str, Any]] = field(default_factory=list)
     """The figures of each run that completed."""
     reason: str = ""
@@ -41,8 +43,8 @@ class Outcome:
         return min(self.runs, key=lambda run: run[key])
 
     def label(self) -> str:
-        """``name`` with its version, as the tables print it."""
-        return f"{self.name} {self.version}".strip()
+        """The distribution with its version ("dlt 1.31.0"), else the name."""
+        return f"{self.distribution} {self.version}" if self.distribution else self.name
 
 
 def version(distribution: str) -> str | None:
@@ -68,9 +70,10 @@ def peer(name: str, distribution: str | None = None) -> Outcome:
     if found is None:
         return Outcome(
             name,
+            distribution=distribution,
             reason=f"not installed (`pip install -e '.[bench]'` installs {distribution})",
         )
-    return Outcome(name, version=found)
+    return Outcome(name, version=found, distribution=distribution)
 
 
 def attempt(outcome: Outcome, measure: Callable[[], dict[str, Any]]) -> None:
@@ -105,10 +108,11 @@ def extrapolate(xs: Sequence[float], ys: Sequence[float], at: float) -> float:
     return slope * at + intercept
 
 
-def versions_text(outcomes: Sequence[Outcome]) -> str:
-    """ "dlt 1.31.0, datasketch 2.0.0": the peers that have a version, for the machine
-    column of the summary table."""
-    return ", ".join(o.label() for o in outcomes if o.version)
+def versions_text(outcomes: Sequence[Outcome], machine: str = "") -> str:
+    """``machine`` followed by the peers' versions ("dlt 1.31.0") it does not name yet,
+    for the machine column of the summary table."""
+    named = [o.label() for o in outcomes if o.version and o.label() not in machine]
+    return ", ".join(part for part in (machine, *dict.fromkeys(named)) if part)
 
 
 def quietly(loggers: Sequence[str]) -> contextlib.ExitStack:

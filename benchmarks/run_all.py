@@ -31,12 +31,12 @@ BENCHMARKS: list[tuple[str, list[str], int]] = [
     ("bench_e2e", [], 420),
     ("bench_import_warc", [], 240),
     ("bench_render", [], 600),  # exits 2 (a failure) without Debian's chromium
-    ("bench_load_peers", ["--articles", "20000"], 420),
-    ("bench_lsh_peer", ["--documents", "40000"], 300),
-    ("bench_crawl_peers", ["--pages", "2000"], 240),
+    ("bench_load_peers", ["--articles", "20000"], 600),
+    ("bench_lsh_peer", ["--documents", "40000"], 420),
+    ("bench_crawl_peers", ["--pages", "2000"], 300),
 ]
 FULL: dict[str, tuple[list[str], int]] = {
-    "bench_load_peers": ([], 1200),
+    "bench_load_peers": ([], 1800),
     "bench_lsh_peer": ([], 900),
     "bench_crawl_peers": ([], 600),
 }

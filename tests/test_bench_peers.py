@@ -42,7 +42,13 @@ def test_a_failing_measurement_becomes_a_one_line_reason_and_stops_the_peer() ->
 def test_best_is_the_fastest_run() -> None:
     outcome = Outcome("x", runs=[{"seconds": 3.0}, {"seconds": 2.0}])
     assert outcome.best() == {"seconds": 2.0}
-    assert versions_text([outcome, Outcome("dlt", version="1.31.0")]) == "dlt 1.31.0"
+    dlt = Outcome("dlt loader", version="1.31.0", distribution="dlt")
+    lsh = Outcome("MinHashLSH", version="2.0.0", distribution="datasketch")
+    assert versions_text([outcome, dlt]) == "dlt 1.31.0"
+    assert (
+        versions_text([dlt, lsh], "2 cores, datasketch 2.0.0")
+        == "2 cores, datasketch 2.0.0, dlt 1.31.0"
+    )
 
 
 def test_linear_fit_and_extrapolation() -> None:
@@ -128,6 +134,7 @@ def test_load_report_names_a_failed_peer_and_judges_against_the_faster_one() -> 
     assert verdict["copy_ratio"] == pytest.approx(0.25)
     text = bench_load_peers.report(outcomes, 1000, 2, 2)
     assert "failed: ImportError: no module named dlt" in text
+    assert "run at 5.00x the faster peer" in text  # without dedup: 500 against 100 rows/s
     figures = bench_load_peers.figures(outcomes, 1000)
     assert figures[0].target == ">= 2.0 met" and figures[1].target == ">= 0.3 not met"
     assert any("failed" in f.baseline for f in figures)
