@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
+.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -18,6 +19,9 @@ help:
 	@echo "make bench-e2e-s3  newsflow run with the archive in S3 (local moto server) against local disk"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
 	@echo "make bench-store   the archive's S3 client: obstore against s3fs (moto on 127.0.0.1)"
+	@echo "make bench-load-peers  loading against dlt and a plain row-by-row upsert, and bare COPY"
+	@echo "make bench-lsh-peer    near-duplicate detection against datasketch's MinHashLSH"
+	@echo "make bench-crawl-peers crawling against news-please's crawler and bare Scrapy"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 
@@ -66,6 +70,15 @@ bench-store: install
 
 bench-e2e-s3: install
 	$(BIN)/python -m benchmarks.bench_e2e_store
+
+bench-load-peers: install
+	$(BIN)/python -m benchmarks.bench_load_peers
+
+bench-lsh-peer: install
+	$(BIN)/python -m benchmarks.bench_lsh_peer
+
+bench-crawl-peers: install
+	$(BIN)/python -m benchmarks.bench_crawl_peers
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

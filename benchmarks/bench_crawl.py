@@ -61,7 +61,14 @@ def _page(number: int) -> bytes:
     return body.encode()
 
 
-def _serve(port_queue, pages: int) -> None:
+HOME = b"<!doctype html><html><head><title>Bench news</title></head><body>News</body></html>"
+
+
+def _serve(port_queue, pages: int, home: bool = False, port: int = 0) -> None:
+    """Serve robots.txt, the sitemap and the pages until terminated; ``home`` also
+    serves a home page at ``/`` and names the sitemap in robots.txt (crawlers that
+    find sitemaps only that way and check the home page first need both). ``port`` 0
+    takes a free one; the port is put on ``port_queue``."""
     template = _page(0)
     sitemap_cache: dict[str, bytes] = {}
 
@@ -72,6 +79,10 @@ def _serve(port_queue, pages: int) -> None:
             host = f"http://{self.headers['Host']}"
             if self.path == "/robots.txt":
                 body, ctype = b"User-agent: *\nDisallow: /private/\n", "text/plain"
+                if home:
+                    body += f"Sitemap: {host}/sitemap.xml\n".encode()
+            elif home and self.path == "/":
+                body, ctype = HOME, "text/html; charset=utf-8"
             elif self.path == "/sitemap.xml":
                 if host not in sitemap_cache:
                     urls = "".join(
@@ -96,7 +107,7 @@ def _serve(port_queue, pages: int) -> None:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.request_queue_size = 128
     port_queue.put(server.server_address[1])

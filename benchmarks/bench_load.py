@@ -11,7 +11,9 @@ Usage::
    articles come with the dedup fingerprints the extraction workers compute (their
    cost is measured and reported on its own). The baseline, in the same run on the
    same server, is a bare ``COPY`` of the same rows into an unindexed table with the
-   same columns. Target: at least 0.5x the bare COPY's rows/s. Then the derive step
+   same columns. Target: at least 0.3x the bare COPY's rows/s (issue 24; the earlier
+   0.5x is retired, see ``bench_load_peers``, which also sets the target against the
+   loaders users would otherwise use). Then the derive step
    (search vectors and word counts, ``pipeline.load.derive``), which a run does after
    each source's load on ``NEWSFLOW_DERIVE_CONNECTIONS`` connections, is timed and
    reported beside it.
@@ -56,7 +58,7 @@ from pipeline.steps import LOAD_BATCH_SIZE
 THRESHOLD = 0.8
 SHAPED_SAMPLE = 5000
 """Rows of the warehouse-shaped COPY baseline (its rate is steady; keeps the run short)."""
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.3
 
 _BARE_TABLE = """
 CREATE TABLE bare_articles (
