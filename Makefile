@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render airflow clean help
+.PHONY: install demo test test-fast lint bench bench-extract bench-extract-peers bench-import-warc bench-render airflow clean help
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -15,6 +16,7 @@ help:
 	@echo "make test-fast   the test suite without the slow end-to-end tests"
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make bench-extract-peers  newsflow's extraction against newspaper4k, readability, goose3, ... (BENCH_ARGS=--full)"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
@@ -51,6 +53,9 @@ bench-extract: install
 	$(BIN)/python -m benchmarks.bench_extract
 	$(BIN)/python -m benchmarks.bench_extract_speed
 	$(BIN)/python -m benchmarks.bench_not_article
+
+bench-extract-peers: install
+	$(BIN)/python -m benchmarks.bench_extract_peers $(BENCH_ARGS)
 
 bench-import-warc: install
 	$(BIN)/python -m benchmarks.bench_import_warc
