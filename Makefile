@@ -64,4 +64,4 @@ bench-render: install
 	$(BIN)/python -m benchmarks.bench_render
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-fundus .pytest_cache build *.egg-info

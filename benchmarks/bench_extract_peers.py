@@ -14,9 +14,10 @@ times it; a second round times again, and each extractor keeps its better docs/s
 core (best of two). By default the second round is run for newsflow and the peers whose
 speed is within a factor of 1.5 of newsflow's, the ones where timing noise could decide
 the ratio; ``--full`` runs it for every peer. A peer that is not installed or fails gets
-a row saying why, and the rest goes on. Fundus is not run (its pins conflict with
-newsflow's; see ``extract_peers_report.FUNDUS_QUOTED``): its figure on fundus-eval is
-quoted from the set's README. The report goes between the ``bench-extract-peers`` markers
+a row saying why, and the rest goes on. Fundus's own parsers run on fundus-eval only
+(the main set's truth is their output), from a virtualenv of their own
+(``benchmarks/fundus_peer.py``: its pins conflict with newsflow's); the figure published
+with the set is quoted beside it. The report goes between the ``bench-extract-peers`` markers
 of ``benchmarks/RESULTS.md`` (the text: ``benchmarks/extract_peers_report.py``).
 """
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import fundus_peer
 from benchmarks.bench_extract import (
     EVAL_SET,
     MAIN_SET,
@@ -102,6 +104,8 @@ def measure(
 ) -> tuple[list[dict[str, Any]], Throughput | str]:
     """One timed pass of ``name`` over ``pages``: outputs and throughput, or ([], reason)
     when the pool itself broke (a peer that kills its worker process)."""
+    if name == fundus_peer.NAME:
+        return fundus_peer.measure(pages, processes)
     fn, init = _worker(name, adapters)
     try:
         return run_all(fn, pages, processes, initializer=init)
@@ -187,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="time every peer twice")
     parser.add_argument(
         "--peers",
-        default=",".join(p.name for p in PEERS),
-        help="comma-separated peers to run (default: all)",
+        default=",".join([*(p.name for p in PEERS), fundus_peer.NAME]),
+        help="comma-separated peers to run (default: all; Fundus runs on fundus-eval only)",
     )
     parser.add_argument(
         "--limit",
@@ -209,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
-    names = [NEWSFLOW, *[n for n in args.peers.split(",") if n]]
+    peers = [n for n in args.peers.split(",") if n]
+    known = [*(p.name for p in PEERS), fundus_peer.NAME]
+    if unknown := [n for n in peers if n not in known]:
+        parser.error(f"unknown peer {', '.join(unknown)}; the peers are {', '.join(known)}")
     folders = [
         (MAIN_SET, args.devset, "country"),
         (EVAL_SET, args.devset / "fundus-eval", "publisher"),
@@ -218,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     for set_name, folder, group in folders:
         if (folder / "ground-truth.json").is_file():
             pages = load_set(folder, group)[: args.limit or None]
+            names = [NEWSFLOW, *(n for n in peers if n != fundus_peer.NAME or set_name == EVAL_SET)]
             sets.append(score_set(set_name, pages, names, args.processes, args.full))
     section = render(sets, args.processes, args.full)
     print(section)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 from pathlib import Path
 
+from benchmarks import fundus_peer
 from benchmarks.bench_extract import DevPage, Throughput
 from benchmarks.bench_extract_peers import NEWSFLOW, PeerSet, Row, score_set, second_round
 from benchmarks.extract_peers import PeerRunner, failure_reason, html_fragment_text, page_errors
-from benchmarks.extract_peers_report import FUNDUS_QUOTED, best_peer, figures, render
+from benchmarks.extract_peers_report import FUNDUS, FUNDUS_QUOTED, best_peer, figures, render
 from devtools.extraction_metric import CorpusScore
 
 BODY = "The council approved the new budget on Tuesday after a long debate about schools."
@@ -109,13 +111,31 @@ def test_summary_row_names_the_best_peer_the_margin_and_versions() -> None:
     assert "Fundus is left out" in text
 
 
-def test_fundus_eval_quotes_fundus_and_says_so() -> None:
+def test_fundus_eval_quotes_fundus_and_keeps_it_out_of_the_best_peer() -> None:
     ours = _row(NEWSFLOW, 0.95, 30.0)
     ours.lenient = CorpusScore(0.96, 0.96, 0.96, 0, 10)
-    s = PeerSet("fundus-eval (test)", 10, [ours, _row("jusText", 0.85, 40.0)])
+    failed = Row(FUNDUS, failed="could not install fundus==0.5.7: no network")
+    s = PeerSet("fundus-eval (test)", 10, [ours, _row("jusText", 0.85, 40.0), failed])
     text = render([s], 2, full=True)
-    assert f"{FUNDUS_QUOTED['f1']:.3f}" in text and "quoted, not run" in text
-    assert "(quoted, not run)" in figures([s])[0].target
+    assert f"{FUNDUS_QUOTED.f1:.3f}" in text and "(quoted)" in text
+    assert "It did not run here: could not install" in text
+    best, fundus = figures([s])
+    assert best.baseline.startswith("0.850 (jusText")
+    assert "quoted, not run" in fundus.baseline and fundus.ratio == "-1.30 points"
+    s.rows[2] = _row(FUNDUS, 0.97, 80.0)
+    best, fundus = figures([s])
+    assert best_peer(s) is s.rows[1]
+    assert fundus.baseline.startswith("0.970 (Fundus") and fundus.ratio == "-2.00 points"
+
+
+def test_fundus_without_its_package_is_a_failed_row_not_a_crash(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)  # a Python without fundus
+    (venv / ".installed").write_text(" ".join(fundus_peer.PINS))
+    outputs, reason = fundus_peer.measure(pages(tmp_path, 2), 1, venv)
+    assert outputs == [] and isinstance(reason, str)
+    assert "exited 1" in reason and "fundus" in reason
 
 
 def test_second_round_times_newsflow_and_the_close_peers() -> None:
