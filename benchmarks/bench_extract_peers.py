@@ -27,6 +27,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -72,8 +73,8 @@ class Row:
     lenient: CorpusScore | None = None
     dps: Throughput | None = None
     failed: str | None = None
-    errors: int = 0
-    error_reason: str | None = None
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    """Pages the peer raised on (scored as empty): (count, reason)."""
     rounds: int = 0
 
 
@@ -118,7 +119,7 @@ def score_row(name: str, pages: list[DevPage], outputs: list[dict[str, Any]], le
     reason = failure_reason(outputs)
     if reason:
         return Row(name, failed=reason)
-    errors, why = page_errors(outputs)
+    errors = page_errors(outputs)
     score = aggregate(score_page(p.truth["body"], o["body"]) for p, o in zip(pages, outputs))
     len_score = None
     if lenient:
@@ -126,7 +127,7 @@ def score_row(name: str, pages: list[DevPage], outputs: list[dict[str, Any]], le
             score_page_lenient(p.truth["body"], o["body"], p.truth.get("optional_paragraphs") or [])
             for p, o in zip(pages, outputs)
         )
-    return Row(name, score=score, lenient=len_score, errors=errors, error_reason=why)
+    return Row(name, score=score, lenient=len_score, errors=errors)
 
 
 def better(a: Throughput | None, b: Throughput) -> Throughput:
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     known = [*(p.name for p in PEERS), fundus_peer.NAME]
     if unknown := [n for n in peers if n not in known]:
         parser.error(f"unknown peer {', '.join(unknown)}; the peers are {', '.join(known)}")
+    started = time.monotonic()
     folders = [
         (MAIN_SET, args.devset, "country"),
         (EVAL_SET, args.devset / "fundus-eval", "publisher"),
@@ -227,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             pages = load_set(folder, group)[: args.limit or None]
             names = [NEWSFLOW, *(n for n in peers if n != fundus_peer.NAME or set_name == EVAL_SET)]
             sets.append(score_set(set_name, pages, names, args.processes, args.full))
-    section = render(sets, args.processes, args.full)
+    section = render(sets, args.processes, args.full, time.monotonic() - started)
     print(section)
     if not args.no_write:
         write_section("extract-peers", section, args.results, figures(sets))

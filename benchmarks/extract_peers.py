@@ -155,9 +155,10 @@ def version(distribution: str) -> str | None:
 
 
 def one_line(exc: BaseException) -> str:
-    """An exception as one short line: its type and the first line of its message."""
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    """An exception as one short line: its type and the first line of its message that
+    says something (NLTK frames its messages in rows of stars)."""
+    lines = [x.strip() for x in str(exc).splitlines() if any(c.isalnum() for c in x)]
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."
 
 
@@ -205,9 +206,9 @@ def failure_reason(outputs: list[dict[str, Any]]) -> str | None:
     return f"failed on every page: {errors[0]}"
 
 
-def page_errors(outputs: list[dict[str, Any]]) -> tuple[int, str | None]:
-    """How many pages the peer raised on, and the commonest reason."""
+def page_errors(outputs: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """The pages the peer raised on: (count, reason) per reason, commonest first."""
     from collections import Counter
 
     errors = Counter(o["error"] for o in outputs if o.get("error"))
-    return sum(errors.values()), (errors.most_common(1)[0][0] if errors else None)
+    return [(n, reason) for reason, n in errors.most_common()]

@@ -108,7 +108,11 @@ def render_set(s: PeerSet) -> list[str]:
     lines += [_row(r, ours, lenient) for r in [ours, *peers]]
     if lenient:
         lines.append(_fundus_row())
-    errors = [f"{label(r.name)} on {r.errors} ({r.error_reason})" for r in peers if r.errors]
+    errors = [
+        f"{label(r.name)}: " + ", ".join(f"{n} × {why}" for n, why in r.errors)
+        for r in peers
+        if r.errors
+    ]
     if errors:
         lines += ["", "Pages a peer raised on (scored as empty): " + "; ".join(errors) + "."]
     if lenient:
@@ -124,8 +128,16 @@ def render_set(s: PeerSet) -> list[str]:
     return lines
 
 
-def render(sets: list[PeerSet], processes: int, full: bool) -> str:
-    """The markdown section for RESULTS.md."""
+def render(sets: list[PeerSet], processes: int, full: bool, elapsed: float | None = None) -> str:
+    """The markdown section for RESULTS.md (``elapsed``: the run's wall seconds)."""
+    import os
+
+    took = ""
+    if elapsed is not None:
+        took = (
+            f" The whole run took {elapsed / 60:.1f} min of wall time (load average "
+            f"{os.getloadavg()[1]:.1f} over the last 5 minutes on {os.cpu_count()} cores)."
+        )
     timing = (
         "every extractor was timed in two rounds"
         if full
@@ -142,7 +154,11 @@ def render(sets: list[PeerSet], processes: int, full: bool) -> str:
         "(the rounds column). Each peer is called as its README shows: "
         + "; ".join(f"{p.name} {p.call}" for p in BY_NAME.values())
         + "; Fundus `PublisherCollection.<region>.<publisher>.parser(crawl_date).parse(html)`"
-        + ". Text from HTML-returning peers is taken one line per block element.",
+        + ". Text from HTML-returning peers is taken one line per block element. newspaper4k "
+        "(and news-please, which calls it) is installed with its `ja` and `nlp` extras, not "
+        "`hi` (Sphinx and pandas for one page) nor NLTK's `punkt_tab` data (which NLTK "
+        "downloads from its own server, not from PyPI), so it raises on the Hindi and "
+        "Korean pages, as it would for a user with the same install." + took,
     ]
     for s in sets:
         lines += render_set(s)

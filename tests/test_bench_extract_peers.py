@@ -13,7 +13,13 @@ from pathlib import Path
 from benchmarks import fundus_peer
 from benchmarks.bench_extract import DevPage, Throughput
 from benchmarks.bench_extract_peers import NEWSFLOW, PeerSet, Row, score_set, second_round
-from benchmarks.extract_peers import PeerRunner, failure_reason, html_fragment_text, page_errors
+from benchmarks.extract_peers import (
+    PeerRunner,
+    failure_reason,
+    html_fragment_text,
+    one_line,
+    page_errors,
+)
 from benchmarks.extract_peers_report import FUNDUS, FUNDUS_QUOTED, best_peer, figures, render
 from devtools.extraction_metric import CorpusScore
 
@@ -57,6 +63,8 @@ def test_a_crash_is_a_one_line_error_and_never_raises(tmp_path: Path) -> None:
     result = PeerRunner("crashes", FAKES)((str(page.path), ""))
     assert result["body"] == ""
     assert result["error"] == "ValueError: unexpected tag"
+    stars = LookupError("\n" + "*" * 70 + "\n  Resource 'punkt_tab' not found.\n" + "*" * 70)
+    assert one_line(stars) == "LookupError: Resource 'punkt_tab' not found."
     assert PeerRunner("echo", FAKES)((str(page.path), ""))["body"].startswith("The council")
 
 
@@ -67,7 +75,7 @@ def test_failure_reason_tells_not_installed_from_broken_from_flaky() -> None:
     assert failure_reason(broken) == "failed on every page: ValueError: bad"
     mixed = [{"body": "x", "error": None}, {"body": "", "error": "RuntimeError: no luck"}]
     assert failure_reason(mixed) is None
-    assert page_errors(mixed) == (1, "RuntimeError: no luck")
+    assert page_errors(mixed) == [(1, "RuntimeError: no luck")]
 
 
 def test_failed_peers_get_rows_and_the_others_are_scored(tmp_path: Path) -> None:
