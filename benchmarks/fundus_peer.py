@@ -109,7 +109,12 @@ def measure(
             )
             for f in files
         ]
-        results = [c.communicate(timeout=600) for c in children]
+        try:
+            results = [c.communicate(timeout=600) for c in children]
+        except subprocess.TimeoutExpired as exc:
+            for child in children:
+                child.kill()
+            return [], f"fundus_runner.py did not finish: {one_line(exc)}"
         elapsed = time.perf_counter() - started
     outputs: list[dict[str, Any]] = [{}] * len(pages)
     for i, (child, (out, err)) in enumerate(zip(children, results)):
