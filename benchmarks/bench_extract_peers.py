@@ -184,6 +184,18 @@ def score_set(
     return result
 
 
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children (the pools'
+    workers and Fundus's runners)."""
+    import resource
+
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=default_devset())
@@ -229,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             pages = load_set(folder, group)[: args.limit or None]
             names = [NEWSFLOW, *(n for n in peers if n != fundus_peer.NAME or set_name == EVAL_SET)]
             sets.append(score_set(set_name, pages, names, args.processes, args.full))
-    section = render(sets, args.processes, args.full, time.monotonic() - started)
+    section = render(sets, args.processes, args.full, (time.monotonic() - started, cpu_seconds()))
     print(section)
     if not args.no_write:
         write_section("extract-peers", section, args.results, figures(sets))

@@ -128,15 +128,21 @@ def render_set(s: PeerSet) -> list[str]:
     return lines
 
 
-def render(sets: list[PeerSet], processes: int, full: bool, elapsed: float | None = None) -> str:
-    """The markdown section for RESULTS.md (``elapsed``: the run's wall seconds)."""
+def render(
+    sets: list[PeerSet], processes: int, full: bool, took: tuple[float, float] | None = None
+) -> str:
+    """The markdown section for RESULTS.md (``took``: the run's wall and CPU seconds)."""
     import os
 
-    took = ""
-    if elapsed is not None:
-        took = (
-            f" The whole run took {elapsed / 60:.1f} min of wall time (load average "
-            f"{os.getloadavg()[1]:.1f} over the last 5 minutes on {os.cpu_count()} cores)."
+    cost = ""
+    if took is not None:
+        wall, cpu = took
+        cores = os.cpu_count() or 1
+        cost = (
+            f" The whole run took {wall / 60:.1f} min of wall time (load average "
+            f"{os.getloadavg()[1]:.1f} over the last 5 minutes on {cores} cores) and "
+            f"{cpu / 60:.1f} CPU-minutes in all its processes, so about {cpu / 60 / cores:.1f} "
+            f"min on {cores} idle cores if the pools kept every core busy."
         )
     timing = (
         "every extractor was timed in two rounds"
@@ -158,7 +164,7 @@ def render(sets: list[PeerSet], processes: int, full: bool, elapsed: float | Non
         "(and news-please, which calls it) is installed with its `ja` and `nlp` extras, not "
         "`hi` (Sphinx and pandas for one page) nor NLTK's `punkt_tab` data (which NLTK "
         "downloads from its own server, not from PyPI), so it raises on the Hindi and "
-        "Korean pages, as it would for a user with the same install." + took,
+        "Korean pages, as it would for a user with the same install." + cost,
     ]
     for s in sets:
         lines += render_set(s)
