@@ -6,9 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
-.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers
+.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers bench-extract-peers
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -17,6 +18,7 @@ help:
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make bench-e2e-s3  newsflow run with the archive in S3 (local moto server) against local disk"
+	@echo "make bench-extract-peers  newsflow's extraction against newspaper4k, readability, goose3, ... (BENCH_ARGS=--full)"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
 	@echo "make bench-store   the archive's S3 client: obstore against s3fs (moto on 127.0.0.1)"
 	@echo "make bench-load-peers  loading against dlt and a plain row-by-row upsert, and bare COPY"
@@ -59,6 +61,9 @@ bench-extract: install
 	$(BIN)/python -m benchmarks.bench_not_article
 	$(BIN)/python -m benchmarks.bench_extract_cv
 
+bench-extract-peers: install
+	$(BIN)/python -m benchmarks.bench_extract_peers $(BENCH_ARGS)
+
 bench-import-warc: install
 	$(BIN)/python -m benchmarks.bench_import_warc
 
@@ -81,4 +86,4 @@ bench-crawl-peers: install
 	$(BIN)/python -m benchmarks.bench_crawl_peers
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-fundus .pytest_cache build *.egg-info

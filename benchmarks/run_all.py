@@ -25,6 +25,7 @@ BENCHMARKS: list[tuple[str, list[str], int]] = [
     ("bench_extract", [], 240),
     ("bench_extract_speed", [], 420),
     ("bench_not_article", [], 120),
+    ("bench_extract_peers", [], 480),
     ("bench_crawl", [], 180),
     ("bench_load", [], 240),
     ("bench_analytics", [], 300),
