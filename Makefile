@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
+.PHONY: install install-bench demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
 .PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers bench-extract-peers
 
 help:
@@ -26,14 +27,22 @@ help:
 	@echo "make bench-crawl-peers crawling against news-please's crawler and bare Scrapy"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
+	@echo "make install-bench  also the benchmarks' extras (the peers); every bench target does it"
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
+
+# The benchmarks' extras (the peers: newspaper4k, dlt, news-please, ...) only for `make bench*`.
+install-bench: $(BENCH_STAMP)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
 
 demo: install
 	$(BIN)/python -m devtools.demo
@@ -52,37 +61,37 @@ test-fast: install
 airflow: install
 	scripts/airflow-local.sh standalone
 
-bench: install
+bench: install-bench
 	$(BIN)/python -m benchmarks.run_all
 
-bench-extract: install
+bench-extract: install-bench
 	$(BIN)/python -m benchmarks.bench_extract
 	$(BIN)/python -m benchmarks.bench_extract_speed
 	$(BIN)/python -m benchmarks.bench_not_article
 	$(BIN)/python -m benchmarks.bench_extract_cv
 
-bench-extract-peers: install
+bench-extract-peers: install-bench
 	$(BIN)/python -m benchmarks.bench_extract_peers $(BENCH_ARGS)
 
-bench-import-warc: install
+bench-import-warc: install-bench
 	$(BIN)/python -m benchmarks.bench_import_warc
 
-bench-render: install
+bench-render: install-bench
 	$(BIN)/python -m benchmarks.bench_render
 
-bench-store: install
+bench-store: install-bench
 	$(BIN)/python -m benchmarks.bench_store
 
-bench-e2e-s3: install
+bench-e2e-s3: install-bench
 	$(BIN)/python -m benchmarks.bench_e2e_store
 
-bench-load-peers: install
+bench-load-peers: install-bench
 	$(BIN)/python -m benchmarks.bench_load_peers
 
-bench-lsh-peer: install
+bench-lsh-peer: install-bench
 	$(BIN)/python -m benchmarks.bench_lsh_peer
 
-bench-crawl-peers: install
+bench-crawl-peers: install-bench
 	$(BIN)/python -m benchmarks.bench_crawl_peers
 
 clean:
