@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render airflow clean help
+.PHONY: install demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-growth airflow clean help
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
 	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
+	@echo "make bench-growth  how load, storage and queries grow from 50k to 2M articles (FULL=1: 10M)"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 
@@ -57,6 +58,10 @@ bench-import-warc: install
 
 bench-render: install
 	$(BIN)/python -m benchmarks.bench_render
+
+# Not part of `make bench` (it takes about half an hour; FULL=1 adds 10M articles, hours).
+bench-growth: install
+	$(BIN)/python -m benchmarks.bench_growth $(if $(FULL),--full)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
