@@ -50,7 +50,7 @@ from benchmarks.growth_measure import (
     warm_queries,
 )
 from benchmarks.growth_report import HERE, report, write_outputs
-from benchmarks.growth_server import GrowthServer, growth_server
+from benchmarks.growth_server import SETTINGS, GrowthServer, growth_server
 from benchmarks.results import RESULTS
 from benchmarks.scratch_db import scratch_database
 from pipeline.config import Settings
@@ -174,6 +174,12 @@ def run(server: GrowthServer, sizes_: list[int], batch_size: int) -> list[dict[s
     return steps
 
 
+def read_steps(path: Path) -> list[dict[str, Any]]:
+    """The steps' figures from a run's output: the lines that are JSON objects."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.startswith('{"size"')]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="add the 10M-article step")
@@ -183,7 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-folder", type=Path, help="where the embedded server's data goes")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--plot", type=Path, default=HERE / "growth.png")
+    parser.add_argument(
+        "--report-from",
+        type=Path,
+        help="measure nothing: write the report from the figures a run printed (one JSON "
+        "object per step per line, other lines ignored) with the settings of this server",
+    )
     args = parser.parse_args(argv)
+    if args.report_from:
+        steps = read_steps(args.report_from)
+        text = report(steps, dict(SETTINGS), cold=bool(steps[0]["cold_ms"]), plot=args.plot.name)
+        write_outputs(text, steps, args.results, args.plot)
+        print(text)
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     chosen = (

@@ -151,3 +151,15 @@ def test_bench_growth_runs_end_to_end_at_small_sizes(pg_server_url: str, tmp_pat
     assert plot.read_bytes().startswith(b"\x89PNG")
     text = results.read_text()
     assert "bench-growth:start" in text and "cold not measured" in text
+
+
+def test_report_from_a_runs_output_writes_section_plot_and_figures(tmp_path: Path):
+    steps = [_step(5000, 1.0, 10.0, 2500, 5.0), _step(20_000, 1.0, 10.0, 2500, 5.0)]
+    log = tmp_path / "run.log"
+    log.write_text("starting\n" + "\n".join(json.dumps(s) for s in steps) + "\nsummary\n")
+    results, plot = tmp_path / "RESULTS.md", tmp_path / "growth.png"
+    argv = ["--report-from", str(log), "--results", str(results), "--plot", str(plot)]
+    assert bench_growth.main(argv) == 0
+    assert json.loads(plot.with_suffix(".json").read_text()) == steps
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    assert "| 20,000 | 1,000 | 500 |" in results.read_text()
