@@ -5,7 +5,9 @@ fresh stories from the sample site's text generator, 5% near copies (one word ch
 one sentence added), of a story of the previous step's batch when there is one (an
 article already in the warehouse, with its real LSH bands), else of an earlier story of
 the same batch. The articles come with the dedup fingerprints the extraction workers
-compute, as in a run.
+compute, as in a run. They are published over the same two years as the rest of the
+warehouse (a month holds 1/24 of each batch, as of the filler), the near copies after
+everything else.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from benchmarks.analytics_fixture import PERIOD_END
+from benchmarks.analytics_fixture import PERIOD_DAYS, PERIOD_END
 from devtools.sample_site import textgen
 from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.records import Article, ExtractionResult
@@ -67,7 +69,7 @@ def make_batch(step: int, count: int, previous: list[str] | None = None) -> Batc
         url = f"https://growth.example/step-{step}/story-{i}"
         # A near copy is published after every original (syndicated later), so it is the
         # one linked as the duplicate and the count of duplicates shows what was found.
-        minutes = timedelta(minutes=rng.randrange(60 * 24 * 30))
+        minutes = timedelta(minutes=rng.randrange(60 * 24 * PERIOD_DAYS))
         published = (
             PERIOD_END + timedelta(days=1) + minutes if i in planted else PERIOD_END - minutes
         )
