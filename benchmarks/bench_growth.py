@@ -195,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         help="measure nothing: write the report from the figures a run printed (one JSON "
         "object per step per line, other lines ignored) with the settings of this server",
     )
+    parser.add_argument("--note", default="", help="with --report-from: how the run was made")
     args = parser.parse_args(argv)
     if args.report_from:
         steps = read_steps(args.report_from)
-        text = report(steps, dict(SETTINGS), cold=bool(steps[0]["cold_ms"]), plot=args.plot.name)
+        cold = bool(steps[0]["cold_ms"])
+        text = report(steps, dict(SETTINGS), cold=cold, plot=args.plot.name, note=args.note)
         write_outputs(text, steps, args.results, args.plot)
         print(text)
         return 0

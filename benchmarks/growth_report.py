@@ -163,8 +163,16 @@ def _targets(steps: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def report(steps: list[dict[str, Any]], settings: dict[str, str], *, cold: bool, plot: str) -> str:
-    """The ``bench-growth`` section of RESULTS.md."""
+def report(
+    steps: list[dict[str, Any]],
+    settings: dict[str, str],
+    *,
+    cold: bool,
+    plot: str,
+    note: str = "",
+) -> str:
+    """The ``bench-growth`` section of RESULTS.md (``note``: a paragraph on how this
+    particular run was made, if it differs from the default)."""
     shown = ", ".join(f"{k} {v}" for k, v in settings.items())
     cold_text = (
         "cold = the first run after a server restart with the server's files dropped from "
@@ -180,6 +188,7 @@ def report(steps: list[dict[str, Any]], settings: dict[str, str], *, cold: bool,
             f"{steps[0]['batch']:,} new articles per step (5% near copies). Warm = median of 5 "
             f"runs after a warm-up; {cold_text}. Method: `benchmarks/bench_growth.py`.",
             "",
+            *([note, ""] if note else []),
             f"![growth curves]({plot})",
             "",
             *_load_table(steps),
@@ -193,6 +202,9 @@ def report(steps: list[dict[str, Any]], settings: dict[str, str], *, cold: bool,
             *_maintenance_table(steps),
             "",
             *_targets(steps),
+            "",
+            "The causes of the targets not met, the design changes they need, and the server "
+            "settings drawn from these curves: [docs/deployment.md](../docs/deployment.md).",
         ]
     )
 
