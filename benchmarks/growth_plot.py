@@ -36,7 +36,7 @@ def plot_curves(steps: list[dict[str, Any]], path: Path) -> None:
         label="raw body",
     )
     store.set_xticks(range(len(steps)), [f"{n:,}" for n in x])
-    store.set(title="KiB on disk per article", ylabel="KiB")
+    store.set(title="KiB on disk per article", ylabel="KiB", ylim=(0, 16))
     for i, name in enumerate(steps[0]["warm_ms"]):
         color = f"C{i}"
         queries.plot(x, [s["warm_ms"][name] for s in steps], "o-", color=color, label=name[:40])
@@ -46,8 +46,9 @@ def plot_curves(steps: list[dict[str, Any]], path: Path) -> None:
     for ax in (rates, cands, queries):
         ax.set_xscale("log")
         ax.set_xlabel("articles in the warehouse")
-    for ax in (rates, store, queries):
+    for ax in (rates, queries):
         ax.legend(fontsize=7)
+    store.legend(fontsize=7, ncol=2, loc="upper center")  # above the bars (ylim)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
