@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .PHONY: install install-bench demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
-.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers bench-extract-peers
+.PHONY: bench-load-peers bench-lsh-peer bench-crawl-peers bench-extract-peers bench-growth
 
 help:
 	@echo "make demo        set everything up and run the nightly pipeline on the bundled sample site"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-load-peers  loading against dlt and a plain row-by-row upsert, and bare COPY"
 	@echo "make bench-lsh-peer    near-duplicate detection against datasketch's MinHashLSH"
 	@echo "make bench-crawl-peers crawling against news-please's crawler and bare Scrapy"
+	@echo "make bench-growth  how load, storage and queries grow from 50k to 2M articles (FULL=1: 10M)"
 	@echo "make airflow     start a local Airflow 3 (AIRFLOW_HOME=.airflow) with the newsflow DAGs"
 	@echo "make install     create .venv and install newsflow with its test extras"
 	@echo "make install-bench  also the benchmarks' extras (the peers); every bench target does it"
@@ -93,6 +94,10 @@ bench-lsh-peer: install-bench
 
 bench-crawl-peers: install-bench
 	$(BIN)/python -m benchmarks.bench_crawl_peers
+
+# Not part of `make bench` (it takes about half an hour; FULL=1 adds 10M articles, hours).
+bench-growth: install-bench
+	$(BIN)/python -m benchmarks.bench_growth $(if $(FULL),--full)
 
 clean:
 	rm -rf $(VENV) .venv-fundus .pytest_cache build *.egg-info
