@@ -58,8 +58,15 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     # Valid UTF-8 beats a <meta> declaration: multi-byte UTF-8 sequences almost never
     # occur by chance in legacy-encoded text, while stale <meta> charsets are common
     # (re-encoded copies, CMS templates). The HTTP header still comes first.
-    candidates = [_codec(http_charset), "utf-8", _codec(meta_charset(data[:4096]))]
-    for codec in candidates:
+    # Each candidate is computed only when the ones before it failed (most pages are
+    # UTF-8: the <meta> search and codec lookups are then skipped).
+    candidates = (
+        lambda: _codec(http_charset),
+        lambda: "utf-8",
+        lambda: _codec(meta_charset(data[:4096])),
+    )
+    for candidate in candidates:
+        codec = candidate()
         if codec is None:
             continue
         try:
