@@ -15,21 +15,30 @@ import sys
 import click
 
 from pipeline import __version__
-from pipeline.cli.archive import archive
 from pipeline.cli.context import CliContext
-from pipeline.cli.crawl import crawl
-from pipeline.cli.db import db
-from pipeline.cli.export import export
-from pipeline.cli.extract import extract
-from pipeline.cli.import_warc import import_warc
-from pipeline.cli.report import report
-from pipeline.cli.reprocess import reprocess
-from pipeline.cli.run import run
-from pipeline.cli.stats import stats
+from pipeline.cli.lazy import LazyGroup
 from pipeline.errors import EXIT_INTERRUPTED, NewsflowError
 
+COMMANDS = {
+    "archive": "pipeline.cli.archive:archive",
+    "crawl": "pipeline.cli.crawl:crawl",
+    "db": "pipeline.cli.db:db",
+    "export": "pipeline.cli.export:export",
+    "extract": "pipeline.cli.extract:extract",
+    "import-warc": "pipeline.cli.import_warc:import_warc",
+    "report": "pipeline.cli.report:report",
+    "reprocess": "pipeline.cli.reprocess:reprocess",
+    "run": "pipeline.cli.run:run",
+    "stats": "pipeline.cli.stats:stats",
+}
+"""Each command and where it lives; its module is imported only when it runs."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="newsflow")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.pass_context
@@ -47,18 +56,6 @@ def cli(ctx: click.Context, verbose: int) -> None:
         stream=sys.stderr,
     )
     ctx.obj = CliContext()
-
-
-cli.add_command(archive)
-cli.add_command(crawl)
-cli.add_command(db)
-cli.add_command(export)
-cli.add_command(extract)
-cli.add_command(import_warc)
-cli.add_command(report)
-cli.add_command(reprocess)
-cli.add_command(run)
-cli.add_command(stats)
 
 
 def main(argv: list[str] | None = None) -> None:

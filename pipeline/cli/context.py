@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import click
 
 from pipeline.config import Settings
-from pipeline.db import describe_url, prepare_database
 from pipeline.sources import Source, load_sources, select_sources
 
 
@@ -28,6 +27,8 @@ class CliContext:
     def database(self) -> str:
         """URL of the migrated database; says on stderr which one is used."""
         if self._database_url is None:
+            from pipeline.db import describe_url, prepare_database  # psycopg: only when used
+
             self._database_url = prepare_database(self.settings)
             if self.announce:
                 click.echo(describe_url(self.settings, self._database_url), err=True)

@@ -13,7 +13,8 @@ import click
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.errors import InputFileError
-from pipeline.extract import extract_html, ordered_map
+from pipeline.extract.files import extract_file, extract_record
+from pipeline.extract.pool import ordered_map
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult
 from pipeline.sample_format import format_article, sample_file_name
 
@@ -25,32 +26,6 @@ SINGLE_PROCESS_BELOW = 4
 EXIT_OK = 0
 EXIT_NOTHING_EXTRACTED = 1
 """No input gave an article (or, with --strict, some input did not)."""
-
-
-def _extract_file(job: tuple[str, str | None], min_chars: int) -> ExtractionResult:
-    """Read and extract one file; unreadable files become error records (worker function)."""
-    path, url = job
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return ExtractionResult(
-            "error", url=url, message=f"cannot read file: {exc.strerror or exc}", path=path
-        )
-    try:
-        return extract_html(data, url, min_chars=min_chars, path=path)
-    except Exception as exc:  # one bad file must never abort the batch
-        return ExtractionResult("error", url=url, message=f"{type(exc).__name__}: {exc}", path=path)
-
-
-def _extract_record(
-    job: tuple[bytes, str | None, str | None, str], min_chars: int
-) -> ExtractionResult:
-    """Extract one WARC response body (worker function)."""
-    body, url, charset, path = job
-    try:
-        return extract_html(body, url, http_charset=charset, min_chars=min_chars, path=path)
-    except Exception as exc:
-        return ExtractionResult("error", url=url, message=f"{type(exc).__name__}: {exc}", path=path)
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -203,13 +178,13 @@ def extract(
     processes = processes or cli.settings.extract_processes
     if warc is not None:
         results = ordered_map(
-            _extract_record, iter_warc_responses(warc), min_chars, processes=processes
+            extract_record, iter_warc_responses(warc), min_chars, processes=processes
         )
         total = None
     else:
         jobs = [(str(f), url) for f in files]
         results = ordered_map(
-            _extract_file,
+            extract_file,
             jobs,
             min_chars,
             processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes,

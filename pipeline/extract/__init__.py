@@ -21,14 +21,33 @@ time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
 ``classify`` (not-article pages), ``declared`` (whether a page declares itself one
 article), ``core``
-(one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once).
+(one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once),
+``files`` (the worker functions of ``newsflow extract``).
+
+The names above are imported on first use (PEP 562), so that a process that only
+hands pages to a pool (``newsflow extract``) does not load trafilatura itself.
 """
 
-from pipeline.extract.core import extract_html, extract_page
-from pipeline.extract.language_filter import keep_languages
-from pipeline.extract.pool import iter_extract, ordered_map
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from pipeline.extract.version import EXTRACTOR_VERSION
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
+
+if TYPE_CHECKING:
+    from pipeline.extract.core import extract_html, extract_page
+    from pipeline.extract.language_filter import keep_languages
+    from pipeline.extract.pool import iter_extract, ordered_map
+
+_LAZY = {
+    "extract_html": "pipeline.extract.core",
+    "extract_page": "pipeline.extract.core",
+    "keep_languages": "pipeline.extract.language_filter",
+    "iter_extract": "pipeline.extract.pool",
+    "ordered_map": "pipeline.extract.pool",
+}
 
 __all__ = [
     "DEFAULT_MIN_ARTICLE_CHARS",
@@ -39,3 +58,13 @@ __all__ = [
     "keep_languages",
     "ordered_map",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The public names of the extractor, imported from their module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -102,19 +102,22 @@ def url_date(url: str | None) -> DateCandidate | None:
 
 def time_element_dates(tree: HtmlElement) -> list[DateCandidate]:
     """Dates of ``<time datetime>`` elements, the ones marked as publication time first."""
-    marked: list[DateCandidate] = []
-    other: list[DateCandidate] = []
+    marked: list[str] = []
+    other: list[str] = []
     for el in tree.iterfind(".//time[@datetime]"):
-        cand = _candidate(el.get("datetime"), "time-element")
-        if cand is None:
-            continue
         attrs = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate"))))
         (
             marked
             if re.search(r"publish|pubdate|created", attrs, re.I) or "pubdate" in el.attrib
             else other
-        ).append(cand)
-    return (marked + other)[:1]
+        ).append(el.get("datetime") or "")
+    # Only the first date that parses counts: parse in that order and stop there (pages
+    # with long lists of dated teasers have hundreds of <time> elements).
+    for text in (*marked, *other):
+        cand = _candidate(text, "time-element")
+        if cand is not None:
+            return [cand]
+    return []
 
 
 def is_plausible(value: datetime, now: datetime) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import re
+from collections.abc import Iterator
 
 from trafilatura.utils import detect_encoding
 
@@ -42,6 +43,14 @@ def gunzip_if_needed(data: bytes) -> bytes:
     return data
 
 
+def _declared_codecs(data: bytes, http_charset: str | None) -> Iterator[str | None]:
+    """The HTTP charset, UTF-8, then the ``<meta>`` charset, each worked out only when
+    the ones before it failed (most pages are UTF-8: no ``<meta>`` search for them)."""
+    yield _codec(http_charset)
+    yield "utf-8"
+    yield _codec(meta_charset(data[:4096]))
+
+
 def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     """Decode an HTML document.
 
@@ -58,8 +67,7 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     # Valid UTF-8 beats a <meta> declaration: multi-byte UTF-8 sequences almost never
     # occur by chance in legacy-encoded text, while stale <meta> charsets are common
     # (re-encoded copies, CMS templates). The HTTP header still comes first.
-    candidates = [_codec(http_charset), "utf-8", _codec(meta_charset(data[:4096]))]
-    for codec in candidates:
+    for codec in _declared_codecs(data, http_charset):
         if codec is None:
             continue
         try:

@@ -30,7 +30,10 @@ def _words(element: etree._Element) -> int:
 
 def link_share(block: etree._Element) -> float:
     """Share of the words of ``block`` that sit inside ``<ref>`` elements (0 when empty)."""
-    total = _words(block)
+    return _share(block, _words(block))
+
+
+def _share(block: etree._Element, total: int) -> float:
     if not total:
         return 0.0
     linked = sum(_words(ref) for ref in block.iter("ref"))
@@ -39,10 +42,12 @@ def link_share(block: etree._Element) -> float:
 
 def is_link_block(block: etree._Element) -> bool:
     """Whether a block of trafilatura's output is link furniture (see module docstring)."""
+    if next(block.iter("ref"), None) is None:  # no link, no share: skip counting words
+        return False
     total = _words(block)
     if not total:
         return False
-    share = link_share(block)
+    share = _share(block, total)
     if share >= LINK_SHARE_ALWAYS:
         return True
     return share >= LINK_SHARE_SHORT and (total < SHORT_BLOCK_WORDS or block.tag in _SHORT_KINDS)

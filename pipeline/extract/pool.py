@@ -11,7 +11,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import TypeVar
 
-from pipeline.extract.core import extract_page
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult, FetchedPage
 
 log = logging.getLogger(__name__)
@@ -56,6 +55,8 @@ def pool_context(worker_module: str | None = None) -> BaseContext:
 def _safe_extract_page(
     page: FetchedPage, min_chars: int, fingerprint: bool = False, language_hint: str | None = None
 ) -> ExtractionResult:
+    from pipeline.extract.core import extract_page  # preloaded in the workers (see above)
+
     try:
         result = extract_page(page, min_chars=min_chars, language_hint=language_hint)
         if fingerprint:

@@ -119,15 +119,28 @@ def jsonld_breadcrumb(meta: PageMetadata, page_url: str | None, title: str) -> s
 
 _NAV_BREADCRUMB = (
     "//nav[contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')]"
+    " | //*[contains(@class, 'breadcrumb')]"
 )
+"""Breadcrumb trails and every element whose class merely contains "breadcrumb" (a
+cheap test; the class names are checked by :func:`_is_trail`)."""
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+_TRAIL_CLASSES = frozenset({"breadcrumb", "breadcrumbs"})
+_UPPER = str.maketrans("BREADCRUMB", "breadcrumb")
+
+
+def _is_trail(element: HtmlElement) -> bool:
+    """A ``<nav>`` labelled as a breadcrumb, or an element of class ``breadcrumb`` or
+    ``breadcrumbs`` (XPath's whitespace: space, tab, CR, LF)."""
+    label = element.get("aria-label")
+    if element.tag == "nav" and label is not None and "breadcrumb" in label.translate(_UPPER):
+        return True
+    return not _TRAIL_CLASSES.isdisjoint(_XML_SPACE.split(element.get("class") or ""))
 
 
 def html_breadcrumb(tree: HtmlElement, page_url: str | None, title: str) -> str | None:
     """The section a breadcrumb trail in the markup names (``<nav aria-label=
     "Breadcrumb">`` or a ``.breadcrumb`` list): its last link before the article."""
-    for trail in tree.xpath(_NAV_BREADCRUMB):
+    for trail in (el for el in tree.xpath(_NAV_BREADCRUMB) if _is_trail(el)):
         crumbs = [
             (_clean(a.text_content()), a.get("href"))
             for a in trail.iter("a")

@@ -60,3 +60,12 @@ def test_unwrap_links_keeps_their_text():
     body = xml("<body><p>See <ref target='/a'>the report</ref> today.</p></body>")
     unwrap_links(body)
     assert etree.tostring(body, encoding="unicode") == "<body><p>See the report today.</p></body>"
+
+
+def test_block_without_links_is_never_a_link_block():
+    assert not is_link_block(xml("<p>Short line</p>"))
+    assert not is_link_block(xml("<item>One</item>"))
+
+
+def test_a_block_that_is_itself_a_ref_counts_as_linked():
+    assert is_link_block(xml("<ref target='/a'>Council approves budget</ref>"))

@@ -1,0 +1,67 @@
+"""Faster forms of extraction passes select exactly what the slower ones did."""
+
+from __future__ import annotations
+
+import pytest
+from lxml.html import document_fromstring
+
+from pipeline.extract.dates import time_element_dates
+from pipeline.extract.taxonomy import _NAV_BREADCRUMB, _is_trail
+
+FULL_XPATH = (  # the breadcrumb expression before the prefilter
+    "//nav[contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')]"
+)
+TRAILS = """<html><body>
+<nav aria-label="BreadCrumb" id="a1"></nav>
+<nav aria-label="Site breadcrumbs" id="a2"></nav>
+<nav aria-label="main" class="breadcrumb-nav" id="n1"></nav>
+<div aria-label="breadcrumb" id="n2"></div>
+<ol class="breadcrumb" id="a3"></ol>
+<ul class=" x\tbreadcrumbs\n y " id="a4"></ul>
+<ul class="Breadcrumb" id="n3"></ul>
+<li class="breadcrumb-item" id="n4"></li>
+<div class="nobreadcrumb" id="n5"></div>
+<div class="breadcrumb\u00a0wide" id="n6"></div>
+<nav aria-label="breadcrumb" class="breadcrumb" id="a5"></nav>
+</body></html>"""
+
+
+def test_breadcrumb_prefilter_selects_what_the_full_expression_did():
+    tree = document_fromstring(TRAILS)
+    fast = [el.get("id") for el in tree.xpath(_NAV_BREADCRUMB) if _is_trail(el)]
+    assert fast == [el.get("id") for el in tree.xpath(FULL_XPATH)]
+    assert fast == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def _page(times: str) -> str:
+    return f"<html><body>{times}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        # a marked date wins over an earlier unmarked one
+        (
+            '<time datetime="2024-01-02">a</time><time itemprop="datePublished" '
+            'datetime="2024-03-04T05:06:00Z">b</time>',
+            "2024-03-04 05:06:00+00:00",
+        ),
+        # an unparseable marked date is skipped, the next marked one counts
+        (
+            '<time class="published" datetime="soon"></time><time datetime="2024-01-02">'
+            '</time><time pubdate datetime="2024-05-06"></time>',
+            "2024-05-06 00:00:00+00:00",
+        ),
+        # no marked date parses: the first unmarked one that parses
+        (
+            '<time datetime=""></time><time datetime="2023-07-08"></time>',
+            "2023-07-08 00:00:00+00:00",
+        ),
+        ('<time datetime="never"></time>', None),
+    ],
+)
+def test_time_elements_give_the_first_marked_then_the_first_other_date(times, expected):
+    found = time_element_dates(document_fromstring(_page(times)))
+    assert [str(c.value) for c in found] == ([expected] if expected else [])
