@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from obstore.store import S3Store
 
 REMOTE_SCHEMES = frozenset({"s3"})
+PUT_CHUNK_BYTES = 32 * 1024 * 1024
+"""A file up to this size is put in one request (a crawl's WARC part, 16 MB by default);
+a larger one in multipart chunks of this size, several at once (bench-store: one
+request per part is 1.4x faster than 5 MiB chunks)."""
 STORAGE_VARIABLES = (
     "AWS_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID",
@@ -256,9 +260,7 @@ class RemoteStore(ArchiveStore):
         location = self.location(key)
         try:
             with Path(local).open("rb") as handle:
-                obstore.put(self.client, self._key(key), handle)
-        except OSError as exc:
-            raise store_error("write", location, exc) from None
+                obstore.put(self.client, self._key(key), handle, chunk_size=PUT_CHUNK_BYTES)
         except Exception as exc:  # obstore raises its own hierarchy of errors
             raise store_error("write", location, exc) from None
         return location
