@@ -94,5 +94,8 @@ def stop_embedded(data_dir: Path) -> bool:
         from pgserver.postgres_server import get_server
 
         server = get_server(data_dir, cleanup_mode="stop")
+        # get_server hands back this process's own handle when it started the server
+        # (with cleanup_mode None, which would leave the server running on cleanup)
+        server.cleanup_mode = "stop"
         server.cleanup()
     return True
