@@ -8,8 +8,11 @@ default queue and the crawl queue (NEWSFLOW_CRAWL_QUEUE), worker B the processin
 crawl and its extraction goes through the archive in an S3 bucket (NEWSFLOW_ARCHIVE_URL,
 moto's S3 server on 127.0.0.1), and the sources file is read from the bucket too.
 
-Three sources: two publications of one sample site on 127.0.0.1 (one host, so their
-crawls race for its host lock and must not overlap) and one on 127.0.0.3. Redis is the
+Two runs race for one host: the DAG run crawls two sources, one on 127.0.0.1 and one on
+127.0.0.3, while a ``newsflow crawl`` started beside it (another run, another
+NEWSFLOW_HOME) crawls a third publication of the same sample site on 127.0.0.1. Both
+take that host's lock, so whichever comes second waits (the CLI) or is rescheduled
+(the Airflow task), and their crawls must not overlap. Redis is the
 broker: the one at 127.0.0.1:6379, or a ``redis-server`` from PATH started on a free
 port; without either the test skips, saying so. The newsflow database is named by the
 ``newsflow_db`` Airflow connection (``AIRFLOW_CONN_NEWSFLOW_DB``), as in production.
@@ -22,6 +25,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -56,8 +60,15 @@ TODAY = date(2026, 11, 20)
 SITE = SiteConfig(seed=13, today=TODAY, days=2, articles_per_day=4)
 HOSTS = {"daily-planet": "127.0.0.1", "metro-herald": "127.0.0.1", "valley-gazette": "127.0.0.3"}
 """Source -> the host of its sample site: the first two share one host."""
+DAG_SOURCES = ["daily-planet", "valley-gazette"]
+CLI_SOURCE = "metro-herald"
+"""Crawled by ``newsflow crawl`` while the DAG runs: the same host as daily-planet."""
 LOGICAL_DATE = "2026-11-21T02:00:00+00:00"
-CONF = {"since": (TODAY - timedelta(days=1)).isoformat(), "until": TODAY.isoformat()}
+CONF = {
+    "since": (TODAY - timedelta(days=1)).isoformat(),
+    "until": TODAY.isoformat(),
+    "source": DAG_SOURCES,
+}
 PROCESS_TASKS = ("source.extract", "source.load", "source.check")
 
 
@@ -224,13 +235,17 @@ def test_nightly_dag_runs_on_two_celery_workers_without_a_shared_folder(
                 f"worker-b-{bucket}@%h",
             ],
         )
+        racer = _start_cli_crawl(env, newsflow_url, tmp_path)
         try:
             run = _run_nightly(env, services)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{airflow_stack.tail(80)}\n{worker_b.tail(40)}") from None
+        finally:
+            cli_out, cli_err = racer.communicate(timeout=300)
         log_a = airflow_stack.log_path.read_text(errors="replace")
         log_b = worker_b.log_path.read_text(errors="replace")
 
+    assert racer.returncode == 0, cli_out + cli_err
     assert run["state"] == "success", log_a[-6000:] + log_b[-3000:]
     assert run["logical_date"] == LOGICAL_DATE
     assert "Executing workload in Celery" in log_b  # worker B ran the processing tasks
@@ -239,6 +254,25 @@ def test_nightly_dag_runs_on_two_celery_workers_without_a_shared_folder(
     for home in ("worker-a", "worker-b"):
         left = [p for p in (tmp_path / home).rglob("*") if p.is_file()]
         assert left == [], f"{home} kept files after its tasks: {left}"
+
+
+def _start_cli_crawl(
+    env: dict[str, str], newsflow_url: str, tmp_path: Path
+) -> subprocess.Popen[str]:
+    """``newsflow crawl --source metro-herald`` on a third NEWSFLOW_HOME, the archive and
+    sources file in the same bucket: a second run racing the DAG for 127.0.0.1."""
+    cli_env = {
+        **{k: v for k, v in env.items() if not k.startswith("AIRFLOW")},
+        "NEWSFLOW_HOME": str(tmp_path / "cli-home"),
+        "NEWSFLOW_DATABASE_URL": newsflow_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "crawl", "--source", CLI_SOURCE, "--json"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _assert_task_queues(metadata_url: str, queues: dict[str, str]) -> None:
@@ -258,11 +292,18 @@ def _assert_task_queues(metadata_url: str, queues: dict[str, str]) -> None:
 
 def _assert_loaded_through_the_bucket(newsflow_url: str, bucket: str) -> None:
     with psycopg.connect(newsflow_url) as conn:
-        status, sources, new, duplicates = conn.execute(
-            "SELECT status, sources, articles_new, duplicates FROM warehouse.crawl_runs"
+        run_id, status, sources, new, duplicates = conn.execute(
+            "SELECT run_id, status, sources, articles_new, duplicates FROM warehouse.crawl_runs"
+            " WHERE trigger = 'airflow'"
         ).fetchone()
         per_source = dict(
-            conn.execute("SELECT source, articles_new FROM warehouse.crawl_run_sources")
+            conn.execute(
+                "SELECT source, articles_new FROM warehouse.crawl_run_sources WHERE run_id = %s",
+                (run_id,),
+            )
+        )
+        triggers = sorted(
+            row[0] for row in conn.execute("SELECT trigger FROM warehouse.crawl_runs")
         )
         articles = conn.execute("SELECT count(*) FROM warehouse.articles").fetchone()[0]
         locations = [
@@ -278,10 +319,11 @@ def _assert_loaded_through_the_bucket(newsflow_url: str, bucket: str) -> None:
                 " FROM warehouse.crawl_state GROUP BY source"
             )
         }
-    assert status == "success" and sorted(sources) == sorted(HOSTS)
-    assert all(count > 0 for count in per_source.values()) and len(per_source) == len(HOSTS)
+    assert triggers == ["airflow", "cli"]  # the DAG run and the racing newsflow crawl
+    assert status == "success" and sorted(sources) == DAG_SOURCES
+    assert all(count > 0 for count in per_source.values()) and len(per_source) == len(DAG_SOURCES)
     assert articles == new + duplicates and new > 0
     assert locations and all(path.startswith(f"s3://{bucket}/archive/") for path in locations)
-    # The two sources of one host took its lock in turn: their crawls never overlapped.
+    # The two runs took the host's lock in turn: their crawls of it never overlapped.
     (first_a, last_a), (first_b, last_b) = spans["daily-planet"], spans["metro-herald"]
     assert last_a < first_b or last_b < first_a, spans
