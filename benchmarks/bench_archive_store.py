@@ -28,12 +28,9 @@ from typing import Any
 
 import psycopg
 
-from benchmarks.bench_crawl import CONCURRENCY, _serve
+from benchmarks.bench_crawl import CONCURRENCY, _serve, crawl_settings, new_crawl_run
 from benchmarks.results import RESULTS, machine_line, write_section
 from benchmarks.scratch_db import database_server, scratch_database
-from pipeline import runs
-from pipeline.config import CrawlLimits, Settings
-from pipeline.db import apply_migrations
 from pipeline.sources import Source
 
 
@@ -42,19 +39,8 @@ def crawl(base: str, pages: int, server_url: str, home: Path, **store: Any) -> d
     from crawlers.run import crawl_sources
 
     with scratch_database(server_url, "newsflow_bench_store") as scratch:
-        with psycopg.connect(scratch) as conn:
-            apply_migrations(conn)
-            run_id = runs.create_run(conn, sources=["bench"], since=None, until=None)
-        settings = Settings.from_env({"NEWSFLOW_HOME": str(home), "NEWSFLOW_DATABASE_URL": scratch})
-        settings = settings.with_overrides(
-            crawl=CrawlLimits(
-                download_delay_s=0.0,
-                autothrottle_start_delay_s=0.0,
-                concurrency_per_host=CONCURRENCY,
-                concurrency_total=CONCURRENCY,
-            ),
-            **store,
-        )
+        run_id = new_crawl_run(scratch)
+        settings = crawl_settings(home, scratch, **store)
         source = Source("bench", sitemaps=(f"{base}/sitemap.xml",), max_pages=pages)
         started = time.monotonic()
         (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=scratch)

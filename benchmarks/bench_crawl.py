@@ -33,6 +33,7 @@ import sys
 import tempfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -160,22 +161,36 @@ def run_baseline(base: str, pages: int) -> dict:
 # --- newsflow ------------------------------------------------------------------------------
 
 
+def new_crawl_run(database_url: str) -> int:
+    """Migrate the scratch database and record the run a bench crawl belongs to."""
+    with psycopg.connect(database_url) as conn:
+        apply_migrations(conn)
+        return runs.create_run(conn, sources=["bench"], since=None, until=None)
+
+
+def crawl_settings(home: Path, database_url: str, **overrides: Any) -> Settings:
+    """newsflow's settings for a bench crawl: no delay, ``CONCURRENCY`` requests at once
+    (``overrides``: other fields, e.g. the archive's store)."""
+    settings = Settings.from_env(
+        {"NEWSFLOW_HOME": str(home), "NEWSFLOW_DATABASE_URL": database_url}
+    )
+    return settings.with_overrides(
+        crawl=CrawlLimits(
+            download_delay_s=0.0,
+            autothrottle_start_delay_s=0.0,
+            concurrency_per_host=CONCURRENCY,
+            concurrency_total=CONCURRENCY,
+        ),
+        **overrides,
+    )
+
+
 def run_newsflow(base: str, pages: int, server_url: str, home: Path) -> dict:
     from crawlers.run import crawl_sources
 
     with scratch_database(server_url, "newsflow_bench_crawl") as scratch:
-        with psycopg.connect(scratch) as conn:
-            apply_migrations(conn)
-            run_id = runs.create_run(conn, sources=["bench"], since=None, until=None)
-        settings = Settings.from_env({"NEWSFLOW_HOME": str(home), "NEWSFLOW_DATABASE_URL": scratch})
-        settings = settings.with_overrides(
-            crawl=CrawlLimits(
-                download_delay_s=0.0,
-                autothrottle_start_delay_s=0.0,
-                concurrency_per_host=CONCURRENCY,
-                concurrency_total=CONCURRENCY,
-            )
-        )
+        run_id = new_crawl_run(scratch)
+        settings = crawl_settings(home, scratch)
         source = Source("bench", sitemaps=(f"{base}/sitemap.xml",), max_pages=pages)
         (result,) = crawl_sources(settings, [source], run_id=run_id, database_url=scratch)
     if result.error or result.fetched != pages:
