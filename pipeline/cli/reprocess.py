@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 
 import click
@@ -11,7 +9,7 @@ from rich.console import Console
 
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import since_option, until_option
-from pipeline.cli.run import print_run_report, run_json
+from pipeline.cli.run import show_run_result
 from pipeline.reprocess import reprocess as reprocess_step
 from pipeline.window import Window
 
@@ -51,8 +49,9 @@ def reprocess(
     """Extract the archived pages of loaded articles again and reload them.
 
     No request goes to any site: the pages come from the WARC archive
-    ($NEWSFLOW_HOME/archive), so this runs on any machine that reads the archive and
-    the database. --since/--until choose articles by publication day; --source names
+    ($NEWSFLOW_ARCHIVE_URL: a folder, by default $NEWSFLOW_HOME/archive, or an S3
+    bucket), so this runs on any machine that reads the archive and the database.
+    --since/--until choose articles by publication day; --source names
     the sources as stored in the database. The results go through the usual dedup and
     load, so a changed body becomes a new version (articles_updated). It is the step of
     the Airflow DAG newsflow_reprocess, recorded as a run with trigger `reprocess`.
@@ -71,9 +70,4 @@ def reprocess(
         )
     if not report["sources"]:
         click.echo("newsflow: no archived article matched; nothing was re-extracted", err=True)
-    if as_json:
-        click.echo(json.dumps(run_json(report)))
-    else:
-        print_run_report(report)
-    if report["status"] != "success":
-        sys.exit(1)
+    show_run_result(report, as_json)

@@ -62,6 +62,12 @@ def run(
             progress=lambda message: status.update(message),
             waiting=lambda message: waiting_notice(console, status, message),
         )
+    show_run_result(report, as_json)
+
+
+def show_run_result(report: dict[str, Any], as_json: bool) -> None:
+    """Print a run report (``--json``: ``run_json``, else the tables) and exit 1 unless
+    the run succeeded; ``newsflow run`` and ``newsflow reprocess`` end with it."""
     if as_json:
         click.echo(json.dumps(run_json(report)))
     else:
