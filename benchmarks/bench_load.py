@@ -36,6 +36,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -112,11 +113,9 @@ def _bare_copy(url: str, results: list[ExtractionResult], *, shaped: bool = Fals
         return time.perf_counter() - started
 
 
-def _load(
-    url: str, results: list[ExtractionResult], derive_connections: int
-) -> tuple[float, float, int, dict[str, int]]:
-    """Seconds of the loads, seconds and rows of the derive step after them (on
-    ``derive_connections`` connections, as a run does it), counts."""
+def load_all(url: str, results: Sequence[ExtractionResult]) -> tuple[float, dict[str, int]]:
+    """Seconds and counts of ``load_batch`` over ``results`` in run-sized batches, into
+    a new run of the (migrated) database at ``url``."""
     with psycopg.connect(url) as conn:
         apply_migrations(conn)
         run_id = runs.create_run(conn, sources=["bench"], since=None, until=None, trigger="test")
@@ -131,10 +130,18 @@ def _load(
                 source="bench",
                 near_duplicate_threshold=THRESHOLD,
             )
-        load_s = time.perf_counter() - started
-        started = time.perf_counter()
-        derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
-        return load_s, time.perf_counter() - started, derived, total.as_dict()
+        return time.perf_counter() - started, total.as_dict()
+
+
+def _load(
+    url: str, results: list[ExtractionResult], derive_connections: int
+) -> tuple[float, float, int, dict[str, int]]:
+    """Seconds of the loads, seconds and rows of the derive step after them (on
+    ``derive_connections`` connections, as a run does it), counts."""
+    load_s, counts = load_all(url, results)
+    started = time.perf_counter()
+    derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
+    return load_s, time.perf_counter() - started, derived, counts
 
 
 def bench_load(server_url: str, count: int, derive_connections: int) -> dict[str, object]:

@@ -28,11 +28,8 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from benchmarks.bench_load import THRESHOLD, _bare_copy
-from pipeline import runs
-from pipeline.db import apply_migrations
+from benchmarks.bench_load import _bare_copy, load_all
 from pipeline.load import batch as load_batch_module
-from pipeline.load import load_batch
 from pipeline.load import upsert as upsert_module
 from pipeline.load.derive import derive_concurrently
 from pipeline.load.prepare import PreparedBatch
@@ -120,23 +117,9 @@ def newsflow(
 ) -> dict[str, Any]:
     """``load_batch`` over ``results`` in run-sized batches; with ``dedup``, then the
     derive step (without, the derive step is the same work and is not repeated)."""
-    with psycopg.connect(url) as conn:
-        apply_migrations(conn)
-        run_id = runs.create_run(conn, sources=["bench"], since=None, until=None, trigger="test")
-        conn.commit()
-        total = runs.RunCounts()
-        with without_dedup() if not dedup else _nothing():
-            started = time.perf_counter()
-            for start in range(0, len(results), LOAD_BATCH_SIZE):
-                total = total + load_batch(
-                    conn,
-                    results[start : start + LOAD_BATCH_SIZE],
-                    run_id=run_id,
-                    source="bench",
-                    near_duplicate_threshold=THRESHOLD,
-                )
-            seconds = time.perf_counter() - started
-    figures: dict[str, Any] = {"seconds": seconds, "counts": total.as_dict()}
+    with without_dedup() if not dedup else _nothing():
+        seconds, counts = load_all(url, results)
+    figures: dict[str, Any] = {"seconds": seconds, "counts": counts}
     if dedup:
         started = time.perf_counter()
         derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
