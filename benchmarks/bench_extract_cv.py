@@ -109,11 +109,11 @@ METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
         "title",
         _no_title_furniture_rules,
     ),
-    "title: a section and a pipe before another source's headline cut (`Sport ｜ `)": (
+    "title: a section name and a pipe before another source's headline cut": (
         "title",
         _no_section_prefix,
     ),
-    "title: an unspaced suffix ending in the site name cut (`Headline-Section/Site`)": (
+    "title: a suffix ending in the site name cut whatever separates it (`-정치ㅣ한국일보`)": (
         "title",
         _no_unspaced_site_suffix,
     ),
@@ -124,7 +124,7 @@ METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
 """Metadata rule -> (field, context manager switching the rule off)."""
 
 
-TITLE_TAG_CHECK = "title exact match of <title> cut the same way (check)"
+TITLE_TAG_CHECK = "title exact match of `<title>` cut the same way (check)"
 """A second metric for title rules: the cutting rules applied to the page's <title>,
 where pages put the most site names and sections (newsflow's title does not come from
 there while og:title exists, so this only shows whether a rule generalises)."""
