@@ -10,7 +10,9 @@ For every metadata rule (title, authors) and every body clean-up step
 cross-validated figure keeps the rule for a publisher only when it raises the summed
 score of all *other* publishers' pages, both sets pooled
 (``devtools.extraction_metric.leave_group_out``). A rule whose gain is not there
-cross-validated does not ship. The table is written between the
+cross-validated does not ship. Title rules are also scored cutting the page's <title>
+the same way (:data:`TITLE_TAG_CHECK`), a check on the element that carries the most
+site names and sections. The table is written between the
 ``bench-extract-cv`` markers of ``benchmarks/RESULTS.md``.
 """
 
@@ -61,6 +63,24 @@ def _no_confirmed_prefix() -> Any:
     return _patched(title, "_confirmed_prefix", lambda *_a: None)
 
 
+def _no_section_prefix() -> Any:
+    import pipeline.extract.title as title
+
+    return _patched(title, "_section_prefix", lambda *_a: False)
+
+
+def _no_unspaced_site_suffix() -> Any:
+    import pipeline.extract.title as title
+
+    return _patched(title, "_unspaced_site_suffix", lambda *_a: False)
+
+
+@contextmanager
+def _no_title_furniture_rules() -> Iterator[None]:
+    with _no_section_prefix(), _no_unspaced_site_suffix():
+        yield
+
+
 def _no_organisations() -> Any:
     import pipeline.extract.authors as authors
 
@@ -85,6 +105,18 @@ def _no_person_forms() -> Any:
 
 METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
     "title cut after another source's headline and a separator": ("title", _no_confirmed_prefix),
+    "title: furniture around another source's headline cut (the two rules below)": (
+        "title",
+        _no_title_furniture_rules,
+    ),
+    "title: a section name and a pipe before another source's headline cut": (
+        "title",
+        _no_section_prefix,
+    ),
+    "title: a suffix ending in the site name cut whatever separates it (`-정치ㅣ한국일보`)": (
+        "title",
+        _no_unspaced_site_suffix,
+    ),
     "organisations named as JSON-LD author kept": ("authors", _no_organisations),
     "desk credits kept whole (`Guardian staff reporter`)": ("authors", _no_desk_credits),
     "JSON-LD Person without `name` (`givenName` + `familyName`)": ("authors", _no_person_forms),
@@ -92,8 +124,24 @@ METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
 """Metadata rule -> (field, context manager switching the rule off)."""
 
 
-def _metadata_scores(pages: list[DevPage], field: str) -> list[float]:
-    """Per page: title exact match or author F1 of newsflow's metadata choice."""
+TITLE_TAG_CHECK = "title exact match of `<title>` cut the same way (check)"
+"""A second metric for title rules: the cutting rules applied to the page's <title>,
+where pages put the most site names and sections (newsflow's title does not come from
+there while og:title exists, so this only shows whether a rule generalises)."""
+
+
+def _title_tag_choice(meta: Any, tree: Any) -> str:
+    from pipeline.extract.title import other_headlines, strip_site_suffix
+
+    tag = tree.find(".//title")
+    text = " ".join(tag.text_content().split()) if tag is not None else ""
+    site = meta.first_meta("og:site_name", "application-name")
+    return strip_site_suffix(text, list(other_headlines(meta, tree)), site)
+
+
+def _metadata_scores(pages: list[DevPage], metric: str) -> list[float]:
+    """Per page: title exact match or author F1 of newsflow's metadata choice (or the
+    :data:`TITLE_TAG_CHECK`)."""
     from pipeline.extract.authors import choose_authors
     from pipeline.extract.core import parse_html
     from pipeline.extract.structured import read_metadata
@@ -106,7 +154,9 @@ def _metadata_scores(pages: list[DevPage], field: str) -> list[float]:
             out.append(0.0)
             continue
         meta = read_metadata(tree)
-        if field == "title":
+        if metric == TITLE_TAG_CHECK:
+            out.append(float(title_match(p.truth["title"], _title_tag_choice(meta, tree))))
+        elif metric == "title exact match":
             out.append(float(title_match(p.truth["title"], choose_title(meta, tree))))
         else:
             out.append(author_f1(p.truth["authors"], choose_authors(meta, tree)))
@@ -146,19 +196,20 @@ def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
     rows: list[Row] = []
     for rule, (field, switch_off) in METADATA_RULES.items():
         scored = {n: ps for n, ps in sets.items() if field == "title" or "authors" in ps[0].truth}
-        per_set = {}
-        for set_name, pages in scored.items():
-            on = _metadata_scores(pages, field)
-            with switch_off():
-                per_set[set_name] = (on, _metadata_scores(pages, field))
-        keep = _pooled_keep(per_set, scored)
-        metric = "title exact match" if field == "title" else "author F1"
-        for set_name, (on, off) in per_set.items():
-            cv = [a if k else b for a, b, k in zip(on, off, keep[set_name], strict=True)]
-            n = len(on)
-            kept, total = _kept(scored[set_name], keep[set_name])
-            means = (sum(off) / n, sum(on) / n, sum(cv) / n)
-            rows.append((rule, set_name, metric, *means, kept, total))
+        metrics = ["title exact match", TITLE_TAG_CHECK] if field == "title" else ["author F1"]
+        for metric in metrics:
+            per_set = {}
+            for set_name, pages in scored.items():
+                on = _metadata_scores(pages, metric)
+                with switch_off():
+                    per_set[set_name] = (on, _metadata_scores(pages, metric))
+            keep = _pooled_keep(per_set, scored)
+            for set_name, (on, off) in per_set.items():
+                cv = [a if k else b for a, b, k in zip(on, off, keep[set_name], strict=True)]
+                n = len(on)
+                kept, total = _kept(scored[set_name], keep[set_name])
+                means = (sum(off) / n, sum(on) / n, sum(cv) / n)
+                rows.append((rule, set_name, metric, *means, kept, total))
     return rows
 
 

@@ -1,5 +1,5 @@
 """The article's headline: og:title, the JSON-LD headline, <h1> or <title>, without the
-site name that pages append to them."""
+site name and section that pages put around them."""
 
 from __future__ import annotations
 
@@ -32,27 +32,68 @@ def _fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_QUOTES))
 
 
-def _confirmed_prefix(title: str, others: list[str]) -> str | None:
+def _confirmed_prefix(title: str, others: list[str], site: str | None = None) -> str | None:
     """The part of ``title`` before a separator when that part is another source's
     headline (quotes and case folded): "Headline：Site" or "Headline * Site * by Author"
     with an h1 "Headline" (dev set: title exact match +0.04 in-sample and
-    leave-publisher-out, see benchmarks/RESULTS.md)."""
+    leave-publisher-out, see benchmarks/RESULTS.md); also when the separator lacks
+    spaces but the rest names the site (:func:`_unspaced_site_suffix`)."""
     folded = _fold(title)
     for other in others:
         head = _fold(other)
         if len(head) < 8 or len(head) >= len(folded) or not folded.startswith(head):
             continue
-        if _SEPARATOR.match(folded, len(head)):
+        tail = folded[len(head) :]
+        if _SEPARATOR.match(tail) or _unspaced_site_suffix(tail, site):
             return title[: len(head)]
+    return None
+
+
+def _unspaced_site_suffix(tail: str, site: str | None) -> bool:
+    """Whether ``tail``, what follows a confirmed headline, is site furniture although
+    its separator has no spaces ("-정치ㅣ한국일보" on a site named "한국일보"):
+    punctuation first, the site name last, at most a short section name between. A
+    hyphen inside a word ("COVID-19") is not followed by the site name."""
+    name = _fold(site.strip()) if site else ""
+    between = len(tail) - len(name)
+    return len(name) >= 2 and 0 < between <= 24 and not tail[0].isalnum() and tail.endswith(name)
+
+
+_PIPE_PREFIX = re.compile(r"^(?=\S).{2,60}?(?:\s+\|\s+|\s*｜\s*)$")
+"""A section or site name and a pipe in front of a headline: "Sport | ", "Site｜"."""
+
+
+def _section_prefix(prefix: str) -> bool:
+    """Whether ``prefix``, what precedes a confirmed headline, is a section or site name
+    set off by a pipe ("Sport | "). A kicker and a colon is not: "Kicker: Headline" is
+    how publishers write headlines (and an SEO title "Kicker: Headline - Site" keeps
+    the kicker as often as not on the dev set)."""
+    return bool(_PIPE_PREFIX.match(prefix))
+
+
+def _after_prefix(title: str, others: list[str]) -> str | None:
+    """``title`` from another source's headline on, when what precedes that headline is
+    a section name and a pipe (:func:`_section_prefix`): "Vierschanzentournee | Headline"
+    with an h1 "Headline"."""
+    folded = _fold(title)
+    for other in others:
+        head = _fold(other)
+        start = folded.find(head) if len(head) >= 8 else -1
+        if start <= 0:
+            continue
+        if _section_prefix(title[:start]):
+            return title[start:]
     return None
 
 
 def strip_site_suffix(title: str, others: list[str | None], site: str | None) -> str:
     """``title`` without what follows another title source's headline (h1, JSON-LD) and a
     separator, else without a trailing " | Site name" when the rest is confirmed: it
-    equals another title source or the suffix is the site name."""
+    equals another title source or the suffix is the site name. What precedes another
+    source's headline goes too when it is furniture (see :func:`_after_prefix`)."""
     known = [" ".join(o.split()) for o in others if o and o.strip()]
-    if head := _confirmed_prefix(title, known):
+    title = _after_prefix(title, known) or title
+    if head := _confirmed_prefix(title, known, site):
         return head
     match = _SITE_SUFFIX.match(title)
     if not match:

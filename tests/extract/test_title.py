@@ -57,6 +57,82 @@ def test_a_longer_headline_is_not_cut_at_a_word_that_starts_like_the_h1():
     )
 
 
+def test_a_section_and_a_pipe_before_the_h1_headline_are_cut():
+    # lu_Tageblatt: og:title "Section | Headline", <title> "Site | Section | Headline",
+    # the h1 and the JSON-LD headline "Headline"
+    assert (
+        _title(
+            '<meta property="og:title"'
+            ' content="Vierschanzentournee | Beleidigen und beschuldigen: Zoff ums Material">',
+            "<h1>Beleidigen und beschuldigen: Zoff ums Material</h1>",
+        )
+        == "Beleidigen und beschuldigen: Zoff ums Material"
+    )
+    assert (
+        strip_site_suffix(
+            "Tageblatt.lu | Vierschanzentournee | Zoff ums Material",
+            ["Zoff ums Material"],
+            "Tageblatt.lu",
+        )
+        == "Zoff ums Material"
+    )
+
+
+def test_a_kicker_before_the_h1_headline_stays():
+    # at_ORF, de_JungeWelt: "Kicker: Headline" with an h1 "Headline" is the headline as
+    # the publisher writes it; only a pipe marks a section name
+    assert (
+        strip_site_suffix(
+            "Nach Gaetz-Rückzug: Trump-Anwältin soll Ministerin werden",
+            ["Trump-Anwältin soll Ministerin werden"],
+            None,
+        )
+        == "Nach Gaetz-Rückzug: Trump-Anwältin soll Ministerin werden"
+    )
+
+
+def test_a_prefix_is_kept_when_no_other_source_confirms_the_rest():
+    # za_TimesLive: og:title, h1 and JSON-LD all say "BUDGET 3.0 | Headline"
+    assert (
+        _title(
+            '<meta property="og:title" content="BUDGET 3.0 | Sars gets R4bn to hire collectors">',
+            "<h1>BUDGET 3.0 | Sars gets R4bn to hire collectors</h1>",
+        )
+        == "BUDGET 3.0 | Sars gets R4bn to hire collectors"
+    )
+
+
+def test_a_suffix_ending_in_the_site_name_is_cut_whatever_separates_it():
+    # kr_HankookIlbo: "Headline-Section|Site" (the pipe is the Hangul letter ㅣ);
+    # jp_AsahiShimbun's <title>: "Headline [Prefecture]：Site"
+    assert (
+        _title(
+            '<meta property="og:title" content="민주당 선호투표제 도입 또다시 불발-정치ㅣ한국일보">'
+            '<meta property="og:site_name" content="한국일보">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "민주당 선호투표제 도입 또다시 불발"}</script>'
+        )
+        == "민주당 선호투표제 도입 또다시 불발"
+    )
+    assert (
+        strip_site_suffix(
+            "宮崎県で震度5弱、津波注意報 気象庁 [宮崎県]：朝日新聞デジタル",
+            ["宮崎県で震度5弱、津波注意報 気象庁"],
+            "朝日新聞デジタル",
+        )
+        == "宮崎県で震度5弱、津波注意報 気象庁"
+    )
+
+
+def test_a_hyphen_is_no_separator_unless_a_short_rest_ends_with_the_site_name():
+    assert (
+        strip_site_suffix("Covid cases-19 rise again", ["Covid cases"], "Example News")
+        == "Covid cases-19 rise again"
+    )
+    long_rest = "Council backs tram plan-and what the long road to the vote meant, Example News"
+    assert strip_site_suffix(long_rest, ["Council backs tram plan"], "Example News") == long_rest
+
+
 def test_site_name_suffix_is_cut_without_another_source():
     assert strip_site_suffix("Council expands tram network | Example News", [], "Example News") == (
         "Council expands tram network"
