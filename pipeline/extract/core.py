@@ -19,7 +19,7 @@ from pipeline.extract.dates import (
     htmldate_guess,
     vote,
 )
-from pipeline.extract.fallback import declared_paragraphs, prefer_declared
+from pipeline.extract.fallback import could_prefer_declared, declared_paragraphs, prefer_declared
 from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
 from pipeline.extract.parse import parse_html
@@ -79,7 +79,10 @@ def _maybe_declared_body(
     )
     if not declared or not paragraphs:
         return paragraphs
-    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors, headlines)
+    raw = declared_paragraphs(declared)
+    if not could_prefer_declared(paragraphs, raw):
+        return paragraphs  # too short to win: not worth cleaning
+    candidate = clean_paragraphs(raw, title, authors, headlines)
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 
