@@ -11,18 +11,17 @@ Public API::
     keep_languages(result, languages) -> ExtractionResult
     EXTRACTOR_VERSION
 
-Modules, one job each: ``decode`` (bytes to text), ``structured`` (JSON-LD and meta
-tags), ``body`` (trafilatura plus clean-up), ``links`` (link-dense blocks),
-``furniture`` (non-article lines), ``lead`` (header lines at the start of a body),
-``endmatter`` (lines after the article), ``fallback`` (JSON-LD ``articleBody`` when
-trafilatura missed part of the text), ``dates`` (publication date vote, modification
-time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
-(name cleaning, byline lines), ``language``, ``language_filter`` (a source's
+Modules, one job each: ``decode`` (bytes to text), ``parse`` (bytes to tree),
+``structured`` (JSON-LD and meta tags), ``body`` (trafilatura plus clean-up), ``links``
+(link-dense blocks), ``furniture`` (non-article lines), ``lead`` (header lines at the
+start of a body), ``endmatter`` (lines after the article), ``fallback`` (JSON-LD
+``articleBody`` when trafilatura missed part of the text), ``dates`` (publication date
+vote, modification time), ``image`` (the top image), ``taxonomy`` (section and tags),
+``authors`` (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
 ``classify`` (not-article pages), ``declared`` (whether a page declares itself one
-article), ``core``
-(one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once),
-``files`` (the worker functions of ``newsflow extract``).
+article), ``core`` (one page), ``pool`` (many pages), ``preload`` (what the pool's
+forkserver loads once), ``files`` (the worker functions of ``newsflow extract``).
 
 The names above are imported on first use (PEP 562), so that a process that only
 hands pages to a pool (``newsflow extract``) does not load trafilatura itself.

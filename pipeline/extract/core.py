@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from pipeline.extract.authors import choose_authors
 from pipeline.extract.body import clean_paragraphs, run_trafilatura
@@ -20,10 +19,10 @@ from pipeline.extract.dates import (
     htmldate_guess,
     vote,
 )
-from pipeline.extract.decode import decode_html
-from pipeline.extract.fallback import declared_paragraphs, prefer_declared
+from pipeline.extract.fallback import could_prefer_declared, declared_paragraphs, prefer_declared
 from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
+from pipeline.extract.parse import parse_html
 from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
@@ -38,14 +37,6 @@ from pipeline.records import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def parse_html(html: bytes | str, http_charset: str | None = None) -> HtmlElement | None:
-    """Decode and parse a document; None when it is not HTML at all."""
-    text = decode_html(html, http_charset)
-    if not text.strip() or "\x00" in text[:2048]:
-        return None
-    return load_html(text)
 
 
 def choose_published(
@@ -88,7 +79,10 @@ def _maybe_declared_body(
     )
     if not declared or not paragraphs:
         return paragraphs
-    candidate = clean_paragraphs(declared_paragraphs(declared), title, authors, headlines)
+    raw = declared_paragraphs(declared)
+    if not could_prefer_declared(paragraphs, raw):
+        return paragraphs  # too short to win: not worth cleaning
+    candidate = clean_paragraphs(raw, title, authors, headlines)
     return candidate if prefer_declared(paragraphs, candidate) else paragraphs
 
 

@@ -6,6 +6,7 @@ import codecs
 import gzip
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from trafilatura.utils import detect_encoding
 
@@ -59,11 +60,26 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
     that does not decode the bytes cleanly is skipped. As a last resort the bytes are
     decoded as UTF-8 with replacement characters, so this never raises.
     """
+    return decode_document(data, http_charset).text
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A document's text, and the bytes it was decoded from when they were UTF-8."""
+
+    text: str
+    utf8: bytes | None = None
+    """The (decompressed) bytes ``text`` is the strict UTF-8 decoding of, without a BOM;
+    None when the text was decoded otherwise or came as text."""
+
+
+def decode_document(data: bytes | str, http_charset: str | None = None) -> Decoded:
+    """:func:`decode_html`'s text, with the UTF-8 bytes it came from (see :class:`Decoded`)."""
     if isinstance(data, str):
-        return data
+        return Decoded(data)
     data = gunzip_if_needed(data)
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
+        return Decoded(data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"))
     # Valid UTF-8 beats a <meta> declaration: multi-byte UTF-8 sequences almost never
     # occur by chance in legacy-encoded text, while stale <meta> charsets are common
     # (re-encoded copies, CMS templates). The HTTP header still comes first.
@@ -71,15 +87,17 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> str:
         if codec is None:
             continue
         try:
-            return data.decode(codec)
+            text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
+        return Decoded(text, data if codec == "utf-8" else None)
     for guess in detect_encoding(data):
         codec = _codec(guess)
         if codec is None:
             continue
         try:
-            return data.decode(codec)
+            text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("utf-8", "replace")
+        return Decoded(text, data if codec == "utf-8" else None)
+    return Decoded(data.decode("utf-8", "replace"))

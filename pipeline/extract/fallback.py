@@ -36,6 +36,17 @@ def _grams(paragraphs: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
+def could_prefer_declared(extracted: list[str], declared: list[str]) -> bool:
+    """Whether :func:`prefer_declared` could choose ``declared`` (uncleaned paragraphs
+    from JSON-LD) once cleaned: cleaning only drops lines, so the cleaned text has at most
+    as many words, and at most that many minus three word 4-grams. A cheap bound, so that
+    the declared text is cleaned only when it is long enough to win."""
+    if not extracted or not declared:
+        return False
+    words = len(_WORD.findall(" ".join(declared)))
+    return max(0, words - 3) >= MIN_LENGTH_RATIO * len(_grams(extracted))
+
+
 def prefer_declared(extracted: list[str], declared: list[str]) -> bool:
     """Whether ``declared`` (cleaned paragraphs from JSON-LD) should replace ``extracted``
     (see module docstring)."""

@@ -48,8 +48,10 @@ _TIER_FREE = {"free": True, "locked": False, "metered": False}
 # Prompts that end a cut-off body, in the languages of the dev set and a few more. Each
 # says that the rest is for subscribers or asks to subscribe/log in *to read on*; a bare
 # "subscribe to our newsletter" is end matter, not a paywall (pipeline.extract.endmatter).
+# The word alternatives share one leading \b (each keeps its own, which changes nothing):
+# the regex engine then tries them only at word starts, not at every character.
 _PROMPT = re.compile(
-    r"(?:"
+    r"(?:\b(?:"
     # English
     r"\b(?:subscribe|sign in|log in|register)(?: now| today| for free)?"
     r" to (?:continue|keep) reading\b|"
@@ -89,7 +91,7 @@ _PROMPT = re.compile(
     r"\bartik\w* (?:er |är )?(?:kun|bare|endast|bara) (?:for|för) "
     r"(?:abonnenter|prenumeranter)\b|"
     r"\b(?:artykuł|treść) (?:jest )?dostępn[ya] (?:tylko |wyłącznie )?dla "
-    r"(?:subskrybentów|prenumeratorów)|"
+    r"(?:subskrybentów|prenumeratorów))|"
     # Japanese, Chinese, Korean
     r"この記事は有料会員限定|有料会員限定(?:記事|です)|有料記事です|続きを読むには|残り\d+文字|"
     r"订阅后(?:继续)?阅读|付费阅读|유료 ?회원 전용 기사|구독자 전용 기사"
