@@ -10,10 +10,12 @@ this module has that one side effect on purpose: :func:`warm_up` runs at import.
 
 from __future__ import annotations
 
-import pipeline.dedup.fingerprint  # noqa: F401  (preloaded: --fingerprint workers use it)
-from pipeline.extract.core import extract_html
+import gc
+import threading
+
 from pipeline.extract.language import detect_language
 
+_SENTENCE = "A sentence long enough for the language detector to load its model."
 _SAMPLE = (
     "<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
     + "<p>A paragraph long enough for trafilatura to keep it as the article text.</p>" * 8
@@ -22,10 +24,27 @@ _SAMPLE = (
 
 
 def warm_up() -> None:
-    """Load what the extractor otherwise loads lazily on a worker's first page: the
-    language model and trafilatura's and lxml's first-use state."""
-    detect_language("A sentence long enough for the language detector to load its model.")
+    """Import the extractor and load what it otherwise loads lazily on a worker's first
+    page (the language model, trafilatura's and lxml's first-use state), then freeze
+    all of it out of the garbage collector's reach.
+
+    The language model loads in a thread while this one imports the extractor: most of
+    its load is LZMA decompression, which releases the GIL, so the two overlap and the
+    first worker starts sooner. The thread has ended before any worker is forked.
+
+    ``gc.freeze()``: a forked worker shares these objects with the forkserver page by
+    page until it writes to one; the collector's full passes would write to every one
+    (their GC headers), copying those pages into each worker and walking tens of
+    thousands of objects that never become garbage.
+    """
+    model = threading.Thread(target=detect_language, args=(_SENTENCE,), name="language-model")
+    model.start()
+    import pipeline.dedup.fingerprint  # noqa: F401  (--fingerprint workers use it)
+    from pipeline.extract.core import extract_html
+
+    model.join()
     extract_html(_SAMPLE)
+    gc.freeze()
 
 
 warm_up()

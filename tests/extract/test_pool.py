@@ -1,5 +1,6 @@
 """Batch extraction in a process pool."""
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,16 @@ def test_workers_fork_from_a_forkserver_that_preloaded_the_extractor():
     states = list(ordered_map(_worker_state, range(4), processes=2))
     assert all(loaded for _pid, loaded in states)
     assert os.getpid() not in {pid for pid, _loaded in states}
+
+
+def _frozen_objects(_item: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_inherit_the_preload_frozen_out_of_the_garbage_collector():
+    # gc.freeze() in the forkserver: a worker's full collections neither walk the
+    # preloaded objects nor copy their pages by writing to their GC headers.
+    assert all(count > 10_000 for count in ordered_map(_frozen_objects, range(4), processes=2))
 
 
 def test_workers_are_still_recycled(monkeypatch):
