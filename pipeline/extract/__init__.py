@@ -20,7 +20,7 @@ time), ``image`` (the top image), ``taxonomy`` (section and tags), ``authors``
 (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
 ``classify`` (not-article pages), ``declared`` (whether a page declares itself one
-article), ``core``
+article), ``teasers`` (whether a body is an index page's list of teasers), ``core``
 (one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once),
 ``files`` (the worker functions of ``newsflow extract``).
 
