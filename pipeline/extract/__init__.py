@@ -20,8 +20,9 @@ vote, modification time), ``image`` (the top image), ``taxonomy`` (section and t
 ``authors`` (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
 ``classify`` (not-article pages), ``declared`` (whether a page declares itself one
-article), ``core`` (one page), ``pool`` (many pages), ``preload`` (what the pool's
-forkserver loads once), ``files`` (the worker functions of ``newsflow extract``).
+article), ``teasers`` (whether a body is an index page's list of teasers), ``core``
+(one page), ``pool`` (many pages), ``preload`` (what the pool's forkserver loads once),
+``files`` (the worker functions of ``newsflow extract``).
 
 The names above are imported on first use (PEP 562), so that a process that only
 hands pages to a pool (``newsflow extract``) does not load trafilatura itself.

@@ -8,6 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from pipeline.extract.declared import declares_single_article
+from pipeline.extract.teasers import is_teaser_list
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS
 
 _ERROR_TITLE = re.compile(
@@ -21,7 +22,10 @@ _LINK_SHARE_INDEX = 0.5
 the page declares itself one article. A lower bound (0.35) separated the dev set's
 articles from the sample site's section pages, but it was chosen on that same data,
 not cross-validated, and it dropped articles of the sample site whose pages declare
-nothing and carry long link lists (bench_e2e: 4,626 of 5,000); it is not used."""
+nothing and carry long link lists (bench_e2e: 4,626 of 5,000); it is not used. Section
+pages under this bound (the sample site's: 0.40-0.49) are told by their body instead
+(:mod:`pipeline.extract.teasers`), which does not depend on how many links the page
+around an article carries."""
 _INDEX_MAX_BODY = 2000
 _NOT_TEXT = ("script", "style", "noscript", "template")
 
@@ -55,10 +59,17 @@ def not_article_reason(
     - no body text at all (gallery without text, script-only page, empty page);
     - body shorter than ``min_chars``;
     - an error page: error wording in the title and a short body;
-    - an index page: much of the page's text is link text and the body is short, unless
-      the page declares itself one article in a way section pages do not
-      (:func:`pipeline.extract.declared.declares_single_article`; ``is_article_declared``,
-      which ``og:type`` alone sets, is not enough here: many sites set it on every page).
+    - an index page, unless the page declares itself one article in a way section pages
+      do not (:func:`pipeline.extract.declared.declares_single_article`;
+      ``is_article_declared``, which ``og:type`` alone sets, is not enough here: many
+      sites set it on every page):
+
+      - much of the page's text is link text and the body is short;
+      - or the body, of any length, is a list of teasers: most of its text sits in
+        blocks that each hold one story's summary beside a headline link to that story
+        (:func:`pipeline.extract.teasers.is_teaser_list`). This is what tells a section
+        page from a short article on a page full of navigation links, which the link
+        share cannot: the article's paragraphs share one container, the teasers do not.
     """
     size = weighted_length(body)
     if size == 0:
@@ -67,12 +78,12 @@ def not_article_reason(
         return f"body has {size} characters, below the minimum of {min_chars}"
     if title and _ERROR_TITLE.search(title) and size < 1000 and not is_article_declared:
         return f"error page (title {title!r})"
-    if (
-        size < _INDEX_MAX_BODY
-        and link_share(tree) > _LINK_SHARE_INDEX
-        and not declares_single_article(tree, body)
-    ):
+    if declares_single_article(tree, body):
+        return None
+    if size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
         return "index page: mostly links and little text"
+    if is_teaser_list(tree, body):
+        return "index page: the body is a list of teasers with headline links"
     return None
 
 
