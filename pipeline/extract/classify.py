@@ -60,11 +60,13 @@ def not_article_reason(
     - body shorter than ``min_chars``;
     - an error page: error wording in the title and a short body;
     - an index page, unless the page declares itself one article in a way section pages
-      do not (:func:`pipeline.extract.declared.declares_single_article`;
-      ``is_article_declared``, which ``og:type`` alone sets, is not enough here: many
-      sites set it on every page):
+      do not (:func:`pipeline.extract.declared.declares_single_article`):
 
-      - much of the page's text is link text and the body is short;
+      - much of the page's text is link text and the body is short, unless
+        ``is_article_declared`` (``og:type`` article alone sets it) and the body is not
+        a list of teasers: a short news item on a page dense with navigation links.
+        ``og:type`` alone does not outweigh the teaser test below, since many sites set
+        it on every page, sections included;
       - or the body, of any length, is a list of teasers: most of its text sits in
         blocks that each hold one story's summary beside a headline link to that story
         (:func:`pipeline.extract.teasers.is_teaser_list`). This is what tells a section
@@ -80,9 +82,14 @@ def not_article_reason(
         return f"error page (title {title!r})"
     if declares_single_article(tree, body):
         return None
-    if size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
+    teasers = is_teaser_list(tree, body)
+    if (
+        size < _INDEX_MAX_BODY
+        and link_share(tree) > _LINK_SHARE_INDEX
+        and (teasers or not is_article_declared)
+    ):
         return "index page: mostly links and little text"
-    if is_teaser_list(tree, body):
+    if teasers:
         return "index page: the body is a list of teasers with headline links"
     return None
 

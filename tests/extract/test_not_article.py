@@ -37,6 +37,7 @@ def page(fixture_bytes):
     "name",
     [
         "article_og_type_and_date.html",
+        "article_og_type_only.html",
         "article_jsonld_newsarticle.html",
         "article_jsonld_graph_reportage.html",
         "article_dated_article_element.html",
