@@ -119,8 +119,10 @@ def newsflow(
         started = time.perf_counter()
         with psycopg.connect(url) as conn:
             linked = link_pending(conn, near_duplicate_threshold=THRESHOLD)
+        link_seconds = time.perf_counter() - started
         figures.update(
-            link_seconds=time.perf_counter() - started,
+            link_seconds=link_seconds,
+            with_link_seconds=seconds + link_seconds,
             linked=linked.articles,
             duplicates=linked.duplicates,
         )

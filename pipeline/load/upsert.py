@@ -25,8 +25,8 @@ row's ``source`` is the one that first loaded it. New and revised rows have NULL
 Near-duplicate links are left to the link step (``link``): every new and revised row,
 and every stored row whose publication date changed, gets a row in
 ``warehouse.articles_unlinked`` with its new signature and what this load counted it
-as (``mark_unlinked``, ``insert_new``); a row still waiting there that is loaded again
-unchanged is recorded as counted ``articles_unchanged`` by this load.
+as (``mark_unlinked``, ``insert_new``); a row still waiting there keeps the load that
+counted it new or updated.
 """
 
 from __future__ import annotations
@@ -148,7 +148,9 @@ _ACTIONS = "SELECT url, article_id, action, date_changed FROM load_actions ORDER
 
 # What the link step must do for the staged rows: link revised ones anew, choose the
 # original of a changed date's cluster again. A row already waiting keeps what it waited
-# for (a new row stays new: nothing points at it yet) and takes this load's counter.
+# for (a new row stays new: nothing points at it yet) and the load that counted it new
+# or updated (the counter the link step corrects when it turns out a duplicate); a
+# re-load of it, counted unchanged, has nothing to correct.
 _MARK_STAGED = """
 INSERT INTO warehouse.articles_unlinked AS u
     (article_id, run_id, source, counted_as, content_changed, is_new, date_changed, minhash)
@@ -158,18 +160,14 @@ SELECT x.article_id, %(run_id)s, s.source,
 FROM load_actions x JOIN load_staging s USING (url)
 WHERE x.action = 'revised' OR x.date_changed
 ON CONFLICT (article_id) DO UPDATE SET
-    run_id = EXCLUDED.run_id, source = EXCLUDED.source, counted_as = EXCLUDED.counted_as,
+    run_id = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.run_id ELSE u.run_id END,
+    source = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.source ELSE u.source END,
+    counted_as = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.counted_as
+                      ELSE u.counted_as END,
     content_changed = u.content_changed OR EXCLUDED.content_changed,
     is_new = u.is_new,
     date_changed = u.date_changed OR EXCLUDED.date_changed,
     minhash = CASE WHEN EXCLUDED.content_changed THEN EXCLUDED.minhash ELSE u.minhash END
-"""
-_RECOUNT_WAITING = """
-UPDATE warehouse.articles_unlinked u
-SET run_id = %(run_id)s, source = s.source, counted_as = 'articles_unchanged'
-FROM load_actions x JOIN load_staging s USING (url)
-WHERE u.article_id = x.article_id AND x.action IN ('unchanged', 'refreshed')
-  AND NOT x.date_changed
 """
 _COPY_UNLINKED = """
 COPY warehouse.articles_unlinked
@@ -270,4 +268,3 @@ def mark_unlinked(conn: psycopg.Connection, run_id: int) -> None:
     """Record in ``warehouse.articles_unlinked`` what the link step must do for the
     staged rows this load upserted in run ``run_id`` (see module)."""
     conn.execute(_MARK_STAGED, {"run_id": run_id})
-    conn.execute(_RECOUNT_WAITING, {"run_id": run_id})
