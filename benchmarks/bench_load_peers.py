@@ -233,8 +233,8 @@ def report(outcomes: dict[str, Outcome], count: int, rounds: int, connections: i
             "",
             f"Targets: newsflow's load at least {PEER_RATIO}x the faster peer's rows/s: "
             f"{peer_text}; at least {COPY_RATIO}x the bare COPY's: **{v['copy_ratio']:.2f}x, "
-            f"{'met' if v['copy_ratio'] >= COPY_RATIO else 'not met'}** (without the "
-            f"near-duplicate index and linking: {v['nodedup_copy_ratio']:.2f}x).",
+            f"{'met' if v['copy_ratio'] >= COPY_RATIO else 'not met'}** (without the rows "
+            f"it writes for the link step: {v['nodedup_copy_ratio']:.2f}x).",
             "",
             why(outcomes, count),
             "",
