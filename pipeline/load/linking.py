@@ -86,6 +86,9 @@ class Linker:
         self.bodies = bodies
         self.shingles: dict[int, np.ndarray] = {}
         self._members_loaded: set[int] = set(new)
+        self._pointing: dict[int, set[int]] = {}
+        """Original -> ids that pointed at it at some time (a superset of its members:
+        ``members`` checks), so finding members needs no scan of every node."""
 
     # --- reading ---------------------------------------------------------------
     def _add(self, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -94,6 +97,8 @@ class Linker:
                 self.nodes[article_id] = Node(
                     article_id, published, first_seen, dup, sim, chash, original=(dup, sim)
                 )
+                if dup is not None:
+                    self._pointing.setdefault(dup, set()).add(article_id)
 
     def load(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.nodes]
@@ -119,7 +124,8 @@ class Linker:
     def members(self, root: int) -> list[Node]:
         """Every node pointing at ``root`` (loading them from the database once)."""
         self.load_members([root])
-        return [n for n in self.nodes.values() if n.duplicate_of == root]
+        pointing = (self.nodes[i] for i in sorted(self._pointing.get(root, ())))
+        return [n for n in pointing if n.duplicate_of == root]
 
     def root(self, node: Node) -> Node:
         if node.duplicate_of is None:
@@ -135,6 +141,7 @@ class Linker:
             if member is root:
                 continue
             member.duplicate_of = root.article_id
+            self._pointing.setdefault(root.article_id, set()).add(member.article_id)
             # Rounded to float4 as stored, so an unchanged link reads back equal.
             member.similarity = float(
                 np.float32(
@@ -191,8 +198,7 @@ class Linker:
         self.load(c for cands in pairs.values() for c in cands)
         # Band rows have no foreign key (migration 0012): those of an article deleted by
         # hand name an id that no longer exists, which ``load`` did not find.
-        for cands in pairs.values():
-            cands.intersection_update(self.nodes)
+        pairs = {i: {c for c in cands if c in self.nodes} for i, cands in pairs.items()}
         # The clusters a merge may touch, read in a few queries instead of one each.
         candidates = [self.nodes[c] for cands in pairs.values() for c in cands]
         self.load(n.duplicate_of for n in candidates if n.duplicate_of is not None)
