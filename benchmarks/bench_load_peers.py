@@ -257,7 +257,8 @@ def figures(outcomes: dict[str, Outcome], count: int) -> list[Figure]:
     fastest: Outcome | None = v["peer"]
     lines = [
         Figure(
-            f"load rows/s against its peers, {count:,} articles (dedup included)",
+            f"load rows/s against its peers, {count:,} articles (linking: the link step, "
+            "reported beside)",
             f"{news:,.0f}",
             f"{rate(fastest, count):,.0f} ({fastest.label()})" if fastest else "no peer ran",
             f"{v['peer_ratio']:.2f}",
