@@ -20,7 +20,7 @@ import psycopg
 
 from benchmarks.bench_analytics import QUERIES, BenchQuery, explain
 from benchmarks.growth_fill import TABLES
-from pipeline.load.linking import _CANDIDATES
+from pipeline.load.link import _CANDIDATES_OF as _CANDIDATES
 
 PHRASE = "maternity ward"
 """The search phrase (the sample site's health stories), in place of "climate policy"."""
@@ -120,7 +120,9 @@ def vacuum_analyze(url: str) -> float:
 
 
 def candidate_ms(conn: psycopg.Connection, ids: Sequence[int], rounds: int = 10) -> float:
-    """Median milliseconds of the loader's candidate query for a batch of 500 ids."""
+    """Median milliseconds of the link step's candidate query of indexed articles (the
+    members a revised original sets free; the per-batch query before the link step) for
+    a batch of 500 ids."""
     times = []
     for i in range(rounds):
         chunk = list(ids[i * CANDIDATE_BATCH : (i + 1) * CANDIDATE_BATCH])

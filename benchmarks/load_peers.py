@@ -5,9 +5,11 @@ loads them and returns its figures (``seconds`` at least):
 
 * ``bare_copy``: one ``COPY`` into an unindexed table, the limit (``bench_load``'s);
 * ``newsflow``: ``load_batch`` in batches of ``LOAD_BATCH_SIZE``, as a run loads, then
-  the derive step (search vector, word count) on ``derive_connections`` connections;
-  ``dedup=False`` leaves out the near-duplicate index and linking (``without_dedup``)
-  and keeps everything else (COPY of new rows, upsert of known ones, bookkeeping);
+  the link step (near-duplicate index and links, ``pipeline.load.link``) and the derive
+  step (search vector, word count) on ``derive_connections`` connections, each timed on
+  its own; ``dedup=False`` leaves out what the load writes for the link step (the rows
+  of ``warehouse.articles_unlinked``, ``without_dedup``) and the link step, and keeps
+  everything else (COPY of new rows, upsert of known ones, bookkeeping);
 * ``plain_upsert``: what hand-written pipelines and news-please's PostgreSQL pipeline
   do: one ``INSERT ... ON CONFLICT (url) DO UPDATE`` per row (psycopg, a commit per
   ``LOAD_BATCH_SIZE`` rows), then ``to_tsvector`` in one plain ``UPDATE`` over the
@@ -28,12 +30,10 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from benchmarks.bench_load import _bare_copy, load_all
-from pipeline.load import batch as load_batch_module
+from benchmarks.bench_load import THRESHOLD, _bare_copy, load_all
 from pipeline.load import upsert as upsert_module
 from pipeline.load.derive import derive_concurrently
-from pipeline.load.prepare import PreparedBatch
-from pipeline.load.upsert import Upserted
+from pipeline.load.link import link_pending
 from pipeline.records import ExtractionResult
 from pipeline.steps import LOAD_BATCH_SIZE
 
@@ -90,37 +90,42 @@ def bare_copy(url: str, results: Sequence[ExtractionResult]) -> dict[str, Any]:
 @contextmanager
 def without_dedup() -> Iterator[None]:
     """For the ``with`` block, ``load_batch`` writes rows and bookkeeping without the
-    near-duplicate index entries and links (benchmark only: nothing else calls the
-    functions it replaces meanwhile)."""
-    saved_entries, saved_write = upsert_module.write_entries, load_batch_module._write
+    rows for the link step (benchmark only: nothing else calls the functions it
+    replaces meanwhile)."""
+    saved_new, saved_stored = upsert_module.mark_new_unlinked, upsert_module.mark_unlinked
 
-    def no_entries(*args: object, **kwargs: object) -> None:
+    def nothing(*args: object, **kwargs: object) -> None:
         return None
 
-    def rows_only(
-        conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int, threshold: float
-    ) -> dict[int, tuple[Upserted, bool]]:
-        done = upsert_module.write_rows(conn, prepared.rows, run_id) if prepared.rows else []
-        return {u.article_id: (u, False) for u in done}
-
-    upsert_module.write_entries = no_entries  # type: ignore[assignment]
-    load_batch_module._write = rows_only
+    upsert_module.mark_new_unlinked = nothing  # type: ignore[assignment]
+    upsert_module.mark_unlinked = nothing  # type: ignore[assignment]
     try:
         yield
     finally:
-        upsert_module.write_entries = saved_entries
-        load_batch_module._write = saved_write
+        upsert_module.mark_new_unlinked = saved_new
+        upsert_module.mark_unlinked = saved_stored
 
 
 def newsflow(
     url: str, results: Sequence[ExtractionResult], *, dedup: bool, derive_connections: int
 ) -> dict[str, Any]:
     """``load_batch`` over ``results`` in run-sized batches; with ``dedup``, then the
-    derive step (without, the derive step is the same work and is not repeated)."""
+    link step and the derive step (without, the derive step is the same work and is not
+    repeated)."""
     with without_dedup() if not dedup else _nothing():
         seconds, counts = load_all(url, results)
     figures: dict[str, Any] = {"seconds": seconds, "counts": counts}
     if dedup:
+        started = time.perf_counter()
+        with psycopg.connect(url) as conn:
+            linked = link_pending(conn, near_duplicate_threshold=THRESHOLD)
+        link_seconds = time.perf_counter() - started
+        figures.update(
+            link_seconds=link_seconds,
+            with_link_seconds=seconds + link_seconds,
+            linked=linked.articles,
+            duplicates=linked.duplicates,
+        )
         started = time.perf_counter()
         derived = derive_concurrently(lambda: psycopg.connect(url), derive_connections)
         figures.update(derive_seconds=time.perf_counter() - started, derived=derived)

@@ -12,8 +12,9 @@ reported ("false pairs"), documents per second and memory:
   the documents were made and at each checkpoint, so the growth is the index's.
 * ``newsflow_index``: newsflow's persisted index as a run uses it: the fingerprints the
   extraction workers compute, then ``load_batch`` in batches into a fresh database (the
-  articles are stored too: the index is not usable without them), candidates from the
-  LSH bands in PostgreSQL verified with the exact Jaccard. Memory: the loader
+  articles are stored too: the index is not usable without them) and the link step at
+  each checkpoint (candidates from the LSH bands in PostgreSQL verified with the exact
+  Jaccard). Memory: the loader
   process's resident set, its database backend's private memory (``RssAnon``: the
   pages of the server's shared buffer cache it touched, a cache of fixed size set by
   ``shared_buffers``, are left out), and the size of the persisted index (signatures
@@ -41,6 +42,7 @@ from pipeline.dedup.fingerprint import with_fingerprint
 from pipeline.dedup.minhash import NUM_PERM, lsh_params
 from pipeline.dedup.shingles import SHINGLE_WORDS
 from pipeline.load import load_batch
+from pipeline.load.link import link_pending
 from pipeline.steps import LOAD_BATCH_SIZE
 
 THRESHOLD = 0.8
@@ -140,6 +142,9 @@ def _load_all(url: str, bodies: list[str], checkpoints: Sequence[int]) -> dict[s
                 conn, batch, run_id=run_id, source="bench", near_duplicate_threshold=THRESHOLD
             )
             done = start + len(batch)
+            if done in checkpoints or done == len(results):
+                # the link step (index and links) of what was loaded since the last one
+                link_pending(conn, run_id=run_id, near_duplicate_threshold=THRESHOLD)
             if done in checkpoints:
                 row = conn.execute(_INDEX_BYTES).fetchone()
                 memory[done] = {

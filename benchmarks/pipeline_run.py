@@ -32,7 +32,8 @@ def stage_times(events: list[tuple[float, str]]) -> dict[str, dict[str, float]]:
     """Seconds per source and stage from the timed progress messages of a run.
 
     crawl: "S: crawling" to "S: fetched N pages"; extract: "S: extracting" to the last
-    "S: extracted N pages"; load: from there to the last "S: loaded ..." message.
+    "S: extracted N pages"; load: from there to the last "S: loaded ..." or "S: linked ..."
+    message (the load and its link step, which deduplicates).
     Stages of different sources may overlap (the next crawl runs during a load).
     """
     first: dict[tuple[str, str], float] = {}
@@ -40,6 +41,7 @@ def stage_times(events: list[tuple[float, str]]) -> dict[str, dict[str, float]]:
     for at, message in events:
         source, _, rest = message.partition(": ")
         word = rest.split(" ", 1)[0]
+        word = "loaded" if word == "linked" else word
         if word in ("crawling", "fetched", "extracting", "extracted", "loaded"):
             first.setdefault((source, word), at)
             last[(source, word)] = at

@@ -5,8 +5,8 @@ Each HTML response that passes the ``Selection`` is copied into newsflow's own a
 store, in place in a folder, uploaded in parts to a bucket) and
 recorded in ``warehouse.crawl_state`` like a page the crawler fetched: outcome
 ``fetched`` at its ``WARC-Date``, its archive location, ``pending_extract``. From there
-on it is an ordinary page: ``extract_source`` and ``load_source`` take it (the same
-extract → dedup → load path as a live crawl) and re-processing (``pipeline.reprocess``)
+on it is an ordinary page: ``extract_source``, ``load_source`` and ``link_source`` take
+it (the same extract → load → link path as a live crawl) and re-processing (``pipeline.reprocess``)
 re-extracts it with no network. Copying (rather than pointing at the input file) keeps that promise
 for inputs read over HTTP and for files that are moved or deleted after the import.
 

@@ -59,6 +59,7 @@ TIMEOUT_START = timedelta(minutes=10)
 TIMEOUT_CRAWL = timedelta(hours=3)
 TIMEOUT_EXTRACT = timedelta(hours=2)
 TIMEOUT_LOAD = timedelta(hours=1)
+TIMEOUT_LINK = timedelta(hours=1)
 TIMEOUT_CHECK = timedelta(minutes=10)
 TIMEOUT_REPORT = timedelta(minutes=10)
 TIMEOUT_REPROCESS = timedelta(hours=6)
@@ -88,7 +89,7 @@ def schedule_from_config() -> str:
 
 def task_queues() -> tuple[dict[str, Any], dict[str, Any]]:
     """``queue=`` arguments of the crawl tasks and of the processing tasks (extract, load,
-    check, reprocess): NEWSFLOW_CRAWL_QUEUE and NEWSFLOW_PROCESS_QUEUE, read when the DAG
+    link, check, reprocess): NEWSFLOW_CRAWL_QUEUE and NEWSFLOW_PROCESS_QUEUE, read when the DAG
     file is parsed; empty (Airflow's default queue) when unset."""
     from pipeline.config import Settings
 

@@ -7,13 +7,15 @@ loads the result into PostgreSQL; then checks each source's quality and reports.
 * **start_run** – validates the sources file, migrates the database, records the run.
 * **source_names** – the run's source names, which the next group is mapped over.
 * **source** (one mapped group per source) – `crawl` (child process, network) →
-  `extract` (process pool, from the WARC archive) → `load` (dedup + upsert) →
-  `check` (quality thresholds). A source that fails leaves the others running; its
-  failure and reason are recorded in the run.
+  `extract` (process pool, from the WARC archive) → `load` (upsert) → `link`
+  (near-duplicate index and links, which make the new articles visible to analysts;
+  then their search vectors) → `check` (quality thresholds). A source that fails
+  leaves the others running; its failure and reason are recorded in the run.
 * **Queues.** Under the CeleryExecutor, `crawl` goes to NEWSFLOW_CRAWL_QUEUE and
-  `extract`, `load`, `check` to NEWSFLOW_PROCESS_QUEUE (both: the default queue when
-  unset); with the archive in a bucket (NEWSFLOW_ARCHIVE_URL) they need no shared disk.
-* **report** – closes the run (`success`, `partial` or `failed`) and returns the report.
+  `extract`, `load`, `link`, `check` to NEWSFLOW_PROCESS_QUEUE (both: the default queue
+  when unset); with the archive in a bucket (NEWSFLOW_ARCHIVE_URL) they need no shared disk.
+* **report** – links what a failed `link` left, closes the run (`success`, `partial` or
+  `failed`) and returns the report.
 * **verdict** – fails the DAG run when any source failed, naming them, so the run is red
   and alerts fire; the report itself stays available in `report`'s XCom.
 
@@ -106,6 +108,14 @@ def newsflow_nightly() -> None:
             return nf.run_source_step("load_source", plan, source)
 
         @task(
+            execution_timeout=nf.TIMEOUT_LINK,
+            map_index_template=nf.MAP_INDEX_TEMPLATE,
+            **nf.PROCESS_QUEUE,
+        )
+        def link(plan: dict[str, Any], source: str) -> dict[str, Any]:
+            return nf.run_source_step("link_source", plan, source)
+
+        @task(
             execution_timeout=nf.TIMEOUT_CHECK,
             map_index_template=nf.MAP_INDEX_TEMPLATE,
             **nf.PROCESS_QUEUE,
@@ -113,7 +123,13 @@ def newsflow_nightly() -> None:
         def check(plan: dict[str, Any], source: str) -> dict[str, Any]:
             return nf.run_source_step("check_source", plan, source)
 
-        crawl(plan, source) >> extract(plan, source) >> load(plan, source) >> check(plan, source)
+        (
+            crawl(plan, source)
+            >> extract(plan, source)
+            >> load(plan, source)
+            >> link(plan, source)
+            >> check(plan, source)
+        )
 
     @task(trigger_rule="all_done", execution_timeout=nf.TIMEOUT_REPORT)
     def report(plan: dict[str, Any]) -> dict[str, Any]:

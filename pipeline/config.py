@@ -27,8 +27,8 @@ Environment variables:
     Extraction worker processes. Default: the number of CPU cores.
 ``NEWSFLOW_DERIVE_CONNECTIONS``
     Database connections that compute search vectors and word counts at once after a
-    load (the derive step; each keeps one server core busy). Default: the number of
-    CPU cores, at most 4.
+    source's load and link step (the derive step; each keeps one server core busy).
+    Default: the number of CPU cores, at most 4.
 ``NEWSFLOW_DOWNLOAD_DELAY``
     Seconds between two requests to one host, for sources that set no ``download_delay``.
 ``NEWSFLOW_CRAWL_TIMEOUT``

@@ -35,7 +35,7 @@ def _process_source(
     *,
     extract_error: NewsflowError | None = None,
 ) -> dict[str, Any]:
-    """Load and check a source crawled and extracted; a failure is recorded, never
+    """Load, link and check a source crawled and extracted; a failure is recorded, never
     raised. A source whose crawl failed is not loaded: its pages stay pending for the
     next run."""
     try:
@@ -44,6 +44,7 @@ def _process_source(
         if extract_error is not None:
             raise extract_error
         steps.load_source(settings, plan, source, progress)
+        steps.link_source(settings, plan, source, progress)
         return steps.check_source(settings, plan, source)
     except NewsflowError as exc:
         log.error("source %s failed: %s", source, exc)
@@ -165,7 +166,7 @@ def run_source_chain(
 ) -> dict[str, Any]:
     """One source's chain with ``crawl`` as its crawl step (``newsflow import-warc``):
     ``crawl`` runs in a daemon thread while the pages it stores are extracted, then the
-    source is loaded and checked; a failure is recorded, never raised."""
+    source is loaded, linked and checked; a failure is recorded, never raised."""
     crawling: Future[NewsflowError | None] = Future()
 
     def run() -> None:
@@ -197,7 +198,8 @@ def run_pipeline(
     progress: Progress = quiet,
     waiting: Progress | None = None,
 ) -> dict[str, Any]:
-    """crawl → extract → dedup → load → checks for every chosen source; the run report.
+    """crawl → extract → load → link (dedup) → checks for every chosen source; the run
+    report.
 
     The run is leased (``runs.lease_run``) for its whole duration: if this process is
     killed, the next run to start marks it failed. ``waiting`` (default: ``progress``)

@@ -9,7 +9,15 @@ from pipeline import runs
 from pipeline.config import Settings
 from pipeline.db import connect, prepare_database
 from pipeline.errors import StoreAccessError, first_line
-from pipeline.steps import Progress, derive_articles, load_results, quiet, run_report
+from pipeline.steps import (
+    Progress,
+    derive_articles,
+    link_articles,
+    link_leftovers,
+    load_results,
+    quiet,
+    run_report,
+)
 from pipeline.window import Window
 
 _REPROCESS_CANDIDATES = """
@@ -44,12 +52,13 @@ def reprocess(
     (every article when None), optionally only those published in ``window`` and from
     the named sources; reads their pages from the WARC archive (ranged reads of the
     records, from the local folder or the bucket their locations name: nothing is
-    fetched from the web and nothing is needed under ``NEWSFLOW_HOME``), extracts them again and
-    loads the results through the same path as a run's load (``steps.load_results``:
-    dedup, upsert, a new connection when one is lost), so changed bodies become new
+    fetched from the web and nothing is needed under ``NEWSFLOW_HOME``), extracts them
+    again and loads the results through the same path as a run's load
+    (``steps.load_results``: upsert, a new connection when one is lost; then the link
+    step, ``link_articles``, and the derive step), so changed bodies become new
     versions. A source whose archive store cannot be read (unreachable, refusing, after
-    the retries) fails with one line naming the object; the others go on. Returns the
-    run report.
+    the retries) fails with one line naming the object; the others go on; what it
+    loaded is linked before the run ends. Returns the run report.
     """
     url = prepare_database(settings)
     # Autocommit: the run's rows are visible to the connections that load its batches.
@@ -81,6 +90,7 @@ def reprocess(
                 runs.finish_source(conn, run_id, source, error=first_line(exc))
                 continue
             runs.finish_source(conn, run_id, source)
+        link_leftovers(url, settings, run_id)  # what a failed source loaded
         runs.finish_run(conn, run_id)
         return run_report(conn, run_id)
 
@@ -88,7 +98,7 @@ def reprocess(
 def _reprocess_source(
     settings: Settings, url: str, run_id: int, source: str, page_urls: list[str], progress: Progress
 ) -> None:
-    """Extract the archived ``page_urls`` of ``source`` again, load them, derive them."""
+    """Extract the archived ``page_urls`` of ``source`` again, load, link and derive them."""
     from pipeline.archive import iter_archived_pages
     from pipeline.extract import iter_extract
     from pipeline.store_locate import StoreLocator
@@ -106,4 +116,5 @@ def _reprocess_source(
         load_results(
             url, results, settings=settings, run_id=run_id, source=source, progress=progress
         )
+    link_articles(url, source, settings=settings, run_id=run_id, progress=progress)
     derive_articles(url, source, settings.derive_connections, progress)

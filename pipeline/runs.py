@@ -89,6 +89,13 @@ ON CONFLICT (run_id, source) DO UPDATE SET status = 'running', started_at = now(
 """.format(zeroes=", ".join(f"{c} = 0" for c in COUNTERS))
 
 _FORGET_SOURCES = "DELETE FROM warehouse.crawl_run_sources WHERE run_id = %s"
+# Counters started afresh: what a load counted before is gone, so the link step has
+# nothing of it to move to duplicates (pipeline/load/link.py).
+_FORGET_COUNTED = """
+UPDATE warehouse.articles_unlinked SET counted_as = 'articles_unchanged'
+WHERE run_id = %(run_id)s AND (%(source)s::text IS NULL OR source = %(source)s)
+  AND counted_as <> 'articles_unchanged'
+"""
 
 _ADD_SOURCE_COUNTS = """
 UPDATE warehouse.crawl_run_sources SET {assignments}
@@ -151,6 +158,7 @@ def create_run(
         ).fetchone()
         assert row is not None
         conn.execute(_FORGET_SOURCES, (row[0],))
+        conn.execute(_FORGET_COUNTED, {"run_id": row[0], "source": None})
     return int(row[0])
 
 
@@ -215,6 +223,7 @@ def start_source(conn: psycopg.Connection, run_id: int, source: str) -> None:
     """
     with conn.transaction():
         conn.execute(_START_SOURCE, (run_id, source))
+        conn.execute(_FORGET_COUNTED, {"run_id": run_id, "source": source})
 
 
 _START_SOURCE_IF_MISSING = """

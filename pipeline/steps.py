@@ -7,15 +7,17 @@ go through the WARC archive and ``warehouse.crawl_state``, extracted articles th
 gzip JSON-lines file (``pipeline.handoff``: under ``settings.runs_dir``, or in the
 remote archive store), and results into PostgreSQL.
 
-Per source:  crawl_source → extract_source → load_source (then its derive step:
-             search vectors and word counts) → check_source
+Per source:  crawl_source → extract_source → load_source → link_source (the link
+             step: near-duplicate index and links, which make the source's new and
+             revised articles visible to analysts; then the derive step: search
+             vectors and word counts) → check_source
              (``newsflow run`` crawls with crawl_sources instead: all its sources in
              one crawler process; both live in ``pipeline.crawl_step``)
 Per run:     start_run → (the per-source chain for each source) → finish_run
 A failure in one source's chain is recorded with ``fail_source`` and does not stop the
 other sources; ``finish_run`` then marks the run ``partial`` and names the failure.
 ``newsflow run`` chains the steps concurrently (``pipeline.local_run``); re-processing
-(``pipeline.reprocess``) loads through the same ``load_results``.
+(``pipeline.reprocess``) loads through the same ``load_results`` and ``link_articles``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -42,6 +44,9 @@ from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, Fetc
 from pipeline.run_plan import RunPlan, sources_location
 from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
 from pipeline.window import Window
+
+if TYPE_CHECKING:
+    from pipeline.load.link import Linked
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +119,13 @@ def finish_run(
 ) -> dict[str, Any]:
     """Close the run: total the counters, set the status, post alerts when it is partial
     or failed (``NEWSFLOW_ALERT_WEBHOOK``; under Airflow, ``airflow_run_id`` makes them
-    link to the DAG run's page); return the run report."""
-    with connect(prepare_database(settings)) as conn:
+    link to the DAG run's page); return the run report.
+
+    Articles still waiting for the link step (a source whose link step failed, or one
+    a crash left) are linked first (``link_leftovers``), so they count in the totals."""
+    url = prepare_database(settings)
+    link_leftovers(url, settings, plan.run_id)
+    with connect(url) as conn:
         status = runs.finish_run(conn, plan.run_id)
         report = run_report(conn, plan.run_id) | {"status": status}
         link = airflow_link(conn, plan.run_id, settings.airflow_url, airflow_run_id)
@@ -255,8 +265,8 @@ def extract_source(
 def load_source(
     settings: Settings, plan: RunPlan, source: str, progress: Progress = quiet
 ) -> dict[str, Any]:
-    """Deduplicate and load the source's extracted results (``load_results``), then run
-    the derive step (``derive_articles``) for whatever waits for it."""
+    """Load the source's extracted results (``load_results``); their near-duplicate
+    links and search vectors are left to ``link_source``, which must follow."""
     url = prepare_database(settings)
     total = runs.RunCounts()
     with handoff.stored_results(settings, plan.run_id, source) as results:
@@ -270,8 +280,25 @@ def load_source(
                 window=plan.window,
                 progress=progress,
             )
-    derive_articles(url, source, settings.derive_connections, progress)
     return total.as_dict()
+
+
+def link_source(
+    settings: Settings, plan: RunPlan, source: str, progress: Progress = quiet
+) -> dict[str, Any]:
+    """The steps after a source's load: the link step (``link_articles``: whatever waits
+    for it, this source's articles and any a crash left), which makes them visible in
+    the analyst views, then the derive step (``derive_articles``). What the link step
+    did, and how many articles were derived."""
+    url = prepare_database(settings)
+    linked = link_articles(url, source, settings=settings, run_id=plan.run_id, progress=progress)
+    derived = derive_articles(url, source, settings.derive_connections, progress)
+    return {
+        "linked": linked.articles,
+        "duplicates": linked.duplicates,
+        "rerooted": linked.rerooted,
+        "derived": derived,
+    }
 
 
 def load_results(
@@ -284,7 +311,8 @@ def load_results(
     window: Window = Window(),
     progress: Progress = quiet,
 ) -> runs.RunCounts:
-    """Deduplicate and load ``results`` of ``source`` batch by batch; the counts.
+    """Load ``results`` of ``source`` batch by batch; the counts (before the link step
+    moves duplicates from new or updated to ``duplicates``).
 
     A batch whose connection is lost is loaded again on a new connection after each
     wait of ``LOAD_RETRY_DELAYS_S``; ``DatabaseUnavailableError`` when all of them fail.
@@ -304,8 +332,8 @@ def load_results(
             )
             total = total + counts
             progress(
-                f"{source}: loaded {total.articles_new} new, "
-                f"{total.articles_updated} updated, {total.duplicates} duplicates"
+                f"{source}: loaded {total.articles_new} new, {total.articles_updated} updated "
+                "(duplicates: after the link step)"
             )
     finally:
         if conn is not None:
@@ -313,8 +341,49 @@ def load_results(
     return total
 
 
+def link_articles(
+    url: str,
+    source: str,
+    *,
+    settings: Settings,
+    run_id: int | None = None,
+    progress: Progress = quiet,
+) -> Linked:
+    """The link step after a source's load: index and link every article waiting for it
+    (``pipeline.load.link``), on a connection to ``url``; what it did."""
+    from pipeline.load.link import link_pending
+
+    def report(done: Linked) -> None:
+        progress(f"{source}: linked {done.articles} articles, {done.duplicates} duplicates")
+
+    try:
+        with connect(url) as conn:
+            return link_pending(
+                conn,
+                run_id=run_id,
+                near_duplicate_threshold=settings.near_duplicate_threshold,
+                progress=report,
+            )
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError(
+            f"the database connection failed while linking the duplicates of {source}: "
+            f"{first_line(exc)}; the articles are stored (not yet shown to analysts), and the "
+            "next link step links them"
+        ) from exc
+
+
+def link_leftovers(url: str, settings: Settings, run_id: int) -> Linked | None:
+    """The link step for whatever still waits for it at the end of a run; None (and a
+    warning) when the database is unavailable: the next run's link steps take them."""
+    try:
+        return link_articles(url, "end of run", settings=settings, run_id=run_id)
+    except DatabaseUnavailableError as exc:
+        log.warning("%s", exc)
+        return None
+
+
 def derive_articles(url: str, source: str, connections: int = 1, progress: Progress = quiet) -> int:
-    """The derive step after a source's load: search vectors and word counts of every
+    """The derive step after a source's link step: search vectors and word counts of every
     article waiting for them, on ``connections`` connections to ``url`` at once
     (``pipeline.load.derive``); how many were filled."""
     from pipeline.load.derive import derive_concurrently

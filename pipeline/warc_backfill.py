@@ -6,8 +6,8 @@ files instead of fetching (``crawl_warc_source``, which ``pipeline.crawl_step`` 
 so a backfill runs as a source of ``newsflow run`` or the Airflow DAG. ``import_warc``
 is the same for inputs given on the command line, in a run of its own (trigger
 ``import``). Either way the pages go into the archive and ``warehouse.crawl_state``
-(``crawlers.warc_import``) and from there through the ordinary extract → dedup → load
-steps.
+(``crawlers.warc_import``) and from there through the ordinary extract → load → link
+(dedup) steps.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from benchmarks import bench_load_peers, bench_lsh_peer, crawl_peers, load_peers
 from benchmarks.load_fixture import synthetic_bodies, synthetic_results
 from benchmarks.peers import Outcome, attempt, extrapolate, linear_fit, peer, versions_text
 from pipeline.dedup.fingerprint import with_fingerprint
-from pipeline.load import batch as batch_module
 from pipeline.load import upsert as upsert_module
 
 
@@ -92,10 +91,10 @@ def test_peer_rows_and_dlt_credentials() -> None:
 
 
 def test_without_dedup_restores_the_load_functions() -> None:
-    before = (upsert_module.write_entries, batch_module._write)
+    before = (upsert_module.mark_new_unlinked, upsert_module.mark_unlinked)
     with load_peers.without_dedup():
-        assert upsert_module.write_entries is not before[0]
-    assert (upsert_module.write_entries, batch_module._write) == before
+        assert upsert_module.mark_new_unlinked is not before[0]
+    assert (upsert_module.mark_new_unlinked, upsert_module.mark_unlinked) == before
 
 
 def test_newsflow_without_dedup_and_the_plain_loader_store_every_row(
@@ -111,19 +110,29 @@ def test_newsflow_without_dedup_and_the_plain_loader_store_every_row(
     )
     assert loaded["counts"]["articles_new"] == 40 and loaded["counts"]["duplicates"] == 0
     with psycopg.connect(newsflow_db) as conn:
-        row = conn.execute("SELECT count(*) FROM warehouse.article_lsh_bands").fetchone()
+        row = conn.execute("SELECT count(*) FROM warehouse.articles_unlinked").fetchone()
     assert row == (0,)
     deduped = load_peers.newsflow(
         make_database(), [with_fingerprint(r) for r in results], dedup=True, derive_connections=1
     )
-    assert deduped["counts"]["duplicates"] == len(copies) and deduped["derived"] == 40
+    assert (deduped["linked"], deduped["duplicates"]) == (40, len(copies))
+    assert deduped["derived"] == 40
 
 
 def test_load_report_names_a_failed_peer_and_judges_against_the_faster_one() -> None:
     outcomes = bench_load_peers.contenders()
     outcomes["copy"].runs.append({"seconds": 1.0})
     outcomes["newsflow"].runs.append(
-        {"seconds": 4.0, "derive_seconds": 8.0, "derived": 1000, "counts": {}}
+        {
+            "seconds": 4.0,
+            "link_seconds": 1.0,
+            "with_link_seconds": 5.0,
+            "linked": 1000,
+            "duplicates": 50,
+            "derive_seconds": 8.0,
+            "derived": 1000,
+            "counts": {},
+        }
     )
     outcomes["newsflow_nodedup"].runs.append({"seconds": 2.0, "counts": {}})
     outcomes["plain"].runs.append({"seconds": 10.0, "tsvector_seconds": 2.0, "tsvector_rows": 1000})
@@ -134,7 +143,8 @@ def test_load_report_names_a_failed_peer_and_judges_against_the_faster_one() -> 
     assert verdict["copy_ratio"] == pytest.approx(0.25)
     text = bench_load_peers.report(outcomes, 1000, 2, 2)
     assert "failed: ImportError: no module named dlt" in text
-    assert "run at 5.00x the faster peer" in text  # without dedup: 500 against 100 rows/s
+    assert "together: 2.00x the faster peer's rows/s, 0.20x the bare COPY's" in text
+    assert "| 1.0 | 1,000 |" in text  # the link step's own rows/s
     figures = bench_load_peers.figures(outcomes, 1000)
     assert figures[0].target == ">= 2.0 met" and figures[1].target == ">= 0.3 not met"
     assert any("failed" in f.baseline for f in figures)

@@ -17,6 +17,7 @@ from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.options import since_option, source_option, until_option
 from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.db import connect
+from pipeline.db.visibility import LINKED
 from pipeline.records import ARTICLE_FIELDS, Article
 from pipeline.sample_format import format_article
 
@@ -25,15 +26,20 @@ FETCH_ROWS = 500
 
 _ORIGINALS = """
 SELECT a.article_id, {fields}, a.version, a.first_seen_at, a.updated_at,
-       (SELECT count(*) FROM warehouse.articles d WHERE d.duplicate_of = a.article_id)
+       (SELECT count(*) FROM warehouse.articles d
+        WHERE d.duplicate_of = a.article_id AND {linked_d})
 FROM warehouse.articles a
-WHERE a.duplicate_of IS NULL
+WHERE a.duplicate_of IS NULL AND {linked_a}
   AND (%(sources)s::text[] IS NULL OR a.source = ANY(%(sources)s::text[]))
   AND (%(since)s::date IS NULL OR a.published_at >= %(since)s::date::timestamp AT TIME ZONE 'UTC')
   AND (%(until)s::date IS NULL
        OR a.published_at < (%(until)s::date + 1)::timestamp AT TIME ZONE 'UTC')
 ORDER BY a.published_at NULLS LAST, a.url
-""".format(fields=", ".join(f"a.{name}" for name in ARTICLE_FIELDS))
+""".format(
+    fields=", ".join(f"a.{name}" for name in ARTICLE_FIELDS),
+    linked_a=LINKED.format(alias="a"),
+    linked_d=LINKED.format(alias="d"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from rich.table import Table
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.output import stdout_console
 from pipeline.db import connect
+from pipeline.db.visibility import LINKED
 
 _SOURCE_STATS = """
 WITH articles AS (
@@ -27,7 +28,7 @@ WITH articles AS (
            avg((modified_at IS NOT NULL)::int)
                FILTER (WHERE duplicate_of IS NULL) AS modified_share,
            avg(truncated::int) FILTER (WHERE duplicate_of IS NULL) AS truncated_share
-    FROM warehouse.articles GROUP BY source
+    FROM warehouse.articles a WHERE {linked} GROUP BY source
 ), last_run AS (
     SELECT DISTINCT ON (source) source, run_id, started_at, status
     FROM warehouse.crawl_run_sources ORDER BY source, started_at DESC, run_id DESC
@@ -44,7 +45,7 @@ FROM articles a
 FULL JOIN last_run r USING (source)
 LEFT JOIN last_success s USING (source)
 ORDER BY source
-"""
+""".format(linked=LINKED.format(alias="a"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,12 @@
 """Loading extracted articles into the warehouse: deduplicated, idempotent, atomic.
 
-``load_batch`` (in ``batch``) is the entry point ``pipeline.steps`` calls. The parts:
-``prepare`` (pure: rows and their fingerprints), ``upsert`` (the rows written, new ones
-by COPY, known ones through staging and an upsert with versions), ``index`` (the
-persisted MinHash/LSH index), ``linking`` (duplicate clusters and their originals) and
-``derive`` (the search vector and word count, filled after the load).
+``load_batch`` (in ``batch``) is the entry point ``pipeline.steps`` calls for each
+batch. The parts: ``prepare`` (pure: rows and their fingerprints), ``upsert`` (the rows
+written, new ones by COPY, known ones through staging and an upsert with versions, and
+what the link step must do for them). After a source's batches, two steps of their own:
+``link`` (the link step: the persisted MinHash/LSH index, ``index``, and the duplicate
+clusters with their originals, ``linking``; until it ran, new and revised articles are
+left out of the analyst views) and ``derive`` (the search vector and word count).
 
 ``load_batch`` is imported on first use: the derive step, which every load step runs
 even when nothing was loaded, needs neither numpy nor the deduplication code.

@@ -3,25 +3,28 @@
 The CPU-heavy part (cleaning, and the fingerprints the extraction workers did not
 compute) runs first, outside any transaction (``prepare``). Then, in one transaction:
 
-1. a transaction-level advisory lock serialises loads, so overlapping batches from
-   concurrent tasks never deadlock or insert the same URL twice;
-2. the near-duplicate index is checked against the parameters in use (``index``);
-3. the rows are written with their index entries (``upsert``: new URLs by COPY, known
-   ones through staging and an upsert) and the new and revised ones linked to their
-   originals (``linking``);
-4. every page of the batch is marked extracted (``crawl_state.pending_extract``) and
+1. a transaction-level advisory lock serialises loads (and the link step), so
+   overlapping batches from concurrent tasks never deadlock or insert the same URL
+   twice;
+2. the rows are written (``upsert``: new URLs by COPY, known ones through staging and
+   an upsert), and the new and revised ones, with their signatures, recorded for the
+   link step in ``warehouse.articles_unlinked``;
+3. every page of the batch is marked extracted (``crawl_state.pending_extract``) and
    the source's counters in the run are increased.
 
-The search vector and word count of the rows written are left to the derive step
-(``derive``), which the loading steps run after their batches.
+Their near-duplicate index entries and links are left to the link step (``link``), and
+their search vector and word count to the derive step (``derive``), which the loading
+steps run after their batches. Until its link step, a new or revised article is left
+out of the analyst views.
 
 A failure anywhere rolls all of it back; a lost connection is raised as
 ``DatabaseUnavailableError`` (transient: load the batch again).
 
 Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title or
 body changed) / ``articles_unchanged`` (including rows whose other fields were
-refreshed), or ``duplicates`` when a new or revised article is linked to an original
-(or its URL came twice in the batch); ``not_article``; ``other_language`` (not
+refreshed), or ``duplicates`` when its URL came twice in the batch (the link step moves
+a new or revised article it links to an original from ``articles_new`` or
+``articles_updated`` to ``duplicates``); ``not_article``; ``other_language`` (not
 in the source's ``languages:``, not loaded); ``held_by_date`` counts articles
 published outside the run window, which are not loaded: their pages stay pending, with
 the date found (``crawl_state.held_published_at``), for the run whose window holds that
@@ -39,8 +42,6 @@ from psycopg.pq import TransactionStatus
 
 from pipeline.dedup.minhash import lsh_params
 from pipeline.errors import DatabaseUnavailableError, first_line
-from pipeline.load.index import ensure_index
-from pipeline.load.linking import Linker, write_links
 from pipeline.load.prepare import PreparedBatch, prepare_batch
 from pipeline.load.upsert import Upserted, write_rows
 from pipeline.records import ExtractionResult
@@ -70,7 +71,8 @@ def load_batch(
     """Deduplicate and load ``batch`` for ``source`` in run ``run_id``; commit; return
     the batch's counts (see module docstring).
 
-    ``window`` holds the publication days to load.
+    ``window`` holds the publication days to load; ``near_duplicate_threshold`` chooses
+    the signature parameters (the link step that links the rows must use the same).
     Work the caller left uncommitted on ``conn`` is committed first, so the batch is a
     transaction of its own. Loading the same batch again changes nothing but
     ``last_seen_at``.
@@ -93,8 +95,7 @@ def load_batch(
             # Short index lookups only: compiling them (JIT, chosen when statistics of
             # tables growing during a run are stale) cost more than running them.
             conn.execute("SET LOCAL jit = off")
-            ensure_index(conn, params)
-            upserted = _write(conn, prepared, run_id=run_id, threshold=near_duplicate_threshold)
+            upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
             conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
             if prepared.held:
@@ -114,40 +115,7 @@ def load_batch(
     return counts
 
 
-def _write(
-    conn: psycopg.Connection, prepared: PreparedBatch, *, run_id: int, threshold: float
-) -> dict[int, tuple[Upserted, bool]]:
-    """Write, index and link; {article_id: (what was done, is a duplicate)}."""
-    if not prepared.rows:
-        return {}
-    upserted = write_rows(conn, prepared.rows, run_id)
-    body_by_url = {row.url: row.body for row in prepared.rows}
-    changed = [u for u in upserted if u.action in ("new", "revised")]
-    linker = Linker(
-        conn,
-        threshold,
-        {u.article_id: body_by_url[u.url] for u in changed},
-        new=[u.article_id for u in upserted if u.action == "new"],
-    )
-    to_link = [u.article_id for u in changed]
-    for u in changed:
-        if u.action == "revised":
-            to_link.extend(linker.unlink(u.article_id))
-    linker.link(list(dict.fromkeys(to_link)))
-    for u in upserted:
-        if u.date_changed:
-            linker.reroot(u.article_id)
-    write_links(conn, linker.changes(), run_id)
-    return {
-        u.article_id: (
-            u,
-            u.article_id in linker.nodes and linker.nodes[u.article_id].duplicate_of is not None,
-        )
-        for u in upserted
-    }
-
-
-def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) -> RunCounts:
+def _count(prepared: PreparedBatch, upserted: Sequence[Upserted]) -> RunCounts:
     counts = RunCounts(
         not_article=prepared.not_article,
         other_language=prepared.other_language,
@@ -155,10 +123,8 @@ def _count(prepared: PreparedBatch, upserted: dict[int, tuple[Upserted, bool]]) 
         failed=prepared.failed,
         duplicates=prepared.repeated,
     )
-    for done, is_duplicate in upserted.values():
-        if done.action in ("new", "revised") and is_duplicate:
-            counts.duplicates += 1
-        elif done.action == "new":
+    for done in upserted:
+        if done.action == "new":
             counts.articles_new += 1
         elif done.action == "revised":
             counts.articles_updated += 1

@@ -4,9 +4,9 @@
 threshold (and so the bands/rows split) changed since the index was built, the bands
 are rebuilt from the stored signatures, and the signatures themselves from the bodies
 when the number of permutations or the shingle size changed; an index that was never
-built over existing articles is built from their bodies. Call it with the load lock
-held. ``write_index`` stores the signatures and bands of the articles a load added or
-revised, from the load's staging tables.
+built over existing articles is built from their bodies. Articles waiting for the link
+step with a new text are left to it (it indexes them from the signatures the load
+stored). Call it with the load lock held. ``write_bands`` COPYs band rows.
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ ON CONFLICT (singleton) DO UPDATE SET num_perm = EXCLUDED.num_perm, bands = EXCL
     built_at = now()
 """
 _SIGNATURES = "SELECT article_id, minhash FROM warehouse.article_signatures ORDER BY article_id"
-_BODIES = "SELECT article_id, body FROM warehouse.articles ORDER BY article_id"
-_ANY_ARTICLE = "SELECT 1 FROM warehouse.articles LIMIT 1"
+# Articles whose new text waits for the link step are indexed by it, not from here.
+_LINKED = """
+NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+            WHERE u.article_id = a.article_id AND u.content_changed)
+"""
+_BODIES = f"SELECT article_id, body FROM warehouse.articles a WHERE {_LINKED} ORDER BY article_id"
+_ANY_ARTICLE = f"SELECT 1 FROM warehouse.articles a WHERE {_LINKED} LIMIT 1"
 _CLEAR_BANDS = "TRUNCATE warehouse.article_lsh_bands"
 _CLEAR_SIGNATURES = "TRUNCATE warehouse.article_signatures"
 COPY_BANDS = "COPY warehouse.article_lsh_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)"
@@ -86,10 +91,15 @@ def _chunks(cursor: psycopg.Cursor[TupleRow], size: int) -> Iterator[list[TupleR
         yield rows
 
 
-def _write_bands(
-    conn: psycopg.Connection, ids: Sequence[int], buckets: Iterable[Sequence[int]]
+def write_bands(
+    conn: psycopg.Connection,
+    ids: Sequence[int],
+    buckets: Iterable[Sequence[int]],
+    copy_sql: str = COPY_BANDS,
 ) -> None:
-    with conn.cursor().copy(COPY_BANDS) as copy:
+    """COPY one (bucket, article_id) row per bucket: ``ids[i]`` has ``buckets[i]``
+    (``copy_sql`` names the table, the band table by default)."""
+    with conn.cursor().copy(copy_sql) as copy:
         copy.set_types(["int8", "int8"])
         for article_id, row in zip(ids, buckets):
             for bucket in row:
@@ -108,7 +118,7 @@ def write_entries(
         copy.set_types(["int8", "bytea"])
         for article_id, minhash in zip(ids, minhashes):
             copy.write_row((article_id, minhash))
-    _write_bands(conn, ids, buckets)
+    write_bands(conn, ids, buckets)
 
 
 def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
@@ -118,7 +128,7 @@ def _rebuild_bands(conn: psycopg.Connection, params: LshParams) -> None:
         for rows in _chunks(cursor, REBUILD_CHUNK):
             ids = [r[0] for r in rows]
             sigs = np.vstack([signature_from_bytes(bytes(r[1])) for r in rows])
-            _write_bands(conn, ids, band_keys(sigs, params).tolist())
+            write_bands(conn, ids, band_keys(sigs, params).tolist())
 
 
 def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
@@ -138,35 +148,3 @@ def _rebuild_signatures(conn: psycopg.Connection, params: LshParams) -> None:
             ids, minhashes = [k[0] for k in kept], [k[1] for k in kept]
             sigs = np.vstack([signature_from_bytes(m) for m in minhashes])
             write_entries(conn, ids, minhashes, band_keys(sigs, params).tolist())
-
-
-_WRITE_SIGNATURES = """
-INSERT INTO warehouse.article_signatures (article_id, minhash)
-SELECT x.article_id, s.minhash
-FROM load_actions x JOIN load_staging s USING (url)
-WHERE x.action IN ('new', 'revised') AND s.minhash IS NOT NULL
-ON CONFLICT (article_id) DO UPDATE SET minhash = EXCLUDED.minhash
-"""
-_DROP_EMPTIED_SIGNATURES = """
-DELETE FROM warehouse.article_signatures g
-USING load_actions x JOIN load_staging s USING (url)
-WHERE g.article_id = x.article_id AND x.action = 'revised' AND s.minhash IS NULL
-"""
-_DROP_REVISED_BANDS = """
-DELETE FROM warehouse.article_lsh_bands b USING load_actions x
-WHERE b.article_id = x.article_id AND x.action = 'revised'
-"""
-_WRITE_BANDS = """
-INSERT INTO warehouse.article_lsh_bands (bucket, article_id)
-SELECT sb.bucket, x.article_id
-FROM load_staging_bands sb JOIN load_actions x USING (url)
-WHERE x.action IN ('new', 'revised')
-"""
-
-
-def write_index(conn: psycopg.Connection) -> None:
-    """Index the new and revised articles of the staged batch (replacing old entries)."""
-    conn.execute(_WRITE_SIGNATURES)
-    conn.execute(_DROP_EMPTIED_SIGNATURES)
-    conn.execute(_DROP_REVISED_BANDS)
-    conn.execute(_WRITE_BANDS)

@@ -1,4 +1,4 @@
-"""Linking new and revised articles to their originals (runs inside the load transaction).
+"""Linking new and revised articles to their originals (runs in the link step, ``link``).
 
 Every duplicate cluster has one original, the row whose ``duplicate_of`` is NULL; all
 other members point straight at it (no chains) with ``similarity`` = the exact
@@ -6,16 +6,16 @@ Jaccard of their shingles with the original's (1.0 for exact duplicates). The
 original is the earliest published member; an unknown date counts as later than any
 known one; ties go to the member seen first, then to the lower ``article_id``.
 
-A revised article is first unlinked (``unlink``): it leaves its cluster, or, when it
-was the original, its members are set free and linked again. For each changed
-article, in the order above, its candidates (any equal LSH band, which exact
-duplicates share in all of them) are verified with the exact Jaccard; if the best one
-reaches the threshold, the article's cluster and the candidate's cluster are merged
-under the earlier of their two originals. A member joined through another member may
-be less similar to the original than the threshold; its ``similarity`` shows it. When
-a stored article's publication date changes, its cluster's original is chosen again
-(``reroot``).
-Bodies without words are never linked.
+A revised article is first unlinked (``unlink``): it leaves its cluster, or, when it was
+the original, its members are set free and linked again. For each changed article, in
+the order above, its candidates (any equal LSH band, which exact duplicates share in all
+of them: equal content hashes mean equal normalised bodies, so equal shingles,
+signatures and buckets; the link step finds them) are verified with the exact Jaccard;
+if the best one reaches the threshold, the article's cluster and the candidate's cluster
+are merged under the earlier of their two originals. A member joined through another
+member may be less similar to the original than the threshold; its ``similarity`` shows
+it. When a stored article's publication date changes, its cluster's original is chosen
+again (``reroot``). Bodies without words are never linked.
 """
 
 from __future__ import annotations
@@ -39,26 +39,6 @@ SELECT article_id, published_at, first_seen_at, duplicate_of, similarity, conten
 FROM warehouse.articles WHERE duplicate_of = ANY(%s)
 """
 _BODIES = "SELECT article_id, body FROM warehouse.articles WHERE article_id = ANY(%s)"
-# Candidates: articles sharing an LSH bucket with one of the ids. Every step is an
-# index lookup: the ids' own bucket rows, then the other articles under each bucket.
-# LATERAL ... OFFSET 0 keeps it so: with the statistics of tables that grew during the
-# run stale, the planner scanned or joined whole tables instead, a cost growing with the
-# warehouse (66 ms per batch of 500 at 50k articles, and more with every article
-# loaded). Exact duplicates need no lookup of their own: equal content hashes mean equal
-# normalised bodies, so equal shingles, signatures and buckets (a body without words has
-# no buckets, and is never linked).
-_CANDIDATES = """
-SELECT DISTINCT m.id, other.article_id
-FROM unnest(%(ids)s::bigint[]) AS m (id)
-CROSS JOIN LATERAL (
-    SELECT b.bucket FROM warehouse.article_lsh_bands b WHERE b.article_id = m.id OFFSET 0
-) mine
-CROSS JOIN LATERAL (
-    SELECT o.article_id FROM warehouse.article_lsh_bands o
-    WHERE o.bucket = mine.bucket AND o.article_id <> m.id
-    OFFSET 0
-) other
-"""
 
 
 @dataclass(slots=True)
@@ -106,6 +86,9 @@ class Linker:
         self.bodies = bodies
         self.shingles: dict[int, np.ndarray] = {}
         self._members_loaded: set[int] = set(new)
+        self._pointing: dict[int, set[int]] = {}
+        """Original -> ids that pointed at it at some time (a superset of its members:
+        ``members`` checks), so finding members needs no scan of every node."""
 
     # --- reading ---------------------------------------------------------------
     def _add(self, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -114,6 +97,8 @@ class Linker:
                 self.nodes[article_id] = Node(
                     article_id, published, first_seen, dup, sim, chash, original=(dup, sim)
                 )
+                if dup is not None:
+                    self._pointing.setdefault(dup, set()).add(article_id)
 
     def load(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.nodes]
@@ -139,7 +124,8 @@ class Linker:
     def members(self, root: int) -> list[Node]:
         """Every node pointing at ``root`` (loading them from the database once)."""
         self.load_members([root])
-        return [n for n in self.nodes.values() if n.duplicate_of == root]
+        pointing = (self.nodes[i] for i in sorted(self._pointing.get(root, ())))
+        return [n for n in pointing if n.duplicate_of == root]
 
     def root(self, node: Node) -> Node:
         if node.duplicate_of is None:
@@ -155,6 +141,7 @@ class Linker:
             if member is root:
                 continue
             member.duplicate_of = root.article_id
+            self._pointing.setdefault(root.article_id, set()).add(member.article_id)
             # Rounded to float4 as stored, so an unchanged link reads back equal.
             member.similarity = float(
                 np.float32(
@@ -199,17 +186,19 @@ class Linker:
         ]
         self._point(everyone, min((first, second), key=lambda n: n.order))
 
-    def link(self, changed: list[int]) -> None:
-        """Link every article in ``changed`` (ids of new or revised rows), see module."""
+    def link(self, changed: list[int], candidate_pairs: Iterable[tuple[int, int]]) -> None:
+        """Link every article in ``changed`` (ids of new or revised rows), see module;
+        ``candidate_pairs``: (an id of ``changed``, an article sharing an LSH bucket with
+        it), other pairs are ignored."""
         self.load(changed)
         pairs: dict[int, set[int]] = {i: set() for i in changed}
-        for mine, other in self.conn.execute(_CANDIDATES, {"ids": changed}):
-            pairs[mine].add(other)
+        for article_id, candidate in candidate_pairs:
+            if article_id in pairs and candidate != article_id:
+                pairs[article_id].add(candidate)
         self.load(c for cands in pairs.values() for c in cands)
         # Band rows have no foreign key (migration 0012): those of an article deleted by
         # hand name an id that no longer exists, which ``load`` did not find.
-        for cands in pairs.values():
-            cands.intersection_update(self.nodes)
+        pairs = {i: {c for c in cands if c in self.nodes} for i, cands in pairs.items()}
         # The clusters a merge may touch, read in a few queries instead of one each.
         candidates = [self.nodes[c] for cands in pairs.values() for c in cands]
         self.load(n.duplicate_of for n in candidates if n.duplicate_of is not None)
@@ -244,18 +233,35 @@ class Linker:
         ]
 
 
-_SET_LINK = """
-UPDATE warehouse.articles SET duplicate_of = %s, similarity = %s, updated_at = now(), run_id = %s
-WHERE article_id = %s
+_CREATE_CHANGES = """
+CREATE TEMP TABLE link_changes (
+    article_id      bigint PRIMARY KEY,
+    duplicate_of    bigint,
+    similarity      real
+) ON COMMIT DROP
+"""
+_COPY_CHANGES = (
+    "COPY link_changes (article_id, duplicate_of, similarity) FROM STDIN (FORMAT BINARY)"
+)
+_SET_LINKS = """
+UPDATE warehouse.articles a
+SET duplicate_of = c.duplicate_of, similarity = c.similarity, updated_at = now(), run_id = %s
+FROM link_changes c WHERE a.article_id = c.article_id
 """
 
 
 def write_links(
     conn: psycopg.Connection, changes: list[tuple[int, int | None, float | None]], run_id: int
 ) -> None:
-    """Store the changed links from ``Linker.changes``; the rows get ``run_id``."""
-    if changes:
-        with conn.cursor() as cur:
-            cur.executemany(
-                _SET_LINK, [(dup, sim, run_id, article_id) for article_id, dup, sim in changes]
-            )
+    """Store the changed links from ``Linker.changes`` (one COPY, one UPDATE, in the
+    transaction ``conn`` has open); the rows get ``run_id``."""
+    if not changes:
+        return
+    conn.execute(_CREATE_CHANGES)
+    with conn.cursor() as cur:
+        with cur.copy(_COPY_CHANGES) as copy:
+            copy.set_types(["int8", "int8", "float4"])
+            for change in sorted(changes):
+                copy.write_row(change)
+        cur.execute(_SET_LINKS, (run_id,))
+        cur.execute("DROP TABLE link_changes")

@@ -1,12 +1,12 @@
 """Turning a batch of extraction results into rows ready to load (pure).
 
-``prepare_batch`` cleans the text of every article, takes its dedup fingerprint
-(content hash, MinHash signature; computed by the extraction workers, or here when a
-result has none), derives the LSH band keys, and sorts the batch's results into what
-will be loaded and what is only counted: ``not_article``, ``other_language`` and
-``error`` results, and
-articles published outside the run window (``skipped_by_date``). Nothing here touches
-the database, so the CPU-heavy part of a load runs before its transaction.
+``prepare_batch`` cleans the text of every article, takes its dedup fingerprint (content
+hash, MinHash signature; computed by the extraction workers, or here when a result has
+none; the link step derives the LSH band keys from the signature), and sorts the batch's
+results into what will be loaded and what is only counted: ``not_article``,
+``other_language`` and ``error`` results, and articles published outside the run window
+(``skipped_by_date``). Nothing here touches the database, so the CPU-heavy part of a
+load runs before its transaction.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
-
 from pipeline.dedup.fingerprint import fingerprints, usable
-from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
+from pipeline.dedup.minhash import LshParams
 from pipeline.records import Article, ExtractionResult, Fingerprint
 from pipeline.text import clean_authors, clean_optional, clean_text, clean_title
 from pipeline.window import Window
@@ -51,8 +49,6 @@ class ArticleRow:
     tags: list[str]
     modified_at: datetime | None
     minhash: bytes = field(repr=False, compare=False)
-    bands: np.ndarray = field(repr=False, compare=False)
-    """int64 bucket per band."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +152,10 @@ def _sort_out(
 
 
 def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) -> list[ArticleRow]:
-    """The rows of the articles to load, sorted by URL, with fingerprints and band keys."""
+    """The rows of the articles to load, sorted by URL, with their fingerprints."""
     urls = sorted(by_url)
     bodies = [clean_text(by_url[u][1].body) for u in urls]
     prints = _fingerprints([by_url[u][0] for u in urls], bodies, params)
-    keys = band_keys(
-        np.vstack([signature_from_bytes(p.minhash) for p in prints])
-        if prints
-        else np.zeros((0, params.num_perm), dtype=np.uint32),
-        params,
-    )
     rows = []
     for i, url in enumerate(urls):
         _, article, page_url = by_url[url]
@@ -192,7 +182,6 @@ def _article_rows(by_url: dict[str, _Loadable], source: str, params: LshParams) 
                 tags=clean_authors(article.tags),  # the same rules as for author names
                 modified_at=article.modified_at,
                 minhash=prints[i].minhash,
-                bands=keys[i],
             )
         )
     return rows

@@ -21,6 +21,12 @@ writes them all (``stage``, ``upsert_staged``). What each row was:
 ``updated_at`` and ``run_id`` change whenever anything but ``last_seen_at`` does. The
 row's ``source`` is the one that first loaded it. New and revised rows have NULL
 ``search_vector`` and ``word_count`` until the derive step (``derive``) fills them.
+
+Near-duplicate links are left to the link step (``link``): every new and revised row,
+and every stored row whose publication date changed, gets a row in
+``warehouse.articles_unlinked`` with its new signature and what this load counted it
+as (``mark_unlinked``, ``insert_new``); a row still waiting there keeps the load that
+counted it new or updated.
 """
 
 from __future__ import annotations
@@ -32,7 +38,6 @@ from typing import Literal
 
 import psycopg
 
-from pipeline.load.index import write_entries, write_index
 from pipeline.load.prepare import ArticleRow
 from pipeline.records import ARTICLE_FIELDS
 
@@ -63,16 +68,10 @@ _REFRESHED = [
 _CREATE_STAGING = f"""
 CREATE TEMP TABLE load_staging ON COMMIT DROP AS
 SELECT {_STORED_LIST}, NULL::bytea AS minhash FROM warehouse.articles WITH NO DATA;
-ALTER TABLE load_staging ADD PRIMARY KEY (url);
-CREATE TEMP TABLE load_staging_bands (
-    url                 text NOT NULL,
-    bucket              bigint NOT NULL
-) ON COMMIT DROP
+ALTER TABLE load_staging ADD PRIMARY KEY (url)
 """
 _COPY_STAGING = f"COPY load_staging ({_STORED_LIST}, minhash) FROM STDIN (FORMAT BINARY)"
 _STAGING_TYPES = [*_STORED_TYPES, "bytea"]
-_COPY_BANDS = "COPY load_staging_bands (url, bucket) FROM STDIN (FORMAT BINARY)"
-_BAND_TYPES = ["text", "int8"]
 
 # Change tests shared by the classification and the upsert; {old} and {new} are the
 # aliases of the stored and the incoming row.
@@ -147,6 +146,36 @@ FROM warehouse.articles a WHERE x.article_id IS NULL AND a.url = x.url
 """
 _ACTIONS = "SELECT url, article_id, action, date_changed FROM load_actions ORDER BY url"
 
+# What the link step must do for the staged rows: link revised ones anew, choose the
+# original of a changed date's cluster again. A row already waiting keeps what it waited
+# for (a new row stays new: nothing points at it yet) and the load that counted it new
+# or updated (the counter the link step corrects when it turns out a duplicate); a
+# re-load of it, counted unchanged, has nothing to correct.
+_MARK_STAGED = """
+INSERT INTO warehouse.articles_unlinked AS u
+    (article_id, run_id, source, counted_as, content_changed, is_new, date_changed, minhash)
+SELECT x.article_id, %(run_id)s, s.source,
+       CASE WHEN x.action = 'revised' THEN 'articles_updated' ELSE 'articles_unchanged' END,
+       x.action = 'revised', false, x.date_changed, s.minhash
+FROM load_actions x JOIN load_staging s USING (url)
+WHERE x.action = 'revised' OR x.date_changed
+ON CONFLICT (article_id) DO UPDATE SET
+    run_id = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.run_id ELSE u.run_id END,
+    source = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.source ELSE u.source END,
+    counted_as = CASE WHEN u.counted_as = 'articles_unchanged' THEN EXCLUDED.counted_as
+                      ELSE u.counted_as END,
+    content_changed = u.content_changed OR EXCLUDED.content_changed,
+    is_new = u.is_new,
+    date_changed = u.date_changed OR EXCLUDED.date_changed,
+    minhash = CASE WHEN EXCLUDED.content_changed THEN EXCLUDED.minhash ELSE u.minhash END
+"""
+_COPY_UNLINKED = """
+COPY warehouse.articles_unlinked
+    (article_id, run_id, source, counted_as, content_changed, is_new, date_changed, minhash)
+FROM STDIN (FORMAT BINARY)
+"""
+_UNLINKED_TYPES = ["int8", "int8", "text", "text", "bool", "bool", "bool", "bytea"]
+
 
 @dataclass(frozen=True, slots=True)
 class Upserted:
@@ -169,15 +198,15 @@ _NEW_TYPES = [*_STORED_TYPES, "int8", "timestamptz", "timestamptz", "timestamptz
 
 
 def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int) -> list[Upserted]:
-    """Write ``rows`` (see module) with their near-duplicate index entries; what was done
-    with each, by URL. Call it with the load lock held."""
+    """Write ``rows`` (see module) and what the link step must do for them; what was
+    done with each, by URL. Call it with the load lock held."""
     known: dict[str, int] = dict(conn.execute(_IDS, ([r.url for r in rows],)).fetchall())
     done: list[Upserted] = []
     stored = [r for r in rows if r.url in known]
     if stored:
         stage(conn, stored)
         done.extend(upsert_staged(conn, run_id))
-        write_index(conn)
+        mark_unlinked(conn, run_id)
     fresh = [r for r in rows if r.url not in known]
     if fresh:
         done.extend(insert_new(conn, fresh, run_id))
@@ -185,7 +214,7 @@ def write_rows(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
 
 
 def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int) -> list[Upserted]:
-    """COPY rows whose URLs are not stored yet, and their signatures and LSH bands.
+    """COPY rows whose URLs are not stored yet, and their rows for the link step.
 
     "First seen" is the time this runs, after the load lock was taken, so it follows
     the order in which loads commit (not ``now()``, the transaction's start: a copy
@@ -200,30 +229,17 @@ def insert_new(conn: psycopg.Connection, rows: Sequence[ArticleRow], run_id: int
             for r in rows:
                 copy.write_row((*_article_fields(r), run_id, seen, seen, seen))
         ids: dict[str, int] = dict(cur.execute(_IDS, ([r.url for r in rows],)).fetchall())
-    indexed = [r for r in rows if r.has_words]
-    write_entries(
-        conn,
-        [ids[r.url] for r in indexed],
-        [r.minhash for r in indexed],
-        [r.bands.tolist() for r in indexed],
-    )
+    mark_new_unlinked(conn, [(ids[r.url], r) for r in rows], run_id)
     return [Upserted(r.url, ids[r.url], "new", False) for r in rows]
 
 
 def stage(conn: psycopg.Connection, rows: Sequence[ArticleRow]) -> None:
-    """COPY ``rows`` and their LSH bands into this transaction's staging tables."""
+    """COPY ``rows`` (with their signatures) into this transaction's staging table."""
     conn.execute(_CREATE_STAGING)
-    with conn.cursor() as cur:
-        with cur.copy(_COPY_STAGING) as copy:
-            copy.set_types(_STAGING_TYPES)
-            for r in rows:
-                copy.write_row((*_article_fields(r), r.minhash if r.has_words else None))
-        with cur.copy(_COPY_BANDS) as copy:
-            copy.set_types(_BAND_TYPES)
-            for r in rows:
-                if r.has_words:
-                    for bucket in r.bands.tolist():
-                        copy.write_row((r.url, bucket))
+    with conn.cursor() as cur, cur.copy(_COPY_STAGING) as copy:
+        copy.set_types(_STAGING_TYPES)
+        for r in rows:
+            copy.write_row((*_article_fields(r), r.minhash if r.has_words else None))
 
 
 def upsert_staged(conn: psycopg.Connection, run_id: int) -> list[Upserted]:
@@ -233,3 +249,22 @@ def upsert_staged(conn: psycopg.Connection, run_id: int) -> list[Upserted]:
     conn.execute(_UPSERT, {"run_id": run_id})
     conn.execute(_RESOLVE_NEW_IDS)
     return [Upserted(*row) for row in conn.execute(_ACTIONS)]
+
+
+def mark_new_unlinked(
+    conn: psycopg.Connection, rows: Sequence[tuple[int, ArticleRow]], run_id: int
+) -> None:
+    """COPY a ``warehouse.articles_unlinked`` row for each (article_id, new row) this
+    load inserted in run ``run_id``: counted new, its signature for the link step."""
+    with conn.cursor().copy(_COPY_UNLINKED) as copy:
+        copy.set_types(_UNLINKED_TYPES)
+        for article_id, r in rows:
+            minhash = r.minhash if r.has_words else None
+            row = (article_id, run_id, r.source, "articles_new", True, True, False, minhash)
+            copy.write_row(row)  # content changed, new, no date change
+
+
+def mark_unlinked(conn: psycopg.Connection, run_id: int) -> None:
+    """Record in ``warehouse.articles_unlinked`` what the link step must do for the
+    staged rows this load upserted in run ``run_id`` (see module)."""
+    conn.execute(_MARK_STAGED, {"run_id": run_id})

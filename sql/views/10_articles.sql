@@ -24,13 +24,20 @@ SELECT a.article_id,
        a.last_seen_at,
        a.updated_at,
        (SELECT count(*) FROM warehouse.articles d
-        WHERE d.duplicate_of = a.article_id)::integer AS syndication_count,
+        WHERE d.duplicate_of = a.article_id
+          AND NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                          WHERE u.article_id = d.article_id AND u.content_changed)
+       )::integer AS syndication_count,
        a.search_vector
 FROM warehouse.articles a
-WHERE a.duplicate_of IS NULL;
+WHERE a.duplicate_of IS NULL
+  -- not before the link step linked it (pipeline/load/link.py): until then a copy
+  -- would show here as an original
+  AND NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                  WHERE u.article_id = a.article_id AND u.content_changed);
 
 COMMENT ON VIEW analytics.articles IS
-'One row per original article: duplicates (syndicated or copied articles) are left out and counted in syndication_count. Start here. Full-text search: WHERE search_vector @@ websearch_to_tsquery(''english'', ''climate policy'') ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery(''english'', ''climate policy'')) DESC (see docs/analyst-queries.sql). Leave articles cut off by a paywall out with WHERE NOT truncated.';
+'One row per original article: duplicates (syndicated or copied articles) are left out and counted in syndication_count. A new or revised article shows once its run has linked it to its duplicates (the link step, right after its source''s load). Start here. Full-text search: WHERE search_vector @@ websearch_to_tsquery(''english'', ''climate policy'') ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery(''english'', ''climate policy'')) DESC (see docs/analyst-queries.sql). Leave articles cut off by a paywall out with WHERE NOT truncated.';
 COMMENT ON COLUMN analytics.articles.article_id IS 'Stable identifier of the article; never reused.';
 COMMENT ON COLUMN analytics.articles.url IS 'Canonical URL of the article (as the site declares it, else the fetched URL); unique.';
 COMMENT ON COLUMN analytics.articles.source IS 'Name of the news source in the sources file, e.g. ''example-times''.';

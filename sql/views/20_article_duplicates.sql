@@ -15,10 +15,15 @@ SELECT d.article_id    AS duplicate_id,
        d.similarity,
        CASE WHEN d.content_hash = o.content_hash THEN 'exact' ELSE 'near' END AS match
 FROM warehouse.articles d
-JOIN warehouse.articles o ON o.article_id = d.duplicate_of;
+JOIN warehouse.articles o ON o.article_id = d.duplicate_of
+-- neither waiting for the link step (links made for an older text, or none yet)
+WHERE NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                  WHERE u.article_id = d.article_id AND u.content_changed)
+  AND NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                  WHERE u.article_id = o.article_id AND u.content_changed);
 
 COMMENT ON VIEW analytics.article_duplicates IS
-'One row per duplicate: an article whose text is the same as, or nearly the same as, an earlier original (syndication, copies, the same story under two URLs). Duplicates are hidden from analytics.articles.';
+'One row per duplicate: an article whose text is the same as, or nearly the same as, an earlier original (syndication, copies, the same story under two URLs). Duplicates are hidden from analytics.articles. New or revised articles show once their run has linked them (the link step, right after their source''s load).';
 COMMENT ON COLUMN analytics.article_duplicates.duplicate_id IS 'article_id of the duplicate.';
 COMMENT ON COLUMN analytics.article_duplicates.duplicate_url IS 'URL of the duplicate.';
 COMMENT ON COLUMN analytics.article_duplicates.duplicate_source IS 'Source of the duplicate.';

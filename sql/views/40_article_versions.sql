@@ -14,6 +14,8 @@ SELECT v.article_id,
 FROM warehouse.article_versions v
 JOIN warehouse.articles a ON a.article_id = v.article_id
 WHERE a.duplicate_of IS NULL
+  AND NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                  WHERE u.article_id = a.article_id AND u.content_changed)
 UNION ALL
 SELECT a.article_id,
        a.url,
@@ -27,7 +29,9 @@ SELECT a.article_id,
        NULL::timestamptz,
        true
 FROM warehouse.articles a
-WHERE a.duplicate_of IS NULL;
+WHERE a.duplicate_of IS NULL
+  AND NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
+                  WHERE u.article_id = a.article_id AND u.content_changed);
 
 COMMENT ON VIEW analytics.article_versions IS
 'Every version of every original article: earlier versions (is_current false) and the current one (is_current true, the same text as analytics.articles). An article that was never revised has a single row, version 1.';

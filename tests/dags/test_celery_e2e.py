@@ -69,7 +69,7 @@ CONF = {
     "until": TODAY.isoformat(),
     "source": DAG_SOURCES,
 }
-PROCESS_TASKS = ("source.extract", "source.load", "source.check")
+PROCESS_TASKS = ("source.extract", "source.load", "source.link", "source.check")
 
 
 def sqlalchemy_url(conninfo: str, scheme: str = "postgresql+psycopg") -> str:

@@ -12,6 +12,7 @@ DB_OR_NETWORK_TASKS = {
         "source.crawl",
         "source.extract",
         "source.load",
+        "source.link",
         "source.check",
         "report",
     },
@@ -109,6 +110,7 @@ def test_nightly_task_ids_and_order(nightly):
         "source.crawl",
         "source.extract",
         "source.load",
+        "source.link",
         "source.check",
         "report",
         "verdict",
@@ -117,13 +119,20 @@ def test_nightly_task_ids_and_order(nightly):
     assert downstream["start_run"] >= {"source_names", "source.crawl", "report"}
     assert downstream["source.crawl"] == {"source.extract"}
     assert downstream["source.extract"] == {"source.load"}
-    assert downstream["source.load"] == {"source.check"}
+    assert downstream["source.load"] == {"source.link"}
+    assert downstream["source.link"] == {"source.check"}
     assert downstream["source.check"] == {"report"}
     assert downstream["report"] == {"verdict"}
 
 
 def test_every_per_source_task_is_mapped_over_the_source_names(nightly):
-    for task_id in ("source.crawl", "source.extract", "source.load", "source.check"):
+    for task_id in (
+        "source.crawl",
+        "source.extract",
+        "source.load",
+        "source.link",
+        "source.check",
+    ):
         group = nightly.get_task(task_id).get_closest_mapped_task_group()
         assert group is not None and group.group_id == "source", task_id
         mapped_over = [(op.task_id, key) for op, key in group._expand_input.iter_references()]

@@ -181,8 +181,9 @@ def test_run_killed_while_loading_is_completed_by_the_next_run(reference, new_en
         def count(query: str) -> int:
             return watcher.execute(query).fetchone()[0]
 
-        # Once the first source is loaded, hold the next load inside its transaction:
-        # it has upserted its rows and waits to write their near-duplicate signatures.
+        # Once the first source is loaded, hold a link step inside its transaction: the
+        # rows it links are loaded (hidden from analysts) and it waits to write their
+        # near-duplicate signatures, so the kill falls between a load and its link step.
         wait_for(
             lambda: count("SELECT count(*) FROM warehouse.articles") > 0,
             "the first source to be loaded",

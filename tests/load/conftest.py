@@ -9,6 +9,8 @@ import psycopg
 import pytest
 
 from pipeline import runs
+from pipeline.load import load_batch
+from pipeline.load.link import link_pending
 from pipeline.records import Article, ExtractionResult
 
 EXTRACTOR = "2025.1"
@@ -72,6 +74,33 @@ def new_run(conn: psycopg.Connection, sources: tuple[str, ...] = ("alpha", "beta
     run = runs.create_run(conn, sources=list(sources), since=None, until=None, trigger="test")
     conn.commit()
     return run
+
+
+def load_and_link(
+    conn: psycopg.Connection,
+    batch: list[ExtractionResult],
+    *,
+    run_id: int,
+    source: str,
+    near_duplicate_threshold: float = 0.8,
+) -> runs.RunCounts:
+    """``load_batch``, then the link step, as a run does them; the batch's counts as the
+    run's counters end up (the link step moves duplicates from new or updated)."""
+    counts = load_batch(
+        conn,
+        batch,
+        run_id=run_id,
+        source=source,
+        near_duplicate_threshold=near_duplicate_threshold,
+    )
+    before = runs.run_counts(conn, run_id, source)
+    link_pending(conn, run_id=run_id, near_duplicate_threshold=near_duplicate_threshold)
+    after = runs.run_counts(conn, run_id, source)
+    conn.commit()
+    counts.duplicates += after.duplicates - before.duplicates
+    counts.articles_new += after.articles_new - before.articles_new
+    counts.articles_updated += after.articles_updated - before.articles_updated
+    return counts
 
 
 ARTICLE_COLUMNS = """

@@ -11,6 +11,7 @@ from pipeline import runs
 from pipeline.errors import DatabaseUnavailableError
 from pipeline.load import batch as batch_module
 from pipeline.load import load_batch
+from pipeline.load.link import link_pending
 from tests.load.conftest import new_run, ok, prose, snapshot, story
 
 
@@ -54,7 +55,9 @@ def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged
 
 def test_a_killed_connection_is_a_transient_error(conn, run_id, clean_database_url, monkeypatch):
     monkeypatch.setattr(
-        batch_module, "write_links", _kill_after(batch_module.write_links, clean_database_url)
+        batch_module,
+        "add_source_counts",
+        _kill_after(batch_module.add_source_counts, clean_database_url),
     )
     with pytest.raises(DatabaseUnavailableError) as caught:
         load_batch(conn, [ok("http://a.test/1", story(1))], run_id=run_id, source="alpha")
@@ -69,7 +72,8 @@ def _load_concurrently(database_url: str, batches: list[list], run_id: int) -> l
         try:
             with psycopg.connect(database_url) as c:
                 barrier.wait()
-                outcomes[index] = load_batch(c, batches[index], run_id=run_id, source=f"s{index}")
+                load_batch(c, batches[index], run_id=run_id, source=f"s{index}")
+                outcomes[index] = link_pending(c, run_id=run_id)  # overlapping loads, links
         except BaseException as exc:  # reported by the test
             outcomes[index] = exc
 
@@ -94,6 +98,7 @@ def test_concurrent_overlapping_loads_neither_deadlock_nor_duplicate(
     ]
     outcomes = _load_concurrently(clean_database_url, batches, run_id)
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    outcomes = [runs.run_counts(conn, run_id, f"s{i}") for i in range(len(batches))]
     # Which of a story and its copy counts as new depends on which load commits first
     # (the first seen is the original when neither has a date); every row counts once.
     assert sum(o.articles_new + o.duplicates for o in outcomes) == 132

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from pipeline.load import load_batch
-from tests.load.conftest import day, new_run, ok, prose, rows
+from tests.load.conftest import day, load_and_link, new_run, ok, prose, rows
 
 ORIGINAL = prose(24)
 EXACT_COPY = ORIGINAL.upper().replace("  ", " ").replace("\n\n", "\n")
@@ -22,7 +21,7 @@ def _link(conn: psycopg.Connection, url: str) -> tuple[str | None, float | None]
 
 
 def test_an_exact_copy_under_another_url_points_to_the_original(conn, run_id):
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -39,13 +38,13 @@ def test_an_exact_copy_under_another_url_points_to_the_original(conn, run_id):
 def test_an_exact_copy_of_a_body_shorter_than_a_shingle_is_found_in_a_later_batch(conn, run_id):
     # Exact duplicates are found through the LSH index like near ones: an equal content
     # hash means equal shingles, even for a body of fewer words than a shingle.
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", "Markets \u201cclosed\u201d early.", published=day(1))],
         run_id=run_id,
         source="alpha",
     )
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [ok("http://b.test/1", 'MARKETS  "closed" EARLY.', published=day(2))],
         run_id=run_id,
@@ -56,7 +55,7 @@ def test_an_exact_copy_of_a_body_shorter_than_a_shingle_is_found_in_a_later_batc
 
 
 def test_a_copy_with_an_added_sentence_is_a_near_duplicate_with_its_similarity(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -71,7 +70,7 @@ def test_a_copy_with_an_added_sentence_is_a_near_duplicate_with_its_similarity(c
 
 
 def test_a_copy_with_a_changed_byline_line_is_a_near_duplicate(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -84,7 +83,7 @@ def test_a_copy_with_a_changed_byline_line_is_a_near_duplicate(conn, run_id):
 
 
 def test_a_different_story_on_the_same_topic_is_not_a_duplicate(conn, run_id):
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -98,7 +97,7 @@ def test_a_different_story_on_the_same_topic_is_not_a_duplicate(conn, run_id):
 
 
 def test_a_stricter_threshold_keeps_lightly_edited_copies_apart(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -112,11 +111,11 @@ def test_a_stricter_threshold_keeps_lightly_edited_copies_apart(conn, run_id):
 
 
 def test_near_duplicates_are_found_across_runs_and_sources(conn, run_id):
-    load_batch(
+    load_and_link(
         conn, [ok("http://a.test/1", ORIGINAL, published=day(1))], run_id=run_id, source="alpha"
     )
     later = new_run(conn)
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
         run_id=later,
@@ -127,13 +126,13 @@ def test_near_duplicates_are_found_across_runs_and_sources(conn, run_id):
 
 
 def test_the_earliest_published_article_becomes_the_original(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://copy.test/1", WITH_ADDED_SENTENCE, published=day(5))],
         run_id=run_id,
         source="beta",
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", ORIGINAL, published=day(1))],
         run_id=new_run(conn),
@@ -144,7 +143,7 @@ def test_the_earliest_published_article_becomes_the_original(conn, run_id):
 
 
 def test_a_cluster_has_one_original_and_no_chains(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(3)),
@@ -153,7 +152,7 @@ def test_a_cluster_has_one_original_and_no_chains(conn, run_id):
         run_id=run_id,
         source="beta",
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", ORIGINAL, published=day(1))],
         run_id=new_run(conn),
@@ -164,10 +163,10 @@ def test_a_cluster_has_one_original_and_no_chains(conn, run_id):
 
 
 def test_ties_in_publication_go_to_the_article_seen_first(conn, run_id):
-    load_batch(
+    load_and_link(
         conn, [ok("http://z.test/1", ORIGINAL, published=day(1))], run_id=run_id, source="alpha"
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", EXACT_COPY, published=day(1))],
         run_id=new_run(conn),
@@ -177,8 +176,8 @@ def test_ties_in_publication_go_to_the_article_seen_first(conn, run_id):
 
 
 def test_a_known_date_is_earlier_than_an_unknown_one(conn, run_id):
-    load_batch(conn, [ok("http://a.test/1", ORIGINAL)], run_id=run_id, source="alpha")
-    load_batch(
+    load_and_link(conn, [ok("http://a.test/1", ORIGINAL)], run_id=run_id, source="alpha")
+    load_and_link(
         conn,
         [ok("http://b.test/1", EXACT_COPY, published=day(9))],
         run_id=new_run(conn),
@@ -188,7 +187,7 @@ def test_a_known_date_is_earlier_than_an_unknown_one(conn, run_id):
 
 
 def test_a_revised_duplicate_that_no_longer_matches_becomes_an_original(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -197,7 +196,7 @@ def test_a_revised_duplicate_that_no_longer_matches_becomes_an_original(conn, ru
         run_id=run_id,
         source="alpha",
     )
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [ok("http://b.test/1", SAME_TOPIC_OTHER_STORY, published=day(2))],
         run_id=new_run(conn),
@@ -208,7 +207,7 @@ def test_a_revised_duplicate_that_no_longer_matches_becomes_an_original(conn, ru
 
 
 def test_a_revised_original_frees_copies_that_no_longer_match_it(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -218,7 +217,7 @@ def test_a_revised_original_frees_copies_that_no_longer_match_it(conn, run_id):
         run_id=run_id,
         source="alpha",
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", SAME_TOPIC_OTHER_STORY, published=day(1))],
         run_id=new_run(conn),
@@ -230,7 +229,7 @@ def test_a_revised_original_frees_copies_that_no_longer_match_it(conn, run_id):
 
 
 def test_a_corrected_publication_date_moves_the_original(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", ORIGINAL, published=day(1)),
@@ -239,7 +238,7 @@ def test_a_corrected_publication_date_moves_the_original(conn, run_id):
         run_id=run_id,
         source="alpha",
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", ORIGINAL, published=day(3))],
         run_id=new_run(conn),
@@ -250,21 +249,21 @@ def test_a_corrected_publication_date_moves_the_original(conn, run_id):
 
 
 def test_empty_bodies_are_never_linked(conn, run_id):
-    load_batch(
+    load_and_link(
         conn, [ok("http://a.test/1", ""), ok("http://b.test/1", "")], run_id=run_id, source="alpha"
     )
     assert _link(conn, "http://b.test/1") == (None, None)
 
 
 def test_a_changed_threshold_rebuilds_the_index_and_still_finds_duplicates(conn, run_id):
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", ORIGINAL, published=day(1))],
         run_id=run_id,
         source="alpha",
         near_duplicate_threshold=0.8,
     )
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
         run_id=new_run(conn),
@@ -281,14 +280,14 @@ def test_a_changed_threshold_rebuilds_the_index_and_still_finds_duplicates(conn,
 
 def test_bands_marked_for_rebuilding_are_rebuilt_from_the_signatures(conn, run_id):
     # What migration 0012 leaves: an empty band table and 0 recorded bands.
-    load_batch(
+    load_and_link(
         conn, [ok("http://a.test/1", ORIGINAL, published=day(1))], run_id=run_id, source="alpha"
     )
     before = conn.execute("SELECT * FROM warehouse.article_lsh_bands ORDER BY 1").fetchall()
     conn.execute("TRUNCATE warehouse.article_lsh_bands")
     conn.execute("UPDATE warehouse.dedup_index SET bands = 0")
     conn.commit()
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
         run_id=run_id,
@@ -320,7 +319,7 @@ def _index_of(conn: psycopg.Connection, article_ids: list[int]) -> tuple[list, l
 def test_an_index_never_built_is_built_from_the_bodies_as_a_load_builds_it(conn, run_id):
     # Articles stored without an index (loaded by hand, or before the index existed):
     # the next load computes every signature from the stored bodies.
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://a.test/1", ORIGINAL, published=day(1)), ok("http://a.test/2", "")],
         run_id=run_id,
@@ -332,7 +331,7 @@ def test_an_index_never_built_is_built_from_the_bodies_as_a_load_builds_it(conn,
         "TRUNCATE warehouse.article_signatures, warehouse.article_lsh_bands, warehouse.dedup_index"
     )
     conn.commit()
-    load_batch(
+    load_and_link(
         conn,
         [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
         run_id=run_id,
@@ -345,13 +344,13 @@ def test_an_index_never_built_is_built_from_the_bodies_as_a_load_builds_it(conn,
 def test_an_article_deleted_by_hand_is_no_candidate_any_more(conn, run_id):
     # Band rows have no foreign key (migration 0012): those of a deleted article stay
     # until the next rebuild, and the candidate query must not return them.
-    load_batch(
+    load_and_link(
         conn, [ok("http://a.test/1", ORIGINAL, published=day(1))], run_id=run_id, source="alpha"
     )
     conn.execute("DELETE FROM warehouse.articles WHERE url = 'http://a.test/1'")
     conn.commit()
     assert conn.execute("SELECT count(*) FROM warehouse.article_lsh_bands").fetchone()[0] > 0
-    counts = load_batch(
+    counts = load_and_link(
         conn,
         [ok("http://b.test/1", WITH_ADDED_SENTENCE, published=day(2))],
         run_id=run_id,

@@ -12,18 +12,17 @@ import pytest
 from pipeline import runs
 from pipeline.cli.export import file_name, iter_originals
 from pipeline.cli.stats import source_stats
-from pipeline.load import load_batch
 from pipeline.records import ARTICLE_FIELDS, Article, ExtractionResult
 from pipeline.sample_format import format_article
 from tests.cli_helpers import run_newsflow
-from tests.load.conftest import day, ok, prose, story
+from tests.load.conftest import day, load_and_link, ok, prose, story
 
 
 @pytest.fixture
 def loaded(conn, run_id):
     """alpha: two originals (one with a copy in beta); beta: the copy and an undated one."""
     runs.start_source(conn, run_id, "alpha")
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://a.test/1", prose(12), title="First", published=day(1)),
@@ -34,7 +33,7 @@ def loaded(conn, run_id):
     )
     runs.finish_source(conn, run_id, "alpha")
     runs.start_source(conn, run_id, "beta")
-    load_batch(
+    load_and_link(
         conn,
         [
             ok("http://b.test/1", prose(12).upper(), published=day(2)),
@@ -119,7 +118,7 @@ def test_stats_counts_originals_duplicates_runs_and_metadata_shares(loaded, run_
 def test_stats_gives_each_source_s_share_of_articles_cut_off_by_a_paywall(loaded, run_id):
     cut = ok("http://c.test/1", story(7), source="gamma")
     cut = replace(cut, article=replace(cut.article, truncated=True))
-    load_batch(
+    load_and_link(
         loaded,
         [cut, ok("http://c.test/2", story(8), source="gamma")],
         run_id=run_id,
@@ -167,7 +166,7 @@ def test_export_gives_back_every_article_field_the_load_stored(
         getattr(article, name) != f.default for name, f in zip(ARTICLE_FIELDS, fields(Article))
     )  # no field left at its default
     runs.start_source(conn, run_id, "alpha")
-    load_batch(
+    load_and_link(
         conn,
         [ExtractionResult("ok", url=article.url, article=article)],
         run_id=run_id,
