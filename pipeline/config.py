@@ -25,6 +25,9 @@ Environment variables:
     For sources whose discovery gives no dates: re-fetch a known page after this many days.
 ``NEWSFLOW_EXTRACT_PROCESSES``
     Extraction worker processes. Default: the number of CPU cores.
+``NEWSFLOW_EXTRACT_TIMEOUT``
+    Seconds one page may take in an extraction worker; a page over it (or one whose
+    worker dies) gets an ``error`` result and the batch goes on. Default 120.
 ``NEWSFLOW_DERIVE_CONNECTIONS``
     Database connections that compute search vectors and word counts at once after a
     source's load and link step (the derive step; each keeps one server core busy).
@@ -165,6 +168,9 @@ class Settings:
     """A page that failed is tried again after this wait, doubled for every further
     consecutive failure and capped at ``revisit_days``."""
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    extract_timeout_s: float = 120.0
+    """Seconds one page may take in an extraction worker before it is stopped and the
+    page gets an ``error`` result."""
     derive_connections: int = field(default_factory=_default_derive_connections)
     schedule: str = DEFAULT_SCHEDULE
     quality: QualityThresholds = field(default_factory=QualityThresholds)
@@ -246,6 +252,7 @@ class Settings:
             extract_processes=int(
                 _number(env, "NEWSFLOW_EXTRACT_PROCESSES", os.cpu_count() or 1, low=1)
             ),
+            extract_timeout_s=_number(env, "NEWSFLOW_EXTRACT_TIMEOUT", 120.0, low=1.0),
             derive_connections=int(
                 _number(env, "NEWSFLOW_DERIVE_CONNECTIONS", _default_derive_connections(), low=1)
             ),

@@ -110,6 +110,7 @@ def _reprocess_source(
         results = iter_extract(
             pages,
             processes=settings.extract_processes,
+            task_timeout=settings.extract_timeout_s,
             min_chars=settings.min_article_chars,
             fingerprint=True,
         )

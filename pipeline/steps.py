@@ -225,6 +225,7 @@ def extract_source(
         results = iter_extract(
             itertools.chain([first], pages),
             processes=settings.extract_processes,
+            task_timeout=settings.extract_timeout_s,
             min_chars=settings.min_article_chars,
             fingerprint=True,
             language_hint=wanted.language,

@@ -30,6 +30,7 @@ def test_environment_overrides():
             "NEWSFLOW_NEAR_DUPLICATE_THRESHOLD": "0.9",
             "NEWSFLOW_CONTACT_URL": "https://example.org/bot",
             "NEWSFLOW_DERIVE_CONNECTIONS": "6",
+            "NEWSFLOW_EXTRACT_TIMEOUT": "30",
         }
     )
     assert settings.home == Path("/srv/nf")
@@ -38,6 +39,7 @@ def test_environment_overrides():
     assert settings.near_duplicate_threshold == 0.9
     assert "https://example.org/bot" in settings.user_agent
     assert settings.derive_connections == 6
+    assert settings.extract_timeout_s == 30.0
 
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "-0.1"])

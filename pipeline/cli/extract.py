@@ -13,7 +13,7 @@ import click
 from pipeline.cli.context import CliContext, pass_cli
 from pipeline.cli.paths import OUTPUT_PATH, output_dir, writing_to
 from pipeline.errors import InputFileError
-from pipeline.extract.files import extract_file, extract_record
+from pipeline.extract.files import extract_file, extract_record, file_failed, record_failed
 from pipeline.extract.pool import ordered_map
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult
 from pipeline.sample_format import format_article, sample_file_name
@@ -178,7 +178,12 @@ def extract(
     processes = processes or cli.settings.extract_processes
     if warc is not None:
         results = ordered_map(
-            extract_record, iter_warc_responses(warc), min_chars, processes=processes
+            extract_record,
+            iter_warc_responses(warc),
+            min_chars,
+            processes=processes,
+            on_failure=record_failed,
+            task_timeout=cli.settings.extract_timeout_s,
         )
         total = None
     else:
@@ -188,6 +193,8 @@ def extract(
             jobs,
             min_chars,
             processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes,
+            on_failure=file_failed,
+            task_timeout=cli.settings.extract_timeout_s,
         )
         total = len(jobs)
     seen = ok = 0

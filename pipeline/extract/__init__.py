@@ -5,8 +5,8 @@ Public API::
     extract_page(page, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS, language_hint=None)
         -> ExtractionResult
     extract_html(html, url=None, *, http_charset=None, discovered_at=None, ...) -> ExtractionResult
-    iter_extract(pages, processes=None, *, min_chars=DEFAULT_MIN_ARTICLE_CHARS,
-                 fingerprint=False, language_hint=None)
+    iter_extract(pages, processes=None, *, task_timeout=120.0,
+                 min_chars=DEFAULT_MIN_ARTICLE_CHARS, fingerprint=False, language_hint=None)
         -> Iterator[ExtractionResult]
     keep_languages(result, languages) -> ExtractionResult
     EXTRACTOR_VERSION

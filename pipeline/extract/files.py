@@ -47,3 +47,16 @@ def extract_record(job: RecordJob, min_chars: int) -> ExtractionResult:
         return extract_html(body, url, http_charset=charset, min_chars=min_chars, path=path)
     except Exception as exc:  # one bad record must never abort the batch
         return ExtractionResult("error", url=url, message=f"{type(exc).__name__}: {exc}", path=path)
+
+
+def file_failed(job: FileJob, why: str) -> ExtractionResult:
+    """The ``error`` result of a file whose worker died or overran its time
+    (:func:`pipeline.extract.pool.ordered_map`'s ``on_failure``)."""
+    path, url = job
+    return ExtractionResult("error", url=url, message=why, path=path)
+
+
+def record_failed(job: RecordJob, why: str) -> ExtractionResult:
+    """The ``error`` result of a WARC record whose worker died or overran its time."""
+    _body, url, _charset, path = job
+    return ExtractionResult("error", url=url, message=why, path=path)

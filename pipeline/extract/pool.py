@@ -6,11 +6,15 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import Generic, TypeVar
 
+from pipeline.errors import NewsflowError
 from pipeline.records import DEFAULT_MIN_ARTICLE_CHARS, ExtractionResult, FetchedPage
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,10 @@ PRELOAD = ["pipeline.extract.preload"]
 """Modules the forkserver imports before it forks any worker."""
 INFLIGHT_PER_PROCESS = 8
 """Submitted but unfinished tasks per process; bounds memory when inputs are large."""
+TASK_TIMEOUT_S = 120.0
+"""Seconds one task may take in a worker before the worker is killed (the default of
+``Settings.extract_timeout_s``, ``NEWSFLOW_EXTRACT_TIMEOUT``). The slowest page the
+tests hold, a 10 MB page on one line, takes about 5 s of CPU."""
 
 
 def pool_context(worker_module: str | None = None) -> BaseContext:
@@ -70,47 +78,175 @@ def _safe_extract_page(
 
 
 def ordered_map(
-    fn: Callable[..., R], items: Iterable[T], *args: object, processes: int | None = None
+    fn: Callable[..., R],
+    items: Iterable[T],
+    *args: object,
+    processes: int | None = None,
+    on_failure: Callable[[T, str], R] | None = None,
+    task_timeout: float | None = TASK_TIMEOUT_S,
 ) -> Iterator[R]:
     """``fn(item, *args)`` for every item, in input order, computed in a process pool.
 
     Consumes ``items`` lazily: at most ``INFLIGHT_PER_PROCESS`` tasks per process are
     pending at any time, so memory stays bounded for long streams. With ``processes=1``
-    runs in this process (useful for debugging).
+    runs in this process (useful for debugging; no crash or time limit protection).
+
+    A worker that dies (a crash in C code, the out-of-memory killer) or a task that runs
+    longer than ``task_timeout`` seconds does not stop the stream: the pool is replaced,
+    the tasks it left unfinished run again (after a death one at a time, so the item that
+    kills its worker is found), and the item that died or overran gives
+    ``on_failure(item, why)``. Without ``on_failure`` it raises :class:`WorkerFailedError`.
     """
     processes = processes or os.cpu_count() or 1
     if processes == 1:
         for item in items:
             yield fn(item, *args)
         return
+    call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__))
+    stream = iter(items)
+    while True:
+        leftovers = yield from _run_pool(call, stream, processes)
+        if leftovers is None:
+            return
+        yield from _run_alone(call, leftovers)
+
+
+class WorkerFailedError(NewsflowError):
+    """A pool's worker died or overran its time limit, and no ``on_failure`` was given."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Call(Generic[T, R]):
+    fn: Callable[..., R]
+    args: tuple[object, ...]
+    timeout: float | None
+    on_failure: Callable[[T, str], R] | None
+    context: BaseContext
+
+    def pool(self, processes: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            processes, mp_context=self.context, max_tasks_per_child=MAX_TASKS_PER_CHILD
+        )
+
+    def failed(self, item: T, why: str) -> R:
+        if self.on_failure is None:
+            raise WorkerFailedError(why)
+        return self.on_failure(item, why)
+
+    def died(self, item: T) -> R:
+        return self.failed(item, "the extraction worker died on it (a crash or out of memory)")
+
+    def overran(self, item: T) -> R:
+        return self.failed(
+            item,
+            f"extraction took over {self.timeout:g} s and was stopped "
+            "(NEWSFLOW_EXTRACT_TIMEOUT sets the limit)",
+        )
+
+
+_END = object()
+
+
+def _run_pool(
+    call: _Call[T, R], stream: Iterator[T], processes: int
+) -> Generator[R, None, list[T] | None]:
+    """Yield results of ``stream``'s items from one pool, in order; returns None when the
+    stream is done, or the unfinished items (in order) when a worker died; an item that
+    overran its time has yielded its failure and is not among them."""
     limit = processes * INFLIGHT_PER_PROCESS
-    pending: deque[Future[R]] = deque()
-    with ProcessPoolExecutor(
-        processes, mp_context=pool_context(fn.__module__), max_tasks_per_child=MAX_TASKS_PER_CHILD
-    ) as pool:
+    pending: deque[tuple[T, Future[R]]] = deque()
+    pool = call.pool(processes)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                item = next(stream, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                try:
+                    pending.append((item, pool.submit(call.fn, item, *call.args)))  # type: ignore[arg-type]
+                except BrokenProcessPool:
+                    return [i for i, _f in pending] + [item]  # type: ignore[list-item]
+            if not pending:
+                return None
+            item, future = pending[0]
+            try:
+                # Every earlier task is done, so this one has been running since at
+                # least now: the wait bounds its run time from below.
+                result = future.result(timeout=call.timeout)
+            except BrokenProcessPool:
+                log.warning("an extraction worker died; the unfinished items run one at a time")
+                return [i for i, _f in pending]
+            except FutureTimeout:
+                _kill_workers(pool)
+                pending.popleft()
+                yield call.overran(item)
+                return [i for i, _f in pending]
+            pending.popleft()
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_alone(call: _Call[T, R], items: list[T]) -> Iterator[R]:
+    """Each of ``items`` in a one-worker pool of its own, a new pool after a death."""
+    pool = call.pool(1)
+    try:
         for item in items:
-            pending.append(pool.submit(fn, item, *args))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+            try:
+                yield pool.submit(call.fn, item, *call.args).result(timeout=call.timeout)
+                continue
+            except BrokenProcessPool:
+                failure = call.died(item)
+            except FutureTimeout:
+                _kill_workers(pool)
+                failure = call.overran(item)
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = call.pool(1)
+            yield failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes (a task in C code cannot be interrupted).
+    ``ProcessPoolExecutor`` has no public way before Python 3.14 (``kill_workers``)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
 
 
 def iter_extract(
     pages: Iterable[FetchedPage],
     processes: int | None = None,
     *,
+    task_timeout: float | None = TASK_TIMEOUT_S,
     min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     fingerprint: bool = False,
     language_hint: str | None = None,
 ) -> Iterator[ExtractionResult]:
     """Extract ``pages`` in a process pool, yielding results in input order.
 
-    Errors in single pages become ``error`` results; the stream never aborts on them.
+    Errors in single pages become ``error`` results, and so does a page that kills its
+    worker or runs over ``NEWSFLOW_EXTRACT_TIMEOUT``; the stream never aborts on them.
     With ``fingerprint``, each article also gets its dedup fingerprint
     (``ExtractionResult.fingerprint``), computed in the pool, so that loading does
     not have to. ``language_hint`` is the source's usual language (see ``extract_html``).
     """
     yield from ordered_map(
-        _safe_extract_page, pages, min_chars, fingerprint, language_hint, processes=processes
+        _safe_extract_page,
+        pages,
+        min_chars,
+        fingerprint,
+        language_hint,
+        processes=processes,
+        on_failure=page_failed,
+        task_timeout=task_timeout,
     )
+
+
+def page_failed(page: FetchedPage, why: str) -> ExtractionResult:
+    """The ``error`` result of a page whose worker died or overran its time."""
+    log.error("%s: %s", page.url, why)
+    return ExtractionResult("error", url=page.url, message=why)

@@ -2,8 +2,12 @@
 
 import gc
 import os
+import signal
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from pipeline.extract import iter_extract, ordered_map, pool
 from pipeline.records import FetchedPage
@@ -51,3 +55,59 @@ def test_workers_are_still_recycled(monkeypatch):
     monkeypatch.setattr(pool, "MAX_TASKS_PER_CHILD", 20)
     pids = {pid for pid, _loaded in ordered_map(_worker_state, range(60), processes=2)}
     assert len(pids) >= 3
+
+
+def _fragile(item: int) -> int:
+    """Dies on 13 the way a crash in C code does, hangs on 7, doubles the rest."""
+    if item == 13:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if item == 7:
+        time.sleep(3600)
+    return item * 2
+
+
+def _failure(item: int, why: str) -> str:
+    return f"{item}: {why}"
+
+
+def test_a_dying_worker_and_a_hanging_task_do_not_stop_the_stream():
+    results = list(
+        ordered_map(_fragile, range(40), processes=2, on_failure=_failure, task_timeout=3)
+    )
+    assert len(results) == 40
+    assert (
+        results[7]
+        == "7: extraction took over 3 s and was stopped (NEWSFLOW_EXTRACT_TIMEOUT sets the limit)"
+    )
+    assert results[13] == "13: the extraction worker died on it (a crash or out of memory)"
+    assert [r for i, r in enumerate(results) if i not in (7, 13)] == [
+        i * 2 for i in range(40) if i not in (7, 13)
+    ]
+
+
+def test_without_on_failure_a_dead_worker_is_an_error():
+    with pytest.raises(pool.WorkerFailedError, match="died"):
+        list(ordered_map(_fragile, [1, 13, 2], processes=2, task_timeout=30))
+
+
+def test_a_page_that_kills_its_worker_becomes_an_error_record():
+    # Stands in for a page that crashes lxml in C code: the item's worker dies.
+    pages = [
+        FetchedPage(
+            url=f"https://example.com/{i}",
+            source="test",
+            body=(FIXTURES / "index_page.html").read_bytes(),
+        )
+        for i in range(6)
+    ]
+    results = list(ordered_map(_crash_on_third, pages, processes=2, on_failure=pool.page_failed))
+    assert [r.url for r in results] == [p.url for p in pages]
+    assert results[2].status == "error"
+    assert "worker died" in (results[2].message or "")
+    assert all(r.status == "not_article" for i, r in enumerate(results) if i != 2)
+
+
+def _crash_on_third(page: FetchedPage) -> object:
+    if page.url.endswith("/2"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return pool._safe_extract_page(page, 100)
