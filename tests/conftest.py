@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -54,11 +55,29 @@ def make_database(pg_server_url: str) -> Iterator[Callable[[], str]]:
         return _with_dbname(pg_server_url, name)
 
     yield make
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        for name in created:
+    drop_databases(pg_server_url, created)
+
+
+DROP_CONNECTIONS = 16
+"""Connections that drop the run's databases at once (well under max_connections)."""
+
+
+def drop_databases(server_url: str, names: list[str]) -> None:
+    """Drop every database of ``names``, several at a time.
+
+    Each DROP DATABASE waits for a checkpoint of the whole server, one to a few seconds
+    when other databases have dirty pages; drops waiting together share one checkpoint,
+    so a run's many databases go in seconds instead of minutes one after the other."""
+
+    def drop(name: str) -> None:
+        with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+    with ThreadPoolExecutor(max_workers=DROP_CONNECTIONS) as pool:
+        for done in [pool.submit(drop, name) for name in names]:
+            done.result()
 
 
 @pytest.fixture(scope="session")
