@@ -77,7 +77,7 @@ def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, data
         "AIRFLOW_HOME": str(tmp_path / "airflow"),
         "NEWSFLOW_DATABASE_URL": database_url,
         "NEWSFLOW_DEMO_PORT": str(_free_port()),
-        "NEWSFLOW_DEMO_DAYS": "2",
+        "NEWSFLOW_DEMO_DAYS": "1",  # a one-day window: about 30 new articles (> 20 below)
         "COLUMNS": "200",
     }
     first = subprocess.run(

@@ -12,7 +12,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pipeline.db import apply_migrations
 from pipeline.load.derive import derive_pending
 
 HERE = Path(__file__).resolve().parent
@@ -43,11 +42,10 @@ def split_queries(text: str) -> list[NamedQuery]:
 
 
 @pytest.fixture(scope="session")
-def newsroom_url(make_database: Callable[[], str]) -> str:
+def newsroom_url(make_migrated_database: Callable[[], str]) -> str:
     """A migrated database holding the newsroom fixture (tests must not change it)."""
-    url = make_database()
+    url = make_migrated_database()
     with psycopg.connect(url) as conn:
-        apply_migrations(conn)
         conn.execute(NEWSROOM_SQL.read_text(encoding="utf-8"))
         derive_pending(conn)
         conn.execute("ANALYZE")

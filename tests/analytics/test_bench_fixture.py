@@ -5,17 +5,15 @@ from __future__ import annotations
 import psycopg
 
 from benchmarks.analytics_fixture import DUPLICATE_SHARE, generate_articles, load_articles
-from pipeline.db import apply_migrations
 
 
 def test_generated_articles_are_reproducible():
     assert list(generate_articles(50, seed=7)) == list(generate_articles(50, seed=7))
 
 
-def test_generated_articles_load_and_the_views_see_them(make_database):
-    url = make_database()
+def test_generated_articles_load_and_the_views_see_them(make_migrated_database):
+    url = make_migrated_database()
     with psycopg.connect(url, autocommit=True) as conn:
-        apply_migrations(conn)
         load_articles(conn, 1000)
         total, duplicates = conn.execute(
             "SELECT count(*), count(duplicate_of) FROM warehouse.articles"

@@ -15,7 +15,6 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pipeline.config import QualityThresholds
-from pipeline.db import apply_migrations
 from pipeline.db.roles import drop_reader, grant_reader
 from pipeline.load.derive import derive_pending
 from pipeline.report.data import UNBOUNDED_RUN_DAYS, ReportQuery, gather
@@ -61,11 +60,10 @@ def _attention_order(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def report_url(make_database: Callable[[], str]) -> str:
+def report_url(make_migrated_database: Callable[[], str]) -> str:
     """The newsroom fixture, with failure reasons recorded by two crawls of the second run."""
-    url = make_database()
+    url = make_migrated_database()
     with psycopg.connect(url) as conn:
-        apply_migrations(conn)
         conn.execute(NEWSROOM_SQL.read_text(encoding="utf-8"))
         derive_pending(conn)
         conn.execute(FAILURE_REASONS)
@@ -266,13 +264,12 @@ FROM warehouse.crawl_runs;
 
 
 def test_a_run_without_a_window_counts_the_month_before_it_per_publication_day(
-    make_database: Callable[[], str],
+    make_migrated_database: Callable[[], str],
 ) -> None:
     """A plain ``newsflow run`` reads whatever the site lists: its chart covers the
     ``UNBOUNDED_RUN_DAYS`` up to its start, not only the day it ran."""
-    url = make_database()
+    url = make_migrated_database()
     with psycopg.connect(url) as conn:
-        apply_migrations(conn)
         conn.execute(UNBOUNDED_RUN)
         data = gather(conn, ReportQuery(), QualityThresholds(), datetime.now(UTC))
     (run,) = data.runs["solo"]

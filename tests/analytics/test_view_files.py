@@ -32,10 +32,9 @@ COMMENT ON COLUMN analytics.run_totals.articles IS 'Articles.';
 
 
 @pytest.fixture
-def migrated(make_database: Callable[[], str]) -> Iterator[psycopg.Connection]:
+def migrated(make_migrated_database: Callable[[], str]) -> Iterator[psycopg.Connection]:
     """An autocommit connection to a new, fully upgraded database."""
-    with psycopg.connect(make_database(), autocommit=True) as conn:
-        apply_migrations(conn)
+    with psycopg.connect(make_migrated_database(), autocommit=True) as conn:
         yield conn
 
 

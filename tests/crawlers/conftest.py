@@ -10,7 +10,6 @@ import pytest
 
 from pipeline import runs
 from pipeline.config import CrawlLimits, Settings
-from pipeline.db import apply_migrations
 
 FAST_LIMITS = CrawlLimits(
     download_delay_s=0.0,
@@ -43,11 +42,9 @@ class CrawlEnv:
 
 
 @pytest.fixture(scope="module")
-def crawl_env(make_database, tmp_path_factory) -> CrawlEnv:
-    """A database and NEWSFLOW_HOME of the test module's own."""
-    url = make_database()
-    with psycopg.connect(url) as conn:
-        apply_migrations(conn)
+def crawl_env(make_migrated_database, tmp_path_factory) -> CrawlEnv:
+    """A migrated database and NEWSFLOW_HOME of the test module's own."""
+    url = make_migrated_database()
     home: Path = tmp_path_factory.mktemp("newsflow-home")
     settings = Settings.from_env(
         {

@@ -19,6 +19,10 @@ from tests.dags.airflow_cli import REPO_ROOT, SCRIPT, free_port, outside_environ
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 STOP_GRACE_S = 20
+SETTLED_S = 3.0
+"""No new process in the tree for this long: every component's children are up."""
+UP_WAIT_S = 10.0
+"""... or this long after every component appeared, whichever comes first."""
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -38,14 +42,24 @@ def _command_lines(processes: list[psutil.Process]) -> str:
 
 
 def _wait_until_up(script: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    """Until every component runs, and a few seconds more (their children start)."""
+    """Until every component runs and the process tree has stopped growing for
+    ``SETTLED_S`` seconds (the components' own children have started), or for at most
+    ``UP_WAIT_S`` seconds after the components appeared."""
     deadline = time.monotonic() + timeout
+    up_since: float | None = None
+    settled: tuple[set[int], float] | None = None
     while time.monotonic() < deadline:
         assert script.poll() is None, f"the script exited early:\n{log.read_text()[-3000:]}"
-        if all(name in _command_lines(_tree(script.pid)) for name in COMPONENTS):
-            time.sleep(10)
-            return
-        time.sleep(1)
+        tree = _tree(script.pid)
+        now = time.monotonic()
+        if all(name in _command_lines(tree) for name in COMPONENTS):
+            up_since = now if up_since is None else up_since
+            pids = {process.pid for process in tree}
+            if settled is None or not pids <= settled[0]:
+                settled = (pids, now)
+            if now - settled[1] >= SETTLED_S or now - up_since >= UP_WAIT_S:
+                return
+        time.sleep(0.5)
     raise AssertionError(
         f"Airflow did not start within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
     )

