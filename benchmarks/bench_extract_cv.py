@@ -217,10 +217,17 @@ def _keep_tables() -> None:
     body.TRAFILATURA_OPTIONS = {**body.TRAFILATURA_OPTIONS, "include_tables": True}
 
 
+def _no_standfirst() -> None:
+    import pipeline.extract.core as core
+
+    core.find_standfirst = lambda *_a: None
+
+
 BODY_RULES: dict[str, Callable[[], None]] = {
     "tables left out (`include_tables=False`)": _keep_tables,
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
     "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
+    "standfirst shown on the page as its declared description put first": _no_standfirst,
 }
 """Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
 
