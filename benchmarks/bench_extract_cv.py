@@ -223,11 +223,22 @@ def _no_standfirst() -> None:
     core.find_standfirst = lambda *_a: None
 
 
+def _short_bios_only() -> None:
+    import pipeline.extract.endmatter as endmatter
+    import pipeline.extract.lead as lead
+
+    endmatter.MAX_BIO_WORDS = 80
+    lead.is_author_bio = lambda *_a: False
+
+
 BODY_RULES: dict[str, Callable[[], None]] = {
     "tables left out (`include_tables=False`)": _keep_tables,
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
     "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
     "standfirst shown on the page as its declared description put first": _no_standfirst,
+    "author bios up to 120 words (not 80), and above the text when they name the author": (
+        _short_bios_only
+    ),
 }
 """Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
 
