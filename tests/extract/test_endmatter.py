@@ -91,7 +91,7 @@ LONG_BIO = (
     "has devoted his time to writing political news and analysis for a national audience. "
     "His work has appeared in several regional papers and magazines, and he has reported "
     "from city councils, state legislatures and courtrooms across the country, covering "
-    "elections, budgets, schools and the people they affect most."
+    "elections, budgets, schools, housing and the people they affect most."
 )
 
 
