@@ -223,6 +223,12 @@ def _no_standfirst() -> None:
     core.find_standfirst = lambda *_a: None
 
 
+def _no_marked_standfirst() -> None:
+    import pipeline.extract.core as core
+
+    core.marked_standfirst = lambda *_a: None
+
+
 def _short_bios_only() -> None:
     import pipeline.extract.endmatter as endmatter
     import pipeline.extract.lead as lead
@@ -236,6 +242,9 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
     "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
     "standfirst shown on the page as its declared description put first": _no_standfirst,
+    "standfirst marked by its class (`lead`, `excerpt`, `sub-headline`) after the h1 put first": (
+        _no_marked_standfirst
+    ),
     "author bios up to 120 words (not 80), and above the text when they name the author": (
         _short_bios_only
     ),

@@ -25,7 +25,7 @@ from pipeline.extract.fallback import declared_paragraphs, prefer_declared
 from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
 from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
-from pipeline.extract.standfirst import descriptions, find_standfirst
+from pipeline.extract.standfirst import descriptions, find_standfirst, marked_standfirst
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
 from pipeline.extract.title import choose_title, first_str, other_headlines
@@ -113,7 +113,9 @@ def choose_body(
     from_html = paragraphs is extracted
     words = sum(len(p.split()) for p in paragraphs)
     missing = gated_body_missing(meta, tree if from_html else None, words)
-    standfirst = find_standfirst(tree, descriptions(meta), paragraphs, (title, *headlines))
+    standfirst = find_standfirst(
+        tree, descriptions(meta), paragraphs, (title, *headlines)
+    ) or marked_standfirst(tree, paragraphs, (title, *headlines))
     body = "\n\n".join([standfirst, *paragraphs] if standfirst else paragraphs)
     return body, (cut.found and from_html) or missing
 

@@ -10,6 +10,11 @@ does not already hold it, it is the article's standfirst and goes first in the b
 A description that is not visible (a summary written for search engines), that is
 shown only as a link, caption, list item or inside navigation, or that the body already
 holds (a description cut from the first paragraph), is left alone.
+
+When the page declares no description that it shows, :func:`marked_standfirst` takes
+the first element after the h1 (close to it in the tree) whose class names it a
+standfirst ("article-lead", "intro", "excerpt", "sub-headline", "epigraph", ...) and
+that is not an image caption, a truncated teaser or a call to subscribe.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.html import HtmlElement
 
+from pipeline.extract.endmatter import is_endmatter
+from pipeline.extract.furniture import is_furniture
 from pipeline.extract.lead import is_title_variant
 from pipeline.extract.structured import PageMetadata, jsonld_values
 from pipeline.extract.title import first_str
@@ -177,3 +184,77 @@ def descriptions(meta: PageMetadata) -> list[str | None]:
         first_str([meta.meta.get("description")]),
         first_str([meta.meta.get("twitter:description")]),
     ]
+
+
+MARK_SCOPE = 4
+"""A marked standfirst is looked for below the h1's ancestor this many levels up ..."""
+MARK_SCAN = 300
+"""... among this many elements after the h1 ..."""
+MARK_WORDS = (8, 80)
+"""... and has between this many words."""
+_MARK = re.compile(
+    r"(?:^|[-_])(?:lead|lede|intro|standfirst|dek|deck|excerpt|summary|subhead(?:line|ing)?"
+    r"|sub-headline|subtitle|epigraph|abstract)(?:$|[-_](?!(?:art|image|img|media|photo|picture"
+    r"|video|figure|caption|credit)))"
+)
+_MEDIA = etree.XPath(
+    "boolean(descendant-or-self::*[self::img or self::picture or self::video"
+    " or self::figure or self::figcaption])"
+)
+_MARK_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section"})
+
+
+def _is_marked(element: etree._Element) -> bool:
+    classes = (element.get("class") or "").lower().split()
+    return any(_MARK.search(c) for c in classes)
+
+
+def marked_standfirst(
+    tree: HtmlElement, paragraphs: list[str], headlines: tuple[str | None, ...] = ()
+) -> str | None:
+    """The text of an element after the page's h1 whose class names it a standfirst
+    ("lead", "intro", "standfirst", "dek", "excerpt", "subheadline", ...), when the body
+    does not hold it already; None otherwise."""
+    if not paragraphs:
+        return None
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return None
+    scope = h1
+    for _ in range(MARK_SCOPE):
+        parent = scope.getparent()
+        if parent is None or parent.tag == "body":
+            break
+        scope = parent
+    after = False
+    seen = 0
+    for element in scope.iter():
+        if element is h1:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str):
+            continue
+        seen += 1
+        if seen > MARK_SCAN:
+            return None
+        if element.tag not in _MARK_TAGS or not _is_marked(element):
+            continue
+        if (
+            any(a.tag in _EXCLUDED for a in element.iterancestors())
+            or h1 in element.iterancestors()
+        ):
+            continue
+        text = _text_within(element, 2000)
+        if not text or not MARK_WORDS[0] <= len(text.split()) <= MARK_WORDS[1]:
+            continue
+        if text.endswith(("...", "…")) or _MEDIA(element) or is_furniture(text):
+            continue
+        if is_endmatter(text):
+            continue
+        if any(is_title_variant(text, h) for h in headlines):
+            continue
+        body = " " + " ".join(_WORD.findall(" ".join(paragraphs))) + " "
+        if _in_body(_grams(text), body):
+            return None
+        return text
+    return None

@@ -3,7 +3,7 @@
 from lxml.html import fromstring
 
 from pipeline.extract import extract_html
-from pipeline.extract.standfirst import find_standfirst
+from pipeline.extract.standfirst import find_standfirst, marked_standfirst
 
 STANDFIRST = (
     "The vote ends a decade of argument over the route, but the money for the last two "
@@ -74,3 +74,38 @@ def test_description_repeating_the_headline_is_not_a_standfirst():
 def test_short_descriptions_are_ignored():
     tree = fromstring(_page("<p>Tram line extended.</p>"))
     assert find_standfirst(tree, ["Tram line extended."], BODY) is None
+
+
+def test_element_marked_as_standfirst_after_the_h1_is_added():
+    # Standfirsts the page does not declare as its description: class "sub-headline",
+    # "article-lead", "excerpt", "epigraph" ... just below the headline (dev sets: 10
+    # publishers).
+    tree = fromstring(_page(f'<h2 class="sub-headline">{STANDFIRST}</h2>'))
+    assert marked_standfirst(tree, BODY) == STANDFIRST
+
+
+def test_marked_element_already_in_the_body_is_not_added():
+    tree = fromstring(_page(f'<p class="article-lead">{BODY[0]} More to come here.</p>'))
+    assert marked_standfirst(tree, BODY) is None
+
+
+def test_lead_image_caption_is_not_a_standfirst():
+    caption = f"{STANDFIRST} (AP Photo/Jane Doe)"
+    for shown in (
+        f'<div class="lead-art"><img src="a.jpg"><span>{caption}</span></div>',
+        f'<div class="lead"><img src="a.jpg">{STANDFIRST}</div>',
+        f'<div class="lead-caption">{STANDFIRST}</div>',
+    ):
+        assert marked_standfirst(fromstring(_page(shown)), BODY) is None
+
+
+def test_marked_element_before_the_h1_or_unmarked_is_not_a_standfirst():
+    article = "".join(f"<p>{p}</p>" for p in BODY)
+    before = f'<html><body><p class="lead">{STANDFIRST}</p><h1>Tram</h1>{article}</body></html>'
+    assert marked_standfirst(fromstring(before), BODY) is None
+    assert marked_standfirst(fromstring(_page(f'<p class="x">{STANDFIRST}</p>')), BODY) is None
+
+
+def test_truncated_teaser_is_not_a_standfirst():
+    tree = fromstring(_page('<p class="teaser summary">The year brought a record number of...</p>'))
+    assert marked_standfirst(tree, BODY) is None
