@@ -229,6 +229,12 @@ def _no_marked_standfirst() -> None:
     core.marked_standfirst = lambda *_a: None
 
 
+def _no_quote_intro() -> None:
+    import pipeline.extract.links as links
+
+    links._introduces_quote = lambda _block: False
+
+
 def _short_bios_only() -> None:
     import pipeline.extract.endmatter as endmatter
     import pipeline.extract.lead as lead
@@ -245,6 +251,7 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     "standfirst marked by its class (`lead`, `excerpt`, `sub-headline`) after the h1 put first": (
         _no_marked_standfirst
     ),
+    "short mostly-linked line ending in a colon kept (`X reports:`)": _no_quote_intro,
     "author bios up to 120 words (not 80), and above the text when they name the author": (
         _short_bios_only
     ),
