@@ -235,6 +235,22 @@ def _no_quote_intro() -> None:
     links._introduces_quote = lambda _block: False
 
 
+def _keep_signup_boxes() -> None:
+    import re
+
+    import pipeline.extract.furniture as furniture
+
+    furniture._SIGNUP = re.compile(r"(?!x)x")
+
+
+def _keep_embed_consent() -> None:
+    import re
+
+    import pipeline.extract.furniture as furniture
+
+    furniture._EMBED_CONSENT = re.compile(r"(?!x)x")
+
+
 def _short_bios_only() -> None:
     import pipeline.extract.endmatter as endmatter
     import pipeline.extract.lead as lead
@@ -252,6 +268,12 @@ BODY_RULES: dict[str, Callable[[], None]] = {
         _no_marked_standfirst
     ),
     "short mostly-linked line ending in a colon kept (`X reports:`)": _no_quote_intro,
+    "newsletter sign-up lines inside the body (`Privacy Policy`, `in your inbox`)": (
+        _keep_signup_boxes
+    ),
+    "consent placeholders of blocked embeds (`externer Inhalt`, `enable cookies`)": (
+        _keep_embed_consent
+    ),
     "author bios up to 120 words (not 80), and above the text when they name the author": (
         _short_bios_only
     ),
