@@ -229,12 +229,6 @@ def _no_marked_standfirst() -> None:
     core.marked_standfirst = lambda *_a: None
 
 
-def _no_quote_intro() -> None:
-    import pipeline.extract.links as links
-
-    links._introduces_quote = lambda _block: False
-
-
 def _keep_signup_boxes() -> None:
     import re
 
@@ -267,7 +261,6 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     "standfirst marked by its class (`lead`, `excerpt`, `sub-headline`) after the h1 put first": (
         _no_marked_standfirst
     ),
-    "short mostly-linked line ending in a colon kept (`X reports:`)": _no_quote_intro,
     "newsletter sign-up lines inside the body (`Privacy Policy`, `in your inbox`)": (
         _keep_signup_boxes
     ),

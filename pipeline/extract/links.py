@@ -50,15 +50,7 @@ def is_link_block(block: etree._Element) -> bool:
     share = _share(block, total)
     if share >= LINK_SHARE_ALWAYS:
         return True
-    if share < LINK_SHARE_SHORT or _introduces_quote(block):
-        return False
-    return total < SHORT_BLOCK_WORDS or block.tag in _SHORT_KINDS
-
-
-def _introduces_quote(block: etree._Element) -> bool:
-    """Whether ``block`` ends with a colon: a sentence naming a linked source before a
-    quote from it ("The Washington Examiner reports:")."""
-    return "".join(block.itertext()).rstrip().endswith(":")
+    return share >= LINK_SHARE_SHORT and (total < SHORT_BLOCK_WORDS or block.tag in _SHORT_KINDS)
 
 
 def _remove_keeping_tail(element: etree._Element) -> None:

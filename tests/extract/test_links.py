@@ -69,15 +69,3 @@ def test_block_without_links_is_never_a_link_block():
 
 def test_a_block_that_is_itself_a_ref_counts_as_linked():
     assert is_link_block(xml("<ref target='/a'>Council approves budget</ref>"))
-
-
-def test_short_line_naming_a_linked_source_before_a_quote_is_kept():
-    # "The Washington Examiner reports:" above a block quote (fundus-eval: bare
-    # trafilatura kept it, the 70 % rule for short blocks dropped it).
-    block = xml("<p><ref target='/x'>The Washington Examiner</ref> reports:</p>")
-    assert link_share(block) == 0.75
-    assert not is_link_block(block)
-
-
-def test_a_linked_line_ending_in_a_colon_is_still_dropped_when_it_is_all_link():
-    assert is_link_block(xml("<p><ref target='/x'>More from the Washington Examiner:</ref></p>"))
