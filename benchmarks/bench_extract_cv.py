@@ -268,10 +268,59 @@ def _keep_tables() -> None:
     body.TRAFILATURA_OPTIONS = {**body.TRAFILATURA_OPTIONS, "include_tables": True}
 
 
+def _no_standfirst() -> None:
+    import pipeline.extract.core as core
+
+    core.find_standfirst = lambda *_a: None
+
+
+def _no_marked_standfirst() -> None:
+    import pipeline.extract.core as core
+
+    core.marked_standfirst = lambda *_a: None
+
+
+def _keep_signup_boxes() -> None:
+    import re
+
+    import pipeline.extract.furniture as furniture
+
+    furniture._SIGNUP = re.compile(r"(?!x)x")
+
+
+def _keep_embed_consent() -> None:
+    import re
+
+    import pipeline.extract.furniture as furniture
+
+    furniture._EMBED_CONSENT = re.compile(r"(?!x)x")
+
+
+def _short_bios_only() -> None:
+    import pipeline.extract.endmatter as endmatter
+    import pipeline.extract.lead as lead
+
+    endmatter.MAX_BIO_WORDS = 80
+    lead.is_author_bio = lambda *_a: False
+
+
 BODY_RULES: dict[str, Callable[[], None]] = {
     "tables left out (`include_tables=False`)": _keep_tables,
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
     "related-articles headings end the body (`Most read in ...`)": _no_related_headings,
+    "standfirst shown on the page as its declared description put first": _no_standfirst,
+    "standfirst marked by its class (`lead`, `excerpt`, `sub-headline`) after the h1 put first": (
+        _no_marked_standfirst
+    ),
+    "newsletter sign-up lines inside the body (`Privacy Policy`, `in your inbox`)": (
+        _keep_signup_boxes
+    ),
+    "consent placeholders of blocked embeds (`externer Inhalt`, `enable cookies`)": (
+        _keep_embed_consent
+    ),
+    "author bios up to 120 words (not 80), and above the text when they name the author": (
+        _short_bios_only
+    ),
 }
 """Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
 

@@ -24,6 +24,7 @@ from pipeline.extract.image import choose_top_image
 from pipeline.extract.language import choose_language
 from pipeline.extract.parse import parse_html
 from pipeline.extract.paywall import accessible_for_free, cut_at_prompt, gated_body_missing
+from pipeline.extract.standfirst import descriptions, find_standfirst, marked_standfirst
 from pipeline.extract.structured import PageMetadata, jsonld_values, read_metadata
 from pipeline.extract.taxonomy import choose_section, choose_tags
 from pipeline.extract.title import choose_title, first_str, other_headlines
@@ -90,9 +91,10 @@ def choose_body(
     meta: PageMetadata, tree: HtmlElement, title: str, authors: tuple[str, ...]
 ) -> tuple[str, bool]:
     """The cleaned article text (trafilatura's paragraphs, or the JSON-LD body when
-    trafilatura missed part of it; paragraphs joined by a blank line) and whether a
-    paywall cut it off (see :mod:`pipeline.extract.paywall`); a closing paywall prompt
-    is not part of the body.
+    trafilatura missed part of it, after the standfirst the page shows when trafilatura
+    left it out, see :mod:`pipeline.extract.standfirst`; paragraphs joined by a blank
+    line) and whether a paywall cut it off (see :mod:`pipeline.extract.paywall`); a
+    closing paywall prompt is not part of the body.
 
     When the page's JSON-LD ``articleBody`` replaced the extracted text, neither a prompt
     nor an empty gated section of the HTML cuts it off; only a declared word count can.
@@ -102,9 +104,13 @@ def choose_body(
     headlines = other_headlines(meta, tree)
     extracted = clean_paragraphs(cut.paragraphs, title, authors, headlines) if core else []
     paragraphs = _maybe_declared_body(extracted, meta, title, authors, headlines)
-    body = "\n\n".join(paragraphs)
     from_html = paragraphs is extracted
-    missing = gated_body_missing(meta, tree if from_html else None, len(body.split()))
+    words = sum(len(p.split()) for p in paragraphs)
+    missing = gated_body_missing(meta, tree if from_html else None, words)
+    standfirst = find_standfirst(
+        tree, descriptions(meta), paragraphs, (title, *headlines)
+    ) or marked_standfirst(tree, paragraphs, (title, *headlines))
+    body = "\n\n".join([standfirst, *paragraphs] if standfirst else paragraphs)
     return body, (cut.found and from_html) or missing
 
 

@@ -1,8 +1,9 @@
 """Page furniture: lines in an extracted body that belong to the page, not the article.
 
-Whole-line furniture ("Share", "Advertisement", "Read more", ...), cookie/consent notices,
-photo credits standing alone, captions ending in their credit, and "Read more: <other
-headline>" pointers. Lines at the start and end of a body are handled by
+Whole-line furniture ("Share", "Advertisement", "Read more", ...), cookie/consent notices
+and the placeholders of embeds blocked until the reader consents, photo credits standing
+alone, captions ending in their credit, "Read more: <other headline>" pointers and the
+lines of a newsletter sign-up box. Lines at the start and end of a body are handled by
 :mod:`pipeline.extract.lead` and :mod:`pipeline.extract.endmatter`.
 """
 
@@ -36,6 +37,18 @@ _CONSENT = re.compile(
     r"enable|akzeptier)",
     re.IGNORECASE,
 )
+# The placeholder of an embed blocked until the reader consents ("Ich bin damit
+# einverstanden, dass mir der externe Inhalt angezeigt wird", "Deine
+# Privatsphäre-Einstellungen verhindern das Laden ...", "enable cookies to view this
+# content").
+_EMBED_CONSENT = re.compile(
+    r"externe[nrs]? inhalt.{0,200}(?:anzeig|angezeigt|einverstanden|klick|laden)|"
+    r"(?:einverstanden|aktivier).{0,120}(?:externe[nrs]? inhalt|privatsphäre|datenschutz)|"
+    r"(?:privatsphäre|datenschutz)-einstellungen.{0,60}verhinder|"
+    r"(?:third[- ]party|external|embedded) content.{0,150}(?:cookies|consent|accept|enable)|"
+    r"(?:enable|accept|allow).{0,60}cookies.{0,60}(?:view|see|load|display) (?:this|the) content",
+    re.IGNORECASE,
+)
 _CREDIT = re.compile(
     r"^(?:(?:photo|image|picture|foto|bild|credit|quelle|source|crédit|фото|foto:)\s*"
     r"(?:credit)?s?\s*[:©]|©|\(c\)|copyright\b)|"
@@ -63,6 +76,17 @@ _READ_ALSO = re.compile(
     re.IGNORECASE,
 )
 _MAX_READ_ALSO_WORDS = 30
+# A newsletter sign-up box inside the body: its call and its fine print ("Sign up for our
+# weekly newsletter to get it in your inbox", "By submitting your information, you
+# confirm ...", "Privacy Policy", "Terms & Conditions", "You can unsubscribe at any time").
+_SIGNUP = re.compile(
+    r"\b(?:sign up|subscribe)\b.{0,80}\b(?:newsletter|inbox)|\bin your inbox\b|"
+    r"\bby submitting your (?:information|email|details)|"
+    r"\byou can (?:unsubscribe|check out|opt out) at any time|\bread our privacy|"
+    r"^(?:privacy (?:policy|notice)|terms (?:&|and) conditions)\b",
+    re.IGNORECASE,
+)
+_MAX_SIGNUP_WORDS = 30
 
 
 def is_furniture(line: str) -> bool:
@@ -73,7 +97,7 @@ def is_furniture(line: str) -> bool:
     if _FURNITURE.match(s):
         return True
     words = len(s.split())
-    if words <= 40 and _CONSENT.search(s):
+    if words <= 40 and (_CONSENT.search(s) or _EMBED_CONSENT.search(s)):
         return True
     if (
         words <= _MAX_CREDIT_WORDS
@@ -82,6 +106,8 @@ def is_furniture(line: str) -> bool:
     ):
         return True
     if words <= _MAX_CAPTION_WORDS and _CAPTION.search(s):
+        return True
+    if words <= _MAX_SIGNUP_WORDS and _SIGNUP.search(s):
         return True
     return words <= _MAX_READ_ALSO_WORDS and _READ_ALSO.match(s) is not None
 

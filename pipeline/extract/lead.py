@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.authors import is_byline
+from pipeline.extract.endmatter import is_author_bio
 
 LEAD_SCAN = 6
 """How many leading lines are examined at most."""
@@ -164,6 +165,7 @@ def strip_lead(paragraphs: list[str], title: str | None, authors: tuple[str, ...
             is_title_variant(line, title)
             or is_dateline(line, authors)
             or is_byline(line, authors)
+            or is_author_bio(line, authors)
             or (is_label(line) and len(paragraphs[i + 1].split()) > 3)
         ):
             i += 1

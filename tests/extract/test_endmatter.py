@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.extract.endmatter import is_endmatter, strip_endmatter
+from pipeline.extract.endmatter import is_author_bio, is_endmatter, strip_endmatter
 
 ARTICLE = [
     f"Paragraph {i} of the article, with enough words to count as real text here." for i in range(8)
@@ -83,3 +83,24 @@ def test_related_articles_heading_cuts_off_the_links_after_it(heading, links):
 
 def test_most_read_inside_a_sentence_is_article_text():
     assert not is_endmatter("Most readers will not notice the change, the council said.")
+
+
+LONG_BIO = (
+    "Jason Doe is an associate editor and opinion writer for the Example Post. He grew up "
+    "in the Pacific Northwest and trained as an attorney, but for the last five years he "
+    "has devoted his time to writing political news and analysis for a national audience. "
+    "His work has appeared in several regional papers and magazines, and he has reported "
+    "from city councils, state legislatures and courtrooms across the country, covering "
+    "elections, budgets, schools, housing and the people they affect most."
+)
+
+
+def test_a_long_author_biography_below_the_article_is_end_matter():
+    # 87-word bios end articles on two dev-set publishers; the former 80-word cap kept them.
+    assert 80 < len(LONG_BIO.split()) <= 120
+    assert strip_endmatter(ARTICLE + [LONG_BIO]) == ARTICLE
+
+
+def test_author_biography_is_recognised_by_the_author_name():
+    assert is_author_bio("Jane Doe covers city hall and transport.", ("Jane Doe",))
+    assert not is_author_bio("Jane Doe covers city hall and transport.", ("John Roe",))

@@ -60,3 +60,46 @@ def test_a_sentence_mentioning_a_photo_is_kept():
     assert not is_furniture(
         "The photo: a crowd of commuters waiting in the rain, was shared widely."
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A newsletter box inside the body (dev set: four publishers).
+        "- Ground Game: Sign up for our weekly politics newsletter to get it in your inbox.",
+        "Get daily insight, inspiration and deals in your inbox",
+        "By submitting your information, you confirm you are aged 16 or over,",
+        "Privacy Policy.",
+        "Terms & Conditions. Geographical rules apply.",
+        "Our members get special offers from us. You can check out at any time. Read our Privacy",
+    ],
+)
+def test_newsletter_signup_lines_are_furniture(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # The placeholder of an embed waiting for consent (dev set: two publishers).
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird.",
+        "Deine Privatsphäre-Einstellungen verhindern das Laden aller externen Inhalte.",
+        "Zur Anzeige aktiviere bitte die Einstellungen in den Privatsphäre-Einstellungen.",
+        "Please enable cookies to view this content.",
+    ],
+)
+def test_embed_consent_placeholders_are_furniture(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The paper's privacy policy was changed after the ruling, the regulator said.",
+        "Millions signed up for the service, and the newsletter now reaches 2 million inboxes.",
+        "Gastbeiträge von externen Autorinnen geben nicht die Meinung der Redaktion wieder.",
+        "Third-party candidates hurt Biden",
+    ],
+)
+def test_sentences_about_privacy_newsletters_or_external_authors_are_kept(line):
+    assert not is_furniture(line)

@@ -81,3 +81,17 @@ def test_strip_lead_keeps_the_last_line():
 
 def test_label_before_a_short_line_is_kept():
     assert strip_lead(["Results", "Won 3-1", LEDE], TITLE, AUTHORS)[0] == "Results"
+
+
+def test_strip_lead_drops_the_author_biography_above_the_article():
+    # An author box picked up above the text (Los Angeles Times pages in both dev sets).
+    bio = "Jane Doe is a senior editor at the Example Times, based in Washington, D.C."
+    assert strip_lead([bio, LEDE, "Second paragraph."], TITLE, AUTHORS) == [
+        LEDE,
+        "Second paragraph.",
+    ]
+
+
+def test_a_profile_lede_about_someone_else_is_kept():
+    lede = "John Roe is a reporter who spent 30 years covering the city's transport plans."
+    assert strip_lead([lede, "Second paragraph."], TITLE, AUTHORS)[0] == lede
