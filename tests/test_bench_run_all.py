@@ -81,6 +81,19 @@ def test_full_runs_the_full_arguments_and_a_later_success_clears_the_failed_row(
     assert section_figures("run-all", results) == []
 
 
+def test_a_full_only_benchmark_runs_with_full_or_when_named(
+    fakes: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "RESULTS.md"
+    fine = Benchmark("bench_fine", package=fakes, full_only=True)
+    assert run_all.main(["--results", str(results)], [fine]) == 0
+    assert "== bench_fine" not in capsys.readouterr().out
+    assert run_all.main(["--only", "bench_fine", "--results", str(results)], [fine]) == 0
+    assert "== bench_fine: ok" in capsys.readouterr().out
+    assert run_all.main(["--full", "--results", str(results)], [fine]) == 0
+    assert "== bench_fine: ok" in capsys.readouterr().out
+
+
 def test_a_benchmark_over_its_limit_is_stopped_and_reported(fakes: str, tmp_path: Path) -> None:
     step = run_all.run_step(Benchmark("bench_sleepy", package=fakes), False, None, limit=1)
     assert not step.ok and step.reason == "timed out after 1 s"
