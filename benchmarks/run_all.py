@@ -89,7 +89,11 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("bench_load", limit_s=900, full_only=True),
     Benchmark("bench_analytics", ("--articles", "100000"), 300, full_args=()),
     Benchmark(
-        "bench_e2e", ("--pages", "2500", "--no-profile"), 420, ("--full",), full_limit_s=3600
+        "bench_e2e",
+        ("--pages", "2500", "--small", "500", "--baseline-pages", "1000", "--no-profile"),
+        420,
+        ("--full",),
+        full_limit_s=3600,
     ),
     Benchmark("bench_import_warc", ("--days", "4"), 240, full_args=()),
     # exits 2 (a failure, a row of its own) without Debian's chromium
