@@ -17,7 +17,8 @@ help:
 	@echo "make test        run the whole test suite (what CI runs)"
 	@echo "make test-fast   the test suite without the slow end-to-end tests"
 	@echo "make lint        ruff (lint and format check) and mypy (what CI runs before the tests)"
-	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make bench       run the benchmarks and rewrite benchmarks/RESULTS.md (15 min on 2 cores;"
+	@echo "                 FULL=1 or BENCH_ARGS=--full: the peers and end-to-end at full size, hours)"
 	@echo "make bench-e2e-s3  newsflow run with the archive in S3 (local moto server) against local disk"
 	@echo "make bench-extract-peers  newsflow's extraction against newspaper4k, readability, goose3, ... (BENCH_ARGS=--full)"
 	@echo "make bench-render  rendered (Chromium) against plain HTTP pages/s and the browser's memory"
@@ -63,7 +64,7 @@ airflow: install
 	scripts/airflow-local.sh standalone
 
 bench: install-bench
-	$(BIN)/python -m benchmarks.run_all
+	$(BIN)/python -m benchmarks.run_all $(if $(FULL),--full) $(BENCH_ARGS)
 
 bench-extract: install-bench
 	$(BIN)/python -m benchmarks.bench_extract

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import load_peers
+from benchmarks.bench_load import THRESHOLD
 from benchmarks.load_fixture import synthetic_bodies, synthetic_results
 from benchmarks.peers import Outcome, attempt, peer, quietly, versions_text
 from benchmarks.results import RESULTS, Figure, machine_description, machine_line, write_section
@@ -70,7 +71,7 @@ def measure(
     """Every contender over the same ``count`` articles, ``rounds`` times, taking turns."""
     bodies, _ = synthetic_bodies(count, words=450, copy_share=0.05, seed=1)
     results = synthetic_results(bodies)
-    lsh_params(load_peers.THRESHOLD)
+    lsh_params(THRESHOLD)
     fingerprinted = [with_fingerprint(r) for r in results]  # what extraction workers do
     runners: dict[str, Callable[[str], dict[str, Any]]] = {
         "copy": lambda db: load_peers.bare_copy(db, results),

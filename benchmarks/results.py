@@ -24,6 +24,16 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = "# Benchmark results\n\nWritten by `make bench`; each section by its own benchmark.\n"
 SUMMARY = "summary"
 FIGURES = re.compile(r"<!-- figures: (.*?) -->")
+SECTION = re.compile(r"<!-- bench-([\w-]+):start -->(.*?)<!-- bench-\1:end -->", re.S)
+BESIDE = {
+    "extract-peers": "extract",
+    "load-peers": "load",
+    "lsh-peer": "load",
+    "crawl-peers": "crawl",
+}
+"""Peer sections whose summary rows follow those of the section they share a headline
+figure with (issue 24: each headline's peer ratio beside its limit ratio), wherever the
+sections stand in the file."""
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,20 @@ def section_figures(name: str, path: Path = RESULTS) -> list[Figure]:
 
 
 def summary(text: str) -> str:
-    """The summary table built from the figures of every section of ``text``."""
+    """The summary table built from the figures of every section of ``text``, a peer
+    section's right after those of the section of ``BESIDE`` it compares with."""
+    sections = {match.group(1): match.group(2) for match in SECTION.finditer(text)}
+    order: list[str] = []
+    for name in sections:
+        if BESIDE.get(name) in sections:
+            continue  # placed after its section's rows
+        order.append(name)
+        order += [peer for peer, anchor in BESIDE.items() if anchor == name and peer in sections]
     rows = [
-        Figure(**item) for match in FIGURES.finditer(text) for item in json.loads(match.group(1))
+        Figure(**item)
+        for name in order
+        for match in FIGURES.finditer(sections[name])
+        for item in json.loads(match.group(1))
     ]
     lines = [
         "## Summary",

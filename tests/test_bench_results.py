@@ -64,3 +64,24 @@ def test_a_sections_figures_can_be_read_back_with_their_date(tmp_path: Path) -> 
     (kept,) = section_figures("e2e", results)
     assert (kept.benchmark, kept.newsflow, kept.date) == ("full run", "376", "2026-11-30")
     assert section_figures("missing", results) == []
+
+
+def test_a_peer_sections_rows_follow_the_limit_rows_of_the_same_figure(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    write_section("load", "## L", results, [Figure("load vs COPY", "1", "2", "0.50", "x")])
+    write_section("crawl", "## C", results, [Figure("crawl vs Scrapy", "3", "4", "0.75", "y")])
+    write_section("load-peers", "## LP", results, [Figure("load vs dlt", "1", "1", "1", "z")])
+    write_section("lsh-peer", "## NP", results, [Figure("dedup vs datasketch", "", "", "", "")])
+    write_section("crawl-peers", "## CP", results, [Figure("crawl vs news-please", "", "", "", "")])
+    write_section("lone-peer", "## X", results, [Figure("other", "", "", "", "")])
+    assert [row[0] for row in summary_rows(results.read_text())] == [
+        "load vs COPY",
+        "load vs dlt",
+        "dedup vs datasketch",
+        "crawl vs Scrapy",
+        "crawl vs news-please",
+        "other",
+    ]
+    write_section("crawl", "## C", tmp_path / "only-peer.md", [])
+    write_section("crawl-peers", "## CP", tmp_path / "only-peer.md", [Figure("cp", "", "", "", "")])
+    assert [row[0] for row in summary_rows((tmp_path / "only-peer.md").read_text())] == ["cp"]
