@@ -54,6 +54,7 @@ def events(monkeypatch) -> list[tuple[str, str, str]]:
     monkeypatch.setattr(steps, "crawl_sources", crawl_sources)
     monkeypatch.setattr(steps, "extract_source", step("extract"))
     monkeypatch.setattr(steps, "load_source", step("load"))
+    monkeypatch.setattr(steps, "link_source", step("link"))
     monkeypatch.setattr(steps, "check_source", step("check"))
     monkeypatch.setattr(
         steps,
@@ -77,6 +78,8 @@ def test_a_source_is_extracted_while_its_crawl_runs_and_loaded_after_it(events) 
     assert _index(events, "extract", "a", "start") < _index(events, "crawl", "a", "end")
     for source in ("a", "b"):
         assert _index(events, "crawl", source, "end") < _index(events, "load", source, "start")
+        assert _index(events, "load", source, "end") < _index(events, "link", source, "start")
+        assert _index(events, "link", source, "end") < _index(events, "check", source, "start")
 
 
 def test_next_crawl_runs_while_the_previous_source_is_loaded(events) -> None:
@@ -101,4 +104,5 @@ def test_a_failed_crawl_is_recorded_and_the_other_sources_go_on(events) -> None:
     local_run.run_sources(None, _plan("bad", "b"))
     assert ("fail", "bad", "crawl of bad failed: boom") in events
     assert ("load", "bad", "start") not in events  # its pages stay pending
+    assert ("link", "bad", "start") not in events
     assert ("check", "b", "end") in events
