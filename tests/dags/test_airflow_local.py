@@ -52,8 +52,11 @@ def _wait_until_up(script: subprocess.Popen[bytes], log: Path, timeout: float) -
         assert script.poll() is None, f"the script exited early:\n{log.read_text()[-3000:]}"
         tree = _tree(script.pid)
         now = time.monotonic()
-        if all(name in _command_lines(tree) for name in COMPONENTS):
-            up_since = now if up_since is None else up_since
+        # Seen once is enough: a component may rename its process afterwards
+        # (setproctitle), and a child ending mid-walk empties one sample of the tree.
+        if up_since is None and all(name in _command_lines(tree) for name in COMPONENTS):
+            up_since = now
+        if up_since is not None:
             pids = {process.pid for process in tree}
             if settled is None or not pids <= settled[0]:
                 settled = (pids, now)
