@@ -85,10 +85,10 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("bench_extract_speed", ("--every", "2", "--rounds", "2"), 420, full_args=()),
     Benchmark("bench_not_article", limit_s=120),
     Benchmark("bench_extract_peers", limit_s=480, full_args=("--full",), full_limit_s=1200),
-    # The crawl, end-to-end and WARC import figures are ratios against bare tools whose
-    # fixed start-up costs dominate smaller runs (6,000 crawled pages read 0.54x against
-    # 0.83x at 20,000; 2,500 end-to-end pages 3.0 % for the second run against 1.6 %), so
-    # these three run at their own sizes: about 2.5 minutes more.
+    # The crawl, end-to-end and WARC import figures are ratios against bare tools, and
+    # fixed start-up costs weigh more in smaller runs (2,500 end-to-end pages: the second
+    # run took 3.0 % of the first, 1.8 % at 5,000), so these three run at their own sizes:
+    # about 2.5 minutes more.
     Benchmark("bench_crawl", limit_s=400),
     # bench_load_peers and bench_lsh_peer measure its load, bare COPY, derive step and
     # near-duplicate detection again, beside their peers: by default their rows stand in.
