@@ -1,5 +1,6 @@
 """Which warehouse rows analysts see: what the analyst views filter on, for the commands
-that read ``warehouse.articles`` themselves (``export``, ``stats``).
+that read ``warehouse.articles`` themselves (``export``, ``stats``), and for the
+near-duplicate index, which leaves those articles to the link step.
 
 A new or revised article is left out until the link step linked it (migration 0026,
 ``pipeline.load.link``): before that a copy would look like an original.

@@ -18,6 +18,7 @@ import numpy as np
 import psycopg
 from psycopg.rows import TupleRow
 
+from pipeline.db.visibility import LINKED
 from pipeline.dedup.fingerprint import fingerprints
 from pipeline.dedup.minhash import LshParams, band_keys, signature_from_bytes
 
@@ -35,10 +36,7 @@ ON CONFLICT (singleton) DO UPDATE SET num_perm = EXCLUDED.num_perm, bands = EXCL
 """
 _SIGNATURES = "SELECT article_id, minhash FROM warehouse.article_signatures ORDER BY article_id"
 # Articles whose new text waits for the link step are indexed by it, not from here.
-_LINKED = """
-NOT EXISTS (SELECT 1 FROM warehouse.articles_unlinked u
-            WHERE u.article_id = a.article_id AND u.content_changed)
-"""
+_LINKED = LINKED.format(alias="a")
 _BODIES = f"SELECT article_id, body FROM warehouse.articles a WHERE {_LINKED} ORDER BY article_id"
 _ANY_ARTICLE = f"SELECT 1 FROM warehouse.articles a WHERE {_LINKED} LIMIT 1"
 _CLEAR_BANDS = "TRUNCATE warehouse.article_lsh_bands"
