@@ -82,14 +82,11 @@ def not_article_reason(
         return f"error page (title {title!r})"
     if declares_single_article(tree, body):
         return None
-    teasers = is_teaser_list(tree, body)
-    if (
-        size < _INDEX_MAX_BODY
-        and link_share(tree) > _LINK_SHARE_INDEX
-        and (teasers or not is_article_declared)
-    ):
-        return "index page: mostly links and little text"
-    if teasers:
+    if size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
+        if not is_article_declared or is_teaser_list(tree, body):
+            return "index page: mostly links and little text"
+        return None  # a short item the page declares, on a page full of links
+    if is_teaser_list(tree, body):
         return "index page: the body is a list of teasers with headline links"
     return None
 
