@@ -77,6 +77,12 @@ def _grams(text: str) -> set[str]:
     return {" ".join(g) for g in zip(words, words[1:], words[2:], words[3:], strict=False)}
 
 
+def _body_words(paragraphs: list[str]) -> str:
+    """The paragraphs' words joined by single spaces, with a space at either end (what
+    :func:`_in_body` searches)."""
+    return " " + " ".join(_WORD.findall(" ".join(paragraphs))) + " "
+
+
 def _in_body(wanted: set[str], body: str) -> bool:
     """Whether at least :data:`MAX_IN_BODY` of the 4-grams ``wanted`` occur in ``body``
     (its words joined by single spaces, with a space at either end)."""
@@ -167,7 +173,7 @@ def find_standfirst(
             continue
         wanted = _grams(description)
         if body is None:
-            body = " " + " ".join(_WORD.findall(" ".join(paragraphs))) + " "
+            body = _body_words(paragraphs)
         if _in_body(wanted, body):
             return None
         shown = _visible_element(tree, description, wanted)
@@ -253,8 +259,7 @@ def marked_standfirst(
             continue
         if any(is_title_variant(text, h) for h in headlines):
             continue
-        body = " " + " ".join(_WORD.findall(" ".join(paragraphs))) + " "
-        if _in_body(_grams(text), body):
+        if _in_body(_grams(text), _body_words(paragraphs)):
             return None
         return text
     return None
