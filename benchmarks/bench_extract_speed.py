@@ -30,11 +30,9 @@ The result goes between the ``bench-extract-speed`` markers of ``benchmarks/RESU
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gzip
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.procmem import become_subreaper, children_cpu
 from benchmarks.results import RESULTS, Figure, default_devset, machine_line, write_section
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,16 +163,6 @@ class BatchSpeed:
         return min(r.cpu_s for r in self.bare) / min(r.cpu_s for r in self.newsflow)
 
 
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def _become_subreaper() -> None:
-    """Make orphaned descendants (a forkserver outliving its parent) children of this
-    process, so that reaping them adds their CPU time to ``RUSAGE_CHILDREN``."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
 def _reap_all() -> None:
     while True:
         try:
@@ -182,25 +171,20 @@ def _reap_all() -> None:
             return
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _timed(cmd: list[str], out: Path) -> Run:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    cpu_before = _children_cpu()
+    cpu_before = children_cpu()
     started = time.perf_counter()
     with out.open("wb") as fh:
         subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, env=env, cwd=REPO, check=False)
     wall = time.perf_counter() - started
     _reap_all()
-    return Run(wall, _children_cpu() - cpu_before, os.getloadavg()[0])
+    return Run(wall, children_cpu() - cpu_before, os.getloadavg()[0])
 
 
 def per_batch(pages: list[Page], files: int, processes: int, rounds: int) -> BatchSpeed:
     """Wall-clock and CPU seconds of both batch runs over the same ``files`` HTML files."""
-    _become_subreaper()
+    become_subreaper()
     with tempfile.TemporaryDirectory(prefix="bench-extract-batch-") as tmp:
         folder = Path(tmp)
         paths = []

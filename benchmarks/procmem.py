@@ -13,11 +13,19 @@ records, for the tree under one root process:
 
 Processes that live shorter than one sampling interval are missed; the last sample of
 a process that exits is kept, so at most one interval of its CPU time is lost.
+
+Without sampling, ``children_cpu`` counts the CPU of every child process reaped so far,
+and ``become_subreaper`` makes the orphans of those children (a pool's forkserver
+outliving its parent) this process's children, so that they are counted too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import resource
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +59,23 @@ class TreeUsage:
     peak_pss_mib_by_role: dict[str, float] = field(default_factory=dict)
     """The highest PSS each role's processes reached together, whenever that was."""
     samples: int = 0
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> None:
+    """Have processes orphaned by this one's children re-parented to this one, so that
+    their CPU time is counted in :func:`children_cpu` when they are reaped (Linux)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process reaped so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def read_proc(pid: int) -> ProcSample | None:

@@ -28,9 +28,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import ctypes
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -41,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from benchmarks.procmem import become_subreaper, children_cpu
 from benchmarks.results import RESULTS, Figure, machine_description, machine_line, write_section
 
 HERE = Path(__file__).resolve().parent
@@ -134,14 +133,6 @@ class Step:
     """Why it failed, one line ("" when it succeeded)."""
 
 
-def _become_subreaper() -> None:
-    """Have processes orphaned by a benchmark (a pool's forkserver outliving its parent)
-    re-parented to this one, so their CPU time is counted when they are reaped (Linux)."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-
-
 def _reap_orphans(wait_s: float = 5.0) -> None:
     """Reap the orphans a finished benchmark left, waiting up to ``wait_s`` for them."""
     deadline = time.monotonic() + wait_s
@@ -154,11 +145,6 @@ def _reap_orphans(wait_s: float = 5.0) -> None:
             if time.monotonic() > deadline:
                 return
             time.sleep(0.1)
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _tee(stream: IO[str], tail: collections.deque[str]) -> None:
@@ -186,7 +172,7 @@ def run_step(benchmark: Benchmark, full: bool, results: Path | None, limit: int)
     if results is not None:
         command += ["--results", str(results)]
     tail: collections.deque[str] = collections.deque(maxlen=5)
-    cpu_before, started = _children_cpu(), time.monotonic()
+    cpu_before, started = children_cpu(), time.monotonic()
     process = subprocess.Popen(
         command, cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -211,7 +197,7 @@ def run_step(benchmark: Benchmark, full: bool, results: Path | None, limit: int)
         benchmark.name,
         ok,
         wall,
-        _children_cpu() - cpu_before,
+        children_cpu() - cpu_before,
         os.getloadavg()[0],
         "" if ok else failure_reason(code, limit, tail),
     )
@@ -307,16 +293,16 @@ def main(argv: Sequence[str] | None = None, benchmarks: Sequence[Benchmark] = BE
         if unknown := [n for n in wanted if n not in known]:
             parser.error(f"unknown benchmark {', '.join(unknown)}; they are {', '.join(known)}")
         chosen = [b for b in benchmarks if b.name in wanted]
-    _become_subreaper()
+    become_subreaper()
     steps = []
-    started, cpu_before = time.monotonic(), _children_cpu()
+    started, cpu_before = time.monotonic(), children_cpu()
     for benchmark in chosen:
         limit = benchmark.limit(args.full, os.getloadavg()[0])
         print(f"== {benchmark.name} (limit {limit} s)", flush=True)
         step = run_step(benchmark, args.full, args.results, limit)
         print(step_line(step), flush=True)
         steps.append(step)
-    total, cpu = time.monotonic() - started, _children_cpu() - cpu_before
+    total, cpu = time.monotonic() - started, children_cpu() - cpu_before
     results = args.results or RESULTS
     write_section("run-all", report(steps, args.full, total, cpu), results, failure_figures(steps))
     print(f"== total: {total / 60:.1f} min wall, {cpu / 60:.1f} CPU-min", flush=True)
