@@ -46,7 +46,8 @@ def _visible(conn: psycopg.Connection) -> dict[str, list]:
 NOTHING: dict[str, list] = {"articles": [], "duplicates": [], "versions": [], "daily": []}
 
 
-def test_loaded_articles_are_invisible_to_analysts_until_linked(conn, run_id):
+def _load_original_and_copy(conn: psycopg.Connection, run_id: int) -> None:
+    """Load (not link) a.test/1 and its exact copy b.test/1, published a day later."""
     load_batch(
         conn,
         [
@@ -56,6 +57,10 @@ def test_loaded_articles_are_invisible_to_analysts_until_linked(conn, run_id):
         run_id=run_id,
         source="alpha",
     )
+
+
+def test_loaded_articles_are_invisible_to_analysts_until_linked(conn, run_id):
+    _load_original_and_copy(conn, run_id)
     assert _visible(conn) == NOTHING
     assert pending_count(conn) == 2
 
@@ -144,15 +149,7 @@ def test_a_crash_between_load_and_link_is_linked_by_the_next_run(conn, run_id, s
 def test_a_link_step_killed_midway_leaves_everything_waiting(
     conn, run_id, clean_database_url, monkeypatch, settings
 ):
-    load_batch(
-        conn,
-        [
-            ok("http://a.test/1", ORIGINAL, published=day(1)),
-            ok("http://b.test/1", EXACT_COPY, published=day(2)),
-        ],
-        run_id=run_id,
-        source="alpha",
-    )
+    _load_original_and_copy(conn, run_id)
 
     def killed(link_conn: psycopg.Connection, *args, **kwargs) -> None:
         with psycopg.connect(clean_database_url, autocommit=True) as admin:
