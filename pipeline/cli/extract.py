@@ -160,11 +160,14 @@ def extract(
     """Extract articles from local HTML FILES (gzip accepted) or from a WARC file.
 
     Every input gives one result: ok (an article), not_article (an index, error or
-    too-short page) or error (unreadable or not HTML). With --format text, articles go to
-    stdout in the sample format (title, blank line, paragraphs separated by blank lines,
-    blank line, authors; each article ends with one newline and articles are separated
-    by a blank line), and not_article/error inputs are reported on stderr as
-    "PATH: STATUS: MESSAGE". With --format jsonl, every input is one line on stdout.
+    too-short page) or error (unreadable or not HTML; when the inputs go to worker
+    processes, i.e. 4 files or more or a WARC file, with more than one process, also a
+    page that crashed its worker or took longer than NEWSFLOW_EXTRACT_TIMEOUT). With
+    --format text, articles go to stdout in the sample format (title, blank line,
+    paragraphs separated by blank lines, blank line, authors; each article ends with one
+    newline and articles are separated by a blank line), and not_article/error inputs
+    are reported on stderr as "PATH: STATUS: MESSAGE". With --format jsonl, every input
+    is one line on stdout.
 
     A bad input never stops the batch. Exit status: 0 when at least one input gave an
     article (or there were no inputs, e.g. an empty WARC file), 1 when none did
