@@ -51,7 +51,10 @@ from pipeline.window import Window
 log = logging.getLogger(__name__)
 
 LOAD_LOCK_KEY = 0x6E66_6C6F_6164  # "nfload" in ASCII; differs from the migration lock
-_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+# The lock and, in the same round trip, JIT off for the transaction: short index lookups
+# only, and compiling them (JIT, chosen when the statistics of tables growing during a
+# run are stale) cost more than running them.
+_LOCK = "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)"
 _MARK_EXTRACTED = """
 UPDATE warehouse.crawl_state SET pending_extract = false
 WHERE url = ANY(%s) AND pending_extract
@@ -92,9 +95,6 @@ def load_batch(
             conn.commit()
         with conn.transaction():
             conn.execute(_LOCK, (LOAD_LOCK_KEY,))
-            # Short index lookups only: compiling them (JIT, chosen when statistics of
-            # tables growing during a run are stale) cost more than running them.
-            conn.execute("SET LOCAL jit = off")
             upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
             conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
