@@ -101,6 +101,15 @@ _ADD_SOURCE_COUNTS = """
 UPDATE warehouse.crawl_run_sources SET {assignments}
 WHERE run_id = %(run_id)s AND source = %(source)s
 """.format(assignments=", ".join(f"{c} = {c} + %({c})s" for c in COUNTERS))
+_ADD_COUNTS_STARTING = """
+INSERT INTO warehouse.crawl_run_sources AS s (run_id, source, {columns})
+VALUES (%(run_id)s, %(source)s, {values})
+ON CONFLICT (run_id, source) DO UPDATE SET {assignments}
+""".format(
+    columns=", ".join(COUNTERS),
+    values=", ".join(f"%({c})s" for c in COUNTERS),
+    assignments=", ".join(f"{c} = s.{c} + EXCLUDED.{c}" for c in COUNTERS),
+)
 
 _FINISH_SOURCE = """
 UPDATE warehouse.crawl_run_sources
@@ -255,6 +264,15 @@ def add_source_counts(
 ) -> None:
     """Add ``counts`` to the source's counters (call inside the load transaction)."""
     conn.execute(_ADD_SOURCE_COUNTS, {"run_id": run_id, "source": source, **counts.as_dict()})
+
+
+def add_source_counts_starting(
+    conn: psycopg.Connection, run_id: int, source: str, counts: RunCounts
+) -> None:
+    """``add_source_counts`` in one statement that also starts the source's row in the
+    run when it has none (as ``start_source_if_missing``; call inside the load
+    transaction)."""
+    conn.execute(_ADD_COUNTS_STARTING, {"run_id": run_id, "source": source, **counts.as_dict()})
 
 
 def record_crawl(

@@ -10,7 +10,8 @@ compute) runs first, outside any transaction (``prepare``). Then, in one transac
    an upsert), and the new and revised ones, with their signatures, recorded for the
    link step in ``warehouse.articles_unlinked``;
 3. every page of the batch is marked extracted (``crawl_state.pending_extract``) and
-   the source's counters in the run are increased.
+   the source's counters in the run are increased (its row started if missing), these
+   statements sent together in one round trip.
 
 Their near-duplicate index entries and links are left to the link step (``link``), and
 their search vector and word count to the derive step (``derive``), which the loading
@@ -45,13 +46,16 @@ from pipeline.errors import DatabaseUnavailableError, first_line
 from pipeline.load.prepare import PreparedBatch, prepare_batch
 from pipeline.load.upsert import Upserted, write_rows
 from pipeline.records import ExtractionResult
-from pipeline.runs import RunCounts, add_source_counts, start_source_if_missing
+from pipeline.runs import RunCounts, add_source_counts_starting
 from pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
 LOAD_LOCK_KEY = 0x6E66_6C6F_6164  # "nfload" in ASCII; differs from the migration lock
-_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+# The lock and, in the same round trip, JIT off for the transaction: short index lookups
+# only, and compiling them (JIT, chosen when the statistics of tables growing during a
+# run are stale) cost more than running them.
+_LOCK = "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)"
 _MARK_EXTRACTED = """
 UPDATE warehouse.crawl_state SET pending_extract = false
 WHERE url = ANY(%s) AND pending_extract
@@ -92,20 +96,18 @@ def load_batch(
             conn.commit()
         with conn.transaction():
             conn.execute(_LOCK, (LOAD_LOCK_KEY,))
-            # Short index lookups only: compiling them (JIT, chosen when statistics of
-            # tables growing during a run are stale) cost more than running them.
-            conn.execute("SET LOCAL jit = off")
             upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
-            conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
-            if prepared.held:
-                with conn.cursor() as cursor:
-                    cursor.executemany(
-                        _HOLD,
-                        [(published, url) for url, published in sorted(prepared.held.items())],
-                    )
-            start_source_if_missing(conn, run_id, source)
-            add_source_counts(conn, run_id, source, counts)
+            # The bookkeeping needs no answers: sent in one round trip (pipeline mode).
+            with conn.pipeline():
+                conn.execute(_MARK_EXTRACTED, (prepared.page_urls,))
+                if prepared.held:
+                    with conn.cursor() as cursor:
+                        cursor.executemany(
+                            _HOLD,
+                            [(published, url) for url, published in sorted(prepared.held.items())],
+                        )
+                add_source_counts_starting(conn, run_id, source, counts)
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailableError(
             f"the database connection failed while loading {len(batch)} result(s) of {source}: "

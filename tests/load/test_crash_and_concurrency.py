@@ -56,8 +56,8 @@ def test_a_connection_killed_between_copy_and_commit_leaves_the_tables_unchanged
 def test_a_killed_connection_is_a_transient_error(conn, run_id, clean_database_url, monkeypatch):
     monkeypatch.setattr(
         batch_module,
-        "add_source_counts",
-        _kill_after(batch_module.add_source_counts, clean_database_url),
+        "add_source_counts_starting",
+        _kill_after(batch_module.add_source_counts_starting, clean_database_url),
     )
     with pytest.raises(DatabaseUnavailableError) as caught:
         load_batch(conn, [ok("http://a.test/1", story(1))], run_id=run_id, source="alpha")

@@ -267,3 +267,43 @@ def test_the_callers_open_transaction_is_committed_first(conn, run_id, clean_dat
             "SELECT count(*) FROM warehouse.crawl_run_sources WHERE source = 'gamma'"
         ).fetchone() == (1,)
         assert other.execute("SELECT count(*) FROM warehouse.articles").fetchone() == (1,)
+
+
+def test_new_rows_take_ascending_ids_from_the_identity_and_their_link_rows_match(conn, run_id):
+    # The ids are drawn from the identity's sequence before the COPY: in URL order, and
+    # the sequence moves past them, so a row inserted the ordinary way gets a later id.
+    load_batch(conn, _batch()[:5], run_id=run_id, source="alpha")
+    load_batch(conn, _batch()[5:], run_id=run_id, source="alpha")
+    stored = rows(conn)
+    by_url = sorted(stored.values(), key=lambda r: r["url"])
+    first = [r["article_id"] for r in by_url if r["url"] in {b.url for b in _batch()[:5]}]
+    assert first == sorted(first)
+    assert len({r["article_id"] for r in by_url}) == 20
+    (next_id,) = conn.execute(
+        "INSERT INTO warehouse.articles (url, source, title, body, content_hash, "
+        "extractor_version) VALUES ('http://alpha.test/by-hand', 'alpha', 't', 'b', 'h', 'x') "
+        "RETURNING article_id"
+    ).fetchone()
+    assert next_id > max(r["article_id"] for r in by_url)
+    waiting = dict(
+        conn.execute("SELECT article_id, counted_as FROM warehouse.articles_unlinked").fetchall()
+    )
+    assert waiting == {r["article_id"]: "articles_new" for r in by_url}
+    conn.rollback()
+
+
+def test_bodies_are_compressed_with_lz4_where_the_server_has_it(conn, run_id):
+    (has_lz4,) = conn.execute(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+    ).fetchone()
+    url = "http://alpha.test/compressible"
+    body = "The council met again today and said the same thing. " * 200
+    load_batch(conn, [ok(url, body)], run_id=run_id, source="alpha")
+    load_batch(conn, [ok(url, body + " Updated.")], run_id=new_run(conn), source="alpha")
+    articles, versions = conn.execute(
+        "SELECT (SELECT pg_column_compression(body) FROM warehouse.articles), "
+        "(SELECT pg_column_compression(body) FROM warehouse.article_versions)"
+    ).fetchone()
+    expected = "lz4" if has_lz4 else "pglz"
+    assert (articles, versions) == (expected, expected)
+    assert rows(conn)[url]["body"] == body + " Updated."
