@@ -172,7 +172,9 @@ def link_pending(
         with conn.transaction():
             conn.execute(_LOCK, (LOAD_LOCK_KEY,))
             conn.execute("SET LOCAL jit = off")
-            waiting = [Waiting(*row) for row in conn.execute(_WAITING, (chunk,))]
+            # Binary results: the signatures come as bytes, not hex text to decode.
+            with conn.cursor(binary=True) as cur:
+                waiting = [Waiting(*row) for row in cur.execute(_WAITING, (chunk,))]
             if waiting:
                 done = done + _link_chunk(conn, waiting, run_id, near_duplicate_threshold)
         if waiting and progress is not None:
