@@ -68,6 +68,11 @@ def shared_bucket_pairs(
         group = np.unique(sorted_owners[start : start + size])
         a, b = np.meshgrid(group, group, indexing="ij")
         pairs.append(np.column_stack([a.ravel(), b.ravel()]))
-    found = np.concatenate(pairs)
+    found: npt.NDArray[np.int64] = np.concatenate(pairs)
     found = found[found[:, 0] != found[:, 1]]
-    return np.unique(found, axis=0) if found.size else found
+    if not found.size:
+        return found
+    found = found[np.lexsort((found[:, 1], found[:, 0]))]
+    unique = np.ones(len(found), dtype=bool)
+    unique[1:] = (found[1:] != found[:-1]).any(axis=1)
+    return found[unique]
