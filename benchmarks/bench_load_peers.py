@@ -135,8 +135,8 @@ def _link_rows(outcomes: dict[str, Outcome], count: int) -> list[str]:
         return []
     best = news.best("link_seconds")
     return [
-        f"| newsflow link step (signatures and LSH bands of {best['linked']:,} articles, one "
-        f"candidate query, verification, links; {best['duplicates']:,} duplicates) "
+        f"| newsflow link step (signatures and LSH bands of {best['linked']:,} articles, "
+        f"candidates by sorting their band keys, verification, links; {best['duplicates']:,} duplicates) "
         f"| {_runs_text(news, 'link_seconds')} | {rate(news, count, 'link_seconds'):,.0f} |"
     ]
 
@@ -189,7 +189,8 @@ PROFILE = (
     "cleaning the rows and checking the fingerprints about 4%; crawl state, counters and "
     "commits the rest. The index and the linking now run in the link step (migration "
     "0026), set-based for all the articles a source loaded: one `INSERT ... SELECT` of "
-    "the signatures, one COPY of band rows, one candidate query, one UPDATE of the links; "
+    "the signatures, one binary COPY of band rows, candidates by sorting the band keys "
+    "(and one query against the bands of earlier articles), one UPDATE of the links; "
     "the load writes one row per article for it (`warehouse.articles_unlinked`, its "
     "signature), and the analyst views leave an article out until it is linked."
 )
