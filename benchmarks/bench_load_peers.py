@@ -136,7 +136,8 @@ def _link_rows(outcomes: dict[str, Outcome], count: int) -> list[str]:
     best = news.best("link_seconds")
     return [
         f"| newsflow link step (signatures and LSH bands of {best['linked']:,} articles, "
-        f"candidates by sorting their band keys, verification, links; {best['duplicates']:,} duplicates) "
+        f"candidates by sorting their band keys, verification, links; "
+        f"{best['duplicates']:,} duplicates) "
         f"| {_runs_text(news, 'link_seconds')} | {rate(news, count, 'link_seconds'):,.0f} |"
     ]
 
