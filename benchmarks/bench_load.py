@@ -272,7 +272,7 @@ def _load_table(load: dict, rate: dict[str, float]) -> list[str]:
         f"{shaped_rate / rate['bare']:.2f} |",
         "| `load_batch` (COPY of new rows, the rows for the link step, bookkeeping) | "
         f"{load_row} | {ratio:.2f} |",
-        "| link step after the load (signatures, LSH bands, one candidate query, "
+        "| link step after the load (signatures, LSH bands, candidates by sorting band keys, "
         f"verification, links) | {n} | | {load['link_s']:.1f} | {rate['link']:,.0f} | "
         f"{rate['link'] / rate['bare']:.2f} |",
         f"| `load_batch` and the link step together | {n} | | {linked_s:.1f} | "

@@ -135,8 +135,9 @@ def _link_rows(outcomes: dict[str, Outcome], count: int) -> list[str]:
         return []
     best = news.best("link_seconds")
     return [
-        f"| newsflow link step (signatures and LSH bands of {best['linked']:,} articles, one "
-        f"candidate query, verification, links; {best['duplicates']:,} duplicates) "
+        f"| newsflow link step (signatures and LSH bands of {best['linked']:,} articles, "
+        f"candidates by sorting their band keys, verification, links; "
+        f"{best['duplicates']:,} duplicates) "
         f"| {_runs_text(news, 'link_seconds')} | {rate(news, count, 'link_seconds'):,.0f} |"
     ]
 
@@ -194,8 +195,11 @@ PROFILE = (
     "COPY) is about half the server's. A batch of 500 takes 10 round trips (17 "
     "before): identifiers drawn from the identity before the COPY instead of looked up "
     "after it, the bookkeeping statements pipelined. The index and the linking run in "
-    "the link step (migration 0026), set-based for all the articles a source loaded; the "
-    "load writes one row per article for it (`warehouse.articles_unlinked`, its "
+    "the link step (migration 0026), set-based for all the articles a source loaded: one "
+    "`INSERT ... SELECT` of the signatures, one binary COPY of band rows, candidates by "
+    "sorting the band keys (and one query against the bands of earlier articles), one "
+    "UPDATE of the links; the load writes one row per article for it "
+    "(`warehouse.articles_unlinked`, its "
     "signature), and the analyst views leave an article out until it is linked."
 )
 

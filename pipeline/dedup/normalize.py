@@ -10,7 +10,6 @@ space. ``content_hash`` is the SHA-256 of that form; it is what
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 _QUOTES = str.maketrans(
@@ -45,13 +44,14 @@ _QUOTES = str.maketrans(
         "\ufeff": None,
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalize_body(text: str) -> str:
     """The comparison form of ``text`` (see module docstring); idempotent."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _WHITESPACE.sub(" ", text).strip()
+    # Whitespace runs to one space: str.split() splits on exactly what \s matches in a
+    # str pattern and drops the ends (several times faster than re.sub and strip).
+    return " ".join(text.split())
 
 
 def content_hash(text: str, *, normalized: bool = False) -> str:

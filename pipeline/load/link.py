@@ -10,12 +10,16 @@ links):
 
 1. the near-duplicate index is checked against the parameters in use (``index``);
 2. the old index entries of revised articles are dropped; the new signatures are
-   copied from ``articles_unlinked`` (one ``INSERT ... SELECT``), their LSH band keys
-   computed and COPied once into a temporary table, added to the band table, and
-   joined with it in one candidate query;
+   copied from ``articles_unlinked`` (one ``INSERT ... SELECT``) and their LSH band
+   keys computed (numpy, ``bands``). The candidate pairs among the chunk come from
+   sorting its keys; those with articles indexed before, from one join of the keys
+   (COPied into a temporary table) with the band table, skipped when it is empty.
+   The band rows are then added in one binary COPY (``index.add_bands``: into a
+   table holding fewer rows, its indexes are built again after it);
 3. the articles are linked (``linking.Linker``: revised ones unlinked first, then all
-   in publication order, clusters whose dates changed re-rooted) and the changed links
-   written in one UPDATE;
+   in publication order, clusters whose dates changed re-rooted; the rows of new
+   articles without candidates, most of them, are not even read) and the changed
+   links written in one UPDATE;
 4. an article linked as a duplicate is moved, in the counters of the run and source
    whose load counted it, from ``articles_new`` or ``articles_updated`` to
    ``duplicates``, so a run's report reads as when linking was part of the load;
@@ -29,6 +33,7 @@ is impossible (the rows are deleted in the transaction that links them).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -37,15 +42,20 @@ from dataclasses import dataclass
 import numpy as np
 import psycopg
 
-from pipeline.dedup.minhash import LshParams, band_keys, lsh_params, signature_from_bytes
+from pipeline.dedup.minhash import LshParams, band_keys, lsh_params
+from pipeline.load.bands import band_rows, copy_payload, shared_bucket_pairs
 from pipeline.load.batch import LOAD_LOCK_KEY
-from pipeline.load.index import ensure_index, write_bands
+from pipeline.load.index import add_bands, ensure_index
 from pipeline.load.linking import Linker, write_links
 
 log = logging.getLogger(__name__)
 
 CHUNK = 50_000
 """Articles linked per transaction (memory: their signatures and nodes, ~1 KB each)."""
+
+_lsh_params = functools.cache(lsh_params)
+"""``lsh_params`` computed once per threshold (it integrates false and missed candidate
+chances: tens of milliseconds a link step)."""
 
 _LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _WAITING = """
@@ -62,18 +72,16 @@ INSERT INTO warehouse.article_signatures (article_id, minhash)
 SELECT u.article_id, u.minhash
 FROM warehouse.articles_unlinked u JOIN warehouse.articles a USING (article_id)
 WHERE u.article_id <= %s AND u.content_changed AND u.minhash IS NOT NULL
+RETURNING article_id
 """
+_ANY_BANDS = "SELECT EXISTS (SELECT 1 FROM warehouse.article_lsh_bands)"
 _CREATE_BANDS = """
 CREATE TEMP TABLE link_bands (bucket bigint NOT NULL, article_id bigint NOT NULL)
 ON COMMIT DROP
 """
 _COPY_BANDS = "COPY link_bands (bucket, article_id) FROM STDIN (FORMAT BINARY)"
-_ADD_BANDS = """
-INSERT INTO warehouse.article_lsh_bands (bucket, article_id)
-SELECT bucket, article_id FROM link_bands
-"""
-# After _ADD_BANDS, so articles waiting together find each other too.
-_CANDIDATES = """
+# Before the chunk's own band rows are added: its pairs with articles indexed before.
+_STORED_CANDIDATES = """
 SELECT DISTINCT n.article_id, o.article_id
 FROM link_bands n JOIN warehouse.article_lsh_bands o ON o.bucket = n.bucket
 WHERE o.article_id <> n.article_id
@@ -169,7 +177,9 @@ def link_pending(
         with conn.transaction():
             conn.execute(_LOCK, (LOAD_LOCK_KEY,))
             conn.execute("SET LOCAL jit = off")
-            waiting = [Waiting(*row) for row in conn.execute(_WAITING, (chunk,))]
+            # Binary results: the signatures come as bytes, not hex text to decode.
+            with conn.cursor(binary=True) as cur:
+                waiting = [Waiting(*row) for row in cur.execute(_WAITING, (chunk,))]
             if waiting:
                 done = done + _link_chunk(conn, waiting, run_id, near_duplicate_threshold)
         if waiting and progress is not None:
@@ -189,22 +199,27 @@ def link_pending(
 def _link_chunk(
     conn: psycopg.Connection, waiting: list[Waiting], run_id: int | None, threshold: float
 ) -> Linked:
-    params = lsh_params(threshold)
+    params = _lsh_params(threshold)
     ensure_index(conn, params)
     last = waiting[-1].article_id
+    writer_run = run_id if run_id is not None else max(w.run_id for w in waiting)
     linker = Linker(
         conn, threshold, {}, new=[w.article_id for w in waiting if w.content_changed and w.is_new]
     )
-    linker.load(w.article_id for w in waiting)
-    # An article deleted by hand since its load has no node: nothing to link.
-    waiting = [w for w in waiting if w.article_id in linker.nodes]
-    changed = [w for w in waiting if w.content_changed]
-    revised = [w.article_id for w in changed if not w.is_new]
+    # The nodes of new articles with a signature are read only when they have
+    # candidates (most have none); the INSERT of their signatures tells which exist.
+    linker.load(w.article_id for w in waiting if not _plain_new(w))
+    revised = [w.article_id for w in waiting if w.content_changed and not w.is_new]
     if revised:
         conn.execute(_DROP_SIGNATURES, (revised,))
         conn.execute(_DROP_BANDS, (revised,))
-    conn.execute(_WRITE_SIGNATURES, (last,))
-    candidates = _index(conn, [w for w in changed if w.minhash is not None], params)
+    indexed = {row[0] for row in conn.execute(_WRITE_SIGNATURES, (last,))}
+    # An article deleted by hand since its load has no node (nor signature): nothing to
+    # link.
+    waiting = [w for w in waiting if w.article_id in indexed or w.article_id in linker.nodes]
+    changed = [w for w in waiting if w.content_changed]
+    revised = [w.article_id for w in changed if not w.is_new]
+    candidates = _index(conn, [w for w in changed if w.article_id in indexed], params)
     to_link = [w.article_id for w in changed]
     freed = [member for article_id in revised for member in linker.unlink(article_id)]
     if freed:
@@ -213,15 +228,18 @@ def _link_chunk(
     rerooted = [w.article_id for w in waiting if w.date_changed]
     for article_id in rerooted:
         linker.reroot(article_id)
-    write_links(
-        conn,
-        linker.changes(),
-        run_id if run_id is not None else max(w.run_id for w in waiting),
-    )
-    duplicates = [w for w in changed if linker.nodes[w.article_id].duplicate_of is not None]
+    write_links(conn, linker.changes(), writer_run)
+    duplicates = [w for w in changed if w.article_id in linker.nodes]
+    duplicates = [w for w in duplicates if linker.nodes[w.article_id].duplicate_of is not None]
     _move_counts(conn, duplicates)
     conn.execute(_DONE, (last,))
     return Linked(len(changed), len(duplicates), len(rerooted))
+
+
+def _plain_new(waiting: Waiting) -> bool:
+    """A first load of an article with words and an unchanged date: linked only if it
+    has candidates."""
+    return waiting.content_changed and waiting.is_new and waiting.minhash is not None
 
 
 def _index(
@@ -231,19 +249,24 @@ def _index(
     pairs: (one of them, an article sharing a bucket with it)."""
     if not indexed:
         return []
-    signatures = np.vstack([signature_from_bytes(bytes(w.minhash or b"")) for w in indexed])
-    conn.execute(_CREATE_BANDS)
-    write_bands(
-        conn,
-        [w.article_id for w in indexed],
-        band_keys(signatures, params).tolist(),
-        _COPY_BANDS,
-    )
-    conn.execute("ANALYZE link_bands")
-    conn.execute(_ADD_BANDS)
-    pairs = conn.execute(_CANDIDATES).fetchall()
-    conn.execute("DROP TABLE link_bands")
-    return [(int(mine), int(other)) for mine, other in pairs]
+    signatures = np.frombuffer(
+        b"".join(bytes(w.minhash or b"") for w in indexed), dtype="<u4"
+    ).reshape(len(indexed), -1)
+    buckets, owners = band_rows([w.article_id for w in indexed], band_keys(signatures, params))
+    payload = copy_payload(buckets, owners)
+    pairs: list[tuple[int, int]] = [
+        (int(mine), int(other)) for mine, other in shared_bucket_pairs(buckets, owners).tolist()
+    ]
+    row = conn.execute(_ANY_BANDS).fetchone()
+    if row and row[0]:
+        conn.execute(_CREATE_BANDS)
+        with conn.cursor().copy(_COPY_BANDS) as copy:
+            copy.write(payload)
+        conn.execute("ANALYZE link_bands")
+        pairs += [(int(mine), int(other)) for mine, other in conn.execute(_STORED_CANDIDATES)]
+        conn.execute("DROP TABLE link_bands")
+    add_bands(conn, payload, len(buckets))
+    return pairs
 
 
 def _move_counts(conn: psycopg.Connection, duplicates: list[Waiting]) -> None:

@@ -190,12 +190,14 @@ class Linker:
         """Link every article in ``changed`` (ids of new or revised rows), see module;
         ``candidate_pairs``: (an id of ``changed``, an article sharing an LSH bucket with
         it), other pairs are ignored."""
-        self.load(changed)
         pairs: dict[int, set[int]] = {i: set() for i in changed}
         for article_id, candidate in candidate_pairs:
             if article_id in pairs and candidate != article_id:
                 pairs[article_id].add(candidate)
-        self.load(c for cands in pairs.values() for c in cands)
+        # Articles without candidates stay as they are: their rows need not be read.
+        self.load(
+            [i for i, cands in pairs.items() if cands] + [c for cs in pairs.values() for c in cs]
+        )
         # Band rows have no foreign key (migration 0012): those of an article deleted by
         # hand name an id that no longer exists, which ``load`` did not find.
         pairs = {i: {c for c in cands if c in self.nodes} for i, cands in pairs.items()}

@@ -247,3 +247,75 @@ def test_linking_a_whole_source_gives_the_links_of_linking_batch_by_batch(
     }
     expected |= {f"http://exact.test/{i}": results[i].article.url for i in exact}
     assert found == expected
+
+
+_BAND_INDEXES = """
+SELECT indexname, indexdef FROM pg_indexes
+WHERE schemaname = 'warehouse' AND tablename = 'article_lsh_bands' ORDER BY 1
+"""
+
+
+def test_a_link_step_larger_than_the_band_table_builds_its_indexes_again(conn, run_id):
+    # The first link step of a warehouse drops the band table's indexes and builds them
+    # after its COPY: the same indexes must be there afterwards, and be used.
+    indexes = conn.execute(_BAND_INDEXES).fetchall()
+    assert len(indexes) == 2
+    load_and_link(
+        conn,
+        [ok(f"http://a.test/{n}", prose(12, seed=f"s{n} "), published=day(1)) for n in range(4)],
+        run_id=run_id,
+        source="alpha",
+    )
+    assert conn.execute(_BAND_INDEXES).fetchall() == indexes
+    load_and_link(
+        conn,
+        [ok("http://b.test/2", prose(12, seed="s2 ").upper(), published=day(2))],
+        run_id=run_id,
+        source="beta",
+    )
+    assert conn.execute(_BAND_INDEXES).fetchall() == indexes
+    copy = conn.execute(
+        "SELECT o.url FROM warehouse.articles c JOIN warehouse.articles o "
+        "ON o.article_id = c.duplicate_of WHERE c.url = 'http://b.test/2'"
+    ).fetchone()
+    assert copy == ("http://a.test/2",)
+    conn.execute("SET enable_seqscan = off")  # a table this small is read whole
+    plan = "\n".join(
+        row[0]
+        for row in conn.execute(
+            "EXPLAIN SELECT * FROM warehouse.article_lsh_bands WHERE bucket = 42"
+        ).fetchall()
+    )
+    conn.rollback()
+    assert "article_lsh_bands_bucket_idx" in plan
+
+
+def test_a_failed_link_step_keeps_the_band_indexes(conn, run_id, monkeypatch):
+    indexes = conn.execute(_BAND_INDEXES).fetchall()
+    _load_original_and_copy(conn, run_id)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(link_module, "write_links", fail)
+    with pytest.raises(RuntimeError):
+        link_pending(conn, run_id=run_id)
+    conn.rollback()
+    assert conn.execute(_BAND_INDEXES).fetchall() == indexes
+    assert conn.execute("SELECT count(*) FROM warehouse.article_lsh_bands").fetchone() == (0,)
+    assert pending_count(conn) == 2
+
+
+def test_an_article_deleted_between_load_and_link_is_left_out(conn, run_id):
+    _load_original_and_copy(conn, run_id)
+    conn.execute("DELETE FROM warehouse.articles WHERE url = 'http://a.test/1'")
+    conn.commit()
+    linked = link_pending(conn, run_id=run_id)
+    assert (linked.articles, linked.duplicates) == (1, 0)
+    assert pending_count(conn) == 0
+    assert _visible(conn)["articles"] == [("http://b.test/1", 0)]
+    indexed = conn.execute(
+        "SELECT (SELECT count(*) FROM warehouse.article_signatures), "
+        "(SELECT count(DISTINCT article_id) FROM warehouse.article_lsh_bands)"
+    ).fetchone()
+    assert indexed == (1, 1)
