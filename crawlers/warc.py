@@ -11,6 +11,9 @@ transfer and content encodings removed (the ``Content-Encoding`` header is dropp
 A page rendered in a browser is stored as rendered (its DOM after the scripts ran), and
 its response record says so in a ``WARC-Newsflow-Rendered`` header naming the browser,
 so reprocessing reads the text the browser saw and needs no browser itself.
+``newsflow import-warc`` copies a response that was a gzip member of its own in the
+input file as that member (``write_member``): the record as the other crawler wrote
+it, which reads back the same way.
 """
 
 from __future__ import annotations
@@ -157,6 +160,24 @@ class RollingWarcWriter:
                 f"{exc.strerror or exc}; is the disk full?"
             ) from None
         return WarcLocation(self._location(self._relative), offset, length)
+
+    def write_member(self, member: bytes) -> WarcLocation:
+        """Append ``member``, a gzip member holding one whole response record of another
+        WARC file, as it is (no request record); return its location. The caller
+        vouches for the member (``crawlers.warc_read.ArchivedResponse.member``)."""
+        if self._should_roll():
+            self._roll()
+        assert self._file is not None
+        try:
+            offset = self._file.tell()
+            self._file.write(member)
+            self._file.flush()
+        except OSError as exc:
+            raise ArchiveError(
+                f"cannot write to the archive file {self._relative}: "
+                f"{exc.strerror or exc}; is the disk full?"
+            ) from None
+        return WarcLocation(self._location(self._relative), offset, len(member))
 
     def _roll(self) -> None:
         self.close()

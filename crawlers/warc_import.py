@@ -2,7 +2,9 @@
 
 Each HTML response that passes the ``Selection`` is copied into newsflow's own archive
 (``crawlers.warc_parts.open_writer``: files under ``<source>/<run_id>/`` of the archive
-store, in place in a folder, uploaded in parts to a bucket) and
+store, in place in a folder, uploaded in parts to a bucket; a record that was its own
+gzip member in the input, as in CC-NEWS, is copied as that member, byte for byte,
+else the page is written as the crawler writes one) and
 recorded in ``warehouse.crawl_state`` like a page the crawler fetched: outcome
 ``fetched`` at its ``WARC-Date``, its archive location, ``pending_extract``. From there
 on it is an ordinary page: ``extract_source``, ``load_source`` and ``link_source`` take
@@ -132,15 +134,18 @@ class _Importer:
         self.store.flush()
 
     def _archive(self, url: str, response: ArchivedResponse) -> None:
-        location = self.writer.write(
-            Exchange(
-                url=response.url,
-                status=response.status,
-                headers=response.headers,
-                body=response.body,
-                fetched_at=response.captured_at,
+        if response.member is not None:  # as read: no second compression of the page
+            location = self.writer.write_member(response.member)
+        else:
+            location = self.writer.write(
+                Exchange(
+                    url=response.url,
+                    status=response.status,
+                    headers=response.headers,
+                    body=response.body,
+                    fetched_at=response.captured_at,
+                )
             )
-        )
         self.store.fetched(
             FetchRecord(
                 url=url,

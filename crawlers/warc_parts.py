@@ -89,6 +89,16 @@ class StoredWarcWriter(RollingWarcWriter):
         self._opened_at = time.monotonic()
 
     def write(self, exchange: Exchange) -> WarcLocation:
+        self._before_write()
+        return super().write(exchange)
+
+    def write_member(self, member: bytes) -> WarcLocation:
+        self._before_write()
+        return super().write_member(member)
+
+    def _before_write(self) -> None:
+        """Raise the upload failure seen so far; wait while too many parts wait for
+        their upload."""
         if self.error is not None:
             raise self.error
         self.collect()
@@ -98,7 +108,6 @@ class StoredWarcWriter(RollingWarcWriter):
             self.collect()
             if self.error is not None:
                 raise self.error
-        return super().write(exchange)
 
     def _part_closed(self, relative: str) -> None:
         location = self._location(relative)

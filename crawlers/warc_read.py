@@ -13,13 +13,17 @@ not WARC at all raises ``NotWarcError`` before any record is read. An uncompress
 has no member boundaries to resynchronise on: a damaged record there ends the file
 (counted once in ``corrupt``), and a page whose body the file ends inside is counted
 in ``corrupt``, not used.
+
+A response read from a gzip member that holds it alone keeps that member's compressed
+bytes (``ArchivedResponse.member``), so the import can copy it into the archive as it
+is instead of compressing the page again (``crawlers.warc_import``).
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import BinaryIO
@@ -72,6 +76,10 @@ class ArchivedResponse:
     body: bytes
     """The payload with transfer and content encodings removed."""
     content_type: str
+    member: bytes | None = None
+    """The gzip member that holds this record and nothing else, compressed as read (a
+    valid record of a gzip-per-record WARC file on its own); None for a record of an
+    uncompressed file or of a member holding other records too."""
 
 
 def iter_responses(stream: BinaryIO, name: str, counts: ReadCounts) -> Iterator[ArchivedResponse]:
@@ -87,7 +95,7 @@ def iter_responses(stream: BinaryIO, name: str, counts: ReadCounts) -> Iterator[
         raise NotWarcError(
             f"{name} is not a WARC file (it starts with {head[:8]!r}); give .warc or .warc.gz files"
         )
-    for record in records:
+    for record, member in records:
         counts.records += 1
         if record.rec_type != "response":
             continue
@@ -97,6 +105,8 @@ def iter_responses(stream: BinaryIO, name: str, counts: ReadCounts) -> Iterator[
             counts.not_html += 1
         elif getattr(record.raw_stream, "limit", 0) > 0:  # the file ended inside the body
             counts.corrupt += 1
+        elif member is not None and _alone(record, member[1]):
+            yield replace(response, member=member[0])
         else:
             yield response
 
@@ -141,17 +151,35 @@ def _html_response(record: ArcWarcRecord) -> ArchivedResponse | None:
     )
 
 
+def _alone(record: ArcWarcRecord, data: bytes) -> bool:
+    """Whether the decompressed member ``data``, whose first record is ``record``, holds
+    no other: nothing but the record's closing line breaks follows its block."""
+    head_end = data.find(b"\r\n\r\n")
+    try:
+        length = int(record.rec_headers.get_header("Content-Length") or "")
+    except ValueError:
+        return False
+    return head_end >= 0 and not data[head_end + 4 + length :].strip()
+
+
 def _warc_date(value: str | None) -> datetime:
     """The record's WARC-Date in UTC (a value without a zone is UTC, as WARC means it),
     else now."""
     return parse_utc(value) or datetime.now(UTC)
 
 
-def _plain_records(head: bytes, stream: BinaryIO, counts: ReadCounts) -> Iterator[ArcWarcRecord]:
+Member = tuple[bytes, bytes] | None
+"""A record's gzip member as (compressed, decompressed) bytes; None when uncompressed."""
+
+
+def _plain_records(
+    head: bytes, stream: BinaryIO, counts: ReadCounts
+) -> Iterator[tuple[ArcWarcRecord, Member]]:
     """Records of an uncompressed WARC stream; a damaged record ends it."""
     joined = _Prefixed(head, stream)
     try:
-        yield from ArchiveIterator(joined, arc2warc=False)
+        for record in ArchiveIterator(joined, arc2warc=False):
+            yield record, None
     except (ArchiveLoadFailed, ValueError, EOFError, AttributeError):
         # warcio raises AttributeError on a record cut off inside its headers
         counts.corrupt += 1
@@ -159,10 +187,11 @@ def _plain_records(head: bytes, stream: BinaryIO, counts: ReadCounts) -> Iterato
 
 def _gzip_records(
     head: bytes, stream: BinaryIO, name: str, counts: ReadCounts
-) -> Iterator[ArcWarcRecord]:
-    """Records of a gzip-per-record stream; damaged members are counted and skipped."""
+) -> Iterator[tuple[ArcWarcRecord, Member]]:
+    """Records of a gzip-per-record stream, each with its member; damaged members are
+    counted and skipped."""
     first = True
-    for member in _gzip_members(head, stream, counts):
+    for compressed, member in _gzip_members(head, stream, counts):
         if first and not member.startswith(WARC_MAGIC):
             raise NotWarcError(
                 f"{name} is gzip but not a WARC file (its first record starts with "
@@ -170,6 +199,7 @@ def _gzip_records(
             )
         first = False
         records = iter(ArchiveIterator(BytesIO(member), arc2warc=False))
+        whole: Member = (compressed, member)  # only the member's first record may be alone
         while True:  # lazily: a record's body is read before the iterator moves on
             try:
                 record = next(records)
@@ -178,11 +208,14 @@ def _gzip_records(
             except (ArchiveLoadFailed, ValueError, EOFError, AttributeError):
                 counts.corrupt += 1
                 break
-            yield record
+            yield record, whole
+            whole = None
 
 
-def _gzip_members(head: bytes, stream: BinaryIO, counts: ReadCounts) -> Iterator[bytes]:
-    """The decompressed gzip members of ``stream``, one at a time."""
+def _gzip_members(
+    head: bytes, stream: BinaryIO, counts: ReadCounts
+) -> Iterator[tuple[bytes, bytes]]:
+    """The gzip members of ``stream``, one at a time: (compressed, decompressed)."""
     buffer = head
     eof = False
     while True:
@@ -211,10 +244,13 @@ def _more(buffer: bytes, stream: BinaryIO) -> tuple[bytes, bool]:
     return buffer + chunk, not chunk
 
 
-def _one_member(buffer: bytes, stream: BinaryIO, eof: bool) -> tuple[bytes | None, bytes, bool]:
+def _one_member(
+    buffer: bytes, stream: BinaryIO, eof: bool
+) -> tuple[tuple[bytes, bytes] | None, bytes, bool]:
     """Decompress the member at the start of ``buffer`` (reading more of ``stream`` as
-    needed): (its bytes or None when damaged, what follows it, whether the stream ended).
-    A damaged member returns the buffer from its start, to resynchronise from."""
+    needed): (its (compressed, decompressed) bytes or None when damaged, what follows
+    it, whether the stream ended). A damaged member returns the buffer from its start,
+    to resynchronise from."""
     decompressor = zlib.decompressobj(wbits=31)
     consumed = b""
     pending = buffer
@@ -228,7 +264,9 @@ def _one_member(buffer: bytes, stream: BinaryIO, eof: bool) -> tuple[bytes | Non
         size += len(piece)
         output.append(piece)
         if decompressor.eof:
-            return b"".join(output), decompressor.unused_data, eof
+            rest = decompressor.unused_data
+            whole = consumed + pending
+            return (whole[: len(whole) - len(rest)], b"".join(output)), rest, eof
         if size > MAX_RECORD_BYTES:
             return None, consumed + pending, eof
         consumed += pending

@@ -207,7 +207,9 @@ def extract_source(
     the load that stores their result, so pages left by an interrupted run are picked
     up by the next one. With ``wait_for_crawl`` (wait at most so many seconds for the
     source's crawl to end; whether it has), the crawl is still running: pages are
-    extracted as it stores them, until it has ended and every page is read.
+    extracted as it stores them, until it has ended and every page is read; the
+    workers' forkserver is started at once (``pool.start_early``), so that its imports
+    overlap the crawl's first pages instead of following them.
     """
     from pipeline.archive import iter_pages_while_crawling, iter_pending_pages
     from pipeline.store_locate import StoreLocator
@@ -217,6 +219,10 @@ def extract_source(
     shells = [0]  # not_article pages that look like JavaScript shells
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
+        if wait_for_crawl is not None and settings.extract_processes > 1:
+            from pipeline.extract.pool import start_early
+
+            start_early()  # the workers' imports overlap the crawl's first pages
         first = next(pages, None)
         if first is None:  # nothing waits: no need to load the extractor (about 2 s)
             return iter(())

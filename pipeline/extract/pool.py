@@ -60,6 +60,17 @@ def pool_context(worker_module: str | None = None) -> BaseContext:
     return context
 
 
+def start_early() -> None:
+    """Start the workers' forkserver now (in the background: it imports the extractor,
+    about a second), so that the pool :func:`iter_extract` opens later forks its
+    workers at once. For a caller that expects pages but has none yet (extraction
+    waiting for a crawl's first pages). A no-op where workers are spawned."""
+    if pool_context(__name__).get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _safe_extract_page(
     page: FetchedPage, min_chars: int, fingerprint: bool = False, language_hint: str | None = None
 ) -> ExtractionResult:

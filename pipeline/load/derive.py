@@ -29,6 +29,9 @@ import psycopg
 log = logging.getLogger(__name__)
 
 CHUNK = 2000
+MIN_SHARED_CHUNK = 100
+"""The smallest chunk ``derive_concurrently`` cuts the waiting articles into so that
+every connection gets some (fewer waiting: fewer connections work)."""
 
 _DERIVE = """
 UPDATE warehouse.articles a
@@ -89,6 +92,14 @@ def derive_pending(
     return _log_done(done)
 
 
+def shared_chunk(pending: int, connections: int, chunk: int = CHUNK) -> int:
+    """The chunk that gives each of ``connections`` a share of ``pending`` articles: an
+    even split, at most ``chunk``, at least ``MIN_SHARED_CHUNK`` (unless ``chunk`` is
+    smaller)."""
+    even = -(-pending // connections)
+    return min(chunk, max(MIN_SHARED_CHUNK, even))
+
+
 def derive_concurrently(
     connect: Callable[[], psycopg.Connection],
     connections: int,
@@ -99,9 +110,12 @@ def derive_concurrently(
     """``derive_pending`` on ``connections`` connections at once, each opened with
     ``connect`` (in a thread of its own; they wait on the server, not on Python) and
     closed after; return how many articles were filled in all, of which ``progress``
-    gets the running total. When one connection fails (or the caller is interrupted),
-    the others stop after their current chunk and the error is raised: what was
-    committed stays, the rest waits for the next derive step."""
+    gets the running total. The chunk is cut so that every connection gets a share
+    of what waits (``shared_chunk``): 1,200 articles on two connections are two
+    chunks of 600, not one of 1,200 while the other connection finds nothing. When one
+    connection fails (or the caller is interrupted), the others stop after their
+    current chunk and the error is raised: what was committed stays, the rest waits
+    for the next derive step."""
     if connections < 1:
         raise ValueError(f"the derive step needs at least one connection, not {connections}")
     lock = threading.Lock()
@@ -112,7 +126,12 @@ def derive_concurrently(
         nonlocal done
         try:
             with connect() as conn:
-                for filled in _chunks(conn, chunk):
+                share = (
+                    chunk
+                    if connections == 1
+                    else shared_chunk(pending_count(conn), connections, chunk)
+                )
+                for filled in _chunks(conn, share):
                     with lock:
                         done += filled
                         if progress is not None:

@@ -9,7 +9,13 @@ import psycopg
 import pytest
 
 from pipeline.load import load_batch
-from pipeline.load.derive import derive_concurrently, derive_pending, pending_count
+from pipeline.load.derive import (
+    MIN_SHARED_CHUNK,
+    derive_concurrently,
+    derive_pending,
+    pending_count,
+    shared_chunk,
+)
 from tests.load.conftest import new_run, ok, prose
 
 
@@ -148,3 +154,24 @@ def test_a_failed_connection_fails_the_derive_step_and_the_next_one_finishes(
 def test_the_derive_step_refuses_zero_connections(clean_database_url):
     with pytest.raises(ValueError, match="at least one connection"):
         derive_concurrently(lambda: psycopg.connect(clean_database_url), 0)
+
+
+def test_the_chunk_is_cut_so_that_every_connection_gets_a_share() -> None:
+    assert shared_chunk(1200, 2) == 600
+    assert shared_chunk(1201, 2) == 601
+    assert shared_chunk(50_000, 2) == 2000  # at most the chunk
+    assert shared_chunk(60, 3) == MIN_SHARED_CHUNK  # so few: one connection does them
+    assert shared_chunk(60, 3, chunk=5) == 5  # a smaller chunk asked for stands
+
+
+def test_two_connections_share_what_waits_for_the_derive_step(conn, run_id, clean_database_url):
+    count = 2 * MIN_SHARED_CHUNK + 40
+    batch = [ok(f"http://a.test/{i}", prose(1, seed=f"s{i} ")) for i in range(count)]
+    load_batch(conn, batch, run_id=run_id, source="alpha")
+    progress: list[int] = []
+    filled = derive_concurrently(
+        lambda: psycopg.connect(clean_database_url), 2, progress=progress.append
+    )
+    assert filled == count
+    assert progress == [count // 2, count]  # a chunk of half on each connection
+    assert pending_count(conn) == 0

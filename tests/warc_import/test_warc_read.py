@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from crawlers.warc import RollingWarcWriter
 from crawlers.warc_read import NotWarcError, ReadCounts, iter_responses
 from devtools.warc_files import WarcPage, other_pages, truncate_member, write_warc
+from pipeline.archive import read_record
 
 
 def _read(data: bytes) -> tuple[list[str], ReadCounts]:
@@ -100,3 +102,41 @@ def test_an_uncompressed_file_cut_inside_a_body_does_not_give_that_page(
 def test_a_file_that_is_not_warc_is_one_error(data: bytes) -> None:
     with pytest.raises(NotWarcError, match="not a WARC file"):
         _read(data)
+
+
+def test_a_record_alone_in_its_gzip_member_keeps_that_member_as_read(
+    tmp_path: Path, pages: list[WarcPage]
+) -> None:
+    path = tmp_path / "CC-NEWS.warc.gz"
+    offsets = write_warc(path, pages)
+    data = path.read_bytes()
+    responses = list(iter_responses(io.BytesIO(data), "cc", ReadCounts()))
+    ends = [*offsets[1:], len(data)]
+    assert [r.member for r in responses] == [data[a:b] for a, b in zip(offsets, ends)]
+
+
+def test_a_member_copied_into_the_archive_reads_back_as_the_page(
+    tmp_path: Path, pages: list[WarcPage]
+) -> None:
+    path = tmp_path / "CC-NEWS.warc.gz"
+    write_warc(path, pages[:3])
+    writer = RollingWarcWriter(tmp_path / "archive", "history", 1)
+    responses = list(iter_responses(path.open("rb"), "cc", ReadCounts()))
+    locations = [writer.write_member(r.member or b"") for r in responses]
+    writer.close()
+    for response, where in zip(responses, locations):
+        headers, body = read_record(tmp_path / "archive", where.path, where.offset, where.length)
+        assert body == response.body
+        assert headers["content-type"] == response.content_type
+
+
+@pytest.mark.parametrize("layout", ["uncompressed", "one-member"])
+def test_records_not_alone_in_a_gzip_member_keep_no_member(
+    tmp_path: Path, pages: list[WarcPage], layout: str
+) -> None:
+    path = tmp_path / "crawler.warc"
+    write_warc(path, pages, gzip=False, with_requests=True)
+    data = path.read_bytes() if layout == "uncompressed" else gzip.compress(path.read_bytes())
+    responses = list(iter_responses(io.BytesIO(data), "crawler", ReadCounts()))
+    assert [r.url for r in responses] == [p.url for p in pages]
+    assert all(r.member is None for r in responses)
