@@ -105,3 +105,17 @@ def test_patterns_that_lowered_text_would_change_are_refused(pattern):
 
     with pytest.raises(ValueError, match="cannot be searched on lowered text"):
         for_lowered(re.compile(pattern))
+
+
+def test_the_nodes_after_an_element_are_what_its_scope_yields_after_it():
+    from pipeline.extract.standfirst import _following
+
+    tree = document_fromstring(
+        "<html><body><div id='s'><header><p>kicker</p><h1 id='h'>Head <b>line</b></h1>"
+        "<!-- c --><p class='lead'>Lead <i>text</i></p></header><div><p>one</p></div>"
+        "</div><p>outside</p></body></html>"
+    )
+    h1 = tree.get_element_by_id("h")
+    for scope in (h1, h1.getparent(), tree.get_element_by_id("s"), tree):
+        everything = list(scope.iter())
+        assert list(_following(h1, scope)) == everything[everything.index(h1) + 1 :]
