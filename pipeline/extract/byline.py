@@ -19,7 +19,7 @@ from copy import deepcopy
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import normalize_authors
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.utils import trim
 from trafilatura.xml import delete_element
 
