@@ -17,7 +17,8 @@ Modules, one job each: ``decode`` (bytes to text), ``parse`` (bytes to tree),
 start of a body), ``endmatter`` (lines after the article), ``fallback`` (JSON-LD
 ``articleBody`` when trafilatura missed part of the text), ``dates`` (publication date
 vote, modification time), ``image`` (the top image), ``taxonomy`` (section and tags),
-``authors`` (name cleaning, byline lines), ``language``, ``language_filter`` (a source's
+``authors`` (name cleaning, byline lines), ``byline`` (the byline search
+for pages that declare no author), ``language``, ``language_filter`` (a source's
 ``languages:``), ``paywall`` (declared free access, bodies cut off at a paywall),
 ``classify`` (not-article pages), ``declared`` (whether a page declares itself one
 article), ``teasers`` (whether a body is an index page's list of teasers), ``core``

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author
 
+from pipeline.extract.byline import byline_author
 from pipeline.extract.structured import PageMetadata, jsonld_objects, jsonld_values
 
 _PREFIX = re.compile(
@@ -184,7 +184,8 @@ def is_byline(line: str, authors: tuple[str, ...] | list[str]) -> bool:
 
 
 def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
-    """Authors from JSON-LD, else author meta tags, else trafilatura's byline search."""
+    """Authors from JSON-LD, else author meta tags, else trafilatura's byline search (see
+    :mod:`pipeline.extract.byline`)."""
     values = jsonld_values(meta.jsonld, "author")
     graph = None
     if needs_graph(values):
@@ -198,4 +199,4 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
         names = clean_authors([tag])
         if names:
             return names
-    return clean_authors((extract_author(tree) or "").split(";"))
+    return clean_authors((byline_author(tree) or "").split(";"))

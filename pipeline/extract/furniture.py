@@ -89,6 +89,48 @@ _SIGNUP = re.compile(
 _MAX_SIGNUP_WORDS = 30
 
 
+_UNFOLDABLE = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
+"""Characters for which lower-casing a line and matching case-sensitively differs from
+``re.IGNORECASE``: "İ" lowers to two characters; "ı", "ſ" and the old Cyrillic letters
+match "i", "s" and Cyrillic letters under ``re.IGNORECASE`` but stay themselves when
+lowered."""
+_NOT_FOLDABLE = re.compile(
+    "[\u00b5\u0131\u017f\u0345\u0370-\u03ff\u1e61\u1e9b\u1f00-\u1fff\ua64b\ufb05\ufb06]"
+)
+"""Letters that ``re.IGNORECASE`` matches beyond their upper and lower case in ways
+:data:`_UNFOLDABLE` does not cover (Greek, "µ", "ſ", ...): a pattern must not hold them."""
+
+
+def for_lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (case-insensitive, written in lower case) compiled case-sensitively,
+    to search lower-cased text: it matches ``line.lower()`` where ``pattern`` matches
+    ``line``, at the same places, when the line holds no :data:`_UNFOLDABLE` character,
+    and 2-4 times faster (Python's regular expressions try case-insensitive alternatives
+    one by one at every position).
+
+    Raises ValueError for a pattern that is not case-insensitive, has an upper-case
+    letter or one of :data:`_NOT_FOLDABLE`."""
+    literal = re.sub(r"\\.", "", pattern.pattern)  # escape sequences (\S, \b, ...) aside
+    special = sorted({c for c in literal if c != c.lower() or _NOT_FOLDABLE.match(c)})
+    if not pattern.flags & re.IGNORECASE or special:
+        raise ValueError(
+            f"pattern {pattern.pattern[:40]!r}... cannot be searched on lowered text: "
+            f"make it case-insensitive, in lower case, without {special}"
+        )
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_LOWERED = {p: for_lowered(p) for p in (_CONSENT, _EMBED_CONSENT, _CREDIT, _CAPTION, _SIGNUP)}
+
+
+def _found(pattern: re.Pattern[str], line: str, lowered: str | None) -> bool:
+    """Whether ``pattern`` occurs in ``line``, searched in ``lowered`` (the line lowered,
+    None when it has an :data:`_UNFOLDABLE` character) where one is given."""
+    if lowered is None:
+        return pattern.search(line) is not None
+    return _LOWERED[pattern].search(lowered) is not None
+
+
 def is_furniture(line: str) -> bool:
     """Whether a body line, on its own, is page furniture rather than article text."""
     s = line.strip().lstrip("-•*· ").strip()
@@ -97,17 +139,18 @@ def is_furniture(line: str) -> bool:
     if _FURNITURE.match(s):
         return True
     words = len(s.split())
-    if words <= 40 and (_CONSENT.search(s) or _EMBED_CONSENT.search(s)):
+    low = None if _UNFOLDABLE.search(s) else s.lower()
+    if words <= 40 and (_found(_CONSENT, s, low) or _found(_EMBED_CONSENT, s, low)):
         return True
     if (
         words <= _MAX_CREDIT_WORDS
-        and _CREDIT.search(s)
+        and _found(_CREDIT, s, low)
         and not s.endswith((".", "?", "!", '"', "”"))
     ):
         return True
-    if words <= _MAX_CAPTION_WORDS and _CAPTION.search(s):
+    if words <= _MAX_CAPTION_WORDS and _found(_CAPTION, s, low):
         return True
-    if words <= _MAX_SIGNUP_WORDS and _SIGNUP.search(s):
+    if words <= _MAX_SIGNUP_WORDS and _found(_SIGNUP, s, low):
         return True
     return words <= _MAX_READ_ALSO_WORDS and _READ_ALSO.match(s) is not None
 

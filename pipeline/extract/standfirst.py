@@ -20,7 +20,7 @@ that is not an image caption, a truncated teaser or a call to subscribe.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -215,6 +215,21 @@ def _is_marked(element: etree._Element) -> bool:
     return any(_MARK.search(c) for c in classes)
 
 
+def _following(element: etree._Element, scope: etree._Element) -> Iterator[etree._Element]:
+    """The nodes after ``element`` inside ``scope`` (an ancestor of it, or itself), in
+    document order: its descendants, then its following siblings with theirs, then those
+    of each ancestor below ``scope`` (what ``scope.iter()`` yields after ``element``,
+    without walking what comes before it)."""
+    yield from element.iterdescendants()
+    while element is not scope:
+        for sibling in element.itersiblings():
+            yield from sibling.iter()
+        parent = element.getparent()
+        if parent is None:
+            return
+        element = parent
+
+
 def marked_standfirst(
     tree: HtmlElement, paragraphs: list[str], headlines: tuple[str | None, ...] = ()
 ) -> str | None:
@@ -232,13 +247,9 @@ def marked_standfirst(
         if parent is None or parent.tag == "body":
             break
         scope = parent
-    after = False
     seen = 0
-    for element in scope.iter():
-        if element is h1:
-            after = True
-            continue
-        if not after or not isinstance(element.tag, str):
+    for element in _following(h1, scope):
+        if not isinstance(element.tag, str):
             continue
         seen += 1
         if seen > MARK_SCAN:

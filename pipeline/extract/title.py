@@ -26,10 +26,18 @@ def first_str(values: list[object]) -> str | None:
     return None
 
 
+_CHAR_BY_CHAR = ("\u0130", "\u03a3")
+"""The two letters ``str.lower`` lowers differently in a string than one by one: "İ" to
+two characters, "Σ" to "ς" at the end of a word."""
+
+
 def _fold(text: str) -> str:
     """``text`` compared loosely, character for character (the length is kept): case,
     typographic quotes and dashes folded."""
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_QUOTES))
+    text = text.translate(_QUOTES)
+    if not any(c in text for c in _CHAR_BY_CHAR):
+        return text.lower()  # the same as below, without a Python step per character
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _confirmed_prefix(title: str, others: list[str], site: str | None = None) -> str | None:

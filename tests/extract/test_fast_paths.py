@@ -65,3 +65,57 @@ def _page(times: str) -> str:
 def test_time_elements_give_the_first_marked_then_the_first_other_date(times, expected):
     found = time_element_dates(document_fromstring(_page(times)))
     assert [str(c.value) for c in found] == ([expected] if expected else [])
+
+
+FURNITURE_LINES = [
+    "Photo: Getty Images",
+    "PHOTO: REUTERS/Jane Doe",
+    "Der Bürgermeister am Montag. Foto: dpa",
+    "We use COOKIES. Please ACCEPT them in the Privacy Settings",
+    "Ich bin damit einverstanden, dass mir EXTERNE INHALTE angezeigt werden",
+    "Sign up for our NEWSLETTER to get it in your inbox",
+    "By submitting your EMAIL you agree",
+    "Фото: ТАСС",
+    "İstanbul photo: x",  # "İ" lowers to two characters: searched as it is
+    "ſign up for the newsletter",  # "ſ" is "s" only to re.IGNORECASE
+    "Kelvin \u212a: cookie settings accept",
+    "An ordinary sentence of the article that is not furniture at all.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE_LINES)
+def test_furniture_patterns_find_on_lowered_lines_what_they_find_on_the_lines(line):
+    from pipeline.extract import furniture
+
+    lowered = None if furniture._UNFOLDABLE.search(line) else line.lower()
+    for pattern, fast in furniture._LOWERED.items():
+        slow = pattern.search(line)
+        assert furniture._found(pattern, line, lowered) == (slow is not None)
+        if slow and lowered is not None:
+            assert fast.search(lowered).span() == slow.span()
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"cookie", r"(?i)Cookie", r"(?i)\bµs\b", r"(?i)σ", r"(?i)straße|ſ"]
+)
+def test_patterns_that_lowered_text_would_change_are_refused(pattern):
+    import re
+
+    from pipeline.extract.furniture import for_lowered
+
+    with pytest.raises(ValueError, match="cannot be searched on lowered text"):
+        for_lowered(re.compile(pattern))
+
+
+def test_the_nodes_after_an_element_are_what_its_scope_yields_after_it():
+    from pipeline.extract.standfirst import _following
+
+    tree = document_fromstring(
+        "<html><body><div id='s'><header><p>kicker</p><h1 id='h'>Head <b>line</b></h1>"
+        "<!-- c --><p class='lead'>Lead <i>text</i></p></header><div><p>one</p></div>"
+        "</div><p>outside</p></body></html>"
+    )
+    h1 = tree.get_element_by_id("h")
+    for scope in (h1, h1.getparent(), tree.get_element_by_id("s"), tree):
+        everything = list(scope.iter())
+        assert list(_following(h1, scope)) == everything[everything.index(h1) + 1 :]
