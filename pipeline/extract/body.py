@@ -1,9 +1,12 @@
 """Main text: trafilatura on a parsed tree, then newsflow's clean-up of its output.
 
 Each step was kept because it raises body F1 on the extraction dev set (see
-``benchmarks/RESULTS.md``): link-dense blocks are pruned from trafilatura's XML
-(:mod:`~pipeline.extract.links`), then the text lines lose page furniture
-(:mod:`~pipeline.extract.furniture`), header lines at the start
+``benchmarks/RESULTS.md``): teasers of other stories recognised by their markup
+(:mod:`~pipeline.extract.promos`) and link-dense blocks
+(:mod:`~pipeline.extract.links`) are pruned from trafilatura's XML, then the text lines
+lose page furniture (:mod:`~pipeline.extract.furniture`), media and photo captions,
+translation notes and app promotions (:mod:`~pipeline.extract.asides`), header lines at
+the start
 (:mod:`~pipeline.extract.lead`), end matter at the end
 (:mod:`~pipeline.extract.endmatter`) and exact repeats.
 """
