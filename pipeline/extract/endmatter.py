@@ -3,10 +3,11 @@
 Below an article, pages carry calls to action (newsletter, subscription, "follow us",
 "get in touch"), paywall and comment-box notices, copyright lines, "first published in"
 notes, agency/editor initials ("(dmk)", "SDA/sep") and the author's biography ("Jane Doe
-is a reporter for ...", "Korrespondent Ulrich Exner ist bei WELT ..."). :func:`strip_endmatter` removes such lines from the last
-:data:`TAIL_SCAN` lines of a body. A short one (a heading such as "Quellen:" or
-"Kommentar abgeben") that starts a final block of at most :data:`TRUNCATE_SHARE` of the
-body's words ends the article: everything from it on is dropped.
+is a reporter for ...", "Korrespondent Ulrich Exner ist bei WELT ...").
+:func:`strip_endmatter` removes such lines from the last :data:`TAIL_SCAN` lines of a
+body. A short one (a heading such as "Quellen:" or "Kommentar abgeben") that starts a
+final block of at most :data:`TRUNCATE_SHARE` of the body's words ends the article:
+everything from it on is dropped.
 
 Contributor credits ("Reporting by ...", "... contributed to this report") are kept: the
 hand-annotated dev set counts them as article text.
