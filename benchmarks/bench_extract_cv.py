@@ -391,10 +391,10 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     "list items opening with an empty (picture) link, the headline after it": (
         _keep_picture_link_cards
     ),
-    "list items of a kicker and a link (`Rente: <a>headline</a>`), `KICKER | <a>` lines": (
+    "list items of a kicker and a link (`Rente: <a>headline</a>`), such lines after a pipe": (
         _keep_kicker_links
     ),
-    "media player captions ending in the clip's length (`18.04.2024 | 0:21 min`)": (
+    "media player captions ending in the clip's length (`0:21 min`, `Verfügbar bis ...`)": (
         _keep_media_captions
     ),
     "photo captions saying who is pictured (`Pictured from left, ...`, `(L-R)`)": (
