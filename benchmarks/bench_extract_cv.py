@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.bench_extract_cv [--devset PATH] [--processes N] [--no-body]
-                                          [--no-write]
+                                          [--no-write] [--only TEXT]
 
 For every metadata rule (title, authors) and every body clean-up step
 (``bench_extract.ABLATIONS``) the dev sets are scored with the rule and without it; the
@@ -192,9 +192,15 @@ def _kept(pages: list[DevPage], keep: list[bool]) -> tuple[int, int]:
     return len({g for g, k in zip(groups, keep, strict=True) if k}), len(set(groups))
 
 
-def metadata_rows(sets: dict[str, list[DevPage]]) -> list[Row]:
+def _selected(rule: str, only: list[str] | None) -> bool:
+    return not only or any(text in rule for text in only)
+
+
+def metadata_rows(sets: dict[str, list[DevPage]], only: list[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for rule, (field, switch_off) in METADATA_RULES.items():
+        if not _selected(rule, only):
+            continue
         scored = {n: ps for n, ps in sets.items() if field == "title" or "authors" in ps[0].truth}
         metrics = ["title exact match", TITLE_TAG_CHECK] if field == "title" else ["author F1"]
         for metric in metrics:
@@ -221,10 +227,14 @@ def _body_scores(pages: list[DevPage], processes: int, ablation: str | None) -> 
     return [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, out, strict=True)]
 
 
-def body_rows(sets: dict[str, list[DevPage]], processes: int) -> list[Row]:
+def body_rows(
+    sets: dict[str, list[DevPage]], processes: int, only: list[str] | None = None
+) -> list[Row]:
     rows: list[Row] = []
     full = {n: _body_scores(pages, processes, None) for n, pages in sets.items()}
     for rule in [*ABLATIONS, *BODY_RULES]:
+        if not _selected(rule, only):
+            continue
         off = {n: _body_scores(pages, processes, rule) for n, pages in sets.items()}
         keep = _pooled_keep(
             {n: ([s.f1 for s in full[n]], [s.f1 for s in off[n]]) for n in sets}, sets
@@ -304,6 +314,60 @@ def _short_bios_only() -> None:
     lead.is_author_bio = lambda *_a: False
 
 
+def _never_pattern() -> Any:
+    import re
+
+    return re.compile(r"(?!x)x")
+
+
+def _keep_promo_classes() -> None:
+    import pipeline.extract.promos as promos
+
+    promos.has_promo_class = lambda _block: False
+
+
+def _keep_picture_link_cards() -> None:
+    import pipeline.extract.promos as promos
+
+    promos._opens_with_empty_link = lambda _block: False
+
+
+def _keep_kicker_links() -> None:
+    import pipeline.extract.promos as promos
+
+    promos._kicker_and_link = lambda *_a: False
+
+
+def _keep_media_captions() -> None:
+    import pipeline.extract.asides as asides
+
+    asides._MEDIA_LENGTH = _never_pattern()
+
+
+def _keep_pictured_captions() -> None:
+    import pipeline.extract.asides as asides
+
+    asides._PICTURED = _never_pattern()
+
+
+def _keep_translation_notes() -> None:
+    import pipeline.extract.asides as asides
+
+    asides._TRANSLATION = _never_pattern()
+
+
+def _keep_app_promotions() -> None:
+    import pipeline.extract.asides as asides
+
+    asides._APP_PROMO = _never_pattern()
+
+
+def _keep_named_bios() -> None:
+    import pipeline.extract.endmatter as endmatter
+
+    endmatter.is_named_bio = lambda *_a: False
+
+
 BODY_RULES: dict[str, Callable[[], None]] = {
     "tables left out (`include_tables=False`)": _keep_tables,
     "first line repeating the h1 or JSON-LD headline dropped": _no_other_headlines,
@@ -321,6 +385,26 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     "author bios up to 120 words (not 80), and above the text when they name the author": (
         _short_bios_only
     ),
+    "paragraphs whose class marks another story's summary (`promo-description`, `dek`)": (
+        _keep_promo_classes
+    ),
+    "list items opening with an empty (picture) link, the headline after it": (
+        _keep_picture_link_cards
+    ),
+    "list items of a kicker and a link (`Rente: <a>headline</a>`), such lines after a pipe": (
+        _keep_kicker_links
+    ),
+    "media player captions ending in the clip's length (`0:21 min`, `Verfügbar bis ...`)": (
+        _keep_media_captions
+    ),
+    "photo captions saying who is pictured (`Pictured from left, ...`, `(L-R)`)": (
+        _keep_pictured_captions
+    ),
+    "translation notes (`Aus dem Englischen von ...`, `maschinelle Übersetzung`)": (
+        _keep_translation_notes
+    ),
+    "app and e-paper promotions (`Hier geht es zur neuen News-App`)": _keep_app_promotions,
+    "end-of-body author bios with a role or birth year around the name": _keep_named_bios,
 }
 """Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
 
@@ -360,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-body", action="store_true", help="metadata rules only")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        action="append",
+        help="score only the rules whose name contains TEXT (repeatable; implies --no-write)",
+    )
     args = parser.parse_args(argv)
     if not (args.devset / "ground-truth.json").is_file():
         print(f"bench-extract-cv: no dev set at {args.devset}; nothing scored.", file=sys.stderr)
@@ -368,10 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     fundus = args.devset / "fundus-eval"
     if (fundus / "ground-truth.json").is_file():
         sets[EVAL_SET] = load_set(fundus, "publisher")
-    rows = metadata_rows(sets) + ([] if args.no_body else body_rows(sets, args.processes))
+    rows = metadata_rows(sets, args.only) + (
+        [] if args.no_body else body_rows(sets, args.processes, args.only)
+    )
     section = render(rows)
     print(section)
-    if not args.no_write:
+    if not (args.no_write or args.only):
         write_section("extract-cv", section, args.results)
     return 0
 

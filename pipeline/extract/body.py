@@ -1,9 +1,12 @@
 """Main text: trafilatura on a parsed tree, then newsflow's clean-up of its output.
 
 Each step was kept because it raises body F1 on the extraction dev set (see
-``benchmarks/RESULTS.md``): link-dense blocks are pruned from trafilatura's XML
-(:mod:`~pipeline.extract.links`), then the text lines lose page furniture
-(:mod:`~pipeline.extract.furniture`), header lines at the start
+``benchmarks/RESULTS.md``): teasers of other stories recognised by their markup
+(:mod:`~pipeline.extract.promos`) and link-dense blocks
+(:mod:`~pipeline.extract.links`) are pruned from trafilatura's XML, then the text lines
+lose page furniture (:mod:`~pipeline.extract.furniture`), media and photo captions,
+translation notes and app promotions (:mod:`~pipeline.extract.asides`), header lines at
+the start
 (:mod:`~pipeline.extract.lead`), end matter at the end
 (:mod:`~pipeline.extract.endmatter`) and exact repeats.
 """
@@ -19,11 +22,13 @@ from trafilatura.settings import Document
 from trafilatura.utils import normalize_unicode
 from trafilatura.xml import xmltotxt
 
+from pipeline.extract.asides import drop_asides
 from pipeline.extract.authors import is_byline
 from pipeline.extract.endmatter import strip_endmatter
 from pipeline.extract.furniture import remove_furniture
 from pipeline.extract.lead import strip_lead
 from pipeline.extract.links import prune_link_blocks, unwrap_links
+from pipeline.extract.promos import drop_teasers
 
 
 class TrafilaturaOptions(TypedDict):
@@ -85,6 +90,7 @@ def run_trafilatura(tree: HtmlElement) -> CoreOutput | None:
         return None
     if doc.body is None:
         return CoreOutput(paragraphs=[])
+    drop_teasers(doc.body)
     prune_link_blocks(doc.body)
     unwrap_links(doc.body)
     text = normalize_unicode(xmltotxt(doc.body, False))
@@ -121,7 +127,7 @@ def clean_paragraphs(
     the page's ``headlines``: its h1 or JSON-LD headline where the title came from
     og:title) or other header lines, byline lines near either end, end matter, or exact
     repeats of an earlier paragraph (longer than 30 characters)."""
-    out = remove_furniture(paragraphs)
+    out = drop_asides(remove_furniture(paragraphs))
     if out and any(_same(out[0], h) for h in (title, *headlines)):
         out = out[1:]
     out = strip_lead(out, title, authors)

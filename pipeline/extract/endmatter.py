@@ -3,10 +3,11 @@
 Below an article, pages carry calls to action (newsletter, subscription, "follow us",
 "get in touch"), paywall and comment-box notices, copyright lines, "first published in"
 notes, agency/editor initials ("(dmk)", "SDA/sep") and the author's biography ("Jane Doe
-is a reporter for ..."). :func:`strip_endmatter` removes such lines from the last
-:data:`TAIL_SCAN` lines of a body. A short one (a heading such as "Quellen:" or
-"Kommentar abgeben") that starts a final block of at most :data:`TRUNCATE_SHARE` of the
-body's words ends the article: everything from it on is dropped.
+is a reporter for ...", "Korrespondent Ulrich Exner ist bei WELT ...").
+:func:`strip_endmatter` removes such lines from the last :data:`TAIL_SCAN` lines of a
+body. A short one (a heading such as "Quellen:" or "Kommentar abgeben") that starts a
+final block of at most :data:`TRUNCATE_SHARE` of the body's words ends the article:
+everything from it on is dropped.
 
 Contributor credits ("Reporting by ...", "... contributed to this report") are kept: the
 hand-annotated dev set counts them as article text.
@@ -96,7 +97,37 @@ def is_endmatter(line: str, authors: tuple[str, ...] = ()) -> bool:
         return True
     if words <= MAX_BIO_WORDS and _BIO.search(text):
         return True
-    return is_author_bio(text, authors)
+    return is_author_bio(text, authors) or is_named_bio(text, authors)
+
+
+_NAMED_BIO_VERB = re.compile(
+    r"(?:\s*\([^()]{0,30}\))?,?\s+(?:is|ist|est|es|è|är|er|war|was|has|hat|makes|covers|writes|"
+    r"schreibt|leitet|lebt|arbeitet|lives|works|reports|berichtet)\b"
+)
+MAX_BIO_LEAD_WORDS = 4
+"""Words a biography may put before the author's name ("Korrespondent", "Der Berliner
+Imam")."""
+
+
+def is_named_bio(line: str, authors: tuple[str, ...]) -> bool:
+    """Whether ``line`` is the biography of one of the page's ``authors`` that puts a role
+    or a birth year around the full name: "Korrespondent Ulrich Exner ist bei WELT ...",
+    "Anne-Marie Slaughter (*1958) war Direktorin ...", "Lance Ulanoff makes frequent
+    appearances ..." (dev set: four publishers, see benchmarks/RESULTS.md). Only the end
+    of a body is checked this way (:func:`strip_endmatter`)."""
+    if _words(line) > MAX_BIO_WORDS:
+        return False
+    for name in authors:
+        if len(name.split()) < 2:
+            continue
+        at = line.find(name)
+        if (
+            at >= 0
+            and len(line[:at].split()) <= MAX_BIO_LEAD_WORDS
+            and _NAMED_BIO_VERB.match(line, at + len(name))
+        ):
+            return True
+    return False
 
 
 def is_author_bio(line: str, authors: tuple[str, ...]) -> bool:

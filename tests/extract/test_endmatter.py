@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.extract.endmatter import is_author_bio, is_endmatter, strip_endmatter
+from pipeline.extract.endmatter import is_author_bio, is_endmatter, is_named_bio, strip_endmatter
 
 ARTICLE = [
     f"Paragraph {i} of the article, with enough words to count as real text here." for i in range(8)
@@ -104,3 +104,33 @@ def test_a_long_author_biography_below_the_article_is_end_matter():
 def test_author_biography_is_recognised_by_the_author_name():
     assert is_author_bio("Jane Doe covers city hall and transport.", ("Jane Doe",))
     assert not is_author_bio("Jane Doe covers city hall and transport.", ("John Roe",))
+
+
+def test_biography_with_a_role_or_birth_year_around_the_author_name():
+    # Die Welt, Die Presse, TechRadar, Berliner Zeitung end articles with such bios.
+    assert is_named_bio(
+        "Korrespondent Ulrich Exner ist bei WELT für landespolitische Themen zuständig.",
+        ("Ulrich Exner",),
+    )
+    assert is_named_bio(
+        "Anne-Marie Slaughter (*1958) war Direktorin für politische Planung.",
+        ("Anne-Marie Slaughter",),
+    )
+    assert is_named_bio(
+        "Lance Ulanoff makes frequent appearances on national news programs.",
+        ("Lance Ulanoff",),
+    )
+
+
+def test_named_bio_needs_the_full_name_near_the_start_and_a_verb_after_it():
+    assert not is_named_bio("Ulrich Exner ist bei WELT.", ("Exner",))  # one-word name
+    assert not is_named_bio(
+        "After the vote on Sunday evening the lawyer Jane Doe is expected to appeal.",
+        ("Jane Doe",),
+    )
+    assert not is_named_bio("Jane Doe said the council would vote again.", ("Jane Doe",))
+
+
+def test_named_bio_at_the_end_is_end_matter():
+    bio = "Korrespondent Ulrich Exner ist bei WELT für landespolitische Themen zuständig."
+    assert strip_endmatter(ARTICLE + [bio], ("Ulrich Exner",)) == ARTICLE
