@@ -24,7 +24,8 @@ Environment variables:
 ``NEWSFLOW_REVISIT_DAYS``
     For sources whose discovery gives no dates: re-fetch a known page after this many days.
 ``NEWSFLOW_EXTRACT_PROCESSES``
-    Extraction worker processes. Default: the number of CPU cores.
+    Extraction worker processes (1 is one worker, never the calling process).
+    Default: the number of CPU cores.
 ``NEWSFLOW_EXTRACT_TIMEOUT``
     Seconds one page may take in an extraction worker; a page over it (or one whose
     worker dies) gets an ``error`` result and the batch goes on. Default 120.

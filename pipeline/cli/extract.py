@@ -20,8 +20,6 @@ from pipeline.sample_format import format_article, sample_file_name
 
 PROGRESS_EVERY = 100
 """Batches longer than this report progress on stderr every this many inputs."""
-SINGLE_PROCESS_BELOW = 4
-"""Fewer inputs than this are extracted in this process (no pool start-up cost)."""
 
 EXIT_OK = 0
 EXIT_NOTHING_EXTRACTED = 1
@@ -160,9 +158,10 @@ def extract(
     """Extract articles from local HTML FILES (gzip accepted) or from a WARC file.
 
     Every input gives one result: ok (an article), not_article (an index, error or
-    too-short page) or error (unreadable or not HTML; when the inputs go to worker
-    processes, i.e. 4 files or more or a WARC file, with more than one process, also a
-    page that crashed its worker or took longer than NEWSFLOW_EXTRACT_TIMEOUT). With
+    too-short page) or error (unreadable or not HTML, or a page that crashed its worker
+    process or took longer than NEWSFLOW_EXTRACT_TIMEOUT seconds; pages are always
+    extracted in worker processes, one at least, so that one page cannot stop a batch
+    of any size). With
     --format text, articles go to stdout in the sample format (title, blank line,
     paragraphs separated by blank lines, blank line, authors; each article ends with one
     newline and articles are separated by a blank line), and not_article/error inputs
@@ -195,7 +194,7 @@ def extract(
             extract_file,
             jobs,
             min_chars,
-            processes=1 if len(jobs) < SINGLE_PROCESS_BELOW else processes,
+            processes=max(1, min(processes, len(jobs))),
             on_failure=file_failed,
             task_timeout=cli.settings.extract_timeout_s,
         )

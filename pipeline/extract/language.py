@@ -61,10 +61,12 @@ Bosnian, Indonesian or Malay, Norwegian Bokmål or Danish), never against clear 
 
 @functools.cache
 def _identifier() -> LanguageIdentifier:
-    """py3langid's model with normalised probabilities, loaded once per process (~0.2 s)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model with normalised probabilities, loaded once per process: mapped
+    from its decompressed copy in the user's cache (a few ms), decompressed the first
+    time (~0.5 s; see :mod:`pipeline.extract.langid_model`)."""
+    from pipeline.extract.langid_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:

@@ -99,8 +99,9 @@ def ordered_map(
     """``fn(item, *args)`` for every item, in input order, computed in a process pool.
 
     Consumes ``items`` lazily: at most ``INFLIGHT_PER_PROCESS`` tasks per process are
-    pending at any time, so memory stays bounded for long streams. With ``processes=1``
-    runs in this process (useful for debugging; no crash or time limit protection).
+    pending at any time, so memory stays bounded for long streams. ``processes=1`` is
+    one worker process, not this process: a page that crashes lxml or hangs must not
+    take the caller down with it, however small the batch.
 
     A worker that dies (a crash in C code, the out-of-memory killer) or a task that runs
     longer than ``task_timeout`` seconds does not stop the stream: the pool is replaced,
@@ -109,10 +110,6 @@ def ordered_map(
     ``on_failure(item, why)``. Without ``on_failure`` it raises :class:`WorkerFailedError`.
     """
     processes = processes or os.cpu_count() or 1
-    if processes == 1:
-        for item in items:
-            yield fn(item, *args)
-        return
     call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__))
     stream = iter(items)
     while True:

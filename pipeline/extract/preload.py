@@ -28,9 +28,11 @@ def warm_up() -> None:
     page (the language model, trafilatura's and lxml's first-use state), then freeze
     all of it out of the garbage collector's reach.
 
-    The language model loads in a thread while this one imports the extractor: most of
-    its load is LZMA decompression, which releases the GIL, so the two overlap and the
-    first worker starts sooner. The thread has ended before any worker is forked.
+    The language model loads in a thread while this one imports the extractor. It is
+    mapped from its decompressed copy in the user's cache in a few milliseconds
+    (:mod:`pipeline.extract.langid_model`); only the first load, which writes that copy,
+    decompresses it (~0.5 s, mostly LZMA, which releases the GIL, so the two overlap).
+    The thread has ended before any worker is forked.
 
     ``gc.freeze()``: a forked worker shares these objects with the forkserver page by
     page until it writes to one; the collector's full passes would write to every one

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import re
 from pathlib import Path
 
@@ -218,6 +219,25 @@ def test_long_batches_report_progress_on_stderr():
     result = newsflow("extract", "--format", "jsonl", "--processes", "2", *[ARTICLE] * 101)
     assert len(result.stdout.splitlines()) == 101
     assert "extract: 100/101 inputs done, 100 articles" in result.stderr
+
+
+@pytest.mark.parametrize("processes", [[], ["--processes", "1"]])
+def test_a_small_batch_survives_an_input_that_hangs_its_worker(tmp_path, processes):
+    # A FIFO without a writer blocks the worker that opens it, as a page that hangs
+    # lxml would: even a batch of two files runs in a worker that can be stopped.
+    fifo = tmp_path / "never-written.html"
+    os.mkfifo(fifo)
+    result = newsflow(
+        "extract", "--format", "jsonl", *processes, fifo, ARTICLE,
+        env={"NEWSFLOW_EXTRACT_TIMEOUT": "2"},
+    )  # fmt: skip
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["path"], r["status"]) for r in records] == [
+        (str(fifo), "error"),
+        (str(ARTICLE), "ok"),
+    ]
+    assert "took over 2 s and was stopped" in records[0]["message"]
+    assert result.returncode == 0
 
 
 def test_help_names_every_option_and_the_exit_statuses():

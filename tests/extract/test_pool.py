@@ -85,6 +85,21 @@ def test_a_dying_worker_and_a_hanging_task_do_not_stop_the_stream():
     ]
 
 
+def test_one_process_is_one_protected_worker_not_the_caller():
+    # A small batch or NEWSFLOW_EXTRACT_PROCESSES=1: a crash or a hang must still not
+    # take the caller down (it used to run in the caller's process).
+    assert os.getpid() not in {pid for pid, _loaded in ordered_map(_worker_state, [1], processes=1)}
+    results = list(
+        ordered_map(_fragile, [1, 13, 7, 2], processes=1, on_failure=_failure, task_timeout=3)
+    )
+    assert results == [
+        2,
+        "13: the extraction worker died on it (a crash or out of memory)",
+        "7: extraction took over 3 s and was stopped (NEWSFLOW_EXTRACT_TIMEOUT sets the limit)",
+        4,
+    ]
+
+
 def test_without_on_failure_a_dead_worker_is_an_error():
     with pytest.raises(pool.WorkerFailedError, match="died"):
         list(ordered_map(_fragile, [1, 13, 2], processes=2, task_timeout=30))
