@@ -17,6 +17,12 @@ Recognition uses general, well-known signs, never one site's page:
   "Access Denied ... Reference #", a reCAPTCHA/hCaptcha/Turnstile form or a "verify you
   are human" prompt) on a refusing status, or on a 200/202 page with little other text:
   an article that mentions a captcha, or has one under its comment form, is not a wall.
+
+Nearly every response is an ordinary 200 page, so the costly reading (decoding, character
+references, lower case, the marker scans) is skipped when a cheap look at the start of
+the body already proves the page has more visible text than a challenge can have
+(``shows_more_text``). That proof never changes an answer: whatever it skips would have
+been measured as a page, not a wall.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+HEADER_NAMES = ("cf-mitigated", "x-amzn-waf-action", "server", "x-datadome", "x-dd-b")
+"""The response headers ``detect`` reads (the only ones a caller needs to pass)."""
 REFUSING_STATUSES = frozenset({403, 429, 503})
 """Statuses a wall answers with when it refuses outright."""
 CHALLENGE_STATUSES = frozenset({200, 202})
@@ -34,6 +42,11 @@ LITTLE_TEXT_CHARS = 1500
 """A 200/202 page with more visible text than this is a page, not a challenge."""
 BODY_CHARS = 200_000
 """Only the start of a body is read (challenge pages are small)."""
+TEXT_PREFIX_BYTES = 4_096
+"""The start of a 200/202 body looked at for more visible text than ``LITTLE_TEXT_CHARS``
+before the whole body is read for a wall's markers (an article whose text begins early
+proves it there; one whose text comes after more than this of scripts, styles and
+markup is read in full: a longer start is seldom conclusive and costs more)."""
 
 _CLOUDFLARE_MARKUP = (
     "/cdn-cgi/challenge-platform/",
@@ -66,8 +79,10 @@ _HUMAN_PROMPTS = (
 _AKAMAI_DENIED = re.compile(r"access denied.{0,600}reference\s*#\s*[0-9a-f]", re.DOTALL)
 
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.DOTALL)
+_INVISIBLE_OPENED = re.compile(r"<(script|style|noscript|template)\b")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +101,59 @@ def visible_text_length(page: str) -> int:
     return len(_SPACE.sub(" ", text).strip())
 
 
+def _visible_chars_at_least(start: str) -> int:
+    """A lower bound on the non-space characters ``visible_text_length`` measures on any
+    page that begins with ``start`` and goes on (if at all) with a ``<``.
+
+    Scripts, styles and tags are taken out as ``visible_text_length`` does; the text from
+    a script or a tag left open in ``start`` on is not counted (the rest of the page may
+    close it), and everything before that is as in the whole page.
+    """
+    shown = _INVISIBLE.sub(" ", start)
+    opened = _INVISIBLE_OPENED.search(shown)
+    if opened is not None:
+        shown = shown[: opened.start()]
+    shown = _TAG.sub(" ", shown)
+    tag_opened = shown.find("<")
+    if tag_opened >= 0:
+        shown = shown[:tag_opened]
+    if shown.isascii():
+        return len(shown.encode("ascii").translate(None, _ASCII_SPACE))
+    return len("".join(shown.split()))
+
+
+def shows_more_text(window: bytes, chars: int, prefix_bytes: int = TEXT_PREFIX_BYTES) -> bool:
+    """True when the page read from ``window`` (a body's first ``BODY_CHARS`` bytes) is
+    certain to have more than ``chars`` characters of visible text, judged from about
+    its first ``prefix_bytes`` bytes: cut just before a ``<`` (no character reference
+    or tag spans one) found before twice that size. False means "not known", not
+    "little text"."""
+    if len(window) <= prefix_bytes:
+        start = window
+    else:
+        cut = window.find(b"<", prefix_bytes, 2 * prefix_bytes)
+        if cut < 0:  # a long stretch without a tag (a script, say): not worth reading on
+            return False
+        start = window[:cut]
+    # As detect reads the whole window: character references, then lower case.
+    return _visible_chars_at_least(html.unescape(start.decode("latin-1")).lower()) > chars
+
+
 def _found(page: str, markers: tuple[str, ...]) -> str | None:
     return next((marker for marker in markers if marker in page), None)
 
 
-def _by_header(status: int, headers: Mapping[str, str], page: str) -> BotWall | None:
+def _by_wall_header(headers: Mapping[str, str]) -> BotWall | None:
+    """A header only a wall sets (counts whatever the status)."""
     if headers.get("cf-mitigated", "").strip() == "challenge":
         return BotWall("cloudflare", "cf-mitigated: challenge")
     if "x-amzn-waf-action" in headers:
         return BotWall("aws_waf", f"x-amzn-waf-action: {headers['x-amzn-waf-action']}")
+    return None
+
+
+def _by_service_header(status: int, headers: Mapping[str, str], page: str) -> BotWall | None:
+    """A protection service's header with a refusing status and its signs."""
     if status not in REFUSING_STATUSES:
         return None
     server = headers.get("server", "").lower()
@@ -138,9 +197,17 @@ def detect(status: int, headers: Mapping[str, str], body: bytes) -> BotWall | No
     is, or None for a page or an ordinary error."""
     if status not in REFUSING_STATUSES and status not in CHALLENGE_STATUSES:
         return None
+    wall = _by_wall_header(headers)
+    if wall is not None:
+        return wall
+    window = body[:BODY_CHARS]
+    # A 200/202 page with much visible text is a page whatever markers it carries (see
+    # the end): most pages prove that from their first few KB, without the costly part.
+    if status in CHALLENGE_STATUSES and shows_more_text(window, LITTLE_TEXT_CHARS):
+        return None
     # Walls write some words as character references ("Reference&#32;&#35;18").
-    page = html.unescape(body[:BODY_CHARS].decode("latin-1")).lower()
-    wall = _by_header(status, headers, page)
+    page = html.unescape(window.decode("latin-1")).lower()
+    wall = _by_service_header(status, headers, page)
     if wall is not None:
         return wall
     wall = _by_markup(page)

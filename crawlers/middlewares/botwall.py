@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawlers.botwall import BotWall, detect
+from crawlers.botwall import HEADER_NAMES, BotWall, detect
 from crawlers.job import BLOCKED, KIND
 
 if TYPE_CHECKING:
@@ -40,11 +40,9 @@ def _host(request: Request) -> str:
 
 
 def _headers(response: Response) -> dict[str, str]:
-    return {
-        name.decode("latin-1").lower(): values[-1].decode("latin-1")
-        for name, values in response.headers.items()
-        if values
-    }
+    """The headers ``detect`` reads, names in lower case (the last value of each)."""
+    found = ((name, response.headers.get(name)) for name in HEADER_NAMES)
+    return {name: value.decode("latin-1") for name, value in found if value is not None}
 
 
 class BotWallMiddleware:
@@ -68,11 +66,12 @@ class BotWallMiddleware:
     ) -> Response:
         if request.meta.get(KIND) != "article":
             return response
-        host = _host(request)
         wall = detect(response.status, _headers(response), response.body)
         if wall is None:
-            self.in_a_row[host] = 0
+            if self.in_a_row:  # a page ends its host's run of walls (no run: nothing to do)
+                self.in_a_row.pop(_host(request), None)
             return response
+        host = _host(request)
         request.meta[BLOCKED] = wall
         self.in_a_row[host] += 1
         log.warning(
