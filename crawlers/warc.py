@@ -155,10 +155,7 @@ class RollingWarcWriter:
             writer.write_record(request)
             self._file.flush()
         except OSError as exc:
-            raise ArchiveError(
-                f"cannot write to the archive file {self._relative}: "
-                f"{exc.strerror or exc}; is the disk full?"
-            ) from None
+            raise self._write_error(exc) from None
         return WarcLocation(self._location(self._relative), offset, length)
 
     def write_member(self, member: bytes) -> WarcLocation:
@@ -173,11 +170,14 @@ class RollingWarcWriter:
             self._file.write(member)
             self._file.flush()
         except OSError as exc:
-            raise ArchiveError(
-                f"cannot write to the archive file {self._relative}: "
-                f"{exc.strerror or exc}; is the disk full?"
-            ) from None
+            raise self._write_error(exc) from None
         return WarcLocation(self._location(self._relative), offset, len(member))
+
+    def _write_error(self, exc: OSError) -> ArchiveError:
+        return ArchiveError(
+            f"cannot write to the archive file {self._relative}: "
+            f"{exc.strerror or exc}; is the disk full?"
+        )
 
     def _roll(self) -> None:
         self.close()

@@ -11,6 +11,8 @@ short blocks, headings and list items, but not for long paragraphs with many inl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 LINK_SHARE_ALWAYS = 0.9
@@ -73,16 +75,28 @@ def prune_link_blocks(body: etree._Element) -> int:
 
     Returns how many blocks were removed. Lists left without items are removed too.
     """
+    return remove_blocks(body, is_link_block)
+
+
+def remove_blocks(
+    body: etree._Element,
+    matches: Callable[[etree._Element], bool],
+    *,
+    keep_first: bool = False,
+) -> int:
+    """Remove the blocks of trafilatura's ``body`` (and the items of its lists) that
+    ``matches``, in place, keeping their tails; lists left without items go too. With
+    ``keep_first``, the body's first block stays whatever it is. Returns how many went."""
     removed = 0
-    for block in list(body):
+    for position, block in enumerate(list(body)):
         if block.tag in _BLOCK_CONTAINERS:
             for item in list(block):
-                if is_link_block(item):
+                if matches(item):
                     _remove_keeping_tail(item)
                     removed += 1
             if not len(block) and not (block.text or "").strip():
                 _remove_keeping_tail(block)
-        elif is_link_block(block):
+        elif (position or not keep_first) and matches(block):
             _remove_keeping_tail(block)
             removed += 1
     return removed

@@ -24,7 +24,7 @@ import re
 
 from lxml import etree
 
-from pipeline.extract.links import _remove_keeping_tail
+from pipeline.extract.links import remove_blocks
 
 _CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 """Words of a class attribute: split at non-letters and at camelCase humps."""
@@ -85,16 +85,4 @@ def is_teaser(block: etree._Element) -> bool:
 def drop_teasers(body: etree._Element) -> int:
     """Remove teasers (and lists left empty) from trafilatura's ``body`` in place, never
     its first block; return how many went."""
-    removed = 0
-    for position, block in enumerate(list(body)):
-        if block.tag == "list":
-            for item in list(block):
-                if is_teaser(item):
-                    _remove_keeping_tail(item)
-                    removed += 1
-            if not len(block) and not (block.text or "").strip():
-                _remove_keeping_tail(block)
-        elif position and is_teaser(block):
-            _remove_keeping_tail(block)
-            removed += 1
-    return removed
+    return remove_blocks(body, is_teaser, keep_first=True)
