@@ -110,6 +110,7 @@ def ordered_map(
     ``on_failure(item, why)``. Without ``on_failure`` it raises :class:`WorkerFailedError`.
     """
     processes = processes or os.cpu_count() or 1
+    allow_children()
     call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__))
     stream = iter(items)
     while True:
@@ -117,6 +118,22 @@ def ordered_map(
         if leftovers is None:
             return
         yield from _run_alone(call, leftovers)
+
+
+def allow_children() -> None:
+    """Let this process start the pool's workers when it is a daemonic one.
+
+    Celery's prefork workers (Airflow's CeleryExecutor) run each task in a daemonic
+    process, and multiprocessing refuses to start children from those ("daemonic
+    processes are not allowed to have children"). The flag only asks multiprocessing to
+    end the process's children with it at exit; the pool's workers end anyway when their
+    pipes to this process close, so it is cleared.
+    """
+    current = multiprocessing.current_process()
+    if current.daemon:
+        log.debug("clearing the daemon flag of %s to start extraction workers", current.name)
+        config: dict[str, object] = getattr(current, "_config")  # noqa: B009
+        config["daemon"] = False
 
 
 class WorkerFailedError(NewsflowError):

@@ -126,3 +126,26 @@ def _crash_on_third(page: FetchedPage) -> object:
     if page.url.endswith("/2"):
         os.kill(os.getpid(), signal.SIGSEGV)
     return pool._safe_extract_page(page, 100)
+
+
+def _double(item: int) -> int:
+    return item * 2
+
+
+def _map_in_a_daemon(queue) -> None:  # type: ignore[no-untyped-def]
+    queue.put(list(ordered_map(_double, range(5), processes=2)))
+
+
+def test_a_daemonic_process_still_gets_workers():
+    # Celery's prefork workers (Airflow's CeleryExecutor) run tasks in daemonic processes.
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    daemon = context.Process(target=_map_in_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    try:
+        assert queue.get(timeout=60) == [0, 2, 4, 6, 8]
+    finally:
+        daemon.join(timeout=30)
+    assert daemon.exitcode == 0
