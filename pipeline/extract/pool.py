@@ -110,7 +110,15 @@ def ordered_map(
     ``on_failure(item, why)``. Without ``on_failure`` it raises :class:`WorkerFailedError`.
     """
     processes = processes or os.cpu_count() or 1
-    allow_children()
+    if not can_start_workers():
+        log.warning(
+            "extracting in this process, without worker processes: it is a daemonic "
+            "process (a Celery worker's task), which may not start any; a page that "
+            "crashes or hangs here takes the task with it"
+        )
+        for item in items:
+            yield fn(item, *args)
+        return
     call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__))
     stream = iter(items)
     while True:
@@ -120,20 +128,17 @@ def ordered_map(
         yield from _run_alone(call, leftovers)
 
 
-def allow_children() -> None:
-    """Let this process start the pool's workers when it is a daemonic one.
+def can_start_workers() -> bool:
+    """Whether this process may start the pool's workers.
 
     Celery's prefork workers (Airflow's CeleryExecutor) run each task in a daemonic
-    process, and multiprocessing refuses to start children from those ("daemonic
-    processes are not allowed to have children"). The flag only asks multiprocessing to
-    end the process's children with it at exit; the pool's workers end anyway when their
-    pipes to this process close, so it is cleared.
+    process, from which multiprocessing refuses to start children ("daemonic processes
+    are not allowed to have children"); clearing the flag is not enough (Celery's own
+    authentication key in the process cannot be passed to a forkserver). There the
+    items are mapped in this process, without the workers' crash and time-out
+    protection, and a warning says so.
     """
-    current = multiprocessing.current_process()
-    if current.daemon:
-        log.debug("clearing the daemon flag of %s to start extraction workers", current.name)
-        config: dict[str, object] = getattr(current, "_config")  # noqa: B009
-        config["daemon"] = False
+    return not multiprocessing.current_process().daemon
 
 
 class WorkerFailedError(NewsflowError):

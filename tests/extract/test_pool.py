@@ -136,7 +136,7 @@ def _map_in_a_daemon(queue) -> None:  # type: ignore[no-untyped-def]
     queue.put(list(ordered_map(_double, range(5), processes=2)))
 
 
-def test_a_daemonic_process_still_gets_workers():
+def test_a_daemonic_process_maps_in_itself():
     # Celery's prefork workers (Airflow's CeleryExecutor) run tasks in daemonic processes.
     import multiprocessing
 
