@@ -219,7 +219,7 @@ def extract_source(
     shells = [0]  # not_article pages that look like JavaScript shells
 
     def extracted(pages: Iterator[FetchedPage]) -> Iterator[ExtractionResult]:
-        if wait_for_crawl is not None and settings.extract_processes > 1:
+        if wait_for_crawl is not None:
             from pipeline.extract.pool import start_early
 
             start_early()  # the workers' imports overlap the crawl's first pages

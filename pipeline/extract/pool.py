@@ -64,8 +64,9 @@ def start_early() -> None:
     """Start the workers' forkserver now (in the background: it imports the extractor,
     about a second), so that the pool :func:`iter_extract` opens later forks its
     workers at once. For a caller that expects pages but has none yet (extraction
-    waiting for a crawl's first pages). A no-op where workers are spawned."""
-    if pool_context(__name__).get_start_method() == "forkserver":
+    waiting for a crawl's first pages). A no-op where workers are spawned or cannot be
+    started (:func:`can_start_workers`)."""
+    if can_start_workers() and pool_context(__name__).get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
@@ -101,7 +102,9 @@ def ordered_map(
     Consumes ``items`` lazily: at most ``INFLIGHT_PER_PROCESS`` tasks per process are
     pending at any time, so memory stays bounded for long streams. ``processes=1`` is
     one worker process, not this process: a page that crashes lxml or hangs must not
-    take the caller down with it, however small the batch.
+    take the caller down with it, however small the batch. The one exception is a
+    process that may not start workers (:func:`can_start_workers`), which maps the items
+    itself.
 
     A worker that dies (a crash in C code, the out-of-memory killer) or a task that runs
     longer than ``task_timeout`` seconds does not stop the stream: the pool is replaced,
