@@ -94,24 +94,65 @@ def _after_prefix(title: str, others: list[str]) -> str | None:
     return None
 
 
+_KICKER_END = re.compile(r"(?:\s+[|\-–—:·•/]{1,2}|\s*[:：｜])\s*$")
+"""How a kicker ends before its headline: " - ", ": ", " | ", "："."""
+
+
+def _common_tail(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` (already folded) end with in common."""
+    n, limit = 0, min(len(a), len(b))
+    while n < limit and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _after_kicker(title: str, others: list[str]) -> str | None:
+    """The headline after the kicker of ``title`` when another source states the same
+    headline after another kicker, or after the same kicker set off otherwise:
+    og:title "Iranischer Angriff auf Israel: «Headline»" with an h1 "Eskalation im Nahen
+    Osten - «Headline»" (the kicker an element of its own), og:title "Kicker: Headline"
+    with a JSON-LD ``alternativeHeadline`` "Kicker - Headline". Two renderings that
+    disagree on what precedes the same text show the kicker is a field of its own that
+    templates join to the headline, not part of it. A kicker only ``title`` has is kept
+    ("Kicker: Headline" with an h1 "Headline" is how publishers write headlines), and
+    so is one that differs only in spacing ("Kicker:Headline")."""
+    folded = _fold(title)
+    for other in others:
+        head = _fold(other)
+        if head == folded:
+            continue
+        n = _common_tail(folded, head)
+        n -= len(folded[len(folded) - n :]) - len(folded[len(folded) - n :].lstrip())
+        if n < 8 or n >= len(folded) or n >= len(head):
+            continue
+        mine, theirs = folded[: len(folded) - n], head[: len(head) - n]
+        if (
+            _KICKER_END.search(mine)
+            and _KICKER_END.search(theirs)
+            and "".join(mine.split()) != "".join(theirs.split())
+        ):
+            return title[len(title) - n :]
+    return None
+
+
 def strip_site_suffix(title: str, others: list[str | None], site: str | None) -> str:
     """``title`` without what follows another title source's headline (h1, JSON-LD) and a
     separator, else without a trailing " | Site name" when the rest is confirmed: it
     equals another title source or the suffix is the site name. What precedes another
-    source's headline goes too when it is furniture (see :func:`_after_prefix`)."""
+    source's headline goes too when it is furniture (see :func:`_after_prefix`) or a
+    kicker that source words otherwise (see :func:`_after_kicker`)."""
     known = [" ".join(o.split()) for o in others if o and o.strip()]
     title = _after_prefix(title, known) or title
     if head := _confirmed_prefix(title, known, site):
         return head
     match = _SITE_SUFFIX.match(title)
-    if not match:
-        return title
-    head, tail = match.group(1).strip(), match.group(2).strip()
-    if head.casefold() in {k.casefold() for k in known} or (
-        site and tail.casefold() == site.casefold()
-    ):
-        return head
-    return title
+    if match:
+        head, tail = match.group(1).strip(), match.group(2).strip()
+        if head.casefold() in {k.casefold() for k in known} or (
+            site and tail.casefold() == site.casefold()
+        ):
+            title = head
+    return _after_kicker(title, known) or title
 
 
 def h1_text(tree: HtmlElement) -> str | None:
@@ -138,5 +179,6 @@ def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
     og = first_str([meta.first_meta("og:title", "twitter:title")])
     if og:
         site = meta.first_meta("og:site_name", "application-name")
-        return strip_site_suffix(og, [headline, h1_text(tree)], site)
+        alternative = first_str(jsonld_values(meta.jsonld, "alternativeHeadline"))
+        return strip_site_suffix(og, [headline, h1_text(tree), alternative], site)
     return headline or " ".join((extract_title(tree) or "").split())
