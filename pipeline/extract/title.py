@@ -121,8 +121,7 @@ def _after_kicker(title: str, others: list[str]) -> str | None:
         head = _fold(other)
         if head == folded:
             continue
-        n = _common_tail(folded, head)
-        n -= len(folded[len(folded) - n :]) - len(folded[len(folded) - n :].lstrip())
+        n = len(folded[len(folded) - _common_tail(folded, head) :].lstrip())
         if n < 8 or n >= len(folded) or n >= len(head):
             continue
         mine, theirs = folded[: len(folded) - n], head[: len(head) - n]
@@ -168,8 +167,10 @@ def other_headlines(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
 
 
 def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
-    """og:title (site-name suffix removed), else the JSON-LD headline, else trafilatura's
-    title from <title>/<h1>.
+    """og:title (site-name suffix and furniture removed, confirmed by the JSON-LD
+    headline, the <h1> and the JSON-LD ``alternativeHeadline``: see
+    :func:`strip_site_suffix`), else the JSON-LD headline, else trafilatura's title from
+    <title>/<h1>.
 
     og:title comes first because it is the headline the publisher shows when the page is
     shared; JSON-LD headlines are more often SEO variants (dev set: og:title with suffix
