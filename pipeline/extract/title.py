@@ -15,7 +15,10 @@ _SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+(?:\||-|–|—|::)\s+([^|–—]{2,60})
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—*·•/:]{1,2})\s+|\s*[：｜]\s*")
 """What sits between a headline and an appended site name or section: " | ", " - ",
 "：" (Japanese), "｜", " * "."""
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-"})
+_QUOTES = (("‘", "'"), ("’", "'"), ("‚", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("–", "-"))
+"""Typographic quotes and the en dash, each with its plain form (replaced one by one:
+``str.translate`` with a table of non-ASCII characters takes a Python-level lookup per
+character, ten times longer on a headline)."""
 
 
 def first_str(values: list[object]) -> str | None:
@@ -34,7 +37,9 @@ two characters, "Σ" to "ς" at the end of a word."""
 def _fold(text: str) -> str:
     """``text`` compared loosely, character for character (the length is kept): case,
     typographic quotes and dashes folded."""
-    text = text.translate(_QUOTES)
+    for typographic, plain in _QUOTES:
+        if typographic in text:
+            text = text.replace(typographic, plain)
     if not any(c in text for c in _CHAR_BY_CHAR):
         return text.lower()  # the same as below, without a Python step per character
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -99,11 +104,16 @@ _KICKER_END = re.compile(r"(?:\s+[|\-–—:·•/]{1,2}|\s*[:：｜])\s*$")
 
 
 def _common_tail(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` (already folded) end with in common."""
-    n, limit = 0, min(len(a), len(b))
-    while n < limit and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
+    """How many characters ``a`` and ``b`` end with in common (a binary search on slice
+    comparisons, not a Python step per character)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _after_kicker(title: str, others: list[str]) -> str | None:
@@ -119,7 +129,7 @@ def _after_kicker(title: str, others: list[str]) -> str | None:
     folded = _fold(title)
     for other in others:
         head = _fold(other)
-        if head == folded:
+        if head == folded or head[-8:] != folded[-8:]:
             continue
         n = len(folded[len(folded) - _common_tail(folded, head) :].lstrip())
         if n < 8 or n >= len(folded) or n >= len(head):
