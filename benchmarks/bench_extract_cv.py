@@ -75,6 +75,12 @@ def _no_unspaced_site_suffix() -> Any:
     return _patched(title, "_unspaced_site_suffix", lambda *_a: False)
 
 
+def _no_after_kicker() -> Any:
+    import pipeline.extract.title as title
+
+    return _patched(title, "_after_kicker", lambda *_a: None)
+
+
 @contextmanager
 def _no_title_furniture_rules() -> Iterator[None]:
     with _no_section_prefix(), _no_unspaced_site_suffix():
@@ -116,6 +122,10 @@ METADATA_RULES: dict[str, tuple[str, Callable[[], Any]]] = {
     "title: a suffix ending in the site name cut whatever separates it (`-정치ㅣ한국일보`)": (
         "title",
         _no_unspaced_site_suffix,
+    ),
+    "title: a kicker cut when another source puts another one before the same headline": (
+        "title",
+        _no_after_kicker,
     ),
     "organisations named as JSON-LD author kept": ("authors", _no_organisations),
     "desk credits kept whole (`Guardian staff reporter`)": ("authors", _no_desk_credits),

@@ -91,6 +91,52 @@ def test_a_kicker_before_the_h1_headline_stays():
     )
 
 
+def test_a_kicker_the_h1_words_otherwise_is_cut():
+    # ch_SRF: the h1 is an overline element, a hidden " - " and the headline element;
+    # og:title puts another kicker and a colon before the same headline
+    assert (
+        _title(
+            '<meta property="og:title" content="Iranischer Angriff auf Israel:'
+            ' «Die Zurückhaltung hat viel mit den USA zu tun»">',
+            '<h1><span class="article-title__overline">Eskalation im Nahen Osten</span>'
+            '<span class="h-offscreen" aria-hidden="true"> - </span>'
+            '<span class="article-title__text">«Die Zurückhaltung hat viel mit den USA zu tun»'
+            "</span></h1>",
+        )
+        == "«Die Zurückhaltung hat viel mit den USA zu tun»"
+    )
+
+
+def test_a_kicker_set_off_otherwise_by_the_alternative_headline_is_cut():
+    # de_TOnline: og:title "Kicker: Headline", JSON-LD alternativeHeadline "Kicker -
+    # Headline" (one kicker field, joined by two templates), headline and h1 another
+    # wording of the story
+    assert (
+        _title(
+            '<meta property="og:title"'
+            ' content="Nach erneuter Kritik an Papst Leo: Trump postet schon wieder KI-Foto">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Trump postet nach Kritik an Papst Leo nächstes KI-Foto",'
+            ' "alternativeHeadline":'
+            ' "Nach erneuter Kritik an Papst Leo - Trump postet schon wieder KI-Foto"}</script>',
+            "<h1>Trump postet nach Kritik an Papst Leo nächstes KI-Foto</h1>",
+        )
+        == "Trump postet schon wieder KI-Foto"
+    )
+
+
+def test_a_kicker_is_kept_when_the_other_source_words_it_alike_or_has_none():
+    # ind_Bhaskar: the h1 differs from og:title only by the space after the colon;
+    # de_Kicker: the h1 lengthens the kicker's first word without a separator;
+    # at_ORF: the h1 has no kicker at all
+    bhaskar = "समस्तीपुर पुलिस ने 2 बदमाशों को पकड़ा: दो दिनों के अंदर चोरी कांड का खुलासा"
+    assert strip_site_suffix(bhaskar, [bhaskar.replace(": ", ":")], None) == bhaskar
+    kicker = 'Interimstrainer Schubert: "Nicht mehr viel zu verlieren"'
+    assert strip_site_suffix(kicker, ["MSV-" + kicker], None) == kicker
+    orf = "Nach Gaetz-Rückzug: Trump-Anwältin soll Ministerin werden"
+    assert strip_site_suffix(orf, ["Trump-Anwältin soll Ministerin werden"], None) == orf
+
+
 def test_a_prefix_is_kept_when_no_other_source_confirms_the_rest():
     # za_TimesLive: og:title, h1 and JSON-LD all say "BUDGET 3.0 | Headline"
     assert (

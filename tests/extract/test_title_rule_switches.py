@@ -30,3 +30,13 @@ def test_switching_a_title_rule_off_keeps_the_furniture(rule):
     kind = "title: furniture around another source's headline cut (the two rules below)"
     with METADATA_RULES[kind][1]():
         assert strip_site_suffix(title, others, site) == title
+
+
+def test_switching_the_kicker_rule_off_keeps_the_kicker():
+    rule = "title: a kicker cut when another source puts another one before the same headline"
+    field, switch_off = METADATA_RULES[rule]
+    title, others = "Kicker eins: Zoff ums Material", ["Kicker zwei - Zoff ums Material"]
+    assert field == "title"
+    assert strip_site_suffix(title, others, None) == "Zoff ums Material"
+    with switch_off():
+        assert strip_site_suffix(title, others, None) == title
