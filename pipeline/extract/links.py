@@ -67,12 +67,10 @@ def introduces_quote(block: etree._Element) -> bool:
     colon (``<ref>The Washington Examiner</ref> reports:``): a line introducing the
     quotation or post that follows, not a link to another page. A colon inside the link
     (``<ref>Read more:</ref>``) does not count."""
-    last = None
-    for last in block.iter("ref"):
-        pass
-    if last is None:
+    refs = list(block.iter("ref"))
+    if not refs:
         return False
-    after = "".join(_text_after(last, block)).strip()
+    after = "".join(_text_after(refs[-1], block)).strip()
     return after.endswith(":") and any(ch.isalnum() for ch in after)
 
 
