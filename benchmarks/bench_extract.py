@@ -149,12 +149,22 @@ def _keep_end_matter() -> None:
     body.strip_endmatter = _unchanged
 
 
-def _keep_captions_and_pointers() -> None:
+def never_furniture(*names: str) -> None:
+    """Switch off the furniture patterns ``names`` (``_CAPTION``, ...): each becomes a
+    pattern that never matches, registered in the lowered-pattern table the module
+    searches lowered lines with."""
     import re
 
     import pipeline.extract.furniture as furniture
 
-    furniture._CAPTION = furniture._READ_ALSO = re.compile(r"(?!x)x")
+    never = re.compile(r"(?!x)x")
+    furniture._LOWERED[never] = never
+    for name in names:
+        setattr(furniture, name, never)
+
+
+def _keep_captions_and_pointers() -> None:
+    never_furniture("_CAPTION", "_READ_ALSO")
 
 
 def _no_declared_body() -> None:

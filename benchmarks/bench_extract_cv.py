@@ -34,6 +34,7 @@ from benchmarks.bench_extract import (
     DevPage,
     _read,
     load_set,
+    never_furniture,
     run_newsflow,
 )
 from benchmarks.results import RESULTS, default_devset, machine_line, write_section
@@ -301,19 +302,11 @@ def _no_marked_standfirst() -> None:
 
 
 def _keep_signup_boxes() -> None:
-    import re
-
-    import pipeline.extract.furniture as furniture
-
-    furniture._SIGNUP = re.compile(r"(?!x)x")
+    never_furniture("_SIGNUP")
 
 
 def _keep_embed_consent() -> None:
-    import re
-
-    import pipeline.extract.furniture as furniture
-
-    furniture._EMBED_CONSENT = re.compile(r"(?!x)x")
+    never_furniture("_EMBED_CONSENT")
 
 
 def _short_bios_only() -> None:
@@ -372,6 +365,12 @@ def _keep_app_promotions() -> None:
     asides._APP_PROMO = _never_pattern()
 
 
+def _prune_quote_introductions() -> None:
+    import pipeline.extract.links as links
+
+    links.introduces_quote = lambda _block: False
+
+
 def _keep_named_bios() -> None:
     import pipeline.extract.endmatter as endmatter
 
@@ -415,6 +414,9 @@ BODY_RULES: dict[str, Callable[[], None]] = {
     ),
     "app and e-paper promotions (`Hier geht es zur neuen News-App`)": _keep_app_promotions,
     "end-of-body author bios with a role or birth year around the name": _keep_named_bios,
+    "short linked lines ending in a colon of their own kept (`<a>Gazette</a> reports:`)": (
+        _prune_quote_introductions
+    ),
 }
 """Body rules of issue 20 not in ``bench_extract.ABLATIONS``: name -> switch it off."""
 

@@ -69,3 +69,38 @@ def test_block_without_links_is_never_a_link_block():
 
 def test_a_block_that_is_itself_a_ref_counts_as_linked():
     assert is_link_block(xml("<ref target='/a'>Council approves budget</ref>"))
+
+
+def test_short_linked_line_ending_in_a_colon_of_its_own_introduces_a_quote():
+    block = xml("<p><ref target='/g'>The Example Gazette</ref> reports:</p>")
+    assert link_share(block) == 3 / 4
+    assert not is_link_block(block)
+
+
+def test_colon_inside_the_link_does_not_make_an_introduction():
+    assert is_link_block(xml("<p><ref target='/r'>Read more about the tram:</ref></p>"))
+    assert is_link_block(xml("<p>More: <ref target='/x'>Tram line to open in May</ref></p>"))
+
+
+def test_introduction_is_kept_whatever_its_link_share():
+    block = xml("<p><ref target='/g'>The transport committee of the city council</ref> said:</p>")
+    assert link_share(block) >= 0.8
+    assert not is_link_block(block)
+
+
+def test_the_introduction_of_a_quoted_report_stays_in_the_body(fixture_bytes):
+    """A blog quoting another outlet names it in a link and a colon before the quotation;
+    the line is 3 of 4 words linked, which made it a short link block."""
+    from pipeline.extract import extract_html
+
+    result = extract_html(fixture_bytes("quote_intro.html"), url="https://blog.example.com/tram")
+    assert result.article is not None
+    paragraphs = result.article.body.split("\n\n")
+    assert "The Example Gazette reports:" in paragraphs
+    intro = paragraphs.index("The Example Gazette reports:")
+    assert paragraphs[intro + 1].startswith("Tram ridership falls for the third month")
+
+
+def test_introduction_found_after_a_link_inside_other_markup():
+    block = xml("<p><hi><ref target='/g'>The Example Gazette</ref></hi> reports:</p>")
+    assert not is_link_block(block)
