@@ -4,4 +4,4 @@ Bump it whenever a change alters extraction output, so rows made by an older ext
 can be found and re-processed.
 """
 
-EXTRACTOR_VERSION = "2026.12.4"
+EXTRACTOR_VERSION = "2026.12.5"
