@@ -22,8 +22,9 @@ A failure anywhere rolls all of it back; a lost connection is raised as
 ``DatabaseUnavailableError`` (transient: load the batch again).
 
 With ``durable=False`` the commit does not wait for the server to flush its WAL to disk
-(``synchronous_commit`` off for this transaction only; the flush was about a fifth of a
-load's time on a local disk). Nothing changes for a lost connection or a crash of the
+(``synchronous_commit`` off for this transaction only: waiting for the flush of each
+batch's WAL, ~2.8 MB for 500 new ~3 KB articles, took 0.35 s of the 1.6-1.9 s that
+loading 8,000 of them took on a busy machine, against 0.2 s for the commits without it). Nothing changes for a lost connection or a crash of the
 loading process: the server has the commit. A crash of the server itself (or of the
 machine) within a fraction of a second after such a commit can lose it, and only
 whole, in commit order: the warehouse stays consistent, and the lost batch's pages are
