@@ -24,13 +24,14 @@ A failure anywhere rolls all of it back; a lost connection is raised as
 With ``durable=False`` the commit does not wait for the server to flush its WAL to disk
 (``synchronous_commit`` off for this transaction only: waiting for the flush of each
 batch's WAL, ~2.8 MB for 500 new ~3 KB articles, took 0.35 s of the 1.6-1.9 s that
-loading 8,000 of them took on a busy machine, against 0.2 s for the commits without it). Nothing changes for a lost connection or a crash of the
-loading process: the server has the commit. A crash of the server itself (or of the
-machine) within a fraction of a second after such a commit can lose it, and only
-whole, in commit order: the warehouse stays consistent, and the lost batch's pages are
-still pending (``pending_extract``), its counters not increased, so loading it again,
-or the next run, loads it. The next synchronous commit on the server (a durable batch,
-the link step, finishing a source or a run) makes every earlier one durable too, so
+loading 8,000 of them took on a busy machine, against 0.2 s for the commits without
+it). Nothing changes for a lost connection or a crash of the loading process: the
+server has the commit. A crash of the server itself (or of the machine) within a
+fraction of a second after such a commit can lose it, and only whole, in commit order:
+the warehouse stays consistent, and the lost batch's pages are still pending
+(``pending_extract``), its counters not increased, so loading it again, or the next
+run, loads it. The next synchronous commit on the server (a durable batch, the link
+step, finishing a source or a run) makes every earlier one durable too, so
 ``steps.load_results`` loads the last batch of a source durably: when the load step
 returns, all of it is on disk, as before. Its retry after a lost connection checks
 that no batch was lost (``runs.loaded_count``).
