@@ -5,7 +5,8 @@ compute) runs first, outside any transaction (``prepare``). Then, in one transac
 
 1. a transaction-level advisory lock serialises loads (and the link step), so
    overlapping batches from concurrent tasks never deadlock or insert the same URL
-   twice;
+   twice; the run's row is locked as a foreign key's check would (``articles.run_id``
+   is checked here, once per batch: migration 0028);
 2. the rows are written (``upsert``: new URLs by COPY, known ones through staging and
    an upsert), and the new and revised ones, with their signatures, recorded for the
    link step in ``warehouse.articles_unlinked``;
@@ -70,11 +71,15 @@ LOAD_LOCK_KEY = 0x6E66_6C6F_6164  # "nfload" in ASCII; differs from the migratio
 # The lock and, in the same round trip, JIT off for the transaction: short index lookups
 # only, and compiling them (JIT, chosen when the statistics of tables growing during a
 # run are stale) cost more than running them.
-_LOCK = "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)"
-_LOCK_NOT_DURABLE = (
-    "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true), "
-    "set_config('synchronous_commit', 'off', true)"
-)
+# Also in that round trip: the run's row locked as a foreign key's check locks it (the
+# check of articles.run_id, once per batch instead of once per row: migration 0028; a
+# delete of the run waits for the load, then sees its articles), and whether it exists.
+_LOCK = """
+SELECT (SELECT true FROM warehouse.crawl_runs WHERE run_id = %(run_id)s FOR KEY SHARE),
+       pg_advisory_xact_lock(%(key)s), set_config('jit', 'off', true){not_durable}
+"""
+_LOCK_DURABLE = _LOCK.format(not_durable="")
+_LOCK_NOT_DURABLE = _LOCK.format(not_durable=", set_config('synchronous_commit', 'off', true)")
 _MARK_EXTRACTED = """
 UPDATE warehouse.crawl_state SET pending_extract = false
 WHERE url = ANY(%s) AND pending_extract
@@ -116,7 +121,12 @@ def load_batch(
         if conn.info.transaction_status == TransactionStatus.INTRANS:
             conn.commit()
         with conn.transaction():
-            conn.execute(_LOCK if durable else _LOCK_NOT_DURABLE, (LOAD_LOCK_KEY,))
+            locked = conn.execute(
+                _LOCK_DURABLE if durable else _LOCK_NOT_DURABLE,
+                {"run_id": run_id, "key": LOAD_LOCK_KEY},
+            ).fetchone()
+            if locked is None or locked[0] is None:
+                raise ValueError(f"run {run_id} does not exist (warehouse.crawl_runs)")
             upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
             # The bookkeeping needs no answers: sent in one round trip (pipeline mode).
