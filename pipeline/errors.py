@@ -61,6 +61,13 @@ class DatabaseUnavailableError(TransientError):
     """The database cannot be reached, or the connection dropped."""
 
 
+class LostLoadsError(TransientError):
+    """A crash of the database server lost the last load batches of a source, committed
+    without waiting for the disk (``pipeline.load.batch``); their pages are still
+    pending: load the source again (not a ``DatabaseUnavailableError``: loading only the
+    next batch again would leave them out)."""
+
+
 class HostBusyError(TransientError):
     """Another crawl (another run, command or machine) is crawling a host of the source,
     and it did not end within ``NEWSFLOW_HOST_LOCK_WAIT`` (``pipeline.host_lock``)."""

@@ -34,6 +34,19 @@ COUNTERS = (
     "discovery_unchanged",
 )
 
+LOAD_COUNTERS = (
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "duplicates",
+    "not_article",
+    "held_by_date",
+    "other_language",
+)
+"""The counters only ``load_batch`` adds to, one per result (``failed``, which a crawl
+adds to as well, aside); the link step only moves counts between them (new or updated
+to duplicates), so their sum grows only by loads."""
+
 
 @dataclass(slots=True)
 class RunCounts:
@@ -70,6 +83,10 @@ class RunCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def loaded(self) -> int:
+        """The sum of the counters a load adds to (``LOAD_COUNTERS``)."""
+        return sum(getattr(self, c) for c in LOAD_COUNTERS)
 
 
 _CREATE_RUN = """
@@ -273,6 +290,19 @@ def add_source_counts_starting(
     run when it has none (as ``start_source_if_missing``; call inside the load
     transaction)."""
     conn.execute(_ADD_COUNTS_STARTING, {"run_id": run_id, "source": source, **counts.as_dict()})
+
+
+_LOADED = """
+SELECT coalesce(sum({total}), 0) FROM warehouse.crawl_run_sources
+WHERE run_id = %s AND source = %s
+""".format(total=" + ".join(LOAD_COUNTERS))
+
+
+def loaded_count(conn: psycopg.Connection, run_id: int, source: str) -> int:
+    """The sum of the source's ``LOAD_COUNTERS`` in the run: how many results its loads
+    committed (0 before its first)."""
+    row = conn.execute(_LOADED, (run_id, source)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def record_crawl(

@@ -26,7 +26,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,12 @@ from pipeline.crawl_step import crawl_order
 from pipeline.crawl_step import crawl_source as crawl_source  # re-exported: a step
 from pipeline.crawl_step import crawl_sources as crawl_sources  # re-exported: a step
 from pipeline.db import connect, prepare_database
-from pipeline.errors import DatabaseUnavailableError, QualityCheckError, first_line
+from pipeline.errors import (
+    DatabaseUnavailableError,
+    LostLoadsError,
+    QualityCheckError,
+    first_line,
+)
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
 from pipeline.run_plan import RunPlan, sources_location
 from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
@@ -321,21 +326,29 @@ def load_results(
     """Load ``results`` of ``source`` batch by batch; the counts (before the link step
     moves duplicates from new or updated to ``duplicates``).
 
-    A batch whose connection is lost is loaded again on a new connection after each
-    wait of ``LOAD_RETRY_DELAYS_S``; ``DatabaseUnavailableError`` when all of them fail.
+    Every batch but the last commits without waiting for the disk (``load_batch``,
+    ``durable=False``); the last one's commit waits, which makes all of them durable
+    before this returns. A batch whose connection is lost is loaded again on a new
+    connection after each wait of ``LOAD_RETRY_DELAYS_S``, once the source's counters
+    show that the batches committed before it are all there (a crash of the server
+    could have lost the last ones; then ``DatabaseUnavailableError``: load the source
+    again); ``DatabaseUnavailableError`` when all of them fail.
     """
     total = runs.RunCounts()
     conn = None
+    committed = _Committed()
     try:
-        for batch in _batches(results, LOAD_BATCH_SIZE):
+        for batch, last in _with_last(_batches(results, LOAD_BATCH_SIZE)):
             counts, conn = _load_retrying(
                 url,
                 conn,
                 batch,
+                committed,
                 run_id=run_id,
                 source=source,
                 near_duplicate_threshold=settings.near_duplicate_threshold,
                 window=window,
+                durable=last,
             )
             total = total + counts
             progress(
@@ -408,18 +421,49 @@ def derive_articles(url: str, source: str, connections: int = 1, progress: Progr
         ) from exc
 
 
+@dataclass(slots=True)
+class _Committed:
+    """What a source's loads committed so far: the sum of its load counters before its
+    first batch (``runs.loaded_count``; None until read), what its batches added to
+    it, and whether the last commit was one that did not wait for the disk."""
+
+    before: int | None = None
+    added: int = 0
+    not_durable: bool = False
+
+
 def _load_retrying(
-    url: str, conn: psycopg.Connection | None, batch: list[ExtractionResult], **load_args: Any
+    url: str,
+    conn: psycopg.Connection | None,
+    batch: list[ExtractionResult],
+    committed: _Committed,
+    *,
+    run_id: int,
+    source: str,
+    durable: bool,
+    **load_args: Any,
 ) -> tuple[runs.RunCounts, psycopg.Connection]:
     """``load_batch`` on ``conn`` (a new connection when None), again on a new connection
     after each wait of ``LOAD_RETRY_DELAYS_S`` when the connection is lost; returns the
-    counts and the connection to go on with."""
+    counts and the connection to go on with. ``committed`` is updated; on a new
+    connection after a commit that did not wait for the disk, the source's counters
+    must show every batch committed before (``_check_nothing_lost``)."""
     from pipeline.load import load_batch
 
     for delay in (*LOAD_RETRY_DELAYS_S, None):
         try:
-            conn = conn if conn is not None and not conn.closed else connect(url)
-            return load_batch(conn, batch, **load_args), conn
+            reconnected = conn is None or conn.closed
+            conn = connect(url) if conn is None or conn.closed else conn
+            if committed.before is None:
+                committed.before = _loaded_count(conn, run_id, source)
+            elif reconnected and committed.not_durable:
+                _check_nothing_lost(conn, committed, run_id, source)
+            counts = load_batch(
+                conn, batch, run_id=run_id, source=source, durable=durable, **load_args
+            )
+            committed.added += counts.loaded()
+            committed.not_durable = not durable
+            return counts, conn
         except DatabaseUnavailableError as exc:
             if delay is None:
                 raise
@@ -428,6 +472,46 @@ def _load_retrying(
                 conn.close()
             time.sleep(delay)
     raise AssertionError("unreachable")
+
+
+def _loaded_count(conn: psycopg.Connection, run_id: int, source: str) -> int:
+    try:
+        return runs.loaded_count(conn, run_id, source)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError(
+            f"the database connection failed before loading {source}: {first_line(exc)}"
+        ) from exc
+
+
+def _check_nothing_lost(
+    conn: psycopg.Connection, committed: _Committed, run_id: int, source: str
+) -> None:
+    """Raise ``LostLoadsError`` unless the source's load counters hold exactly what this
+    step committed: the last commits did not wait for the disk, and a crash of the
+    server in the meantime could have lost them."""
+    found = _loaded_count(conn, run_id, source)
+    assert committed.before is not None  # read before the first batch
+    if found != committed.before + committed.added:
+        raise LostLoadsError(
+            f"the load of {source} cannot go on where its connection was lost: the source's "
+            f"counters hold {found - committed.before} results loaded by this step, not the "
+            f"{committed.added} it committed (a crash of the database server lost the last "
+            "batches, committed without waiting for the disk, or the batch in flight "
+            "committed after all); the warehouse is consistent and the pages not loaded are "
+            "still pending: load the source again"
+        )
+
+
+def _with_last(
+    items: Iterable[list[ExtractionResult]],
+) -> Iterator[tuple[list[ExtractionResult], bool]]:
+    """Each item and whether it is the last."""
+    iterator = iter(items)
+    previous = next(iterator, None)
+    while previous is not None:
+        following = next(iterator, None)
+        yield previous, following is None
+        previous = following
 
 
 def check_source(settings: Settings, plan: RunPlan, source: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ compute) runs first, outside any transaction (``prepare``). Then, in one transac
 
 1. a transaction-level advisory lock serialises loads (and the link step), so
    overlapping batches from concurrent tasks never deadlock or insert the same URL
-   twice;
+   twice; the run's row is locked as a foreign key's check would (``articles.run_id``
+   is checked here, once per batch: migration 0028);
 2. the rows are written (``upsert``: new URLs by COPY, known ones through staging and
    an upsert), and the new and revised ones, with their signatures, recorded for the
    link step in ``warehouse.articles_unlinked``;
@@ -20,6 +21,21 @@ out of the analyst views.
 
 A failure anywhere rolls all of it back; a lost connection is raised as
 ``DatabaseUnavailableError`` (transient: load the batch again).
+
+With ``durable=False`` the commit does not wait for the server to flush its WAL to disk
+(``synchronous_commit`` off for this transaction only: waiting for the flush of each
+batch's WAL, ~2.8 MB for 500 new ~3 KB articles, took 0.35 s of the 1.6-1.9 s that
+loading 8,000 of them took on a busy machine, against 0.2 s for the commits without
+it). Nothing changes for a lost connection or a crash of the loading process: the
+server has the commit. A crash of the server itself (or of the machine) within a
+fraction of a second after such a commit can lose it, and only whole, in commit order:
+the warehouse stays consistent, and the lost batch's pages are still pending
+(``pending_extract``), its counters not increased, so loading it again, or the next
+run, loads it. The next synchronous commit on the server (a durable batch, the link
+step, finishing a source or a run) makes every earlier one durable too, so
+``steps.load_results`` loads the last batch of a source durably: when the load step
+returns, all of it is on disk, as before. Its retry after a lost connection checks
+that no batch was lost (``runs.loaded_count``).
 
 Counting, one counter per result: ``articles_new`` / ``articles_updated`` (title or
 body changed) / ``articles_unchanged`` (including rows whose other fields were
@@ -55,7 +71,15 @@ LOAD_LOCK_KEY = 0x6E66_6C6F_6164  # "nfload" in ASCII; differs from the migratio
 # The lock and, in the same round trip, JIT off for the transaction: short index lookups
 # only, and compiling them (JIT, chosen when the statistics of tables growing during a
 # run are stale) cost more than running them.
-_LOCK = "SELECT pg_advisory_xact_lock(%s), set_config('jit', 'off', true)"
+# Also in that round trip: the run's row locked as a foreign key's check locks it (the
+# check of articles.run_id, once per batch instead of once per row: migration 0028; a
+# delete of the run waits for the load, then sees its articles), and whether it exists.
+_LOCK = """
+SELECT (SELECT true FROM warehouse.crawl_runs WHERE run_id = %(run_id)s FOR KEY SHARE),
+       pg_advisory_xact_lock(%(key)s), set_config('jit', 'off', true){not_durable}
+"""
+_LOCK_DURABLE = _LOCK.format(not_durable="")
+_LOCK_NOT_DURABLE = _LOCK.format(not_durable=", set_config('synchronous_commit', 'off', true)")
 _MARK_EXTRACTED = """
 UPDATE warehouse.crawl_state SET pending_extract = false
 WHERE url = ANY(%s) AND pending_extract
@@ -71,9 +95,11 @@ def load_batch(
     source: str,
     near_duplicate_threshold: float = 0.8,
     window: Window = Window(),
+    durable: bool = True,
 ) -> RunCounts:
     """Deduplicate and load ``batch`` for ``source`` in run ``run_id``; commit; return
-    the batch's counts (see module docstring).
+    the batch's counts (see module docstring). ``durable=False``: the commit does not
+    wait for the disk (see module docstring).
 
     ``window`` holds the publication days to load; ``near_duplicate_threshold`` chooses
     the signature parameters (the link step that links the rows must use the same).
@@ -95,7 +121,12 @@ def load_batch(
         if conn.info.transaction_status == TransactionStatus.INTRANS:
             conn.commit()
         with conn.transaction():
-            conn.execute(_LOCK, (LOAD_LOCK_KEY,))
+            locked = conn.execute(
+                _LOCK_DURABLE if durable else _LOCK_NOT_DURABLE,
+                {"run_id": run_id, "key": LOAD_LOCK_KEY},
+            ).fetchone()
+            if locked is None or locked[0] is None:
+                raise ValueError(f"run {run_id} does not exist (warehouse.crawl_runs)")
             upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
             # The bookkeeping needs no answers: sent in one round trip (pipeline mode).

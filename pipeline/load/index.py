@@ -36,7 +36,13 @@ ON CONFLICT (singleton) DO UPDATE SET num_perm = EXCLUDED.num_perm, bands = EXCL
     rows_per_band = EXCLUDED.rows_per_band, shingle_words = EXCLUDED.shingle_words,
     built_at = now()
 """
-_SIGNATURES = "SELECT article_id, minhash FROM warehouse.article_signatures ORDER BY article_id"
+# Only signatures of stored articles (one written while its article was deleted by hand
+# can outlive it: no foreign key, migration 0029).
+_SIGNATURES = """
+SELECT s.article_id, s.minhash FROM warehouse.article_signatures s
+WHERE EXISTS (SELECT 1 FROM warehouse.articles a WHERE a.article_id = s.article_id)
+ORDER BY s.article_id
+"""
 # Articles whose new text waits for the link step are indexed by it, not from here.
 _LINKED = LINKED.format(alias="a")
 _BODIES = f"SELECT article_id, body FROM warehouse.articles a WHERE {_LINKED} ORDER BY article_id"

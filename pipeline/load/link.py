@@ -65,8 +65,8 @@ FROM warehouse.articles_unlinked ORDER BY article_id LIMIT %s
 _PENDING = "SELECT count(*) FROM warehouse.articles_unlinked WHERE content_changed"
 _DROP_SIGNATURES = "DELETE FROM warehouse.article_signatures WHERE article_id = ANY(%s)"
 _DROP_BANDS = "DELETE FROM warehouse.article_lsh_bands WHERE article_id = ANY(%s)"
-# The join leaves out articles deleted by hand since their load (signatures keep their
-# foreign key).
+# The join leaves out articles deleted by hand since their load (and stands for the
+# foreign key the signatures no longer have: migration 0029).
 _WRITE_SIGNATURES = """
 INSERT INTO warehouse.article_signatures (article_id, minhash)
 SELECT u.article_id, u.minhash

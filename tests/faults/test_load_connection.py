@@ -19,8 +19,9 @@ import pytest
 from crawlers.state import CrawlStateStore, FetchRecord
 from crawlers.warc import Exchange, RollingWarcWriter
 from pipeline import runs, steps
-from pipeline.errors import DatabaseUnavailableError
+from pipeline.errors import DatabaseUnavailableError, LostLoadsError
 from pipeline.load import batch as batch_module
+from pipeline.load import upsert
 from pipeline.records import Article, ExtractionResult
 from pipeline.reprocess import reprocess
 from pipeline.results_file import write_results
@@ -162,3 +163,68 @@ def test_reprocessing_loads_a_batch_again_when_its_connection_is_lost(
     assert report["status"] == "success"
     assert report["counts"]["articles_unchanged"] == archived_and_loaded
     assert article_count(db) == archived_and_loaded
+
+
+def terminate_backend_before_batch(monkeypatch, database_url: str, batch: int, lose=None):
+    """Lose the connection when the ``batch``-th load (1-based) starts, once; ``lose``
+    (an admin connection) runs first, e.g. to undo what a server crash would have lost."""
+    real = batch_module.write_rows
+    calls: list[int] = []
+
+    def lose_connection_then_upsert(conn, *args, **kwargs):
+        calls.append(conn.info.backend_pid)
+        if len(calls) == batch:
+            with psycopg.connect(database_url, autocommit=True) as admin:
+                if lose is not None:
+                    lose(admin)
+                admin.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+        return real(conn, *args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "write_rows", lose_connection_then_upsert)
+    monkeypatch.setattr(steps, "LOAD_RETRY_DELAYS_S", (0.01, 0.01))
+    monkeypatch.setattr(steps, "LOAD_BATCH_SIZE", 10)
+    return calls
+
+
+def test_batches_commit_without_waiting_for_the_disk_but_the_last(monkeypatch, settings, plan):
+    seen: list[bool] = []
+    real = batch_module.load_batch
+
+    def spy(conn, batch, **kwargs):
+        seen.append(kwargs["durable"])
+        counts = real(conn, batch, **kwargs)
+        # the setting is the transaction's only
+        assert conn.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        return counts
+
+    monkeypatch.setattr("pipeline.load.load_batch", spy)
+    monkeypatch.setattr(steps, "LOAD_BATCH_SIZE", 10)
+    counts = steps.load_source(settings, plan, SOURCE)
+    assert seen == [False, False, True]
+    assert counts["articles_new"] == PAGES
+
+
+def test_connection_lost_after_batches_not_yet_durable_goes_on_when_they_are_there(
+    settings, plan, db, clean_database_url, monkeypatch
+):
+    calls = terminate_backend_before_batch(monkeypatch, clean_database_url, batch=2)
+    counts = steps.load_source(settings, plan, SOURCE)
+    assert len(calls) == 4  # batch 2 lost its connection and was loaded again
+    assert counts["articles_new"] == PAGES
+    assert article_count(db) == PAGES
+    assert runs.run_counts(db, plan.run_id, SOURCE).articles_new == PAGES
+
+
+def test_batches_a_server_crash_lost_fail_the_load_instead_of_being_skipped(
+    settings, plan, db, clean_database_url, monkeypatch
+):
+    def crash_lost_first_batch(admin):  # what a lost commit of the first batch leaves
+        admin.execute("DELETE FROM warehouse.crawl_run_sources WHERE run_id = %s", (plan.run_id,))
+
+    terminate_backend_before_batch(monkeypatch, clean_database_url, 2, crash_lost_first_batch)
+    with pytest.raises(LostLoadsError, match="load the source again"):
+        steps.load_source(settings, plan, SOURCE)
+    # loading the source again (the task's retry) loads every article, each once
+    monkeypatch.setattr(batch_module, "write_rows", upsert.write_rows)
+    steps.load_source(settings, plan, SOURCE)
+    assert article_count(db) == PAGES

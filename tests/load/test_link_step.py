@@ -319,3 +319,16 @@ def test_an_article_deleted_between_load_and_link_is_left_out(conn, run_id):
         "(SELECT count(DISTINCT article_id) FROM warehouse.article_lsh_bands)"
     ).fetchone()
     assert indexed == (1, 1)
+
+
+def test_deleting_or_truncating_articles_drops_their_signatures(conn, run_id):
+    # no foreign key (migration 0029): a trigger does what ON DELETE CASCADE did
+    _load_original_and_copy(conn, run_id)
+    link_pending(conn, run_id=run_id)
+    signatures = "SELECT count(*) FROM warehouse.article_signatures"
+    assert conn.execute(signatures).fetchone() == (2,)
+    conn.execute("UPDATE warehouse.articles SET duplicate_of = NULL")
+    conn.execute("DELETE FROM warehouse.articles WHERE url = 'http://a.test/1'")
+    assert conn.execute(signatures).fetchone() == (1,)
+    conn.execute("TRUNCATE warehouse.articles, warehouse.article_versions")
+    assert conn.execute(signatures).fetchone() == (0,)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import psycopg
+import pytest
 
 from pipeline import runs
 from pipeline.load import load_batch
@@ -307,3 +308,26 @@ def test_bodies_are_compressed_with_lz4_where_the_server_has_it(conn, run_id):
     expected = "lz4" if has_lz4 else "pglz"
     assert (articles, versions) == (expected, expected)
     assert rows(conn)[url]["body"] == body + " Updated."
+
+
+def test_a_batch_of_a_run_that_does_not_exist_stores_nothing(conn, run_id):
+    # articles.run_id is checked once per batch, not by a foreign key (migration 0028)
+    with pytest.raises(ValueError, match="run 987654 does not exist"):
+        load_batch(conn, _batch(), run_id=987654, source="alpha")
+    assert rows(conn) == {}
+
+
+def test_a_run_with_articles_cannot_be_deleted_nor_renumbered(conn, run_id):
+    load_batch(conn, _batch()[:1], run_id=run_id, source="alpha")
+    empty = new_run(conn)
+    for statement in (
+        "DELETE FROM warehouse.crawl_runs WHERE run_id = %s",
+        "UPDATE warehouse.crawl_runs SET run_id = DEFAULT WHERE run_id = %s",
+    ):
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="still has articles"):
+            conn.execute(statement, (run_id,))
+        conn.rollback()
+    conn.execute("UPDATE warehouse.crawl_runs SET status = status WHERE run_id = %s", (run_id,))
+    conn.execute("DELETE FROM warehouse.crawl_runs WHERE run_id = %s", (empty,))
+    conn.commit()
+    assert conn.execute("SELECT count(*) FROM warehouse.crawl_runs").fetchone() == (1,)
