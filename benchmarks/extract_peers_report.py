@@ -140,7 +140,7 @@ def render_set(s: PeerSet) -> list[str]:
             f"{', '.join(label(r.name) for r in sampled)}: several times slower than newsflow, "
             f"so run on one page in {every} only ({sampled[0].subset} of {s.pages}; `--full`: "
             "every page); the margin is against newsflow's F1 on the same pages ("
-            + ", ".join(f"{ours_f1(r, ours):.3f} for {label(r.name)}" for r in sampled)
+            + ", ".join(sorted({f"{ours_f1(r, ours):.3f}" for r in sampled}))
             + ").",
         ]
     if lenient:

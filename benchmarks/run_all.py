@@ -86,9 +86,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     # them the best peer on the main set) on one page in 3 of the main set; --full: all.
     Benchmark("bench_extract_peers", limit_s=480, full_args=("--full",), full_limit_s=1200),
     # 10,000 pages: the crawl ratio was the same 0.53x at 6,000 and 20,000 pages (the
-    # measured crawl excludes start-up on both sides); newsflow's first 2,000 pages cost
-    # it about 2 s more than its steady rate, about 2 % of the ratio at 10,000 (against
-    # newsflow: a pass stays a pass at 20,000).
+    # timed crawl excludes interpreter start and imports on both sides); newsflow's
+    # ramp-up (2,000 pages took it 2 s more than its steady rate) lowers its ratio by up
+    # to 3 % at 10,000 against 20,000: a pass here stays a pass at 20,000.
     Benchmark("bench_crawl", ("--pages", "10000"), 400, full_args=()),
     # bench_load_peers and bench_lsh_peer measure its load, bare COPY, derive step and
     # near-duplicate detection again, beside their peers: by default their rows stand in.

@@ -112,7 +112,7 @@ def test_the_best_peer_is_the_closest_on_the_same_pages() -> None:
     assert figure.newsflow == "0.960" and figure.ratio == "+3.00 points"
     text = render([s], 2, full=False)
     assert "(4 pages) | 0.930 |" in text
-    assert "one page in 3 only (4 of 10" in text and "0.960 for newspaper4k" in text
+    assert "one page in 3 only (4 of 10" in text and "same pages (0.960)" in text
     s.rows[2].ours_f1 = 0.99
     assert best_peer(s) is full_set
 
