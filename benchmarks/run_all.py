@@ -4,7 +4,7 @@ Usage: ``python -m benchmarks.run_all [--full] [--only NAME,...] [--results FILE
 the repository root. Each benchmark runs as its own process, ``python -m
 benchmarks.<name>`` (so one crash does not take the others down), and rewrites its own
 section of benchmarks/RESULTS.md. The whole set is budgeted to finish within 15 minutes
-on 2 cores (aiming at about 12, leaving room for a slower or busier day); each
+on 2 cores, on a busy day too; each
 benchmark gets a time limit, longer on a busy machine. By default most run smaller than
 on their own, at sizes where their ratios still hold (the slow extraction peers on a
 third of the main set's pages, compared with newsflow on the same pages; the load peers
@@ -75,9 +75,8 @@ class Benchmark:
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
-    # The default arguments aim at about 12 minutes on 2 cores, with room for a slower
-    # day: 19.4 minutes measured on 2026-12-03 (a busy machine) before the sizes below
-    # came down, about 14 estimated after from the CPU seconds of each benchmark. With
+    # 19.4 minutes measured on 2026-12-03 (other work on the machine, load 1 to 3) before
+    # the sizes below came down; by that run's time per benchmark, about 14 after. With
     # --full each runs at its own default sizes.
     Benchmark("bench_extract", ("--no-ablation",), 240, full_args=()),
     Benchmark("bench_extract_speed", ("--every", "2", "--rounds", "2"), 420, full_args=()),
@@ -93,7 +92,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     # bench_load_peers and bench_lsh_peer measure its load, bare COPY, derive step and
     # near-duplicate detection again, beside their peers: by default their rows stand in.
     Benchmark("bench_load", limit_s=900, full_only=True),
-    # 50,000 articles: the slowest target query takes about 5 ms, far under its 100 ms.
+    # 50,000 articles: the target queries take 3 ms or less, as at 100,000 (4 ms or less),
+    # far under their 100 ms.
     Benchmark("bench_analytics", ("--articles", "50000"), 300, full_args=()),
     # The end-to-end second run is a fixed cost (3.0 % of the first at 2,500 pages, 1.5 %
     # at 5,000): the main run keeps its own 5,000 pages; the memory run beside it (500
