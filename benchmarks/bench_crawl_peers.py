@@ -2,14 +2,15 @@
 
 Usage::
 
-    python -m benchmarks.bench_crawl_peers [--pages N] [--rounds N] [--results FILE]
+    python -m benchmarks.bench_crawl_peers [--pages N] [--rounds N] [--no-limit]
+                                           [--results FILE]
 
 ``bench_crawl``'s local site (~100 KB pages, a sitemap of ``--pages``, default 5,000;
 here also a home page and the sitemap named in robots.txt, which news-please needs),
 served on port 80 when the benchmark may bind it (news-please crawls no other port,
 see ``benchmarks/crawl_peers.py``), crawled in turn by:
 
-* bare Scrapy (``bench_crawl``'s baseline: the limit);
+* bare Scrapy (``bench_crawl``'s baseline: the limit; left out with ``--no-limit``);
 * newsflow (``crawlers.run.crawl_sources`` as a run calls it, into a scratch database);
 * news-please's ``SitemapCrawler`` storing every page as a file.
 
@@ -52,13 +53,21 @@ def port_free(port: int) -> bool:
     return True
 
 
-def measure(base: str, pages: int, rounds: int, server_url: str, tmp: Path) -> dict[str, Outcome]:
-    """The three crawls of the site at ``base``, ``rounds`` times, taking turns."""
+NO_LIMIT = "not run here (`--no-limit`): `bench_crawl` measures it"
+
+
+def measure(
+    base: str, pages: int, rounds: int, server_url: str, tmp: Path, limit: bool = True
+) -> dict[str, Outcome]:
+    """The three crawls of the site at ``base`` (without ``limit``, not the bare
+    spider), ``rounds`` times, taking turns."""
     outcomes = {
         "scrapy": peer("bare Scrapy spider (limit)", "scrapy"),
         "newsflow": peer("newsflow (robots, sitemap, crawl state, WARC)"),
         "news-please": peer("news-please `SitemapCrawler` (pages to files)", "news-please"),
     }
+    if not limit:
+        outcomes["scrapy"].reason = NO_LIMIT
     if ":" in base.removeprefix("http://") and not outcomes["news-please"].reason:
         outcomes["news-please"].reason = crawl_peers.CANNOT_CRAWL
     runners: dict[str, Callable[[int], dict[str, Any]]] = {
@@ -84,8 +93,9 @@ def _row(o: Outcome, limit: float, newsflow: float) -> str:
     memory = f"{min(r['peak_rss_mb'] for r in o.runs):.0f}"
     if "peak_pss_mb" in b:
         memory += f" (PSS {b['peak_pss_mb']:.0f})"
+    against_limit = f"{b['rate'] / limit:.2f}" if limit else ""
     return (
-        f"| {o.name} | {o.version} | {b['pages']} | {rates} | {b['rate'] / limit:.2f} | "
+        f"| {o.name} | {o.version} | {b['pages']} | {rates} | {against_limit} | "
         f"{newsflow / b['rate']:.2f} | {memory} |"
     )
 
@@ -108,7 +118,7 @@ def report(outcomes: dict[str, Outcome], pages: int, rounds: int, base: str) -> 
             "| crawler | version | pages | pages/s (each run) | vs bare Scrapy | newsflow / this "
             "| peak RSS (MiB) |",
             "|---|---|---|---|---|---|---|",
-            *[_row(o, limit or 1.0, news) for o in outcomes.values()],
+            *[_row(o, limit, news) for o in outcomes.values()],
             "",
             "news-please runs with its packaged configuration but for: every page counts as "
             "an article (its heuristics want `og:type` and linked headlines), pages stored as "
@@ -145,6 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--pages", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--no-limit",
+        action="store_true",
+        help="leave out the bare Scrapy spider (bench_crawl measures it)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     context = multiprocessing.get_context("spawn")
@@ -159,7 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_server() as server_url,
             tempfile.TemporaryDirectory(prefix="newsflow-bench-crawl-peers-") as tmp,
         ):
-            outcomes = measure(base, args.pages, args.rounds, server_url, Path(tmp))
+            outcomes = measure(
+                base, args.pages, args.rounds, server_url, Path(tmp), limit=not args.no_limit
+            )
     finally:
         server.terminate()
         server.join(5)

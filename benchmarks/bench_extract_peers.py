@@ -3,8 +3,8 @@
 Usage::
 
     python -m benchmarks.bench_extract_peers [--devset PATH] [--processes N] [--full]
-                                             [--peers NAME,...] [--limit N] [--results FILE]
-                                             [--no-write]
+                                             [--peers NAME,...] [--limit N] [--slow-every K]
+                                             [--results FILE] [--no-write]
 
 Both dev sets (``ground-truth.json`` + ``pages/`` and ``fundus-eval/``) are scored with
 the same metric as ``bench_extract`` (``devtools/extraction_metric.py``). newsflow and
@@ -13,7 +13,11 @@ this one process, one after the other, in rounds: the first round scores every p
 times it; a second round times again, and each extractor keeps its better docs/s per
 core (best of two). By default the second round is run for newsflow and the peers whose
 speed is within a factor of 1.5 of newsflow's, the ones where timing noise could decide
-the ratio; ``--full`` runs it for every peer. A peer that is not installed or fails gets
+the ratio; ``--full`` runs it for every peer. The peers several times slower than newsflow
+(:data:`SLOW_PEERS`: 3 to 7 times in the full run of 2026-12-03) are run by default on every
+``--slow-every``-th page of the main set only (3: 81 of its 241 pages), and their margin is
+taken against newsflow's F1 on those same pages; on fundus-eval (80 pages), and on both sets
+with ``--full``, every peer runs on every page. A peer that is not installed or fails gets
 a row saying why, and the rest goes on. Fundus's own parsers run on fundus-eval only
 (the main set's truth is their output), from a virtualenv of their own
 (``benchmarks/fundus_peer.py``: its pins conflict with newsflow's); the figure published
@@ -62,6 +66,11 @@ log = logging.getLogger("bench_extract_peers")
 NEWSFLOW = "newsflow"
 CLOSE = 1.5
 """A peer within this factor of newsflow's speed is timed twice by default."""
+SLOW_PEERS = frozenset({"newspaper4k", "goose3", "news-please"})
+"""Peers 3 to 7 times slower than newsflow (docs/s per core in the full run of
+2026-12-03); by default they run on a subset of the main set's pages."""
+SLOW_EVERY = 3
+"""By default the slow peers run on every third page of the main set."""
 
 
 @dataclass
@@ -76,6 +85,10 @@ class Row:
     errors: list[tuple[int, str]] = field(default_factory=list)
     """Pages the peer raised on (scored as empty): (count, reason)."""
     rounds: int = 0
+    subset: int | None = None
+    """Pages it ran on when only a subset of the set (a slow peer), else None."""
+    ours_f1: float | None = None
+    """newsflow's F1 on the same subset (None: on the whole set)."""
 
 
 @dataclass
@@ -160,24 +173,38 @@ def score_set(
     processes: int,
     full: bool,
     adapters: Adapters = None,
+    subset: tuple[frozenset[str], int] = (frozenset(), 1),
 ) -> PeerSet:
-    """newsflow and the peers on one set: a scored first round, then the timing round."""
+    """newsflow and the peers on one set: a scored first round, then the timing round.
+    ``subset``: peers that run on every k-th page only, and k (the first name of
+    ``names``, newsflow, always runs on every page)."""
     lenient = "optional_paragraphs" in pages[0].truth
     result = PeerSet(name, len(pages))
+    sampled, every = subset
+    ours: list[dict[str, Any]] = []
     for who in names:
-        log.info("%s: %s, round 1", name.split(" (")[0], who)
-        outputs, dps = measure(who, pages, processes, adapters)
+        mine = pages[::every] if who in sampled and every > 1 and ours else pages
+        log.info("%s: %s, round 1 (%d pages)", name.split(" (")[0], who, len(mine))
+        outputs, dps = measure(who, mine, processes, adapters)
         if isinstance(dps, str):
             result.rows.append(Row(who, failed=dps))
             continue
-        row = score_row(who, pages, outputs, lenient)
+        row = score_row(who, mine, outputs, lenient)
+        if not ours:
+            ours = outputs
+        elif len(mine) < len(pages) and row.score is not None:
+            row.subset = len(mine)
+            row.ours_f1 = aggregate(
+                score_page(p.truth["body"], o["body"]) for p, o in zip(mine, ours[::every])
+            ).f1
         if not row.failed:
             row.dps, row.rounds = dps, 1
         result.rows.append(row)
     by_name = {r.name: r for r in result.rows}
     for who in second_round(result.rows, full):
         log.info("%s: %s, round 2 (timing)", name.split(" (")[0], who)
-        _, dps = measure(who, pages, processes, adapters)
+        mine = pages[::every] if by_name[who].subset else pages
+        _, dps = measure(who, mine, processes, adapters)
         if not isinstance(dps, str):
             by_name[who].dps = better(by_name[who].dps, dps)
             by_name[who].rounds = 2
@@ -214,6 +241,14 @@ def main(argv: list[str] | None = None) -> int:
         help="score only the first N pages of each set (a quick try)",
     )
     parser.add_argument(
+        "--slow-every",
+        type=int,
+        default=SLOW_EVERY,
+        metavar="K",
+        help=f"run the slow peers ({', '.join(sorted(SLOW_PEERS))}) on every K-th page of the "
+        f"main set only (default {SLOW_EVERY}; --full: every page)",
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print only, leave RESULTS.md alone"
     )
     args = parser.parse_args(argv)
@@ -240,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         if (folder / "ground-truth.json").is_file():
             pages = load_set(folder, group)[: args.limit or None]
             names = [NEWSFLOW, *(n for n in peers if n != fundus_peer.NAME or set_name == EVAL_SET)]
-            sets.append(score_set(set_name, pages, names, args.processes, args.full))
+            every = 1 if args.full or set_name == EVAL_SET else max(1, args.slow_every)
+            subset = (SLOW_PEERS, every)
+            sets.append(score_set(set_name, pages, names, args.processes, args.full, None, subset))
     section = render(sets, args.processes, args.full, (time.monotonic() - started, cpu_seconds()))
     print(section)
     if not args.no_write:

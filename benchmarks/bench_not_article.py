@@ -2,9 +2,11 @@
 
 Usage::
 
-    python -m benchmarks.bench_not_article [--devset PATH] [--sample-articles N] [--no-write]
+    python -m benchmarks.bench_not_article [--devset PATH] [--sample-articles N]
+                                           [--processes P] [--no-write]
 
-A labelled set, decided by ``extract_html`` (``ok`` = kept as an article):
+A labelled set, decided by ``extract_html`` (``ok`` = kept as an article; the pages are
+shared out over ``--processes`` forked processes, default one per core):
 
 - articles: every page of the extraction dev set and of fundus-eval (when the dev set
   is there; ``--devset``, else ``NEWSFLOW_DEVSET``, else ``../shared/extraction-devset``),
@@ -31,6 +33,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -162,6 +166,18 @@ def judge(page: Labelled) -> Judged:
     )
 
 
+def judge_all(pages: list[Labelled], processes: int) -> list[Judged]:
+    """:func:`judge` of every page, in order, spread over ``processes`` forked processes
+    (the decision is per page, so the processes only save wall time)."""
+    if processes <= 1:
+        return [judge(p) for p in pages]
+    import pipeline.extract  # noqa: F401  # imported once, before the fork
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        return pool.map(judge, pages, chunksize=8)
+
+
 def _span(values: list[float]) -> str:
     if not values:
         return ""
@@ -254,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="article pages of each sample-site publication (default 60)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="judge the pages in this many processes (default: one per core)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     pages = fixtures() + sample_site_listings() + sample_site_articles(args.sample_articles)
@@ -267,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         note = "Without the dev set (not found): fixtures and sample site only."
-    section, figs = render(pages, [judge(p) for p in pages], note)
+    section, figs = render(pages, judge_all(pages, args.processes), note)
     print(section)
     if not args.no_write:
         write_section("extract-not-article", section, args.results, figs)

@@ -91,6 +91,32 @@ def test_failed_peers_get_rows_and_the_others_are_scored(tmp_path: Path) -> None
     assert best_peer(result) is rows["half"]
 
 
+def test_slow_peers_run_on_a_subset_and_are_compared_on_the_same_pages(tmp_path: Path) -> None:
+    result = score_set("set", pages(tmp_path, 5), ["echo", "half"],
+                       1, full=False, adapters=FAKES, subset=(frozenset({"half"}), 2))  # fmt: skip
+    ours, slow = result.rows
+    assert ours.subset is None and ours.score is not None and ours.score.pages == 5
+    assert slow.subset == 3 and slow.score is not None and slow.score.pages == 3
+    assert slow.ours_f1 == 1.0  # the first extractor's F1 on pages 0, 2 and 4
+
+
+def test_the_best_peer_is_the_closest_on_the_same_pages() -> None:
+    ours = _row(NEWSFLOW, 0.95, 30.0)
+    full_set = _row("readability-lxml", 0.90, 40.0)
+    sampled = _row("newspaper4k", 0.93, 10.0)
+    sampled.subset, sampled.ours_f1 = 4, 0.96
+    s = PeerSet("Main dev set (test)", 10, [ours, full_set, sampled])
+    assert best_peer(s) is sampled  # +3.00 points on its 4 pages against +5.00
+    [figure] = figures([s])
+    assert figure.benchmark.endswith("(4 of 10 pages)")
+    assert figure.newsflow == "0.960" and figure.ratio == "+3.00 points"
+    text = render([s], 2, full=False)
+    assert "(4 pages) | 0.930 |" in text
+    assert "one page in 3 only (4 of 10" in text and "same pages (0.960)" in text
+    s.rows[2].ours_f1 = 0.99
+    assert best_peer(s) is full_set
+
+
 def _row(name: str, f1: float, per_core: float) -> Row:
     return Row(name, CorpusScore(f1, f1, f1, 0, 10), None, Throughput(per_core, per_core), rounds=1)
 

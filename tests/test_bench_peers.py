@@ -186,3 +186,20 @@ def test_scrapy_stats_come_from_the_last_dump() -> None:
         "elapsed_time_seconds": 1.5,
         "item_scraped_count": 2000.0,
     }
+
+
+def test_crawl_peers_without_the_limit_leave_its_column_empty() -> None:
+    from benchmarks import bench_crawl_peers
+    from benchmarks.peers import Outcome
+
+    run = {"pages": 2000, "peak_rss_mb": 90.0}
+    outcomes = {
+        "scrapy": Outcome("bare Scrapy spider (limit)", reason=bench_crawl_peers.NO_LIMIT),
+        "newsflow": Outcome("newsflow", runs=[{**run, "rate": 220.0}]),
+        "news-please": Outcome("news-please", "1.6.16", "news-please", [{**run, "rate": 200.0}]),
+    }
+    text = bench_crawl_peers.report(outcomes, 2000, 2, "http://127.0.0.1")
+    assert f"| bare Scrapy spider (limit) |  | {bench_crawl_peers.NO_LIMIT} |" in text
+    assert "| news-please | 1.6.16 | 2000 | 200 |  | 1.10 | 90 |" in text
+    [figure] = bench_crawl_peers.figures(outcomes, 2000)
+    assert figure.ratio == "1.10"
