@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 .PHONY: install install-bench demo test test-fast lint bench bench-extract bench-import-warc bench-render bench-store bench-e2e-s3 airflow clean help
@@ -49,8 +50,10 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 demo: install
 	$(BIN)/python -m devtools.demo
 
+# The tests run in TEST_WORKERS processes (pytest-xdist), a test file at a time each: most
+# of the slow end-to-end tests wait on Airflow, crawls and browsers, not on the CPU.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,7 +61,7 @@ lint: install
 	$(BIN)/mypy
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 airflow: install
 	scripts/airflow-local.sh standalone

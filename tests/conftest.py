@@ -35,6 +35,24 @@ def _with_dbname(url: str, dbname: str) -> str:
     return make_conninfo(**params)
 
 
+def _start_order(item: pytest.Item) -> tuple[bool, float]:
+    """Slow tests first, the longest time limit first among them."""
+    limit = item.get_closest_marker("timeout")
+    return item.get_closest_marker("slow") is None, -float(limit.args[0] if limit else 0)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with slow end-to-end tests first (the order is kept otherwise): ``make test`` runs
+    the tests in several processes, each taking a test file at a time, so the longest
+    files start at once and the many short ones fill in around them instead of one long
+    file running alone at the end."""
+    first: dict[Path, tuple[bool, float]] = {}
+    for item in items:
+        key = _start_order(item)
+        first[item.path] = min(first.get(item.path, key), key)
+    items.sort(key=lambda item: first[item.path])  # a file's tests stay together
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """A URL for the maintenance database of the PostgreSQL server tests use."""

@@ -70,6 +70,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # Airflow twice: minutes on a busy machine
 def test_demo_runs_the_nightly_dag_and_a_second_demo_adds_nothing(tmp_path, database_url):
     env = {
         **os.environ,
