@@ -331,7 +331,7 @@ def load_results(
     before this returns. A batch whose connection is lost is loaded again on a new
     connection after each wait of ``LOAD_RETRY_DELAYS_S``, once the source's counters
     show that the batches committed before it are all there (a crash of the server
-    could have lost the last ones; then ``DatabaseUnavailableError``: load the source
+    could have lost the last ones; then ``LostLoadsError``: load the source
     again); ``DatabaseUnavailableError`` when all of them fail.
     """
     total = runs.RunCounts()
