@@ -8,8 +8,7 @@ Usage::
 The dev set path comes from ``--devset``, else ``NEWSFLOW_DEVSET``, else
 ``../shared/extraction-devset`` relative to the repository root. Both sets are scored:
 the main set (``ground-truth.json`` + ``pages/``) and ``fundus-eval/``. Both extractors
-run in one process pool of the same size, so their docs/s are comparable (two rounds,
-alternating, the faster of each extractor's two). The table is
+run in one process pool of the same size, so their docs/s are comparable. The table is
 printed and written between the ``bench-extract`` markers of ``benchmarks/RESULTS.md``
 (the text: ``benchmarks/extract_report.py``).
 """
@@ -304,19 +303,9 @@ def _group_scores(
     ]
 
 
-def _faster(a: Throughput, b: Throughput) -> Throughput:
-    return a if a.per_core >= b.per_core else b
-
-
 def score_set(name: str, pages: list[DevPage], processes: int, lenient: bool) -> SetReport:
-    # Two rounds, alternating, and the faster of each extractor's two: a change in the
-    # machine's speed during one run would otherwise decide the ratio.
     bare, bare_dps = run_all(run_bare, pages, processes)
     ours, ours_dps = run_all(run_newsflow, pages, processes, initializer=warm_up_newsflow)
-    bare_dps = _faster(bare_dps, run_all(run_bare, pages, processes)[1])
-    ours_dps = _faster(
-        ours_dps, run_all(run_newsflow, pages, processes, initializer=warm_up_newsflow)[1]
-    )
     bare_scores = [score_page(p.truth["body"], b["body"]) for p, b in zip(pages, bare)]
     our_scores = [score_page(p.truth["body"], o["body"]) for p, o in zip(pages, ours)]
     bare_len = our_len = None

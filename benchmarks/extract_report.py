@@ -91,7 +91,8 @@ def render(
             "",
             f"F1 gain over bare defaults: {100 * (r.newsflow.f1 - r.bare.f1):+.2f} points "
             f"(target +1.5); throughput ratio per core "
-            f"{r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (target >= 0.8).",
+            f"{r.newsflow_dps.per_core / r.bare_dps.per_core:.2f} (one round, for reference: "
+            "the speed target is `bench_extract_speed`'s, timed page by page, alternating).",
         ]
         worse = [g for g in r.groups if g[3] < g[2] - 0.005]
         lines += ["", "| class | pages | bare F1 | newsflow F1 | Δ |", "|---|---|---|---|---|"]
@@ -127,7 +128,7 @@ def figures(reports: list[SetReport]) -> list[Figure]:
                 f"{r.newsflow_dps.per_core:.1f}",
                 f"{r.bare_dps.per_core:.1f} (bare `trafilatura.extract`)",
                 f"{speed:.2f}",
-                f">= 0.8 {'met' if speed >= 0.8 else 'not met'}",
+                "(for reference: the speed targets are the per-page rows)",
             ),
         ]
     return lines
