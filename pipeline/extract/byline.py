@@ -47,6 +47,19 @@ _CLASS_3 = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
 """The regular expressions of trafilatura's expressions, searched here in Python (where a
 search costs less than libxml2's call back into Python for it)."""
 
+_DISCARD_CANDIDATES = etree.XPath(
+    "descendant::*[(self::a or self::div or self::section or self::span)"
+    " and (@id or @class or @data-component)]"
+)
+"""The elements below the root that :func:`_discarded` can select (it needs one of these
+attributes), in document order: a test in libxml2 without a call back into Python."""
+_KIND_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@id or @class or @itemprop or @data-component or @rel"
+    " or @data-testid or self::author or rel]"
+)
+"""The elements the tests of :data:`_KINDS` can find a match in (every test of it needs one of these
+attributes, the tag ``author`` or a child element ``rel``), in document order."""
+
 
 def _discarded(element: HtmlElement) -> bool:
     """trafilatura's first ``AUTHOR_DISCARD_XPATHS`` expression, for one element."""
@@ -66,8 +79,7 @@ def _discarded(element: HtmlElement) -> bool:
 def _prune(tree: HtmlElement) -> None:
     """Delete, tails kept, what ``AUTHOR_DISCARD_XPATHS`` selects, in its order: the
     elements of its first expression (below the root), then ``time`` and ``figure``."""
-    below = tree.iterdescendants("a", "div", "section", "span")
-    for element in [e for e in below if _discarded(e)]:
+    for element in [e for e in _DISCARD_CANDIDATES(tree) if _discarded(e)]:
         delete_element(element)
     for element in list(tree.iter("time", "figure")):
         delete_element(element)
@@ -79,38 +91,55 @@ def _rel_me(element: HtmlElement) -> bool:
     return any(child.text_content() == "me" for child in element.iterchildren("rel"))
 
 
-def _kinds(element: HtmlElement) -> tuple[bool, bool, bool]:
-    """Whether ``element`` matches each of the three ``AUTHOR_XPATHS`` expressions."""
+def _first_kind(element: HtmlElement) -> bool:
+    """Whether ``element`` matches the first of the ``AUTHOR_XPATHS`` expressions."""
     tag = element.tag
+    if tag == "author":
+        return True
+    if tag not in _TAGS_1:
+        return False
+    get = element.get
+    cls = get("class")
+    return (
+        get("rel") == "author"
+        or get("id") == "author"
+        or cls == "author"
+        or get("itemprop") == "author name"
+        or get("data-testid") in ("AuthorCard", "AuthorURL")
+        or (cls is not None and _CLASS_1.search(cls) is not None)
+        or _rel_me(element)
+    )
+
+
+def _second_kind(element: HtmlElement) -> bool:
+    """Whether ``element`` matches the second of the ``AUTHOR_XPATHS`` expressions."""
+    if element.tag not in _TAGS_2:
+        return False
     get = element.get
     ident, cls, itemprop = get("id"), get("class"), get("itemprop")
-    first = tag == "author" or (
-        tag in _TAGS_1
-        and (
-            get("rel") == "author"
-            or ident == "author"
-            or cls == "author"
-            or itemprop == "author name"
-            or get("data-testid") in ("AuthorCard", "AuthorURL")
-            or (cls is not None and _CLASS_1.search(cls) is not None)
-            or _rel_me(element)
-        )
-    )
-    in_itemprop = itemprop is not None and "author" in itemprop
-    second = tag in _TAGS_2 and (
+    return (
         cls in _CLASS_EXACT_2
-        or in_itemprop
+        or (itemprop is not None and "author" in itemprop)
         or (ident is not None and _ID_2.search(ident) is not None)
         or (cls is not None and _CLASS_2.search(cls) is not None)
     )
+
+
+def _third_kind(element: HtmlElement) -> bool:
+    """Whether ``element`` matches the third of the ``AUTHOR_XPATHS`` expressions."""
+    get = element.get
+    ident, cls, itemprop = get("id"), get("class"), get("itemprop")
     component = get("data-component")
-    third = (
+    return (
         (component is not None and "Byline" in component)
-        or in_itemprop
+        or (itemprop is not None and "author" in itemprop)
         or (ident is not None and _ID_3.search(ident) is not None)
         or (cls is not None and _CLASS_3.search(cls) is not None)
     )
-    return first, second, third
+
+
+_KINDS = (_first_kind, _second_kind, _third_kind)
+"""trafilatura's ``AUTHOR_XPATHS``, in the order it tries them."""
 
 
 def byline_author(tree: HtmlElement) -> str | None:
@@ -118,14 +147,13 @@ def byline_author(tree: HtmlElement) -> str | None:
     docstring); ``tree`` is not modified."""
     subtree = deepcopy(tree)
     _prune(subtree)
-    found: tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]] = ([], [], [])
-    for element in subtree.iter(etree.Element):
-        for matches, kind in zip(found, _kinds(element), strict=True):
-            if kind:
-                matches.append(element)
-    for matches in found:
-        for element in matches:
-            content = trim(" ".join(element.itertext()))
-            if content and 2 < len(content) < LEN_LIMIT:
-                return normalize_authors(None, content)
+    candidates = _KIND_CANDIDATES(subtree)
+    # Expression by expression, each in document order, until a match has the right text
+    # (trafilatura's order; the later expressions are not tried once one returns).
+    for kind in _KINDS:
+        for element in candidates:
+            if kind(element):
+                content = trim(" ".join(element.itertext()))
+                if content and 2 < len(content) < LEN_LIMIT:
+                    return normalize_authors(None, content)
     return None
