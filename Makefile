@@ -51,9 +51,11 @@ demo: install
 	$(BIN)/python -m devtools.demo
 
 # The tests run in TEST_WORKERS processes (pytest-xdist), a test file at a time each: most
-# of the slow end-to-end tests wait on Airflow, crawls and browsers, not on the CPU.
+# of the slow end-to-end tests wait on Airflow, crawls and browsers, not on the CPU. The
+# files start in the order tests/conftest.py gives them (the slow ones first), not by
+# their number of tests (xdist's default), so no long file runs alone at the end.
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -61,7 +63,7 @@ lint: install
 	$(BIN)/mypy
 
 test-fast: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow" $(PYTEST_ARGS)
 
 airflow: install
 	scripts/airflow-local.sh standalone
