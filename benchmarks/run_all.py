@@ -76,8 +76,10 @@ class Benchmark:
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     # 19.4 minutes measured on 2026-12-03 (other work on the machine, load 1 to 3) before
-    # the sizes below came down; by that run's time per benchmark, about 14 after. With
-    # --full each runs at its own default sizes.
+    # the sizes below came down; by that run's time per benchmark, about 14 after. Later
+    # the same day, on a machine about 1.7 times slower (bare trafilatura 41 ms a page
+    # against 24 when the budget was set), 16.7 minutes. With --full each runs at its own
+    # default sizes.
     Benchmark("bench_extract", ("--no-ablation",), 240, full_args=()),
     Benchmark("bench_extract_speed", ("--every", "2", "--rounds", "2"), 420, full_args=()),
     Benchmark("bench_not_article", limit_s=120),
