@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.forked import forked_map
 from benchmarks.procmem import become_subreaper, children_cpu
 from benchmarks.results import RESULTS, Figure, default_devset, machine_line, write_section
 
@@ -128,13 +128,10 @@ def per_page(pages: list[Page], repeats: int, processes: int = 1) -> list[ClassS
     if processes <= 1:
         flat = _page_times(pages, repeats)
     else:
-        import trafilatura  # noqa: F401  # imported once, before the fork
-
-        import pipeline.extract  # noqa: F401
-
         shares = [(pages[i::processes], repeats) for i in range(processes)]
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            done = pool.map(_share_times, shares)
+        done = forked_map(
+            _share_times, shares, processes, preload=("trafilatura", "pipeline.extract")
+        )
         flat = [(0.0, 0.0)] * len(pages)
         for i, share in enumerate(done):
             flat[i::processes] = share

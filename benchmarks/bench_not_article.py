@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from benchmarks.forked import forked_map
 from benchmarks.results import RESULTS, Figure, default_devset, machine_line, write_section
 from pipeline.extract.teasers import MIN_TEASER_SHARE, MIN_TEASERS
 
@@ -169,13 +169,7 @@ def judge(page: Labelled) -> Judged:
 def judge_all(pages: list[Labelled], processes: int) -> list[Judged]:
     """:func:`judge` of every page, in order, spread over ``processes`` forked processes
     (the decision is per page, so the processes only save wall time)."""
-    if processes <= 1:
-        return [judge(p) for p in pages]
-    import pipeline.extract  # noqa: F401  # imported once, before the fork
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes) as pool:
-        return pool.map(judge, pages, chunksize=8)
+    return forked_map(judge, pages, processes, preload=("pipeline.extract",), chunksize=8)
 
 
 def _span(values: list[float]) -> str:

@@ -68,6 +68,19 @@ class LostLoadsError(TransientError):
     next batch again would leave them out)."""
 
 
+class UnknownRunError(PermanentError, LookupError):
+    """A step was given a run id that ``warehouse.crawl_runs`` does not hold (a run is
+    created by ``newsflow run`` or ``crawl`` or by a DAG's first task; steps only work on
+    one). Also a ``LookupError``."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(
+            f"run {run_id} does not exist in warehouse.crawl_runs: pass the id of a run that "
+            "newsflow run, newsflow crawl or the DAG's start task created"
+        )
+        self.run_id = run_id
+
+
 class HostBusyError(TransientError):
     """Another crawl (another run, command or machine) is crawling a host of the source,
     and it did not end within ``NEWSFLOW_HOST_LOCK_WAIT`` (``pipeline.host_lock``)."""

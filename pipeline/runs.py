@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import psycopg
 
+from pipeline.errors import UnknownRunError
+
 Trigger = Literal["cli", "airflow", "reprocess", "import", "test"]
 
 COUNTERS = (
@@ -352,7 +354,7 @@ def finish_run(conn: psycopg.Connection, run_id: int, *, error: str | None = Non
     with conn.transaction():
         row = conn.execute(_FINISH_RUN, {"run_id": run_id, "error": error}).fetchone()
     if row is None:
-        raise LookupError(f"run {run_id} does not exist")
+        raise UnknownRunError(run_id)
     return str(row[0])
 
 

@@ -43,6 +43,7 @@ from pipeline.errors import (
     DatabaseUnavailableError,
     LostLoadsError,
     QualityCheckError,
+    UnknownRunError,
     first_line,
 )
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
@@ -153,7 +154,7 @@ def run_report(conn: psycopg.Connection, run_id: int) -> dict[str, Any]:
         "SELECT status, error FROM warehouse.crawl_runs WHERE run_id = %s", (run_id,)
     ).fetchone()
     if row is None:
-        raise LookupError(f"run {run_id} does not exist")
+        raise UnknownRunError(run_id)
     sources: dict[str, dict[str, Any]] = {}
     for name, status, error, crawl_stats, quality, *counts in conn.execute(
         _REPORT_SOURCES, (run_id,)

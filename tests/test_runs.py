@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import psycopg
+import pytest
 
+from pipeline.errors import EXIT_PERMANENT, UnknownRunError
 from pipeline.runs import (
     ABANDONED,
     RunCounts,
@@ -43,6 +45,14 @@ def test_one_failed_source_makes_the_run_partial_and_names_it(db):
         "SELECT error FROM warehouse.crawl_runs WHERE run_id = %s", (run_id,)
     ).fetchone()[0]
     assert error == "b: robots.txt unreachable"
+
+
+def test_finishing_a_run_that_does_not_exist_is_a_permanent_error_that_says_what_to_pass(db):
+    with pytest.raises(UnknownRunError) as caught:
+        finish_run(db, 987654)
+    assert caught.value.exit_code == EXIT_PERMANENT and isinstance(caught.value, LookupError)
+    assert str(caught.value).startswith("run 987654 does not exist in warehouse.crawl_runs: ")
+    assert "newsflow run" in str(caught.value)
 
 
 def test_external_id_reuses_the_run_row(db):

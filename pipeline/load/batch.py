@@ -58,7 +58,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from pipeline.dedup.minhash import lsh_params
-from pipeline.errors import DatabaseUnavailableError, first_line
+from pipeline.errors import DatabaseUnavailableError, UnknownRunError, first_line
 from pipeline.load.prepare import PreparedBatch, prepare_batch
 from pipeline.load.upsert import Upserted, write_rows
 from pipeline.records import ExtractionResult
@@ -126,7 +126,7 @@ def load_batch(
                 {"run_id": run_id, "key": LOAD_LOCK_KEY},
             ).fetchone()
             if locked is None or locked[0] is None:
-                raise ValueError(f"run {run_id} does not exist (warehouse.crawl_runs)")
+                raise UnknownRunError(run_id)
             upserted = write_rows(conn, prepared.rows, run_id) if prepared.rows else []
             counts = _count(prepared, upserted)
             # The bookkeeping needs no answers: sent in one round trip (pipeline mode).

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from pipeline import runs
+from pipeline.errors import UnknownRunError
 from pipeline.load import load_batch
 from pipeline.records import ExtractionResult
 from pipeline.window import Window
@@ -312,7 +313,7 @@ def test_bodies_are_compressed_with_lz4_where_the_server_has_it(conn, run_id):
 
 def test_a_batch_of_a_run_that_does_not_exist_stores_nothing(conn, run_id):
     # articles.run_id is checked once per batch, not by a foreign key (migration 0028)
-    with pytest.raises(ValueError, match="run 987654 does not exist"):
+    with pytest.raises(UnknownRunError, match="run 987654 does not exist"):
         load_batch(conn, _batch(), run_id=987654, source="alpha")
     assert rows(conn) == {}
 
