@@ -105,7 +105,8 @@ def load_batch(
     the signature parameters (the link step that links the rows must use the same).
     Work the caller left uncommitted on ``conn`` is committed first, so the batch is a
     transaction of its own. Loading the same batch again changes nothing but
-    ``last_seen_at``.
+    ``last_seen_at``. When the connection fails (``DatabaseUnavailableError``), ``conn``
+    is closed: one that broke in the middle of a pipeline cannot be used again.
     """
     params = lsh_params(near_duplicate_threshold)
     prepared = prepare_batch(batch, source=source, params=params, window=window)
@@ -140,6 +141,7 @@ def load_batch(
                         )
                 add_source_counts_starting(conn, run_id, source, counts)
     except psycopg.OperationalError as exc:
+        conn.close()
         raise DatabaseUnavailableError(
             f"the database connection failed while loading {len(batch)} result(s) of {source}: "
             f"{first_line(exc)}; nothing of the batch was stored, load it again when the database "

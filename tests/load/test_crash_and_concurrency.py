@@ -62,6 +62,8 @@ def test_a_killed_connection_is_a_transient_error(conn, run_id, clean_database_u
     with pytest.raises(DatabaseUnavailableError) as caught:
         load_batch(conn, [ok("http://a.test/1", story(1))], run_id=run_id, source="alpha")
     assert caught.value.transient
+    # closed: a connection that broke inside a pipeline cannot even commit nothing
+    assert conn.closed
 
 
 def _load_concurrently(database_url: str, batches: list[list], run_id: int) -> list:
