@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import select
-import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from crawlers.batch import BatchEntry
 from crawlers.result import CrawlResult
+from crawlers.spare import kill
 
 log = logging.getLogger(__name__)
 
@@ -130,20 +130,6 @@ def lost_result(
     return CrawlResult(
         entry.job.source.name, error=error, elapsed_s=round(time.monotonic() - since, 3)
     )
-
-
-def kill(process: subprocess.Popen[bytes]) -> None:
-    """Stop the child and anything it started (it leads its own process group)."""
-    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def log_tail(path: Path) -> str:

@@ -12,30 +12,30 @@ on in a fresh child. Each source's log is kept in
 
 Starting a child costs about a second of CPU (importing Scrapy and its components), as
 much as a whole crawl of an unchanged site. A caller that knows a crawl will follow
-starts its child early (``prepare_crawler``; or ``prepare_next`` for the call after
-this one): a spare that imports everything and then waits for its batch on stdin.
+starts its child early (``prepare_crawler``, ``crawlers.spare``; or ``prepare_next``
+for the call after this one): a spare that imports everything and then waits for its
+batch on stdin.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 
 from crawlers.batch import BatchEntry, write_batch
-from crawlers.child import follow, kill
+from crawlers.child import follow
 from crawlers.job import CrawlJob
 from crawlers.result import CrawlResult
+from crawlers.spare import child_env, hand_to_spare, kill, prepare_crawler, stop_spare
 from pipeline.config import Settings
 from pipeline.errors import ArchiveError, CrawlError
 from pipeline.handoff import scratch_dir
@@ -54,17 +54,6 @@ _CALLS: set[threading.Event] = set()
 _RUNNING_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class _Spare:
-    process: subprocess.Popen[bytes]
-    env: dict[str, str]
-    """The environment it was started with."""
-
-
-_spare: _Spare | None = None
-"""The spare crawl child waiting for its job, if any (guarded by ``_RUNNING_LOCK``)."""
-
-
 def stop_crawls() -> None:
     """Stop every crawl child this process started that is still running, the spare
     included.
@@ -73,12 +62,11 @@ def stop_crawls() -> None:
     that is interrupted while a crawl runs in another thread calls this so that no
     crawler is left behind.
     """
-    global _spare
     with _RUNNING_LOCK:
         for call in _CALLS:
             call.set()
-        running = list(_RUNNING) + ([_spare.process] if _spare else [])
-        _spare = None
+        running = list(_RUNNING)
+    stop_spare()
     for process in running:
         kill(process)
 
@@ -264,7 +252,7 @@ def run_child(
             entry.log_path.parent.mkdir(parents=True, exist_ok=True)
         batch = Path(tmp) / "batch.json"
         write_batch(batch, entries)
-        process = _hand_to_spare(batch)
+        process = hand_to_spare(batch)
         if process is None:
             with entries[0].log_path.open("ab") as first_log:
                 process = subprocess.Popen(
@@ -272,14 +260,14 @@ def run_child(
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=first_log,
-                    env=_child_env(),
+                    env=child_env(),
                     start_new_session=True,
                 )
         log.info("crawler process %d crawls %d source(s)", process.pid, len(entries))
         with _RUNNING_LOCK:
             _RUNNING.add(process)
         if prepare_next:
-            _start_spare()
+            prepare_crawler()
         try:
             return follow(process, entries, started, crawled)
         except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child along
@@ -290,60 +278,3 @@ def run_child(
                 _RUNNING.discard(process)
             if process.stdout is not None:
                 process.stdout.close()
-
-
-def prepare_crawler() -> None:
-    """Start the crawler process of the next ``crawl_sources`` call now, so that its
-    imports (about a second of CPU) overlap whatever the caller does first; it waits
-    for its batch. ``stop_crawls`` stops it when no crawl follows."""
-    _start_spare()
-
-
-def _start_spare() -> None:
-    """Start ``python -m crawlers.worker --wait`` unless a spare is already waiting."""
-    global _spare
-    with _RUNNING_LOCK:
-        if _spare is not None and _spare.process.poll() is None:
-            return
-        env = _child_env()
-        _spare = _Spare(
-            subprocess.Popen(
-                [sys.executable, "-m", "crawlers.worker", "--wait"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,  # its events, once it has a batch
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            ),
-            env,
-        )
-
-
-def _hand_to_spare(batch: Path) -> subprocess.Popen[bytes] | None:
-    """Give the batch to the waiting spare; None when there is none, or it died, or the
-    environment changed since it started (a proxy setting, say)."""
-    global _spare
-    with _RUNNING_LOCK:
-        spare, _spare = _spare, None
-    if spare is None:
-        return None
-    process = spare.process
-    if spare.env != _child_env() or process.stdin is None:
-        kill(process)
-        return None
-    request = {"batch": str(batch)}
-    try:
-        process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-        process.stdin.close()
-    except OSError:  # it exited (stdin closed): start a fresh child instead
-        kill(process)
-        return None
-    return process
-
-
-def _child_env() -> dict[str, str]:
-    """The parent's environment with this checkout first on the import path."""
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return env

@@ -66,6 +66,7 @@ def preload() -> None:
     from scrapy.settings.default_settings import TWISTED_REACTOR
     from scrapy.utils.misc import load_object
     from scrapy.utils.reactor import install_reactor
+    from scrapy.utils.versions import get_versions
 
     import crawlers.spiders.news
     import crawlers.state  # noqa: F401  # preloading: the import is the point
@@ -79,6 +80,8 @@ def preload() -> None:
             load_object(path)
         except Exception:
             continue
+    # What the crawler process logs first; its platform line runs ``uname -p`` once.
+    get_versions()
 
 
 def wait_for_job() -> int:

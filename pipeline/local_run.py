@@ -4,6 +4,10 @@ A source's pages are extracted while its crawl fetches them, and the crawls foll
 another, all in one crawler process, while earlier sources are loaded. The steps
 themselves are ``pipeline.steps``, the ones the DAG tasks call (which crawl each source
 in a process of its own).
+
+The crawler process is the longest start of a run (about a second of CPU importing
+Scrapy), so ``run_pipeline`` starts it before anything else, this module's imports
+included: the steps (psycopg, the database) are imported when a run needs them.
 """
 
 from __future__ import annotations
@@ -12,16 +16,17 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline import runs, steps
 from pipeline.config import Settings
-from pipeline.crawl_step import CrawlOutcome
-from pipeline.db import connect, prepare_database
 from pipeline.errors import HostBusyError, NewsflowError, QualityCheckError
+from pipeline.progress import Progress, quiet
 from pipeline.run_plan import RunPlan
-from pipeline.steps import Progress, quiet
 from pipeline.window import Window
+
+if TYPE_CHECKING:
+    from pipeline import runs
+    from pipeline.crawl_step import CrawlOutcome
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,8 @@ def _process_source(
     """Load, link and check a source crawled and extracted; a failure is recorded, never
     raised. A source whose crawl failed is not loaded: its pages stay pending for the
     next run."""
+    from pipeline import steps
+
     try:
         if crawl_error is not None:
             raise crawl_error
@@ -69,6 +76,8 @@ def _extract_while_crawling(
     def wait_for_crawl(seconds: float) -> bool:
         wait([crawling], timeout=seconds)
         return crawling.done()
+
+    from pipeline import steps
 
     progress(f"{source}: extracting")
     try:
@@ -106,6 +115,8 @@ def _crawl_in_order(
         futures[name].set_result(None)
 
     def run() -> None:
+        from pipeline import steps
+
         try:
             if not stop.is_set():
                 steps.crawl_sources(settings, plan, names, crawled, started, waiting)
@@ -207,34 +218,53 @@ def run_pipeline(
     run gave up waiting, the run is recorded failed and its first ``HostBusyError``
     raised.
     """
-    from crawlers.run import prepare_crawler, stop_crawls
+    from crawlers.spare import prepare_crawler  # the standard library only
 
-    prepare_crawler()  # its imports overlap the run's preparation
+    prepare_crawler()  # first: its imports overlap everything below
+    from crawlers.run import stop_crawls
+
     try:
-        plan = steps.start_run(
-            settings,
-            sources_file=sources_file,
-            source_names=source_names,
-            window=window,
-            max_pages=max_pages,
-            trigger=trigger,
-        )
-    except BaseException:
-        stop_crawls()
-        raise
-    with connect(prepare_database(settings)) as lease:
-        runs.lease_run(lease, plan.run_id)
-        progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")
-        try:
-            crawl_errors = run_sources(settings, plan, progress, waiting or progress)
-        except BaseException as exc:
-            with connect(prepare_database(settings)) as conn:
-                runs.finish_run(conn, plan.run_id, error=f"interrupted: {type(exc).__name__}")
-            raise
-        finally:
-            stop_crawls()  # the prepared crawler, when no crawl took it
-        report = steps.finish_run(settings, plan)
+        from pipeline import steps
+        from pipeline.db import prepared_for_the_run
+
+        with prepared_for_the_run(settings) as url:
+            report, crawl_errors = _leased_run(
+                settings,
+                url,
+                steps.start_run(
+                    settings,
+                    sources_file=sources_file,
+                    source_names=source_names,
+                    window=window,
+                    max_pages=max_pages,
+                    trigger=trigger,
+                ),
+                progress,
+                waiting or progress,
+            )
+    finally:
+        stop_crawls()  # the prepared crawler, when no crawl took it
     busy = [e for e in crawl_errors if isinstance(e, HostBusyError)]
     if busy and len(busy) == len(crawl_errors):
         raise busy[0]
     return report
+
+
+def _leased_run(
+    settings: Settings, url: str, plan: RunPlan, progress: Progress, waiting: Progress
+) -> tuple[dict[str, Any], list[NewsflowError | None]]:
+    """Run ``plan``'s sources under the run's lease (its connection to ``url``) and
+    finish the run; its report and each source's crawl error."""
+    from pipeline import runs, steps
+    from pipeline.db import connect
+
+    with connect(url) as lease:
+        runs.lease_run(lease, plan.run_id)
+        progress(f"run {plan.run_id}: {len(plan.sources)} source(s)")
+        try:
+            crawl_errors = run_sources(settings, plan, progress, waiting)
+        except BaseException as exc:
+            with connect(url) as conn:
+                runs.finish_run(conn, plan.run_id, error=f"interrupted: {type(exc).__name__}")
+            raise
+        return steps.finish_run(settings, plan), crawl_errors

@@ -46,6 +46,8 @@ from pipeline.errors import (
     UnknownRunError,
     first_line,
 )
+from pipeline.progress import Progress as Progress  # re-exported for the steps' callers
+from pipeline.progress import quiet as quiet
 from pipeline.records import SCRIPT_SHELL, SCRIPT_SHELLS, ExtractionResult, FetchedPage
 from pipeline.run_plan import RunPlan, sources_location
 from pipeline.sources import Source, parse_sources, read_sources_text, select_sources
@@ -60,11 +62,6 @@ LOAD_BATCH_SIZE = 500
 LOAD_RETRY_DELAYS_S = (1.0, 5.0, 15.0)
 """Waits before loading a batch again on a new connection after the connection was lost
 (each load is one transaction, so a lost one left nothing behind); then it fails."""
-Progress = Callable[[str], None]
-
-
-def quiet(_: str) -> None:
-    """A progress callback that reports nothing."""
 
 
 def settings_with_database(settings: Settings, database_url: str | None) -> Settings:

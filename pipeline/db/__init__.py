@@ -2,7 +2,7 @@
 
 from pipeline.db.connection import connect, database_url, describe_url, mask_url
 from pipeline.db.migrations import apply_migrations, pending_migrations
-from pipeline.db.prepare import prepare_database
+from pipeline.db.prepare import prepare_database, prepared_for_the_run
 from pipeline.db.sql_files import MIGRATIONS_DIR
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "mask_url",
     "pending_migrations",
     "prepare_database",
+    "prepared_for_the_run",
 ]

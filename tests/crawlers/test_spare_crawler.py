@@ -10,6 +10,7 @@ import pytest
 
 from crawlers import run as crawl_run
 from crawlers.run import crawl_sources, stop_crawls
+from crawlers.spare import waiting_spare
 from pipeline.sources import Source
 from tests.crawlers.site import TestSite
 
@@ -40,9 +41,9 @@ def _crawl(crawl_env, source: Source, **kwargs):
 
 
 def _waiting_spare() -> subprocess.Popen:
-    spare = crawl_run._spare
-    assert spare is not None and spare.process.poll() is None
-    return spare.process
+    spare = waiting_spare()
+    assert spare is not None and spare.poll() is None
+    return spare
 
 
 def test_the_next_crawl_runs_in_the_spare_and_logs_to_its_own_file(crawl_env, site):
@@ -53,7 +54,7 @@ def test_the_next_crawl_runs_in_the_spare_and_logs_to_its_own_file(crawl_env, si
     assert first.error is None and first.fetched == 2
     assert second.error is None and second.fetched == 2
     assert spare.returncode == 0  # it ran the second crawl, and was waited for
-    assert crawl_run._spare is None  # nothing more was asked for
+    assert waiting_spare() is None  # nothing more was asked for
     logs = sorted(crawl_env.settings.runs_dir.glob("*/second/crawl.log"))
     assert "Spider closed (finished)" in logs[-1].read_text("utf-8")
 
@@ -67,7 +68,7 @@ def test_several_sources_in_one_call_leave_no_spare_behind(crawl_env, site):
     )
     assert [r.error for r in results] == [None, None]
     assert [r.discovered for r in results] == [2, 2]
-    assert crawl_run._spare is None
+    assert waiting_spare() is None
 
 
 def test_a_spare_that_died_is_replaced_by_a_fresh_process(crawl_env, site):
@@ -93,7 +94,7 @@ def test_stop_crawls_stops_the_waiting_spare(crawl_env, site):
     spare = _waiting_spare()
     stop_crawls()
     assert spare.wait(timeout=10) != 0
-    assert crawl_run._spare is None
+    assert waiting_spare() is None
 
 
 def test_a_spare_whose_stdin_closes_exits_without_crawling():
