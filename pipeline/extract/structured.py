@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,11 +85,13 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
-def jsonld_documents(tree: HtmlElement) -> tuple[Any, ...]:
-    """The page's JSON-LD blocks, parsed, in page order; empty and malformed blocks are
-    skipped."""
+JSONLD_TYPE = "application/ld+json"
+
+
+def _parsed(scripts: Iterable[HtmlElement]) -> tuple[Any, ...]:
+    """The JSON of the JSON-LD ``scripts``, in order; empty and malformed blocks skipped."""
     docs = []
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+    for script in scripts:
         raw = (script.text or "").strip()
         if not raw:
             continue
@@ -98,6 +100,12 @@ def jsonld_documents(tree: HtmlElement) -> tuple[Any, ...]:
         except ValueError:
             log.debug("skipping malformed JSON-LD block")
     return tuple(docs)
+
+
+def jsonld_documents(tree: HtmlElement) -> tuple[Any, ...]:
+    """The page's JSON-LD blocks, parsed, in page order; empty and malformed blocks are
+    skipped."""
+    return _parsed(s for s in tree.iterdescendants("script") if s.get("type") == JSONLD_TYPE)
 
 
 def objects_of(
@@ -118,25 +126,36 @@ def jsonld_objects(
 
 def h1_text(tree: HtmlElement) -> str | None:
     """The text of the page's first <h1>, whitespace collapsed."""
-    h1 = next(tree.iterdescendants("h1"), None)
-    return " ".join(h1.text_content().split()) if h1 is not None else None
+    return _collapsed(next(tree.iterdescendants("h1"), None))
+
+
+def _collapsed(element: HtmlElement | None) -> str | None:
+    return " ".join(element.text_content().split()) if element is not None else None
 
 
 def read_metadata(tree: HtmlElement) -> PageMetadata:
     """Collect JSON-LD article objects, meta tags, the html lang, the canonical link and
-    the first h1's text."""
+    the first h1's text (in one walk over the page: on a large page each walk costs)."""
     meta: dict[str, str] = {}
-    for el in tree.iterfind(".//meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-        content = el.get("content")
-        if key and content is not None:
-            meta.setdefault(key.strip().lower(), content)
-    canonical = None
-    for link in tree.iterfind(".//link[@rel]"):
-        if link.get("rel", "").lower() == "canonical" and link.get("href"):
-            canonical = link.get("href").strip()
-            break
-    documents = jsonld_documents(tree)
+    canonical = h1 = None
+    scripts = []
+    for el in tree.iterdescendants("meta", "link", "script", "h1"):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            content = el.get("content")
+            if key and content is not None:
+                meta.setdefault(key.strip().lower(), content)
+        elif tag == "link":
+            rel, href = el.get("rel"), el.get("href")
+            if canonical is None and rel is not None and rel.lower() == "canonical" and href:
+                canonical = href.strip()
+        elif tag == "script":
+            if el.get("type") == JSONLD_TYPE:
+                scripts.append(el)
+        elif h1 is None:
+            h1 = el
+    documents = _parsed(scripts)
     objects = objects_of(documents, ARTICLE_TYPES | {"BreadcrumbList"})
     return PageMetadata(
         jsonld=tuple(o for o in objects if _types(o) & ARTICLE_TYPES),
@@ -147,7 +166,7 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         else None,
         canonical=canonical,
         jsonld_documents=documents,
-        h1=h1_text(tree),
+        h1=_collapsed(h1),
     )
 
 
