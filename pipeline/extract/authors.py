@@ -9,7 +9,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from pipeline.extract.byline import byline_author
-from pipeline.extract.structured import PageMetadata, jsonld_objects, jsonld_values
+from pipeline.extract.structured import PageMetadata, jsonld_values, objects_of
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:written|reported|posted|text|story|words|photos?)\s+)?"
@@ -189,7 +189,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
     values = jsonld_values(meta.jsonld, "author")
     graph = None
     if needs_graph(values):
-        people = jsonld_objects(tree, frozenset({"Person"}))
+        people = objects_of(meta.jsonld_documents, frozenset({"Person"}))
         graph = {o["@id"]: o for o in people if isinstance(o.get("@id"), str)}
     names = structured_authors(jsonld_author_names(values, graph))
     if names:

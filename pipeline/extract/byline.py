@@ -4,10 +4,11 @@ trafilatura finds a byline with XPath expressions that test ``@class`` and ``@id
 regular expressions (EXSLT ``re:test``): libxml2 calls back into Python for every
 element of the page, several times, ~15 ms on a dev page. :func:`byline_author` applies
 the same tests in one pass of Python over the elements (the same regular expressions,
-searched with Python's ``re`` as ``re:test`` does), on the same copy of the page with
-the same parts pruned, and reads the first match the same way, so it returns the same
-string
-(``tests/extract/test_byline.py`` checks it against trafilatura on constructed pages).
+searched with Python's ``re`` as ``re:test`` does), skipping the parts trafilatura prunes
+from its copy of the page, and reads the first match the same way, so it returns the same
+string (``tests/extract/test_byline.py`` checks it against trafilatura on constructed
+pages). Only the match is copied and pruned, not the whole page: what pruning changes
+inside an element depends on that element's subtree alone.
 The expressions are those of trafilatura 2.3.1 (``AUTHOR_XPATHS`` and
 ``AUTHOR_DISCARD_XPATHS`` in ``trafilatura.xpaths``).
 """
@@ -85,13 +86,37 @@ def _prune(tree: HtmlElement) -> None:
         delete_element(element)
 
 
-def _rel_me(element: HtmlElement) -> bool:
-    """``rel='me'`` in trafilatura's expression: a child *element* ``rel`` whose text is
-    "me" (so written there; kept for the same result)."""
-    return any(child.text_content() == "me" for child in element.iterchildren("rel"))
+def _pruned_away(tree: HtmlElement) -> set[etree._Element]:
+    """The nodes :func:`_prune` would delete from ``tree`` (with everything inside them)."""
+    gone: set[etree._Element] = set()
+    for root in [e for e in _DISCARD_CANDIDATES(tree) if _discarded(e)]:
+        if root not in gone:
+            gone.update(root.iter())
+    for root in tree.iterdescendants("time", "figure"):
+        if root not in gone:
+            gone.update(root.iter())
+    return gone
 
 
-def _first_kind(element: HtmlElement) -> bool:
+def _pruned_copy(element: HtmlElement, gone: set[etree._Element]) -> HtmlElement:
+    """``element`` as it reads in trafilatura's pruned copy of the page: ``element``
+    itself when nothing below it is pruned, else a copy of it, pruned."""
+    if not any(e in gone for e in element.iterdescendants()):
+        return element
+    copy = deepcopy(element)
+    _prune(copy)
+    return copy
+
+
+def _rel_me(element: HtmlElement, gone: set[etree._Element]) -> bool:
+    """``rel='me'`` in trafilatura's expression: a child *element* ``rel`` whose text
+    (pruned) is "me" (so written there; kept for the same result)."""
+    return any(
+        _pruned_copy(child, gone).text_content() == "me" for child in element.iterchildren("rel")
+    )
+
+
+def _first_kind(element: HtmlElement, gone: set[etree._Element]) -> bool:
     """Whether ``element`` matches the first of the ``AUTHOR_XPATHS`` expressions."""
     tag = element.tag
     if tag == "author":
@@ -107,11 +132,11 @@ def _first_kind(element: HtmlElement) -> bool:
         or get("itemprop") == "author name"
         or get("data-testid") in ("AuthorCard", "AuthorURL")
         or (cls is not None and _CLASS_1.search(cls) is not None)
-        or _rel_me(element)
+        or _rel_me(element, gone)
     )
 
 
-def _second_kind(element: HtmlElement) -> bool:
+def _second_kind(element: HtmlElement, gone: set[etree._Element]) -> bool:
     """Whether ``element`` matches the second of the ``AUTHOR_XPATHS`` expressions."""
     if element.tag not in _TAGS_2:
         return False
@@ -125,7 +150,7 @@ def _second_kind(element: HtmlElement) -> bool:
     )
 
 
-def _third_kind(element: HtmlElement) -> bool:
+def _third_kind(element: HtmlElement, gone: set[etree._Element]) -> bool:
     """Whether ``element`` matches the third of the ``AUTHOR_XPATHS`` expressions."""
     get = element.get
     ident, cls, itemprop = get("id"), get("class"), get("itemprop")
@@ -145,15 +170,14 @@ _KINDS = (_first_kind, _second_kind, _third_kind)
 def byline_author(tree: HtmlElement) -> str | None:
     """What ``trafilatura.metadata.extract_author(tree)`` returns, faster (see module
     docstring); ``tree`` is not modified."""
-    subtree = deepcopy(tree)
-    _prune(subtree)
-    candidates = _KIND_CANDIDATES(subtree)
+    gone = _pruned_away(tree)
+    candidates = [e for e in _KIND_CANDIDATES(tree) if e not in gone]
     # Expression by expression, each in document order, until a match has the right text
     # (trafilatura's order; the later expressions are not tried once one returns).
     for kind in _KINDS:
         for element in candidates:
-            if kind(element):
-                content = trim(" ".join(element.itertext()))
+            if kind(element, gone):
+                content = trim(" ".join(_pruned_copy(element, gone).itertext()))
                 if content and 2 < len(content) < LEN_LIMIT:
                     return normalize_authors(None, content)
     return None

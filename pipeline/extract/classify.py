@@ -4,6 +4,7 @@ and among them the empty shells of pages that insert their text with JavaScript.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -53,8 +54,10 @@ def not_article_reason(
     *,
     min_chars: int = DEFAULT_MIN_ARTICLE_CHARS,
     is_article_declared: bool = False,
+    jsonld_documents: tuple[Any, ...] | None = None,
 ) -> str | None:
-    """Why the page is not an article, or None if it is one.
+    """Why the page is not an article, or None if it is one (``jsonld_documents``: the
+    page's JSON-LD blocks already parsed, else they are read from ``tree`` when needed).
 
     - no body text at all (gallery without text, script-only page, empty page);
     - body shorter than ``min_chars``;
@@ -80,7 +83,7 @@ def not_article_reason(
         return f"body has {size} characters, below the minimum of {min_chars}"
     if title and _ERROR_TITLE.search(title) and size < 1000 and not is_article_declared:
         return f"error page (title {title!r})"
-    if declares_single_article(tree, body):
+    if declares_single_article(tree, body, jsonld_documents):
         return None
     if size < _INDEX_MAX_BODY and link_share(tree) > _LINK_SHARE_INDEX:
         if not is_article_declared or is_teaser_list(tree, body):

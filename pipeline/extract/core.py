@@ -199,7 +199,12 @@ def extract_html(
     authors = choose_authors(meta, tree)
     body, truncated = choose_body(meta, tree, title, authors)
     reason = not_article_reason(
-        body, title, tree, min_chars=min_chars, is_article_declared=meta.declares_article
+        body,
+        title,
+        tree,
+        min_chars=min_chars,
+        is_article_declared=meta.declares_article,
+        jsonld_documents=meta.jsonld_documents,
     )
     if reason:
         if is_script_shell(tree, min_chars=min_chars):

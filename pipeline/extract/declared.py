@@ -18,9 +18,11 @@ decides, but only evidence that section, tag and index pages do not carry counts
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml.html import HtmlElement
 
-from pipeline.extract.structured import ARTICLE_TYPES, jsonld_objects
+from pipeline.extract.structured import ARTICLE_TYPES, jsonld_documents, objects_of
 
 PUBLISHED_META = frozenset(
     {"article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date"}
@@ -33,9 +35,14 @@ PAGE_KEYS = ("@graph", "mainEntity")
 of an ``ItemList`` are an index page's teasers)."""
 
 
-def jsonld_declares_article(tree: HtmlElement) -> bool:
-    """Whether a JSON-LD block describes the page as an article (see module docstring)."""
-    return bool(jsonld_objects(tree, ARTICLE_TYPES, PAGE_KEYS))
+def jsonld_declares_article(tree: HtmlElement, documents: tuple[Any, ...] | None = None) -> bool:
+    """Whether a JSON-LD block describes the page as an article (see module docstring);
+    ``documents``: the page's JSON-LD blocks already parsed
+    (:func:`pipeline.extract.structured.jsonld_documents`), else they are read from
+    ``tree``."""
+    if documents is None:
+        documents = jsonld_documents(tree)
+    return bool(objects_of(documents, ARTICLE_TYPES, PAGE_KEYS))
 
 
 def og_article_with_date(tree: HtmlElement) -> bool:
@@ -71,10 +78,13 @@ def dated_article_holds_body(tree: HtmlElement, body: str) -> bool:
     return False
 
 
-def declares_single_article(tree: HtmlElement, body: str) -> bool:
-    """Whether the page declares itself one article (any rule of the module docstring)."""
+def declares_single_article(
+    tree: HtmlElement, body: str, documents: tuple[Any, ...] | None = None
+) -> bool:
+    """Whether the page declares itself one article (any rule of the module docstring;
+    ``documents`` as for :func:`jsonld_declares_article`)."""
     return (
-        jsonld_declares_article(tree)
+        jsonld_declares_article(tree, documents)
         or og_article_with_date(tree)
         or dated_article_holds_body(tree, body)
     )

@@ -121,6 +121,40 @@ def for_lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 _LOWERED = {p: for_lowered(p) for p in (_CONSENT, _EMBED_CONSENT, _CREDIT, _CAPTION, _SIGNUP)}
+_NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _CONSENT: (
+        "cookie",
+        "privatsphäre-einstellungen",
+        "datenschutz-einstellungen",
+        "consent",
+        "einwilligung",
+        "privacy settings",
+    ),
+    _EMBED_CONSENT: ("inhalt", "einverstanden", "aktivier", "-einstellungen", "content", "cookies"),
+    _CREDIT: (
+        ":",
+        "©",
+        "(c)",
+        "copyright",
+        "getty images",
+        "shutterstock",
+        "imago",
+        "picture alliance",
+        "dpa",
+        "afp",
+        "reuters",
+        "ap photo",
+        "epa",
+        "keystone",
+        "alamy",
+    ),
+    _CAPTION: (":", "©", "(", "/", "|"),
+    _SIGNUP: ("newsletter", "inbox", "by submitting your", "at any time", "privacy", "terms"),
+}
+"""For each pattern, strings of which every match (in lowered text) holds one: a line
+without any of them is not searched (a few substring tests cost less than a search
+with ``.{0,200}`` in it). Kept in step with the patterns by
+``tests/extract/test_fast_paths.py``."""
 
 
 def _found(pattern: re.Pattern[str], line: str, lowered: str | None) -> bool:
@@ -128,6 +162,9 @@ def _found(pattern: re.Pattern[str], line: str, lowered: str | None) -> bool:
     None when it has an :data:`_UNFOLDABLE` character) where one is given."""
     if lowered is None:
         return pattern.search(line) is not None
+    needs = _NEEDS.get(pattern)
+    if needs is not None and not any(n in lowered for n in needs):
+        return False
     return _LOWERED[pattern].search(lowered) is not None
 
 

@@ -31,6 +31,9 @@ after the fourth). A new worker is a fork of the forkserver (see :func:`pool_con
 so a replacement costs milliseconds, not a fresh interpreter's imports."""
 PRELOAD = ["pipeline.extract.preload"]
 """Modules the forkserver imports before it forks any worker."""
+FINGERPRINT_PRELOAD = ("pipeline.dedup.fingerprint",)
+"""What the forkserver imports too when the workers compute fingerprints (numpy among
+it: ~0.1 s that a batch without fingerprints, ``newsflow extract``, does not wait for)."""
 INFLIGHT_PER_PROCESS = 8
 """Submitted but unfinished tasks per process; bounds memory when inputs are large."""
 TASK_TIMEOUT_S = 120.0
@@ -39,9 +42,10 @@ TASK_TIMEOUT_S = 120.0
 tests hold, a 10 MB page on one line, takes about 5 s of CPU."""
 
 
-def pool_context(worker_module: str | None = None) -> BaseContext:
-    """The start method of the workers: a forkserver that has preloaded the extractor
-    (:mod:`pipeline.extract.preload`) and ``worker_module`` (the module of the worker
+def pool_context(worker_module: str | None = None, extra: tuple[str, ...] = ()) -> BaseContext:
+    """The start method of the workers: a forkserver that has preloaded the ``extra``
+    modules, the extractor (:mod:`pipeline.extract.preload`, which freezes all of it out
+    of the garbage collector's reach) and ``worker_module`` (the module of the worker
     function, which each worker would otherwise import) where the platform has one,
     else spawn.
 
@@ -54,19 +58,21 @@ def pool_context(worker_module: str | None = None) -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        [*PRELOAD, worker_module] if worker_module and worker_module != "__main__" else PRELOAD
-    )
+    modules = [*extra, *PRELOAD]
+    if worker_module and worker_module != "__main__":
+        modules.append(worker_module)
+    context.set_forkserver_preload(modules)
     return context
 
 
-def start_early() -> None:
+def start_early(fingerprint: bool = True) -> None:
     """Start the workers' forkserver now (in the background: it imports the extractor,
-    about a second), so that the pool :func:`iter_extract` opens later forks its
-    workers at once. For a caller that expects pages but has none yet (extraction
-    waiting for a crawl's first pages). A no-op where workers are spawned or cannot be
-    started (:func:`can_start_workers`)."""
-    if can_start_workers() and pool_context(__name__).get_start_method() == "forkserver":
+    about a second, and with ``fingerprint`` the fingerprint's modules), so that the pool
+    :func:`iter_extract` opens later forks its workers at once. For a caller that
+    expects pages but has none yet (extraction waiting for a crawl's first pages). A
+    no-op where workers are spawned or cannot be started (:func:`can_start_workers`)."""
+    extra = FINGERPRINT_PRELOAD if fingerprint else ()
+    if can_start_workers() and pool_context(__name__, extra).get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
@@ -96,8 +102,10 @@ def ordered_map(
     processes: int | None = None,
     on_failure: Callable[[T, str], R] | None = None,
     task_timeout: float | None = TASK_TIMEOUT_S,
+    preload: tuple[str, ...] = (),
 ) -> Iterator[R]:
-    """``fn(item, *args)`` for every item, in input order, computed in a process pool.
+    """``fn(item, *args)`` for every item, in input order, computed in a process pool
+    whose forkserver also preloads the modules ``preload`` (see :func:`pool_context`).
 
     Consumes ``items`` lazily: at most ``INFLIGHT_PER_PROCESS`` tasks per process are
     pending at any time, so memory stays bounded for long streams. ``processes=1`` is
@@ -122,7 +130,7 @@ def ordered_map(
         for item in items:
             yield fn(item, *args)
         return
-    call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__))
+    call = _Call(fn, args, task_timeout, on_failure, pool_context(fn.__module__, preload))
     stream = iter(items)
     while True:
         leftovers = yield from _run_pool(call, stream, processes)
@@ -276,6 +284,7 @@ def iter_extract(
         processes=processes,
         on_failure=page_failed,
         task_timeout=task_timeout,
+        preload=FINGERPRINT_PRELOAD if fingerprint else (),
     )
 
 

@@ -1,11 +1,13 @@
 """What every extraction worker needs, loaded once in the forkserver that forks them.
 
 :mod:`pipeline.extract.pool` starts its workers from a forkserver that imports this
-module first (``multiprocessing``'s ``set_forkserver_preload``). Each worker is then a
-fork of a process that has already imported lxml, trafilatura and the extractor and
-loaded the language model, instead of a fresh interpreter that does all of that again
-(about 0.7 s of CPU per worker, and again each time a worker is recycled). Importing
-this module has that one side effect on purpose: :func:`warm_up` runs at import.
+module (``multiprocessing``'s ``set_forkserver_preload``; only the fingerprint's modules
+before it, when the workers compute fingerprints, so that the freeze covers them too).
+Each worker is then a fork of a process that has already imported lxml, trafilatura
+and the extractor and loaded the language model, instead of a fresh interpreter that
+does all of that again (about 0.7 s of CPU per worker, and again each time a worker is
+recycled). Importing this module has that one side effect on purpose: :func:`warm_up`
+runs at import.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ def warm_up() -> None:
     """
     model = threading.Thread(target=detect_language, args=(_SENTENCE,), name="language-model")
     model.start()
-    import pipeline.dedup.fingerprint  # noqa: F401  (--fingerprint workers use it)
     from pipeline.extract.core import extract_html
 
     model.join()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,11 @@ class PageMetadata:
     canonical: str | None = None
     breadcrumbs: tuple[dict[str, Any], ...] = ()
     """JSON-LD ``BreadcrumbList`` objects, in page order."""
+    jsonld_documents: tuple[Any, ...] = ()
+    """Every well-formed JSON-LD block of the page, parsed, in page order (what
+    :func:`objects_of` searches; parsed once, here, for every reader of the page)."""
+    h1: str | None = None
+    """The text of the page's first ``<h1>``, whitespace collapsed (see :func:`h1_text`)."""
 
     @property
     def declares_article(self) -> bool:
@@ -80,39 +85,78 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
+JSONLD_TYPE = "application/ld+json"
+
+
+def _parsed(scripts: Iterable[HtmlElement]) -> tuple[Any, ...]:
+    """The JSON of the JSON-LD ``scripts``, in order; empty and malformed blocks skipped."""
+    docs = []
+    for script in scripts:
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            docs.append(json.loads(raw, strict=False))
+        except ValueError:
+            log.debug("skipping malformed JSON-LD block")
+    return tuple(docs)
+
+
+def jsonld_documents(tree: HtmlElement) -> tuple[Any, ...]:
+    """The page's JSON-LD blocks, parsed, in page order; empty and malformed blocks are
+    skipped."""
+    return _parsed(s for s in tree.iterdescendants("script") if s.get("type") == JSONLD_TYPE)
+
+
+def objects_of(
+    documents: tuple[Any, ...], types: frozenset[str], keys: tuple[str, ...] = NESTING_KEYS
+) -> list[dict[str, Any]]:
+    """The objects of one of ``types`` in parsed JSON-LD ``documents`` (see
+    :func:`jsonld_documents`), in page order, looking inside ``keys``."""
+    return [o for doc in documents for o in _walk(doc, keys) if _types(o) & types]
+
+
 def jsonld_objects(
     tree: HtmlElement, types: frozenset[str], keys: tuple[str, ...] = NESTING_KEYS
 ) -> list[dict[str, Any]]:
     """JSON-LD objects of one of ``types``, in page order, looking inside ``keys``;
     malformed blocks are skipped."""
-    found: list[dict[str, Any]] = []
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            doc = json.loads(raw, strict=False)
-        except ValueError:
-            log.debug("skipping malformed JSON-LD block")
-            continue
-        found.extend(o for o in _walk(doc, keys) if _types(o) & types)
-    return found
+    return objects_of(jsonld_documents(tree), types, keys)
+
+
+def h1_text(tree: HtmlElement) -> str | None:
+    """The text of the page's first <h1>, whitespace collapsed."""
+    return _collapsed(next(tree.iterdescendants("h1"), None))
+
+
+def _collapsed(element: HtmlElement | None) -> str | None:
+    return " ".join(element.text_content().split()) if element is not None else None
 
 
 def read_metadata(tree: HtmlElement) -> PageMetadata:
-    """Collect JSON-LD article objects, meta tags, the html lang and the canonical link."""
+    """Collect JSON-LD article objects, meta tags, the html lang, the canonical link and
+    the first h1's text (in one walk over the page: on a large page each walk costs)."""
     meta: dict[str, str] = {}
-    for el in tree.iterfind(".//meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-        content = el.get("content")
-        if key and content is not None:
-            meta.setdefault(key.strip().lower(), content)
-    canonical = None
-    for link in tree.iterfind(".//link[@rel]"):
-        if link.get("rel", "").lower() == "canonical" and link.get("href"):
-            canonical = link.get("href").strip()
-            break
-    objects = jsonld_objects(tree, ARTICLE_TYPES | {"BreadcrumbList"})
+    canonical = h1 = None
+    scripts = []
+    for el in tree.iterdescendants("meta", "link", "script", "h1"):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            content = el.get("content")
+            if key and content is not None:
+                meta.setdefault(key.strip().lower(), content)
+        elif tag == "link":
+            rel, href = el.get("rel"), el.get("href")
+            if canonical is None and rel is not None and rel.lower() == "canonical" and href:
+                canonical = href.strip()
+        elif tag == "script":
+            if el.get("type") == JSONLD_TYPE:
+                scripts.append(el)
+        elif h1 is None:
+            h1 = el
+    documents = _parsed(scripts)
+    objects = objects_of(documents, ARTICLE_TYPES | {"BreadcrumbList"})
     return PageMetadata(
         jsonld=tuple(o for o in objects if _types(o) & ARTICLE_TYPES),
         breadcrumbs=tuple(o for o in objects if "BreadcrumbList" in _types(o)),
@@ -121,6 +165,8 @@ def read_metadata(tree: HtmlElement) -> PageMetadata:
         if tree.tag == "html"
         else None,
         canonical=canonical,
+        jsonld_documents=documents,
+        h1=_collapsed(h1),
     )
 
 

@@ -164,15 +164,9 @@ def strip_site_suffix(title: str, others: list[str | None], site: str | None) ->
     return _after_kicker(title, known) or title
 
 
-def h1_text(tree: HtmlElement) -> str | None:
-    """The text of the page's first <h1>, whitespace collapsed."""
-    h1 = tree.find(".//h1")
-    return " ".join(h1.text_content().split()) if h1 is not None else None
-
-
 def other_headlines(meta: PageMetadata, tree: HtmlElement) -> tuple[str, ...]:
     """The headlines the page states besides og:title: its JSON-LD headline and <h1>."""
-    found = (first_str(jsonld_values(meta.jsonld, "headline")), h1_text(tree))
+    found = (first_str(jsonld_values(meta.jsonld, "headline")), meta.h1)
     return tuple(h for h in found if h)
 
 
@@ -191,5 +185,5 @@ def choose_title(meta: PageMetadata, tree: HtmlElement) -> str:
     if og:
         site = meta.first_meta("og:site_name", "application-name")
         alternative = first_str(jsonld_values(meta.jsonld, "alternativeHeadline"))
-        return strip_site_suffix(og, [headline, h1_text(tree), alternative], site)
+        return strip_site_suffix(og, [headline, meta.h1, alternative], site)
     return headline or " ".join((extract_title(tree) or "").split())

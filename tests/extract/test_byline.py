@@ -100,3 +100,8 @@ def test_the_page_is_not_modified():
     before = len(list(tree.iter()))
     byline_author(tree)
     assert len(list(tree.iter())) == before
+
+
+def test_a_rel_me_child_is_read_with_its_pruned_parts_removed():
+    assert _same(_page("<p>Text</p><a><rel>m<time>x</time>e</rel>Jane Doe</a>")) == "Me Jane Doe"
+    assert _same(_page("<p>Text</p><a><rel>m<b>x</b>e</rel>Jane Doe</a>")) is None

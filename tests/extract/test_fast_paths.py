@@ -80,6 +80,22 @@ FURNITURE_LINES = [
     "ſign up for the newsletter",  # "ſ" is "s" only to re.IGNORECASE
     "Kelvin \u212a: cookie settings accept",
     "An ordinary sentence of the article that is not furniture at all.",
+    # one line for each alternative of the patterns (each needs one of furniture._NEEDS)
+    "Please ENABLE cookies to view this content",
+    "Third-party CONTENT: consent needed",
+    "Deine Datenschutz-Einstellungen verhindern das Laden",
+    "Bitte aktivieren Sie die Privatsphäre",
+    "Externer Inhalt: klicken zum Laden",
+    "© 2024 Example",
+    "(c) Example",
+    "Copyright Example",
+    "Alamy",
+    "A tram at the station (Photo by Jane Doe)",
+    "A tram at the station | Getty Images",
+    "Subscribe to the Morning Newsletter",
+    "You can UNSUBSCRIBE at any time.",
+    "Read our privacy notice",
+    "Terms and Conditions",
 ]
 
 

@@ -149,3 +149,17 @@ def test_a_daemonic_process_maps_in_itself():
     finally:
         daemon.join(timeout=30)
     assert daemon.exitcode == 0
+
+
+def test_the_fingerprint_modules_are_preloaded_only_for_workers_that_compute_fingerprints():
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # what set_forkserver_preload sets
+    before = list(server._preload_modules)
+    try:
+        pool.pool_context("pipeline.extract.files")
+        assert server._preload_modules == [*pool.PRELOAD, "pipeline.extract.files"]
+        pool.pool_context(pool.__name__, pool.FINGERPRINT_PRELOAD)
+        assert server._preload_modules == [*pool.FINGERPRINT_PRELOAD, *pool.PRELOAD, pool.__name__]
+    finally:
+        server._preload_modules = before
