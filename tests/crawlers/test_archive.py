@@ -1,11 +1,13 @@
 """The WARC archive: written by crawlers.warc, read back by pipeline.archive."""
 
+import gzip
 import threading
 import time
 from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawlers.state import CrawlStateStore, FetchRecord
 from crawlers.warc import Exchange, RollingWarcWriter
@@ -47,6 +49,28 @@ def test_each_record_is_readable_by_its_offset(tmp_path):
         headers, body = read_record(tmp_path, location.path, location.offset)
         assert body == f"<html>{i}</html>".encode() * 50
         assert headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_each_response_record_is_one_gzip_member_at_its_location(tmp_path):
+    writer = RollingWarcWriter(tmp_path, "s", 1)
+    locations = [writer.write(exchange(f"/{i}", b"<p>news</p>" * 500)) for i in range(2)]
+    writer.close()
+    data = (tmp_path / locations[0].path).read_bytes()
+    for location in locations:
+        member = data[location.offset : location.offset + location.length]
+        record = gzip.decompress(member)  # one member: gzip would join a second one
+        assert record.startswith(b"WARC/1.") and b"WARC-Type: response" in record
+        assert record.count(b"WARC-Type:") == 1
+
+
+def test_warcio_reads_the_archive_with_valid_digests(tmp_path):
+    writer = RollingWarcWriter(tmp_path, "s", 1)
+    location = writer.write(exchange("/x", b"<p>news</p>" * 500))
+    writer.close()
+    with (tmp_path / location.path).open("rb") as stream:
+        records = list(ArchiveIterator(stream, check_digests="raise"))
+    assert [r.rec_type for r in records] == ["warcinfo", "response", "request"]
+    assert all(r.digest_checker.passed is not False for r in records)
 
 
 def test_decoded_bodies_are_stored_without_their_content_encoding(tmp_path):
