@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.fresh_python import python_output
 
 
 def test_importing_the_runner_imports_neither_the_database_driver_nor_scrapy() -> None:
@@ -18,15 +13,7 @@ def test_importing_the_runner_imports_neither_the_database_driver_nor_scrapy() -
         "import pipeline.local_run\n"
         "print(sorted({'psycopg', 'scrapy', 'pipeline.steps'} & set(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
 
 
 def test_the_spare_module_imports_the_standard_library_only() -> None:
@@ -38,12 +25,4 @@ def test_the_spare_module_imports_the_standard_library_only() -> None:
         "             if m.split('.')[0] not in sys.stdlib_module_names\n"
         "             and m.split('.')[0] != 'crawlers'))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert python_output(code) == "[]"

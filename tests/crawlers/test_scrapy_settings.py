@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +17,7 @@ from crawlers.scrapy_settings import (
     scrapy_settings,
 )
 from pipeline.sources import Source
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_python import python_output
 
 
 def _job(render: str = "http") -> CrawlJob:
@@ -71,12 +67,4 @@ def test_the_spare_crawler_does_not_import_what_is_switched_off() -> None:
         "preload()\n"
         "print(sorted({'aiohttp', 'tldextract', 'twisted.conch'} & set(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert python_output(code, timeout=120) == "[]"
