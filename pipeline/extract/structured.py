@@ -47,7 +47,7 @@ class PageMetadata:
     """Every well-formed JSON-LD block of the page, parsed, in page order (what
     :func:`objects_of` searches; parsed once, here, for every reader of the page)."""
     h1: str | None = None
-    """The text of the page's first ``<h1>``, whitespace collapsed (see :func:`h1_text`)."""
+    """The text of the page's first ``<h1>``, whitespace collapsed."""
 
     @property
     def declares_article(self) -> bool:
@@ -114,19 +114,6 @@ def objects_of(
     """The objects of one of ``types`` in parsed JSON-LD ``documents`` (see
     :func:`jsonld_documents`), in page order, looking inside ``keys``."""
     return [o for doc in documents for o in _walk(doc, keys) if _types(o) & types]
-
-
-def jsonld_objects(
-    tree: HtmlElement, types: frozenset[str], keys: tuple[str, ...] = NESTING_KEYS
-) -> list[dict[str, Any]]:
-    """JSON-LD objects of one of ``types``, in page order, looking inside ``keys``;
-    malformed blocks are skipped."""
-    return objects_of(jsonld_documents(tree), types, keys)
-
-
-def h1_text(tree: HtmlElement) -> str | None:
-    """The text of the page's first <h1>, whitespace collapsed."""
-    return _collapsed(next(tree.iterdescendants("h1"), None))
 
 
 def _collapsed(element: HtmlElement | None) -> str | None:
