@@ -43,10 +43,12 @@ EXTENSIONS = {
 }
 
 
-def enabled(components: dict[str, int | None], base: dict[str, int]) -> dict[str, dict[str, int]]:
-    """The two Scrapy settings of a component kind (``base``: Scrapy's ``*_BASE``
-    default, ``components``: ours, None switching one of Scrapy's off), keyed ``"base"``
-    and ``"ours"``, with the switched-off components left out of both.
+def enabled(
+    components: dict[str, int | None], base: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The two Scrapy settings of a component kind, ``(ours, base)``, with the
+    switched-off components left out of both (``components``: ours, None switching one
+    of Scrapy's off; ``base``: Scrapy's ``*_BASE`` default).
 
     The same components run as with ``components`` as it is; but Scrapy imports every
     component a setting names to compare it with the ``*_BASE`` one, those switched off
@@ -54,10 +56,8 @@ def enabled(components: dict[str, int | None], base: dict[str, int]) -> dict[str
     crawler process's start).
     """
     off = {path for path, order in components.items() if order is None}
-    return {
-        "base": {path: order for path, order in base.items() if path not in off},
-        "ours": {path: order for path, order in components.items() if order is not None},
-    }
+    ours = {path: order for path, order in components.items() if order is not None}
+    return ours, {path: order for path, order in base.items() if path not in off}
 
 
 def component_paths() -> list[str]:
@@ -66,15 +66,20 @@ def component_paths() -> list[str]:
     (``enabled``)."""
     from scrapy.settings import default_settings as defaults
 
+    middlewares, middlewares_base = enabled(
+        DOWNLOADER_MIDDLEWARES, defaults.DOWNLOADER_MIDDLEWARES_BASE
+    )
+    extensions, extensions_base = enabled(EXTENSIONS, defaults.EXTENSIONS_BASE)
     paths = list(defaults.DOWNLOAD_HANDLERS_BASE.values())
-    for kind in (
-        enabled(DOWNLOADER_MIDDLEWARES, defaults.DOWNLOADER_MIDDLEWARES_BASE),
-        {"base": defaults.SPIDER_MIDDLEWARES_BASE},
-        enabled(EXTENSIONS, defaults.EXTENSIONS_BASE),
-        {"ours": ITEM_PIPELINES},
+    for components in (
+        middlewares_base,
+        middlewares,
+        defaults.SPIDER_MIDDLEWARES_BASE,
+        extensions_base,
+        extensions,
+        ITEM_PIPELINES,
     ):
-        for components in kind.values():
-            paths += [path for path in components if path not in paths]
+        paths += [path for path in components if path not in paths]
     return paths
 
 
@@ -82,8 +87,8 @@ def _components(
     setting: str, components: dict[str, int | None], base: dict[str, int]
 ) -> dict[str, dict[str, int]]:
     """``setting`` and ``setting_BASE`` for ``components`` (see ``enabled``)."""
-    kinds = enabled(components, base)
-    return {setting: kinds["ours"], f"{setting}_BASE": kinds["base"]}
+    ours, kept = enabled(components, base)
+    return {setting: ours, f"{setting}_BASE": kept}
 
 
 def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
